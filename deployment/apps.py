@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeploymentConfig(AppConfig):
+    name = "deployment"
+    verbose_name = "Deployment plan"

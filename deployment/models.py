@@ -1,0 +1,56 @@
+"""The deployment plan: where each STO team goes and which stations it is expected to observe."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .choices import VisitPurpose
+
+
+class TeamAssignment(models.Model):
+    """An STO team's area (a region and one or a few TECs), its tabulation TEC, and why it was put there."""
+
+    team = models.OneToOneField("observers.Team", on_delete=models.CASCADE, related_name="assignment")
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="assignments")
+    region = models.ForeignKey("missions.Region", on_delete=models.PROTECT, related_name="assignments")
+    tecs = models.ManyToManyField("missions.Tec", related_name="assignments")
+    tabulation_tec = models.ForeignKey(
+        "missions.Tec", null=True, blank=True, on_delete=models.SET_NULL, related_name="tabulation_assignments"
+    )
+    quota = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The region's proportional share of teams when this was planned.",
+    )
+    reason = models.TextField(blank=True)
+    locked = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission", "team__code"]
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.region}"
+
+
+class PlannedVisit(models.Model):
+    """A polling station a team is expected to observe, for opening, voting (in route order) or counting."""
+
+    assignment = models.ForeignKey(TeamAssignment, on_delete=models.CASCADE, related_name="visits")
+    polling_station = models.ForeignKey(
+        "missions.PollingStation", on_delete=models.PROTECT, related_name="planned_visits"
+    )
+    purpose = models.CharField(max_length=12, choices=VisitPurpose.choices)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assignment", "purpose", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "polling_station", "purpose"], name="planned_visit_once_per_purpose"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.team} {self.purpose} {self.polling_station}"

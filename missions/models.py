@@ -1,0 +1,159 @@
+"""A mission and the geography it deploys into; geography belongs to one mission because units change."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType
+
+
+class Mission(models.Model):
+    """An election observation mission to one election in one host country."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    host_country = CountryField(help_text="ISO 3166-1 alpha-2 code of the country observed.")
+    election_type = models.CharField(max_length=32, choices=ElectionType.choices)
+    election_day = models.DateField()
+    opening_date = models.DateField(null=True, blank=True)
+    lto_deployment_date = models.DateField(null=True, blank=True)
+    sto_arrival_date = models.DateField(null=True, blank=True)
+    closing_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=MissionStatus.choices, default=MissionStatus.PLANNING)
+    head_of_mission = models.ForeignKey(
+        "observers.Observer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", help_text="Main time zone, e.g. Asia/Almaty.")
+    other_time_zones = models.JSONField(
+        default=list, blank=True, help_text="Further zones in use, e.g. ['Asia/Aqtobe']."
+    )
+    local_languages = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk'].",
+    )
+    candidates = models.JSONField(default=list, blank=True, help_text="Candidate names in ballot order.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-election_day", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="mission_closes_after_opening",
+                condition=Q(closing_date__isnull=True)
+                | Q(opening_date__isnull=True)
+                | Q(closing_date__gte=F("opening_date")),
+            ),
+            models.CheckConstraint(
+                name="mission_election_within_mission",
+                condition=Q(opening_date__isnull=True) | Q(election_day__gte=F("opening_date")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.opening_date and self.closing_date and self.closing_date < self.opening_date:
+            raise ValidationError({"closing_date": "The mission cannot close before it opens."})
+        if self.opening_date and self.election_day and self.election_day < self.opening_date:
+            raise ValidationError({"election_day": "Election day must fall after the mission opens."})
+
+
+class Region(models.Model):
+    """A top-level administrative unit (region or city of republican significance) of a mission's host country."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="regions")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=RegionKind.choices, default=RegionKind.REGION)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Leave blank to use the mission's.")
+    neighbours = models.ManyToManyField("self", blank=True, symmetrical=True)
+
+    class Meta:
+        ordering = ["mission", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "code"], name="region_code_unique_in_mission"),
+            models.UniqueConstraint(fields=["mission", "name"], name="region_name_unique_in_mission"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tec(models.Model):
+    """A territorial election commission (district or city level) within a region."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="tecs")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tecs")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=160)
+
+    class Meta:
+        ordering = ["mission", "code"]
+        verbose_name = "territorial election commission"
+        verbose_name_plural = "territorial election commissions"
+        constraints = [models.UniqueConstraint(fields=["mission", "code"], name="tec_code_unique_in_mission")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if self.region_id and self.mission_id and self.region.mission_id != self.mission_id:
+            raise ValidationError({"region": "The region belongs to another mission."})
+
+
+class PollingStation(models.Model):
+    """A polling station, run by one precinct election commission, under a TEC."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="polling_stations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="polling_stations")
+    tec = models.ForeignKey(Tec, on_delete=models.PROTECT, related_name="polling_stations")
+    number = models.CharField(max_length=32)
+    name = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    area_type = models.CharField(max_length=8, choices=AreaType.choices)
+    registered_voters = models.PositiveIntegerField(default=0)
+    special_type = models.CharField(max_length=16, choices=SpecialStationType.choices, blank=True, default="")
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "number"], name="station_number_unique_in_mission"),
+            models.CheckConstraint(
+                name="station_latitude_in_range",
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+            ),
+            models.CheckConstraint(
+                name="station_longitude_in_range",
+                condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+            ),
+        ]
+        indexes = [models.Index(fields=["mission", "region", "area_type"], name="station_region_area_idx")]
+
+    def __str__(self) -> str:
+        return f"PS {self.number}"
+
+    def clean(self) -> None:
+        if self.tec_id and self.region_id and self.tec.region_id != self.region_id:
+            raise ValidationError({"tec": "The TEC lies in another region."})
+        if self.region_id and self.mission_id and self.region.mission_id != self.mission_id:
+            raise ValidationError({"region": "The region belongs to another mission."})

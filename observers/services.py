@@ -1,0 +1,118 @@
+"""Writes for the roster and teams. The team rules live here once; admin, imports and planning call them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from missions.models import Mission
+
+from .choices import ROLES_FOR_TEAM_KIND, MemberStatus, TeamKind
+from .models import Membership, Team, TeamMember
+
+TEAM_SIZE = 2
+
+
+def team_rule_errors(
+    *, mission: Mission, kind: str, memberships: Sequence[Membership], team: Team | None = None
+) -> list[str]:
+    """Every team rule the proposed members break, as messages a coordinator can act on (empty when valid)."""
+    errors: list[str] = []
+    kind_label = TeamKind(kind).label
+    if len(memberships) != TEAM_SIZE:
+        errors.append(f"A team has exactly {TEAM_SIZE} members; this one would have {len(memberships)}.")
+    if len({m.pk for m in memberships}) != len(memberships):
+        errors.append("The same observer is listed twice in the team.")
+    allowed_roles = ROLES_FOR_TEAM_KIND[TeamKind(kind)]
+    for membership in memberships:
+        name = membership.observer.full_name
+        if membership.mission_id != mission.pk:
+            errors.append(f"{name} is not a member of {mission.name}.")
+            continue
+        if membership.role not in allowed_roles:
+            errors.append(f"{name} is a {membership.get_role_display()} and cannot sit in an {kind_label}.")
+        if membership.status == MemberStatus.WITHDRAWN:
+            errors.append(f"{name} has withdrawn from the mission.")
+        if membership.observer.nationality == mission.host_country:
+            errors.append(
+                f"{name} is a national of the host country ({mission.host_country.name}) and cannot observe there."
+            )
+    nationalities = [m.observer.nationality.code for m in memberships]
+    if len(memberships) == TEAM_SIZE and len(set(nationalities)) < len(nationalities):
+        errors.append(
+            f"Both members are nationals of {memberships[0].observer.nationality.name}; a team must be multinational."
+        )
+    taken = TeamMember.objects.filter(membership__in=[m.pk for m in memberships]).select_related(
+        "team", "membership__observer"
+    )
+    if team is not None and team.pk:
+        taken = taken.exclude(team=team)
+    for seat in taken:
+        errors.append(f"{seat.membership.observer.full_name} is already in team {seat.team.code}.")
+    return errors
+
+
+def _load_memberships(ids_or_objects: Iterable) -> list[Membership]:
+    ids = [getattr(item, "pk", item) for item in ids_or_objects]
+    by_id = Membership.objects.select_related("observer", "mission").in_bulk(ids)
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise ValidationError(f"Unknown membership id(s): {', '.join(map(str, missing))}.")
+    return [by_id[i] for i in ids]
+
+
+@transaction.atomic
+def team_create(
+    *,
+    mission: Mission,
+    kind: str,
+    code: str,
+    members: Iterable,
+    base_city: str = "",
+    locked: bool = False,
+    lto_team: Team | None = None,
+    area_regions: Iterable = (),
+    needs_interpreter: bool = False,
+) -> Team:
+    """Create a valid team of two; raises ValidationError with every broken rule and writes nothing."""
+    memberships = _load_memberships(members)
+    errors = team_rule_errors(mission=mission, kind=kind, memberships=memberships)
+    if Team.objects.filter(mission=mission, code=code).exists():
+        errors.append(f"Team code {code} is already used in this mission.")
+    if lto_team is not None and (kind != TeamKind.STO or lto_team.kind != TeamKind.LTO):
+        errors.append("Only an STO team belongs to an LTO team's area.")
+    if errors:
+        raise ValidationError(errors)
+    team = Team.objects.create(
+        mission=mission,
+        kind=kind,
+        code=code,
+        base_city=base_city,
+        locked=locked,
+        lto_team=lto_team,
+        needs_interpreter=needs_interpreter,
+    )
+    TeamMember.objects.bulk_create([TeamMember(team=team, membership=m) for m in memberships])
+    if area_regions:
+        team.area_regions.set(area_regions)
+    return team
+
+
+@transaction.atomic
+def team_set_members(*, team: Team, members: Iterable) -> Team:
+    """Replace a team's two members, under the same rules as creating it."""
+    memberships = _load_memberships(members)
+    errors = team_rule_errors(mission=team.mission, kind=team.kind, memberships=memberships, team=team)
+    if errors:
+        raise ValidationError(errors)
+    team.members.all().delete()
+    TeamMember.objects.bulk_create([TeamMember(team=team, membership=m) for m in memberships])
+    return team
+
+
+def team_check(*, team: Team) -> list[str]:
+    """The rules an existing team breaks (used by reviews and by the admin after inline edits)."""
+    memberships = [seat.membership for seat in team.members.select_related("membership__observer")]
+    return team_rule_errors(mission=team.mission, kind=team.kind, memberships=memberships, team=team)
