@@ -1,6 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("config.api")),
+    path("checklists/", include("checklists.urls")),
+    path("deployment/", include("deployment.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("submissions.urls")),
 ]
