@@ -1,0 +1,285 @@
+"""Import the observer roster (CSV or XLSX, as seconding states send names): every row checked, all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django_countries import countries
+
+from missions.models import Mission
+from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, pick, read_rows
+
+from .choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus
+from .models import Membership, Observer, ObserverLanguage
+
+GENDER_WORDS = {
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "woman": Gender.FEMALE,
+    "w": Gender.FEMALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "man": Gender.MALE,
+    "x": Gender.OTHER,
+    "other": Gender.OTHER,
+    "": Gender.OTHER,
+}
+ROLE_WORDS = {
+    "sto": MemberRole.STO,
+    "short-term observer": MemberRole.STO,
+    "short term observer": MemberRole.STO,
+    "lto": MemberRole.LTO,
+    "long-term observer": MemberRole.LTO,
+    "long term observer": MemberRole.LTO,
+    "core": MemberRole.CORE_TEAM,
+    "core team": MemberRole.CORE_TEAM,
+    "core_team": MemberRole.CORE_TEAM,
+    "head of mission": MemberRole.HEAD_OF_MISSION,
+    "hom": MemberRole.HEAD_OF_MISSION,
+    "head_of_mission": MemberRole.HEAD_OF_MISSION,
+    "parliamentarian": MemberRole.PARLIAMENTARIAN,
+    "mp": MemberRole.PARLIAMENTARIAN,
+}
+YES_WORDS = {"yes", "y", "true", "1", "x", "first", "first mission", "да"}
+NO_WORDS = {"no", "n", "false", "0", "", "experienced", "нет"}
+_COUNTRY_BY_NAME = {name.lower(): code for code, name in countries}
+
+
+def parse_country(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code from a code or an English country name; None when unknown."""
+    text = value.strip()
+    if len(text) == 2 and text.upper() in dict(countries):
+        return text.upper()
+    return _COUNTRY_BY_NAME.get(text.lower())
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """A date in ISO (2019-06-09) or European (09.06.2019, 09/06/2019) form; raises ValueError."""
+    text = value.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+
+
+def parse_languages(value: str) -> list[tuple[str, str]]:
+    """'en:fluent; ru:working' -> [('en', 'fluent'), ('ru', 'working')]; raises ValueError."""
+    result = []
+    for part in value.replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, level = part.partition(":")
+        code, level = code.strip().lower(), (level.strip().lower() or LanguageLevel.WORKING)
+        if not (2 <= len(code) <= 3 and code.isalpha()):
+            raise ValueError(f"'{part}' is not a language code such as 'ru' or 'ru:fluent'")
+        if level not in LanguageLevel.values:
+            raise ValueError(f"unknown level '{level}' (use {', '.join(LanguageLevel.values)})")
+        result.append((code, level))
+    return result
+
+
+@dataclass
+class RosterRow:
+    """One cleaned roster row, ready to write."""
+
+    row: int
+    observer: dict
+    membership: dict
+    languages: list[tuple[str, str]]
+
+
+def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[RowError]) -> RosterRow | None:
+    found: list[RowError] = []
+
+    def bad(column: str, message: str) -> None:
+        found.append(RowError(number, column, message))
+
+    full_name = pick(row, "full_name", "name", "observer")
+    if not full_name:
+        first = pick(row, "first_name", "given_name", "first_names")
+        last = pick(row, "last_name", "surname", "family_name")
+        full_name = " ".join(part for part in (first, last) if part)
+    if not full_name:
+        bad("full_name", "the name is missing")
+
+    country_text = pick(row, "nationality", "seconding_state", "country", "citizenship")
+    nationality = parse_country(country_text) if country_text else None
+    if not country_text:
+        bad("nationality", "the nationality (seconding state) is missing")
+    elif nationality is None:
+        bad("nationality", f"'{country_text}' is not a known ISO 3166-1 country code or name")
+    elif nationality == mission.host_country.code:
+        bad("nationality", f"a national of the host country ({mission.host_country.name}) cannot observe there")
+
+    email = pick(row, "email", "e_mail", "email_address").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        bad("email", f"'{email}' is not a valid email address" if email else "the email is missing")
+
+    gender_text = pick(row, "gender", "sex").lower()
+    gender = GENDER_WORDS.get(gender_text)
+    if gender is None:
+        bad("gender", f"'{gender_text}' is not a gender (female, male or other)")
+
+    role_text = pick(row, "role", "function_type", "category").lower() or "sto"
+    role = ROLE_WORDS.get(role_text)
+    if role is None:
+        bad("role", f"'{role_text}' is not a role (STO, LTO, core team, head of mission, parliamentarian)")
+
+    core_text = pick(row, "core_function", "function").lower().replace(" ", "_")
+    if core_text and core_text not in CoreFunction.values:
+        bad("core_function", f"'{core_text}' is not a core team function")
+    elif core_text and role != MemberRole.CORE_TEAM:
+        bad("core_function", "only core team members have a core team function")
+
+    status_text = pick(row, "status").lower() or MemberStatus.NOMINATED
+    if status_text not in MemberStatus.values:
+        bad("status", f"'{status_text}' is not a status ({', '.join(MemberStatus.values)})")
+
+    dates = {}
+    for column, aliases in (
+        ("date_of_birth", ("date_of_birth", "dob", "birth_date")),
+        ("arrival_date", ("arrival_date", "arrival")),
+        ("departure_date", ("departure_date", "departure")),
+    ):
+        try:
+            dates[column] = parse_date(pick(row, *aliases))
+        except ValueError as exc:
+            bad(column, str(exc))
+    if dates.get("arrival_date") and dates.get("departure_date") and dates["departure_date"] < dates["arrival_date"]:
+        bad("departure_date", "departure is before arrival")
+
+    first_text = pick(row, "first_mission", "first_timer").lower()
+    if first_text not in YES_WORDS | NO_WORDS:
+        bad("first_mission", f"'{first_text}' is not yes or no")
+
+    try:
+        languages = parse_languages(pick(row, "languages", "language"))
+    except ValueError as exc:
+        bad("languages", str(exc))
+        languages = []
+
+    phone = pick(row, "phone", "mobile", "telephone")
+    passport = pick(row, "passport_number", "passport", "passport_no")
+    for column, value, limit in (
+        ("full_name", full_name, 200),
+        ("phone", phone, 40),
+        ("passport_number", passport, 40),
+    ):
+        if len(value) > limit:
+            bad(column, f"longer than {limit} characters")
+
+    if found:
+        errors.extend(found)
+        return None
+    return RosterRow(
+        row=number,
+        observer={
+            "full_name": full_name,
+            "gender": gender,
+            "nationality": nationality,
+            "email": email,
+            "phone": phone,
+            "passport_number": passport,
+            "date_of_birth": dates["date_of_birth"],
+        },
+        membership={
+            "role": role,
+            "core_function": core_text,
+            "status": status_text,
+            "arrival_date": dates["arrival_date"],
+            "departure_date": dates["departure_date"],
+            "first_mission": first_text in YES_WORDS,
+        },
+        languages=languages,
+    )
+
+
+def roster_import(*, mission: Mission, upload, filename: str | None = None, dry_run: bool = False) -> ImportReport:
+    """Check every row of a roster file; write nothing if any row is bad, else create or update by email."""
+    report = ImportReport()
+    try:
+        _headers, rows = read_rows(upload, filename=filename)
+        cleaned: list[RosterRow] = []
+        seen_emails: dict[str, int] = {}
+        for number, row in rows:
+            item = _clean_row(number, row, mission, report.errors)
+            if item is None:
+                continue
+            email = item.observer["email"]
+            if email in seen_emails:
+                report.errors.append(
+                    RowError(number, "email", f"{email} appears twice in the file (also row {seen_emails[email]})")
+                )
+                continue
+            seen_emails[email] = number
+            cleaned.append(item)
+    except SpreadsheetError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return report
+    if not cleaned and not report.errors:
+        report.errors.append(RowError(0, "", "The file has no data rows."))
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        _write_roster(mission, cleaned, report)
+    return report
+
+
+def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
+    existing = Observer.objects.in_bulk([item.observer["email"] for item in cleaned], field_name="email")
+    memberships = {m.observer_id: m for m in Membership.objects.filter(mission=mission, observer__in=existing.values())}
+    languages: dict[int, set] = {}
+    for language in ObserverLanguage.objects.filter(observer__in=existing.values()):
+        languages.setdefault(language.observer_id, set()).add((language.language, language.level))
+    for item in cleaned:
+        observer = existing.get(item.observer["email"])
+        if observer is None:
+            observer = Observer.objects.create(**item.observer)
+            Membership.objects.create(mission=mission, observer=observer, **item.membership)
+            ObserverLanguage.objects.bulk_create(
+                [ObserverLanguage(observer=observer, language=code, level=level) for code, level in item.languages]
+            )
+            report.created += 1
+            continue
+        changed = [
+            name
+            for name, value in item.observer.items()
+            if value not in ("", None) and getattr(observer, name) != value
+        ]
+        for name in changed:
+            setattr(observer, name, item.observer[name])
+        if changed:
+            observer.save(update_fields=changed)
+        membership = memberships.get(observer.pk)
+        if membership is None:
+            Membership.objects.create(mission=mission, observer=observer, **item.membership)
+            changed.append("membership")
+        else:
+            dirty = [name for name, value in item.membership.items() if getattr(membership, name) != value]
+            for name in dirty:
+                setattr(membership, name, item.membership[name])
+            if dirty:
+                membership.save(update_fields=dirty)
+                changed.extend(dirty)
+        wanted = set(item.languages)
+        if wanted and wanted != languages.get(observer.pk, set()):
+            ObserverLanguage.objects.filter(observer=observer).delete()
+            ObserverLanguage.objects.bulk_create(
+                [ObserverLanguage(observer=observer, language=code, level=level) for code, level in wanted]
+            )
+            changed.append("languages")
+        if changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
