@@ -36,6 +36,10 @@ class Mission(models.Model):
         help_text="ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk'].",
     )
     candidates = models.JSONField(default=list, blank=True, help_text="Candidate names in ballot order.")
+    ltos_requested = models.PositiveIntegerField(default=0, help_text="LTOs requested from participating States.")
+    stos_requested = models.PositiveIntegerField(
+        default=0, help_text="STOs requested; one seconding state supplies at most 15 % of this number."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

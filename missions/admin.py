@@ -1,0 +1,165 @@
+"""Coordinators' admin for missions and geography; every list is scoped to the missions the user coordinates."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .imports import stations_import
+from .models import Mission, PollingStation, Region, Tec
+
+
+class MissionScopedAdmin(admin.ModelAdmin):
+    """Rows of missions the user does not coordinate are invisible; superusers see all."""
+
+    mission_lookup = "mission"
+
+    def coordinated(self, request):
+        from observers.selectors import coordinated_mission_ids
+
+        if not hasattr(request, "_coordinated_missions"):
+            request._coordinated_missions = coordinated_mission_ids(request.user)
+        return request._coordinated_missions
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = self.coordinated(request)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.mission_lookup}__in": ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = self.coordinated(request)
+        if ids is not None and db_field.related_model is Mission:
+            kwargs["queryset"] = Mission.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StationImportForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
+    file = forms.FileField(help_text="CSV or XLSX with columns number, region, tec_code, tec_name, area_type, ...")
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+
+
+@admin.register(Mission)
+class MissionAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    mission_lookup = "pk"
+    list_display = ("name", "host_country", "election_type", "election_day", "status", "figures_link")
+    list_filter = ("status", "election_type", "host_country")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("head_of_mission",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "host_country", "status", "head_of_mission")}),
+        ("Election", {"fields": ("election_type", "election_day", "candidates")}),
+        ("Key dates", {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
+        ("Observers requested", {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
+        ("Time zones", {"fields": ("time_zone", "other_time_zones")}),
+    )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        try:
+            from deployment.admin_actions import form_teams_action, plan_deployment_action
+        except ImportError:
+            return actions
+        for function in (form_teams_action, plan_deployment_action):
+            actions[function.__name__] = (function, function.__name__, getattr(function, "short_description", ""))
+        return actions
+
+    @admin.display(description="Figures")
+    def figures_link(self, obj):
+        return format_html(
+            '<a href="{}">STOs per state, teams per region</a>',
+            reverse("admin:missions_mission_figures", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/figures/", self.admin_site.admin_view(self.figures_view), name="missions_mission_figures"),
+            *super().get_urls(),
+        ]
+
+    def figures_view(self, request, pk):
+        from observers.selectors import seconding_state_figures, teams_per_region
+
+        mission = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, mission):
+            raise PermissionDenied
+        states = seconding_state_figures(mission=mission)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{mission.name}: coordinators' figures",
+            "mission": mission,
+            "opts": self.model._meta,
+            "states": states,
+            "over_cap": [row for row in states if row["over_cap"]],
+            "regions": teams_per_region(mission=mission),
+        }
+        return TemplateResponse(request, "admin/missions/mission/figures.html", context)
+
+
+@admin.register(Region)
+class RegionAdmin(MissionScopedAdmin):
+    list_display = ("name", "code", "kind", "mission", "time_zone")
+    list_filter = ("mission", "kind")
+    list_select_related = ("mission",)
+    search_fields = ("name", "code")
+    filter_horizontal = ("neighbours",)
+
+
+@admin.register(Tec)
+class TecAdmin(MissionScopedAdmin):
+    list_display = ("code", "name", "region", "mission")
+    list_filter = ("mission", "region")
+    list_select_related = ("mission", "region")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("region",)
+
+
+@admin.register(PollingStation)
+class PollingStationAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("number", "name", "region", "tec", "area_type", "registered_voters", "special_type")
+    list_filter = ("mission", "region", "area_type", "special_type")
+    list_select_related = ("region", "tec")
+    search_fields = ("number", "name", "address")
+    autocomplete_fields = ("region", "tec")
+    show_full_result_count = False
+    change_list_template = "admin/missions/pollingstation/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="missions_pollingstation_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        ids = self.coordinated(request)
+        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
+        form = StationImportForm(request.POST or None, request.FILES or None, missions=missions)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = stations_import(mission=form.cleaned_data["mission"], upload=upload, filename=upload.name)
+            if report.ok:
+                messages.success(request, f"Polling stations imported: {report.summary()}")
+                return redirect("admin:missions_pollingstation_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import polling stations",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "columns": "number, name, address, region, tec_code, tec_name, area_type (urban/rural), "
+            "registered_voters, special_type, latitude, longitude",
+        }
+        return TemplateResponse(request, "admin/import.html", context)

@@ -1,0 +1,172 @@
+"""Coordinators' admin for the roster and teams; team edits go through the same rules as the services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
+
+from missions.admin import MissionScopedAdmin, StationImportForm
+from missions.models import Mission
+
+from .imports import roster_import
+from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from .services import team_rule_errors
+
+
+class ObserverLanguageInline(admin.TabularInline):
+    model = ObserverLanguage
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("mission", "role", "core_function", "status", "arrival_date", "departure_date", "first_mission")
+    show_change_link = True
+
+
+@admin.register(Observer)
+class ObserverAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "gender", "nationality", "email", "phone")
+    list_filter = ("gender", "nationality")
+    search_fields = ("full_name", "email", "passport_number")
+    inlines = (ObserverLanguageInline, MembershipInline)
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        from observers.selectors import coordinated_mission_ids
+
+        queryset = super().get_queryset(request)
+        ids = coordinated_mission_ids(request.user)
+        return queryset if ids is None else queryset.filter(memberships__mission__in=ids).distinct()
+
+
+@admin.register(Membership)
+class MembershipAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("observer", "nationality", "role", "core_function", "status", "first_mission", "team", "mission")
+    list_filter = (
+        "mission",
+        "role",
+        "status",
+        "first_mission",
+        ("observer__nationality", admin.AllValuesFieldListFilter),
+    )
+    search_fields = ("observer__full_name", "observer__email")
+    autocomplete_fields = ("observer",)
+    list_select_related = ("observer", "mission")
+    change_list_template = "admin/observers/membership/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("team_seats__team")
+
+    @admin.display(description="Nationality", ordering="observer__nationality")
+    def nationality(self, obj):
+        return obj.observer.nationality.code
+
+    @admin.display(description="Team")
+    def team(self, obj):
+        seats = obj.team_seats.all()
+        return seats[0].team.code if seats else "—"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="observers_membership_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        ids = self.coordinated(request)
+        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
+        form = StationImportForm(request.POST or None, request.FILES or None, missions=missions)
+        form.fields["file"].help_text = "CSV or XLSX roster as sent by seconding states."
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = roster_import(mission=form.cleaned_data["mission"], upload=upload, filename=upload.name)
+            if report.ok:
+                messages.success(request, f"Roster imported: {report.summary()}")
+                return redirect("admin:observers_membership_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import the observer roster",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "columns": "full_name (or first_name + last_name), gender, nationality (ISO code or country name), "
+            "email, phone, date_of_birth, passport_number, languages (e.g. 'en:fluent; ru:working'), role, "
+            "core_function, status, arrival_date, departure_date, first_mission (yes/no)",
+        }
+        return TemplateResponse(request, "admin/import.html", context)
+
+
+class TeamMemberFormSet(forms.BaseInlineFormSet):
+    """Applies the team rules (observers.services.team_rule_errors) to the members being saved."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        memberships = [
+            form.cleaned_data["membership"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("membership")
+        ]
+        team = self.instance
+        if not team.mission_id or not team.kind:
+            return
+        errors = team_rule_errors(mission=team.mission, kind=team.kind, memberships=memberships, team=team)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    formset = TeamMemberFormSet
+    extra = 2
+    max_num = 2
+    autocomplete_fields = ("membership",)
+
+
+@admin.register(Team)
+class TeamAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("code", "kind", "member_names", "area", "lto_team", "locked", "needs_interpreter", "mission")
+    list_filter = ("mission", "kind", "locked", "needs_interpreter", "area_regions")
+    search_fields = ("code", "members__membership__observer__full_name")
+    filter_horizontal = ("area_regions",)
+    autocomplete_fields = ("lto_team",)
+    inlines = (TeamMemberInline,)
+    actions = ("lock", "unlock")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("mission", "lto_team")
+            .prefetch_related("members__membership__observer", "area_regions")
+        )
+
+    @admin.display(description="Members")
+    def member_names(self, obj):
+        return ", ".join(
+            f"{seat.membership.observer.full_name} ({seat.membership.observer.nationality.code})"
+            for seat in obj.members.all()
+        )
+
+    @admin.display(description="Area")
+    def area(self, obj):
+        return ", ".join(region.name for region in obj.area_regions.all()) or "—"
+
+    @admin.action(description="Lock the selected teams (kept as they are by formation and planning)")
+    def lock(self, request, queryset):
+        count = queryset.update(locked=True)
+        self.message_user(request, f"{count} team(s) locked.")
+
+    @admin.action(description="Unlock the selected teams")
+    def unlock(self, request, queryset):
+        count = queryset.update(locked=False)
+        self.message_user(request, f"{count} team(s) unlocked.")

@@ -1,0 +1,82 @@
+"""Reads for the roster and teams; querysets own their joins so callers make no N+1 queries."""
+
+from __future__ import annotations
+
+import math
+
+from django.db.models import Count, Q
+
+from missions.models import Mission, Region
+
+from .choices import MemberRole, MemberStatus, RoleGroup, TeamKind
+from .models import Membership, Team
+
+# DOMAIN.md: one seconding state supplies at most 15 % of the STOs requested.
+SECONDING_STATE_CAP = 0.15
+
+
+def coordinated_mission_ids(user) -> list[int] | None:
+    """Missions the user coordinates (None means every mission: a superuser)."""
+    if user.is_superuser:
+        return None
+    if not user.groups.filter(name=RoleGroup.COORDINATOR).exists():
+        roles = (MemberRole.HEAD_OF_MISSION,)
+    else:
+        roles = (MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
+    return list(
+        Membership.objects.filter(observer__user=user, role__in=roles)
+        .exclude(status=MemberStatus.WITHDRAWN)
+        .values_list("mission_id", flat=True)
+    )
+
+
+def teams_for_admin():
+    return Team.objects.select_related("mission", "lto_team").prefetch_related(
+        "members__membership__observer", "area_regions"
+    )
+
+
+def seconding_state_figures(*, mission: Mission) -> list[dict]:
+    """STOs per seconding state against the 15 % cap of the STOs requested, largest first."""
+    requested = (
+        mission.stos_requested
+        or Membership.objects.filter(mission=mission, role=MemberRole.STO)
+        .exclude(status=MemberStatus.WITHDRAWN)
+        .count()
+    )
+    cap = math.floor(requested * SECONDING_STATE_CAP)
+    rows = (
+        Membership.objects.filter(mission=mission, role=MemberRole.STO)
+        .exclude(status=MemberStatus.WITHDRAWN)
+        .values("observer__nationality")
+        .annotate(stos=Count("id"))
+        .order_by("-stos", "observer__nationality")
+    )
+    from django_countries import countries
+
+    names = dict(countries)
+    return [
+        {
+            "country": row["observer__nationality"],
+            "name": names.get(row["observer__nationality"], row["observer__nationality"]),
+            "stos": row["stos"],
+            "share": row["stos"] / requested if requested else 0.0,
+            "cap": cap,
+            "over_cap": row["stos"] > cap,
+        }
+        for row in rows
+    ]
+
+
+def teams_per_region(*, mission: Mission) -> list[dict]:
+    """For each region: the LTO teams whose area covers it, STO teams planned there, stations and voters."""
+    regions = (
+        Region.objects.filter(mission=mission)
+        .annotate(
+            lto_teams=Count("lto_teams", filter=Q(lto_teams__kind=TeamKind.LTO), distinct=True),
+            sto_teams=Count("assignments", distinct=True),
+            stations=Count("polling_stations", distinct=True),
+        )
+        .order_by("name")
+    )
+    return [{"region": r, "lto_teams": r.lto_teams, "sto_teams": r.sto_teams, "stations": r.stations} for r in regions]
