@@ -12,6 +12,28 @@ class PublishedTemplateError(ValidationError):
     """Raised when something tries to change a published (immutable) template version."""
 
 
+# The only change a published or retired version still accepts: its status moving on (published -> retired).
+_ALLOWED_STATUS_MOVES = {(TemplateStatus.PUBLISHED, TemplateStatus.RETIRED)}
+_FROZEN_TEMPLATE_FIELDS = ("mission_id", "kind", "version", "title", "title_ru")
+
+
+def frozen_message(template) -> str:
+    """The message shown when a published or retired version is about to be changed."""
+    return (
+        f"{template.get_kind_display()} checklist version {template.version} is {template.get_status_display().lower()} "
+        "and cannot be changed; create a new draft version and edit that instead."
+    )
+
+
+def _guard_template_editable(template_id) -> None:
+    """Refuse a write to the sections or questions of a version that is no longer a draft."""
+    if template_id is None:
+        return
+    template = FormTemplate.objects.filter(pk=template_id).only("kind", "version", "status").first()
+    if template is not None and template.status != TemplateStatus.DRAFT:
+        raise PublishedTemplateError(frozen_message(template))
+
+
 class FormTemplate(models.Model):
     """One version of a checklist of one kind for one mission; published versions are immutable."""
 
@@ -41,6 +63,29 @@ class FormTemplate(models.Model):
     def is_published(self) -> bool:
         return self.status == TemplateStatus.PUBLISHED
 
+    @property
+    def is_editable(self) -> bool:
+        return self.status == TemplateStatus.DRAFT
+
+    def save(self, *args, **kwargs) -> None:
+        # A guard, not a side effect: a published or retired version only ever moves on to retired.
+        if self.pk is not None:
+            stored = FormTemplate.objects.filter(pk=self.pk).values("status", *_FROZEN_TEMPLATE_FIELDS).first()
+            if stored is not None and stored["status"] != TemplateStatus.DRAFT:
+                frozen_changed = any(stored[name] != getattr(self, name) for name in _FROZEN_TEMPLATE_FIELDS)
+                status_move = (stored["status"], self.status)
+                if frozen_changed or (status_move[0] != status_move[1] and status_move not in _ALLOWED_STATUS_MOVES):
+                    stored_template = FormTemplate(
+                        kind=stored["kind"], version=stored["version"], status=stored["status"]
+                    )
+                    raise PublishedTemplateError(frozen_message(stored_template))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None:
+            _guard_template_editable(self.pk)
+        return super().delete(*args, **kwargs)
+
 
 class Section(models.Model):
     """An ordered group of questions in a template."""
@@ -55,6 +100,14 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        _guard_template_editable(self.template_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_template_editable(self.template_id)
+        return super().delete(*args, **kwargs)
 
 
 class Question(models.Model):
@@ -106,3 +159,15 @@ class Question(models.Model):
     @property
     def is_critical(self) -> bool:
         return bool(self.critical_values)
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [str(choice.get("value")) for choice in self.choices or []]
+
+    def save(self, *args, **kwargs) -> None:
+        _guard_template_editable(self.template_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_template_editable(self.template_id)
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,140 @@
+"""Reads for checklists: the published version of a kind, and a JSON-able description of a template."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from missions.models import Mission
+
+from .choices import OBSERVATION_KINDS, QuestionType, TemplateStatus
+from .models import FormTemplate, Question, Section
+from .standard import YES_NO_LABELS
+
+SCHEMA_LANGUAGES = ("en", "ru")
+
+
+def _with_structure(queryset: QuerySet[FormTemplate]) -> QuerySet[FormTemplate]:
+    """Sections in order, each with its questions in order; and the flat question list in form order."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("order", "id").prefetch_related(
+                Prefetch("questions", queryset=Question.objects.order_by("order", "id"))
+            ),
+        ),
+        Prefetch("questions", queryset=Question.objects.order_by("section__order", "order", "id")),
+    )
+
+
+def template_published(*, mission: Mission | int, kind: str) -> FormTemplate | None:
+    """The published version of a kind for a mission, sections and questions prefetched; None when there is none."""
+    mission_id = getattr(mission, "pk", mission)
+    return (
+        _with_structure(FormTemplate.objects.filter(mission_id=mission_id, kind=kind, status=TemplateStatus.PUBLISHED))
+        .select_related("mission")
+        .first()
+    )
+
+
+def templates_published(*, mission: Mission | int) -> dict[str, FormTemplate]:
+    """Every published version of a mission by kind, with its structure prefetched (constant queries)."""
+    mission_id = getattr(mission, "pk", mission)
+    queryset = _with_structure(FormTemplate.objects.filter(mission_id=mission_id, status=TemplateStatus.PUBLISHED))
+    return {template.kind: template for template in queryset}
+
+
+def template_with_structure(*, template_id: int) -> FormTemplate | None:
+    """One template of any status with its sections and questions, for previews and submissions on old versions."""
+    return _with_structure(FormTemplate.objects.filter(pk=template_id)).select_related("mission").first()
+
+
+def templates_for_mission(*, mission: Mission | int) -> QuerySet[FormTemplate]:
+    """All versions of a mission's checklists, newest version of each kind first."""
+    mission_id = getattr(mission, "pk", mission)
+    return FormTemplate.objects.filter(mission_id=mission_id).order_by("kind", "-version")
+
+
+def template_questions(template: FormTemplate) -> list[Question]:
+    """The questions in form order (uses the prefetch when the template came from a selector)."""
+    return sorted(template.questions.all(), key=lambda q: (_section_order(template, q), q.order, q.pk))
+
+
+def _section_order(template: FormTemplate, question: Question) -> int:
+    orders = getattr(template, "_section_orders", None)
+    if orders is None:
+        orders = {section.pk: section.order for section in template.sections.all()}
+        template._section_orders = orders
+    return orders.get(question.section_id, 0)
+
+
+def _localised(obj, field: str, language: str) -> str:
+    if language == "ru":
+        return getattr(obj, f"{field}_ru", "") or getattr(obj, field)
+    return getattr(obj, field)
+
+
+def question_choices(question: Question, language: str = "en") -> list[dict]:
+    """The choices of a question as value/label pairs in a language (yes/no questions included)."""
+    if question.type == QuestionType.YES_NO:
+        values = ["yes", "no"]
+    elif question.type == QuestionType.YES_NO_NA:
+        values = ["yes", "no", "na"]
+    else:
+        return [
+            {
+                "value": str(choice.get("value")),
+                "label": (choice.get("label_ru") if language == "ru" else None) or choice.get("label", ""),
+            }
+            for choice in question.choices or []
+        ]
+    index = 1 if language == "ru" else 0
+    return [{"value": value, "label": YES_NO_LABELS[value][index]} for value in values]
+
+
+def question_schema(question: Question, language: str = "en") -> dict:
+    """One question as the forms and the API render it."""
+    return {
+        "code": question.code,
+        "type": question.type,
+        "text": _localised(question, "text", language),
+        "help": _localised(question, "help_text", language),
+        "choices": question_choices(question, language),
+        "required": question.required,
+        "min": question.min_value,
+        "max": question.max_value,
+        "shown_if": (
+            {"code": question.shown_if_code, "values": [str(v) for v in question.shown_if_values]}
+            if question.shown_if_code
+            else None
+        ),
+        "critical": [str(v) for v in question.critical_values],
+        "protocol_field": question.protocol_field,
+    }
+
+
+def template_schema(template: FormTemplate, language: str = "en") -> dict:
+    """A JSON-able description of a template in one language (falls back to English where a text is missing).
+
+    `shown_if` reads: show the question only when the question `code` is itself shown and its answer (or, for a
+    multiple choice, one of its chosen values) is in `values`. The server applies exactly this rule.
+    """
+    if language not in SCHEMA_LANGUAGES:
+        language = "en"
+    return {
+        "id": template.pk,
+        "mission": template.mission_id,
+        "kind": template.kind,
+        "version": template.version,
+        "status": template.status,
+        "title": _localised(template, "title", language),
+        "language": language,
+        "observation": template.kind in OBSERVATION_KINDS,
+        "sections": [
+            {
+                "id": section.pk,
+                "title": _localised(section, "title", language),
+                "questions": [question_schema(question, language) for question in section.questions.all()],
+            }
+            for section in template.sections.all()
+        ],
+    }
