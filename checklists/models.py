@@ -20,8 +20,8 @@ _FROZEN_TEMPLATE_FIELDS = ("mission_id", "kind", "version", "title", "title_ru")
 def frozen_message(template) -> str:
     """The message shown when a published or retired version is about to be changed."""
     return (
-        f"{template.get_kind_display()} checklist version {template.version} is {template.get_status_display().lower()} "
-        "and cannot be changed; create a new draft version and edit that instead."
+        f"{template.get_kind_display()} checklist version {template.version} is "
+        f"{template.get_status_display().lower()} and cannot be changed; create a new draft version and edit that instead."
     )
 
 
@@ -59,14 +59,6 @@ class FormTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} ({self.get_status_display()})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == TemplateStatus.PUBLISHED
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == TemplateStatus.DRAFT
-
     def save(self, *args, **kwargs) -> None:
         # A guard, not a side effect: a published or retired version only ever moves on to retired.
         if self.pk is not None:
@@ -85,6 +77,14 @@ class FormTemplate(models.Model):
         if self.pk is not None:
             _guard_template_editable(self.pk)
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == TemplateStatus.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == TemplateStatus.DRAFT
 
 
 class Section(models.Model):
@@ -156,14 +156,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
 
-    @property
-    def is_critical(self) -> bool:
-        return bool(self.critical_values)
-
-    @property
-    def choice_values(self) -> list[str]:
-        return [str(choice.get("value")) for choice in self.choices or []]
-
     def save(self, *args, **kwargs) -> None:
         _guard_template_editable(self.template_id)
         super().save(*args, **kwargs)
@@ -171,3 +163,11 @@ class Question(models.Model):
     def delete(self, *args, **kwargs):
         _guard_template_editable(self.template_id)
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_critical(self) -> bool:
+        return bool(self.critical_values)
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [str(choice.get("value")) for choice in self.choices or []]
