@@ -21,7 +21,8 @@ def frozen_message(template) -> str:
     """The message shown when a published or retired version is about to be changed."""
     return (
         f"{template.get_kind_display()} checklist version {template.version} is "
-        f"{template.get_status_display().lower()} and cannot be changed; create a new draft version and edit that instead."
+        f"{template.get_status_display().lower()} and cannot be changed; "
+        "create a new draft version and edit that instead."
     )
 
 
