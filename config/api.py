@@ -1,10 +1,24 @@
-"""The REST API router: each app registers its viewsets here."""
+"""The REST API router: each app registers its viewsets here; schema and documentation pages alongside."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
+from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
+
 router = DefaultRouter()
+router.register("missions", MissionViewSet, basename="mission")
+router.register("regions", RegionViewSet, basename="region")
+router.register("tecs", TecViewSet, basename="tec")
+router.register("polling-stations", PollingStationViewSet, basename="polling-station")
+router.register("observers", ObserverViewSet, basename="observer")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("teams", TeamViewSet, basename="team")
 
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include(router.urls)),
 ]

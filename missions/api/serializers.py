@@ -1,0 +1,82 @@
+"""Serializers for missions and geography: shape only; model rules come from full_clean."""
+
+from rest_framework import serializers
+
+from missions.models import Mission, PollingStation, Region, Tec
+from observers.api_selectors import coordinated_mission_ids
+
+from .common import CleanModelSerializer
+
+
+class CoordinatedMissionField(serializers.SlugRelatedField):
+    """A mission given by slug, limited to the missions the requesting user coordinates."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("help_text", "Mission slug; you must be a coordinator of it.")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Mission.objects.none()
+        return Mission.objects.filter(pk__in=coordinated_mission_ids(request.user))
+
+
+class MissionSerializer(serializers.ModelSerializer):
+    host_country = serializers.CharField(source="host_country.code", read_only=True)
+
+    class Meta:
+        model = Mission
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "host_country",
+            "election_type",
+            "election_day",
+            "opening_date",
+            "closing_date",
+            "status",
+            "time_zone",
+            "local_languages",
+            "candidates",
+        ]
+        read_only_fields = fields
+
+
+class RegionSerializer(CleanModelSerializer):
+    mission = CoordinatedMissionField()
+
+    class Meta:
+        model = Region
+        fields = ["id", "mission", "code", "name", "kind", "time_zone"]
+
+
+class TecSerializer(CleanModelSerializer):
+    mission = CoordinatedMissionField()
+
+    class Meta:
+        model = Tec
+        fields = ["id", "mission", "region", "code", "name"]
+
+
+class PollingStationSerializer(CleanModelSerializer):
+    mission = CoordinatedMissionField()
+
+    class Meta:
+        model = PollingStation
+        fields = [
+            "id",
+            "mission",
+            "region",
+            "tec",
+            "number",
+            "name",
+            "address",
+            "area_type",
+            "registered_voters",
+            "special_type",
+            "latitude",
+            "longitude",
+        ]

@@ -1,0 +1,66 @@
+"""API viewsets for missions and geography: reads for every member, writes for coordinators."""
+
+from rest_framework import mixins, viewsets
+
+from missions.filters import MissionFilterSet, PollingStationFilterSet, RegionFilterSet, TecFilterSet
+from missions.selectors import (
+    missions_visible_to,
+    polling_stations_visible_to,
+    regions_visible_to,
+    tecs_visible_to,
+)
+
+from .common import ScopedViewSetMixin
+from .serializers import MissionSerializer, PollingStationSerializer, RegionSerializer, TecSerializer
+
+
+class WritableViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and update; nothing is deleted through the API (rows are referenced by forms)."""
+
+
+class MissionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Missions you belong to (ODIHR staff: every mission)."""
+
+    selector = staticmethod(missions_visible_to)
+    serializer_class = MissionSerializer
+    filterset_class = MissionFilterSet
+    odihr_staff_may_read = True
+    lookup_field = "slug"
+    ordering_fields = ["election_day", "name"]
+    search_fields = ["name", "slug"]
+
+
+class RegionViewSet(ScopedViewSetMixin, WritableViewSet):
+    """Regions (and cities of republican significance) of your missions."""
+
+    selector = staticmethod(regions_visible_to)
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+    ordering_fields = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class TecViewSet(ScopedViewSetMixin, WritableViewSet):
+    """Territorial election commissions of your missions."""
+
+    selector = staticmethod(tecs_visible_to)
+    serializer_class = TecSerializer
+    filterset_class = TecFilterSet
+    ordering_fields = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
+class PollingStationViewSet(ScopedViewSetMixin, WritableViewSet):
+    """Polling stations of your missions."""
+
+    selector = staticmethod(polling_stations_visible_to)
+    serializer_class = PollingStationSerializer
+    filterset_class = PollingStationFilterSet
+    ordering_fields = ["number", "registered_voters"]
+    search_fields = ["number", "name", "address"]

@@ -1,0 +1,49 @@
+"""Reads for missions and their geography, scoped to the missions a user belongs to."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from observers.access import is_odihr_staff
+from observers.api_selectors import actors_for
+
+from .models import Mission, PollingStation, Region, Tec
+
+
+def member_mission_ids(user) -> list[int]:
+    """Missions in which the user has a scope (a membership, or any mission for a superuser)."""
+    return [actor.mission_id for actor in actors_for(user)]
+
+
+def missions_visible_to(*, user) -> QuerySet[Mission]:
+    """Missions the user may see: their own; ODIHR staff see every mission (to find its published reports)."""
+    if is_odihr_staff(user) or (user.is_authenticated and user.is_superuser):
+        return Mission.objects.all().order_by("-election_day", "name")
+    return Mission.objects.filter(pk__in=member_mission_ids(user)).order_by("-election_day", "name")
+
+
+def regions_visible_to(*, user) -> QuerySet[Region]:
+    """Regions of the user's missions, with the mission joined."""
+    return (
+        Region.objects.filter(mission_id__in=member_mission_ids(user))
+        .select_related("mission")
+        .order_by("mission_id", "name", "pk")
+    )
+
+
+def tecs_visible_to(*, user) -> QuerySet[Tec]:
+    """TECs of the user's missions, with mission and region joined."""
+    return (
+        Tec.objects.filter(mission_id__in=member_mission_ids(user))
+        .select_related("mission", "region")
+        .order_by("mission_id", "code", "pk")
+    )
+
+
+def polling_stations_visible_to(*, user) -> QuerySet[PollingStation]:
+    """Polling stations of the user's missions, with mission, region and TEC joined."""
+    return (
+        PollingStation.objects.filter(mission_id__in=member_mission_ids(user))
+        .select_related("mission", "region", "tec")
+        .order_by("mission_id", "number", "pk")
+    )
