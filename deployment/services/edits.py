@@ -1,0 +1,152 @@
+"""Coordinators' manual edits to teams and the plan, checked by the same team rules as formation."""
+
+from __future__ import annotations
+
+import random
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from missions.models import Region, Tec
+from observers.choices import TeamKind
+from observers.models import Membership, Team, TeamMember
+from observers.services import team_check, team_rule_errors
+
+from ..models import PlannedVisit, TeamAssignment
+from .formation import SPEAKING_LEVELS
+from .planning import MAX_ROUTE_LENGTH, PlanningBasis, _load_geography, _RoutePlanner, _write_assignments
+
+
+def team_lock_set(*, team: Team, locked: bool) -> Team:
+    """Lock or unlock a team: formation and planning keep a locked team and its assignment as they are."""
+    team.locked = locked
+    team.save(update_fields=["locked"])
+    return team
+
+
+def assignment_lock_set(*, assignment: TeamAssignment, locked: bool) -> TeamAssignment:
+    """Lock or unlock one team's assignment: planning keeps a locked assignment exactly as it is."""
+    assignment.locked = locked
+    assignment.save(update_fields=["locked"])
+    return assignment
+
+
+def _team_interpreter_flag(team: Team) -> bool:
+    languages = {code.lower() for code in (team.mission.local_languages or [])}
+    if not languages:
+        return False
+    seats = TeamMember.objects.filter(team=team).prefetch_related("membership__observer__languages")
+    for seat in seats:
+        for language in seat.membership.observer.languages.all():
+            if language.language.lower() in languages and language.level in SPEAKING_LEVELS:
+                return False
+    return True
+
+
+@transaction.atomic
+def team_member_swap(*, team: Team, remove: Membership, add: Membership) -> list[Team]:
+    """Replace `remove` with `add` in a team; when `add` sits in another team, the two trade places.
+
+    Both resulting teams are checked with the team rules; any broken rule refuses the whole swap.
+    """
+    seats = {seat.membership_id: seat for seat in TeamMember.objects.filter(team=team).select_related("membership")}
+    if remove.pk not in seats:
+        raise ValidationError(f"{remove.observer.full_name} is not in team {team.code}.")
+    other_seat = TeamMember.objects.filter(membership=add).select_related("team").first()
+    other = other_seat.team if other_seat else None
+    if other is not None and other.pk == team.pk:
+        raise ValidationError(f"{add.observer.full_name} is already in team {team.code}.")
+    locked = [t.code for t in (team, other) if t is not None and t.locked]
+    if locked:
+        raise ValidationError(f"Team {', '.join(locked)} is locked: unlock it before changing its members.")
+    if other is not None and other.kind != team.kind:
+        raise ValidationError(f"{add.observer.full_name} sits in {other.code}, a team of another kind.")
+    new_members = [seat.membership for seat in seats.values() if seat.membership_id != remove.pk] + [add]
+    seats[remove.pk].delete()
+    if other_seat is not None:
+        other_members = [s.membership for s in TeamMember.objects.filter(team=other).exclude(membership=add)]
+        other_seat.delete()
+        other_members.append(remove)
+    errors = team_rule_errors(mission=team.mission, kind=team.kind, memberships=new_members, team=team)
+    if other is not None:
+        errors += [
+            f"{other.code}: {message}"
+            for message in team_rule_errors(
+                mission=other.mission, kind=other.kind, memberships=other_members, team=other
+            )
+        ]
+    if errors:
+        transaction.set_rollback(True)
+        raise ValidationError(errors)
+    TeamMember.objects.create(team=team, membership=add)
+    changed = [team]
+    if other is not None:
+        TeamMember.objects.create(team=other, membership=remove)
+        changed.append(other)
+    for changed_team in changed:
+        changed_team.needs_interpreter = _team_interpreter_flag(changed_team)
+        changed_team.save(update_fields=["needs_interpreter"])
+    return changed
+
+
+@transaction.atomic
+def assignment_move(
+    *,
+    team: Team,
+    region: Region,
+    tecs: list[Tec] | None = None,
+    route_length: int = 10,
+    seed: int = 2019,
+) -> TeamAssignment:
+    """Move an STO team to another region (and optionally given TECs), planning a fresh route there.
+
+    The route avoids stations other teams are planned for; the team must still satisfy the team rules.
+    """
+    errors: list[str] = []
+    if team.kind != TeamKind.STO:
+        errors.append(f"{team.code} is not an STO team: LTO teams are placed through their area of responsibility.")
+    if team.locked:
+        errors.append(f"Team {team.code} is locked: unlock it before moving it.")
+    current = TeamAssignment.objects.filter(team=team).first()
+    if current is not None and current.locked:
+        errors.append(f"The assignment of {team.code} is locked: unlock it before moving the team.")
+    if region.mission_id != team.mission_id:
+        errors.append(f"{region.name} belongs to another mission.")
+    tecs = list(tecs or [])
+    for tec in tecs:
+        if tec.region_id != region.pk:
+            errors.append(f"TEC {tec.code} lies in {tec.region.name}, not in {region.name}.")
+    if not 1 <= route_length <= MAX_ROUTE_LENGTH:
+        errors.append(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
+    errors += team_check(team=team)
+    if errors:
+        raise ValidationError(errors)
+    geo = _load_geography(team.mission, PlanningBasis.STATIONS)
+    if not geo.tecs_by_region.get(region.pk):
+        raise ValidationError(f"{region.name} has no polling stations to plan a route in.")
+    tec_ids = [tec.pk for tec in tecs if geo.stations_by_tec.get(tec.pk)] or geo.tecs_by_region[region.pk]
+    planner = _RoutePlanner(geo, random.Random(f"{seed}:{team.code}"), route_length)
+    others = PlannedVisit.objects.filter(assignment__mission=team.mission).exclude(assignment__team=team)
+    planner.reserve(others.values_list("polling_station_id", flat=True))
+    route = planner.plan(region.pk, tec_ids)
+    area = list(dict.fromkeys(tec_ids + [geo.stations[s].tec_id for s in route]))
+    tabulation = geo.stations[route[-1]].tec_id
+    codes = ", ".join(geo.tecs[t]["code"] for t in area)
+    assignment = TeamAssignment(
+        team=team,
+        mission=team.mission,
+        region=region,
+        tabulation_tec_id=tabulation,
+        quota=current.quota if current and current.region_id == region.pk else None,
+        reason=f"Moved by a coordinator to {region.name}, TEC {codes}; route of {len(route)} stations.",
+    )
+    _write_assignments([current.pk] if current else [], [(assignment, area, route)])
+    lto_team_id = (
+        Team.area_regions.through.objects.filter(region=region, team__kind=TeamKind.LTO)
+        .values_list("team_id", flat=True)
+        .first()
+    )
+    if team.lto_team_id != lto_team_id:
+        team.lto_team_id = lto_team_id
+        team.save(update_fields=["lto_team"])
+    return TeamAssignment.objects.get(team=team)

@@ -1,0 +1,636 @@
+"""The deployment plan: LTO areas of responsibility, STO teams to regions and TECs, and their planned routes.
+
+The planner loads the mission's geography and the current plan in a fixed number of queries, decides in
+memory, and writes with bulk operations. It is deterministic for a seed and stable: locked teams and
+assignments are never touched, valid existing assignments are kept, and only what is missing or invalid
+(or surplus in a region whose quota shrank) is planned again.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from missions.choices import AreaType, RegionKind
+from missions.models import Mission, PollingStation, Region, Tec
+from observers.choices import TeamKind
+from observers.models import Team
+
+from ..choices import PlanningBasis, VisitPurpose
+from ..models import PlannedVisit, TeamAssignment
+from .allocation import balanced_groups, largest_remainder, natural_key, route_order
+
+ProgressCallback = Callable[[int], None]
+MAX_ROUTE_LENGTH = 40
+# A neighbouring region costs this share of an average area less when growing an LTO area.
+NEIGHBOUR_BONUS_SHARE = 0.35
+
+
+@dataclass
+class PlanResult:
+    """What a planning run decided: LTO areas, teams per region against quota, what moved, and warnings."""
+
+    basis: str
+    route_length: int
+    seed: int
+    lto_areas: list[dict] = field(default_factory=list)
+    regions: list[dict] = field(default_factory=list)
+    kept: int = 0
+    locked: int = 0
+    planned: int = 0
+    moved: int = 0
+    unplaced: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "basis": self.basis,
+            "route_length": self.route_length,
+            "seed": self.seed,
+            "lto_areas": self.lto_areas,
+            "regions": self.regions,
+            "assignments_kept": self.kept,
+            "assignments_locked": self.locked,
+            "assignments_planned": self.planned,
+            "teams_moved": self.moved,
+            "teams_unplaced": self.unplaced,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class _Station:
+    id: int
+    region_id: int
+    tec_id: int
+    urban: bool
+    voters: int
+    sort_key: tuple
+    latitude: object
+    longitude: object
+
+
+@dataclass
+class _Geography:
+    regions: dict[int, dict]
+    region_order: list[int]
+    neighbours: dict[int, set[int]]
+    tecs: dict[int, dict]
+    tecs_by_region: dict[int, list[int]]
+    stations: dict[int, _Station]
+    stations_by_tec: dict[int, list[int]]
+    region_weight: dict[int, float]
+    tec_weight: dict[int, float]
+    region_urban_share: dict[int, float]
+
+
+def _load_geography(mission: Mission, basis: str) -> _Geography:
+    regions = {
+        row["id"]: row
+        for row in Region.objects.filter(mission=mission).order_by("name").values("id", "name", "code", "kind")
+    }
+    region_order = list(regions)
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    through = Region.neighbours.through
+    for source, target in through.objects.filter(from_region__mission=mission).values_list(
+        "from_region_id", "to_region_id"
+    ):
+        neighbours[source].add(target)
+        neighbours[target].add(source)
+    tecs = {row["id"]: row for row in Tec.objects.filter(mission=mission).values("id", "code", "name", "region_id")}
+    stations: dict[int, _Station] = {}
+    stations_by_tec: dict[int, list[int]] = defaultdict(list)
+    rows = PollingStation.objects.filter(mission=mission).values_list(
+        "id", "region_id", "tec_id", "area_type", "registered_voters", "number", "latitude", "longitude"
+    )
+    for station_id, region_id, tec_id, area_type, voters, number, latitude, longitude in rows.iterator(chunk_size=5000):
+        tec_code = tecs[tec_id]["code"] if tec_id in tecs else ""
+        stations[station_id] = _Station(
+            id=station_id,
+            region_id=region_id,
+            tec_id=tec_id,
+            urban=area_type == AreaType.URBAN,
+            voters=voters or 0,
+            sort_key=(natural_key(tec_code), natural_key(number)),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        stations_by_tec[tec_id].append(station_id)
+    for station_ids in stations_by_tec.values():
+        station_ids.sort(key=lambda station_id: stations[station_id].sort_key)
+    tecs_by_region: dict[int, list[int]] = defaultdict(list)
+    for tec_id in sorted(tecs, key=lambda tec_id: natural_key(tecs[tec_id]["code"])):
+        if stations_by_tec.get(tec_id):
+            tecs_by_region[tecs[tec_id]["region_id"]].append(tec_id)
+    tec_weight: dict[int, float] = {}
+    for tec_id, station_ids in stations_by_tec.items():
+        if basis == PlanningBasis.VOTERS:
+            tec_weight[tec_id] = float(sum(stations[s].voters for s in station_ids))
+        else:
+            tec_weight[tec_id] = float(len(station_ids))
+    region_weight = dict.fromkeys(regions, 0.0)
+    region_urban: Counter = Counter()
+    region_count: Counter = Counter()
+    for station in stations.values():
+        region_count[station.region_id] += 1
+        region_urban[station.region_id] += int(station.urban)
+        region_weight[station.region_id] = region_weight.get(station.region_id, 0.0) + (
+            station.voters if basis == PlanningBasis.VOTERS else 1.0
+        )
+    region_urban_share = {
+        region_id: (region_urban[region_id] / region_count[region_id]) if region_count[region_id] else 0.0
+        for region_id in regions
+    }
+    return _Geography(
+        regions=regions,
+        region_order=region_order,
+        neighbours=neighbours,
+        tecs=tecs,
+        tecs_by_region=tecs_by_region,
+        stations=stations,
+        stations_by_tec=stations_by_tec,
+        region_weight=region_weight,
+        tec_weight=tec_weight,
+        region_urban_share=region_urban_share,
+    )
+
+
+# --- LTO areas -------------------------------------------------------------------------------------------
+
+
+def _plan_lto_areas(mission: Mission, geo: _Geography, result: PlanResult) -> tuple[dict, dict, Callable]:
+    """Give every region to exactly one LTO team, keeping valid existing areas.
+
+    Returns (region id -> LTO team id, LTO team id -> code, a function that writes the changed areas)."""
+    teams = list(Team.objects.filter(mission=mission, kind=TeamKind.LTO).order_by("code"))
+    codes = {team.pk: team.code for team in teams}
+    through = Team.area_regions.through
+    current: dict[int, list[int]] = defaultdict(list)
+    for team_id, region_id in through.objects.filter(team__in=[t.pk for t in teams]).values_list(
+        "team_id", "region_id"
+    ):
+        current[team_id].append(region_id)
+    owner: dict[int, int] = {}
+    areas: dict[int, set[int]] = {team.pk: set() for team in teams}
+    # Locked teams claim their regions first; among the rest, the team with the lower code keeps a shared region.
+    for team in sorted(teams, key=lambda t: (not t.locked, t.code)):
+        for region_id in sorted(current[team.pk]):
+            if region_id in owner:
+                if team.locked:
+                    result.warnings.append(
+                        f"{geo.regions[region_id]['name']} is in the areas of two locked LTO teams; "
+                        f"it stays with {codes[owner[region_id]]} in the plan."
+                    )
+                continue
+            owner[region_id] = team.pk
+            areas[team.pk].add(region_id)
+    if not teams:
+        if geo.regions:
+            result.warnings.append("The mission has no LTO teams: no region lies in an LTO area.")
+        return owner, codes, lambda: None
+    free_teams = [team for team in teams if not team.locked]
+    load = {team.pk: sum(geo.region_weight.get(r, 0.0) for r in areas[team.pk]) for team in teams}
+    average = (sum(geo.region_weight.values()) / len(teams)) if teams else 0.0
+    bonus = NEIGHBOUR_BONUS_SHARE * average
+    unowned = sorted(
+        (region_id for region_id in geo.region_order if region_id not in owner),
+        key=lambda region_id: (-geo.region_weight.get(region_id, 0.0), geo.regions[region_id]["name"]),
+    )
+    if unowned and not free_teams:
+        for region_id in unowned:
+            result.warnings.append(
+                f"{geo.regions[region_id]['name']} lies in no LTO area and every LTO team is locked."
+            )
+    for region_id in unowned:
+        if not free_teams:
+            break
+        empty = [team for team in free_teams if not areas[team.pk]]
+        choices = empty or free_teams
+        weight = geo.region_weight.get(region_id, 0.0)
+
+        def cost(team, region_id=region_id, weight=weight):
+            adjacent = bool(geo.neighbours.get(region_id, set()) & areas[team.pk])
+            return (load[team.pk] + weight - (bonus if adjacent else 0.0), team.code)
+
+        chosen = min(choices, key=cost)
+        owner[region_id] = chosen.pk
+        areas[chosen.pk].add(region_id)
+        load[chosen.pk] += weight
+    # The areas of unlocked teams that changed, and their base city, are written with the rest of the plan.
+    removed, added, changed_teams = [], [], []
+    for team in free_teams:
+        before, after = set(current[team.pk]), areas[team.pk]
+        removed.extend((team.pk, region_id) for region_id in before - after)
+        added.extend(through(team_id=team.pk, region_id=region_id) for region_id in sorted(after - before))
+        base_city = _base_city(geo, after)
+        if (before != after or not team.base_city) and base_city and team.base_city != base_city:
+            team.base_city = base_city
+            changed_teams.append(team)
+
+    def apply() -> None:
+        for team_id in {team_id for team_id, _ in removed}:
+            through.objects.filter(team_id=team_id, region_id__in=[r for t, r in removed if t == team_id]).delete()
+        if added:
+            through.objects.bulk_create(added)
+        if changed_teams:
+            bulk_update_with_history(changed_teams, Team, ["base_city"], batch_size=500)
+
+    for team in teams:
+        if not areas[team.pk]:
+            result.warnings.append(f"LTO team {team.code} has no area of responsibility.")
+        result.lto_areas.append(
+            {
+                "team": team.code,
+                "locked": team.locked,
+                "base_city": team.base_city,
+                "regions": sorted(geo.regions[r]["name"] for r in areas[team.pk]),
+                "load": round(load[team.pk], 1),
+            }
+        )
+    loads = [load[team.pk] for team in teams if areas[team.pk]]
+    if len(loads) > 1 and min(loads) > 0 and max(loads) / (sum(loads) / len(loads)) > 2.0:
+        result.warnings.append(
+            "LTO areas are imbalanced: the largest area has more than twice the average "
+            f"{PlanningBasis(result.basis).label.lower()}."
+        )
+    return owner, codes, apply
+
+
+def _base_city(geo: _Geography, region_ids: set[int]) -> str:
+    """The base of an LTO area: its largest region's name if it is a city, else that region's largest TEC."""
+    if not region_ids:
+        return ""
+    largest = max(region_ids, key=lambda r: (geo.region_weight.get(r, 0.0), geo.regions[r]["name"]))
+    region = geo.regions[largest]
+    if region["kind"] == RegionKind.CITY or not geo.tecs_by_region.get(largest):
+        return region["name"][:120]
+    tec_id = max(geo.tecs_by_region[largest], key=lambda t: (len(geo.stations_by_tec[t]), geo.tecs[t]["code"]))
+    return geo.tecs[tec_id]["name"][:120]
+
+
+# --- STO teams -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Existing:
+    id: int
+    team_id: int
+    region_id: int
+    locked: bool
+    tabulation_tec_id: int | None
+    tec_ids: set[int] = field(default_factory=set)
+    visits: list[tuple[int, str, int]] = field(default_factory=list)  # (station id, purpose, order)
+
+    def station_ids(self) -> set[int]:
+        return {station_id for station_id, _purpose, _order in self.visits}
+
+
+def _route_of(existing: _Existing) -> list[int]:
+    return [s for s, purpose, _ in sorted(existing.visits, key=lambda v: v[2]) if purpose == VisitPurpose.VOTING]
+
+
+def _is_valid(existing: _Existing, geo: _Geography, route_length: int) -> bool:
+    """An existing assignment is kept when its region, TECs and route still make a complete plan."""
+    if existing.region_id not in geo.tecs_by_region or not existing.tec_ids:
+        return False
+    if any(geo.tecs.get(t, {}).get("region_id") != existing.region_id for t in existing.tec_ids):
+        return False
+    route = _route_of(existing)
+    available = sum(len(geo.stations_by_tec[t]) for t in geo.tecs_by_region[existing.region_id])
+    if len(route) != min(route_length, available) or len(set(route)) != len(route):
+        return False
+    openings = [s for s, purpose, _ in existing.visits if purpose == VisitPurpose.OPENING]
+    countings = [s for s, purpose, _ in existing.visits if purpose == VisitPurpose.COUNTING]
+    if openings != [route[0]] or countings != [route[-1]]:
+        return False
+    if any(s not in geo.stations or geo.stations[s].tec_id not in existing.tec_ids for s in route):
+        return False
+    return existing.tabulation_tec_id == geo.stations[route[-1]].tec_id
+
+
+def _load_existing(mission: Mission) -> dict[int, _Existing]:
+    by_team: dict[int, _Existing] = {}
+    by_id: dict[int, _Existing] = {}
+    for row in TeamAssignment.objects.filter(mission=mission).values(
+        "id", "team_id", "region_id", "locked", "tabulation_tec_id"
+    ):
+        existing = _Existing(
+            id=row["id"],
+            team_id=row["team_id"],
+            region_id=row["region_id"],
+            locked=row["locked"],
+            tabulation_tec_id=row["tabulation_tec_id"],
+        )
+        by_team[existing.team_id] = existing
+        by_id[existing.id] = existing
+    for assignment_id, tec_id in TeamAssignment.tecs.through.objects.filter(
+        teamassignment__mission=mission
+    ).values_list("teamassignment_id", "tec_id"):
+        by_id[assignment_id].tec_ids.add(tec_id)
+    for assignment_id, station_id, purpose, order in PlannedVisit.objects.filter(
+        assignment__mission=mission
+    ).values_list("assignment_id", "polling_station_id", "purpose", "order"):
+        by_id[assignment_id].visits.append((station_id, purpose, order))
+    return by_team
+
+
+class _RoutePlanner:
+    """Picks routes inside a region: unused stations first, the region's urban/rural mix, seeded choice."""
+
+    def __init__(self, geo: _Geography, rng: random.Random, route_length: int):
+        self.geo = geo
+        self.rng = rng
+        self.route_length = route_length
+        self.usage: Counter = Counter()
+
+    def reserve(self, station_ids) -> None:
+        self.usage.update(station_ids)
+
+    def _available(self, tec_ids) -> tuple[list[int], list[int]]:
+        urban, rural = [], []
+        for tec_id in tec_ids:
+            for station_id in self.geo.stations_by_tec[tec_id]:
+                if not self.usage[station_id]:
+                    (urban if self.geo.stations[station_id].urban else rural).append(station_id)
+        return urban, rural
+
+    def _take(self, urban: list[int], rural: list[int], want: int, share: float) -> list[int]:
+        want_urban = min(len(urban), round(want * share))
+        want_rural = min(len(rural), want - want_urban)
+        want_urban = min(len(urban), want - want_rural)
+        return self.rng.sample(urban, want_urban) + self.rng.sample(rural, want_rural)
+
+    def plan(self, region_id: int, tec_ids: list[int]) -> list[int]:
+        share = self.geo.region_urban_share.get(region_id, 0.0)
+        urban, rural = self._available(tec_ids)
+        chosen = self._take(urban, rural, self.route_length, share)
+        if len(chosen) < self.route_length:
+            # Extend into the region's other TECs, keeping the mix as far as the remaining stations allow.
+            others = [t for t in self.geo.tecs_by_region[region_id] if t not in tec_ids]
+            more_urban, more_rural = self._available(others)
+            have_urban = sum(1 for s in chosen if self.geo.stations[s].urban)
+            want = self.route_length - len(chosen)
+            target_urban = max(0, round(self.route_length * share) - have_urban)
+            chosen += self._take(more_urban, more_rural, want, target_urban / want if want else share)
+        if len(chosen) < self.route_length:
+            # More teams than stations in the region: share the least-visited stations.
+            taken = set(chosen)
+            spare = sorted(
+                (s for t in self.geo.tecs_by_region[region_id] for s in self.geo.stations_by_tec[t] if s not in taken),
+                key=lambda s: (self.usage[s], self.geo.stations[s].sort_key),
+            )
+            chosen += spare[: self.route_length - len(chosen)]
+        self.reserve(chosen)
+        ordered = route_order(
+            [
+                (s, self.geo.stations[s].sort_key, self.geo.stations[s].latitude, self.geo.stations[s].longitude)
+                for s in chosen
+            ]
+        )
+        return [item[0] for item in ordered]
+
+
+def _tec_slots(geo: _Geography, region_id: int, teams: int) -> list[list[int]]:
+    """The areas inside a region for `teams` teams: contiguous TEC groups, or TECs shared when teams outnumber them."""
+    tec_ids = geo.tecs_by_region.get(region_id, [])
+    if not tec_ids or teams <= 0:
+        return []
+    if teams <= len(tec_ids):
+        return balanced_groups(tec_ids, [geo.tec_weight.get(t, 0.0) for t in tec_ids], teams)
+    seats, _ = largest_remainder(
+        {t: geo.tec_weight.get(t, 0.0) for t in tec_ids}, teams, at_least_one=True, order=tec_ids
+    )
+    return [[tec_id] for tec_id in tec_ids for _ in range(seats[tec_id])]
+
+
+def deployment_plan(
+    *,
+    mission: Mission,
+    basis: str = PlanningBasis.STATIONS,
+    route_length: int = 10,
+    seed: int = 2019,
+    progress: ProgressCallback | None = None,
+) -> PlanResult:
+    """Plan LTO areas and every STO team's region, TECs and route; keeps locked and valid existing plans.
+
+    Everything is decided in memory first (progress is reported then) and written in one transaction.
+    """
+    if basis not in PlanningBasis.values:
+        raise ValidationError(f"Unknown planning basis {basis!r}: use one of {', '.join(PlanningBasis.values)}.")
+    if not isinstance(route_length, int) or not 1 <= route_length <= MAX_ROUTE_LENGTH:
+        raise ValidationError(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
+    result = PlanResult(basis=basis, route_length=route_length, seed=seed)
+    geo = _load_geography(mission, basis)
+    if not geo.regions:
+        raise ValidationError(f"{mission.name} has no regions yet: import the geography before planning.")
+    if not geo.stations:
+        raise ValidationError(f"{mission.name} has no polling stations yet: import them before planning.")
+    if progress:
+        progress(10)
+    lto_owner, lto_codes, write_lto_areas = _plan_lto_areas(mission, geo, result)
+    if progress:
+        progress(25)
+
+    teams = list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code"))
+    existing = _load_existing(mission)
+    planner = _RoutePlanner(geo, random.Random(seed), route_length)
+    plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
+    for region_id in geo.region_order:
+        if region_id not in plannable:
+            result.warnings.append(f"{geo.regions[region_id]['name']} has no polling stations: no team can go there.")
+    seats, quotas = largest_remainder(
+        {r: geo.region_weight.get(r, 0.0) for r in plannable},
+        len(teams),
+        at_least_one=len(teams) >= len(plannable),
+        order=plannable,
+    )
+
+    # Locked first (whatever they hold), then valid unlocked assignments while their region has room.
+    kept: dict[int, _Existing] = {}
+    kept_in_region: Counter = Counter()
+    locked_ids = [t.pk for t in teams if t.pk in existing and (t.locked or existing[t.pk].locked)]
+    for team_id in locked_ids:
+        assignment = existing[team_id]
+        kept[team_id] = assignment
+        kept_in_region[assignment.region_id] += 1
+        planner.reserve(assignment.station_ids())
+    for team in teams:
+        if team.locked and team.pk not in existing:
+            result.warnings.append(f"{team.code} is locked but has no assignment: unlock it to plan it.")
+    for region_id, count in kept_in_region.items():
+        if region_id in seats and count > seats[region_id]:
+            result.warnings.append(
+                f"{geo.regions[region_id]['name']} holds {count} locked teams, above its quota of "
+                f"{quotas[region_id]:.2f}."
+            )
+    for team in teams:
+        assignment = existing.get(team.pk)
+        if team.pk in kept or assignment is None or team.locked:
+            continue
+        region_id = assignment.region_id
+        if region_id not in seats or kept_in_region[region_id] >= seats[region_id]:
+            continue
+        stations = assignment.station_ids()
+        clashes = any(planner.usage[s] for s in stations)
+        if clashes or not _is_valid(assignment, geo, route_length):
+            continue
+        kept[team.pk] = assignment
+        kept_in_region[region_id] += 1
+        planner.reserve(stations)
+    result.locked = len(locked_ids)
+    result.kept = len(kept) - len(locked_ids)
+    if progress:
+        progress(40)
+
+    # Teams still to place go to the regions short of their seats, in region then team-code order.
+    to_place = [team for team in teams if team.pk not in kept and not team.locked]
+    openings: list[int] = []
+    for region_id in plannable:
+        openings.extend([region_id] * max(0, seats[region_id] - kept_in_region[region_id]))
+    new_region: dict[int, int] = {}
+    for team, region_id in zip(to_place, openings, strict=False):
+        new_region[team.pk] = region_id
+    for team in to_place[len(openings) :]:
+        result.unplaced.append(team.code)
+    if result.unplaced:
+        result.warnings.append(
+            f"{len(result.unplaced)} STO team(s) could not be placed because locked teams hold their seats: "
+            + ", ".join(result.unplaced[:20])
+        )
+
+    # TEC areas and routes for the new assignments, region by region.
+    new_assignments: list[TeamAssignment] = []
+    plans: list[tuple[TeamAssignment, list[int], list[int]]] = []
+    total_weight = sum(geo.region_weight.get(r, 0.0) for r in plannable)
+    basis_label = PlanningBasis(basis).label.lower()
+    teams_by_region: dict[int, list[int]] = defaultdict(list)
+    for team_id, region_id in new_region.items():
+        teams_by_region[region_id].append(team_id)
+    for index, region_id in enumerate(plannable):
+        newcomers = teams_by_region.get(region_id, [])
+        if not newcomers:
+            continue
+        kept_here = [a for a in kept.values() if a.region_id == region_id]
+        slots = _tec_slots(geo, region_id, len(kept_here) + len(newcomers))
+        for assignment in kept_here:  # a kept team occupies the slot it overlaps most
+            if not slots:
+                break
+            best = max(range(len(slots)), key=lambda i, a=assignment: (len(set(slots[i]) & a.tec_ids), -i))
+            slots.pop(best)
+        region_name = geo.regions[region_id]["name"]
+        for position, team_id in enumerate(newcomers):
+            slot = slots[position] if position < len(slots) else geo.tecs_by_region[region_id]
+            route = planner.plan(region_id, list(dict.fromkeys(slot)))
+            tec_ids = list(dict.fromkeys(slot + [geo.stations[s].tec_id for s in route]))
+            counting_tec = geo.stations[route[-1]].tec_id if route else slot[0]
+            urban = sum(1 for s in route if geo.stations[s].urban)
+            reason = (
+                f"{region_name}: quota {quotas[region_id]:.2f} of {len(teams)} STO teams by {basis_label} "
+                f"({geo.region_weight[region_id]:,.0f} of {total_weight:,.0f}); {seats[region_id]} planned by the "
+                f"largest remainder method"
+                + (", at least one per region" if len(teams) >= len(plannable) else "")
+                + f". Area: TEC {', '.join(geo.tecs[t]['code'] for t in tec_ids)}; route of {len(route)} stations, "
+                f"{urban} urban (region {geo.region_urban_share[region_id]:.0%} urban). Tabulation at TEC "
+                f"{geo.tecs[counting_tec]['code']}, where the counting station's protocol goes."
+            )
+            assignment = TeamAssignment(
+                team_id=team_id,
+                mission=mission,
+                region_id=region_id,
+                tabulation_tec_id=counting_tec,
+                quota=Decimal(f"{quotas[region_id]:.3f}"),
+                reason=reason,
+            )
+            new_assignments.append(assignment)
+            plans.append((assignment, tec_ids, route))
+        if progress:
+            progress(40 + int(40 * (index + 1) / len(plannable)))
+
+    for team_id, region_id in new_region.items():
+        if team_id in existing and existing[team_id].region_id != region_id:
+            result.moved += 1
+    replaced = [existing[t].id for t in new_region if t in existing]
+    replaced += [existing[t.pk].id for t in to_place[len(openings) :] if t.pk in existing]
+    # Each unlocked STO team answers to the LTO team whose area holds its region.
+    final_region = {team_id: a.region_id for team_id, a in kept.items()}
+    final_region.update(new_region)
+    relinked = []
+    for team in teams:
+        if team.locked:
+            continue
+        lto_team_id = lto_owner.get(final_region.get(team.pk))
+        if team.lto_team_id != lto_team_id:
+            team.lto_team_id = lto_team_id
+            relinked.append(team)
+    with transaction.atomic():
+        write_lto_areas()
+        _write_assignments(replaced, plans)
+        if relinked:
+            bulk_update_with_history(relinked, Team, ["lto_team"], batch_size=500)
+    result.planned = len(new_assignments)
+
+    teams_in_region = Counter(final_region.values())
+    for region_id in plannable:
+        result.regions.append(
+            {
+                "region": geo.regions[region_id]["name"],
+                "weight": round(geo.region_weight[region_id], 1),
+                "quota": round(quotas[region_id], 3),
+                "seats": seats[region_id],
+                "teams": teams_in_region[region_id],
+                "lto_team": lto_codes.get(lto_owner.get(region_id), ""),
+            }
+        )
+        if teams and not teams_in_region[region_id] and len(teams) >= len(plannable):
+            result.warnings.append(f"{geo.regions[region_id]['name']} has no STO team.")
+    if progress:
+        progress(100)
+    return result
+
+
+def _write_assignments(replaced: list[int], plans: list[tuple[TeamAssignment, list[int], list[int]]]) -> None:
+    """Replace assignments in bulk: delete the replaced, insert the new ones with their TECs and visits."""
+    if replaced:
+        TeamAssignment.objects.filter(id__in=replaced).delete()
+    if not plans:
+        return
+    new_assignments = [assignment for assignment, _tecs, _route in plans]
+    bulk_create_with_history(new_assignments, TeamAssignment, batch_size=500)
+    # Re-read the ids: not every backend returns them from a bulk insert done through the history helper.
+    created = dict(
+        TeamAssignment.objects.filter(team_id__in=[a.team_id for a in new_assignments]).values_list("team_id", "id")
+    )
+    tec_links, visits = [], []
+    for assignment, tec_ids, route in plans:
+        assignment_id = created[assignment.team_id]
+        tec_links.extend(TeamAssignment.tecs.through(teamassignment_id=assignment_id, tec_id=t) for t in tec_ids)
+        if not route:
+            continue
+        visits.append(
+            PlannedVisit(
+                assignment_id=assignment_id, polling_station_id=route[0], purpose=VisitPurpose.OPENING, order=0
+            )
+        )
+        visits.extend(
+            PlannedVisit(
+                assignment_id=assignment_id, polling_station_id=station_id, purpose=VisitPurpose.VOTING, order=order
+            )
+            for order, station_id in enumerate(route, start=1)
+        )
+        visits.append(
+            PlannedVisit(
+                assignment_id=assignment_id,
+                polling_station_id=route[-1],
+                purpose=VisitPurpose.COUNTING,
+                order=len(route) + 1,
+            )
+        )
+    TeamAssignment.tecs.through.objects.bulk_create(tec_links, batch_size=2000)
+    PlannedVisit.objects.bulk_create(visits, batch_size=2000)
