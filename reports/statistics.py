@@ -1,0 +1,665 @@
+"""Mission statistics computed in the database with a constant number of aggregate queries.
+
+Counting rules (DOMAIN.md): the unit is the observation (one form); distinct polling stations are given alongside;
+the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
+reported separately, never counted in n); answers given on several versions of a form are merged by question code.
+
+Distinct-station counts are computed per (region, urban/rural) cell and summed: a submission copies its region and
+area type from its polling station, so a station lies in exactly one cell and the sums are exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncHour
+
+from checklists.choices import (
+    NEGATIVE_ASSESSMENTS,
+    NOT_APPLICABLE,
+    OBSERVATION_KINDS,
+    OVERALL_ASSESSMENT_CODE,
+    Assessment,
+    QuestionType,
+    TemplateStatus,
+)
+from checklists.models import Question
+from missions.models import PollingStation, Region
+from observers.choices import TeamKind
+from observers.models import Team
+from submissions.models import Answer, Submission
+
+Z_95 = 1.959963984540054
+# Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
+ANSWERED = "\x00answered"
+UNKNOWN_REGION = ""
+LIST_LIMIT = 1000
+VOTERS_ON_LIST = "voters_on_list"
+VOTERS_VOTED = "voters_voted"
+SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
+ASSESSMENT_VALUES = [choice.value for choice in Assessment]
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion, as fractions in [0, 1]; (0, 0) when n is 0."""
+    if n <= 0:
+        return (0.0, 0.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def percent(count: int, n: int) -> float | None:
+    """A percentage with one decimal, or None without a denominator."""
+    return round(100 * count / n, 1) if n else None
+
+
+def share(count: int, n: int) -> dict:
+    """Count, percentage and 95 % Wilson interval (in per cent) of one share."""
+    low, high = wilson_interval(count, n)
+    return {
+        "count": count,
+        "n": n,
+        "pct": percent(count, n),
+        "ci": [round(100 * low, 1), round(100 * high, 1)] if n else None,
+    }
+
+
+def submissions_for(*, mission, kinds, region=None, cutoff=None, prefix: str = "") -> Q:
+    """The filter selecting the observations a compilation counts (confidential records never count)."""
+    conditions = {
+        f"{prefix}mission": mission,
+        f"{prefix}kind__in": list(kinds),
+        f"{prefix}confidential": False,
+    }
+    if region is not None:
+        conditions[f"{prefix}region"] = region
+    if cutoff is not None:
+        conditions[f"{prefix}received_at__lte"] = cutoff
+    return Q(**conditions)
+
+
+def question_catalogue(*, mission, kinds) -> dict[str, list[dict]]:
+    """Questions per kind, merged by code: the latest published version's wording and order, then older-only codes."""
+    rows = (
+        Question.objects.filter(template__mission=mission, template__kind__in=list(kinds))
+        .exclude(code=OVERALL_ASSESSMENT_CODE)
+        .values(
+            "id",
+            "code",
+            "text",
+            "type",
+            "choices",
+            "critical_values",
+            "protocol_field",
+            "order",
+            "section__order",
+            "section__title",
+            kind=F("template__kind"),
+            version=F("template__version"),
+            status=F("template__status"),
+        )
+    )
+    best: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        # Prefer the published version, then the highest version number.
+        rank = (row["status"] == TemplateStatus.PUBLISHED, row["version"])
+        key = (row["kind"], row["code"])
+        if key not in best or rank > best[key]["_rank"]:
+            best[key] = {**row, "_rank": rank}
+    catalogue: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    primary = {}
+    for (kind, _code), row in best.items():
+        primary[kind] = max(primary.get(kind, (False, 0)), row["_rank"])
+    for (kind, code), row in best.items():
+        in_primary = row["_rank"] == primary[kind]
+        catalogue[kind].append(
+            {
+                "code": code,
+                "text": row["text"],
+                "type": row["type"],
+                "section": row["section__title"],
+                "choices": [
+                    {"value": str(choice.get("value")), "label": str(choice.get("label") or choice.get("value"))}
+                    for choice in (row["choices"] or [])
+                    if isinstance(choice, dict)
+                ],
+                "critical_values": sorted(str(value) for value in (row["critical_values"] or [])),
+                "protocol_field": row["protocol_field"],
+                "version": row["version"],
+                "_order": (0 if in_primary else 1, -row["version"], row["section__order"], row["order"], code),
+            }
+        )
+    for kind in catalogue:
+        catalogue[kind].sort(key=lambda question: question["_order"])
+        for question in catalogue[kind]:
+            del question["_order"]
+    return catalogue
+
+
+def _area_key(value) -> str:
+    return value or ""
+
+
+class _Cells:
+    """Counters keyed by (region code, area type) with totals by region, by area and overall."""
+
+    def __init__(self):
+        self.cells: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, region: str, area: str, **values: int) -> None:
+        cell = self.cells[(region, area)]
+        for name, value in values.items():
+            cell[name] += value or 0
+
+    def total(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for cell in self.cells.values():
+            for name, value in cell.items():
+                out[name] += value
+        return dict(out)
+
+    def by(self, axis: int) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for key, cell in self.cells.items():
+            for name, value in cell.items():
+                out[key[axis]][name] += value
+        return {group: dict(values) for group, values in out.items()}
+
+
+def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> dict:
+    """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
+
+    `progress`, when given, is called with a percentage (0-100) between steps.
+    """
+    kinds = sorted(set(kinds or OBSERVATION_KINDS), key=lambda kind: list(OBSERVATION_KINDS).index(kind))
+    tell = progress or (lambda pct: None)
+    base = submissions_for(mission=mission, kinds=kinds, region=region, cutoff=cutoff)
+    answer_base = submissions_for(mission=mission, kinds=kinds, region=region, cutoff=cutoff, prefix="submission__")
+
+    region_rows = Region.objects.filter(mission=mission)
+    if region is not None:
+        region_rows = region_rows.filter(pk=region.pk)
+    regions = sorted(region_rows.values("id", "code", "name"), key=lambda row: (row["name"], row["code"]))
+    region_code = {row["id"]: row["code"] for row in regions}
+
+    def rkey(region_id) -> str:
+        return region_code.get(region_id, UNKNOWN_REGION) if region_id else UNKNOWN_REGION
+
+    catalogue = question_catalogue(mission=mission, kinds=kinds)
+    tell(5)
+
+    coverage_rows = (
+        Submission.objects.filter(base)
+        .values("kind", "region_id", "area_type")
+        .annotate(
+            observations=Count("id"),
+            stations=Count("polling_station_id", distinct=True),
+            urgent=Count("id", filter=Q(urgent=True)),
+            critical=Count("id", filter=Q(has_critical=True)),
+            mismatch=Count("id", filter=Q(protocol_mismatch=True)),
+            negative_stations=Count(
+                "polling_station_id", distinct=True, filter=Q(overall_assessment__in=list(NEGATIVE_ASSESSMENTS))
+            ),
+        )
+    )
+    per_kind: dict[str, _Cells] = defaultdict(_Cells)
+    for row in coverage_rows:
+        per_kind[row["kind"]].add(
+            rkey(row["region_id"]),
+            _area_key(row["area_type"]),
+            observations=row["observations"],
+            stations=row["stations"],
+            urgent=row["urgent"],
+            critical=row["critical"],
+            mismatch=row["mismatch"],
+            negative_stations=row["negative_stations"],
+        )
+    observed_all = _Cells()
+    for row in (
+        Submission.objects.filter(base)
+        .values("region_id", "area_type")
+        .annotate(stations=Count("polling_station_id", distinct=True))
+    ):
+        observed_all.add(rkey(row["region_id"]), _area_key(row["area_type"]), stations=row["stations"])
+    station_rows = PollingStation.objects.filter(mission=mission)
+    if region is not None:
+        station_rows = station_rows.filter(region=region)
+    all_stations = _Cells()
+    for row in station_rows.values("region_id", "area_type").annotate(count=Count("id")):
+        all_stations.add(rkey(row["region_id"]), _area_key(row["area_type"]), stations=row["count"])
+    tell(15)
+
+    assessment_cells: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
+    for row in (
+        Submission.objects.filter(base)
+        .exclude(overall_assessment="")
+        .values("kind", "region_id", "area_type", "overall_assessment")
+        .annotate(count=Count("id"))
+    ):
+        assessment_cells[row["kind"]][row["overall_assessment"]].add(
+            rkey(row["region_id"]), _area_key(row["area_type"]), count=row["count"]
+        )
+
+    summarised_codes = sorted({q["code"] for qs in catalogue.values() for q in qs if q["type"] in SUMMARISED_TYPES})
+    answer_key = Case(
+        When(number__isnull=False, then=Value(ANSWERED)),
+        When(value__isnull=True, then=Value(None)),
+        When(value=NOT_APPLICABLE, then=Value(NOT_APPLICABLE)),
+        When(question_code__in=summarised_codes, then=Value(ANSWERED)),
+        default=F("value"),
+        output_field=CharField(),
+    )
+    # kind -> code -> key -> cells(count, total)
+    tallies: dict[str, dict[str, dict[str | None, _Cells]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(_Cells))
+    )
+    for row in (
+        Answer.objects.filter(answer_base)
+        .exclude(question_code=OVERALL_ASSESSMENT_CODE)
+        .values(
+            "question_code",
+            kind=F("submission__kind"),
+            key=answer_key,
+            region_id=F("submission__region_id"),
+            area_type=F("submission__area_type"),
+        )
+        .annotate(count=Count("id"), total=Sum("number"))
+    ):
+        tallies[row["kind"]][row["question_code"]][row["key"]].add(
+            rkey(row["region_id"]), _area_key(row["area_type"]), count=row["count"], total=row["total"] or 0
+        )
+    tell(45)
+
+    multiple_codes = sorted({q["code"] for qs in catalogue.values() for q in qs if q["type"] == QuestionType.MULTIPLE})
+    answered_multiple: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
+    if multiple_codes:
+        for row in (
+            Answer.objects.filter(answer_base, question_code__in=multiple_codes, value__isnull=False)
+            .exclude(value=NOT_APPLICABLE)
+            .values("question_code", kind=F("submission__kind"), region_id=F("submission__region_id"))
+            .annotate(area_type=F("submission__area_type"), n=Count("submission_id", distinct=True))
+        ):
+            answered_multiple[row["kind"]][row["question_code"]].add(
+                rkey(row["region_id"]), _area_key(row["area_type"]), n=row["n"]
+            )
+
+    critical_pairs = Q()
+    has_critical_questions = False
+    for questions in catalogue.values():
+        for question in questions:
+            if question["critical_values"]:
+                critical_pairs |= Q(question_code=question["code"], value__in=question["critical_values"])
+                has_critical_questions = True
+    critical_cells: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
+    if has_critical_questions:
+        for row in (
+            Answer.objects.filter(answer_base)
+            .filter(critical_pairs)
+            .values("question_code", kind=F("submission__kind"), region_id=F("submission__region_id"))
+            .annotate(
+                area_type=F("submission__area_type"),
+                observations=Count("submission_id", distinct=True),
+                stations=Count("submission__polling_station_id", distinct=True),
+            )
+        ):
+            critical_cells[row["kind"]][row["question_code"]].add(
+                rkey(row["region_id"]),
+                _area_key(row["area_type"]),
+                observations=row["observations"],
+                stations=row["stations"],
+            )
+    tell(55)
+
+    kinds_out = {}
+    for kind in kinds:
+        cells = per_kind.get(kind, _Cells())
+        totals = cells.total()
+        kinds_out[kind] = {
+            "observations": totals.get("observations", 0),
+            "stations": totals.get("stations", 0),
+            "by_region": _cover(cells.by(0)),
+            "by_area": _cover(cells.by(1)),
+            "assessment": _assessment(assessment_cells.get(kind, {}), cells),
+            "questions": [
+                _question(
+                    question,
+                    tallies[kind].get(question["code"], {}),
+                    answered_multiple[kind].get(question["code"]),
+                    critical_cells[kind].get(question["code"]),
+                )
+                for question in catalogue[kind]
+            ],
+        }
+        # Codes answered but unknown to every template version still count, labelled by their code.
+        known = {question["code"] for question in catalogue[kind]}
+        for code in sorted(set(tallies[kind]) - known):
+            orphan = {
+                "code": code,
+                "text": code,
+                "type": QuestionType.SINGLE.value,
+                "section": "",
+                "choices": [],
+                "critical_values": [],
+                "protocol_field": "",
+                "version": None,
+            }
+            kinds_out[kind]["questions"].append(_question(orphan, tallies[kind][code], None, None))
+
+    coverage = _coverage(per_kind, observed_all, all_stations, kinds)
+    coverage["teams"] = _teams(mission=mission, region=region, base=base)
+    turnout = _turnout(mission=mission, kinds=kinds, region=region, cutoff=cutoff, catalogue=catalogue, rkey=rkey)
+    tell(70)
+    incidents = _incidents(base=base, catalogue=catalogue, rkey=rkey, per_kind=per_kind)
+    protocol = _protocol(base=base, per_kind=per_kind, kinds=kinds, rkey=rkey)
+    timeline = _timeline(base=base, kinds=kinds, time_zone=mission.time_zone)
+    tell(80)
+    return {
+        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
+        "filters": {
+            "kinds": list(kinds),
+            "region": region.code if region is not None else None,
+            "cutoff": cutoff.isoformat() if cutoff else None,
+        },
+        "regions": [{"code": row["code"], "name": row["name"]} for row in regions],
+        "coverage": coverage,
+        "kinds": kinds_out,
+        "turnout": turnout,
+        "protocol": protocol,
+        "incidents": incidents,
+        "timeline": timeline,
+    }
+
+
+def _cover(groups: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {
+        key: {"observations": values.get("observations", 0), "stations": values.get("stations", 0)}
+        for key, values in sorted(groups.items())
+    }
+
+
+def _coverage(per_kind, observed_all: _Cells, all_stations: _Cells, kinds) -> dict:
+    observed_region, total_region = observed_all.by(0), all_stations.by(0)
+    observed_area, total_area = observed_all.by(1), all_stations.by(1)
+
+    def cover(observed: dict, total: dict) -> dict:
+        out = {}
+        for key in sorted(set(observed) | set(total)):
+            seen = observed.get(key, {}).get("stations", 0)
+            stations = total.get(key, {}).get("stations", 0)
+            out[key] = {"observed": seen, "stations": stations, "pct": percent(seen, stations)}
+        return out
+
+    observed_total = observed_all.total().get("stations", 0)
+    stations_total = all_stations.total().get("stations", 0)
+    observations = {kind: per_kind[kind].total().get("observations", 0) if kind in per_kind else 0 for kind in kinds}
+    return {
+        "observations": observations,
+        "observations_total": sum(observations.values()),
+        "stations": {
+            "observed": observed_total,
+            "stations": stations_total,
+            "pct": percent(observed_total, stations_total),
+        },
+        "by_region": cover(observed_region, total_region),
+        "by_area": cover(observed_area, total_area),
+    }
+
+
+def _assessment(cells_by_value: dict[str, _Cells], kind_cells: _Cells) -> dict:
+    def summary(counts: dict[str, int], negative_stations: int) -> dict:
+        n = sum(counts.values())
+        negative = sum(counts.get(value, 0) for value in NEGATIVE_ASSESSMENTS)
+        return {
+            "n": n,
+            "counts": {value: counts.get(value, 0) for value in ASSESSMENT_VALUES},
+            "pct": {value: percent(counts.get(value, 0), n) for value in ASSESSMENT_VALUES},
+            "negative": {**share(negative, n), "stations": negative_stations},
+        }
+
+    def grouped(axis: int) -> dict:
+        by_value = {value: cells.by(axis) for value, cells in cells_by_value.items()}
+        negative_stations = kind_cells.by(axis)
+        keys = sorted({key for groups in by_value.values() for key in groups})
+        return {
+            key: summary(
+                {value: groups.get(key, {}).get("count", 0) for value, groups in by_value.items()},
+                negative_stations.get(key, {}).get("negative_stations", 0),
+            )
+            for key in keys
+        }
+
+    overall = summary(
+        {value: cells.total().get("count", 0) for value, cells in cells_by_value.items()},
+        kind_cells.total().get("negative_stations", 0),
+    )
+    return {**overall, "by_region": grouped(0), "by_area": grouped(1)}
+
+
+def _question(question: dict, tally: dict, answered_multiple: _Cells | None, critical: _Cells | None) -> dict:
+    """One question's distribution overall, by region and by urban/rural."""
+    is_summarised = question["type"] in SUMMARISED_TYPES
+    choice_order = [choice["value"] for choice in question["choices"] if choice["value"] != NOT_APPLICABLE]
+    labels = {choice["value"]: choice["label"] for choice in question["choices"]}
+    value_keys = [key for key in tally if key not in (None, NOT_APPLICABLE, ANSWERED)]
+    ordered_values = list(choice_order) + sorted(set(value_keys) - set(choice_order))
+    if question["type"] in (QuestionType.YES_NO, QuestionType.YES_NO_NA) and not choice_order:
+        ordered_values = ["yes", "no"] + sorted(set(value_keys) - {"yes", "no"})
+
+    def group(pick) -> dict:
+        counts = {key: pick(cells).get("count", 0) for key, cells in tally.items()}
+        na, blank = counts.get(NOT_APPLICABLE, 0), counts.get(None, 0)
+        if is_summarised:
+            n = counts.get(ANSWERED, 0) + sum(counts.get(key, 0) for key in value_keys)
+            out = {"n": n, "na": na, "blank": blank}
+            if question["type"] == QuestionType.INTEGER:
+                total = pick(tally[ANSWERED]).get("total", 0) if ANSWERED in tally else 0
+                out.update({"sum": total, "mean": round(total / n, 2) if n else None})
+            return out
+        if answered_multiple is not None:
+            n = pick(answered_multiple).get("n", 0)
+        else:
+            n = sum(counts.get(key, 0) for key in value_keys)
+        values = [
+            {"value": value, "label": labels.get(value, value), **share(counts.get(value, 0), n)}
+            for value in ordered_values
+        ]
+        out = {"n": n, "na": na, "blank": blank, "values": values}
+        if question["critical_values"]:
+            found = pick(critical) if critical is not None else {}
+            out["critical"] = {**share(found.get("observations", 0), n), "stations": found.get("stations", 0)}
+        return out
+
+    def by(axis: int) -> dict:
+        keys = set()
+        for cells in list(tally.values()) + [answered_multiple or _Cells()]:
+            keys |= set(cells.by(axis))
+        return {key: group(lambda cells, key=key: cells.by(axis).get(key, {})) for key in sorted(keys)}
+
+    return {
+        "code": question["code"],
+        "text": question["text"],
+        "type": question["type"],
+        "section": question["section"],
+        "critical_values": question["critical_values"],
+        **group(lambda cells: cells.total()),
+        "by_region": by(0),
+        "by_area": by(1),
+    }
+
+
+def _teams(*, mission, region, base: Q) -> dict:
+    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
+    if region is not None:
+        teams = teams.filter(Q(assignment__region=region) | Q(lto_team__area_regions=region)).distinct()
+    rows = list(
+        teams.annotate(reported=Exists(Submission.objects.filter(base, team=OuterRef("pk")))).values_list(
+            "code", "reported"
+        )
+    )
+    return {
+        "total": len(rows),
+        "reported": sum(1 for _code, reported in rows if reported),
+        "not_reported": sorted(code for code, reported in rows if not reported),
+    }
+
+
+def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
+    """Turnout reported at voting visits: voters who had voted over voters on the list, on forms giving both."""
+    codes = {VOTERS_ON_LIST: VOTERS_ON_LIST, VOTERS_VOTED: VOTERS_VOTED}
+    for question in catalogue.get("voting", []):
+        if question["protocol_field"] in codes:
+            codes[question["protocol_field"]] = question["code"]
+    empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None}
+    if "voting" not in kinds:
+        return {**empty, "by_region": {}, "by_area": {}}
+    inner = (
+        Answer.objects.filter(
+            submissions_for(mission=mission, kinds=["voting"], region=region, cutoff=cutoff, prefix="submission__"),
+            question_code__in=[codes[VOTERS_ON_LIST], codes[VOTERS_VOTED]],
+        )
+        .values("submission_id")
+        .annotate(
+            region=Max("submission__region_id"),
+            area=Max("submission__area_type"),
+            voted=Max(Case(When(question_code=codes[VOTERS_VOTED], then="number"))),
+            on_list=Max(Case(When(question_code=codes[VOTERS_ON_LIST], then="number"))),
+        )
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    cells = _Cells()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.region, t.area, COUNT(*), SUM(t.voted), SUM(t.on_list) "  # noqa: S608 (inner SQL is the ORM's)
+            f"FROM ({inner_sql}) t WHERE t.voted IS NOT NULL AND t.on_list > 0 GROUP BY t.region, t.area",
+            params,
+        )
+        for region_id, area, forms, voted, on_list in cursor.fetchall():
+            cells.add(rkey(region_id), _area_key(area), forms=forms, voters_voted=voted, voters_on_list=on_list)
+
+    def summary(values: dict) -> dict:
+        on_list = int(values.get("voters_on_list", 0))
+        voted = int(values.get("voters_voted", 0))
+        return {
+            "forms": int(values.get("forms", 0)),
+            "voters_voted": voted,
+            "voters_on_list": on_list,
+            "pct": percent(voted, on_list),
+        }
+
+    return {
+        **summary(cells.total()),
+        "by_region": {key: summary(values) for key, values in sorted(cells.by(0).items())},
+        "by_area": {key: summary(values) for key, values in sorted(cells.by(1).items())},
+    }
+
+
+def _issue_text(issue) -> str:
+    if isinstance(issue, dict):
+        return str(issue.get("message") or issue.get("rule") or issue.get("code") or sorted(issue.items()))
+    return str(issue)
+
+
+def _protocol(*, base: Q, per_kind, kinds, rkey) -> dict:
+    counting = per_kind.get("counting", _Cells()) if "counting" in kinds else _Cells()
+    mismatches = sum(cells.total().get("mismatch", 0) for cells in per_kind.values())
+    rows = list(
+        Submission.objects.filter(base, protocol_mismatch=True)
+        .order_by("received_at", "id")
+        .values("id", "kind", "region_id", "protocol_issues", "received_at", team_code=F("team__code"))
+        .annotate(station=F("polling_station__number"))[:LIST_LIMIT]
+    )
+    by_region = {}
+    for kind_cells in per_kind.values():
+        for key, values in kind_cells.by(0).items():
+            if values.get("mismatch"):
+                by_region[key] = by_region.get(key, 0) + values["mismatch"]
+    return {
+        "counting_forms": counting.total().get("observations", 0),
+        "mismatches": mismatches,
+        "by_region": dict(sorted(by_region.items())),
+        "list": [
+            {
+                "submission": row["id"],
+                "kind": row["kind"],
+                "team": row["team_code"] or "",
+                "station": row["station"] or "",
+                "region": rkey(row["region_id"]),
+                "received_at": row["received_at"].isoformat(),
+                "issues": [_issue_text(issue) for issue in (row["protocol_issues"] or [])],
+            }
+            for row in rows
+        ],
+        "list_truncated": mismatches > len(rows),
+    }
+
+
+def _incidents(*, base: Q, catalogue, rkey, per_kind) -> dict:
+    flagged = Q(urgent=True) | Q(has_critical=True)
+    rows = list(
+        Submission.objects.filter(base)
+        .filter(flagged)
+        .order_by("-received_at", "-id")
+        .values("id", "kind", "region_id", "urgent", "has_critical", "notes", "received_at", team_code=F("team__code"))
+        .annotate(station=F("polling_station__number"))[:LIST_LIMIT]
+    )
+    critical_by_code: dict[str, set[str]] = defaultdict(set)
+    texts: dict[str, str] = {}
+    for questions in catalogue.values():
+        for question in questions:
+            if question["critical_values"]:
+                critical_by_code[question["code"]] |= set(question["critical_values"])
+                texts[question["code"]] = question["text"]
+    found: dict[int, list[dict]] = defaultdict(list)
+    if critical_by_code and rows:
+        for submission_id, code, value in (
+            Answer.objects.filter(submission_id__in=[row["id"] for row in rows], question_code__in=sorted(texts))
+            .order_by("submission_id", "question_code", "value")
+            .values_list("submission_id", "question_code", "value")
+        ):
+            if value in critical_by_code[code]:
+                found[submission_id].append({"code": code, "text": texts[code], "value": value})
+    return {
+        "urgent": sum(cells.total().get("urgent", 0) for cells in per_kind.values()),
+        "critical": sum(cells.total().get("critical", 0) for cells in per_kind.values()),
+        "list_truncated": len(rows) >= LIST_LIMIT,
+        "list": [
+            {
+                "submission": row["id"],
+                "kind": row["kind"],
+                "team": row["team_code"] or "",
+                "station": row["station"] or "",
+                "region": rkey(row["region_id"]),
+                "received_at": row["received_at"].isoformat(),
+                "urgent": row["urgent"],
+                "critical": row["has_critical"],
+                "critical_answers": found.get(row["id"], []),
+                "notes": row["notes"],
+            }
+            for row in rows
+        ],
+    }
+
+
+def _timeline(*, base: Q, kinds, time_zone: str) -> list[dict]:
+    zone = ZoneInfo(time_zone or "UTC")
+    hours: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Submission.objects.filter(base)
+        .annotate(hour=TruncHour("received_at", tzinfo=zone))
+        .values("hour", "kind")
+        .annotate(count=Count("id"))
+    ):
+        hour: datetime = row["hour"].astimezone(zone)
+        hours[hour.strftime("%Y-%m-%d %H:00")][row["kind"]] = row["count"]
+    return [
+        {"hour": hour, "counts": {kind: counts.get(kind, 0) for kind in kinds}, "total": sum(counts.values())}
+        for hour, counts in sorted(hours.items())
+    ]
