@@ -70,6 +70,8 @@ class Answer(models.Model):
     question_code = models.CharField(max_length=64)
     value = models.CharField(max_length=2000, null=True, blank=True)
     number = models.BigIntegerField(null=True, blank=True)
+    # Text answers: `value` keeps only the opening characters, so the (code, value) indexes stay small on any text.
+    text = models.TextField(blank=True, default="", help_text="The full text of a text answer.")
 
     class Meta:
         constraints = [

@@ -1,0 +1,221 @@
+"""Recording forms exactly once: validation, derived flags, replays, conflicts, answers as rows."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from checklists.choices import FormKind
+from submissions.models import Answer, Submission, SubmissionRevision
+from submissions.services import SubmissionConflict, content_hash, submission_validate
+from tests.checklists.factories import answers_for, consistent_protocol
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_form_is_stored_with_its_answers_and_first_revision(world):
+    submission, created = world.record("voting", unauthorised_present="yes", unauthorised_who=["police", "other"])
+
+    assert created
+    assert submission.kind == FormKind.VOTING
+    assert submission.team == world.team
+    assert (submission.region, submission.tec, submission.area_type) == (world.region, world.tec, "urban")
+    assert submission.overall_assessment == "good"
+    assert submission.revision == 1 and submission.revisions.get().revision == 1
+    who = Answer.objects.filter(submission=submission, question_code="unauthorised_who")
+    assert sorted(who.values_list("value", flat=True)) == ["other", "police"]
+    voted = Answer.objects.get(submission=submission, question_code="voters_voted")
+    assert voted.value == "5" and voted.number == 5
+
+
+def test_a_hidden_question_has_no_answer_row_and_a_blank_one_is_null(world):
+    submission, _ = world.record("voting", complaints_filed="no")
+    incident, _ = world.record("incident", incident_time=None)
+
+    codes = set(submission.answers.values_list("question_code", flat=True))
+    assert "unauthorised_who" not in codes  # hidden: unauthorised_present is "no"
+    assert "complaints_details" not in codes
+    assert incident.answers.get(question_code="incident_time").value is None
+
+
+def test_not_applicable_is_stored_as_na(world):
+    submission, _ = world.record("voting", ballots_stamped="na")
+    assert submission.answers.get(question_code="ballots_stamped").value == "na"
+
+
+def test_a_replay_returns_the_existing_form_and_writes_nothing(world, django_assert_max_num_queries):
+    form_uuid = uuid.uuid4()
+    payload = world.payload("voting")
+    first, created = world.record("voting", payload=payload, form_uuid=form_uuid)
+    rows = (Submission.objects.count(), Answer.objects.count(), SubmissionRevision.objects.count())
+
+    replay_payload = {**payload, "answers": dict(reversed(list(payload["answers"].items())))}
+    again, created_again = world.record("voting", payload=replay_payload, form_uuid=form_uuid)
+
+    assert created and not created_again
+    assert again.pk == first.pk
+    assert (Submission.objects.count(), Answer.objects.count(), SubmissionRevision.objects.count()) == rows
+
+
+def test_reusing_a_uuid_for_different_content_is_a_conflict_and_changes_nothing(world):
+    form_uuid = uuid.uuid4()
+    first, _ = world.record("voting", form_uuid=form_uuid)
+    stored = (first.content_hash, Answer.objects.count())
+
+    with pytest.raises(SubmissionConflict):
+        world.record("voting", form_uuid=form_uuid, group_voting="yes")
+
+    first.refresh_from_db()
+    assert (first.content_hash, Answer.objects.count()) == stored
+    assert Submission.objects.count() == 1
+
+
+def test_the_content_hash_ignores_key_order():
+    assert content_hash({"a": 1, "b": {"x": 1, "y": 2}}) == content_hash({"b": {"y": 2, "x": 1}, "a": 1})
+
+
+def test_a_critical_answer_raises_the_alert_flag(world):
+    calm, _ = world.record("voting")
+    stuffing, _ = world.record("voting", ballot_box_stuffing_seen="yes")
+
+    assert not calm.has_critical
+    assert stuffing.has_critical
+
+
+def test_header_fields_are_stored(world):
+    payload = world.payload("voting")
+    payload.update(arrival_time="2019-06-09T09:15", departure_time="09:50", urgent=True, notes=" Crowd outside. ")
+    submission, _ = world.record("voting", payload=payload)
+
+    assert submission.urgent and submission.notes == "Crowd outside."
+    # Naive times are local to the station's region (the mission's zone, UTC+6): 09:15 local is 03:15 UTC.
+    assert submission.arrival_time.isoformat() == "2019-06-09T03:15:00+00:00"
+    assert submission.departure_time.isoformat() == "2019-06-09T03:50:00+00:00"
+
+
+def test_a_count_that_runs_past_midnight_departs_the_next_day(world):
+    payload = world.payload("counting", **consistent_protocol())
+    payload.update(arrival_time="19:30", departure_time="01:10")
+    submission, _ = world.record("counting", payload=payload)
+    assert submission.departure_time.isoformat() == "2019-06-09T19:10:00+00:00"
+
+
+class TestValidation:
+    def test_every_problem_is_reported_by_code_at_once(self, world):
+        template = world.template("voting")
+        answers = answers_for(template)
+        answers.update(
+            voters_voted=20000,
+            voters_on_list="many",
+            ids_checked="sometimes",
+            unauthorised_who=["police"],  # hidden: dropped, not an error
+            no_such_question="yes",
+            group_voting=True,
+        )
+        answers.pop("secrecy_ensured")
+        with pytest.raises(ValidationError) as error:
+            submission_validate(template=template, payload={"polling_station": 1, "answers": answers, "colour": "x"})
+
+        messages = error.value.message_dict
+        assert messages["voters_voted"] == ["Enter a number of at most 10000 (got 20000)."]
+        assert messages["voters_on_list"] == ["Enter a whole number."]
+        assert messages["ids_checked"] == ["Not a choice of this question: sometimes."]
+        assert messages["no_such_question"] == ["Unknown question for this form version."]
+        assert messages["group_voting"] == ["Answer yes or no."]
+        assert messages["secrecy_ensured"] == ["This question is required."]
+        assert "Unknown field" in messages["colour"][0]
+        assert "unauthorised_who" not in messages
+
+    def test_a_hidden_required_question_is_not_required(self, world):
+        template = world.template("voting")
+        answers = answers_for(template, unauthorised_present="no")
+        assert "unauthorised_who" not in answers
+
+        cleaned = submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+
+        assert "unauthorised_who" not in cleaned
+
+    def test_a_shown_required_question_left_blank_is_refused(self, world):
+        template = world.template("voting")
+        answers = answers_for(template, unauthorised_present="yes")
+        answers.pop("unauthorised_who")
+
+        with pytest.raises(ValidationError) as error:
+            submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+
+        assert error.value.message_dict == {"unauthorised_who": ["This question is required."]}
+
+    def test_an_answer_to_a_hidden_question_is_dropped(self, world):
+        template = world.template("voting")
+        answers = answers_for(template, unauthorised_present="no")
+        answers["unauthorised_who"] = ["police"]
+
+        cleaned = submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+
+        assert "unauthorised_who" not in cleaned
+
+    def test_a_condition_on_a_hidden_question_hides_its_dependants_too(self, world):
+        template = world.template("counting")
+        answers = answers_for(template, protocol_figures_obtained="no")
+        cleaned = submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+        assert "ballots_received" not in cleaned and "candidate_1" not in cleaned
+
+    def test_choices_must_come_from_the_list(self, world):
+        template = world.template("voting")
+        answers = answers_for(template, unauthorised_present="yes", unauthorised_who=["police", "aliens"])
+        with pytest.raises(ValidationError) as error:
+            submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+        assert error.value.message_dict == {"unauthorised_who": ["Not a choice of this question: aliens."]}
+
+    def test_na_is_only_for_questions_that_allow_it(self, world):
+        template = world.template("voting")
+        answers = answers_for(template, group_voting="na")
+        with pytest.raises(ValidationError) as error:
+            submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+        assert error.value.message_dict == {"group_voting": ["Answer yes or no."]}
+
+    def test_texts_and_notes_are_capped(self, world):
+        template = world.template("incident")
+        answers = answers_for(template, description="x" * 5001)
+        with pytest.raises(ValidationError) as error:
+            submission_validate(template=template, payload={"answers": answers, "notes": "n" * 5001})
+        messages = error.value.message_dict
+        assert messages["description"] == ["Keep this to 5000 characters (it has 5001)."]
+        assert messages["notes"] == ["Keep the notes to 5000 characters (they have 5001)."]
+
+    def test_a_long_text_is_kept_whole(self, world):
+        payload = world.payload("incident", description="Долгий рассказ. " * 300)
+        submission, _ = world.record("incident", payload=payload)
+        answer = submission.answers.get(question_code="description")
+        assert answer.text == ("Долгий рассказ. " * 300).strip()
+        assert len(answer.value) == 255
+
+    def test_observation_forms_need_a_place(self, world):
+        with pytest.raises(ValidationError) as voting:
+            submission_validate(template=world.template("voting"), payload={"answers": {}})
+        with pytest.raises(ValidationError) as tabulation:
+            submission_validate(template=world.template("tabulation"), payload={"answers": {}})
+        assert "polling_station" in voting.value.message_dict
+        assert "tec" in tabulation.value.message_dict
+
+    def test_only_meeting_records_are_confidential(self, world):
+        with pytest.raises(ValidationError) as error:
+            world.record("incident", payload={**world.payload("incident"), "confidential": True})
+        assert error.value.message_dict == {"confidential": ["Only meeting records can be confidential."]}
+
+    def test_times_must_be_times(self, world):
+        payload = {**world.payload("voting"), "arrival_time": "half past nine"}
+        with pytest.raises(ValidationError) as error:
+            world.record("voting", payload=payload)
+        assert "arrival_time" in error.value.message_dict
+        assert Submission.objects.count() == 0
+
+    def test_a_station_of_another_mission_is_unknown(self, world):
+        from tests.factories import PollingStationFactory
+
+        foreign = PollingStationFactory()
+        with pytest.raises(ValidationError) as error:
+            world.record("voting", payload=world.payload("voting", station=foreign))
+        assert error.value.message_dict == {
+            "polling_station": [f"No polling station with id {foreign.pk} in this mission."]
+        }
