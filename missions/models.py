@@ -114,8 +114,8 @@ class PollingStation(models.Model):
     """A polling station, run by one precinct election commission, under a TEC."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="polling_stations")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="polling_stations")
-    tec = models.ForeignKey(Tec, on_delete=models.PROTECT, related_name="polling_stations")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="polling_stations")
+    tec = models.ForeignKey(Tec, on_delete=models.CASCADE, related_name="polling_stations")
     number = models.CharField(max_length=32)
     name = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)

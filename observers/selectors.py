@@ -73,10 +73,13 @@ def teams_per_region(*, mission: Mission) -> list[dict]:
     regions = (
         Region.objects.filter(mission=mission)
         .annotate(
-            lto_teams=Count("lto_teams", filter=Q(lto_teams__kind=TeamKind.LTO), distinct=True),
-            sto_teams=Count("assignments", distinct=True),
-            stations=Count("polling_stations", distinct=True),
+            lto_team_count=Count("lto_teams", filter=Q(lto_teams__kind=TeamKind.LTO), distinct=True),
+            sto_team_count=Count("assignments", distinct=True),
+            station_count=Count("polling_stations", distinct=True),
         )
         .order_by("name")
     )
-    return [{"region": r, "lto_teams": r.lto_teams, "sto_teams": r.sto_teams, "stations": r.stations} for r in regions]
+    return [
+        {"region": r, "lto_teams": r.lto_team_count, "sto_teams": r.sto_team_count, "stations": r.station_count}
+        for r in regions
+    ]

@@ -32,6 +32,7 @@ class MissionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = MissionFilterSet
     odihr_staff_may_read = True
     lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
     ordering_fields = ["election_day", "name"]
     search_fields = ["name", "slug"]
 

@@ -1,0 +1,18 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from missions.demo import demo_mission_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo mission (Kazakhstan 2019, fictional people); running it again changes nothing."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        summary = demo_mission_seed()
+        self.stdout.write(
+            f"Demo mission '{summary.mission.slug}': {summary.regions} regions, {summary.stations} polling stations, "
+            f"{summary.ltos} LTOs in {summary.lto_teams} teams, {summary.stos} STOs in {summary.sto_teams} teams, "
+            f"{summary.forms} forms ({time.monotonic() - started:.1f} s)."
+        )
