@@ -21,7 +21,7 @@ from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialS
 from .models import Mission, PollingStation, Region, Tec
 
 DEMO_SLUG = "kz-2019"
-DEMO_PASSWORD = "observe-kz-2019"  # demo database only; printed by `manage.py demo_logins`
+DEMO_PASSWORD = "observe-kz-2019"  # noqa: S105 -- demo database only; printed by `manage.py demo_logins`
 SEED = 2019
 
 # code, name, kind, time zone, polling stations, registered voters, centre, urban share of stations
