@@ -1,0 +1,54 @@
+"""Admin actions on missions: start team formation or deployment planning as background jobs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from observers.access import actor_for
+
+from .choices import FormationKind, JobKind, PlanningBasis
+from .services import planning_job_start
+
+
+def _start(modeladmin, request, queryset, kind: str, parameters: dict) -> None:
+    for mission in queryset:
+        actor = actor_for(request.user, mission)
+        if actor is None or not actor.is_coordinator:
+            modeladmin.message_user(
+                request, f"{mission.name}: only the mission's coordinators plan its deployment.", messages.ERROR
+            )
+            continue
+        try:
+            job = planning_job_start(mission=mission, kind=kind, parameters=parameters, requested_by=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{mission.name}: {'; '.join(error.messages)}", messages.ERROR)
+            continue
+        url = reverse("deployment:planning", kwargs={"mission_slug": mission.slug})
+        modeladmin.message_user(
+            request,
+            format_html(
+                '{}: {} queued (job {}). <a href="{}">Follow its progress and review the plan</a>.',
+                mission.name,
+                job.get_kind_display(),
+                job.pk,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+
+
+def form_teams_action(modeladmin, request, queryset):
+    """Form LTO and STO teams from each selected mission's unteamed observers (in the background)."""
+    _start(modeladmin, request, queryset, JobKind.FORM_TEAMS, {"kind": FormationKind.ALL})
+
+
+form_teams_action.short_description = "Form teams of two from unteamed LTOs and STOs"
+
+
+def plan_deployment_action(modeladmin, request, queryset):
+    """Plan LTO areas and STO assignments for each selected mission (in the background)."""
+    _start(modeladmin, request, queryset, JobKind.PLAN_DEPLOYMENT, {"basis": PlanningBasis.STATIONS})
+
+
+plan_deployment_action.short_description = "Plan the deployment (LTO areas, STO regions, TECs and routes)"

@@ -1,0 +1,233 @@
+"""Reads for the deployment plan: the coordinators' review summary, assignment lists and export rows."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from missions.choices import AreaType
+from missions.models import Mission, PollingStation, Region
+from observers.choices import TeamKind
+from observers.models import Team, TeamMember
+
+from .choices import JobKind, JobStatus, PlanningBasis, VisitPurpose
+from .models import PlannedVisit, PlanningJob, TeamAssignment
+from .services.allocation import largest_remainder
+
+# An LTO area with more than this multiple of the average load is reported as imbalanced.
+IMBALANCE_FACTOR = 2.0
+
+
+def planning_jobs_recent(*, mission: Mission, limit: int = 10):
+    """The mission's latest planning jobs, newest first."""
+    return PlanningJob.objects.filter(mission=mission).select_related("requested_by")[:limit]
+
+
+def last_plan_basis(*, mission: Mission) -> str:
+    """The basis the last successful plan used (stations when there is none)."""
+    parameters = (
+        PlanningJob.objects.filter(mission=mission, kind=JobKind.PLAN_DEPLOYMENT, status=JobStatus.DONE)
+        .values_list("parameters", flat=True)
+        .first()
+    )
+    basis = (parameters or {}).get("basis")
+    return basis if basis in PlanningBasis.values else PlanningBasis.STATIONS
+
+
+def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
+    """Teams per region against the proportional quota, planned vs regional urban/rural mix, and warnings.
+
+    A fixed number of queries however many teams and stations the mission has.
+    """
+    basis = basis if basis in PlanningBasis.values else last_plan_basis(mission=mission)
+    regions = list(Region.objects.filter(mission=mission).order_by("name").values("id", "name"))
+    station_stats = {
+        row["region_id"]: row
+        for row in PollingStation.objects.filter(mission=mission)
+        .values("region_id")
+        .annotate(
+            stations=Count("id"),
+            urban=Count("id", filter=Q(area_type=AreaType.URBAN)),
+            voters=Sum("registered_voters"),
+        )
+    }
+    teams_per_region = dict(
+        TeamAssignment.objects.filter(mission=mission)
+        .values("region_id")
+        .annotate(teams=Count("id"))
+        .values_list("region_id", "teams")
+    )
+    planned = {
+        row["assignment__region_id"]: row
+        for row in PlannedVisit.objects.filter(assignment__mission=mission, purpose=VisitPurpose.VOTING)
+        .values("assignment__region_id")
+        .annotate(visits=Count("id"), urban=Count("id", filter=Q(polling_station__area_type=AreaType.URBAN)))
+    }
+    lto_areas: dict[int, list[str]] = defaultdict(list)
+    for region_id, code in (
+        Team.area_regions.through.objects.filter(team__mission=mission, team__kind=TeamKind.LTO)
+        .order_by("team__code")
+        .values_list("region_id", "team__code")
+    ):
+        lto_areas[region_id].append(code)
+    sto_teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
+    sto_count = sto_teams.count()
+    unassigned = list(sto_teams.filter(assignment__isnull=True).values_list("code", flat=True)[:50])
+    interpreter = list(
+        Team.objects.filter(mission=mission, needs_interpreter=True)
+        .order_by("kind", "code")
+        .values_list("code", flat=True)
+    )
+    twice = list(
+        PlannedVisit.objects.filter(assignment__mission=mission, purpose=VisitPurpose.VOTING)
+        .values("polling_station__number")
+        .annotate(teams=Count("assignment", distinct=True))
+        .filter(teams__gt=1)
+        .order_by("polling_station__number")
+        .values_list("polling_station__number", "teams")
+    )
+    weights = {}
+    for region in regions:
+        stats = station_stats.get(region["id"])
+        if stats:
+            weights[region["id"]] = float(stats["voters"] or 0) if basis == PlanningBasis.VOTERS else stats["stations"]
+    seats, quotas = largest_remainder(
+        weights,
+        sto_count,
+        at_least_one=sto_count >= len(weights),
+        order=[r["id"] for r in regions if r["id"] in weights],
+    )
+    rows, warnings = [], []
+    area_load: Counter = Counter()
+    for region in regions:
+        stats = station_stats.get(region["id"], {"stations": 0, "urban": 0, "voters": 0})
+        plan = planned.get(region["id"], {"visits": 0, "urban": 0})
+        teams = teams_per_region.get(region["id"], 0)
+        quota = quotas.get(region["id"], 0.0)
+        owners = lto_areas.get(region["id"], [])
+        for code in owners:
+            area_load[code] += weights.get(region["id"], 0)
+        row = {
+            "region": region["name"],
+            "stations": stats["stations"],
+            "voters": stats["voters"] or 0,
+            "urban_share": (stats["urban"] / stats["stations"]) if stats["stations"] else None,
+            "planned_visits": plan["visits"],
+            "planned_urban_share": (plan["urban"] / plan["visits"]) if plan["visits"] else None,
+            "quota": round(quota, 2),
+            "teams": teams,
+            "within_quota": abs(teams - quota) <= 1 if region["id"] in weights else teams == 0,
+            "lto_teams": owners,
+        }
+        rows.append(row)
+        if not owners:
+            warnings.append(f"{region['name']} lies in no LTO area.")
+        elif len(owners) > 1:
+            warnings.append(f"{region['name']} lies in the areas of {', '.join(owners)}; it must be in exactly one.")
+        if stats["stations"] and sto_count >= len(weights) and not teams:
+            warnings.append(f"{region['name']} has no STO team.")
+        if stats["stations"] and teams and not row["within_quota"]:
+            warnings.append(f"{region['name']} has {teams} STO teams against a quota of {quota:.2f}.")
+    if unassigned:
+        warnings.append(f"{len(unassigned)} STO team(s) have no assignment yet: {', '.join(unassigned[:20])}.")
+    if interpreter:
+        warnings.append(f"{len(interpreter)} team(s) need an interpreter: {', '.join(interpreter[:30])}.")
+    if twice:
+        shown = ", ".join(f"{number} ({teams} teams)" for number, teams in twice[:20])
+        warnings.append(f"{len(twice)} station(s) are planned for more than one team: {shown}.")
+    if len(area_load) > 1:
+        average = sum(area_load.values()) / len(area_load)
+        heavy = [code for code, load in sorted(area_load.items()) if average and load > IMBALANCE_FACTOR * average]
+        if heavy:
+            warnings.append(
+                f"LTO areas are imbalanced: {', '.join(heavy)} cover more than twice the average "
+                f"{PlanningBasis(basis).label.lower()}."
+            )
+    return {
+        "basis": basis,
+        "regions": rows,
+        "sto_teams": sto_count,
+        "assigned": sum(teams_per_region.values()),
+        "interpreter_teams": interpreter,
+        "stations_planned_twice": twice,
+        "warnings": warnings,
+    }
+
+
+def assignments_for_mission(*, mission: Mission):
+    """The mission's assignments with team, region, TECs and LTO team loaded, in team-code order."""
+    return (
+        TeamAssignment.objects.filter(mission=mission)
+        .select_related("team", "team__lto_team", "region", "tabulation_tec")
+        .prefetch_related("tecs")
+        .order_by("team__code")
+    )
+
+
+def teams_for_mission(*, mission: Mission):
+    """The mission's teams with their members and assignment, LTO teams first."""
+    seats = Prefetch("members", queryset=TeamMember.objects.select_related("membership__observer"))
+    return (
+        Team.objects.filter(mission=mission)
+        .select_related("assignment", "assignment__region", "lto_team")
+        .prefetch_related(seats, "area_regions")
+        .order_by("kind", "code")
+    )
+
+
+def plan_export_rows(*, mission: Mission) -> list[dict]:
+    """One row per planned visit, grouped by LTO area, with team members' contacts (coordinators only)."""
+    seats = Prefetch(
+        "team__members",
+        queryset=TeamMember.objects.select_related("membership__observer").order_by("membership__observer__full_name"),
+    )
+    visits = Prefetch(
+        "visits",
+        queryset=PlannedVisit.objects.select_related("polling_station", "polling_station__tec").order_by(
+            "order", "purpose"
+        ),
+    )
+    assignments = (
+        TeamAssignment.objects.filter(mission=mission)
+        .select_related("team", "team__lto_team", "region", "tabulation_tec")
+        .prefetch_related("tecs", seats, visits, "team__lto_team__area_regions")
+        .order_by("team__lto_team__code", "team__code")
+    )
+    rows = []
+    for assignment in assignments:
+        team = assignment.team
+        lto = team.lto_team
+        area = f"{lto.code} ({', '.join(r.name for r in lto.area_regions.all())})" if lto else "No LTO area"
+        members = [seat.membership.observer for seat in team.members.all()]
+        base = {
+            "lto_area": area,
+            "lto_team": lto.code if lto else "",
+            "team": team.code,
+            "members": "; ".join(m.full_name for m in members),
+            "phones": "; ".join(m.phone for m in members if m.phone),
+            "emails": "; ".join(m.email for m in members),
+            "region": assignment.region.name,
+            "tecs": ", ".join(tec.code for tec in assignment.tecs.all()),
+            "tabulation_tec": str(assignment.tabulation_tec or ""),
+            "needs_interpreter": "yes" if team.needs_interpreter else "no",
+        }
+        ordered = sorted(
+            assignment.visits.all(),
+            key=lambda v: {VisitPurpose.OPENING: 0, VisitPurpose.VOTING: 1, VisitPurpose.COUNTING: 2}[v.purpose],
+        )
+        for visit in ordered:
+            station = visit.polling_station
+            rows.append(
+                {
+                    **base,
+                    "purpose": visit.get_purpose_display(),
+                    "order": visit.order,
+                    "station": station.number,
+                    "station_name": station.name,
+                    "address": station.address,
+                    "station_tec": station.tec.code,
+                    "area_type": station.get_area_type_display(),
+                }
+            )
+    return rows
