@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from checklists.api.views import FormTemplateViewSet
 from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
 from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
 
@@ -15,6 +16,7 @@ router.register("polling-stations", PollingStationViewSet, basename="polling-sta
 router.register("observers", ObserverViewSet, basename="observer")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("teams", TeamViewSet, basename="team")
+router.register("form-templates", FormTemplateViewSet, basename="form-template")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,47 @@
+"""Serializers for form templates with their sections and questions (read only: templates change in the admin)."""
+
+from rest_framework import serializers
+
+from checklists.models import FormTemplate, Question, Section
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = [
+            "code",
+            "order",
+            "text",
+            "text_ru",
+            "help_text",
+            "help_text_ru",
+            "type",
+            "choices",
+            "required",
+            "min_value",
+            "max_value",
+            "shown_if_code",
+            "shown_if_values",
+            "critical_values",
+            "protocol_field",
+        ]
+        read_only_fields = fields
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "order", "title", "title_ru", "questions"]
+        read_only_fields = fields
+
+
+class FormTemplateSerializer(serializers.ModelSerializer):
+    mission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FormTemplate
+        fields = ["id", "mission", "kind", "version", "status", "title", "title_ru", "published_at", "sections"]
+        read_only_fields = fields

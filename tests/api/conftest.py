@@ -1,0 +1,94 @@
+"""A small mission with one of every actor, for the API tests; clients authenticate with tokens like scripts do."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from missions.choices import AreaType
+from observers.choices import MemberRole, RoleGroup, TeamKind
+from tests.factories import (
+    MembershipFactory,
+    MissionFactory,
+    ObserverFactory,
+    PollingStationFactory,
+    RegionFactory,
+    TecFactory,
+    UserFactory,
+    team_with_members,
+)
+
+
+@dataclass
+class World:
+    mission: object
+    other_mission: object
+    north: object
+    south: object
+    north_tec: object
+    south_tec: object
+    north_station: object
+    south_station: object
+    lto_team: object
+    sto_team: object
+    other_sto_team: object
+    users: dict = field(default_factory=dict)
+
+    def client(self, name: str | None) -> APIClient:
+        """An API client signed in with the named actor's token (anonymous for None)."""
+        client = APIClient()
+        if name is not None:
+            token, _ = Token.objects.get_or_create(user=self.users[name])
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+def core_member(mission, username, group, role=MemberRole.CORE_TEAM, nationality="SE"):
+    user = UserFactory(username=username, groups=[group] if group else [])
+    MembershipFactory(mission=mission, role=role, observer=ObserverFactory(user=user, nationality=nationality))
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Kazakhstan 2019 in miniature: two regions, an LTO team in the north with one STO team, another STO team south."""
+    mission = MissionFactory(slug="kz-2019", name="Kazakhstan 2019")
+    other_mission = MissionFactory(slug="ua-2019", name="Ukraine 2019", host_country="UA")
+    north = RegionFactory(mission=mission, code="NKZ", name="North Kazakhstan")
+    south = RegionFactory(mission=mission, code="TUR", name="Turkistan")
+    north_tec = TecFactory(mission=mission, region=north, code="NKZ-01")
+    south_tec = TecFactory(mission=mission, region=south, code="TUR-01")
+    north_station = PollingStationFactory(tec=north_tec, number="0101", area_type=AreaType.URBAN)
+    south_station = PollingStationFactory(tec=south_tec, number="0201", area_type=AreaType.RURAL)
+
+    users = {
+        "coordinator": core_member(mission, "coordinator", RoleGroup.COORDINATOR),
+        "analyst": core_member(mission, "analyst", RoleGroup.ANALYST),
+        "outsider": core_member(other_mission, "outsider", RoleGroup.COORDINATOR, nationality="DE"),
+        "stranger": UserFactory(username="stranger"),
+        "odihr": UserFactory(username="odihr", groups=[RoleGroup.ODIHR_STAFF]),
+        "lto": UserFactory(username="lto", groups=[RoleGroup.LTO]),
+        "sto": UserFactory(username="sto", groups=[RoleGroup.STO]),
+        "other_sto": UserFactory(username="other_sto", groups=[RoleGroup.STO]),
+    }
+    lto_team = team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-01", users=(users["lto"], None))
+    lto_team.area_regions.set([north])
+    sto_team = team_with_members(mission=mission, code="STO-001", lto_team=lto_team, users=(users["sto"], None))
+    other_sto_team = team_with_members(
+        mission=mission, code="STO-002", nationalities=("IT", "PL"), users=(users["other_sto"], None)
+    )
+    return World(
+        mission=mission,
+        other_mission=other_mission,
+        north=north,
+        south=south,
+        north_tec=north_tec,
+        south_tec=south_tec,
+        north_station=north_station,
+        south_station=south_station,
+        lto_team=lto_team,
+        sto_team=sto_team,
+        other_sto_team=other_sto_team,
+        users=users,
+    )
