@@ -1,0 +1,401 @@
+/* The observation form: "shown only if" without reload, validation in the browser, live protocol arithmetic,
+   a UUID made when the form opens, and sending that never loses a form (kept on the device when offline). */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("observation-form");
+  if (!form || !window.EOM) return;
+  var EOM = window.EOM;
+  var M = EOM.messages;
+  var mode = form.getAttribute("data-mode");
+  var statusBox = document.getElementById("form-status");
+  var summary = document.getElementById("form-errors");
+  var submitButton = form.querySelector("button[type=submit]");
+  var existingNode = document.getElementById("eom-existing");
+  var existing = existingNode ? JSON.parse(existingNode.textContent) : null;
+
+  function newUuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map
+      .call(bytes, function (b) {
+        return (b + 0x100).toString(16).slice(1);
+      })
+      .join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // The identifier is made once, when the form opens: resending the same form can never make a second record.
+  var formUuid = form.getAttribute("data-uuid") || newUuid();
+  form.setAttribute("data-uuid", formUuid);
+
+  var questions = Array.prototype.slice.call(form.querySelectorAll(".question[data-question]"));
+  var byCode = {};
+  questions.forEach(function (node) {
+    byCode[node.getAttribute("data-question")] = node;
+  });
+
+  function inputsOf(node) {
+    return Array.prototype.slice.call(node.querySelectorAll("input, textarea, select"));
+  }
+
+  // The current answer of a question: null when blank or hidden, a list for multiple choice.
+  function valueOf(code) {
+    var node = byCode[code];
+    if (!node || node.hidden) return null;
+    var type = node.getAttribute("data-type");
+    var inputs = inputsOf(node);
+    if (type === "multiple") {
+      return inputs
+        .filter(function (input) {
+          return input.checked;
+        })
+        .map(function (input) {
+          return input.value;
+        });
+    }
+    if (type === "yes_no" || type === "yes_no_na" || type === "single") {
+      var checked = inputs.filter(function (input) {
+        return input.checked;
+      })[0];
+      return checked ? checked.value : null;
+    }
+    var raw = inputs[0] ? inputs[0].value.trim() : "";
+    if (raw === "") return null;
+    if (type === "integer") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+    return raw;
+  }
+
+  function applyConditions() {
+    questions.forEach(function (node) {
+      var parent = node.getAttribute("data-shown-if-code");
+      if (!parent) return;
+      var wanted = JSON.parse(node.getAttribute("data-shown-if-values") || "[]").map(String);
+      var value = valueOf(parent);
+      var values = Array.isArray(value) ? value : value === null ? [] : [value];
+      var visible = values.some(function (item) {
+        return wanted.indexOf(String(item)) !== -1;
+      });
+      node.hidden = !visible;
+      inputsOf(node).forEach(function (input) {
+        input.disabled = !visible;
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ validation
+
+  function headerInput(name) {
+    return form.querySelector("[name=" + name + "]");
+  }
+
+  function validate() {
+    var errors = {};
+    questions.forEach(function (node) {
+      if (node.hidden) return;
+      var code = node.getAttribute("data-question");
+      var type = node.getAttribute("data-type");
+      var value = valueOf(code);
+      var blank = value === null || (Array.isArray(value) && value.length === 0);
+      if (blank) {
+        if (node.getAttribute("data-required") === "1") errors[code] = M.required;
+        return;
+      }
+      if (type === "integer") {
+        if (typeof value !== "number") {
+          errors[code] = M.integer;
+          return;
+        }
+        var min = node.getAttribute("data-min");
+        var max = node.getAttribute("data-max");
+        if (min !== null && value < Number(min)) errors[code] = EOM.format(M.min, { n: min });
+        if (max !== null && value > Number(max)) errors[code] = EOM.format(M.max, { n: max });
+      }
+      if (type === "time" && !/^\d{2}:\d{2}$/.test(value)) errors[code] = M.time;
+    });
+    var arrival = headerInput("arrival_time");
+    var departure = headerInput("departure_time");
+    ["arrival_time", "departure_time"].forEach(function (name) {
+      var input = headerInput(name);
+      if (input && input.value && !/^\d{2}:\d{2}/.test(input.value)) errors[name] = M.time;
+    });
+    return errors;
+  }
+
+  function clearErrors() {
+    summary.hidden = true;
+    summary.textContent = "";
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (node) {
+      node.hidden = true;
+      node.textContent = "";
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (node) {
+      node.removeAttribute("aria-invalid");
+    });
+  }
+
+  // Messages go next to their field (browser or server checks alike); the rest into the summary at the top.
+  function showErrors(errors) {
+    clearErrors();
+    var general = [];
+    var first = null;
+    Object.keys(errors).forEach(function (code) {
+      var messages = Array.isArray(errors[code]) ? errors[code].join(" ") : String(errors[code]);
+      var place = document.getElementById("e-" + code);
+      if (place) {
+        place.textContent = messages;
+        place.hidden = false;
+        var container = byCode[code] || form.querySelector("[data-header=" + code + "]");
+        if (container) {
+          inputsOf(container).forEach(function (input) {
+            input.setAttribute("aria-invalid", "true");
+          });
+          if (!first) first = inputsOf(container)[0];
+        }
+      } else {
+        general.push(messages);
+      }
+    });
+    var heading = document.createElement("p");
+    heading.textContent = M.fix_errors;
+    summary.appendChild(heading);
+    general.forEach(function (message) {
+      var line = document.createElement("p");
+      line.textContent = message;
+      summary.appendChild(line);
+    });
+    summary.hidden = false;
+    if (first) first.focus();
+    else summary.focus();
+  }
+
+  // ------------------------------------------------------------------------------------------ protocol
+
+  var protocolList = document.getElementById("protocol-issues");
+
+  // Protocol field -> number for the shown protocol questions (null when blank).
+  function figures() {
+    var result = {};
+    questions.forEach(function (node) {
+      var field = node.getAttribute("data-protocol");
+      if (!field) return;
+      var value = valueOf(node.getAttribute("data-question"));
+      result[field] = typeof value === "number" ? value : null;
+    });
+    return result;
+  }
+
+  function known() {
+    for (var i = 0; i < arguments.length; i++) if (arguments[i] === null || arguments[i] === undefined) return false;
+    return true;
+  }
+
+  // The same four rules as the server's protocol check (mobile-voting figures left blank count as zero);
+  // a mismatch is shown, it never blocks sending.
+  function protocolIssues() {
+    var f = figures();
+    var issues = [];
+    var issuedMobile = f.ballots_issued_mobile || 0;
+    var foundMobile = f.ballots_found_mobile || 0;
+    if (known(f.ballots_received, f.ballots_issued, f.ballots_unused, f.ballots_spoiled)) {
+      var accounted = f.ballots_issued + issuedMobile + f.ballots_unused + f.ballots_spoiled;
+      if (f.ballots_received !== accounted) {
+        issues.push(EOM.format(M.protocol_received, { received: f.ballots_received, sum: accounted }));
+      }
+    }
+    if (known(f.ballots_found_stationary, f.ballots_valid, f.ballots_invalid)) {
+      var found = f.ballots_found_stationary + foundMobile;
+      if (found !== f.ballots_valid + f.ballots_invalid) {
+        issues.push(EOM.format(M.protocol_found, { found: found, sum: f.ballots_valid + f.ballots_invalid }));
+      }
+    }
+    var candidates = Object.keys(f).filter(function (name) {
+      return /^candidate_\d+$/.test(name);
+    });
+    var votes = candidates.map(function (name) {
+      return f[name];
+    });
+    if (known(f.ballots_valid) && candidates.length && votes.indexOf(null) === -1) {
+      var total = votes.reduce(function (a, b) {
+        return a + b;
+      }, 0);
+      if (total !== f.ballots_valid) issues.push(EOM.format(M.protocol_valid, { valid: f.ballots_valid, sum: total }));
+    }
+    if (known(f.ballots_found_stationary, f.ballots_issued)) {
+      var inBoxes = f.ballots_found_stationary + foundMobile;
+      var issued = f.ballots_issued + issuedMobile;
+      if (inBoxes > issued) issues.push(EOM.format(M.protocol_found_issued, { found: inBoxes, issued: issued }));
+    }
+    return issues;
+  }
+
+  function showProtocol() {
+    if (!protocolList) return;
+    var issues = protocolIssues();
+    protocolList.textContent = "";
+    (issues.length ? issues : [M.protocol_ok]).forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      li.className = issues.length ? "warn" : "ok";
+      protocolList.appendChild(li);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ payload
+
+  function numberOrNull(value) {
+    return value ? Number(value) : null;
+  }
+
+  function payload() {
+    var answers = {};
+    questions.forEach(function (node) {
+      if (node.hidden) return;
+      var code = node.getAttribute("data-question");
+      var value = valueOf(code);
+      answers[code] = Array.isArray(value) && value.length === 0 ? null : value;
+    });
+    var arrival = headerInput("arrival_time");
+    var departure = headerInput("departure_time");
+    var confidential = headerInput("confidential");
+    return {
+      uuid: formUuid,
+      template: Number(form.getAttribute("data-template")),
+      polling_station: numberOrNull(headerInput("polling_station").value),
+      tec: numberOrNull(headerInput("tec").value),
+      // Clock times: the server places them on election day in the station's time zone (counts may pass midnight).
+      arrival_time: arrival && arrival.value ? arrival.value.slice(0, 5) : null,
+      departure_time: departure && departure.value ? departure.value.slice(0, 5) : null,
+      urgent: headerInput("urgent").checked,
+      confidential: confidential ? confidential.checked : false,
+      notes: headerInput("notes").value,
+      answers: answers,
+    };
+  }
+
+  function prefill(data) {
+    var arrival = headerInput("arrival_time");
+    var departure = headerInput("departure_time");
+    if (arrival) arrival.value = data.arrival_clock || "";
+    if (departure) departure.value = data.departure_clock || "";
+    headerInput("urgent").checked = !!data.urgent;
+    if (headerInput("confidential")) headerInput("confidential").checked = !!data.confidential;
+    headerInput("notes").value = data.notes || "";
+    var answers = data.answers || {};
+    Object.keys(answers).forEach(function (code) {
+      var node = byCode[code];
+      var value = answers[code];
+      if (!node || value === null || value === undefined) return;
+      var values = (Array.isArray(value) ? value : [value]).map(String);
+      inputsOf(node).forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) !== -1;
+        else input.value = values[0];
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ sending
+
+  function say(text, kind) {
+    statusBox.textContent = text;
+    statusBox.className = "form-status " + (kind || "");
+  }
+
+  function lockForm() {
+    submitButton.disabled = true;
+    var home = document.createElement("a");
+    home.href = form.getAttribute("data-home-url");
+    home.className = "button";
+    home.textContent = document.querySelector(".breadcrumbs a") ? document.querySelector(".breadcrumbs a").textContent : "";
+    statusBox.appendChild(document.createTextNode(" "));
+    statusBox.appendChild(home);
+  }
+
+  function keepOnDevice(body) {
+    return EOM.enqueue({
+      uuid: formUuid,
+      url: form.getAttribute("data-submit-url"),
+      body: body,
+      title: form.getAttribute("data-title"),
+    }).then(function () {
+      say(M.queued, "queued");
+      lockForm();
+    });
+  }
+
+  function handle(result, body) {
+    if (EOM.confirmed(result, formUuid)) {
+      say(M.sent, "ok");
+      window.location.assign(form.getAttribute("data-home-url"));
+      return;
+    }
+    submitButton.disabled = false;
+    if (result.status === 400) {
+      showErrors((result.body && result.body.errors) || { __all__: [M.fix_errors] });
+      say("", "");
+    } else if (result.status === 409) {
+      say(M.conflict, "error");
+    } else if (result.status === 403 || result.status === 404) {
+      say((result.body && result.body.detail) || M.forbidden, "error");
+    } else if (mode === "new") {
+      // Logged out or the server is in trouble: keep the form and send it later.
+      return keepOnDevice(body);
+    } else {
+      say(result.status === 401 ? M.login_again : M.server_error, "error");
+    }
+  }
+
+  form.addEventListener("input", function () {
+    applyConditions();
+    showProtocol();
+  });
+  form.addEventListener("change", function () {
+    applyConditions();
+    showProtocol();
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    applyConditions();
+    var errors = validate();
+    if (Object.keys(errors).length) {
+      showErrors(errors);
+      return;
+    }
+    clearErrors();
+    var body = JSON.stringify(payload());
+    submitButton.disabled = true;
+    if (mode === "new" && navigator.onLine === false) {
+      keepOnDevice(body);
+      return;
+    }
+    if (mode !== "new" && navigator.onLine === false) {
+      say(M.offline_correction, "error");
+      submitButton.disabled = false;
+      return;
+    }
+    say(M.sending, "");
+    EOM.post(form.getAttribute("data-submit-url"), body).then(
+      function (result) {
+        return handle(result, body);
+      },
+      function () {
+        if (mode === "new") return keepOnDevice(body);
+        say(M.offline_correction, "error");
+        submitButton.disabled = false;
+      }
+    );
+  });
+
+  if (existing) prefill(existing);
+  applyConditions();
+  showProtocol();
+  form.setAttribute("data-ready", "1");
+})();

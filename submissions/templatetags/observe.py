@@ -1,0 +1,61 @@
+"""Template helpers for the observers' site: translated strings for the scripts and status labels."""
+
+from django import template
+from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# A count that falls into each plural category (CLDR) in English and Russian, to pick the catalogue's plural form.
+PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
+
+
+def _plural(singular: str, plural: str) -> dict[str, str]:
+    return {category: ngettext(singular, plural, count) for category, count in PLURAL_SAMPLES.items()}
+
+
+@register.simple_tag
+def observe_messages() -> dict:
+    """The interface strings the browser scripts show, in the page's language ("%(n)s" is the count)."""
+    return {
+        "language": get_language() or "en",
+        "waiting": _plural("%(n)s form waiting to send", "%(n)s forms waiting to send"),
+        "attention": _plural("%(n)s form needs attention", "%(n)s forms need attention"),
+        "send_now": _("Send now"),
+        "discard": _("Discard"),
+        "discard_confirm": _("Discard this form from this device? It has not been accepted by the server."),
+        "sending": _("Sending…"),
+        "sent": _("Form received by the mission."),
+        "queued": _("No network: the form is kept on this device and will be sent when the network returns."),
+        "all_sent": _("All forms sent."),
+        "required": _("This answer is required."),
+        "integer": _("Enter a whole number."),
+        "min": _("Enter a number of at least %(n)s."),
+        "max": _("Enter a number of at most %(n)s."),
+        "time": _("Enter a time as HH:MM."),
+        "fix_errors": _("Please correct the marked answers."),
+        "conflict": _("This form was already sent with different content. Start a new form to send it again."),
+        "forbidden": _("You cannot submit this form."),
+        "login_again": _("Your session has ended; log in again to send this form."),
+        "server_error": _("The server could not take the form now; it will be retried."),
+        "protocol_ok": _("The protocol figures add up."),
+        "protocol_received": _("Ballots received (%(received)s) do not equal issued + unused + spoiled (%(sum)s)."),
+        "protocol_found": _("Ballots found (%(found)s) do not equal valid + invalid (%(sum)s)."),
+        "protocol_valid": _("Valid ballots (%(valid)s) do not equal the sum of candidates' votes (%(sum)s)."),
+        "protocol_found_issued": _("Ballots found (%(found)s) exceed ballots issued (%(issued)s)."),
+        "offline_correction": _("You are offline; corrections are sent only with a network. Try again later."),
+        "updated": pgettext("incidents page", "Updated %(time)s"),
+        "no_incidents": _("No urgent incidents."),
+        "urgent": _("Urgent"),
+        "critical": _("Critical answer"),
+    }
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """The observer-facing name of a submission status."""
+    return {
+        "received": _("Received"),
+        "corrected": _("Corrected"),
+        "locked": _("Locked"),
+    }.get(status, status)
