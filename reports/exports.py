@@ -1,0 +1,294 @@
+"""Exports of a compiled run: XLSX (streaming writer), CSV raw data and a PDF report.
+
+Every string cell is neutralised against spreadsheet formulas. Raw data is anonymised: team codes, places and closed
+answers only; no names or personal data, no free text, no confidential records (they never enter a compilation).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+
+from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind, QuestionType
+from submissions.models import Answer, Submission
+
+from .charts import region_names
+from .statistics import submissions_for
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+RAW_FIELDS = [
+    "form",
+    "kind",
+    "version",
+    "team",
+    "region",
+    "tec",
+    "polling_station",
+    "area_type",
+    "arrival_time",
+    "received_at",
+    "urgent",
+    "critical",
+    "protocol_mismatch",
+    OVERALL_ASSESSMENT_CODE,
+]
+KIND_LABELS = dict(FormKind.choices)
+
+
+def neutralise(value):
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (=, +, -, @)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def raw_codes(result: dict) -> list[str]:
+    """Question codes of the raw-data columns: every closed question of the compiled kinds, in report order."""
+    codes: list[str] = []
+    for data in result["kinds"].values():
+        for question in data["questions"]:
+            if question["type"] != QuestionType.TEXT and question["code"] not in codes:
+                codes.append(question["code"])
+    return codes
+
+
+def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[list]:
+    """The header, then one row per submission, read in chunks (keyset pagination) so memory stays flat."""
+    from django.utils.dateparse import parse_datetime
+
+    codes = raw_codes(result)
+    cutoff = parse_datetime(result["filters"]["cutoff"]) if result["filters"]["cutoff"] else cutoff
+    condition = submissions_for(mission=mission, kinds=result["filters"]["kinds"], region=region, cutoff=cutoff)
+    yield RAW_FIELDS + codes
+    wanted = set(codes)
+    last_id = 0
+    while True:
+        chunk = list(
+            Submission.objects.filter(condition, id__gt=last_id)
+            .order_by("id")
+            .values_list(
+                "id",
+                "kind",
+                "template__version",
+                "team__code",
+                "region__code",
+                "tec__code",
+                "polling_station__number",
+                "area_type",
+                "arrival_time",
+                "received_at",
+                "urgent",
+                "has_critical",
+                "protocol_mismatch",
+                "overall_assessment",
+            )[:CHUNK]
+        )
+        if not chunk:
+            return
+        last_id = chunk[-1][0]
+        answers: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for submission_id, code, value, number in (
+            Answer.objects.filter(submission_id__in=[row[0] for row in chunk])
+            .order_by()
+            .values_list("submission_id", "question_code", "value", "number")
+            .iterator(chunk_size=CHUNK * 20)
+        ):
+            if code in wanted:
+                answers[submission_id][code].append(number if number is not None else value)
+        for row in chunk:
+            given = answers.get(row[0], {})
+            cells = [
+                row[0],
+                row[1],
+                row[2],
+                row[3] or "",
+                row[4] or "",
+                row[5] or "",
+                row[6] or "",
+                row[7],
+                row[8].isoformat() if row[8] else "",
+                row[9].isoformat(),
+                "yes" if row[10] else "no",
+                "yes" if row[11] else "no",
+                "yes" if row[12] else "no",
+                row[13],
+            ]
+            for code in codes:
+                values = given.get(code)
+                if not values or values == [None]:
+                    cells.append("")
+                elif len(values) == 1:
+                    cells.append(values[0])
+                else:
+                    cells.append(";".join(sorted(str(value) for value in values if value is not None)))
+            yield [neutralise(cell) for cell in cells]
+
+
+def write_csv(*, path, mission, result, region=None) -> int:
+    """Write the raw data as CSV; returns the number of submissions written."""
+    count = -1
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for row in raw_rows(mission=mission, result=result, region=region):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _kind_rows(result: dict, kind: str) -> Iterator[list]:
+    """Per-question counts and percentages, overall and per region, for one kind's sheet."""
+    names = region_names(result)
+    regions = [region["code"] for region in result["regions"]]
+    yield ["Question", "Answer", "All: count", "All: %"] + [
+        f"{names.get(code, code)}: {label}" for code in regions for label in ("count", "%")
+    ]
+    for question in result["kinds"][kind]["questions"]:
+        by_region = question["by_region"]
+        yield [f"{question['code']}: {question['text']}"]
+        yield ["", "n (answered)", question["n"], ""] + [
+            cell for code in regions for cell in (by_region.get(code, {}).get("n", 0), "")
+        ]
+        for value in question.get("values", []):
+            region_cells = []
+            for code in regions:
+                found = next(
+                    (v for v in by_region.get(code, {}).get("values", []) if v["value"] == value["value"]), None
+                )
+                region_cells += [found["count"], found["pct"]] if found else [0, None]
+            yield ["", value["label"], value["count"], value["pct"]] + region_cells
+        if "sum" in question:
+            yield ["", "sum", question["sum"], ""] + [
+                cell for code in regions for cell in (by_region.get(code, {}).get("sum", 0), "")
+            ]
+        yield ["", "not applicable", question["na"], ""] + [
+            cell for code in regions for cell in (by_region.get(code, {}).get("na", 0), "")
+        ]
+        yield ["", "blank", question["blank"], ""] + [
+            cell for code in regions for cell in (by_region.get(code, {}).get("blank", 0), "")
+        ]
+
+
+def summary_rows(result: dict, run) -> Iterator[list]:
+    """The summary sheet: what was compiled, coverage, and the overall assessment per kind."""
+    names = region_names(result)
+    yield ["Mission", result["mission"]["name"]]
+    yield ["Report run", run.pk]
+    yield ["Form kinds", ", ".join(KIND_LABELS.get(kind, kind) for kind in result["filters"]["kinds"])]
+    yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
+    yield ["Forms received up to", result["filters"]["cutoff"] or ""]
+    yield []
+    yield ["Observations", "Kind", "Count", "Distinct stations"]
+    for kind, data in result["kinds"].items():
+        yield ["", KIND_LABELS.get(kind, kind), data["observations"], data["stations"]]
+    coverage = result["coverage"]
+    yield ["", "Total", coverage["observations_total"], coverage["stations"]["observed"]]
+    yield []
+    yield ["Coverage", "Region", "Stations observed", "Stations", "%"]
+    for code, cell in coverage["by_region"].items():
+        yield ["", names.get(code, code), cell["observed"], cell["stations"], cell["pct"]]
+    yield ["", "All", coverage["stations"]["observed"], coverage["stations"]["stations"], coverage["stations"]["pct"]]
+    yield []
+    yield [
+        "Overall assessment",
+        "Kind",
+        "n",
+        "Very good",
+        "Good",
+        "Bad",
+        "Very bad",
+        "Negative",
+        "Negative %",
+        "95% CI",
+    ]
+    for kind, data in result["kinds"].items():
+        assessment = data["assessment"]
+        counts = assessment["counts"]
+        negative = assessment["negative"]
+        yield [
+            "",
+            KIND_LABELS.get(kind, kind),
+            assessment["n"],
+            counts["very_good"],
+            counts["good"],
+            counts["bad"],
+            counts["very_bad"],
+            negative["count"],
+            negative["pct"],
+            f"{negative['ci'][0]}–{negative['ci'][1]}" if negative["ci"] else "",
+        ]
+    turnout = result["turnout"]
+    yield []
+    yield [
+        "Turnout at visits",
+        "Forms",
+        turnout["forms"],
+        "Voted",
+        turnout["voters_voted"],
+        "On list",
+        turnout["voters_on_list"],
+        "%",
+        turnout["pct"],
+    ]
+    yield [
+        "Protocol mismatches",
+        result["protocol"]["mismatches"],
+        "of counting forms",
+        result["protocol"]["counting_forms"],
+    ]
+    yield ["Urgent incidents", result["incidents"]["urgent"], "Critical answers", result["incidents"]["critical"]]
+
+
+def incident_rows(result: dict) -> Iterator[list]:
+    names = region_names(result)
+    yield ["Received", "Kind", "Team", "Region", "Polling station", "Urgent", "Critical answers", "Notes"]
+    for row in result["incidents"]["list"]:
+        yield [
+            row["received_at"],
+            KIND_LABELS.get(row["kind"], row["kind"]),
+            row["team"],
+            names.get(row["region"], row["region"]),
+            row["station"],
+            "yes" if row["urgent"] else "no",
+            "; ".join(f"{answer['code']}={answer['value']}" for answer in row["critical_answers"]),
+            row["notes"],
+        ]
+
+
+def write_xlsx(*, path, run, result, region=None) -> int:
+    """Write the workbook with the streaming (write-only) writer; returns the number of raw rows."""
+    workbook = Workbook(write_only=True)
+    sheets = [("Summary", summary_rows(result, run))]
+    for kind in result["kinds"]:
+        sheets.append((KIND_LABELS.get(kind, kind)[:31], _kind_rows(result, kind)))
+    sheets.append(("Incidents", incident_rows(result)))
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([neutralise(cell) for cell in row])
+    raw = workbook.create_sheet("Raw data")
+    count = -1
+    for row in raw_rows(mission=run.mission, result=result, region=region):
+        raw.append(row)
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def write_pdf(*, path, run, result, charts: dict) -> None:
+    """Render the report (tables and charts) to PDF with WeasyPrint."""
+    from weasyprint import HTML
+
+    images = {
+        name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() for name, svg in charts.items()
+    }
+    from .presentation import report_tables
+
+    context = {"run": run, "result": result, "tables": report_tables(result), "chart_images": images}
+    html = render_to_string("reports/run_pdf.html", context)
+    HTML(string=html).write_pdf(path)
