@@ -10,8 +10,17 @@ register = template.Library()
 PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
 
 
-def _plural(singular: str, plural: str) -> dict[str, str]:
-    return {category: ngettext(singular, plural, count) for category, count in PLURAL_SAMPLES.items()}
+def _waiting(count: int) -> str:
+    return ngettext("%(n)s form waiting to send", "%(n)s forms waiting to send", count)
+
+
+def _attention(count: int) -> str:
+    return ngettext("%(n)s form needs attention", "%(n)s forms need attention", count)
+
+
+def _plural(message) -> dict[str, str]:
+    """One plural form per CLDR category; the browser picks one with Intl.PluralRules."""
+    return {category: message(count) for category, count in PLURAL_SAMPLES.items()}
 
 
 @register.simple_tag
@@ -19,8 +28,8 @@ def observe_messages() -> dict:
     """The interface strings the browser scripts show, in the page's language ("%(n)s" is the count)."""
     return {
         "language": get_language() or "en",
-        "waiting": _plural("%(n)s form waiting to send", "%(n)s forms waiting to send"),
-        "attention": _plural("%(n)s form needs attention", "%(n)s forms need attention"),
+        "waiting": _plural(_waiting),
+        "attention": _plural(_attention),
         "send_now": _("Send now"),
         "discard": _("Discard"),
         "discard_confirm": _("Discard this form from this device? It has not been accepted by the server."),
