@@ -304,14 +304,14 @@ def _teams_form_one_kind(
         # Members in a stable order (by name) so the same pairing reads the same every time.
         members = sorted((first, second), key=lambda c: (c.membership.observer.full_name, c.membership.pk))
         try:
-            with transaction.atomic():
-                team = team_create(
-                    mission=mission,
-                    kind=team_kind,
-                    code=team_code(team_kind, number),
-                    members=[c.membership for c in members],
-                    needs_interpreter=bool(local_languages) and not (first.speaks_local or second.speaks_local),
-                )
+            # team_create is atomic itself: a refused pair leaves nothing behind.
+            team = team_create(
+                mission=mission,
+                kind=team_kind,
+                code=team_code(team_kind, number),
+                members=[c.membership for c in members],
+                needs_interpreter=bool(local_languages) and not (first.speaks_local or second.speaks_local),
+            )
         except ValidationError as error:
             for candidate in members:
                 result.left_out.append((candidate.membership, "; ".join(error.messages)))

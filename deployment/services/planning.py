@@ -29,8 +29,6 @@ from .allocation import balanced_groups, largest_remainder, natural_key, route_o
 
 ProgressCallback = Callable[[int], None]
 MAX_ROUTE_LENGTH = 40
-# A neighbouring region costs this share of an average area less when growing an LTO area.
-NEIGHBOUR_BONUS_SHARE = 0.35
 
 
 @dataclass
@@ -196,33 +194,15 @@ def _plan_lto_areas(mission: Mission, geo: _Geography, result: PlanResult) -> tu
             result.warnings.append("The mission has no LTO teams: no region lies in an LTO area.")
         return owner, codes, lambda: None
     free_teams = [team for team in teams if not team.locked]
-    load = {team.pk: sum(geo.region_weight.get(r, 0.0) for r in areas[team.pk]) for team in teams}
-    average = (sum(geo.region_weight.values()) / len(teams)) if teams else 0.0
-    bonus = NEIGHBOUR_BONUS_SHARE * average
-    unowned = sorted(
-        (region_id for region_id in geo.region_order if region_id not in owner),
-        key=lambda region_id: (-geo.region_weight.get(region_id, 0.0), geo.regions[region_id]["name"]),
-    )
+    unowned = [region_id for region_id in geo.region_order if region_id not in owner]
     if unowned and not free_teams:
         for region_id in unowned:
             result.warnings.append(
                 f"{geo.regions[region_id]['name']} lies in no LTO area and every LTO team is locked."
             )
-    for region_id in unowned:
-        if not free_teams:
-            break
-        empty = [team for team in free_teams if not areas[team.pk]]
-        choices = empty or free_teams
-        weight = geo.region_weight.get(region_id, 0.0)
-
-        def cost(team, region_id=region_id, weight=weight):
-            adjacent = bool(geo.neighbours.get(region_id, set()) & areas[team.pk])
-            return (load[team.pk] + weight - (bonus if adjacent else 0.0), team.code)
-
-        chosen = min(choices, key=cost)
-        owner[region_id] = chosen.pk
-        areas[chosen.pk].add(region_id)
-        load[chosen.pk] += weight
+    elif unowned:
+        _grow_areas(geo, unowned, free_teams, areas, owner)
+    load = {team.pk: sum(geo.region_weight.get(r, 0.0) for r in areas[team.pk]) for team in teams}
     # The areas of unlocked teams that changed, and their base city, are written with the rest of the plan.
     removed, added, changed_teams = [], [], []
     for team in free_teams:
@@ -263,6 +243,63 @@ def _plan_lto_areas(mission: Mission, geo: _Geography, result: PlanResult) -> tu
     return owner, codes, apply
 
 
+def _grow_areas(geo: _Geography, unowned: list[int], free_teams: list[Team], areas: dict, owner: dict) -> None:
+    """Place unowned regions by merging the cheapest pair of areas until each unlocked team has one.
+
+    Start with every unowned region as an area of its own; while there are more such areas than empty
+    unlocked teams, merge the pair with the smallest combined weight, where a pair that does not share a
+    border costs an average area more (so neighbours group unless balance strongly argues otherwise).
+    A region may join an unlocked team's existing area; two teams' areas never merge.
+    """
+    total = sum(geo.region_weight.values())
+    penalty = total / max(1, len(areas))  # an average area
+    names = geo.regions
+    loose: list[set[int]] = [{region_id} for region_id in unowned]
+    team_areas = {team.pk: areas[team.pk] for team in free_teams}
+    empty_teams = [team for team in free_teams if not areas[team.pk]]
+
+    def weight(area: set[int]) -> float:
+        return sum(geo.region_weight.get(r, 0.0) for r in area)
+
+    def adjacent(first: set[int], second: set[int]) -> bool:
+        return any(geo.neighbours.get(r, set()) & second for r in first)
+
+    def label(area: set[int]) -> str:
+        return min(names[r]["name"] for r in area)
+
+    while len(loose) > len(empty_teams):
+        best = None
+        for index, area in enumerate(loose):
+            for other_index in range(index + 1, len(loose)):
+                other = loose[other_index]
+                cost = weight(area) + weight(other) + (0.0 if adjacent(area, other) else penalty)
+                key = (cost, label(area), label(other))
+                if best is None or key < best[0]:
+                    best = (key, "loose", index, other_index)
+            for team in free_teams:
+                if not team_areas[team.pk]:
+                    continue
+                cost = weight(area) + weight(team_areas[team.pk])
+                cost += 0.0 if adjacent(area, team_areas[team.pk]) else penalty
+                key = (cost, label(area), team.code)
+                if best is None or key < best[0]:
+                    best = (key, "team", index, team.pk)
+        _key, how, index, target = best
+        area = loose.pop(index)
+        if how == "loose":
+            loose[target - 1] |= area
+        else:
+            team_areas[target] |= area
+            for region_id in area:
+                owner[region_id] = target
+    # The heaviest remaining area goes to the first empty team by code, and so on.
+    loose.sort(key=lambda area: (-weight(area), label(area)))
+    for team, area in zip(empty_teams, loose, strict=False):
+        team_areas[team.pk] |= area
+        for region_id in area:
+            owner[region_id] = team.pk
+
+
 def _base_city(geo: _Geography, region_ids: set[int]) -> str:
     """The base of an LTO area: its largest region's name if it is a city, else that region's largest TEC."""
     if not region_ids:
@@ -271,8 +308,17 @@ def _base_city(geo: _Geography, region_ids: set[int]) -> str:
     region = geo.regions[largest]
     if region["kind"] == RegionKind.CITY or not geo.tecs_by_region.get(largest):
         return region["name"][:120]
-    tec_id = max(geo.tecs_by_region[largest], key=lambda t: (len(geo.stations_by_tec[t]), geo.tecs[t]["code"]))
-    return geo.tecs[tec_id]["name"][:120]
+    tec_ids = geo.tecs_by_region[largest]
+    # The regional centre: a TEC named after a city, else the one with the most urban stations.
+    named_city = [t for t in tec_ids if geo.tecs[t]["name"].lower().endswith(" city")]
+    if named_city:
+        return geo.tecs[named_city[0]]["name"][: -len(" city")][:120]
+
+    def urban_stations(tec_id: int) -> tuple:
+        stations = geo.stations_by_tec[tec_id]
+        return (sum(1 for s in stations if geo.stations[s].urban), len(stations), -tec_ids.index(tec_id))
+
+    return geo.tecs[max(tec_ids, key=urban_stations)]["name"][:120]
 
 
 # --- STO teams -------------------------------------------------------------------------------------------
@@ -361,24 +407,37 @@ class _RoutePlanner:
                     (urban if self.geo.stations[station_id].urban else rural).append(station_id)
         return urban, rural
 
-    def _take(self, urban: list[int], rural: list[int], want: int, share: float) -> list[int]:
-        want_urban = min(len(urban), round(want * share))
-        want_rural = min(len(rural), want - want_urban)
-        want_urban = min(len(urban), want - want_rural)
-        return self.rng.sample(urban, want_urban) + self.rng.sample(rural, want_rural)
-
     def plan(self, region_id: int, tec_ids: list[int]) -> list[int]:
         share = self.geo.region_urban_share.get(region_id, 0.0)
+        want_urban = round(self.route_length * share)
+        want = {True: want_urban, False: self.route_length - want_urban}
         urban, rural = self._available(tec_ids)
-        chosen = self._take(urban, rural, self.route_length, share)
-        if len(chosen) < self.route_length:
-            # Extend into the region's other TECs, keeping the mix as far as the remaining stations allow.
-            others = [t for t in self.geo.tecs_by_region[region_id] if t not in tec_ids]
-            more_urban, more_rural = self._available(others)
-            have_urban = sum(1 for s in chosen if self.geo.stations[s].urban)
-            want = self.route_length - len(chosen)
-            target_urban = max(0, round(self.route_length * share) - have_urban)
-            chosen += self._take(more_urban, more_rural, want, target_urban / want if want else share)
+        own = {True: urban, False: rural}
+        more: dict[bool, list[int]] = {}
+
+        def others(kind: bool) -> list[int]:
+            # The region's other TECs are only scanned when the team's own run short.
+            if not more:
+                other_tecs = [t for t in self.geo.tecs_by_region[region_id] if t not in tec_ids]
+                more[True], more[False] = self._available(other_tecs)
+            return more[kind]
+
+        chosen: list[int] = []
+        # The mix first: each kind from the team's own TECs, then from the region's other TECs.
+        for kind in (True, False):
+            take = min(want[kind], len(own[kind]))
+            chosen += self.rng.sample(own[kind], take)
+            if take < want[kind]:
+                pool = others(kind)
+                chosen += self.rng.sample(pool, min(want[kind] - take, len(pool)))
+        # Then whatever the region still has, own TECs first.
+        for pool in (own[True] + own[False], None):
+            if len(chosen) >= self.route_length:
+                break
+            pool = pool if pool is not None else others(True) + others(False)
+            taken = set(chosen)
+            spare = [s for s in pool if s not in taken]
+            chosen += self.rng.sample(spare, min(self.route_length - len(chosen), len(spare)))
         if len(chosen) < self.route_length:
             # More teams than stations in the region: share the least-visited stations.
             taken = set(chosen)

@@ -1,0 +1,1 @@
+"""Benchmarks: ingest, compilation, export, planning and pages, measured against the machine's limit and peers."""
