@@ -76,12 +76,14 @@ def section(title: str, title_ru: str, questions: list[dict]) -> dict:
     return {"title": title, "title_ru": title_ru, "questions": questions}
 
 
-def yes_no(code, text, text_ru, *, expected=None, **extra) -> dict:
-    return question(code, QuestionType.YES_NO, text, text_ru, expected=expected, required=True, **extra)
+def yes_no(code, text, text_ru, *, expected=None, required=True, **extra) -> dict:
+    """A yes/no question, required unless said otherwise (observers cannot always tell)."""
+    return question(code, QuestionType.YES_NO, text, text_ru, expected=expected, required=required, **extra)
 
 
-def yes_no_na(code, text, text_ru, *, expected=None, **extra) -> dict:
-    return question(code, QuestionType.YES_NO_NA, text, text_ru, expected=expected, required=True, **extra)
+def yes_no_na(code, text, text_ru, *, expected=None, required=True, **extra) -> dict:
+    """A yes/no/not applicable question, required unless said otherwise."""
+    return question(code, QuestionType.YES_NO_NA, text, text_ru, expected=expected, required=required, **extra)
 
 
 def text(code, text_en, text_ru, **extra) -> dict:
@@ -384,6 +386,7 @@ def voting() -> dict:
                         "Did you see indications of organised transport of voters?",
                         "Видели ли вы признаки организованного подвоза избирателей?",
                         expected=NO,
+                        required=False,
                     ),
                     yes_no(
                         "overcrowding",
@@ -447,6 +450,7 @@ def voting() -> dict:
                         "Did you see series of seemingly identical signatures on the voter list?",
                         "Видели ли вы в списке избирателей серии внешне одинаковых подписей?",
                         expected=NO,
+                        required=False,
                     ),
                     yes_no_na(
                         "ballots_stamped",
@@ -473,12 +477,14 @@ def voting() -> dict:
                         "Did one person assist several voters to vote?",
                         "Помогало ли одно лицо голосовать нескольким избирателям?",
                         expected=NO,
+                        required=False,
                     ),
                     yes_no(
                         "photographing_ballots",
                         "Did you see voters photographing their ballots?",
                         "Видели ли вы, как избиратели фотографируют свои бюллетени?",
                         expected=NO,
+                        required=False,
                     ),
                     yes_no(
                         "ballot_box_stuffing_signs",
@@ -564,6 +570,7 @@ def voting() -> dict:
                         "Was anyone other than the PEC keeping track of who had voted?",
                         "Вёл ли кто-либо, кроме УИК, учёт проголосовавших?",
                         expected=NO,
+                        required=False,
                     ),
                 ],
             ),

@@ -448,24 +448,32 @@ def content_hash(canonical: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _answer_rows(questions: list[Question], answers: dict) -> list[Answer]:
-    """Unsaved Answer rows: one per shown question, one per chosen value of a multiple choice, NULL when blank."""
-    rows: list[Answer] = []
+def answer_values(questions: list[Question], answers: dict) -> list[tuple[str, str | None, int | None, str]]:
+    """(code, value, number, text) per Answer row: one per shown question, one per chosen value, NULL when blank."""
+    rows: list[tuple[str, str | None, int | None, str]] = []
     for question in questions:
         if question.code not in answers:
             continue  # hidden: no row, so it is neither answered nor blank
-        value = answers[question.code]
+        code, value = question.code, answers[question.code]
         if value is None:
-            rows.append(Answer(question_code=question.code, value=None))
+            rows.append((code, None, None, ""))
         elif isinstance(value, list):
-            rows.extend(Answer(question_code=question.code, value=item) for item in value)
+            rows.extend((code, item, None, "") for item in value)
         elif question.type == QuestionType.INTEGER:
-            rows.append(Answer(question_code=question.code, value=str(value), number=value))
+            rows.append((code, str(value), value, ""))
         elif question.type == QuestionType.TEXT:
-            rows.append(Answer(question_code=question.code, value=value[:ANSWER_VALUE_PREFIX], text=value))
+            rows.append((code, value[:ANSWER_VALUE_PREFIX], None, value))
         else:
-            rows.append(Answer(question_code=question.code, value=str(value)))
+            rows.append((code, str(value), None, ""))
     return rows
+
+
+def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
+    """Unsaved Answer rows of a submission from answer_values."""
+    return [
+        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
+        for code, value, number, text in values
+    ]
 
 
 def _has_critical(questions: list[Question], answers: dict) -> bool:
@@ -510,13 +518,13 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
 
 def submission_build(
     *, mission: Mission, form: CleanForm, place: Place, questions: list[Question], user=None, uuid=None
-) -> tuple[Submission, list[Answer]]:
-    """An unsaved submission and its unsaved answers from a validated form (shared by recording and the demo)."""
+) -> tuple[Submission, list[tuple]]:
+    """An unsaved submission and its answer_values from a validated form (shared by recording and the demo)."""
     arrival, departure = _moments(form, mission, place)
     canonical = canonical_payload(form, place, arrival, departure)
     submission = Submission(uuid=uuid or uuid_module.uuid4(), mission=mission, submitted_by=user)
     _apply(submission, form=form, place=place, questions=questions, canonical=canonical)
-    return submission, _answer_rows(questions, form.answers)
+    return submission, answer_values(questions, form.answers)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -628,9 +636,7 @@ def submission_record(
     try:
         with transaction.atomic():
             submission.save()
-            for answer in answers:
-                answer.submission = submission
-            Answer.objects.bulk_create(answers)
+            Answer.objects.bulk_create(_answer_rows(submission, answers))
             SubmissionRevision.objects.create(
                 submission=submission, revision=1, payload=submission.payload, changed_by=user
             )
@@ -694,10 +700,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         current.status = SubmissionStatus.CORRECTED
         current.save()
         current.answers.all().delete()
-        answers = _answer_rows(questions, form.answers)
-        for answer in answers:
-            answer.submission = current
-        Answer.objects.bulk_create(answers)
+        Answer.objects.bulk_create(_answer_rows(current, answer_values(questions, form.answers)))
         SubmissionRevision.objects.create(
             submission=current,
             revision=current.revision,
