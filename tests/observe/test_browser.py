@@ -1,0 +1,169 @@
+"""The observers' site in a real headless Chromium: log in, send a planned voting form, then one without network."""
+
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from submissions.models import Submission
+from tests.observe.conftest import PASSWORD, build_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Answers every shown question the way a careful observer might: "no" where possible, the first choice otherwise,
+# the lower bound for numbers; repeated because answers reveal conditional questions.
+FILL_FORM = """
+() => {
+  const form = document.getElementById("observation-form");
+  for (let round = 0; round < 20; round++) {
+    let changed = false;
+    for (const node of form.querySelectorAll(".question[data-question]")) {
+      if (node.hidden) continue;
+      const type = node.dataset.type;
+      const inputs = Array.from(node.querySelectorAll("input, textarea"));
+      if (["yes_no", "yes_no_na", "single", "multiple"].includes(type)) {
+        if (inputs.some((input) => input.checked)) continue;
+        (inputs.find((input) => input.value === "no") || inputs[0]).click();
+        changed = true;
+      } else if (!inputs[0].value && node.dataset.required === "1") {
+        inputs[0].value = type === "integer" ? (node.dataset.min || "5") : type === "time" ? "10:30" : "Noted.";
+        inputs[0].dispatchEvent(new Event("input", { bubbles: true }));
+        changed = true;
+      }
+    }
+    if (!changed) return round;
+  }
+  return -1;
+}
+"""
+
+# A conditional question whose condition is a top-level choice question: [its code, the parent's code, a value that
+# shows it].
+SHOWN_IF_EXAMPLE = """
+() => {
+  for (const node of document.querySelectorAll(".question[data-shown-if-code]")) {
+    const parent = document.querySelector(`.question[data-question="${node.dataset.shownIfCode}"]`);
+    if (!parent || parent.dataset.shownIfCode || !parent.querySelector("input[type=radio]")) continue;
+    return [node.dataset.question, parent.dataset.question, JSON.parse(node.dataset.shownIfValues)[0]];
+  }
+  return null;
+}
+"""
+
+KEPT_PAGE = "(url) => caches.open('eom-pages').then((cache) => cache.match(url, { ignoreVary: true })).then((r) => !!r)"
+
+
+@pytest.fixture
+def browser_context(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test still reads the database synchronously.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
+        context.set_default_timeout(20000)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+def _wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return condition()
+
+
+def _open_form(page, site, station):
+    url = reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={station.pk}"
+    page.locator(f'a[href="{url}"]').first.click()
+    page.wait_for_selector("#observation-form[data-ready='1']")
+    form_uuid = page.get_attribute("#observation-form", "data-uuid")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", form_uuid)
+    return form_uuid
+
+
+def _fill(page):
+    page.get_by_label("Arrival time").fill("09:10")
+    page.get_by_label("Departure time").fill("09:45")
+    assert page.evaluate(FILL_FORM) >= 0
+
+
+def test_an_sto_sends_a_planned_voting_form_then_one_offline_that_arrives_exactly_once(mission, browser_context):
+    from playwright.sync_api import expect
+
+    site = build_site(mission)
+    context = browser_context
+    page = context.new_page()
+
+    page.goto(reverse("submissions:home"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Plan for election day")).to_be_visible()
+    assert page.evaluate("navigator.serviceWorker.ready.then((registration) => !!registration.active)")
+
+    # 1. Online: the first planned voting visit.
+    first_uuid = _open_form(page, site, site.opening_station)
+    # "Shown only if" applies live: answering the earlier question reveals the conditional one, and hides it again.
+    code, parent, trigger = page.evaluate(SHOWN_IF_EXAMPLE)
+    conditional = page.locator(f'.question[data-question="{code}"]')
+    expect(conditional).to_be_hidden()
+    page.locator(f'.question[data-question="{parent}"] input[value="{trigger}"]').check()
+    expect(conditional).to_be_visible()
+    other = page.locator(f'.question[data-question="{parent}"] input:not([value="{trigger}"])').first
+    other.check()
+    expect(conditional).to_be_hidden()
+    page.get_by_role("button", name="Send form").click()
+    expect(page.locator("#form-errors")).to_be_visible()  # required answers missing: nothing is sent
+    assert not Submission.objects.filter(uuid=first_uuid).exists()
+    _fill(page)
+    page.get_by_label("Notes (what you saw, in your own words)").fill("Orderly, short queue.")
+    page.get_by_role("button", name="Send form").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(f'tr[data-uuid="{first_uuid}"]')).to_be_visible()
+    assert Submission.objects.filter(uuid=first_uuid).count() == 1
+
+    # 2. Offline: the plan's pages come from the device, and the second voting visit waits there to be sent.
+    second_url = (
+        reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={site.voting_station.pk}"
+    )
+    assert _wait_for(lambda: page.evaluate(KEPT_PAGE, second_url), timeout=20)
+    context.set_offline(True)
+    page.goto(reverse("submissions:home"))
+    expect(page.get_by_role("heading", name="Plan for election day")).to_be_visible()
+    second_uuid = _open_form(page, site, site.voting_station)
+    assert second_uuid != first_uuid
+    _fill(page)
+    page.get_by_role("button", name="Send form").click()
+    expect(page.locator("#queue-banner")).to_be_visible()
+    expect(page.locator("#queue-text")).to_contain_text("1 form waiting to send")
+    expect(page.locator("#form-status")).to_contain_text("kept on this device")
+    assert Submission.objects.filter(uuid=second_uuid).count() == 0
+
+    # 3. The network returns: the queue drains and the form arrives exactly once.
+    context.set_offline(False)
+    expect(page.locator("#queue-banner")).to_be_hidden(timeout=45000)
+    assert _wait_for(lambda: Submission.objects.filter(uuid=second_uuid).exists())
+    assert Submission.objects.filter(uuid=second_uuid).count() == 1
+    assert Submission.objects.filter(uuid=first_uuid).count() == 1
+    remaining = page.evaluate("window.EOM.outbox.all().then((items) => items.length)")
+    assert remaining == 0
