@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from checklists.api.views import FormTemplateViewSet
 from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
 from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
+from submissions.api.views import SubmissionViewSet, UrgentIncidentViewSet
 
 router = DefaultRouter()
 router.register("missions", MissionViewSet, basename="mission")
@@ -17,6 +18,8 @@ router.register("observers", ObserverViewSet, basename="observer")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("teams", TeamViewSet, basename="team")
 router.register("form-templates", FormTemplateViewSet, basename="form-template")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("urgent-incidents", UrgentIncidentViewSet, basename="urgent-incident")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
-from missions.models import Mission, Region
+from missions.models import Mission
 
 from .choices import Gender, MemberRole, MemberStatus, TeamKind
 from .models import Membership, Observer, Team
@@ -50,8 +50,7 @@ class TeamFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=TeamKind.choices)
     code = django_filters.CharFilter()
     lto_team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(kind=TeamKind.LTO), help_text="Team id.")
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(),
+    region = django_filters.NumberFilter(
         method="filter_region",
         help_text="Region id: LTO teams with it in their area, STO teams planned there.",
     )

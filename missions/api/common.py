@@ -98,7 +98,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 _VALIDATION = OpenApiResponse(
-    response=OpenApiTypes.OBJECT, description="Invalid input: messages per field (or non_field_errors)."
+    response=OpenApiTypes.ANY,
+    description="Invalid input: an object of messages per field (or non_field_errors), or a list of messages.",
 )
 _FORBIDDEN = OpenApiResponse(response=ErrorSerializer, description="Not signed in, or your role does not allow this.")
 _NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No such object in your scope, or no such page.")

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from deployment.models import TeamAssignment
 from missions.choices import AreaType
 from observers.choices import MemberRole, RoleGroup, TeamKind
 from tests.factories import (
@@ -78,6 +79,8 @@ def world(db) -> World:
     other_sto_team = team_with_members(
         mission=mission, code="STO-002", nationalities=("IT", "PL"), users=(users["other_sto"], None)
     )
+    TeamAssignment.objects.create(team=sto_team, mission=mission, region=north)
+    TeamAssignment.objects.create(team=other_sto_team, mission=mission, region=south)
     return World(
         mission=mission,
         other_mission=other_mission,
@@ -92,3 +95,11 @@ def world(db) -> World:
         other_sto_team=other_sto_team,
         users=users,
     )
+
+
+@pytest.fixture
+def forms(world):
+    """The standard checklists, published, in the world's mission."""
+    from checklists.services import checklists_load_standard
+
+    return {template.kind: template for template in checklists_load_standard(mission=world.mission)}

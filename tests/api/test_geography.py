@@ -124,9 +124,10 @@ def test_region_list_queries_stay_constant_as_regions_grow(world, django_assert_
     client = world.client("coordinator")
     with django_assert_max_num_queries(8) as small:
         assert client.get("/api/polling-stations/").status_code == 200
+    baseline = len(small)
     for _ in range(15):
         region = RegionFactory(mission=world.mission)
         PollingStationFactory(tec=TecFactory(mission=world.mission, region=region))
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         response = client.get("/api/polling-stations/")
     assert response.json()["count"] == 17

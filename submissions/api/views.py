@@ -1,0 +1,128 @@
+"""API for submitted forms: list (cursor-paginated), read, submit exactly once, correct; and the urgent list.
+
+Submitting and correcting call the same services as the observers' pages: 201 for a new form, 200 for a replay of
+the same content, 409 when the UUID was used for different content, 400 with messages, 403 when refused.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from checklists.models import FormTemplate
+from checklists.selectors import template_published
+from missions.api.common import ErrorSerializer, ScopedViewSetMixin, service_errors
+from missions.models import Mission
+from observers.access import actor_for
+from submissions.api_selectors import api_submissions_visible_to, api_urgent_incidents_visible_to
+from submissions.filters import SubmissionFilterSet
+from submissions.services import PAYLOAD_KEYS, SubmissionConflict, submission_correct, submission_record
+
+from .serializers import SubmissionCreateSerializer, SubmissionPayloadSerializer, SubmissionSerializer
+
+
+class SubmissionCursorPagination(CursorPagination):
+    """Oldest first by arrival: a long export stays stable while new forms keep arriving."""
+
+    ordering = ("received_at", "id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+def _template_for(data: dict) -> FormTemplate:
+    """The checklist a new form answers: by id, or the published version of a mission's form kind."""
+    if data.get("template") is not None:
+        template = FormTemplate.objects.select_related("mission").filter(pk=data["template"]).first()
+        if template is None:
+            raise ValidationError({"template": [f"No form template with id {data['template']}."]})
+        if data.get("mission") and data["mission"] != template.mission.slug:
+            raise ValidationError({"template": ["This form template belongs to another mission."]})
+        return template
+    mission = Mission.objects.filter(slug=data["mission"]).first()
+    if mission is None:
+        raise ValidationError({"mission": [f"No mission {data['mission']!r}."]})
+    template = template_published(mission=mission, kind=data["kind"])
+    if template is None:
+        raise ValidationError({"kind": [f"{mission.name} has no published {data['kind']} checklist."]})
+    return template
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=SubmissionCreateSerializer,
+        responses={
+            201: OpenApiResponse(SubmissionSerializer, description="The form was recorded."),
+            200: OpenApiResponse(SubmissionSerializer, description="A replay of a form already recorded."),
+            409: OpenApiResponse(ErrorSerializer, description="The UUID was already used for different content."),
+        },
+    ),
+    update=extend_schema(request=SubmissionPayloadSerializer, responses=SubmissionSerializer),
+    partial_update=extend_schema(request=SubmissionPayloadSerializer, responses=SubmissionSerializer),
+)
+class SubmissionViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Forms in your scope: the whole mission for the core team, the area for LTOs, the own team for STOs."""
+
+    selector = staticmethod(api_submissions_visible_to)
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = SubmissionCursorPagination
+    lookup_field = "uuid"
+    lookup_value_regex = "[^/]+"
+    observers_may_write = True
+
+    def create(self, request, *args, **kwargs):
+        incoming = SubmissionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        template = _template_for(incoming.validated_data)
+        if actor_for(request.user, template.mission) is None:
+            raise PermissionDenied("You are not a member of this mission.")
+        try:
+            with service_errors():
+                submission, created = submission_record(
+                    user=request.user,
+                    mission=template.mission,
+                    uuid=incoming.validated_data["uuid"],
+                    template=template,
+                    payload=incoming.payload(),
+                )
+        except SubmissionConflict as conflict:
+            return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
+        data = self.get_serializer(submission).data
+        return Response(
+            data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK, headers={"Location": data["url"]}
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        submission = self.get_object()
+        incoming = SubmissionPayloadSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        payload = incoming.payload()
+        if partial:
+            current = {key: value for key, value in (submission.payload or {}).items() if key in PAYLOAD_KEYS}
+            answers = {**current.get("answers", {}), **payload.pop("answers", {})}
+            payload = {**current, **payload, "answers": answers}
+        with service_errors():
+            corrected = submission_correct(user=request.user, submission=submission, payload=payload)
+        return Response(self.get_serializer(corrected).data)
+
+
+class UrgentIncidentViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Forms flagged urgent or carrying a critical answer, newest first, within your scope."""
+
+    selector = staticmethod(api_urgent_incidents_visible_to)
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilterSet
+    filter_backends = [DjangoFilterBackend]
