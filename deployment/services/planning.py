@@ -537,7 +537,10 @@ def deployment_plan(
         if region_id not in seats or kept_in_region[region_id] >= seats[region_id]:
             continue
         stations = assignment.station_ids()
-        clashes = any(planner.usage[s] for s in stations)
+        # Sharing is allowed where the region has fewer stations than its teams' routes need.
+        region_stations = sum(len(geo.stations_by_tec[t]) for t in geo.tecs_by_region[region_id])
+        must_share = seats[region_id] * route_length > region_stations
+        clashes = not must_share and any(planner.usage[s] for s in stations)
         if clashes or not _is_valid(assignment, geo, route_length):
             continue
         kept[team.pk] = assignment
