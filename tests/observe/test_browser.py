@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from submissions.models import Submission
@@ -80,6 +81,9 @@ def browser_context(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
+            # Queries made while Playwright's loop runs use their own connection: close it, or the test
+            # database cannot be dropped at the end of the run.
+            connections.close_all()
 
 
 def _wait_for(condition, timeout=30.0):
