@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_list
+from .base import SPECTACULAR_SETTINGS, env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -29,3 +29,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# config/security.py: the content security policy is enforced here (report-only elsewhere).
+CONTENT_SECURITY_POLICY_ENFORCE = True
+if any(not origin.startswith("https://") for origin in CSRF_TRUSTED_ORIGINS):
+    raise ImproperlyConfigured("DJANGO_CSRF_TRUSTED_ORIGINS must list https:// origins only.")
+# Every choice set named after its class in the API schema, so two fields called "kind" or "status" never collide
+# (drf-spectacular warns at deployment-check level otherwise).
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "ENUM_NAME_OVERRIDES": {
+        f"{path.rsplit('.', 1)[1]}Enum": path
+        for path in (
+            "checklists.choices.FormKind",
+            "checklists.choices.TemplateStatus",
+            "deployment.choices.FormationKind",
+            "deployment.choices.JobKind",
+            "missions.choices.MissionStatus",
+            "missions.choices.RegionKind",
+            "observers.choices.MemberStatus",
+            "observers.choices.TeamKind",
+            "submissions.choices.SubmissionStatus",
+        )
+    },
+}
+# Planning jobs and report runs share one set of states (queued, running, done, failed): one enum for both.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkStatusEnum"] = "reports.choices.RunStatus"
