@@ -2,18 +2,18 @@
 
 `dataset_ensure(forms=N)` returns a mission (slug ``bench-<N>``) with geography, a roster of STO teams with their
 deployment areas, the standard checklists, logins for a few STO teams and a coordinator, and N voting forms whose
-answers follow plausible distributions: most processes go as they should, some questions fail more often than
-others, some regions (and rural stations) are worse, overall assessments follow what was seen, and turnout grows
-through the day. A second call reuses what is there and only adds missing forms, so several benchmarks share it.
+answers are drawn by the demo election day's generator (submissions.demo): most processes go as they should, each
+question has its own rate of problems, overall assessments follow what was seen, and turnout grows through the day.
+A second call reuses what is there and only adds missing forms, so several benchmarks share it.
 
 Rows are built with the services' own canonical payload and hash, then written with PostgreSQL COPY (bulk_create on
-SQLite), so a 100,000-form mission takes well under a minute and stores exactly what `submission_record` would.
+SQLite), so a 100,000-form mission takes about two minutes on two cores and stores exactly what
+`submission_record` would.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import random
 import uuid as uuid_module
@@ -25,8 +25,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
-from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, FormKind, QuestionType
-from checklists.models import FormTemplate, Question
+from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
+from checklists.models import FormTemplate
 from checklists.selectors import template_questions
 from checklists.services import checklists_load_standard
 from deployment.models import TeamAssignment
@@ -37,7 +37,7 @@ from observers.choices import Gender, MemberRole, MemberStatus, RoleGroup, TeamK
 from observers.models import Membership, Observer, Team, TeamMember
 from submissions.choices import SubmissionStatus
 from submissions.models import Answer, Submission, SubmissionRevision
-from submissions.services import ANSWER_VALUE_PREFIX, CleanForm, Place, canonical_payload, content_hash
+from submissions.services import CleanForm, Place, _has_critical, answer_values, canonical_payload, content_hash
 
 BENCH_PASSWORD = "bench-observe-2019"  # noqa: S105 -- benchmark database only
 DEMO_STATIONS = sum(row[4] for row in REGIONS)
@@ -323,152 +323,34 @@ def mission_generate(*, slug: str, stations: int = DEFAULT_STATIONS, sto_teams: 
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Answers
+# Answers: the demo election day's generator (one set of problem rates for the demo and the benchmarks)
 
 
-def _question_rate(code: str, critical: bool) -> float:
-    """How often this question departs from the expected answer at an average station (stable per code)."""
-    roll = int(hashlib.sha256(code.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return 0.002 + 0.012 * roll if critical else 0.005 + 0.07 * roll
+class AnswerMaker:
+    """Plausible cleaned answers to one checklist, as the demo election day draws them, and their stored rows."""
 
+    def __init__(self, template: FormTemplate, candidates: list[str]):
+        from submissions.demo import _Generator
 
-def _shown(question: Question, answers: dict, shown: set[str]) -> bool:
-    if not question.shown_if_code:
-        return True
-    if question.shown_if_code not in shown:
-        return False
-    answer = answers.get(question.shown_if_code)
-    wanted = {str(value) for value in question.shown_if_values}
-    if isinstance(answer, list):
-        return any(str(value) in wanted for value in answer)
-    return answer is not None and str(answer) in wanted
+        self.questions = template_questions(template)
+        self._generator = _Generator(template, self.questions, candidates)
+
+    def answers(self, rng: random.Random, *, voters: int, hour: float) -> dict:
+        return self._generator.answers(rng, _Voters(voters), int(hour))
+
+    def rows(self, answers: dict) -> list[tuple]:
+        """(question_code, value, number, text) per Answer row, exactly as the recording service stores them."""
+        return answer_values(self.questions, answers)
+
+    def critical(self, answers: dict) -> bool:
+        return _has_critical(self.questions, answers)
 
 
 @dataclass
-class _Plan:
-    """Per-question facts the generator needs, computed once per template."""
+class _Voters:
+    """The one thing the answer generator reads from a polling station."""
 
-    question: Question
-    expected: str | None
-    rate: float
-    critical: set[str]
-    values: list[str]
-
-
-def answer_plans(questions: list[Question], candidates: list[str]) -> list[_Plan]:
-    from checklists.standard import expected_answers
-
-    expected = expected_answers(FormKind.VOTING, candidates=candidates)
-    return [
-        _Plan(
-            question=question,
-            expected=expected.get(question.code),
-            rate=_question_rate(question.code, bool(question.critical_values)),
-            critical={str(value) for value in question.critical_values},
-            values=list(question.choice_values),
-        )
-        for question in questions
-    ]
-
-
-def voting_answers(plans: list[_Plan], rng: random.Random, *, risk: float, voters: int, hour: float) -> dict:
-    """One plausible set of cleaned answers to the voting checklist (hidden questions left out, as stored)."""
-    answers: dict = {}
-    shown: set[str] = set()
-    problems = critical_seen = 0
-    for plan in plans:
-        question = plan.question
-        if not _shown(question, answers, shown):
-            continue
-        shown.add(question.code)
-        kind = question.type
-        value = None
-        if question.code == OVERALL_ASSESSMENT_CODE:
-            if critical_seen:
-                weights = (0.02, 0.18, 0.5, 0.3)
-            elif problems >= 3:
-                weights = (0.05, 0.5, 0.38, 0.07)
-            elif problems:
-                weights = (0.2, 0.68, 0.11, 0.01)
-            else:
-                weights = (0.55, 0.44, 0.01, 0.0)
-            value = rng.choices(plan.values, weights=weights)[0]
-        elif not question.required and rng.random() < 0.04:
-            value = None  # shown, left blank
-        elif kind == QuestionType.INTEGER:
-            if question.code == "voters_on_list":
-                value = voters
-            elif question.code == "voters_voted":
-                turnout = min(0.95, max(0.0, (hour - 7) / 13)) * rng.uniform(0.55, 0.85)
-                value = min(voters, round(voters * turnout))
-            else:
-                low = question.min_value or 0
-                value = rng.randint(low, max(low, min(question.max_value or 100, low + 100)))
-        elif kind in (QuestionType.YES_NO, QuestionType.YES_NO_NA):
-            if kind == QuestionType.YES_NO_NA and rng.random() < 0.03:
-                value = NOT_APPLICABLE
-            elif plan.expected is None:
-                value = "yes" if rng.random() < 0.35 else "no"
-            else:
-                departs = rng.random() < plan.rate * risk
-                value = ("no" if plan.expected == "yes" else "yes") if departs else plan.expected
-        elif kind == QuestionType.SINGLE:
-            if plan.expected in plan.values and rng.random() >= plan.rate * risk:
-                value = plan.expected
-            else:
-                value = rng.choices(plan.values, weights=range(len(plan.values), 0, -1))[0]
-        elif kind == QuestionType.MULTIPLE:
-            picked = set(rng.sample(plan.values, k=1 if rng.random() < 0.75 else min(2, len(plan.values))))
-            value = [item for item in plan.values if item in picked]
-        elif kind == QuestionType.TIME:
-            value = f"{rng.randint(7, 19):02d}:{rng.randint(0, 59):02d}"
-        elif kind == QuestionType.TEXT:
-            value = rng.choice(SUMMARY_TEXTS)
-        answers[question.code] = value
-        if (
-            value is not None
-            and plan.expected is not None
-            and str(value) != plan.expected
-            and kind != QuestionType.TEXT
-        ):
-            problems += 1
-        chosen = value if isinstance(value, list) else [value]
-        if plan.critical and any(str(item) in plan.critical for item in chosen if item is not None):
-            critical_seen += 1
-    return answers
-
-
-def _has_critical(plans: list[_Plan], answers: dict) -> bool:
-    for plan in plans:
-        if not plan.critical or plan.question.code not in answers:
-            continue
-        value = answers[plan.question.code]
-        if any(
-            item is not None and str(item) in plan.critical for item in (value if isinstance(value, list) else [value])
-        ):
-            return True
-    return False
-
-
-def answer_rows(plans: list[_Plan], answers: dict) -> list[tuple]:
-    """(question_code, value, number, text) rows exactly as the recording service stores them."""
-    rows = []
-    for plan in plans:
-        code = plan.question.code
-        if code not in answers:
-            continue
-        value = answers[code]
-        if value is None:
-            rows.append((code, None, None, ""))
-        elif isinstance(value, list):
-            rows.extend((code, item, None, "") for item in value)
-        elif plan.question.type == QuestionType.INTEGER:
-            rows.append((code, str(value), value, ""))
-        elif plan.question.type == QuestionType.TEXT:
-            rows.append((code, value[:ANSWER_VALUE_PREFIX], None, value))
-        else:
-            rows.append((code, str(value), None, ""))
-    return rows
+    registered_voters: int
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -495,9 +377,8 @@ class _Ref:
 
 def form_rows(mission: Mission, template: FormTemplate, count: int, *, seed: int, start: int = 0):
     """Yield (submission fields, answer rows) for `count` voting forms, deterministic for a seed and start."""
-    questions = template_questions(template)
-    plans = answer_plans(questions, list(mission.candidates or []))
-    rng = random.Random(f"{seed}-{start}")
+    maker = AnswerMaker(template, list(mission.candidates or []))
+    rng = random.Random(f"{mission.slug}-{seed}-{start}")
     stations_by_tec: dict[int, list[_Station]] = {}
     region_zone: dict[int, str] = dict(mission.regions.values_list("id", "time_zone"))
     for pk, tec_id, region_id, area_type, voters in mission.polling_stations.values_list(
@@ -511,11 +392,6 @@ def form_rows(mission: Mission, template: FormTemplate, count: int, *, seed: int
             team_stations.append((assignment.team_id, pool))
     if not team_stations:
         raise ValueError(f"Mission {mission.slug} has no STO team with a deployment area; generate the mission first.")
-    region_ids = sorted(region_zone)
-    region_risk = {
-        region_id: random.Random(f"risk-{region_id % 17}").choice([0.5, 0.8, 1.0, 1.0, 1.4, 2.2])
-        for region_id in region_ids
-    }
     zones = {
         region_id: zoneinfo.ZoneInfo(name or mission.time_zone or "UTC") for region_id, name in region_zone.items()
     }
@@ -527,14 +403,13 @@ def form_rows(mission: Mission, template: FormTemplate, count: int, *, seed: int
             ELECTION_DAY, datetime.time(int(hour), int(hour % 1 * 60)), tzinfo=zones[station.region_id]
         )
         departure = arrival + datetime.timedelta(minutes=rng.randint(20, 45))
-        risk = region_risk[station.region_id] * (1.3 if station.area_type == AreaType.RURAL else 1.0)
-        answers = voting_answers(plans, rng, risk=risk, voters=station.voters, hour=hour)
+        answers = maker.answers(rng, voters=station.voters, hour=hour)
         urgent = rng.random() < 0.015
         notes = rng.choice(SHORT_NOTES) if rng.random() < 0.2 else ""
         form = CleanForm(template=template, urgent=urgent, notes=notes, answers=answers)
         place = Place(team=_Ref(team_id), polling_station=_Ref(station.pk), tec=_Ref(station.tec_id), region_id=None)
         canonical = canonical_payload(form, place, arrival, departure)
-        has_critical = _has_critical(plans, answers)
+        has_critical = maker.critical(answers)
         fields = {
             "uuid": uuid_module.UUID(int=rng.getrandbits(128), version=4),
             "team_id": team_id,
@@ -553,7 +428,7 @@ def form_rows(mission: Mission, template: FormTemplate, count: int, *, seed: int
             # Received over the evening, in order: the admin list and incident feeds sort by it.
             "received_at": arrival.astimezone(datetime.UTC) + datetime.timedelta(minutes=45),
         }
-        yield fields, answer_rows(plans, answers)
+        yield fields, maker.rows(answers)
 
 
 SUBMISSION_COLUMNS = [

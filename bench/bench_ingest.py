@@ -1,0 +1,412 @@
+"""Ingest through the real HTTP stack: gunicorn with several workers, concurrent observers posting voting forms.
+
+The server is gunicorn serving config.settings.bench on a loopback port against the benchmark database. Two phases
+run one after the other on the same server with the same clients and duration:
+
+1. the trivial JSON endpoint /bench/ping/ (the limit of the stack: the same middleware, no work);
+2. observers posting voting forms as JSON to /m/<mission>/submissions/ (the page the offline outbox sends to),
+   each client logged in as a different STO team, 10 % of posts replaying an earlier form (same UUID, same body).
+
+Reported: requests per second, p50 and p99 latency, errors (anything but 201 for a new form, 200 for a replay),
+ingest as a ratio of the trivial endpoint, and whether stored rows equal the number of unique UUIDs sent.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALES = {
+    "tiny": {"clients": 8, "seconds": 3.0, "warmup": 1.0, "workers": 2, "threads": 4, "forms": 200},
+    "standard": {"clients": 32, "seconds": 30.0, "warmup": 3.0, "workers": 4, "threads": 8, "forms": 10_000},
+    "large": {"clients": 32, "seconds": 30.0, "warmup": 3.0, "workers": 4, "threads": 8, "forms": 10_000},
+}
+REPLAY_SHARE = 0.10
+REQUEST_TIMEOUT = 30.0
+MAX_REQUESTS_PER_CLIENT = 200_000  # a hard bound whatever the duration
+
+
+@dataclass
+class Phase:
+    """What the clients saw in one phase."""
+
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies)
+
+        def percentile(share: float) -> float | None:
+            if not ordered:
+                return None
+            return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
+
+        return {
+            "requests": len(ordered),
+            "seconds": round(self.seconds, 2),
+            "throughput": round(len(ordered) / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": percentile(0.50),
+            "p99_ms": percentile(0.99),
+            "errors": self.errors,
+            "statuses": dict(sorted(self.statuses.items())),
+            "error_samples": self.error_samples[:5],
+        }
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url() -> str:
+    """The URL of the database Django is connected to now (the test database inside the test suite)."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the ingest benchmark needs PostgreSQL (gunicorn's processes share the database)")
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+class Server:
+    """gunicorn serving the bench settings on a loopback port; stopped by its own process id."""
+
+    def __init__(self, *, workers: int, threads: int):
+        self.port = _free_port()
+        self.workers = workers
+        self.threads = threads
+        self.process: subprocess.Popen | None = None
+        self.log_path = ROOT / "var" / "bench-gunicorn.log"
+
+    def __enter__(self) -> Server:
+        environment = dict(os.environ)
+        environment.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+                "DATABASE_URL": database_url(),
+                "DATABASE_CONN_MAX_AGE": "600",
+                "PYTHONPATH": str(ROOT),
+            }
+        )
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            "75",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/bench/ping/")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"gunicorn did not answer within 60 s: {self.log_tail()}")
+
+    def log_tail(self) -> str:
+        try:
+            return self.log_path.read_text()[-2000:]
+        except OSError:
+            return ""
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@dataclass
+class Client:
+    """One observer's phone: a keep-alive connection, a session, and the forms it has sent."""
+
+    name: str
+    cookie: str = ""
+    csrf: str = ""
+    team_id: int | None = None
+    station_ids: list[int] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)  # every form sent successfully, for replays
+    sent_uuids: list[str] = field(default_factory=list)
+    new_accepted: int = 0
+    replays_accepted: int = 0
+
+
+def _session_clients(dataset, count: int) -> list[Client]:
+    """Log the first `count` STO teams in (a real session each) with a CSRF cookie, as a browser would hold."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client as DjangoClient
+
+    user_model = get_user_model()
+    clients = []
+    for username, team_id, station_ids in dataset.team_logins[:count]:
+        browser = DjangoClient()
+        browser.force_login(user_model.objects.get(username=username))
+        csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        cookie = f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"
+        clients.append(Client(name=username, cookie=cookie, csrf=csrf, team_id=team_id, station_ids=station_ids))
+    if len(clients) < count:
+        raise RuntimeError(f"the dataset has {len(clients)} STO logins, {count} clients were asked for")
+    return clients
+
+
+def _payload_factory(dataset, seed: int):
+    """A function (rng, client) -> JSON body of a new, valid voting form for that client's team."""
+    from bench.data import AnswerMaker
+    from missions.models import PollingStation
+
+    maker = AnswerMaker(dataset.template, list(dataset.mission.candidates or []))
+    voters = dict(PollingStation.objects.filter(mission=dataset.mission).values_list("id", "registered_voters"))
+    template_id = dataset.template.pk
+
+    def make(rng: random.Random, client: Client) -> tuple[str, bytes]:
+        station = rng.choice(client.station_ids)
+        hour = rng.uniform(7.5, 19.5)
+        answers = maker.answers(rng, voters=voters[station], hour=hour)
+        form_uuid = str(uuid_module.UUID(int=rng.getrandbits(128), version=4))
+        body = {
+            "uuid": form_uuid,
+            "template": template_id,
+            "polling_station": station,
+            "arrival_time": f"{int(hour):02d}:{int(hour % 1 * 60):02d}",
+            "departure_time": f"{int(hour):02d}:{min(59, int(hour % 1 * 60) + rng.randint(0, 10)):02d}",
+            "urgent": rng.random() < 0.015,
+            "notes": "",
+            "answers": answers,
+        }
+        return form_uuid, json.dumps(body).encode()
+
+    return make
+
+
+def _drive(phase: Phase, port: int, clients: list, work, seconds: float, lock: threading.Lock) -> None:
+    """Run `work(client, connection) -> (status, ok, detail)` in one thread per client for `seconds`."""
+    start_barrier = threading.Barrier(len(clients) + 1)
+    deadline_holder: list[float] = []
+
+    def loop(client) -> None:
+        latencies: list[float] = []
+        statuses: dict[str, int] = {}
+        errors = 0
+        samples: list[str] = []
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        start_barrier.wait()
+        deadline = deadline_holder[0]
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.perf_counter() >= deadline:
+                break
+            began = time.perf_counter()
+            try:
+                status, ok, detail = work(client, connection)
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+                status, ok, detail = "connection", False, f"{type(error).__name__}: {error}"
+            latencies.append(time.perf_counter() - began)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if not ok:
+                errors += 1
+                if len(samples) < 3:
+                    samples.append(f"{status} {detail}"[:300])
+        connection.close()
+        with lock:
+            phase.latencies.extend(latencies)
+            phase.errors += errors
+            phase.error_samples.extend(samples)
+            for key, value in statuses.items():
+                phase.statuses[key] = phase.statuses.get(key, 0) + value
+
+    threads = [threading.Thread(target=loop, args=(client,), daemon=True) for client in clients]
+    for thread in threads:
+        thread.start()
+    deadline_holder.append(time.perf_counter() + seconds)
+    began = time.perf_counter()
+    start_barrier.wait()
+    for thread in threads:
+        thread.join(timeout=seconds + REQUEST_TIMEOUT + 30)
+    phase.seconds = time.perf_counter() - began
+
+
+def _ping(client, connection) -> tuple[int, bool, str]:
+    connection.request("GET", "/bench/ping/", headers={"Accept": "application/json"})
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, response.status == 200, body[:200].decode(errors="replace")
+
+
+def _submitter(mission_slug: str, make, seed: int):
+    path = f"/m/{mission_slug}/submissions/"
+    generators: dict[str, random.Random] = {}
+
+    def submit(client: Client, connection) -> tuple[int, bool, str]:
+        rng = generators.setdefault(client.name, random.Random(f"{seed}-{client.name}"))
+        replay = bool(client.bodies) and rng.random() < REPLAY_SHARE
+        if replay:
+            form_uuid, body = rng.choice(client.bodies)
+        else:
+            form_uuid, body = make(rng, client)
+            client.sent_uuids.append(form_uuid)
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Cookie": client.cookie,
+            "X-CSRFToken": client.csrf,
+        }
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read()
+        expected = 200 if replay else 201
+        ok = response.status == expected
+        if ok and replay:
+            client.replays_accepted += 1
+        elif ok:
+            client.new_accepted += 1
+            client.bodies.append((form_uuid, body))
+        return response.status, ok, text[:200].decode(errors="replace")
+
+    return submit
+
+
+def _forget_ingested(mission) -> int:
+    """Remove forms posted by earlier ingest runs (generated forms have no submitter), so runs stay comparable."""
+    from submissions.models import Submission
+
+    deleted, _ = Submission.objects.filter(mission=mission, submitted_by__isnull=False).delete()
+    return deleted
+
+
+def run(scale: str = "standard", *, seconds: float | None = None, clients: int | None = None, seed: int = 2019) -> dict:
+    """Start gunicorn, measure the trivial endpoint and the form ingest, check exactly-once storage."""
+    from django.db import connection
+
+    from bench.data import dataset_ensure
+    from submissions.models import Submission
+
+    size = dict(SCALES[scale])
+    if seconds is not None:
+        size["seconds"] = seconds
+    if clients is not None:
+        size["clients"] = clients
+    if connection.vendor != "postgresql":
+        return {"skipped": "needs PostgreSQL: gunicorn's worker processes must share the database"}
+    dataset = dataset_ensure(forms=size["forms"], slug=f"bench-ingest-{size['forms']}")
+    _forget_ingested(dataset.mission)
+    before = Submission.objects.filter(mission=dataset.mission).count()
+    lock = threading.Lock()
+    make = _payload_factory(dataset, seed)
+    submit_clients = _session_clients(dataset, size["clients"])
+    ping_clients = [Client(name=f"ping-{n}") for n in range(size["clients"])]
+    with Server(workers=size["workers"], threads=size["threads"]) as server:
+        # Warm-up: every worker imports and connects before anything is timed.
+        _drive(Phase("warm-up"), server.port, ping_clients, _ping, size["warmup"], lock)
+        _drive(
+            Phase("warm-up"),
+            server.port,
+            submit_clients,
+            _submitter(dataset.mission.slug, make, seed),
+            size["warmup"],
+            lock,
+        )
+        ping = Phase("trivial endpoint")
+        _drive(ping, server.port, ping_clients, _ping, size["seconds"], lock)
+        ingest = Phase("ingest")
+        _drive(
+            ingest, server.port, submit_clients, _submitter(dataset.mission.slug, make, seed + 1), size["seconds"], lock
+        )
+        server_log = server.log_tail()
+    unique_sent = {form_uuid for client in submit_clients for form_uuid in client.sent_uuids}
+    accepted_new = sum(client.new_accepted for client in submit_clients)
+    stored_rows = 0
+    sent = list(unique_sent)
+    for start in range(0, len(sent), 5000):
+        stored_rows += Submission.objects.filter(uuid__in=sent[start : start + 5000]).count()
+    after = Submission.objects.filter(mission=dataset.mission).count()
+    ping_summary, ingest_summary = ping.summary(), ingest.summary()
+    ratio = ingest_summary["throughput"] / ping_summary["throughput"] if ping_summary["throughput"] else None
+    return {
+        "scale": scale,
+        "server": f"gunicorn, {size['workers']} gthread workers x {size['threads']} threads, loopback",
+        "clients": size["clients"],
+        "seconds": size["seconds"],
+        "existing_forms": before,
+        "trivial": ping_summary,
+        "ingest": ingest_summary,
+        "ratio_to_trivial": round(ratio, 3) if ratio is not None else None,
+        "replays_accepted": sum(client.replays_accepted for client in submit_clients),
+        "unique_uuids_sent": len(unique_sent),
+        "new_forms_accepted": accepted_new,
+        "stored_rows": stored_rows,
+        "rows_added": after - before,
+        "exactly_once": stored_rows == len(unique_sent) == after - before,
+        "server_log": server_log[-500:] if (ingest_summary["errors"] or ping_summary["errors"]) else "",
+    }
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--clients", type=int)
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    import django
+
+    django.setup()
+    print(json.dumps(run(arguments.scale, seconds=arguments.seconds, clients=arguments.clients), indent=2))
+
+
+if __name__ == "__main__":
+    main()
