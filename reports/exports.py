@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -19,6 +20,9 @@ from submissions.models import Answer, Submission
 
 from .charts import region_names
 from .statistics import submissions_for
+
+# WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000

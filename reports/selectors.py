@@ -1,0 +1,146 @@
+"""Reads for statistics pages: who sees which missions and runs, and the dashboard's fresh counts."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+from django.http import Http404
+
+from checklists.choices import OBSERVATION_KINDS
+from missions.models import Mission, PollingStation, Region
+from observers.access import actor_for, is_odihr_staff, missions_for
+from submissions.models import Submission
+
+from .choices import RunStatus
+from .models import ReportRun
+
+FULL = "full"
+PUBLISHED = "published"
+DASHBOARD_INCIDENTS = 20
+
+
+def report_access(user, mission) -> str | None:
+    """'full' for the core team (coordinators, head of mission, analysts), 'published' for ODIHR staff, else None."""
+    actor = actor_for(user, mission)
+    if actor is not None and actor.sees_whole_mission:
+        return FULL
+    if is_odihr_staff(user):
+        return PUBLISHED
+    return None
+
+
+def runs_for(user, mission):
+    """The runs of a mission the user may see (ODIHR staff: published ones only), newest first."""
+    access = report_access(user, mission)
+    runs = (
+        ReportRun.objects.filter(mission=mission)
+        .select_related("requested_by", "published_by", "region")
+        .defer("result", "charts")
+    )
+    if access == FULL:
+        return runs, access
+    if access == PUBLISHED:
+        return runs.filter(published=True, status=RunStatus.DONE), access
+    return ReportRun.objects.none(), None
+
+
+def run_for(user, run_id: int) -> tuple[ReportRun, str]:
+    """A run the user may see, with their access; 404 otherwise (an embargoed run does not exist for ODIHR staff)."""
+    run = (
+        ReportRun.objects.select_related("mission", "region", "requested_by", "published_by").filter(pk=run_id).first()
+    )
+    if run is None:
+        raise Http404("No such report run.")
+    access = report_access(user, run.mission)
+    if access == FULL or (access == PUBLISHED and run.published and run.status == RunStatus.DONE):
+        return run, access
+    raise Http404("No such report run.")
+
+
+def missions_with_reports(user) -> list[tuple[Mission, str, list[ReportRun]]]:
+    """Missions listed on the reports index with the user's access and visible runs."""
+    missions = {mission.pk: mission for mission in missions_for(user)}
+    if is_odihr_staff(user):
+        for mission in Mission.objects.filter(report_runs__published=True).distinct():
+            missions.setdefault(mission.pk, mission)
+    out = []
+    for mission in sorted(missions.values(), key=lambda m: (m.election_day, m.name), reverse=True):
+        runs, access = runs_for(user, mission)
+        if access:
+            out.append((mission, access, list(runs[:10])))
+    return out
+
+
+def dashboard_counts(*, mission) -> dict:
+    """Fresh, cheap counts for the election-day dashboard: forms per hour, coverage per region, latest incidents."""
+    zone = ZoneInfo(mission.time_zone or "UTC")
+    observed = Q(mission=mission, kind__in=list(OBSERVATION_KINDS), confidential=False)
+    hours: dict[str, dict[str, int]] = {}
+    for row in (
+        Submission.objects.filter(observed)
+        .annotate(hour=TruncHour("received_at", tzinfo=zone))
+        .values("hour", "kind")
+        .annotate(count=Count("id"))
+        .order_by("hour", "kind")
+    ):
+        hours.setdefault(row["hour"].astimezone(zone).strftime("%Y-%m-%d %H:00"), {})[row["kind"]] = row["count"]
+    regions = list(Region.objects.filter(mission=mission).order_by("name").values("id", "code", "name"))
+    seen = dict(
+        Submission.objects.filter(observed)
+        .values_list("region_id")
+        .annotate(stations=Count("polling_station_id", distinct=True))
+        .order_by()
+    )
+    forms = dict(Submission.objects.filter(observed).values_list("region_id").annotate(forms=Count("id")).order_by())
+    totals = dict(
+        PollingStation.objects.filter(mission=mission).values_list("region_id").annotate(count=Count("id")).order_by()
+    )
+    incidents = list(
+        Submission.objects.filter(observed, urgent=True)
+        .order_by("-received_at", "-id")
+        .values("id", "kind", "notes", "received_at", "team__code", "polling_station__number", "region__name")[
+            :DASHBOARD_INCIDENTS
+        ]
+    )
+    return {
+        "timeline": [
+            {"hour": hour, "counts": counts, "total": sum(counts.values())} for hour, counts in sorted(hours.items())
+        ],
+        "regions": [
+            {
+                "code": region["code"],
+                "name": region["name"],
+                "forms": forms.get(region["id"], 0),
+                "observed": seen.get(region["id"], 0),
+                "stations": totals.get(region["id"], 0),
+                "pct": round(100 * seen.get(region["id"], 0) / totals[region["id"]], 1)
+                if totals.get(region["id"])
+                else None,
+            }
+            for region in regions
+        ],
+        "incidents": [
+            {
+                "submission": row["id"],
+                "kind": row["kind"],
+                "team": row["team__code"] or "",
+                "station": row["polling_station__number"] or "",
+                "region": row["region__name"] or "",
+                "received_at": row["received_at"].isoformat(),
+                "notes": row["notes"],
+            }
+            for row in incidents
+        ],
+        "forms_total": sum(forms.values()),
+    }
+
+
+def latest_done_run(*, mission) -> ReportRun | None:
+    return (
+        ReportRun.objects.filter(mission=mission, status=RunStatus.DONE)
+        .only("id", "finished_at", "result", "mission_id")
+        .order_by("-finished_at", "-id")
+        .first()
+    )

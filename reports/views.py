@@ -1,0 +1,207 @@
+"""Pages for analysts, the core team and ODIHR staff: runs, progress, the report, comparison, exports, dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checklists.choices import OBSERVATION_KINDS, FormKind
+from missions.models import Mission, Region
+
+from .choices import ExportFormat, RunStatus
+from .presentation import report_tables
+from .selectors import FULL, dashboard_counts, latest_done_run, missions_with_reports, report_access, run_for, runs_for
+from .services import can_publish, export_log_record, report_run_publish, report_run_request, report_runs_compare
+
+CONTENT_TYPES = {
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.PDF: "application/pdf",
+}
+
+
+def _run_status(run) -> dict:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "progress": run.progress,
+        "attempts": run.attempts,
+        "error": run.error,
+        "dispatch_error": run.dispatch_error,
+        "finished": run.is_finished,
+        "url": reverse("reports:run", args=[run.pk]),
+    }
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/index.html", {"missions": missions_with_reports(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mission(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = get_object_or_404(Mission, slug=slug)
+    runs, access = runs_for(request.user, mission)
+    if access is None:
+        raise PermissionDenied("You have no access to this mission's statistics.")
+    regions = Region.objects.filter(mission=mission).order_by("name")
+    if request.method == "POST":
+        if access != FULL:
+            raise PermissionDenied("Only the core team and analysts of this mission can compile statistics.")
+        kinds = [kind for kind in request.POST.getlist("kinds") if kind]
+        region = None
+        if request.POST.get("region"):
+            region = regions.filter(code=request.POST["region"]).first()
+            if region is None:
+                messages.error(request, "Unknown region.")
+                return redirect("reports:mission", slug=mission.slug)
+        cutoff = None
+        if request.POST.get("cutoff"):
+            cutoff = parse_datetime(request.POST["cutoff"])
+            if cutoff is None:
+                messages.error(request, "The cut-off must be a date and time, e.g. 2019-06-10T04:00.")
+                return redirect("reports:mission", slug=mission.slug)
+            if cutoff.tzinfo is None:
+                from zoneinfo import ZoneInfo
+
+                cutoff = cutoff.replace(tzinfo=ZoneInfo(mission.time_zone or "UTC"))
+        try:
+            run = report_run_request(
+                mission=mission, user=request.user, kinds=kinds or None, region=region, cutoff=cutoff
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("reports:mission", slug=mission.slug)
+        messages.success(request, f"Compilation {run.pk} requested.")
+        return redirect(f"{reverse('reports:mission', args=[mission.slug])}#run-{run.pk}")
+    context = {
+        "mission": mission,
+        "runs": list(runs[:50]),
+        "can_compile": access == FULL,
+        "kinds": [(kind, FormKind(kind).label) for kind in OBSERVATION_KINDS],
+        "regions": regions,
+    }
+    return render(request, "reports/mission.html", context)
+
+
+@login_required
+@require_GET
+def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+    run, _access = run_for(request.user, run_id)
+    return JsonResponse(_run_status(run))
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, access = run_for(request.user, run_id)
+    others = []
+    if run.status == RunStatus.DONE:
+        visible, _access = runs_for(request.user, run.mission)
+        others = list(
+            visible.select_related(None).filter(status=RunStatus.DONE).exclude(pk=run.pk).only("id", "finished_at")[:20]
+        )
+    context = {
+        "run": run,
+        "access": access,
+        "result": run.result,
+        "tables": report_tables(run.result) if run.result else None,
+        "charts": run.charts,
+        "status": _run_status(run),
+        "others": others,
+        "can_publish": run.status == RunStatus.DONE and not run.published and can_publish(request.user, run.mission),
+    }
+    return render(request, "reports/run_detail.html", context)
+
+
+@login_required
+@require_GET
+def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, _access = run_for(request.user, run_id)
+    other_id = request.GET.get("with", "")
+    if not other_id.isdigit():
+        raise Http404("Choose a run to compare with.")
+    other, _access = run_for(request.user, int(other_id))
+    old, new = sorted([other, run], key=lambda r: (r.finished_at or r.created_at, r.pk))
+    try:
+        diff = report_runs_compare(old=old, new=new)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("reports:run", run_id=run.pk)
+    labels = dict(FormKind.choices)
+    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff, "kind_labels": labels})
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, _access = run_for(request.user, run_id)
+    try:
+        report_run_publish(run=run, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, f"Report run {run.pk} is published: ODIHR staff can now see it.")
+    return redirect("reports:run", run_id=run.pk)
+
+
+@login_required
+@require_GET
+def run_export(request: HttpRequest, run_id: int, fmt: str) -> FileResponse:
+    run, _access = run_for(request.user, run_id)
+    if fmt not in ExportFormat.values:
+        raise Http404("Unknown export format.")
+    if run.status != RunStatus.DONE:
+        raise Http404("This run has not finished compiling.")
+    stored = run.output_file(fmt)
+    if not stored or not stored.storage.exists(stored.name):
+        raise Http404("This export is not available.")
+    export_log_record(
+        user=request.user, mission=run.mission, what=f"report run {run.pk}", format=fmt, rows=run.submissions_count
+    )
+    filename = stored.name.rsplit("/", 1)[-1]
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
+
+
+def _dashboard_mission(request: HttpRequest, slug: str) -> Mission:
+    mission = get_object_or_404(Mission, slug=slug)
+    if report_access(request.user, mission) != FULL:
+        raise PermissionDenied("The election-day dashboard is for the mission's core team.")
+    return mission
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = _dashboard_mission(request, slug)
+    return render(request, "reports/dashboard.html", {"mission": mission})
+
+
+@login_required
+@require_GET
+def dashboard_data(request: HttpRequest, slug: str) -> JsonResponse:
+    mission = _dashboard_mission(request, slug)
+    data = dashboard_counts(mission=mission)
+    run = latest_done_run(mission=mission)
+    compiled = None
+    if run is not None:
+        result = run.result
+        compiled = {
+            "run": run.pk,
+            "url": reverse("reports:run", args=[run.pk]),
+            "finished_at": run.finished_at.isoformat(),
+            "observations": result["coverage"]["observations_total"],
+            "negative": {kind: result["kinds"][kind]["assessment"]["negative"]["pct"] for kind in result["kinds"]},
+            "urgent": result["incidents"]["urgent"],
+            "critical": result["incidents"]["critical"],
+        }
+    return JsonResponse({**data, "compiled": compiled})

@@ -1,0 +1,115 @@
+/* Report runs: progress without reloading; election-day dashboard refreshed from its JSON endpoint. */
+(function () {
+  "use strict";
+
+  function text(value) {
+    return value === null || value === undefined ? "–" : String(value);
+  }
+
+  function cell(row, value) {
+    var td = document.createElement("td");
+    td.textContent = text(value);
+    row.appendChild(td);
+    return td;
+  }
+
+  function pollRun(element) {
+    var url = element.getAttribute("data-run-status");
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (data) {
+          var status = element.querySelector('[data-field="status"]');
+          var progress = element.querySelector('[data-field="progress"]');
+          var message = element.querySelector('[data-field="message"]');
+          if (status) { status.textContent = data.status_label; }
+          if (progress) { progress.value = data.progress; progress.textContent = data.progress + "%"; }
+          if (message) { message.textContent = data.error || data.dispatch_error || ""; }
+          if (data.finished) {
+            element.setAttribute("data-finished", "1");
+            if (element.getAttribute("data-reload") && data.status === "done") { window.location.reload(); }
+            return;
+          }
+          window.setTimeout(tick, 2000);
+        })
+        .catch(function () { window.setTimeout(tick, 10000); });
+    }
+    tick();
+  }
+
+  document.querySelectorAll("[data-run-status]").forEach(function (element) {
+    if (element.getAttribute("data-finished") !== "1") { pollRun(element); }
+  });
+
+  var dashboard = document.getElementById("dashboard");
+  if (!dashboard) { return; }
+  var url = dashboard.getAttribute("data-url");
+  var interval = parseInt(dashboard.getAttribute("data-interval"), 10) || 30000;
+
+  function fill(name, rows, build) {
+    var body = dashboard.querySelector('[data-field="' + name + '"]');
+    body.textContent = "";
+    rows.forEach(function (item) {
+      var row = document.createElement("tr");
+      build(row, item);
+      body.appendChild(row);
+    });
+  }
+
+  function render(data) {
+    var peak = Math.max.apply(null, [1].concat(data.timeline.map(function (h) { return h.total; })));
+    fill("timeline", data.timeline, function (row, hour) {
+      cell(row, hour.hour);
+      cell(row, hour.total).className = "num";
+      var bar = document.createElement("span");
+      bar.className = "bar";
+      bar.style.width = Math.round(100 * hour.total / peak) + "%";
+      var td = document.createElement("td");
+      td.appendChild(bar);
+      row.appendChild(td);
+    });
+    fill("regions", data.regions, function (row, region) {
+      cell(row, region.name);
+      cell(row, region.forms).className = "num";
+      cell(row, region.observed).className = "num";
+      cell(row, region.stations).className = "num";
+      cell(row, region.pct).className = "num";
+    });
+    fill("incidents", data.incidents, function (row, incident) {
+      cell(row, incident.received_at.slice(0, 16).replace("T", " "));
+      cell(row, incident.team);
+      cell(row, incident.region);
+      cell(row, incident.station);
+      cell(row, incident.notes);
+    });
+    var compiled = dashboard.querySelector('[data-field="compiled"]');
+    compiled.textContent = "";
+    if (data.compiled) {
+      var link = document.createElement("a");
+      link.href = data.compiled.url;
+      link.textContent = "Run " + data.compiled.run + " (" + data.compiled.finished_at.slice(0, 16).replace("T", " ") + " UTC)";
+      compiled.appendChild(link);
+      var negative = Object.keys(data.compiled.negative).map(function (kind) {
+        return kind + " " + text(data.compiled.negative[kind]) + "%";
+      }).join(", ");
+      compiled.appendChild(document.createTextNode(
+        ": " + data.compiled.observations + " observations; assessed negatively: " + negative +
+        "; urgent " + data.compiled.urgent + ", critical " + data.compiled.critical + "."));
+    } else {
+      compiled.textContent = "No compilation yet.";
+    }
+    dashboard.querySelector('[data-field="updated"]').textContent =
+      data.forms_total + " forms received · updated " + new Date().toLocaleTimeString();
+  }
+
+  function refresh() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(render)
+      .catch(function () {
+        dashboard.querySelector('[data-field="updated"]').textContent = "Could not refresh; retrying.";
+      })
+      .then(function () { window.setTimeout(refresh, interval); });
+  }
+  refresh();
+})();
