@@ -205,3 +205,28 @@ def test_the_export_takes_a_constant_number_of_queries(client, planned, actors, 
     client.force_login(actors["coordinator"])
     with django_assert_max_num_queries(20):
         client.get(reverse("deployment:export", args=[planned.slug, "xlsx"]))
+
+
+def test_the_admin_actions_queue_jobs_for_coordinators_only(
+    rf, planned, actors, admin_user, django_capture_on_commit_callbacks
+):
+    from django.contrib import admin as django_admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from deployment.admin_actions import form_teams_action, plan_deployment_action
+    from missions.models import Mission
+
+    model_admin = django_admin.site._registry[Mission]
+    assert form_teams_action.short_description and plan_deployment_action.short_description
+    for user, expected in ((actors["analyst"], 0), (actors["coordinator"], 1)):
+        request = rf.post("/admin/missions/mission/")
+        request.user = user
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_deployment_action(model_admin, request, Mission.objects.filter(pk=planned.pk))
+        assert PlanningJob.objects.filter(requested_by=user, status=JobStatus.DONE).count() == expected
+    request._messages = FallbackStorage(request)
+    with django_capture_on_commit_callbacks(execute=True):
+        form_teams_action(model_admin, request, Mission.objects.filter(pk=planned.pk))
+    assert PlanningJob.objects.filter(kind="form_teams", status=JobStatus.DONE).count() == 1
