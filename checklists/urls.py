@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "checklists"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:template_id>/preview/", views.template_preview, name="preview"),
+]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
-
 from checklists.choices import QuestionType
 from checklists.selectors import template_published, template_questions
 from checklists.services import checklists_load_standard
 from checklists.standard import expected_answers
 from deployment.models import TeamAssignment
 from observers.choices import MemberRole, RoleGroup, TeamKind
+from observers.roles import roles_setup
 from submissions.services import _is_shown, submission_record
 from tests.factories import (
     MembershipFactory,
@@ -126,8 +125,7 @@ def _core_user(mission, username, group):
 
 def build_world(mission) -> World:
     """Everything permission and recording tests need, with the standard checklists loaded."""
-    for name in RoleGroup.values:
-        Group.objects.get_or_create(name=name)
+    roles_setup()
     checklists_load_standard(mission=mission)
     region = RegionFactory(mission=mission, name="Akmola")
     other_region = RegionFactory(mission=mission, name="Atyrau", time_zone="Asia/Atyrau")

@@ -1,0 +1,134 @@
+"""Coordinators' admin for checklists: drafts edited inline, published versions read-only, versioning actions."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from missions.admin import MissionScopedAdmin
+
+from .models import FormTemplate, Question, Section
+from .services import template_new_version, template_publish, template_retire
+
+
+def _editable(obj) -> bool:
+    return obj is None or obj.is_editable
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("order", "title", "title_ru")
+    ordering = ("order", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fk_name = "template"
+    extra = 0
+    ordering = ("section__order", "order", "id")
+    fieldsets = (
+        (None, {"fields": (("section", "order", "code", "type", "required"), ("text", "text_ru"))}),
+        ("Help", {"classes": ("collapse",), "fields": (("help_text", "help_text_ru"),)}),
+        (
+            "Choices, bounds, conditions",
+            {
+                "fields": (
+                    "choices",
+                    ("min_value", "max_value"),
+                    ("shown_if_code", "shown_if_values"),
+                    ("critical_values", "protocol_field"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._checklist_template = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            template = getattr(request, "_checklist_template", None)
+            kwargs["queryset"] = Section.objects.filter(template=template) if template else Section.objects.none()
+            kwargs.setdefault("help_text", "Save new sections first; questions then pick their section.")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(FormTemplate)
+class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("title", "mission", "kind", "version", "status", "published_at", "question_count", "preview_link")
+    list_filter = ("mission", "kind", "status")
+    search_fields = ("title", "title_ru")
+    ordering = ("mission", "kind", "-version")
+    fields = ("mission", "kind", "version", "status", "title", "title_ru", "published_at", "preview_link")
+    inlines = (SectionInline, QuestionInline)
+    actions = ("new_draft_version", "publish", "retire")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mission").annotate(question_total=Count("questions"))
+
+    def get_readonly_fields(self, request, obj=None):
+        always = ("status", "published_at", "preview_link")
+        if obj is None:
+            return always
+        if obj.is_editable:
+            return (*always, "mission", "kind", "version")
+        return self.fields
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_count(self, obj):
+        return getattr(obj, "question_total", None)
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">preview</a>', reverse("checklists:preview", args=[obj.pk]))
+
+    def _each(self, request, queryset, service, done: str):
+        for template in queryset:
+            try:
+                result = service(template=template)
+            except ValidationError as error:
+                self.message_user(request, f"{template}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{result}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Create a new draft version")
+    def new_draft_version(self, request, queryset):
+        self._each(request, queryset, template_new_version, "draft created; edit it, then publish it")
+
+    @admin.action(description="Publish (retires the published version of the same kind)")
+    def publish(self, request, queryset):
+        self._each(request, queryset, template_publish, "published")
+
+    @admin.action(description="Retire")
+    def retire(self, request, queryset):
+        self._each(request, queryset, template_retire, "retired")

@@ -1,0 +1,33 @@
+"""The coordinators' read-only preview of a checklist version, in either language."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from observers.access import actor_for
+
+from .choices import OBSERVATION_KINDS
+from .selectors import template_schema, template_with_structure
+
+
+def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
+    """A checklist as observers will see it; coordinators of its mission only (404 for anyone else)."""
+    template = template_with_structure(template_id=template_id)
+    if template is None or not request.user.is_authenticated or not request.user.is_staff:
+        raise Http404("No such checklist.")
+    actor = actor_for(request.user, template.mission)
+    if actor is None or not actor.is_coordinator:
+        raise Http404("No such checklist.")
+    language = request.GET.get("language", "en")
+    schema = template_schema(template, language=language)
+    codes = {}
+    for section in schema["sections"]:
+        for question in section["questions"]:
+            codes[question["code"]] = question["text"]
+    context = {
+        "template": template,
+        "schema": schema,
+        "condition_texts": codes,
+        "observation": template.kind in OBSERVATION_KINDS,
+        "title": f"Preview: {template}",
+    }
+    return render(request, "checklists/preview.html", context)

@@ -1,0 +1,151 @@
+"""Coordinators' admin for submitted forms: searchable lists without N+1, revisions read-only, phase locks."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+
+from missions.admin import MissionScopedAdmin
+from missions.models import Mission
+
+from .models import PhaseLock, Submission, SubmissionRevision
+from .services import phase_lock, phase_unlock
+
+
+class SubmissionRevisionInline(admin.TabularInline):
+    model = SubmissionRevision
+    extra = 0
+    can_delete = False
+    fields = ("revision", "changed_at", "changed_by", "changes")
+    readonly_fields = fields
+    ordering = ("revision",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(MissionScopedAdmin):
+    list_display = (
+        "uuid",
+        "kind",
+        "team",
+        "polling_station",
+        "region",
+        "received_at",
+        "urgent",
+        "has_critical",
+        "protocol_mismatch",
+        "overall_assessment",
+        "revision",
+        "status",
+    )
+    list_filter = ("kind", "region", "urgent", "has_critical", "protocol_mismatch", "area_type", "status", "mission")
+    search_fields = ("polling_station__number", "team__code", "=uuid")
+    date_hierarchy = "received_at"
+    ordering = ("-received_at", "-id")
+    inlines = (SubmissionRevisionInline,)
+    actions = ("lock_phase", "unlock_phase")
+    readonly_fields = (
+        "uuid",
+        "mission",
+        "template",
+        "kind",
+        "team",
+        "submitted_by",
+        "polling_station",
+        "tec",
+        "region",
+        "area_type",
+        "arrival_time",
+        "departure_time",
+        "urgent",
+        "has_critical",
+        "overall_assessment",
+        "protocol_mismatch",
+        "protocol_issues",
+        "confidential",
+        "notes",
+        "payload",
+        "content_hash",
+        "revision",
+        "status",
+        "received_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        # One select_related for list and form pages (the changelist skips list_select_related once one is set).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("mission", "template", "team", "polling_station", "tec", "region", "submitted_by")
+        )
+
+    def has_add_permission(self, request):
+        return False  # forms arrive from observers through submission_record, never typed in here
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_lock_permission(self, request) -> bool:
+        """Forms are never edited here, but whoever may change forms (coordinators) may lock their phases."""
+        return request.user.has_perm("submissions.change_submission")
+
+    def _phases(self, request, queryset, service, verb: str):
+        for mission_id, kind in sorted(set(queryset.values_list("mission_id", "kind"))):
+            mission = Mission.objects.get(pk=mission_id)
+            try:
+                service(mission=mission, kind=kind, user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"{mission} {kind}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{mission}: the {kind} phase is {verb}.", messages.SUCCESS)
+
+    @admin.action(
+        description="Lock this phase (no more corrections to forms of the selected kinds)", permissions=["lock"]
+    )
+    def lock_phase(self, request, queryset):
+        self._phases(request, queryset, phase_lock, "locked")
+
+    @admin.action(description="Unlock this phase", permissions=["lock"])
+    def unlock_phase(self, request, queryset):
+        self._phases(request, queryset, phase_unlock, "unlocked")
+
+
+@admin.register(PhaseLock)
+class PhaseLockAdmin(MissionScopedAdmin):
+    list_display = ("mission", "kind", "locked_by", "locked_at")
+    list_filter = ("mission", "kind")
+    list_select_related = ("mission", "locked_by")
+    fields = ("mission", "kind")
+
+    # Locking is a coordinator's step on the forms: whoever may change forms may lock and unlock their phases.
+    def has_add_permission(self, request):
+        return request.user.has_perm("submissions.change_submission")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("submissions.change_submission")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            locked = phase_lock(mission=obj.mission, kind=obj.kind, user=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        obj.pk, obj.locked_by, obj.locked_at = locked.pk, locked.locked_by, locked.locked_at
+
+    def delete_model(self, request, obj):
+        phase_unlock(mission=obj.mission, kind=obj.kind, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for lock in queryset.select_related("mission"):
+            self.delete_model(request, lock)
