@@ -1,0 +1,87 @@
+"""Pages at scale: the election-night dashboard (page and JSON) and the admin's submission list, timed with their
+queries counted, on two missions of different sizes so that a query count growing with the data shows up.
+
+Requests go through the whole Django stack (middleware, URL resolution, templates) with the test client, logged in
+as the mission's coordinator; each page is requested once to warm caches, once with its queries captured, then
+timed over several requests (median and worst reported).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+SCALES = {
+    "tiny": {"sizes": (100, 400), "repeats": 2},
+    "standard": {"sizes": (10_000, 100_000), "repeats": 5},
+    "large": {"sizes": (10_000, 100_000), "repeats": 5},
+}
+# (label, URL name, whether the URL takes the mission's slug)
+PAGES = [
+    ("dashboard page", "reports:dashboard", True),
+    ("dashboard data (JSON)", "reports:dashboard_data", True),
+    ("admin submission list", "admin:submissions_submission_changelist", False),
+]
+TARGET_MS = 300.0
+
+
+def _measure(client, url: str, repeats: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    if response.status_code != 200:
+        return {"error": f"GET {url} answered {response.status_code}"}
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured.captured_queries)  # now: the next request_started signal empties the log
+    timings = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            return {"error": f"GET {url} answered {response.status_code}"}
+    return {
+        "url": url,
+        "queries": queries,
+        "median_ms": round(statistics.median(timings), 1),
+        "max_ms": round(max(timings), 1),
+        "bytes": len(response.content),
+    }
+
+
+def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
+    """Time each page on each mission size; report whether they stay under 300 ms with constant query counts."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from bench.data import dataset_ensure
+
+    size = SCALES[scale]
+    repeats = repeats or size["repeats"]
+    user_model = get_user_model()
+    results: dict = {"sizes": list(size["sizes"]), "pages": {}}
+    for forms in size["sizes"]:
+        dataset = dataset_ensure(forms=forms)
+        client = Client()
+        client.force_login(user_model.objects.get(username=dataset.coordinator))
+        for label, name, with_slug in PAGES:
+            page = results["pages"].setdefault(label, {"by_size": {}})
+            try:
+                url = reverse(name, args=[dataset.mission.slug] if with_slug else [])
+            except NoReverseMatch:
+                page["not_available"] = f"no URL named {name}"
+                continue
+            page["by_size"][str(forms)] = _measure(client, url, repeats)
+    for page in results["pages"].values():
+        measured = [figures for figures in page["by_size"].values() if "error" not in figures]
+        if "not_available" in page or len(measured) < len(size["sizes"]):
+            continue
+        largest = page["by_size"][str(max(size["sizes"]))]
+        page["largest_median_ms"] = largest["median_ms"]
+        page["queries"] = [figures["queries"] for figures in measured]
+        page["constant_queries"] = len(set(page["queries"])) == 1
+        page["under_target"] = largest["median_ms"] < TARGET_MS
+    return results
