@@ -596,6 +596,11 @@ def _phase_locked(mission_id: int, kind: str) -> bool:
 # Recording, replaying, correcting
 
 
+def _stored(uuid) -> Submission | None:
+    """The form already stored under a UUID, if any."""
+    return Submission.objects.filter(uuid=uuid).first()
+
+
 def _replay_or_conflict(existing: Submission, mission: Mission, digest: str) -> tuple[Submission, bool]:
     """Same content (now or in any earlier revision) is a harmless replay; anything else is a conflict."""
     if existing.mission_id == mission.pk:
@@ -628,7 +633,7 @@ def submission_record(
     submission, answers = submission_build(
         mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid
     )
-    existing = Submission.objects.filter(uuid=uuid).first()
+    existing = _stored(uuid)
     if existing is not None:
         return _replay_or_conflict(existing, mission, submission.content_hash)
     if _phase_locked(mission.pk, template.kind):
@@ -642,7 +647,7 @@ def submission_record(
             )
     except IntegrityError:
         # Another request stored this UUID between our look-up and our insert: decide against what it stored.
-        existing = Submission.objects.filter(uuid=uuid).first()
+        existing = _stored(uuid)
         if existing is None:
             raise
         return _replay_or_conflict(existing, mission, submission.content_hash)

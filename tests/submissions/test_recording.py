@@ -6,9 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from checklists.choices import FormKind
+from checklists.selectors import template_published
+from checklists.services import checklists_load_standard, template_new_version, template_publish
 from submissions.models import Answer, Submission, SubmissionRevision
-from submissions.services import SubmissionConflict, content_hash, submission_validate
+from submissions.services import SubmissionConflict, content_hash, submission_record, submission_validate
 from tests.checklists.factories import answers_for, consistent_protocol
+from tests.factories import MissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +222,76 @@ class TestValidation:
         assert error.value.message_dict == {
             "polling_station": [f"No polling station with id {foreign.pk} in this mission."]
         }
+
+
+class TestRaces:
+    """A request that loses the race to insert the same UUID sees the unique constraint, never an error."""
+
+    @pytest.fixture
+    def late_lookup(self, monkeypatch):
+        """Make the first look-up miss, as if the other request inserted between our look-up and our insert."""
+        from submissions import services
+
+        real = services._stored
+        calls = []
+
+        def stored(form_uuid):
+            calls.append(form_uuid)
+            return None if len(calls) == 1 else real(form_uuid)
+
+        monkeypatch.setattr(services, "_stored", stored)
+        return calls
+
+    def test_losing_the_race_with_the_same_content_returns_the_stored_form(self, world, late_lookup):
+        form_uuid = uuid.uuid4()
+        payload = world.payload("voting")
+        late_lookup.append("already stored")  # the first record below runs with a working look-up
+        first, _ = world.record("voting", payload=payload, form_uuid=form_uuid)
+        late_lookup.clear()
+
+        again, created = world.record("voting", payload=payload, form_uuid=form_uuid)
+
+        assert (again.pk, created) == (first.pk, False)
+        assert len(late_lookup) == 2  # missed, hit the constraint, re-read
+        assert Submission.objects.count() == 1 and SubmissionRevision.objects.count() == 1
+
+    def test_losing_the_race_with_other_content_is_a_conflict(self, world, late_lookup):
+        form_uuid = uuid.uuid4()
+        late_lookup.append("already stored")
+        world.record("voting", form_uuid=form_uuid)
+        late_lookup.clear()
+
+        with pytest.raises(SubmissionConflict):
+            world.record("voting", form_uuid=form_uuid, group_voting="yes")
+        assert Submission.objects.count() == 1
+        assert not Answer.objects.filter(question_code="group_voting", value="yes").exists()
+
+
+class TestVersions:
+    def test_a_form_opened_on_a_version_since_retired_is_still_accepted(self, world):
+        old = world.template("voting")
+        payload = world.payload("voting")
+        template_publish(template=template_new_version(template=old))
+        old.refresh_from_db()
+
+        submission, created = submission_record(
+            user=world.owner, mission=world.mission, uuid=uuid.uuid4(), template=old, payload=payload
+        )
+        assert created and submission.template == old and old.status == "retired"
+
+    def test_a_draft_or_another_missions_checklist_is_refused(self, world):
+        draft = template_new_version(template=world.template("voting"))
+        other_mission = MissionFactory()
+        checklists_load_standard(mission=other_mission)
+        foreign = template_published(mission=other_mission, kind="voting")
+        for template in (draft, foreign):
+            with pytest.raises(ValidationError) as error:
+                submission_record(
+                    user=world.owner,
+                    mission=world.mission,
+                    uuid=uuid.uuid4(),
+                    template=template,
+                    payload=world.payload("voting"),
+                )
+            assert "template" in error.value.message_dict
+        assert Submission.objects.count() == 0
