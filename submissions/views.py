@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -249,7 +248,14 @@ def _form_sections(template: FormTemplate, language: str) -> list[dict]:
                     "protocol_field": question.get("protocol_field") or "",
                 }
             )
-        sections.append({"index": index, "title": section.get("title", ""), "questions": questions})
+        sections.append(
+            {
+                "index": index,
+                "title": section.get("title", ""),
+                "questions": questions,
+                "has_protocol": any(question["protocol_field"] for question in questions),
+            }
+        )
     return sections
 
 
@@ -277,13 +283,16 @@ def _form_context(request: HttpRequest, mission: Mission, actor: Actor, template
     }
 
 
-def _local_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
-    """The zone the observers' clock times are in: the region's, else the mission's."""
-    name = (submission.region.time_zone if submission.region_id else "") or mission.time_zone or "UTC"
+def _zone_named(name: str) -> zoneinfo.ZoneInfo:
     try:
-        return zoneinfo.ZoneInfo(name)
+        return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def _local_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
+    """The zone the observers' clock times are in: the region's, else the mission's."""
+    return _zone_named((submission.region.time_zone if submission.region_id else "") or mission.time_zone)
 
 
 def _parse_json_body(request: HttpRequest) -> dict:
@@ -632,13 +641,14 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
 
 def _incident_rows(mission: Mission) -> list[dict]:
     rows = []
+    zone = _zone_named(mission.time_zone)
     incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station", "tec", "region")
     for submission in incidents_qs[:INCIDENTS_SHOWN]:
         rows.append(
             {
                 "uuid": str(submission.uuid),
                 "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
-                "received_at": timezone.localtime(submission.received_at).strftime("%Y-%m-%d %H:%M"),
+                "received_at": submission.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 "kind": str(FormKind(submission.kind).label),
                 "team": submission.team.code if submission.team_id else "",
                 "station": submission.polling_station.number if submission.polling_station_id else "",

@@ -202,15 +202,18 @@
   function protocolIssues() {
     var f = figures();
     var issues = [];
+    var checked = 0;
     var issuedMobile = f.ballots_issued_mobile || 0;
     var foundMobile = f.ballots_found_mobile || 0;
     if (known(f.ballots_received, f.ballots_issued, f.ballots_unused, f.ballots_spoiled)) {
+      checked++;
       var accounted = f.ballots_issued + issuedMobile + f.ballots_unused + f.ballots_spoiled;
       if (f.ballots_received !== accounted) {
         issues.push(EOM.format(M.protocol_received, { received: f.ballots_received, sum: accounted }));
       }
     }
     if (known(f.ballots_found_stationary, f.ballots_valid, f.ballots_invalid)) {
+      checked++;
       var found = f.ballots_found_stationary + foundMobile;
       if (found !== f.ballots_valid + f.ballots_invalid) {
         issues.push(EOM.format(M.protocol_found, { found: found, sum: f.ballots_valid + f.ballots_invalid }));
@@ -223,23 +226,27 @@
       return f[name];
     });
     if (known(f.ballots_valid) && candidates.length && votes.indexOf(null) === -1) {
+      checked++;
       var total = votes.reduce(function (a, b) {
         return a + b;
       }, 0);
       if (total !== f.ballots_valid) issues.push(EOM.format(M.protocol_valid, { valid: f.ballots_valid, sum: total }));
     }
     if (known(f.ballots_found_stationary, f.ballots_issued)) {
+      checked++;
       var inBoxes = f.ballots_found_stationary + foundMobile;
       var issued = f.ballots_issued + issuedMobile;
       if (inBoxes > issued) issues.push(EOM.format(M.protocol_found_issued, { found: inBoxes, issued: issued }));
     }
-    return issues;
+    return { checked: checked, issues: issues };
   }
 
   function showProtocol() {
     if (!protocolList) return;
-    var issues = protocolIssues();
+    var result = protocolIssues();
+    var issues = result.issues;
     protocolList.textContent = "";
+    if (!result.checked) return;
     (issues.length ? issues : [M.protocol_ok]).forEach(function (text) {
       var li = document.createElement("li");
       li.textContent = text;
