@@ -52,6 +52,17 @@ format: setup-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## make bench: benchmarks on PostgreSQL and Redis; prints the table and writes bench/results.json (see bench/README.md)
+## (SCALE=tiny|standard|large, BENCH_ARGS="--only ingest,pages --seconds 10 --million")
+SCALE ?= standard
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eom_bench
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/5
+bench: export DJANGO_SETTINGS_MODULE = config.settings.bench
+bench: setup-dev
+	$(BIN)/python -m bench.prepare
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
+
 ## Debian's chromium for the real-browser tests (needs root; skipped by the suite when absent)
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
