@@ -1,15 +1,54 @@
 """Coordinators' admin for the deployment plan: assignments with their planned visits, and planning jobs."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from missions.admin import MissionScopedAdmin
 
 from .models import PlannedVisit, PlanningJob, TeamAssignment
+from .services import assignment_rule_errors
+
+
+class TeamAssignmentForm(forms.ModelForm):
+    """Manual edits in the admin pass the same checks as the planning services."""
+
+    class Meta:
+        model = TeamAssignment
+        fields = ("team", "mission", "region", "tecs", "tabulation_tec", "quota", "reason", "locked")
+
+    def clean(self):
+        cleaned = super().clean()
+        team, region = cleaned.get("team"), cleaned.get("region")
+        if team is None or region is None:
+            return cleaned
+        errors = assignment_rule_errors(
+            team=team, region=region, tecs=cleaned.get("tecs") or (), tabulation_tec=cleaned.get("tabulation_tec")
+        )
+        mission = cleaned.get("mission")
+        if mission is not None and mission.pk != team.mission_id:
+            errors.append(f"{team.code} belongs to another mission.")
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class PlannedVisitFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        region_id = self.instance.region_id
+        for form in self.forms:
+            station = form.cleaned_data.get("polling_station") if hasattr(form, "cleaned_data") else None
+            if station is None or form.cleaned_data.get("DELETE"):
+                continue
+            if region_id and station.region_id != region_id:
+                raise ValidationError(f"Polling station {station.number} lies outside the team's region.")
 
 
 class PlannedVisitInline(admin.TabularInline):
     model = PlannedVisit
+    formset = PlannedVisitFormSet
     extra = 0
     fields = ("purpose", "order", "polling_station")
     autocomplete_fields = ("polling_station",)
@@ -18,6 +57,7 @@ class PlannedVisitInline(admin.TabularInline):
 
 @admin.register(TeamAssignment)
 class TeamAssignmentAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    form = TeamAssignmentForm
     list_display = ("team", "region", "tec_codes", "tabulation_tec", "quota", "locked", "mission")
     list_filter = ("mission", "locked", "region")
     search_fields = ("team__code", "region__name", "tecs__code")

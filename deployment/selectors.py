@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from missions.choices import AreaType
 from missions.models import Mission, PollingStation, Region
-from observers.choices import TeamKind
-from observers.models import Team, TeamMember
+from observers.choices import MemberRole, MemberStatus, TeamKind
+from observers.models import Membership, Team, TeamMember
 
 from .choices import JobKind, JobStatus, PlanningBasis, VisitPurpose
 from .models import PlannedVisit, PlanningJob, TeamAssignment
@@ -173,6 +173,18 @@ def teams_for_mission(*, mission: Mission):
         .select_related("assignment", "assignment__region", "lto_team")
         .prefetch_related(seats, "area_regions")
         .order_by("kind", "code")
+    )
+
+
+def deployable_memberships(*, mission: Mission):
+    """LTOs, STOs and parliamentarians of the mission who have not withdrawn, for the member-swap form."""
+    return (
+        Membership.objects.filter(
+            mission=mission, role__in=[MemberRole.LTO, MemberRole.STO, MemberRole.PARLIAMENTARIAN]
+        )
+        .exclude(status=MemberStatus.WITHDRAWN)
+        .select_related("observer")
+        .order_by("observer__full_name")
     )
 
 

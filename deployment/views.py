@@ -10,15 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from missions.models import Mission
+from missions.models import Mission, Region, Tec
 from observers.access import actor_for
-from observers.models import Team
+from observers.models import Membership, Team
 from reports.services import export_log_record
 
 from . import exports, selectors
 from .choices import FormationKind, JobKind, PlanningBasis
 from .models import PlanningJob, TeamAssignment
-from .services import assignment_lock_set, planning_job_start, team_lock_set
+from .services import assignment_lock_set, assignment_move, planning_job_start, team_lock_set, team_member_swap
 
 
 def _coordinator_mission(request, mission_slug: str) -> Mission:
@@ -59,6 +59,8 @@ def planning_page(request, mission_slug: str) -> HttpResponse:
         "review": review,
         "jobs": list(selectors.planning_jobs_recent(mission=mission)),
         "teams": list(selectors.teams_for_mission(mission=mission)),
+        "regions": list(mission.regions.order_by("name")),
+        "memberships": list(selectors.deployable_memberships(mission=mission)),
         "formation_kinds": FormationKind.choices,
         "bases": PlanningBasis.choices,
     }
@@ -135,3 +137,45 @@ def plan_export(request, mission_slug: str, file_format: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="deployment-{mission.slug}-{stamp}.{file_format}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _refusals(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def team_move(request, mission_slug: str) -> HttpResponse:
+    """Move an STO team to another region (and optionally TECs there), with a fresh route."""
+    mission = _coordinator_mission(request, mission_slug)
+    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
+    region = get_object_or_404(Region, pk=request.POST.get("region") or 0, mission=mission)
+    tecs = list(Tec.objects.filter(mission=mission, pk__in=request.POST.getlist("tecs")).select_related("region"))
+    try:
+        assignment = assignment_move(team=team, region=region, tecs=tecs)
+    except ValidationError as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, f"{team.code} moved to {assignment.region.name}.")
+    return redirect("deployment:planning", mission_slug=mission.slug)
+
+
+@login_required
+@require_POST
+def member_swap(request, mission_slug: str) -> HttpResponse:
+    """Replace a team member (trading places when the newcomer sits in another team), under the team rules."""
+    mission = _coordinator_mission(request, mission_slug)
+    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
+    members = Membership.objects.filter(mission=mission).select_related("observer")
+    remove = get_object_or_404(members, pk=request.POST.get("remove") or 0)
+    add = get_object_or_404(members, pk=request.POST.get("add") or 0)
+    try:
+        changed = team_member_swap(team=team, remove=remove, add=add)
+    except ValidationError as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, f"{add.observer.full_name} replaces {remove.observer.full_name} in {team.code}.")
+        if len(changed) > 1:
+            messages.info(request, f"{remove.observer.full_name} takes the free seat in {changed[1].code}.")
+    return redirect("deployment:planning", mission_slug=mission.slug)

@@ -1,6 +1,6 @@
 """Writes for team formation and the deployment plan (re-exported from the modules of this package)."""
 
-from .edits import assignment_lock_set, assignment_move, team_lock_set, team_member_swap
+from .edits import assignment_lock_set, assignment_move, assignment_rule_errors, team_lock_set, team_member_swap
 from .formation import FormationResult, next_team_number, teams_form
 from .jobs import planning_job_execute, planning_job_start
 from .planning import PlanResult, deployment_plan
@@ -10,6 +10,7 @@ __all__ = [
     "PlanResult",
     "assignment_lock_set",
     "assignment_move",
+    "assignment_rule_errors",
     "deployment_plan",
     "next_team_number",
     "planning_job_execute",

@@ -89,6 +89,25 @@ def team_member_swap(*, team: Team, remove: Membership, add: Membership) -> list
     return changed
 
 
+def assignment_rule_errors(
+    *, team: Team, region: Region | None, tecs=(), tabulation_tec: Tec | None = None
+) -> list[str]:
+    """Every rule a manual assignment breaks: an unlocked STO team of the region's mission, TECs in the region,
+    and a team that still satisfies the team rules (team_rule_errors)."""
+    errors: list[str] = []
+    if team.kind != TeamKind.STO:
+        errors.append(f"{team.code} is not an STO team: LTO teams are placed through their area of responsibility.")
+    if team.locked:
+        errors.append(f"Team {team.code} is locked: unlock it before changing its assignment.")
+    if region is not None and region.mission_id != team.mission_id:
+        errors.append(f"{region.name} belongs to another mission.")
+    for tec in [*tecs, *([tabulation_tec] if tabulation_tec else [])]:
+        if region is not None and tec.region_id != region.pk:
+            errors.append(f"TEC {tec.code} lies in {tec.region.name}, not in {region.name}.")
+    errors += team_check(team=team)
+    return list(dict.fromkeys(errors))
+
+
 @transaction.atomic
 def assignment_move(
     *,
@@ -102,23 +121,13 @@ def assignment_move(
 
     The route avoids stations other teams are planned for; the team must still satisfy the team rules.
     """
-    errors: list[str] = []
-    if team.kind != TeamKind.STO:
-        errors.append(f"{team.code} is not an STO team: LTO teams are placed through their area of responsibility.")
-    if team.locked:
-        errors.append(f"Team {team.code} is locked: unlock it before moving it.")
+    tecs = list(tecs or [])
+    errors = assignment_rule_errors(team=team, region=region, tecs=tecs)
     current = TeamAssignment.objects.filter(team=team).first()
     if current is not None and current.locked:
         errors.append(f"The assignment of {team.code} is locked: unlock it before moving the team.")
-    if region.mission_id != team.mission_id:
-        errors.append(f"{region.name} belongs to another mission.")
-    tecs = list(tecs or [])
-    for tec in tecs:
-        if tec.region_id != region.pk:
-            errors.append(f"TEC {tec.code} lies in {tec.region.name}, not in {region.name}.")
     if not 1 <= route_length <= MAX_ROUTE_LENGTH:
         errors.append(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
-    errors += team_check(team=team)
     if errors:
         raise ValidationError(errors)
     geo = _load_geography(team.mission, PlanningBasis.STATIONS)

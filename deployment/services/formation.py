@@ -256,6 +256,8 @@ def teams_form(
     needing an interpreter. With reform=True the kind's unlocked teams are dissolved first; locked teams are
     always kept exactly as they are.
     """
+    if kind not in FormationKind.values:
+        raise ValidationError(f"Unknown team kind {kind!r}: use lto, sto or all.")
     kind = FormationKind(kind)
     if kind == FormationKind.ALL:
         lto = teams_form(mission=mission, kind=TeamKind.LTO, seed=seed, reform=reform)

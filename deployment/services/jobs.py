@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,6 +18,8 @@ from .formation import teams_form
 from .planning import MAX_ROUTE_LENGTH, deployment_plan
 
 logger = logging.getLogger(__name__)
+# Longer than the task's hard time limit (deployment.tasks) plus time in the queue.
+STALE_AFTER_SECONDS = 30 * 60
 
 
 def _clean_parameters(kind: str, parameters: dict) -> dict:
@@ -58,6 +61,15 @@ def planning_job_start(
     clean = _clean_parameters(kind, parameters or {})
     with transaction.atomic():
         Mission.objects.select_for_update().filter(pk=mission.pk).first()
+        # A job still pending after the task's hard time limit has lost its worker: close it so a new one can run.
+        stale_before = timezone.now() - datetime.timedelta(seconds=STALE_AFTER_SECONDS)
+        PlanningJob.objects.filter(
+            mission=mission, kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=stale_before
+        ).update(
+            status=JobStatus.FAILED,
+            error="The job did not finish within its time limit (the worker stopped?); start it again.",
+            finished_at=timezone.now(),
+        )
         pending = PlanningJob.objects.filter(
             mission=mission, kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
         ).first()

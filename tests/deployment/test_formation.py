@@ -158,3 +158,10 @@ def test_it_keeps_the_maximum_number_of_pairs_when_one_nationality_dominates(mis
     result = teams_form(mission=mission, kind="sto", seed=2)
     assert len(result.teams) == 6
     assert result.left_out == []
+
+
+def test_it_refuses_an_unknown_kind_with_a_clear_message(mission):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Unknown team kind 'observers': use lto, sto or all."):
+        teams_form(mission=mission, kind="observers")

@@ -230,3 +230,93 @@ def test_the_admin_actions_queue_jobs_for_coordinators_only(
     with django_capture_on_commit_callbacks(execute=True):
         form_teams_action(model_admin, request, Mission.objects.filter(pk=planned.pk))
     assert PlanningJob.objects.filter(kind="form_teams", status=JobStatus.DONE).count() == 1
+
+
+def test_the_coordinator_moves_a_team_from_the_page(client, planned, actors):
+    client.force_login(actors["coordinator"])
+    team = Team.objects.filter(kind="sto", assignment__region__name="Akmola").order_by("code").first()
+    aktobe = planned.regions.get(name="Aktobe")
+    response = client.post(reverse("deployment:move", args=[planned.slug]), {"team": team.pk, "region": aktobe.pk})
+    assert response.status_code == 302
+    team.assignment.refresh_from_db()
+    assert TeamAssignment.objects.get(team=team).region == aktobe
+
+
+def test_a_swap_from_the_page_that_breaks_a_team_rule_shows_the_message_and_changes_nothing(client, planned, actors):
+    client.force_login(actors["coordinator"])
+    team = Team.objects.filter(kind="sto").order_by("code").first()
+    keep, remove = [seat.membership for seat in team.members.all()]
+    twin = observer(planned, keep.observer.nationality.code)
+    response = client.post(
+        reverse("deployment:swap", args=[planned.slug]),
+        {"team": team.pk, "remove": remove.pk, "add": twin.pk},
+        follow=True,
+    )
+    assert "a team must be multinational" in response.content.decode()
+    assert set(team.members.values_list("membership_id", flat=True)) == {keep.pk, remove.pk}
+
+
+@pytest.mark.parametrize("name,status", [("analyst", 403), ("sto", 403), ("outsider", 404)])
+def test_manual_edits_are_refused_to_everyone_but_coordinators(client, planned, actors, name, status):
+    client.force_login(actors[name])
+    team = Team.objects.filter(kind="sto").order_by("code").first()
+    region = planned.regions.get(name="Aktobe")
+    before = TeamAssignment.objects.get(team=team).region_id
+    assert (
+        client.post(reverse("deployment:move", args=[planned.slug]), {"team": team.pk, "region": region.pk}).status_code
+        == status
+    )
+    assert (
+        client.post(reverse("deployment:lock", args=[planned.slug]), {"team": team.pk, "locked": "1"}).status_code
+        == status
+    )
+    team.refresh_from_db()
+    assert not team.locked and TeamAssignment.objects.get(team=team).region_id == before
+
+
+def test_the_admin_form_refuses_a_tec_from_another_region(planned):
+    from deployment.admin import TeamAssignmentForm
+
+    assignment = TeamAssignment.objects.select_related("team", "region").first()
+    foreign = planned.tecs.exclude(region=assignment.region).first()
+    form = TeamAssignmentForm(
+        data={
+            "team": assignment.team_id,
+            "mission": planned.pk,
+            "region": assignment.region_id,
+            "tecs": [foreign.pk],
+            "tabulation_tec": foreign.pk,
+            "quota": "1.0",
+            "locked": "",
+        },
+        instance=assignment,
+    )
+    assert not form.is_valid()
+    assert (
+        f"TEC {foreign.code} lies in {foreign.region.name}, not in {assignment.region.name}." in form.non_field_errors()
+    )
+
+
+def test_a_job_whose_worker_was_lost_does_not_block_a_new_one(planned, actors, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from deployment.services import planning_job_start
+
+    stuck = PlanningJob.objects.create(mission=planned, kind="plan_deployment", status=JobStatus.RUNNING)
+    PlanningJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = planning_job_start(mission=planned, kind="plan_deployment", requested_by=actors["coordinator"])
+    assert job.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and "did not finish" in stuck.error
+    assert PlanningJob.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
+def test_a_pending_job_is_returned_instead_of_starting_a_second(planned, actors):
+    from deployment.services import planning_job_start
+
+    pending = PlanningJob.objects.create(mission=planned, kind="form_teams", status=JobStatus.QUEUED)
+    assert planning_job_start(mission=planned, kind="form_teams", requested_by=actors["coordinator"]).pk == pending.pk
+    assert PlanningJob.objects.count() == 1
