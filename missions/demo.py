@@ -494,59 +494,19 @@ def _roster(mission: Mission, rng: random.Random) -> None:
         mission.save(update_fields=["head_of_mission"])
 
 
-def _pairs(memberships: list[Membership], rng: random.Random) -> list[tuple[Membership, Membership]]:
-    """Deterministic multinational pairs, mixing genders and experience where the list allows."""
-    pool = sorted(memberships, key=lambda m: m.observer.email)
-    rng.shuffle(pool)
-    pairs = []
-    while len(pool) >= 2:
-        first = pool.pop(0)
-        candidates = [m for m in pool if m.observer.nationality != first.observer.nationality]
-        if not candidates:
-            break
+def _teams(mission: Mission, seed: int) -> None:
+    """Teams of two through the product's own team formation; LTO areas as the 2019 mission drew them."""
+    from deployment.services import teams_form
 
-        def score(other, first=first):
-            return (other.observer.gender != first.observer.gender) * 2 + (other.first_mission != first.first_mission)
-
-        best = max(candidates[:40], key=score)
-        pool.remove(best)
-        pairs.append((first, best))
-    return pairs
-
-
-def _teams(mission: Mission, rng: random.Random) -> None:
     if Team.objects.filter(mission=mission).exists():
         return
     regions = {r.code: r for r in Region.objects.filter(mission=mission)}
-    members = list(Membership.objects.filter(mission=mission).select_related("observer"))
-    ltos = [m for m in members if m.role == MemberRole.LTO]
-    stos = [m for m in members if m.role == MemberRole.STO]
-    local = set(mission.local_languages)
-    speaks_local = set(
-        ObserverLanguage.objects.filter(observer__memberships__mission=mission, language__in=local).values_list(
-            "observer_id", flat=True
-        )
-    )
-    seats = []
-    for (code, base_city, area), pair in zip(LTO_AREAS, _pairs(ltos, rng), strict=True):
-        team = Team.objects.create(
-            mission=mission,
-            kind=TeamKind.LTO,
-            code=code,
-            base_city=base_city,
-            needs_interpreter=not any(m.observer_id in speaks_local for m in pair),
-        )
+    lto_teams = sorted(teams_form(mission=mission, kind=TeamKind.LTO, seed=seed).teams, key=lambda t: t.code)
+    for team, (_code, base_city, area) in zip(lto_teams, LTO_AREAS, strict=True):
+        team.base_city = base_city
+        team.save(update_fields=["base_city"])
         team.area_regions.set([regions[c] for c in area])
-        seats += [TeamMember(team=team, membership=m) for m in pair]
-    for index, pair in enumerate(_pairs(stos, rng), start=1):
-        team = Team.objects.create(
-            mission=mission,
-            kind=TeamKind.STO,
-            code=f"STO-{index:03d}",
-            needs_interpreter=not any(m.observer_id in speaks_local for m in pair),
-        )
-        seats += [TeamMember(team=team, membership=m) for m in pair]
-    TeamMember.objects.bulk_create(seats)
+    teams_form(mission=mission, kind=TeamKind.STO, seed=seed)
 
 
 def _users(mission: Mission) -> None:
@@ -588,7 +548,7 @@ def demo_mission_seed() -> DemoSummary:
     mission = _mission()
     _geography(mission, random.Random(SEED))
     _roster(mission, random.Random(SEED + 1))
-    _teams(mission, random.Random(SEED + 2))
+    _teams(mission, SEED)
     _users(mission)
     forms = _plan_and_forms(mission)
     return demo_summary(mission, forms=forms)
@@ -596,12 +556,10 @@ def demo_mission_seed() -> DemoSummary:
 
 def _plan_and_forms(mission: Mission) -> int:
     """Checklists, the deployment plan and a plausible election day, from the apps that own them."""
-    try:  # TODO integrate
-        from checklists.services import checklists_load_standard
-        from deployment.services import deployment_plan
-        from submissions.demo import election_day_generate
-    except ImportError:
-        return 0
+    from checklists.services import checklists_load_standard
+    from deployment.services import deployment_plan
+    from submissions.demo import election_day_generate
+
     checklists_load_standard(mission=mission)
     if not mission.assignments.exists():
         deployment_plan(mission=mission, seed=SEED)
