@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from checklists.api.views import FormTemplateViewSet
+from deployment.api.views import PlanningJobViewSet, TeamAssignmentViewSet
 from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
 from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
+from reports.api.views import ReportRunViewSet
 from submissions.api.views import SubmissionViewSet, UrgentIncidentViewSet
 
 router = DefaultRouter()
@@ -20,6 +22,9 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("form-templates", FormTemplateViewSet, basename="form-template")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("urgent-incidents", UrgentIncidentViewSet, basename="urgent-incident")
+router.register("assignments", TeamAssignmentViewSet, basename="assignment")
+router.register("planning-jobs", PlanningJobViewSet, basename="planning-job")
+router.register("report-runs", ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

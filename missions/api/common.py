@@ -24,8 +24,8 @@ def odihr_staff_only(user) -> bool:
 class MissionScoped(BasePermission):
     """Signed-in users with a scope in a mission read what their scope shows; only coordinators write.
 
-    Views may set ``odihr_staff_may_read = True`` (missions, report runs) and ``observers_may_write = True``
-    (submissions, whose service decides who may write what).
+    Views may set ``odihr_staff_may_read = True`` (missions, report runs) and ``service_decides_writes = True``
+    (submissions, report runs: their services decide who may write what, and say why not).
     """
 
     message = "You have no role in a mission that allows this."
@@ -38,12 +38,12 @@ class MissionScoped(BasePermission):
             return request.method in SAFE_METHODS and getattr(view, "odihr_staff_may_read", False)
         if not actors_for(user):
             return False
-        if request.method in SAFE_METHODS or getattr(view, "observers_may_write", False):
+        if request.method in SAFE_METHODS or getattr(view, "service_decides_writes", False):
             return True
         return bool(coordinated_mission_ids(user))
 
     def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in SAFE_METHODS or getattr(view, "observers_may_write", False):
+        if request.method in SAFE_METHODS or getattr(view, "service_decides_writes", False):
             return True
         mission_ids = view.object_mission_ids(obj) if hasattr(view, "object_mission_ids") else [obj.mission_id]
         coordinated = set(coordinated_mission_ids(request.user))

@@ -24,6 +24,12 @@ class WritableViewSet(
     """List, retrieve, create and update; nothing is deleted through the API (rows are referenced by forms)."""
 
 
+class RequestViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """List, retrieve and create: for runs and jobs, which a request starts and nobody edits."""
+
+
 class MissionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Missions you belong to (ODIHR staff: every mission)."""
 

@@ -80,7 +80,7 @@ class SubmissionViewSet(
     pagination_class = SubmissionCursorPagination
     lookup_field = "uuid"
     lookup_value_regex = "[^/]+"
-    observers_may_write = True
+    service_decides_writes = True
 
     def create(self, request, *args, **kwargs):
         incoming = SubmissionCreateSerializer(data=request.data)
