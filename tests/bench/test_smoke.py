@@ -1,0 +1,88 @@
+"""The benchmark harness at its tiny scale, on whatever database the suite uses, so that it cannot rot."""
+
+import json
+
+import pytest
+from django.db import connection
+
+from bench import __main__ as harness
+from bench.data import dataset_ensure, submissions_generate
+from checklists.choices import FormKind
+from submissions.models import Answer, Submission
+from submissions.services import submission_record
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # gunicorn's processes must see the data: no test transaction around it
+def test_the_harness_runs_every_benchmark_at_tiny_scale_and_writes_its_table(tmp_path):
+    output = tmp_path / "results.json"
+
+    status = harness.main(["--scale", "tiny", "--seconds", "2", "--clients", "4", "--output", str(output)])
+
+    results = json.loads(output.read_text())
+    failures = {name: figures.get("error") for name, figures in results["benchmarks"].items() if "error" in figures}
+    assert failures == {}
+    assert status == 0
+    assert set(results["benchmarks"]) == set(harness.BENCHMARKS)
+    assert not [row for row in results["rows"] if row["figure"] in ("unreadable figures", "FAILED")]
+    ingest = results["benchmarks"]["ingest"]
+    if connection.vendor == "postgresql":
+        assert ingest["ingest"]["requests"] > 0
+        assert ingest["trivial"]["requests"] > 0
+        assert ingest["ingest"]["errors"] == 0
+        assert ingest["exactly_once"] is True
+        assert ingest["stored_rows"] == ingest["unique_uuids_sent"] > 0
+    else:
+        assert "skipped" in ingest
+    pages = results["benchmarks"]["pages"]["pages"]
+    measured = [page for page in pages.values() if "not_available" not in page]
+    assert measured, "no page could be measured"
+    for page in measured:
+        assert all("error" not in figures for figures in page["by_size"].values())
+        assert all(figures["queries"] > 0 for figures in page["by_size"].values())
+
+
+@pytest.mark.django_db
+def test_generated_forms_store_exactly_what_the_recording_service_stores():
+    dataset = dataset_ensure(forms=30)
+    generated = Submission.objects.filter(mission=dataset.mission).order_by("id")[:10]
+    username, team_id, _stations = dataset.team_logins[0]
+    user = dataset.mission.memberships.get(observer__user__username=username).observer.user
+    for submission in generated:
+        if submission.team_id != team_id:
+            continue
+        payload = {key: value for key, value in submission.payload.items() if key != "template"}
+        stored, created = submission_record(
+            user=user,
+            mission=dataset.mission,
+            uuid="6f1d7a52-94a8-4c3b-9a57-2c1f8e0b7d41",
+            template=submission.template,
+            payload=payload,
+        )
+        assert created
+        assert stored.content_hash == submission.content_hash
+        assert stored.has_critical == submission.has_critical
+        assert stored.overall_assessment == submission.overall_assessment
+        rows = sorted(Answer.objects.filter(submission=stored).values_list("question_code", "value", "number", "text"))
+        assert rows == sorted(
+            Answer.objects.filter(submission=submission).values_list("question_code", "value", "number", "text")
+        )
+        return
+    pytest.fail("no generated form of the first team with a login")
+
+
+@pytest.mark.django_db
+def test_a_second_call_only_adds_the_missing_forms():
+    first = dataset_ensure(forms=20)
+    again = dataset_ensure(forms=20)
+    assert again.mission.pk == first.mission.pk
+    assert Submission.objects.filter(mission=first.mission, kind=FormKind.VOTING).count() == 20
+    assert submissions_generate(mission=first.mission, count=5, start=20) == 5
+    assert Submission.objects.filter(mission=first.mission).values("uuid").distinct().count() == 25
+
+
+def test_the_harness_refuses_an_unknown_benchmark(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        harness.main(["--only", "ingest,teleport"])
+    assert exit_info.value.code == 2
+    assert "unknown benchmark(s): teleport" in capsys.readouterr().err
