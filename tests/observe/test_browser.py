@@ -171,3 +171,30 @@ def test_an_sto_sends_a_planned_voting_form_then_one_offline_that_arrives_exactl
     assert Submission.objects.filter(uuid=first_uuid).count() == 1
     remaining = page.evaluate("window.EOM.outbox.all().then((items) => items.length)")
     assert remaining == 0
+
+
+def test_the_urgent_incidents_page_shows_a_new_incident_without_reloading(mission, browser_context):
+    from playwright.sync_api import expect
+
+    site = build_site(mission)
+    site.record("voting", payload={**site.payload("voting"), "urgent": True, "notes": "Campaign posters inside"})
+    page = browser_context.new_page()
+    page.clock.install()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(reverse("submissions:incidents", args=[site.mission.slug]))
+    expect(page.locator("#incidents-body")).to_contain_text("Campaign posters inside")
+    page.evaluate("document.body.dataset.sameDocument = 'yes'")
+
+    site.record(
+        "voting",
+        station=site.voting_station,
+        payload={**site.payload("voting", station=site.voting_station), "urgent": True, "notes": "Observer expelled"},
+    )
+    expect(page.locator("#incidents-body")).not_to_contain_text("Observer expelled")
+    page.clock.run_for(31000)
+    expect(page.locator("#incidents-body tr").first).to_contain_text("Observer expelled")
+    expect(page.locator("#incidents-body")).to_contain_text("Campaign posters inside")
+    assert page.evaluate("document.body.dataset.sameDocument") == "yes"
