@@ -165,3 +165,25 @@ def test_it_refuses_an_unknown_kind_with_a_clear_message(mission):
 
     with pytest.raises(ValidationError, match="Unknown team kind 'observers': use lto, sto or all."):
         teams_form(mission=mission, kind="observers")
+
+
+def test_a_pair_the_team_rules_refuse_is_left_out_with_their_message_and_never_written(mission, monkeypatch):
+    from deployment.services import formation
+
+    roster(mission, 4)
+    refused = {"calls": 0}
+
+    def refuse_first(**kwargs):
+        refused["calls"] += 1
+        return ["Refused by the team rules."] if refused["calls"] == 1 else []
+
+    monkeypatch.setattr(formation, "team_rule_errors", refuse_first)
+    result = teams_form(mission=mission, kind="sto", seed=1)
+    assert len(result.teams) == 1 and Team.objects.count() == 1
+    assert _reasons(result) == ["Refused by the team rules.", "Refused by the team rules."]
+
+
+def test_formation_queries_grow_by_one_rule_check_per_team(mission, django_assert_max_num_queries):
+    roster(mission, 60)
+    with django_assert_max_num_queries(30 + 30):
+        teams_form(mission=mission, kind="sto", seed=1)
