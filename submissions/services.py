@@ -562,8 +562,8 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
     return Place(team=team, polling_station=station, tec=tec, region_id=region_id)
 
 
-def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
-    """Who may file which form where; raises PermissionDenied with the reason."""
+def _authorise_actor(actor: Actor | None) -> None:
+    """Who may file forms at all (checked before the payload is even read)."""
     if actor is None:
         raise PermissionDenied("You are not a member of this mission.")
     if actor.is_coordinator:
@@ -572,6 +572,13 @@ def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
         raise PermissionDenied("Only observers and coordinators submit forms.")
     if actor.team_id is None:
         raise PermissionDenied("You are not in a team yet, so you cannot submit forms.")
+
+
+def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
+    """Who may file which form where; raises PermissionDenied with the reason."""
+    _authorise_actor(actor)
+    if actor.is_coordinator:
+        return
     if place.team is None or place.team.pk != actor.team_id:
         raise PermissionDenied("You can submit forms only for your own team.")
     if actor.role == "sto" and kind in LTO_ONLY_KINDS:
@@ -624,8 +631,9 @@ def submission_record(
         uuid = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as error:
         raise ValidationError({"uuid": ["Not a valid UUID."]}) from error
-    _check_template(mission=mission, template=template)
     actor = actor_for(user, mission)
+    _authorise_actor(actor)
+    _check_template(mission=mission, template=template)
     questions = template_questions(template)
     form = _clean_form(template=template, payload=payload, questions=questions)
     place = _resolve_place(mission=mission, form=form, actor=actor)

@@ -119,3 +119,8 @@ def test_urgent_incidents_are_listed_newest_first_in_constant_queries(world, dja
 
     assert rows == [("STO-001", "101", ""), ("STO-001", "101", "Fight outside.")]
     assert calm not in urgent_incidents(mission=world.mission)
+
+
+def test_an_outsider_is_refused_before_the_form_is_read(world):
+    with pytest.raises(PermissionDenied):
+        world.record("voting", user=world.outsider, payload={"nonsense": True})
