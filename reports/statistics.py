@@ -36,7 +36,7 @@ from submissions.models import Answer, Submission
 
 Z_95 = 1.959963984540054
 # Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
-ANSWERED = "\x00answered"
+ANSWERED = "__eom_answered__"
 UNKNOWN_REGION = ""
 LIST_LIMIT = 1000
 VOTERS_ON_LIST = "voters_on_list"

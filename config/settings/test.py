@@ -13,3 +13,5 @@ STORAGES = {
 # Tests run tasks in-process unless a test starts a real worker (tests/conftest.py, celery_worker marker).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = "eom-test"
+# Report compilation: a test may slow the first attempt (seconds) to kill its worker mid-compilation.
+REPORTS_COMPILE_DELAY = float(__import__("os").environ.get("EOM_REPORTS_COMPILE_DELAY", "0"))
