@@ -1,0 +1,141 @@
+"""The schema and its documentation pages, throttling, and a matrix of every endpoint against every named actor."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from deployment.models import PlanningJob
+from reports.choices import RunStatus
+from reports.models import ReportRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_openapi_schema_lists_every_endpoint_with_its_error_answers(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for path in (
+        "/api/missions/",
+        "/api/regions/",
+        "/api/tecs/",
+        "/api/polling-stations/",
+        "/api/observers/",
+        "/api/memberships/",
+        "/api/teams/",
+        "/api/form-templates/",
+        "/api/submissions/",
+        "/api/urgent-incidents/",
+        "/api/assignments/",
+        "/api/planning-jobs/",
+        "/api/report-runs/",
+    ):
+        assert path in paths, path
+    create = paths["/api/submissions/"]["post"]["responses"]
+    assert {"200", "201", "400", "403", "409"} <= set(create)
+    assert "202" in paths["/api/report-runs/"]["post"]["responses"]
+    assert "404" in paths["/api/submissions/{uuid}/"]["get"]["responses"]
+    assert "cursor" in {parameter["name"] for parameter in paths["/api/submissions/"]["get"]["parameters"]}
+
+
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_the_documentation_pages_load_their_scripts_from_our_own_static_files(client, page):
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+def test_requests_beyond_the_users_rate_are_throttled(world, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "2/minute"})
+    cache.clear()
+    client = world.client("coordinator")
+    statuses = [client.get("/api/regions/").status_code for _ in range(3)]
+    cache.clear()
+    assert statuses == [200, 200, 429]
+
+
+def _objects(world):
+    run = ReportRun.objects.create(mission=world.mission, kinds=["voting"], status=RunStatus.DONE, progress=100)
+    job = PlanningJob.objects.create(mission=world.mission, kind="plan_deployment")
+    observer = world.sto_team.members.first().membership.observer
+    return {
+        "/api/missions/": world.mission.slug,
+        "/api/regions/": world.north.pk,
+        "/api/tecs/": world.north_tec.pk,
+        "/api/polling-stations/": world.north_station.pk,
+        "/api/observers/": observer.pk,
+        "/api/memberships/": world.sto_team.members.first().membership.pk,
+        "/api/teams/": world.sto_team.pk,
+        "/api/assignments/": world.sto_team.assignment.pk,
+        "/api/planning-jobs/": job.pk,
+        "/api/report-runs/": run.pk,
+    }
+
+
+WRITABLE = {
+    "/api/regions/": {"name": "Changed"},
+    "/api/tecs/": {"name": "Changed"},
+    "/api/polling-stations/": {"name": "Changed"},
+    "/api/observers/": {"full_name": "Changed"},
+    "/api/memberships/": {"status": "withdrawn"},
+    "/api/teams/": {"notes": "Changed"},
+}
+
+
+@pytest.mark.parametrize("actor", ["outsider", "stranger"])
+def test_outsiders_get_403_or_404_on_every_endpoint_for_list_detail_and_write(world, actor):
+    client = world.client(actor)
+    for endpoint, key in _objects(world).items():
+        listed = client.get(endpoint)
+        if listed.status_code == 200:
+            seen = {row.get("id") for row in listed.json()["results"]} | {
+                row.get("slug") for row in listed.json()["results"]
+            }
+            assert key not in seen, endpoint
+        else:
+            assert listed.status_code == 403, endpoint
+        assert client.get(f"{endpoint}{key}/").status_code in (403, 404), endpoint
+        if endpoint in WRITABLE:
+            assert client.patch(f"{endpoint}{key}/", WRITABLE[endpoint], format="json").status_code in (403, 404)
+
+
+def test_odihr_staff_are_read_only_and_see_neither_roster_nor_forms(world):
+    client = world.client("odihr")
+    objects = _objects(world)
+    for endpoint, key in objects.items():
+        allowed = endpoint in ("/api/missions/", "/api/report-runs/")
+        assert client.get(endpoint).status_code == (200 if allowed else 403), endpoint
+        if endpoint in WRITABLE:
+            assert client.patch(f"{endpoint}{key}/", WRITABLE[endpoint], format="json").status_code == 403
+            assert client.post(endpoint, {}, format="json").status_code == 403
+    # The run is embargoed (not published): it does not exist for ODIHR staff.
+    assert client.get(f"/api/report-runs/{objects['/api/report-runs/']}/").status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITABLE))
+def test_a_coordinator_reads_and_changes_every_writable_resource(world, endpoint):
+    key = _objects(world)[endpoint]
+    client = world.client("coordinator")
+    assert client.get(f"{endpoint}{key}/").status_code == 200
+    response = client.patch(f"{endpoint}{key}/", WRITABLE[endpoint], format="json")
+    assert response.status_code == 200, response.json()
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITABLE))
+@pytest.mark.parametrize("actor", ["analyst", "lto", "sto"])
+def test_members_who_are_not_coordinators_cannot_change_anything(world, endpoint, actor):
+    key = _objects(world)[endpoint]
+    response = world.client(actor).patch(f"{endpoint}{key}/", WRITABLE[endpoint], format="json")
+    assert response.status_code in (403, 404)
+
+
+def test_anonymous_visitors_are_refused_everywhere(world):
+    client = APIClient()
+    for endpoint in _objects(world):
+        assert client.get(endpoint).status_code == 403, endpoint
