@@ -65,6 +65,14 @@ SHOWN_IF_EXAMPLE = """
 
 KEPT_PAGE = "(url) => caches.open('eom-pages').then((cache) => cache.match(url, { ignoreVary: true })).then((r) => !!r)"
 
+REUSE_UUID = """
+(payload) => {
+  const url = document.getElementById("observation-form").dataset.submitUrl;
+  const item = { uuid: payload.uuid, url: url, body: JSON.stringify(payload), title: "reused" };
+  return window.EOM.enqueue(item).then(() => window.EOM.flush());
+}
+"""
+
 
 @pytest.fixture
 def browser_context(live_server, monkeypatch):
@@ -171,6 +179,14 @@ def test_an_sto_sends_a_planned_voting_form_then_one_offline_that_arrives_exactl
     assert Submission.objects.filter(uuid=first_uuid).count() == 1
     remaining = page.evaluate("window.EOM.outbox.all().then((items) => items.length)")
     assert remaining == 0
+
+    # 4. A kept form the server refuses (its UUID reused with other content: 409) stays on the device for attention.
+    stored = Submission.objects.get(uuid=first_uuid).payload
+    reused = {**{key: stored[key] for key in ("template", "polling_station", "answers")}, "uuid": first_uuid}
+    page.evaluate(REUSE_UUID, {**reused, "notes": "Other content under the same identifier."})
+    expect(page.locator("#queue-text")).to_contain_text("1 form needs attention")
+    assert page.evaluate("window.EOM.outbox.all().then((items) => items.map((item) => item.status))") == [409]
+    assert Submission.objects.get(uuid=first_uuid).notes == "Orderly, short queue."
 
 
 def test_the_urgent_incidents_page_shows_a_new_incident_without_reloading(mission, browser_context):

@@ -74,6 +74,7 @@ def test_home_of_another_team_does_not_show_our_submissions(as_user, site):
     submission = site.record("voting")
     page = as_user(site.other_sto).get(reverse("submissions:home")).content.decode()
     assert "STO-002" in page
+    assert "Your team has no plan yet" in page
     assert str(submission.uuid) not in page
 
 
