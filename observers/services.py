@@ -44,8 +44,11 @@ def team_rule_errors(
         errors.append(
             f"Both members are nationals of {memberships[0].observer.nationality.name}; a team must be multinational."
         )
-    taken = TeamMember.objects.filter(membership__in=[m.pk for m in memberships]).select_related(
-        "team", "membership__observer"
+    # No ordering: team formation calls this once per pair, and the default ordering's joins dominate the cost.
+    taken = (
+        TeamMember.objects.filter(membership__in=[m.pk for m in memberships])
+        .select_related("team", "membership__observer")
+        .order_by("pk")
     )
     if team is not None and team.pk:
         taken = taken.exclude(team=team)
