@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from checklists.choices import (
     NOT_APPLICABLE,
@@ -109,22 +110,22 @@ def _blank(value) -> bool:
 
 def _clean_integer(question: Question, value) -> tuple[int | None, str | None]:
     if isinstance(value, bool):
-        return None, "Enter a whole number."
+        return None, _("Enter a whole number.")
     if isinstance(value, float):
         if not value.is_integer():
-            return None, "Enter a whole number."
+            return None, _("Enter a whole number.")
         value = int(value)
     if isinstance(value, str):
         stripped = value.strip()
         if not re.fullmatch(r"-?\d{1,12}", stripped):
-            return None, "Enter a whole number."
+            return None, _("Enter a whole number.")
         value = int(stripped)
     if not isinstance(value, int):
-        return None, "Enter a whole number."
+        return None, _("Enter a whole number.")
     if question.min_value is not None and value < question.min_value:
-        return None, f"Enter a number of at least {question.min_value} (got {value})."
+        return None, _("Enter a number of at least %(n)s.") % {"n": question.min_value}
     if question.max_value is not None and value > question.max_value:
-        return None, f"Enter a number of at most {question.max_value} (got {value})."
+        return None, _("Enter a number of at most %(n)s.") % {"n": question.max_value}
     return value, None
 
 
@@ -135,14 +136,14 @@ def _clean_answer(question: Question, value):
         if value is None:
             return None, None
         if not isinstance(value, list):
-            return None, "Choose from the list (a list of values is expected)."
+            return None, _("Choose from the list (a list of values is expected).")
         values = [str(item) for item in value]
         allowed = question.choice_values
         unknown = [item for item in values if item not in allowed]
         if unknown:
-            return None, f"Not a choice of this question: {', '.join(unknown)}."
+            return None, _("Not a choice of this question: %(values)s.") % {"values": ", ".join(unknown)}
         if len(set(values)) != len(values):
-            return None, "The same choice is given twice."
+            return None, _("The same choice is given twice.")
         # Stored in the order of the question's choices, so the same selection always hashes the same.
         return [item for item in allowed if item in values] or None, None
     if isinstance(value, str):
@@ -151,27 +152,30 @@ def _clean_answer(question: Question, value):
         return None, None
     if kind == QuestionType.YES_NO:
         if value not in ("yes", "no"):
-            return None, "Answer yes or no."
+            return None, _("Answer yes or no.")
         return value, None
     if kind == QuestionType.YES_NO_NA:
         if value not in ("yes", "no", NOT_APPLICABLE):
-            return None, "Answer yes, no or not applicable (na)."
+            return None, _("Answer yes, no or not applicable (na).")
         return value, None
     if kind == QuestionType.SINGLE:
         if not isinstance(value, str) or value not in question.choice_values:
-            return None, f"Not a choice of this question: {value}."
+            return None, _("Not a choice of this question: %(values)s.") % {"values": value}
         return value, None
     if kind == QuestionType.INTEGER:
         return _clean_integer(question, value)
     if kind == QuestionType.TIME:
         if not isinstance(value, str) or not TIME_PATTERN.match(value):
-            return None, "Enter a time as HH:MM (24-hour clock)."
+            return None, _("Enter a time as HH:MM.")
         return value, None
     if kind == QuestionType.TEXT:
         if not isinstance(value, str):
-            return None, "Enter text."
+            return None, _("Enter text.")
         if len(value) > TEXT_MAX_LENGTH:
-            return None, f"Keep this to {TEXT_MAX_LENGTH} characters (it has {len(value)})."
+            return None, _("Keep this to %(limit)s characters (it has %(length)s).") % {
+                "limit": TEXT_MAX_LENGTH,
+                "length": len(value),
+            }
         return value, None
     return None, f"Unsupported question type {kind}."
 
@@ -185,7 +189,7 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
     known = {question.code for question in questions}
     for code in raw:
         if code not in known:
-            errors.setdefault(str(code), []).append("Unknown question for this form version.")
+            errors.setdefault(str(code), []).append(_("Unknown question for this form version."))
     answers: dict = {}
     shown: set[str] = set()
     for question in questions:
@@ -198,7 +202,7 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
             answers[question.code] = None
             continue
         if value is None and question.required:
-            errors.setdefault(question.code, []).append("This question is required.")
+            errors.setdefault(question.code, []).append(_("This answer is required."))
         answers[question.code] = value
     return answers
 
@@ -270,16 +274,19 @@ def _clean_form(*, template: FormTemplate, payload, questions: list[Question] | 
     if not isinstance(notes, str):
         errors["notes"] = ["Notes must be text."]
     elif len(notes) > NOTES_MAX_LENGTH:
-        errors["notes"] = [f"Keep the notes to {NOTES_MAX_LENGTH} characters (they have {len(notes)})."]
+        errors["notes"] = [
+            _("Keep the notes to %(limit)s characters (they have %(length)s).")
+            % {"limit": NOTES_MAX_LENGTH, "length": len(notes)}
+        ]
     else:
         form.notes = notes.strip()
     if form.confidential and template.kind != FormKind.MEETING:
         errors["confidential"] = ["Only meeting records can be confidential."]
     if template.kind in STATION_KINDS and form.polling_station_id is None and "polling_station" not in errors:
-        errors["polling_station"] = [f"Choose the polling station this {template.get_kind_display().lower()} was at."]
+        errors["polling_station"] = [_("Choose a polling station.")]
     if template.kind == FormKind.TABULATION:
         if form.tec_id is None and "tec" not in errors:
-            errors["tec"] = ["Choose the TEC where you observed the tabulation."]
+            errors["tec"] = [_("Choose a territorial election commission.")]
         if form.polling_station_id is not None:
             errors["polling_station"] = ["A tabulation form is about a TEC, not a polling station."]
     if questions is None:
@@ -418,7 +425,7 @@ def _moments(form: CleanForm, mission: Mission, place: Place) -> tuple[datetime.
     ):
         departure += datetime.timedelta(days=1)  # counts run past midnight
     if arrival is not None and departure is not None and departure < arrival:
-        raise ValidationError({"departure_time": ["Departure cannot be before arrival."]})
+        raise ValidationError({"departure_time": [_("Departure cannot be before arrival.")]})
     return arrival, departure
 
 
@@ -565,7 +572,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
 def _authorise_actor(actor: Actor | None) -> None:
     """Who may file forms at all (checked before the payload is even read)."""
     if actor is None:
-        raise PermissionDenied("You are not a member of this mission.")
+        raise PermissionDenied(_("You are not a member of this mission."))
     if actor.is_coordinator:
         return
     if actor.role not in ("sto", "lto"):
@@ -684,7 +691,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
     mission = submission.mission
     actor = actor_for(user, mission)
     if actor is None:
-        raise PermissionDenied("You are not a member of this mission.")
+        raise PermissionDenied(_("You are not a member of this mission."))
     if not actor.is_coordinator and (actor.team_id is None or actor.team_id != submission.team_id):
         raise PermissionDenied("Only the team that submitted this form, or a coordinator, can correct it.")
     if _phase_locked(mission.pk, submission.kind):

@@ -120,12 +120,12 @@ class TestValidation:
             submission_validate(template=template, payload={"polling_station": 1, "answers": answers, "colour": "x"})
 
         messages = error.value.message_dict
-        assert messages["voters_voted"] == ["Enter a number of at most 10000 (got 20000)."]
+        assert messages["voters_voted"] == ["Enter a number of at most 10000."]
         assert messages["voters_on_list"] == ["Enter a whole number."]
         assert messages["ids_checked"] == ["Not a choice of this question: sometimes."]
         assert messages["no_such_question"] == ["Unknown question for this form version."]
         assert messages["group_voting"] == ["Answer yes or no."]
-        assert messages["secrecy_ensured"] == ["This question is required."]
+        assert messages["secrecy_ensured"] == ["This answer is required."]
         assert "Unknown field" in messages["colour"][0]
         assert "unauthorised_who" not in messages
 
@@ -146,7 +146,7 @@ class TestValidation:
         with pytest.raises(ValidationError) as error:
             submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
 
-        assert error.value.message_dict == {"unauthorised_who": ["This question is required."]}
+        assert error.value.message_dict == {"unauthorised_who": ["This answer is required."]}
 
     def test_an_answer_to_a_hidden_question_is_dropped(self, world):
         template = world.template("voting")
@@ -295,3 +295,17 @@ class TestVersions:
                 )
             assert "template" in error.value.message_dict
         assert Submission.objects.count() == 0
+
+
+def test_messages_follow_the_observers_language(world):
+    from django.utils import translation
+
+    template = world.template("voting")
+    answers = answers_for(template, voters_voted="many")
+    answers.pop("secrecy_ensured")
+    with translation.override("ru"), pytest.raises(ValidationError) as error:
+        submission_validate(template=template, payload={"answers": answers})
+    messages = error.value.message_dict
+    assert messages["voters_voted"] == ["Введите целое число."]
+    assert messages["secrecy_ensured"] == ["Этот ответ обязателен."]
+    assert messages["polling_station"] == ["Выберите избирательный участок."]
