@@ -50,6 +50,7 @@ PAYLOAD_KEYS = (
 )
 TEXT_MAX_LENGTH = 5000
 NOTES_MAX_LENGTH = 5000
+INTEGER_LIMIT = 10**12
 # Text answers keep this many characters in Answer.value (the full text is in Answer.text).
 ANSWER_VALUE_PREFIX = 255
 STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
@@ -108,6 +109,11 @@ def _blank(value) -> bool:
     return value is None or value == "" or value == []
 
 
+def _without_nul(text: str) -> str:
+    """Texts lose NUL characters: PostgreSQL stores none, and no keyboard types one."""
+    return text.replace("\x00", "")
+
+
 def _clean_integer(question: Question, value) -> tuple[int | None, str | None]:
     if isinstance(value, bool):
         return None, _("Enter a whole number.")
@@ -122,6 +128,8 @@ def _clean_integer(question: Question, value) -> tuple[int | None, str | None]:
         value = int(stripped)
     if not isinstance(value, int):
         return None, _("Enter a whole number.")
+    if abs(value) > INTEGER_LIMIT:  # beyond any real figure, and beyond what the number column holds
+        return None, _("Enter a number of at most %(n)s.") % {"n": INTEGER_LIMIT}
     if question.min_value is not None and value < question.min_value:
         return None, _("Enter a number of at least %(n)s.") % {"n": question.min_value}
     if question.max_value is not None and value > question.max_value:
@@ -171,6 +179,7 @@ def _clean_answer(question: Question, value):
     if kind == QuestionType.TEXT:
         if not isinstance(value, str):
             return None, _("Enter text.")
+        value = _without_nul(value)
         if len(value) > TEXT_MAX_LENGTH:
             return None, _("Keep this to %(limit)s characters (it has %(length)s).") % {
                 "limit": TEXT_MAX_LENGTH,
@@ -271,6 +280,8 @@ def _clean_form(*, template: FormTemplate, payload, questions: list[Question] | 
     form.urgent = _clean_flag("urgent", payload.get("urgent"), errors)
     form.confidential = _clean_flag("confidential", payload.get("confidential"), errors)
     notes = payload.get("notes") or ""
+    if isinstance(notes, str):
+        notes = _without_nul(notes)
     if not isinstance(notes, str):
         errors["notes"] = ["Notes must be text."]
     elif len(notes) > NOTES_MAX_LENGTH:

@@ -309,3 +309,18 @@ def test_messages_follow_the_observers_language(world):
     assert messages["voters_voted"] == ["Введите целое число."]
     assert messages["secrecy_ensured"] == ["Этот ответ обязателен."]
     assert messages["polling_station"] == ["Выберите избирательный участок."]
+
+
+def test_nul_characters_are_dropped_from_texts(world):
+    payload = {**world.payload("incident", description="Broken\x00 seal"), "notes": "a\x00b"}
+    submission, _ = world.record("incident", payload=payload)
+    assert submission.answers.get(question_code="description").text == "Broken seal"
+    assert submission.notes == "ab"
+
+
+def test_a_number_beyond_any_figure_is_refused(world):
+    voting = world.template("voting")
+    answers = answers_for(voting, voters_voted=10**15)
+    with pytest.raises(ValidationError) as error:
+        submission_validate(template=voting, payload={"polling_station": 1, "answers": answers})
+    assert error.value.message_dict == {"voters_voted": ["Enter a number of at most 1000000000000."]}
