@@ -122,3 +122,24 @@ def test_the_command_loads_the_set_for_a_mission(mission, capsys):
     call_command("load_checklists", "--mission", mission.slug)
     assert FormTemplate.objects.filter(mission=mission, status=TemplateStatus.PUBLISHED).count() == 7
     assert "7" in capsys.readouterr().out
+
+
+def test_the_command_names_an_unknown_mission():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No mission with the slug 'nowhere'"):
+        call_command("load_checklists", "--mission", "nowhere")
+    assert not FormTemplate.objects.exists()
+
+
+def test_a_kind_the_mission_already_has_is_left_alone(mission):
+    from checklists.services import template_create_from_specification
+    from checklists.standard import standard_specifications
+
+    voting = next(s for s in standard_specifications(candidates=[]) if s["kind"] == FormKind.VOTING)
+    draft = template_create_from_specification(mission=mission, specification={**voting, "title": "Our own voting"})
+
+    loaded = checklists_load_standard(mission=mission)
+
+    assert FormKind.VOTING not in {t.kind for t in loaded}
+    assert FormTemplate.objects.filter(mission=mission, kind=FormKind.VOTING).get() == draft

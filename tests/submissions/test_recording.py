@@ -324,3 +324,14 @@ def test_a_number_beyond_any_figure_is_refused(world):
     with pytest.raises(ValidationError) as error:
         submission_validate(template=voting, payload={"polling_station": 1, "answers": answers})
     assert error.value.message_dict == {"voters_voted": ["Enter a number of at most 1000000000000."]}
+
+
+def test_recording_a_form_takes_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    counting = world.payload("counting", **consistent_protocol())
+    voting = world.payload("voting")
+    world.record("voting", payload=voting)
+    # 4 to read the published template, 7 to check the actor, the place and the UUID, 5 to write: whatever the form.
+    with django_assert_max_num_queries(16):
+        world.record("counting", payload=counting)
+    with django_assert_max_num_queries(16):
+        world.record("voting", payload=voting)
