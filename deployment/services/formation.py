@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +32,9 @@ WEIGHT_FIRST_TIMER_WITH_EXPERIENCED = 3
 WEIGHT_SHARED_WORKING_LANGUAGE = 2
 # A partner sharing a working language is looked for among this many candidates of the best kind.
 LANGUAGE_SCAN_LIMIT = 24
+# The local search after the greedy pass: at most this many rounds and candidate trades in all.
+IMPROVEMENT_ROUNDS = 4
+IMPROVEMENT_BUDGET = 400_000
 # "Basic" knowledge of the local language does not replace an interpreter.
 SPEAKING_LEVELS = {LanguageLevel.NATIVE, LanguageLevel.FLUENT, LanguageLevel.WORKING}
 
@@ -226,7 +229,86 @@ def _pairs(candidates: list[_Candidate], *, rng: random.Random) -> tuple[list[tu
         remaining -= 2
         pairs.append((a, partner))
     leftovers = [c for c in order if c.membership.pk not in taken]
-    return pairs, leftovers
+    scarce = sum(1 for c in order if c.speaks_local) * 2 <= len(order)
+    return _improve(pairs, speakers_scarce=scarce), leftovers
+
+
+def _full_score(a: _Candidate, b: _Candidate, speakers_scarce: bool) -> int:
+    shared = WEIGHT_SHARED_WORKING_LANGUAGE if a.working_languages & b.working_languages else 0
+    return _pair_score(a, b.bucket, speakers_scarce=speakers_scarce) + shared
+
+
+def _improve(pairs: list, *, speakers_scarce: bool) -> list:
+    """Local search after the greedy pass: trade partners between two teams whenever that raises the pair
+    scores and keeps both teams multinational. Only teams missing a preference that some other team could
+    supply are tried, and the work is bounded, so large rosters stay fast."""
+    pairs = list(pairs)
+    scores = [_full_score(a, b, speakers_scarce) for a, b in pairs]
+    budget = IMPROVEMENT_BUDGET
+    for _round in range(IMPROVEMENT_ROUNDS):
+        improved = False
+        kinds = Counter(kind for a, b in pairs for kind in _shortfalls(a, b))
+        for i in range(len(pairs)):
+            if budget <= 0:
+                return pairs
+            a, b = pairs[i]
+            # Worth trying only when some other team has what this one lacks (two speakers for none, ...).
+            if not any(kinds[COMPLEMENT[kind]] for kind in _shortfalls(a, b)):
+                continue
+            for j in range(len(pairs)):
+                if j == i:
+                    continue
+                budget -= 1
+                c, d = pairs[j]
+                before = scores[i] + scores[j]
+                for first, second in (((a, c), (b, d)), ((a, d), (b, c))):
+                    if first[0].nationality == first[1].nationality or second[0].nationality == second[1].nationality:
+                        continue
+                    first_score = _full_score(*first, speakers_scarce)
+                    second_score = _full_score(*second, speakers_scarce)
+                    if first_score + second_score > before:
+                        pairs[i], pairs[j] = first, second
+                        scores[i], scores[j] = first_score, second_score
+                        improved = True
+                        break
+                else:
+                    continue
+                break
+        if not improved:
+            break
+    return pairs
+
+
+# What a team lacks, and the kind of team that could give it up in a trade of partners.
+COMPLEMENT = {
+    "no_speaker": "two_speakers",
+    "two_speakers": "no_speaker",
+    "two_women": "two_men",
+    "two_men": "two_women",
+    "two_first_timers": "two_experienced",
+    "two_experienced": "two_first_timers",
+    "no_shared_language": "no_shared_language",
+}
+
+
+def _shortfalls(a: _Candidate, b: _Candidate) -> list[str]:
+    speakers = int(a.speaks_local) + int(b.speaks_local)
+    found = []
+    if speakers == 0:
+        found.append("no_speaker")
+    elif speakers == 2:
+        found.append("two_speakers")
+    if a.gender == b.gender == Gender.FEMALE:
+        found.append("two_women")
+    elif a.gender == b.gender == Gender.MALE:
+        found.append("two_men")
+    if a.first_timer and b.first_timer:
+        found.append("two_first_timers")
+    elif not a.first_timer and not b.first_timer:
+        found.append("two_experienced")
+    if not a.working_languages & b.working_languages:
+        found.append("no_shared_language")
+    return found
 
 
 def _create_teams(mission: Mission, proposed: list[tuple[Team, list[Membership]]]) -> None:

@@ -187,3 +187,18 @@ def test_formation_queries_grow_by_one_rule_check_per_team(mission, django_asser
     roster(mission, 60)
     with django_assert_max_num_queries(30 + 30):
         teams_form(mission=mission, kind="sto", seed=1)
+
+
+def test_soft_preferences_reach_the_best_the_roster_allows(mission):
+    # 40 observers: 20 women and 20 men, 10 first-timers, 14 Russian speakers (tests.deployment.builders.roster).
+    roster(mission, 40)
+    result = teams_form(mission=mission, kind="sto", seed=2019)
+    teams = Team.objects.filter(mission=mission).prefetch_related("members__membership__observer")
+    mixed = first_with_experienced = 0
+    for team in teams:
+        seats = [seat.membership for seat in team.members.all()]
+        mixed += len({m.observer.gender for m in seats}) == 2
+        first_with_experienced += sum(m.first_mission for m in seats) == 1
+    assert mixed == 20
+    assert first_with_experienced == 10
+    assert result.needing_interpreter == 20 - 14
