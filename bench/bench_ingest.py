@@ -28,7 +28,6 @@ import time
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = {
@@ -82,15 +81,12 @@ def database_url() -> str:
     """The URL of the database Django is connected to now (the test database inside the test suite)."""
     from django.db import connection
 
-    settings_dict = connection.settings_dict
-    if connection.vendor != "postgresql":
+    from bench.data import shared_database_url
+
+    url = shared_database_url()
+    if connection.vendor != "postgresql" or url is None:
         raise RuntimeError("the ingest benchmark needs PostgreSQL (gunicorn's processes share the database)")
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or "5432"
-    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+    return url
 
 
 class Server:

@@ -19,6 +19,7 @@ import random
 import uuid as uuid_module
 import zoneinfo
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -629,3 +630,23 @@ def dataset_describe(mission: Mission, *, generate_seconds: float = 0.0) -> Data
         coordinator=f"{mission.slug}-coordinator",
         generate_seconds=round(generate_seconds, 2),
     )
+
+
+def shared_database_url() -> str | None:
+    """A URL for the database Django uses now (the test database inside the suite); None when it is in memory."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = quote(settings_dict.get("USER") or "", safe="")
+        password = quote(settings_dict.get("PASSWORD") or "", safe="")
+        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = settings_dict.get("HOST") or "127.0.0.1"
+        port = settings_dict.get("PORT") or "5432"
+        return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+    if connection.vendor == "sqlite":
+        name = str(settings_dict.get("NAME") or "")
+        if not name or ":memory:" in name or "mode=memory" in name:
+            return None
+        return f"sqlite:///{name}"
+    return None
