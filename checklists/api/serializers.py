@@ -6,6 +6,8 @@ from checklists.models import FormTemplate, Question, Section
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    shown_if_code = serializers.CharField(read_only=True, help_text="Shown only if this earlier question...")
+
     class Meta:
         model = Question
         fields = [

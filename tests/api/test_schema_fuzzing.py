@@ -5,6 +5,7 @@ every response must be free of server errors and match the schema (status code, 
 """
 
 import json
+import uuid
 
 import pytest
 import schemathesis
@@ -20,6 +21,12 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from deployment.choices import VisitPurpose
+from deployment.models import PlannedVisit, PlanningJob
+from reports.models import ReportRun
+from submissions.services import submission_record
+from tests.checklists.factories import answers_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -39,33 +46,56 @@ def wsgi_app():
         signals.request_finished.connect(close_old_connections)
 
 
-def _load_schema(mode: str):
+POSITIVE_EXAMPLES = 12
+NEGATIVE_EXAMPLES = 8
+
+
+def _load_schema(mode: str, examples: int):
     """The schema as served at /api/schema/, generated in-process; requests then go to the WSGI application."""
     from drf_spectacular.generators import SchemaGenerator
 
     document = SchemaGenerator().get_schema(request=None, public=True)
     loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(document, cls=DjangoJSONEncoder)))
     loaded.app = get_wsgi_application()
-    loaded.config.generation.update(modes=[mode], max_examples=12, deterministic=True)
+    loaded.config.generation.update(modes=[mode], max_examples=examples, deterministic=True)
     loaded.config.phases.update(phases=["examples", "fuzzing"])
     return loaded
 
 
-schema = _load_schema("positive")
+schema = _load_schema("positive", POSITIVE_EXAMPLES)
 # A GET whose only parameter is a free string in the path has no malformed form to generate.
-negative_schema = _load_schema("negative").exclude(
+negative_schema = _load_schema("negative", NEGATIVE_EXAMPLES).exclude(
     method="GET", path=["/api/missions/{slug}/", "/api/submissions/{uuid}/"]
 )
 
 
 @pytest.fixture
-def coordinator_token(world, wsgi_app):
+def coordinator_token(world, forms, wsgi_app):
+    """The coordinator's token, on a mission with forms, an urgent incident, a route, a job and a finished run."""
+    for user, station, urgent in (("sto", world.north_station, True), ("other_sto", world.south_station, False)):
+        submission_record(
+            user=world.users[user],
+            mission=world.mission,
+            uuid=uuid.uuid4(),
+            template=forms["voting"],
+            payload={
+                "polling_station": station.pk,
+                "urgent": urgent,
+                "notes": "Observed.",
+                "answers": answers_for(forms["voting"]),
+            },
+        )
+    PlannedVisit.objects.create(
+        assignment=world.sto_team.assignment, polling_station=world.north_station, purpose=VisitPurpose.VOTING
+    )
+    PlanningJob.objects.create(mission=world.mission, kind="plan_deployment", status="done", progress=100)
+    ReportRun.objects.create(mission=world.mission, kinds=["voting"], status="done", progress=100, published=True)
     return Token.objects.get_or_create(user=world.users["coordinator"])[0].key
 
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=POSITIVE_EXAMPLES,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -76,7 +106,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_as_d
 
 @negative_schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=NEGATIVE_EXAMPLES,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
