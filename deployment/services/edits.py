@@ -14,7 +14,7 @@ from observers.services import team_check, team_rule_errors
 
 from ..models import PlannedVisit, TeamAssignment
 from .formation import SPEAKING_LEVELS
-from .planning import MAX_ROUTE_LENGTH, PlanningBasis, _load_geography, _RoutePlanner, _write_assignments
+from .planning import MAX_ROUTE_LENGTH, PlanningBasis, RoutePlanner, assignments_write, geography_load
 
 
 def team_lock_set(*, team: Team, locked: bool) -> Team:
@@ -130,11 +130,11 @@ def assignment_move(
         errors.append(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
     if errors:
         raise ValidationError(errors)
-    geo = _load_geography(team.mission, PlanningBasis.STATIONS)
+    geo = geography_load(team.mission, PlanningBasis.STATIONS)
     if not geo.tecs_by_region.get(region.pk):
         raise ValidationError(f"{region.name} has no polling stations to plan a route in.")
     tec_ids = [tec.pk for tec in tecs if geo.stations_by_tec.get(tec.pk)] or geo.tecs_by_region[region.pk]
-    planner = _RoutePlanner(geo, random.Random(f"{seed}:{team.code}"), route_length)
+    planner = RoutePlanner(geo, random.Random(f"{seed}:{team.code}"), route_length)
     others = PlannedVisit.objects.filter(assignment__mission=team.mission).exclude(assignment__team=team)
     planner.reserve(others.values_list("polling_station_id", flat=True))
     route = planner.plan(region.pk, tec_ids)
@@ -149,7 +149,7 @@ def assignment_move(
         quota=current.quota if current and current.region_id == region.pk else None,
         reason=f"Moved by a coordinator to {region.name}, TEC {codes}; route of {len(route)} stations.",
     )
-    _write_assignments([current.pk] if current else [], [(assignment, area, route)])
+    assignments_write([current.pk] if current else [], [(assignment, area, route)])
     lto_team_id = (
         Team.area_regions.through.objects.filter(region=region, team__kind=TeamKind.LTO)
         .values_list("team_id", flat=True)

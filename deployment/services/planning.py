@@ -18,310 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from missions.choices import AreaType, RegionKind
-from missions.models import Mission, PollingStation, Region, Tec
+from missions.models import Mission
 from observers.choices import TeamKind
 from observers.models import Team
 
 from ..choices import PlanningBasis, VisitPurpose
 from ..models import PlannedVisit, TeamAssignment
-from .allocation import balanced_groups, largest_remainder, natural_key, route_order
+from .allocation import balanced_groups, largest_remainder, route_order
+from .areas import lto_areas_plan
+from .geography import Geography, geography_load
+from .result import PlanResult
 
 ProgressCallback = Callable[[int], None]
 MAX_ROUTE_LENGTH = 40
-
-
-@dataclass
-class PlanResult:
-    """What a planning run decided: LTO areas, teams per region against quota, what moved, and warnings."""
-
-    basis: str
-    route_length: int
-    seed: int
-    lto_areas: list[dict] = field(default_factory=list)
-    regions: list[dict] = field(default_factory=list)
-    kept: int = 0
-    locked: int = 0
-    planned: int = 0
-    moved: int = 0
-    unplaced: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "basis": self.basis,
-            "route_length": self.route_length,
-            "seed": self.seed,
-            "lto_areas": self.lto_areas,
-            "regions": self.regions,
-            "assignments_kept": self.kept,
-            "assignments_locked": self.locked,
-            "assignments_planned": self.planned,
-            "teams_moved": self.moved,
-            "teams_unplaced": self.unplaced,
-            "warnings": self.warnings,
-        }
-
-
-@dataclass
-class _Station:
-    id: int
-    region_id: int
-    tec_id: int
-    urban: bool
-    voters: int
-    sort_key: tuple
-    latitude: object
-    longitude: object
-
-
-@dataclass
-class _Geography:
-    regions: dict[int, dict]
-    region_order: list[int]
-    neighbours: dict[int, set[int]]
-    tecs: dict[int, dict]
-    tecs_by_region: dict[int, list[int]]
-    stations: dict[int, _Station]
-    stations_by_tec: dict[int, list[int]]
-    region_weight: dict[int, float]
-    tec_weight: dict[int, float]
-    region_urban_share: dict[int, float]
-
-
-def _load_geography(mission: Mission, basis: str) -> _Geography:
-    regions = {
-        row["id"]: row
-        for row in Region.objects.filter(mission=mission).order_by("name").values("id", "name", "code", "kind")
-    }
-    region_order = list(regions)
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    through = Region.neighbours.through
-    for source, target in through.objects.filter(from_region__mission=mission).values_list(
-        "from_region_id", "to_region_id"
-    ):
-        neighbours[source].add(target)
-        neighbours[target].add(source)
-    tecs = {row["id"]: row for row in Tec.objects.filter(mission=mission).values("id", "code", "name", "region_id")}
-    stations: dict[int, _Station] = {}
-    stations_by_tec: dict[int, list[int]] = defaultdict(list)
-    rows = PollingStation.objects.filter(mission=mission).values_list(
-        "id", "region_id", "tec_id", "area_type", "registered_voters", "number", "latitude", "longitude"
-    )
-    for station_id, region_id, tec_id, area_type, voters, number, latitude, longitude in rows.iterator(chunk_size=5000):
-        tec_code = tecs[tec_id]["code"] if tec_id in tecs else ""
-        stations[station_id] = _Station(
-            id=station_id,
-            region_id=region_id,
-            tec_id=tec_id,
-            urban=area_type == AreaType.URBAN,
-            voters=voters or 0,
-            sort_key=(natural_key(tec_code), natural_key(number)),
-            latitude=latitude,
-            longitude=longitude,
-        )
-        stations_by_tec[tec_id].append(station_id)
-    for station_ids in stations_by_tec.values():
-        station_ids.sort(key=lambda station_id: stations[station_id].sort_key)
-    tecs_by_region: dict[int, list[int]] = defaultdict(list)
-    for tec_id in sorted(tecs, key=lambda tec_id: natural_key(tecs[tec_id]["code"])):
-        if stations_by_tec.get(tec_id):
-            tecs_by_region[tecs[tec_id]["region_id"]].append(tec_id)
-    tec_weight: dict[int, float] = {}
-    for tec_id, station_ids in stations_by_tec.items():
-        if basis == PlanningBasis.VOTERS:
-            tec_weight[tec_id] = float(sum(stations[s].voters for s in station_ids))
-        else:
-            tec_weight[tec_id] = float(len(station_ids))
-    region_weight = dict.fromkeys(regions, 0.0)
-    region_urban: Counter = Counter()
-    region_count: Counter = Counter()
-    for station in stations.values():
-        region_count[station.region_id] += 1
-        region_urban[station.region_id] += int(station.urban)
-        region_weight[station.region_id] = region_weight.get(station.region_id, 0.0) + (
-            station.voters if basis == PlanningBasis.VOTERS else 1.0
-        )
-    region_urban_share = {
-        region_id: (region_urban[region_id] / region_count[region_id]) if region_count[region_id] else 0.0
-        for region_id in regions
-    }
-    return _Geography(
-        regions=regions,
-        region_order=region_order,
-        neighbours=neighbours,
-        tecs=tecs,
-        tecs_by_region=tecs_by_region,
-        stations=stations,
-        stations_by_tec=stations_by_tec,
-        region_weight=region_weight,
-        tec_weight=tec_weight,
-        region_urban_share=region_urban_share,
-    )
-
-
-# --- LTO areas -------------------------------------------------------------------------------------------
-
-
-def _plan_lto_areas(mission: Mission, geo: _Geography, result: PlanResult) -> tuple[dict, dict, Callable]:
-    """Give every region to exactly one LTO team, keeping valid existing areas.
-
-    Returns (region id -> LTO team id, LTO team id -> code, a function that writes the changed areas)."""
-    teams = list(Team.objects.filter(mission=mission, kind=TeamKind.LTO).order_by("code"))
-    codes = {team.pk: team.code for team in teams}
-    through = Team.area_regions.through
-    current: dict[int, list[int]] = defaultdict(list)
-    for team_id, region_id in through.objects.filter(team__in=[t.pk for t in teams]).values_list(
-        "team_id", "region_id"
-    ):
-        current[team_id].append(region_id)
-    owner: dict[int, int] = {}
-    areas: dict[int, set[int]] = {team.pk: set() for team in teams}
-    # Locked teams claim their regions first; among the rest, the team with the lower code keeps a shared region.
-    for team in sorted(teams, key=lambda t: (not t.locked, t.code)):
-        for region_id in sorted(current[team.pk]):
-            if region_id in owner:
-                if team.locked:
-                    result.warnings.append(
-                        f"{geo.regions[region_id]['name']} is in the areas of two locked LTO teams; "
-                        f"it stays with {codes[owner[region_id]]} in the plan."
-                    )
-                continue
-            owner[region_id] = team.pk
-            areas[team.pk].add(region_id)
-    if not teams:
-        if geo.regions:
-            result.warnings.append("The mission has no LTO teams: no region lies in an LTO area.")
-        return owner, codes, lambda: None
-    free_teams = [team for team in teams if not team.locked]
-    unowned = [region_id for region_id in geo.region_order if region_id not in owner]
-    if unowned and not free_teams:
-        for region_id in unowned:
-            result.warnings.append(
-                f"{geo.regions[region_id]['name']} lies in no LTO area and every LTO team is locked."
-            )
-    elif unowned:
-        _grow_areas(geo, unowned, free_teams, areas, owner)
-    load = {team.pk: sum(geo.region_weight.get(r, 0.0) for r in areas[team.pk]) for team in teams}
-    # The areas of unlocked teams that changed, and their base city, are written with the rest of the plan.
-    removed, added, changed_teams = [], [], []
-    for team in free_teams:
-        before, after = set(current[team.pk]), areas[team.pk]
-        removed.extend((team.pk, region_id) for region_id in before - after)
-        added.extend(through(team_id=team.pk, region_id=region_id) for region_id in sorted(after - before))
-        base_city = _base_city(geo, after)
-        if (before != after or not team.base_city) and base_city and team.base_city != base_city:
-            team.base_city = base_city
-            changed_teams.append(team)
-
-    def apply() -> None:
-        for team_id in {team_id for team_id, _ in removed}:
-            through.objects.filter(team_id=team_id, region_id__in=[r for t, r in removed if t == team_id]).delete()
-        if added:
-            through.objects.bulk_create(added)
-        if changed_teams:
-            bulk_update_with_history(changed_teams, Team, ["base_city"], batch_size=500)
-
-    for team in teams:
-        if not areas[team.pk]:
-            result.warnings.append(f"LTO team {team.code} has no area of responsibility.")
-        result.lto_areas.append(
-            {
-                "team": team.code,
-                "locked": team.locked,
-                "base_city": team.base_city,
-                "regions": sorted(geo.regions[r]["name"] for r in areas[team.pk]),
-                "load": round(load[team.pk], 1),
-            }
-        )
-    loads = [load[team.pk] for team in teams if areas[team.pk]]
-    if len(loads) > 1 and min(loads) > 0 and max(loads) / (sum(loads) / len(loads)) > 2.0:
-        result.warnings.append(
-            "LTO areas are imbalanced: the largest area has more than twice the average "
-            f"{PlanningBasis(result.basis).label.lower()}."
-        )
-    return owner, codes, apply
-
-
-def _grow_areas(geo: _Geography, unowned: list[int], free_teams: list[Team], areas: dict, owner: dict) -> None:
-    """Place unowned regions by merging the cheapest pair of areas until each unlocked team has one.
-
-    Start with every unowned region as an area of its own; while there are more such areas than empty
-    unlocked teams, merge the pair with the smallest combined weight, where a pair that does not share a
-    border costs an average area more (so neighbours group unless balance strongly argues otherwise).
-    A region may join an unlocked team's existing area; two teams' areas never merge.
-    """
-    total = sum(geo.region_weight.values())
-    penalty = total / max(1, len(areas))  # an average area
-    names = geo.regions
-    loose: list[set[int]] = [{region_id} for region_id in unowned]
-    team_areas = {team.pk: areas[team.pk] for team in free_teams}
-    empty_teams = [team for team in free_teams if not areas[team.pk]]
-
-    def weight(area: set[int]) -> float:
-        return sum(geo.region_weight.get(r, 0.0) for r in area)
-
-    def adjacent(first: set[int], second: set[int]) -> bool:
-        return any(geo.neighbours.get(r, set()) & second for r in first)
-
-    def label(area: set[int]) -> str:
-        return min(names[r]["name"] for r in area)
-
-    while len(loose) > len(empty_teams):
-        best = None
-        for index, area in enumerate(loose):
-            for other_index in range(index + 1, len(loose)):
-                other = loose[other_index]
-                cost = weight(area) + weight(other) + (0.0 if adjacent(area, other) else penalty)
-                key = (cost, label(area), label(other))
-                if best is None or key < best[0]:
-                    best = (key, "loose", index, other_index)
-            for team in free_teams:
-                if not team_areas[team.pk]:
-                    continue
-                cost = weight(area) + weight(team_areas[team.pk])
-                cost += 0.0 if adjacent(area, team_areas[team.pk]) else penalty
-                key = (cost, label(area), team.code)
-                if best is None or key < best[0]:
-                    best = (key, "team", index, team.pk)
-        _key, how, index, target = best
-        area = loose.pop(index)
-        if how == "loose":
-            loose[target - 1] |= area
-        else:
-            team_areas[target] |= area
-            for region_id in area:
-                owner[region_id] = target
-    # The heaviest remaining area goes to the first empty team by code, and so on.
-    loose.sort(key=lambda area: (-weight(area), label(area)))
-    for team, area in zip(empty_teams, loose, strict=False):
-        team_areas[team.pk] |= area
-        for region_id in area:
-            owner[region_id] = team.pk
-
-
-def _base_city(geo: _Geography, region_ids: set[int]) -> str:
-    """The base of an LTO area: its largest region's name if it is a city, else that region's largest TEC."""
-    if not region_ids:
-        return ""
-    largest = max(region_ids, key=lambda r: (geo.region_weight.get(r, 0.0), geo.regions[r]["name"]))
-    region = geo.regions[largest]
-    if region["kind"] == RegionKind.CITY or not geo.tecs_by_region.get(largest):
-        return region["name"][:120]
-    tec_ids = geo.tecs_by_region[largest]
-    # The regional centre: a TEC named after a city, else the one with the most urban stations.
-    named_city = [t for t in tec_ids if geo.tecs[t]["name"].lower().endswith(" city")]
-    if named_city:
-        return geo.tecs[named_city[0]]["name"][: -len(" city")][:120]
-
-    def urban_stations(tec_id: int) -> tuple:
-        stations = geo.stations_by_tec[tec_id]
-        return (sum(1 for s in stations if geo.stations[s].urban), len(stations), -tec_ids.index(tec_id))
-
-    return geo.tecs[max(tec_ids, key=urban_stations)]["name"][:120]
-
-
-# --- STO teams -------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -342,7 +51,7 @@ def _route_of(existing: _Existing) -> list[int]:
     return [s for s, purpose, _ in sorted(existing.visits, key=lambda v: v[2]) if purpose == VisitPurpose.VOTING]
 
 
-def _is_valid(existing: _Existing, geo: _Geography, route_length: int) -> bool:
+def _is_valid(existing: _Existing, geo: Geography, route_length: int) -> bool:
     """An existing assignment is kept when its region, TECs and route still make a complete plan."""
     if existing.region_id not in geo.tecs_by_region or not existing.tec_ids:
         return False
@@ -387,10 +96,10 @@ def _load_existing(mission: Mission) -> dict[int, _Existing]:
     return by_team
 
 
-class _RoutePlanner:
+class RoutePlanner:
     """Picks routes inside a region: unused stations first, the region's urban/rural mix, seeded choice."""
 
-    def __init__(self, geo: _Geography, rng: random.Random, route_length: int):
+    def __init__(self, geo: Geography, rng: random.Random, route_length: int):
         self.geo = geo
         self.rng = rng
         self.route_length = route_length
@@ -456,7 +165,7 @@ class _RoutePlanner:
         return [item[0] for item in ordered]
 
 
-def _tec_slots(geo: _Geography, region_id: int, teams: int) -> list[list[int]]:
+def _tec_slots(geo: Geography, region_id: int, teams: int) -> list[list[int]]:
     """The areas inside a region for `teams` teams: contiguous TEC groups, or TECs shared when teams outnumber them."""
     tec_ids = geo.tecs_by_region.get(region_id, [])
     if not tec_ids or teams <= 0:
@@ -486,20 +195,20 @@ def deployment_plan(
     if not isinstance(route_length, int) or not 1 <= route_length <= MAX_ROUTE_LENGTH:
         raise ValidationError(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
     result = PlanResult(basis=basis, route_length=route_length, seed=seed)
-    geo = _load_geography(mission, basis)
+    geo = geography_load(mission, basis)
     if not geo.regions:
         raise ValidationError(f"{mission.name} has no regions yet: import the geography before planning.")
     if not geo.stations:
         raise ValidationError(f"{mission.name} has no polling stations yet: import them before planning.")
     if progress:
         progress(10)
-    lto_owner, lto_codes, write_lto_areas = _plan_lto_areas(mission, geo, result)
+    lto_owner, lto_codes, write_lto_areas = lto_areas_plan(mission, geo, result)
     if progress:
         progress(25)
 
     teams = list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code"))
     existing = _load_existing(mission)
-    planner = _RoutePlanner(geo, random.Random(seed), route_length)
+    planner = RoutePlanner(geo, random.Random(seed), route_length)
     plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
     for region_id in geo.region_order:
         if region_id not in plannable:
@@ -633,7 +342,7 @@ def deployment_plan(
             relinked.append(team)
     with transaction.atomic():
         write_lto_areas()
-        _write_assignments(replaced, plans)
+        assignments_write(replaced, plans)
         if relinked:
             bulk_update_with_history(relinked, Team, ["lto_team"], batch_size=500)
     result.planned = len(new_assignments)
@@ -657,7 +366,7 @@ def deployment_plan(
     return result
 
 
-def _write_assignments(replaced: list[int], plans: list[tuple[TeamAssignment, list[int], list[int]]]) -> None:
+def assignments_write(replaced: list[int], plans: list[tuple[TeamAssignment, list[int], list[int]]]) -> None:
     """Replace assignments in bulk: delete the replaced, insert the new ones with their TECs and visits."""
     if replaced:
         TeamAssignment.objects.filter(id__in=replaced).delete()
