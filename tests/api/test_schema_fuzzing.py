@@ -114,3 +114,27 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_as_d
 def test_the_api_refuses_malformed_requests_without_a_server_error(case, coordinator_token):
     response = case.call(headers={"Authorization": f"Token {coordinator_token}"})
     assert response.status_code < 500, response.text[:2000]
+
+
+def test_every_detail_of_a_real_object_matches_the_schema(world, coordinator_token):
+    """Random ids rarely hit a row, so read one real object of every kind and validate it against the schema too."""
+    from submissions.models import Submission
+
+    keys = {
+        "/api/missions/{slug}/": {"slug": world.mission.slug},
+        "/api/regions/{id}/": {"id": world.north.pk},
+        "/api/tecs/{id}/": {"id": world.north_tec.pk},
+        "/api/polling-stations/{id}/": {"id": world.north_station.pk},
+        "/api/observers/{id}/": {"id": world.sto_team.members.first().membership.observer_id},
+        "/api/memberships/{id}/": {"id": world.sto_team.members.first().membership_id},
+        "/api/teams/{id}/": {"id": world.sto_team.pk},
+        "/api/form-templates/{id}/": {"id": Submission.objects.first().template_id},
+        "/api/submissions/{uuid}/": {"uuid": str(Submission.objects.first().uuid)},
+        "/api/assignments/{id}/": {"id": world.sto_team.assignment.pk},
+        "/api/planning-jobs/{id}/": {"id": PlanningJob.objects.get().pk},
+        "/api/report-runs/{id}/": {"id": ReportRun.objects.get().pk},
+    }
+    for path, parameters in keys.items():
+        case = schema[path]["GET"].Case(path_parameters=parameters)
+        response = case.call_and_validate(headers={"Authorization": f"Token {coordinator_token}"}, checks=CHECKS)
+        assert response.status_code == 200, path

@@ -232,3 +232,22 @@ def test_the_curl_example_in_the_docs_fetches_one_regions_voting_forms(world, fi
     response = APIClient().get(f"{parts.path}?{parts.query}", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert uuids(response) == {filed["sto"]["uuid"]}
+
+
+def test_a_confidential_meeting_record_is_seen_by_the_core_team_and_its_authors_only(world, forms):
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "mission": "kz-2019",
+        "kind": "meeting",
+        "confidential": True,
+        "answers": answers_for(forms["meeting"]),
+    }
+    response = world.client("lto").post("/api/submissions/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["confidential"] is True
+
+    for actor in ("coordinator", "analyst", "lto"):
+        assert body["uuid"] in uuids(world.client(actor).get("/api/submissions/", {"kind": "meeting"})), actor
+    for actor in ("sto", "outsider"):
+        assert body["uuid"] not in uuids(world.client(actor).get("/api/submissions/", {"kind": "meeting"})), actor
+    assert world.client("odihr").get(f"/api/submissions/{body['uuid']}/").status_code == 403
