@@ -164,3 +164,14 @@ def test_roster_lists_make_the_same_number_of_queries_as_the_roster_grows(
         team_with_members(mission=world.mission, code=f"STO-{100 + number}", nationalities=("IT", "FR"))
     with django_assert_max_num_queries(baseline):
         assert client.get(endpoint).status_code == 200
+
+
+def test_roster_filters_by_nationality_role_and_region(world):
+    client = world.client("coordinator")
+    french = client.get("/api/observers/", {"nationality": "FR"}).json()["results"]
+    assert french and {row["nationality"] for row in french} == {"FR"}
+    stos = client.get("/api/memberships/", {"mission": "kz-2019", "role": "sto"}).json()["results"]
+    assert len(stos) == 4
+    assert codes(client.get("/api/teams/", {"region": world.north.pk})) == {"LTO-01", "STO-001"}
+    assert codes(client.get("/api/teams/", {"kind": "lto"})) == {"LTO-01"}
+    assert client.get("/api/observers/", {"nationality": "XX"}).status_code == 400
