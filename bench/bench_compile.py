@@ -1,0 +1,142 @@
+"""Benchmark: compile the statistics of 10,000 and 100,000 voting forms against the machine's limit and pandas.
+
+    DJANGO_SETTINGS_MODULE=config.settings.local python -m bench.bench_compile --forms 10000
+
+In one run, on the same data (bench.data missions, written with COPY and reused between runs), it times:
+- the full compilation (reports.statistics.statistics_compile over the voting forms, then its charts);
+- the single hand-written SQL query of per-question answer counts by region: the limit, since the compilation's
+  main aggregate is that query with urban/rural added and everything else is small;
+- loading the same answers into pandas and grouping them, as peer tools do (only when pandas is importable);
+and reports the ratios. `run(scale)` returns the figures for the harness (python -m bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+SCALES = {"tiny": [200], "standard": [10_000, 100_000], "large": [10_000, 100_000, 1_000_000]}
+REPEAT = 2  # best of two: the first pass also warms the database cache
+
+LIMIT_SQL = (
+    "SELECT a.question_code, a.value, s.region_id, COUNT(*) "
+    "FROM submissions_answer a JOIN submissions_submission s ON s.id = a.submission_id "
+    "WHERE s.mission_id = %s AND s.kind = 'voting' "
+    "GROUP BY a.question_code, a.value, s.region_id"
+)
+PANDAS_SQL = (
+    "SELECT a.question_code, a.value, s.region_id "
+    "FROM submissions_answer a JOIN submissions_submission s ON s.id = a.submission_id "
+    "WHERE s.mission_id = %s AND s.kind = 'voting'"
+)
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+
+
+def _best(function, repeat: int = REPEAT) -> tuple[float, object]:
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = function()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def limit_query(mission_id: int) -> int:
+    """The hand-written per-question counts by region; returns the number of groups."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(LIMIT_SQL, [mission_id])
+        return len(cursor.fetchall())
+
+
+def pandas_grouping(mission_id: int):
+    """Load every answer row into a DataFrame and group it, as peer tools do; None without pandas."""
+    try:
+        import pandas
+    except ImportError:
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(PANDAS_SQL, [mission_id])
+        frame = pandas.DataFrame(cursor.fetchall(), columns=["question_code", "value", "region_id"])
+    return len(frame.groupby(["question_code", "value", "region_id"], dropna=False).size())
+
+
+def measure(forms: int) -> dict:
+    """Generate (or reuse) `forms` voting forms and time the compilation, the SQL limit and pandas on them."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.data import dataset_ensure
+    from reports.charts import charts_render
+    from reports.statistics import statistics_compile
+    from submissions.models import Answer
+
+    dataset = dataset_ensure(forms=forms)
+    mission = dataset.mission
+    answers = Answer.objects.filter(submission__mission=mission, submission__kind="voting").count()
+    sql_seconds, groups = _best(lambda: limit_query(mission.pk))
+    compile_seconds, result = _best(lambda: statistics_compile(mission=mission, kinds=["voting"]))
+    charts_started = time.perf_counter()
+    charts_render(result)
+    charts_seconds = time.perf_counter() - charts_started
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        statistics_compile(mission=mission, kinds=["voting"])
+    figures = {
+        "forms": dataset.forms,
+        "answers": answers,
+        "generate_seconds": dataset.generate_seconds,
+        "sql_seconds": round(sql_seconds, 3),
+        "sql_groups": groups,
+        "compile_seconds": round(compile_seconds, 3),
+        "charts_seconds": round(charts_seconds, 3),
+        "compile_queries": len(captured),
+        "observations": result["coverage"]["observations_total"],
+        "compile_to_sql": round(compile_seconds / sql_seconds, 2) if sql_seconds else None,
+    }
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        figures["pandas"] = "pandas not installed (pip install -r requirements-dev.txt)"
+    else:
+        pandas_seconds, _groups = _best(lambda: pandas_grouping(mission.pk), repeat=1)
+        figures["pandas_seconds"] = round(pandas_seconds, 3)
+        figures["pandas_to_compile"] = round(pandas_seconds / compile_seconds, 2) if compile_seconds else None
+    return figures
+
+
+def run(scale: str = "standard") -> dict:
+    """Figures for the harness: per size, the compilation, the SQL limit, pandas and their ratios; and the growth."""
+    _setup_django()
+    sizes = {str(forms): measure(forms) for forms in SCALES[scale]}
+    out: dict = {"sizes": sizes}
+    if "10000" in sizes and "100000" in sizes:
+        out["growth"] = round(sizes["100000"]["compile_seconds"] / sizes["10000"]["compile_seconds"], 2)
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--forms", type=int, help="One size of voting forms (default: the scale's sizes).")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
+    options = parser.parse_args(argv)
+    if options.forms:
+        _setup_django()
+        print(json.dumps(measure(options.forms), indent=2))  # noqa: T201
+    else:
+        print(json.dumps(run(options.scale), indent=2))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

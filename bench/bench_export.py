@@ -1,0 +1,119 @@
+"""Benchmark: export 100,000 voting forms to XLSX and CSV; time and peak memory (RSS) of the exporting process.
+
+    DJANGO_SETTINGS_MODULE=config.settings.local python -m bench.bench_export --forms 100000
+
+The parent compiles the statistics once; each export then runs in a fresh child process that writes the file with
+the product's streaming exporters (reports.exports) and reports its peak RSS (getrusage), so one export's memory
+never hides in another's. `run(scale)` returns the figures for the harness (python -m bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCALES = {"tiny": 200, "standard": 100_000, "large": 1_000_000}
+FORMATS = ("xlsx", "csv")
+TARGET_MB = 300
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
+    """Inside the child process: write one export and report time and peak RSS."""
+    _setup_django()
+    from missions.models import Mission
+    from reports.exports import write_csv, write_xlsx
+    from reports.models import ReportRun
+
+    mission = Mission.objects.get(slug=slug)
+    result = json.loads(Path(result_path).read_text())
+    baseline = _peak_rss_mb()
+    started = time.perf_counter()
+    if fmt == "xlsx":
+        rows = write_xlsx(path=output, run=ReportRun(mission=mission), result=result)
+    else:
+        rows = write_csv(path=output, mission=mission, result=result)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "rows": rows,
+        "bytes": os.path.getsize(output),
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def measure(forms: int) -> dict:
+    """Generate (or reuse) the forms, compile once, then export each format in its own process."""
+    from bench.data import dataset_ensure
+    from reports.statistics import statistics_compile
+
+    dataset = dataset_ensure(forms=forms)
+    result = statistics_compile(mission=dataset.mission, kinds=["voting"])
+    figures: dict = {"forms": dataset.forms, "formats": {}}
+    with tempfile.TemporaryDirectory() as directory:
+        result_path = Path(directory) / "result.json"
+        result_path.write_text(json.dumps(result))
+        for fmt in FORMATS:
+            output = Path(directory) / f"export.{fmt}"
+            completed = subprocess.run(
+                [sys.executable, "-m", "bench.bench_export", "--child", fmt, "--mission", dataset.mission.slug,
+                 "--result", str(result_path), "--output", str(output)],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=Path(__file__).resolve().parent.parent,
+                env=os.environ.copy(),
+            )  # fmt: skip
+            if completed.returncode != 0:
+                raise RuntimeError(f"{fmt} export failed:\n{completed.stderr[-2000:]}")
+            entry = json.loads(completed.stdout.strip().splitlines()[-1])
+            entry["target_met"] = entry["peak_rss_mb"] < TARGET_MB
+            figures["formats"][fmt] = entry
+    return figures
+
+
+def run(scale: str = "standard") -> dict:
+    """Figures for the harness: time and peak RSS of each export format."""
+    _setup_django()
+    return measure(SCALES[scale])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--forms", type=int, help="Voting forms to export (default: the scale's size).")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
+    parser.add_argument("--child", choices=FORMATS, help=argparse.SUPPRESS)
+    parser.add_argument("--mission", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--output", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.child:
+        print(json.dumps(child(options.child, options.mission, options.result, options.output)))  # noqa: T201
+        return
+    if options.forms:
+        _setup_django()
+        print(json.dumps(measure(options.forms), indent=2))  # noqa: T201
+    else:
+        print(json.dumps(run(options.scale), indent=2))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
