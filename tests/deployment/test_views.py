@@ -320,3 +320,26 @@ def test_a_pending_job_is_returned_instead_of_starting_a_second(planned, actors)
     pending = PlanningJob.objects.create(mission=planned, kind="form_teams", status=JobStatus.QUEUED)
     assert planning_job_start(mission=planned, kind="form_teams", requested_by=actors["coordinator"]).pk == pending.pk
     assert PlanningJob.objects.count() == 1
+
+
+def test_the_admin_runs_the_plan_action_and_shows_assignments_and_jobs(
+    client, planned, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    TeamAssignment.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:missions_mission_changelist"),
+            {"action": "plan_deployment_action", "_selected_action": [planned.pk]},
+            follow=True,
+        )
+    assert "Plan deployment queued" in response.content.decode()
+    assert TeamAssignment.objects.count() == 6
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("admin:deployment_teamassignment_changelist")).status_code == 200
+    assignment = TeamAssignment.objects.first()
+    assert client.get(reverse("admin:deployment_teamassignment_change", args=[assignment.pk])).status_code == 200
+    job = PlanningJob.objects.get()
+    assert client.get(reverse("admin:deployment_planningjob_change", args=[job.pk])).status_code == 200
+    assert client.get(reverse("admin:deployment_planningjob_add")).status_code == 403
