@@ -34,7 +34,7 @@ class MissionScoped(BasePermission):
         user = request.user
         if not user or not user.is_authenticated:
             return False
-        if is_odihr_staff(user) and not user.is_superuser:
+        if odihr_staff_only(user):
             return request.method in SAFE_METHODS and getattr(view, "odihr_staff_may_read", False)
         if not actors_for(user):
             return False
@@ -50,7 +50,7 @@ class MissionScoped(BasePermission):
         return bool(mission_ids) and all(mission_id in coordinated for mission_id in mission_ids)
 
 
-def message_dict(error: DjangoValidationError) -> dict | list:
+def message_dict(error: DjangoValidationError) -> dict:
     """A Django ValidationError as DRF error detail: field messages when it has them, else a list."""
     if hasattr(error, "error_dict"):
         return {("non_field_errors" if key == "__all__" else key): value for key, value in error.message_dict.items()}

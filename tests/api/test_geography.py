@@ -11,7 +11,7 @@ def ids(response):
     return {row["id"] for row in response.json()["results"]}
 
 
-@pytest.mark.parametrize("endpoint", ["/api/regions/", "/api/tecs/", "/api/polling-stations/", "/api/missions/"])
+@pytest.mark.parametrize("endpoint", ["/api/regions/", "/api/tecs/", "/api/polling-stations/"])
 @pytest.mark.parametrize("actor", ["coordinator", "analyst", "lto", "sto"])
 def test_every_member_reads_the_geography_of_their_mission(world, endpoint, actor):
     response = world.client(actor).get(endpoint)
@@ -118,16 +118,30 @@ def test_polling_stations_filter_by_mission_region_tec_and_area_type(world):
     assert client.get("/api/polling-stations/", {"area_type": "suburban"}).status_code == 400
 
 
-def test_region_list_queries_stay_constant_as_regions_grow(world, django_assert_max_num_queries):
+@pytest.mark.parametrize("endpoint", ["/api/regions/", "/api/tecs/", "/api/polling-stations/"])
+def test_geography_list_queries_stay_constant_as_the_geography_grows(world, endpoint, django_assert_max_num_queries):
     from tests.factories import PollingStationFactory, RegionFactory, TecFactory
 
     client = world.client("coordinator")
     with django_assert_max_num_queries(8) as small:
-        assert client.get("/api/polling-stations/").status_code == 200
+        assert client.get(endpoint).status_code == 200
     baseline = len(small)
     for _ in range(15):
         region = RegionFactory(mission=world.mission)
         PollingStationFactory(tec=TecFactory(mission=world.mission, region=region))
     with django_assert_max_num_queries(baseline):
-        response = client.get("/api/polling-stations/")
-    assert response.json()["count"] == 17
+        response = client.get(endpoint)
+    assert response.status_code == 200
+
+
+def test_the_mission_list_makes_the_same_number_of_queries_as_missions_are_added(world, django_assert_max_num_queries):
+    from tests.factories import MissionFactory
+
+    client = world.client("odihr")
+    with django_assert_max_num_queries(8) as small:
+        assert client.get("/api/missions/").json()["count"] == 2
+    baseline = len(small)
+    for number in range(10):
+        MissionFactory(slug=f"mission-{number}")
+    with django_assert_max_num_queries(baseline):
+        assert client.get("/api/missions/").json()["count"] == 12
