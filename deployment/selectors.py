@@ -189,11 +189,9 @@ def deployable_memberships(*, mission: Mission):
 
 
 def plan_export_rows(*, mission: Mission) -> list[dict]:
-    """One row per planned visit, grouped by LTO area, with team members' contacts (coordinators only)."""
-    seats = Prefetch(
-        "team__members",
-        queryset=TeamMember.objects.select_related("membership__observer").order_by("membership__observer__full_name"),
-    )
+    """The LTO teams, then one row per planned visit, by LTO area, with members' contacts (coordinators only)."""
+    member_seats = TeamMember.objects.select_related("membership__observer").order_by("membership__observer__full_name")
+    seats = Prefetch("team__members", queryset=member_seats)
     visits = Prefetch(
         "visits",
         queryset=PlannedVisit.objects.select_related("polling_station", "polling_station__tec").order_by(
@@ -207,6 +205,35 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
         .order_by("team__lto_team__code", "team__code")
     )
     rows = []
+    lto_teams = (
+        Team.objects.filter(mission=mission, kind=TeamKind.LTO)
+        .prefetch_related(Prefetch("members", queryset=member_seats), "area_regions")
+        .order_by("code")
+    )
+    for lto in lto_teams:
+        regions = ", ".join(region.name for region in lto.area_regions.all())
+        members = [seat.membership.observer for seat in lto.members.all()]
+        rows.append(
+            {
+                "lto_area": f"{lto.code} ({regions})" if regions else "No LTO area",
+                "lto_team": lto.code,
+                "team": lto.code,
+                "members": "; ".join(m.full_name for m in members),
+                "phones": "; ".join(m.phone for m in members if m.phone),
+                "emails": "; ".join(m.email for m in members),
+                "region": regions,
+                "tecs": "",
+                "tabulation_tec": "",
+                "needs_interpreter": "yes" if lto.needs_interpreter else "no",
+                "purpose": f"LTO team, based in {lto.base_city}" if lto.base_city else "LTO team",
+                "order": "",
+                "station": "",
+                "station_name": "",
+                "address": "",
+                "station_tec": "",
+                "area_type": "",
+            }
+        )
     for assignment in assignments:
         team = assignment.team
         lto = team.lto_team

@@ -170,11 +170,15 @@ def test_the_xlsx_export_has_one_sheet_per_lto_area_and_reads_back(client, plann
     header = rows[0]
     assert header[:5] == ("LTO area", "Team", "Members", "Phones", "E-mails")
     data = [row for row in rows if row[0] != "LTO area"]
-    assert len(data) == 6 * 12
-    assert {row[9] for row in data} == {"Opening", "Voting", "Counting"}
-    assert all(row[13] for row in data)  # every planned station has an address
+    lto_rows = [row for row in data if row[9].startswith("LTO team")]
+    visits = [row for row in data if not row[9].startswith("LTO team")]
+    assert [row[1] for row in lto_rows] == lto_codes  # each sheet opens with its LTO team and their contacts
+    assert all(row[3] and row[4] for row in lto_rows)
+    assert len(visits) == 6 * 12
+    assert {row[9] for row in visits} == {"Opening", "Voting", "Counting"}
+    assert all(row[13] for row in visits)  # every planned station has an address
     log = ExportLog.objects.get()
-    assert (log.user, log.format, log.rows, log.what) == (actors["coordinator"], "xlsx", 72, "deployment plan")
+    assert (log.user, log.format, log.rows, log.what) == (actors["coordinator"], "xlsx", 74, "deployment plan")
 
 
 def test_the_csv_export_reads_back_and_neutralises_formulas(client, planned, actors):
@@ -185,8 +189,9 @@ def test_the_csv_export_reads_back_and_neutralises_formulas(client, planned, act
     response = client.get(reverse("deployment:export", args=[planned.slug, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "LTO area"
-    assert len(rows) == 1 + 72
-    assert all(row[13].startswith("'=") for row in rows[1:])
+    assert len(rows) == 1 + 2 + 72
+    assert all(row[13].startswith("'=") for row in rows[1:] if row[11])
+    assert all(row[3].startswith("'+") for row in rows[1:])  # phone numbers start with "+": neutralised too
     assert ExportLog.objects.get().format == "csv"
 
 
