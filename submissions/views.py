@@ -37,9 +37,11 @@ from observers.access import Actor, actor_for, missions_for
 from observers.choices import TeamKind
 from observers.models import Team, TeamMember
 
+from .choices import SubmissionStatus
 from .models import Submission
 from .selectors import locked_kinds, submissions_visible_to, urgent_incidents
 from .services import SubmissionConflict, submission_correct, submission_record
+from .templatetags.observe import kind_label
 
 # Files the service worker keeps for offline use; every observer page needs them.
 OFFLINE_STATIC_FILES = ("css/site.css", "js/site.js", "js/form.js", "js/incidents.js")
@@ -101,14 +103,10 @@ def _json_error(status: int, message: str, errors: dict | None = None) -> JsonRe
     return JsonResponse(body, status=status)
 
 
-def _visible_submissions(actor: Actor):
-    return submissions_visible_to(actor=actor)
-
-
 def _submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Submission:
     """The submission if the actor may see it; 403 when it exists but belongs to someone else, else 404."""
     submission = (
-        _visible_submissions(actor)
+        submissions_visible_to(actor=actor)
         .filter(mission=mission, uuid=submission_uuid)
         .select_related("template", "team", "polling_station", "tec", "region")
         .first()
@@ -120,23 +118,19 @@ def _submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Sub
     return submission
 
 
-def _locked_kinds(mission: Mission) -> set[str]:
-    return locked_kinds(mission=mission)
-
-
-def _status_of(submission: Submission, locked_kinds: set[str]) -> str:
+def _status_of(submission: Submission, locked: set[str]) -> str:
     """What the observer sees: received, corrected or locked (a locked phase can no longer be corrected)."""
-    if submission.kind in locked_kinds or submission.status == "locked":
+    if submission.kind in locked or submission.status == SubmissionStatus.LOCKED:
         return "locked"
-    if submission.status == "corrected" or submission.revision > 1:
+    if submission.status == SubmissionStatus.CORRECTED or submission.revision > 1:
         return "corrected"
     return "received"
 
 
-def _decorate(submissions, locked_kinds: set[str]) -> list[Submission]:
+def _decorate(submissions, locked: set[str]) -> list[Submission]:
     rows = list(submissions)
     for submission in rows:
-        submission.observer_status = _status_of(submission, locked_kinds)
+        submission.observer_status = _status_of(submission, locked)
     return rows
 
 
@@ -191,9 +185,9 @@ def _mission_panel(mission: Mission, actor: Actor) -> dict:
     if actor.team_id:
         team = _team_with_members(actor.team_id)
         panel["team"] = team
-        locked = _locked_kinds(mission)
+        locked = locked_kinds(mission=mission)
         submissions = _decorate(
-            _visible_submissions(actor)
+            submissions_visible_to(actor=actor)
             .filter(mission=mission, team_id=actor.team_id)
             .select_related("polling_station", "tec")[:TEAM_SUBMISSIONS_SHOWN],
             locked,
@@ -272,7 +266,6 @@ def _form_context(request: HttpRequest, mission: Mission, actor: Actor, template
         "actor": actor,
         "template": template,
         "kind": template.kind,
-        "kind_label": FormKind(template.kind).label,
         "sections": _form_sections(template, get_language() or "en"),
         "is_lto_kind": template.kind in LTO_KINDS,
         "is_meeting": template.kind == FormKind.MEETING,
@@ -394,7 +387,7 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     )
     for station in stations:
         station.form_links = [
-            (FormKind(kind).label, form_url(mission, kind, station=station.pk))
+            (kind_label(kind), form_url(mission, kind, station=station.pk))
             for kind in (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
         ]
     for tec in tecs:
@@ -431,13 +424,13 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         station=station,
         tec=tec,
         existing=None,
-        page_title=FormKind(kind).label,
+        page_title=kind_label(kind),
     )
     return render(request, "observe/form.html", context)
 
 
 def _submission_list(request: HttpRequest, mission: Mission, actor: Actor) -> HttpResponse:
-    submissions = _visible_submissions(actor).filter(mission=mission)
+    submissions = submissions_visible_to(actor=actor).filter(mission=mission)
     if actor.is_observer:
         submissions = submissions.filter(team_id=actor.team_id)
     kind = request.GET.get("kind", "")
@@ -445,8 +438,9 @@ def _submission_list(request: HttpRequest, mission: Mission, actor: Actor) -> Ht
         submissions = submissions.filter(kind=kind)
     submissions = submissions.select_related("team", "polling_station", "tec", "region")
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
-    rows = _decorate(page.object_list, _locked_kinds(mission))
-    context = {"mission": mission, "actor": actor, "page": page, "rows": rows, "kind": kind, "kinds": FormKind.choices}
+    rows = _decorate(page.object_list, locked_kinds(mission=mission))
+    kinds = [(value, kind_label(value)) for value in FormKind.values]
+    context = {"mission": mission, "actor": actor, "page": page, "rows": rows, "kind": kind, "kinds": kinds}
     return render(request, "observe/submission_list.html", context)
 
 
@@ -516,7 +510,7 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
                 question["display"] = labels.get(str(value), str(value))
             question["answered"] = question["code"] in answers
     revisions = submission.revisions.select_related("changed_by").order_by("-revision")
-    locked = submission.kind in _locked_kinds(mission)
+    locked = submission.kind in locked_kinds(mission=mission)
     context = {
         "mission": mission,
         "actor": actor,
@@ -538,7 +532,7 @@ def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpRespon
     submission = _submission_in_scope(actor, mission, uuid)
     if actor.team_id is None or submission.team_id != actor.team_id:
         raise PermissionDenied(_("Only the team that filed a form may correct it."))
-    if submission.kind in _locked_kinds(mission):
+    if submission.kind in locked_kinds(mission=mission):
         if request.method == "POST":
             return _json_error(403, _("This phase is locked; forms can no longer be corrected."))
         raise PermissionDenied(_("This phase is locked; forms can no longer be corrected."))
@@ -567,7 +561,7 @@ def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpRespon
         tec=submission.tec,
         existing=submission,
         existing_payload=existing_payload,
-        page_title=_("Correct: %(kind)s") % {"kind": FormKind(submission.kind).label},
+        page_title=_("Correct: %(kind)s") % {"kind": kind_label(submission.kind)},
     )
     context["submit_url"] = reverse("submissions:submission_edit", args=[mission.slug, submission.uuid])
     return render(request, "observe/form.html", context)
@@ -581,10 +575,10 @@ def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
     if actor.role != "lto" and not actor.sees_whole_mission:
         raise PermissionDenied(_("This page is for long-term observers."))
     reports = _decorate(
-        _visible_submissions(actor)
+        submissions_visible_to(actor=actor)
         .filter(mission=mission, kind__in=LTO_KINDS)
         .select_related("team", "region")[:TEAM_SUBMISSIONS_SHOWN],
-        _locked_kinds(mission),
+        locked_kinds(mission=mission),
     )
     teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
     if not actor.sees_whole_mission:
@@ -599,10 +593,8 @@ def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
     context = {
         "mission": mission,
         "actor": actor,
-        "report_groups": [(FormKind(kind).label, kind, by_kind[kind]) for kind in LTO_KINDS],
-        "new_links": [(FormKind(kind).label, form_url(mission, kind)) for kind in LTO_KINDS]
-        if actor.role == "lto"
-        else [],
+        "report_groups": [(kind_label(kind), kind, by_kind[kind]) for kind in LTO_KINDS],
+        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if actor.role == "lto" else [],
         "teams": teams,
     }
     return render(request, "observe/lto_area.html", context)
@@ -630,10 +622,10 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
     if not _team_visible(actor, team):
         raise PermissionDenied(_("This team is outside your area."))
     submissions = _decorate(
-        _visible_submissions(actor)
+        submissions_visible_to(actor=actor)
         .filter(mission=mission, team=team)
         .select_related("polling_station", "tec", "region")[:TEAM_SUBMISSIONS_SHOWN],
-        _locked_kinds(mission),
+        locked_kinds(mission=mission),
     )
     context = {"mission": mission, "actor": actor, "team": team, "submissions": submissions}
     return render(request, "observe/team_detail.html", context)
@@ -649,7 +641,7 @@ def _incident_rows(mission: Mission) -> list[dict]:
                 "uuid": str(submission.uuid),
                 "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
                 "received_at": submission.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                "kind": str(FormKind(submission.kind).label),
+                "kind": kind_label(submission.kind),
                 "team": submission.team.code if submission.team_id else "",
                 "station": submission.polling_station.number if submission.polling_station_id else "",
                 "tec": submission.tec.name if submission.tec_id else "",

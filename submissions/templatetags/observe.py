@@ -61,6 +61,20 @@ def observe_messages() -> dict:
 
 
 @register.filter
+def kind_label(kind: str) -> str:
+    """The name of a form kind in the page's language."""
+    return {
+        "opening": _("Opening"),
+        "voting": _("Voting"),
+        "counting": _("Counting"),
+        "tabulation": _("Tabulation"),
+        "lto_weekly": _("LTO weekly report"),
+        "meeting": _("Meeting record"),
+        "incident": _("Incident report"),
+    }.get(kind, kind)
+
+
+@register.filter
 def status_label(status: str) -> str:
     """The observer-facing name of a submission status."""
     return {
