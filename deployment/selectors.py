@@ -170,8 +170,8 @@ def teams_for_mission(*, mission: Mission):
     seats = Prefetch("members", queryset=TeamMember.objects.select_related("membership__observer"))
     return (
         Team.objects.filter(mission=mission)
-        .select_related("assignment", "assignment__region", "lto_team")
-        .prefetch_related(seats, "area_regions")
+        .select_related("assignment", "assignment__region", "assignment__tabulation_tec", "lto_team")
+        .prefetch_related(seats, "area_regions", "assignment__tecs")
         .order_by("kind", "code")
     )
 

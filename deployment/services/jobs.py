@@ -71,11 +71,14 @@ def planning_job_start(
             error="The job did not finish within its time limit (the worker stopped?); start it again.",
             finished_at=timezone.now(),
         )
-        pending = PlanningJob.objects.filter(
-            mission=mission, kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-        ).first()
-        if pending is not None:
+        pending = PlanningJob.objects.filter(mission=mission, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+        if pending is not None and pending.kind == kind:
             return pending
+        if pending is not None:
+            # Forming teams while the plan is being written (or the reverse) would plan teams that change under it.
+            raise ValidationError(
+                f"{pending.get_kind_display()} is still running for {mission.name}: wait for it to finish."
+            )
         job = PlanningJob.objects.create(
             mission=mission,
             kind=kind,

@@ -348,3 +348,22 @@ def test_the_admin_runs_the_plan_action_and_shows_assignments_and_jobs(
     job = PlanningJob.objects.get()
     assert client.get(reverse("admin:deployment_planningjob_change", args=[job.pk])).status_code == 200
     assert client.get(reverse("admin:deployment_planningjob_add")).status_code == 403
+
+
+def test_forming_teams_waits_while_a_plan_is_running(planned, actors):
+    from django.core.exceptions import ValidationError
+
+    from deployment.services import planning_job_start
+
+    PlanningJob.objects.create(mission=planned, kind="plan_deployment", status=JobStatus.RUNNING)
+    with pytest.raises(ValidationError, match="Plan deployment is still running for Kazakhstan 2019"):
+        planning_job_start(mission=planned, kind="form_teams", requested_by=actors["coordinator"])
+    assert PlanningJob.objects.count() == 1
+
+
+def test_the_planning_page_explains_each_allocation(client, planned, actors):
+    client.force_login(actors["coordinator"])
+    body = client.get(reverse("deployment:planning", args=[planned.slug])).content.decode()
+    assignment = TeamAssignment.objects.select_related("tabulation_tec").order_by("team__code").first()
+    assert "largest remainder method" in body
+    assert f"tabulation at {assignment.tabulation_tec.code}" in body
