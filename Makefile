@@ -53,7 +53,7 @@ format: setup-dev
 	$(BIN)/ruff check --fix .
 
 ## make bench: benchmarks on PostgreSQL and Redis; prints the table and writes bench/results.json (see bench/README.md)
-## (SCALE=tiny|standard|large, BENCH_ARGS="--only ingest,pages --seconds 10 --million")
+## (SCALE=tiny|standard|large: large adds compiling 1,000,000 forms; BENCH_ARGS="--only ingest,pages --seconds 10")
 SCALE ?= standard
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eom_bench
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/5

@@ -70,8 +70,8 @@ def _call(name: str, scale: str, options: dict) -> dict:
             figures = module.run(
                 _module_scale(module, scale), seconds=options.get("seconds"), clients=options.get("clients")
             )
-        elif name in ("compile", "export") and scale == "large" and not options.get("million"):
-            figures = module.run(_module_scale(module, "standard"))
+        elif name == "export" and scale == "large":
+            figures = module.run(_module_scale(module, "standard"))  # the large scale is about compiling 1,000,000
         else:
             figures = module.run(_module_scale(module, scale))
     except Exception as error:  # a benchmark that breaks is a finding: record it and go on with the others
@@ -394,12 +394,13 @@ def render_machine(info: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=SCALES, default="standard")
+    parser.add_argument(
+        "--scale", choices=SCALES, default="standard", help="large adds the compilation of 1,000,000 forms (long)"
+    )
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--skip", default="", help="comma-separated benchmarks to leave out")
     parser.add_argument("--seconds", type=float, help="ingest: seconds per phase (default 30; tiny 3)")
     parser.add_argument("--clients", type=int, help="ingest: concurrent clients (default 32)")
-    parser.add_argument("--million", action="store_true", help="large scale: also compile and export 1,000,000 forms")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the JSON results")
     arguments = parser.parse_args(argv)
     only = {name.strip() for name in arguments.only.split(",") if name.strip()}
@@ -414,12 +415,10 @@ def main(argv=None) -> int:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
-    if arguments.million:
-        os.environ["EOM_BENCH_MILLION"] = "1"
     import django
 
     django.setup()
-    options = {"seconds": arguments.seconds, "clients": arguments.clients, "million": arguments.million}
+    options = {"seconds": arguments.seconds, "clients": arguments.clients}
     results = run_all(
         scale=arguments.scale, only=only, skip=skip, options=options, echo=lambda text: print(text, flush=True)
     )
