@@ -33,6 +33,7 @@ def test_question_texts_follow_the_chosen_language(as_user, site):
     russian = client.get(url).content.decode()
     assert question.text_ru in russian
     assert "Отправить форму" in russian
+    assert "<h1>Голосование</h1>" in russian
     assert "Да" in russian
 
 

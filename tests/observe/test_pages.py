@@ -243,3 +243,11 @@ def test_urgent_and_critical_forms_appear_on_the_incidents_page_newest_first(as_
     feed = client.get(reverse("submissions:incidents_feed", args=[site.mission.slug])).json()["incidents"]
     assert [row["uuid"] for row in feed] == [str(second.uuid), str(first.uuid)]
     assert feed[0]["team"] == "STO-001" and feed[0]["station"] == "102" and feed[0]["region"] == "Akmola"
+
+
+def test_a_tabulation_form_is_for_a_tec_of_the_team_area_only(as_user, site):
+    url = reverse("submissions:form_new", args=[site.mission.slug, "tabulation"])
+    client = as_user(site.owner)
+    assert client.get(f"{url}?tec={site.tec.pk}").status_code == 200
+    assert client.get(f"{url}?tec={site.other_tec.pk}").status_code == 403
+    assert client.get(url).status_code == 404
