@@ -184,7 +184,7 @@ def _ingest_rows(figures: dict) -> list[dict]:
             f"throughput, {figures['clients']} clients, {figures['seconds']:g} s",
             _number(ingest["throughput"], "forms/s"),
             f"trivial endpoint {_number(trivial['throughput'], 'req/s')}",
-            f"{ratio:.0%}" if ratio is not None else "-",
+            f"{ratio:.1%}" if ratio is not None else "-",
             ">= 50 % of trivial",
             ratio is not None and ratio >= 0.5,
         ),
@@ -264,7 +264,12 @@ def _compile_rows(figures: dict) -> list[dict]:
     growth = _first(figures, "growth", "growth_10k_to_100k")
     if growth is not None:
         rows.append(
-            _row("compilation", "growth 10k -> 100k", f"{growth:.1f}x" if isinstance(growth, float) else str(growth))
+            _row(
+                "compilation",
+                "growth from 10,000 to 100,000 forms",
+                f"{growth:.1f}x the time" if isinstance(growth, float | int) else str(growth),
+                "10x the forms",
+            )
         )
     if not rows:
         rows.append(
@@ -332,7 +337,8 @@ def _pages_rows(figures: dict) -> list[dict]:
                 "pages",
                 f"{label} at {max(sizes):,} forms",
                 f"{_number(largest['median_ms'], 'ms')}, {largest['queries']} queries",
-                f"queries at {' / '.join(f'{size:,}' for size in sizes)} forms: {queries}",
+                f"at {min(sizes):,} forms: {_number(by_size[str(min(sizes))]['median_ms'], 'ms')}; "
+                f"queries at {' / '.join(f'{size:,}' for size in sizes)}: {queries}",
                 "",
                 "< 300 ms, constant queries",
                 page["under_target"] and page["constant_queries"],

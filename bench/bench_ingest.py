@@ -378,7 +378,7 @@ def run(scale: str = "standard", *, seconds: float | None = None, clients: int |
         "existing_forms": before,
         "trivial": ping_summary,
         "ingest": ingest_summary,
-        "ratio_to_trivial": round(ratio, 3) if ratio is not None else None,
+        "ratio_to_trivial": round(ratio, 4) if ratio is not None else None,
         "replays_accepted": sum(client.replays_accepted for client in submit_clients),
         "unique_uuids_sent": len(unique_sent),
         "new_forms_accepted": accepted_new,
