@@ -11,10 +11,9 @@ const STATIC_PREFIX = {{ static_prefix|safe }};
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
+      // The offline page holds nothing personal: it lives with the static files and survives a logout.
       const cache = await caches.open(STATIC_CACHE);
-      await cache.addAll(STATIC_URLS);
-      const pages = await caches.open(PAGE_CACHE);
-      await pages.add(new Request(OFFLINE_URL, { credentials: "same-origin" }));
+      await cache.addAll(STATIC_URLS.concat([OFFLINE_URL]));
       await self.skipWaiting();
     })()
   );
@@ -46,7 +45,7 @@ async function fromNetworkKeepingCopy(request) {
     return response;
   } catch (error) {
     const kept = await caches.match(request, { cacheName: PAGE_CACHE, ignoreVary: true });
-    return kept || (await caches.match(OFFLINE_URL, { cacheName: PAGE_CACHE, ignoreVary: true })) || Response.error();
+    return kept || (await caches.match(OFFLINE_URL, { cacheName: STATIC_CACHE, ignoreVary: true })) || Response.error();
   }
 }
 
