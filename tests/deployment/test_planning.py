@@ -271,3 +271,13 @@ def test_urban_and_rural_stations_both_appear_in_a_mixed_region(planned_mission)
         assignment__region__name="Karaganda", purpose=VisitPurpose.VOTING
     ).values_list("polling_station__area_type", flat=True)
     assert set(karaganda) == {AreaType.URBAN, AreaType.RURAL}
+
+
+def test_the_review_warns_when_lto_areas_are_imbalanced(mission):
+    geography(mission, {"Big": [(300, 0.5)], "Small": [(10, 0.5)], "Smaller": [(10, 0.5)]})
+    roster(mission, 6, role=MemberRole.LTO)
+    teams_form(mission=mission, kind="lto", seed=1)
+    result = deployment_plan(mission=mission, seed=1)
+    assert any("LTO areas are imbalanced" in warning for warning in result.warnings)
+    review = plan_review(mission=mission)
+    assert any("LTO areas are imbalanced" in warning and "LTO-01" in warning for warning in review["warnings"])
