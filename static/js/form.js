@@ -70,6 +70,7 @@
     var raw = inputs[0] ? inputs[0].value.trim() : "";
     if (raw === "") return null;
     if (type === "integer") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+    if (type === "time") return /^\d{2}:\d{2}/.test(raw) ? raw.slice(0, 5) : raw;
     return raw;
   }
 
