@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
+import zoneinfo
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -422,7 +423,7 @@ def election_day_generate(*, mission: Mission, seed: int = 2019) -> int:
     existing = set(Submission.objects.filter(mission=mission).values_list("uuid", flat=True))
     built: list[tuple[Submission, list[tuple]]] = []
 
-    def add(team, kind, sequence, payload, station, tec, rng_user):
+    def add(team, kind, sequence, payload, station, tec, rng_user, received=None):
         generator = generators.get(kind)
         if generator is None:
             return
@@ -436,15 +437,19 @@ def election_day_generate(*, mission: Mission, seed: int = 2019) -> int:
             tec=tec or (station.tec if station else None),
             region_id=station.region_id if station else (tec.region_id if tec else None),
         )
-        built.append(
-            submission_build(
-                mission=mission, form=form, place=place, questions=generator.questions, user=rng_user, uuid=key
-            )
+        submission, values = submission_build(
+            mission=mission, form=form, place=place, questions=generator.questions, user=rng_user, uuid=key
         )
+        if received is None:  # observation forms: sent on leaving, some from a car hours later (offline queue)
+            delay = rng.uniform(2, 25) if rng.random() > 0.05 else rng.uniform(60, 240)
+            received = submission.departure_time + datetime.timedelta(minutes=delay)
+        submission.received_at = received
+        built.append((submission, values))
 
     day = mission.election_day
+    rng = random.Random(seed)
     for team in sorted(teams, key=lambda team: team.code):
-        rng = random.Random(f"{seed}/{mission.slug}/{team.code}")
+        rng.seed(f"{seed}/{mission.slug}/{team.code}")
         user = _first_user(team)
         if team.kind == TeamKind.STO:
             plan = _team_plan(team, stations_by_region, stations_by_id, rng)
@@ -473,24 +478,42 @@ def election_day_generate(*, mission: Mission, seed: int = 2019) -> int:
                     payload["notes"] = rng.choice(NOTES)
                 add(team, kind, sequence, payload, station, tec, user)
         else:
-            _lto_forms(team, rng, generators, add, stations_by_region)
+            _lto_forms(team, rng, generators, add, stations_by_region, day, _zone(mission))
     _write(built)
     return len(built)
 
 
-def _lto_forms(team: Team, rng: random.Random, generators: dict, add, stations_by_region: dict) -> None:
+def _zone(mission: Mission) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(mission.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _before(day: datetime.date, zone, *, days: int, hour: float) -> datetime.datetime:
+    """A local moment some days before election day."""
+    moment = datetime.datetime.combine(day - datetime.timedelta(days=days), datetime.time()) + datetime.timedelta(
+        minutes=int(hour * 60)
+    )
+    return moment.replace(tzinfo=zone)
+
+
+def _lto_forms(team: Team, rng: random.Random, generators: dict, add, stations_by_region: dict, day, zone) -> None:
     """Four weekly reports, a handful of meeting records (about a third confidential) and a few incident reports."""
     area = [station for region in team.area_regions.all() for station in stations_by_region.get(region.pk, [])]
+    user = _first_user(team)
     for week in range(1, 5):
         if FormKind.LTO_WEEKLY in generators:
             answers = generators[FormKind.LTO_WEEKLY].answers(rng, None, 12)
-            answers["reporting_period"] = f"Week {week} before election day"
-            add(team, FormKind.LTO_WEEKLY, week, {"answers": answers}, None, None, _first_user(team))
+            answers["reporting_period"] = f"Week {week} of four before election day"
+            received = _before(day, zone, days=7 * (5 - week), hour=rng.uniform(17, 21))
+            add(team, FormKind.LTO_WEEKLY, week, {"answers": answers}, None, None, user, received)
     for sequence in range(1, rng.randint(3, 6) + 1):
         if FormKind.MEETING in generators:
             answers = generators[FormKind.MEETING].answers(rng, None, 12)
             payload = {"answers": answers, "confidential": rng.random() < 0.3}
-            add(team, FormKind.MEETING, sequence, payload, None, None, _first_user(team))
+            received = _before(day, zone, days=rng.randint(3, 35), hour=rng.uniform(12, 20))
+            add(team, FormKind.MEETING, sequence, payload, None, None, user, received)
     for sequence in range(1, rng.randint(0, 2) + 1):
         if FormKind.INCIDENT in generators:
             station = rng.choice(area) if area else None
@@ -498,15 +521,17 @@ def _lto_forms(team: Team, rng: random.Random, generators: dict, add, stations_b
             payload = {"answers": answers, "urgent": rng.random() < 0.5}
             if station is not None:
                 payload["polling_station"] = station.pk
-            add(team, FormKind.INCIDENT, sequence, payload, station, None, _first_user(team))
+            received = _before(day, zone, days=rng.randint(1, 21), hour=rng.uniform(9, 22))
+            add(team, FormKind.INCIDENT, sequence, payload, station, None, user, received)
 
 
 def _write(built: list[tuple[Submission, list[tuple]]]) -> None:
     """Bulk-insert forms, their first revisions and their answers (answers by executemany: ~100,000 rows)."""
     if not built:
         return
+    received = [submission.received_at for submission, _ in built]
     submissions = Submission.objects.bulk_create([submission for submission, _ in built], batch_size=500)
-    SubmissionRevision.objects.bulk_create(
+    revisions = SubmissionRevision.objects.bulk_create(
         [
             SubmissionRevision(
                 submission=submission, revision=1, payload=submission.payload, changed_by=submission.submitted_by
@@ -515,6 +540,11 @@ def _write(built: list[tuple[Submission, list[tuple]]]) -> None:
         ],
         batch_size=500,
     )
+    # auto_now_add stamped "now" on insert; the demo's forms arrived on (and before) election day.
+    for submission, revision, moment in zip(submissions, revisions, received, strict=True):
+        submission.received_at = revision.changed_at = moment
+    Submission.objects.bulk_update(submissions, ["received_at"], batch_size=500)
+    SubmissionRevision.objects.bulk_update(revisions, ["changed_at"], batch_size=500)
     rows = [
         (submission.pk, code, value, number, text)
         for submission, (_, values) in zip(submissions, built, strict=True)

@@ -1,5 +1,6 @@
 """The demo election day: plausible, deterministic, idempotent, and every form valid."""
 
+import datetime
 import zoneinfo
 from collections import Counter
 
@@ -99,3 +100,14 @@ def test_times_fall_on_election_day_in_the_mission_time_zone(day):
     opening = Submission.objects.filter(kind=FormKind.OPENING).first()
     local = opening.arrival_time.astimezone(zoneinfo.ZoneInfo("Asia/Almaty"))
     assert local.date() == day.mission.election_day and 6 <= local.hour < 7
+
+
+def test_forms_arrive_when_observers_would_send_them(day):
+    election_day_generate(mission=day.mission)
+    zone = zoneinfo.ZoneInfo("Asia/Almaty")
+    for submission in Submission.objects.filter(kind__in=[FormKind.VOTING, FormKind.COUNTING]):
+        assert submission.departure_time < submission.received_at
+        assert submission.received_at - submission.departure_time < datetime.timedelta(hours=4, minutes=1)
+        assert submission.revisions.get().changed_at == submission.received_at
+    weekly = Submission.objects.filter(kind=FormKind.LTO_WEEKLY).order_by("received_at")
+    assert [s.received_at.astimezone(zone).date() < day.mission.election_day for s in weekly] == [True] * 4
