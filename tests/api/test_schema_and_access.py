@@ -1,6 +1,9 @@
 """The schema and its documentation pages, throttling, and a matrix of every endpoint against every named actor."""
 
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
 from deployment.models import PlanningJob
@@ -44,7 +47,11 @@ def test_the_documentation_pages_load_their_scripts_from_our_own_static_files(cl
     response = client.get(page)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/static/drf_spectacular_sidecar/" in html
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', html)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert asset.startswith("/static/drf_spectacular_sidecar/"), asset
+        assert finders.find(asset.removeprefix("/static/")), asset
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
 
 
