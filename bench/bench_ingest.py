@@ -227,7 +227,10 @@ def _payload_factory(dataset, seed: int):
 
 
 def _drive(phase: Phase, port: int, clients: list, work, seconds: float, lock: threading.Lock) -> None:
-    """Run `work(client, connection) -> (status, ok, detail)` in one thread per client for `seconds`."""
+    """Run `work(client, connection, stamp) -> (status, ok, detail)` in one thread per client for `seconds`.
+
+    `work` prepares its request, then sets stamp[0] just before sending it: latency covers the request only.
+    """
     start_barrier = threading.Barrier(len(clients) + 1)
     deadline_holder: list[float] = []
 
@@ -242,14 +245,14 @@ def _drive(phase: Phase, port: int, clients: list, work, seconds: float, lock: t
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.perf_counter() >= deadline:
                 break
-            began = time.perf_counter()
+            stamp = [time.perf_counter()]
             try:
-                status, ok, detail = work(client, connection)
+                status, ok, detail = work(client, connection, stamp)
             except (OSError, http.client.HTTPException) as error:
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
                 status, ok, detail = "connection", False, f"{type(error).__name__}: {error}"
-            latencies.append(time.perf_counter() - began)
+            latencies.append(time.perf_counter() - stamp[0])
             statuses[str(status)] = statuses.get(str(status), 0) + 1
             if not ok:
                 errors += 1
@@ -274,7 +277,8 @@ def _drive(phase: Phase, port: int, clients: list, work, seconds: float, lock: t
     phase.seconds = time.perf_counter() - began
 
 
-def _ping(client, connection) -> tuple[int, bool, str]:
+def _ping(client, connection, stamp: list) -> tuple[int, bool, str]:
+    stamp[0] = time.perf_counter()
     connection.request("GET", "/bench/ping/", headers={"Accept": "application/json"})
     response = connection.getresponse()
     body = response.read()
@@ -285,7 +289,7 @@ def _submitter(mission_slug: str, make, seed: int):
     path = f"/m/{mission_slug}/submissions/"
     generators: dict[str, random.Random] = {}
 
-    def submit(client: Client, connection) -> tuple[int, bool, str]:
+    def submit(client: Client, connection, stamp: list) -> tuple[int, bool, str]:
         rng = generators.setdefault(client.name, random.Random(f"{seed}-{client.name}"))
         replay = bool(client.bodies) and rng.random() < REPLAY_SHARE
         if replay:
@@ -299,6 +303,7 @@ def _submitter(mission_slug: str, make, seed: int):
             "Cookie": client.cookie,
             "X-CSRFToken": client.csrf,
         }
+        stamp[0] = time.perf_counter()
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         text = response.read()
@@ -322,7 +327,15 @@ def _forget_ingested(mission) -> int:
     return deleted
 
 
-def run(scale: str = "standard", *, seconds: float | None = None, clients: int | None = None, seed: int = 2019) -> dict:
+def run(
+    scale: str = "standard",
+    *,
+    seconds: float | None = None,
+    clients: int | None = None,
+    workers: int | None = None,
+    threads: int | None = None,
+    seed: int = 2019,
+) -> dict:
     """Start gunicorn, measure the trivial endpoint and the form ingest, check exactly-once storage."""
     from django.db import connection
 
@@ -334,6 +347,10 @@ def run(scale: str = "standard", *, seconds: float | None = None, clients: int |
         size["seconds"] = seconds
     if clients is not None:
         size["clients"] = clients
+    if workers is not None:
+        size["workers"] = workers
+    if threads is not None:
+        size["threads"] = threads
     if connection.vendor != "postgresql":
         return {"skipped": "needs PostgreSQL: gunicorn's worker processes must share the database"}
     dataset = dataset_ensure(forms=size["forms"], slug=f"bench-ingest-{size['forms']}")
@@ -396,12 +413,21 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--clients", type=int)
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django
 
     django.setup()
-    print(json.dumps(run(arguments.scale, seconds=arguments.seconds, clients=arguments.clients), indent=2))
+    figures = run(
+        arguments.scale,
+        seconds=arguments.seconds,
+        clients=arguments.clients,
+        workers=arguments.workers,
+        threads=arguments.threads,
+    )
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
