@@ -525,6 +525,24 @@ def _lto_forms(team: Team, rng: random.Random, generators: dict, add, stations_b
             add(team, FormKind.INCIDENT, sequence, payload, station, None, user, received)
 
 
+def _stamp(model, field_name: str, pairs: list[tuple[int, datetime.datetime]]) -> None:
+    """Set one timestamp column row by row in a few statements (bulk_update builds a CASE per row: far slower)."""
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(model._meta.get_field(field_name).column)
+    primary_key = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            params = [value for pk, moment in chunk for value in (pk, connection.ops.adapt_datetimefield_value(moment))]
+            cursor.execute(
+                f"WITH stamps (row_id, moment) AS (VALUES {rows}) "  # noqa: S608 - names from the model
+                f"UPDATE {table} SET {column} = (SELECT moment FROM stamps WHERE row_id = {table}.{primary_key}) "
+                f"WHERE {primary_key} IN (SELECT row_id FROM stamps)",
+                params,
+            )
+
+
 def _write(built: list[tuple[Submission, list[tuple]]]) -> None:
     """Bulk-insert forms, their first revisions and their answers (answers by executemany: ~100,000 rows)."""
     if not built:
@@ -541,10 +559,8 @@ def _write(built: list[tuple[Submission, list[tuple]]]) -> None:
         batch_size=500,
     )
     # auto_now_add stamped "now" on insert; the demo's forms arrived on (and before) election day.
-    for submission, revision, moment in zip(submissions, revisions, received, strict=True):
-        submission.received_at = revision.changed_at = moment
-    Submission.objects.bulk_update(submissions, ["received_at"], batch_size=500)
-    SubmissionRevision.objects.bulk_update(revisions, ["changed_at"], batch_size=500)
+    _stamp(Submission, "received_at", [(s.pk, moment) for s, moment in zip(submissions, received, strict=True)])
+    _stamp(SubmissionRevision, "changed_at", [(r.pk, moment) for r, moment in zip(revisions, received, strict=True)])
     rows = [
         (submission.pk, code, value, number, text)
         for submission, (_, values) in zip(submissions, built, strict=True)
