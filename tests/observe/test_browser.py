@@ -214,3 +214,35 @@ def test_the_urgent_incidents_page_shows_a_new_incident_without_reloading(missio
     expect(page.locator("#incidents-body tr").first).to_contain_text("Observer expelled")
     expect(page.locator("#incidents-body")).to_contain_text("Campaign posters inside")
     assert page.evaluate("document.body.dataset.sameDocument") == "yes"
+
+
+def test_server_validation_messages_appear_next_to_their_fields(mission, browser_context):
+    import json
+
+    from playwright.sync_api import expect
+
+    site = build_site(mission)
+    page = browser_context.new_page()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    first_uuid = _open_form(page, site, site.opening_station)
+    _fill(page)
+    code = page.get_attribute(".question[data-required='1'][data-type='integer']", "data-question")
+    errors = {code: ["The server refused this figure."], "template": ["This checklist version is retired."]}
+    page.route(
+        re.compile(r".*/submissions/$"),
+        lambda route: route.fulfill(
+            status=400,
+            content_type="application/json",
+            body=json.dumps({"detail": "Please correct the marked answers.", "errors": errors}),
+        ),
+    )
+    page.get_by_role("button", name="Send form").click()
+    expect(page.locator(f"#e-{code}")).to_have_text("The server refused this figure.")
+    expect(page.locator(f"#f-{code}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#form-errors")).to_contain_text("This checklist version is retired.")
+    expect(page.get_by_role("button", name="Send form")).to_be_enabled()
+    assert page.evaluate("window.EOM.outbox.all().then((items) => items.length)") == 0
+    assert not Submission.objects.filter(uuid=first_uuid).exists()
