@@ -255,7 +255,7 @@ def _compile_rows(figures: dict) -> list[dict]:
                 f"{label}: against pandas",
                 _number(compile_s, "s", 2),
                 f"pandas {_number(pandas_s, 's', 2)}" if pandas_s is not None else entry.get("pandas", "-"),
-                f"{faster:.1f}x faster" if faster else "-",
+                (f"{faster:.1f}x faster" if faster >= 1 else f"{1 / faster:.1f}x slower") if faster else "-",
                 ">= 3x faster" if is_target_size else "",
                 # Without pandas there is no reference to compare with: not measured, rather than missed.
                 (faster >= 3 if faster is not None else None) if is_target_size else None,
