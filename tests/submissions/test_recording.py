@@ -230,7 +230,7 @@ class TestRaces:
     @pytest.fixture
     def late_lookup(self, monkeypatch):
         """Make the first look-up miss, as if the other request inserted between our look-up and our insert."""
-        from submissions import services
+        from submissions.services import recording as services
 
         real = services._stored
         calls = []

@@ -1,0 +1,63 @@
+"""Writes for submitted forms: validation, exactly-once recording, corrections with revisions, phase locks.
+
+The same functions serve the observers' pages, the API, the admin and the demo generator, so a form is judged by
+one set of rules wherever it comes from. The package re-exports every name callers use.
+"""
+
+from .locks import phase_lock, phase_unlock
+from .protocol import protocol_check, protocol_figures
+from .recording import (
+    Place,
+    SubmissionConflict,
+    _answer_rows,
+    _authorise,
+    _has_critical,
+    _stored,
+    answer_values,
+    canonical_payload,
+    content_hash,
+    submission_build,
+    submission_correct,
+    submission_record,
+)
+from .validation import (
+    ANSWER_VALUE_PREFIX,
+    INTEGER_LIMIT,
+    NOTES_MAX_LENGTH,
+    PAYLOAD_KEYS,
+    STATION_KINDS,
+    TEXT_MAX_LENGTH,
+    CleanForm,
+    _clean_form,
+    _is_shown,
+    submission_validate,
+)
+
+__all__ = [
+    "ANSWER_VALUE_PREFIX",
+    "INTEGER_LIMIT",
+    "NOTES_MAX_LENGTH",
+    "PAYLOAD_KEYS",
+    "STATION_KINDS",
+    "TEXT_MAX_LENGTH",
+    "CleanForm",
+    "Place",
+    "SubmissionConflict",
+    "_answer_rows",
+    "_authorise",
+    "_clean_form",
+    "_has_critical",
+    "_is_shown",
+    "_stored",
+    "answer_values",
+    "canonical_payload",
+    "content_hash",
+    "phase_lock",
+    "phase_unlock",
+    "protocol_check",
+    "protocol_figures",
+    "submission_build",
+    "submission_correct",
+    "submission_record",
+    "submission_validate",
+]

@@ -1,0 +1,390 @@
+"""Exactly-once recording by UUID, the rows a form becomes, who may file where, and corrections."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid as uuid_module
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checklists.choices import (
+    OBSERVATION_KINDS,
+    OVERALL_ASSESSMENT_CODE,
+    FormKind,
+    QuestionType,
+    TemplateStatus,
+)
+from checklists.models import FormTemplate, Question
+from checklists.selectors import template_questions
+from missions.models import Mission, PollingStation, Tec
+from observers.access import Actor, actor_for
+from observers.models import Team
+
+from ..choices import SubmissionStatus
+from ..models import Answer, PhaseLock, Submission, SubmissionRevision
+from .protocol import protocol_check, protocol_figures
+from .validation import (
+    ANSWER_VALUE_PREFIX,
+    LTO_ONLY_KINDS,
+    CleanForm,
+    _clean_form,
+)
+
+
+class SubmissionConflict(Exception):
+    """The UUID is already used by a form with different content; nothing was written (HTTP 409)."""
+
+    def __init__(self, submission: Submission):
+        self.submission = submission
+        super().__init__(
+            f"Form {submission.uuid} was already received with different content; "
+            "open a new form instead of reusing this one."
+        )
+
+
+@dataclass
+class Place:
+    """Where a form was filled in, resolved from its ids."""
+
+    team: Team | None
+    polling_station: PollingStation | None
+    tec: Tec | None
+    region_id: int | None
+
+
+def _local_zone(mission: Mission, place: Place) -> zoneinfo.ZoneInfo:
+    name = mission.time_zone or "UTC"
+    station = place.polling_station
+    if station is not None and station.region.time_zone:
+        name = station.region.time_zone
+    elif place.tec is not None and place.tec.region.time_zone:
+        name = place.tec.region.time_zone
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _moments(form: CleanForm, mission: Mission, place: Place) -> tuple[datetime.datetime | None, ...]:
+    """Aware arrival and departure; a bare clock time is on election day (or today, for LTO forms), local time."""
+    zone = _local_zone(mission, place)
+    day = mission.election_day if form.template.kind in OBSERVATION_KINDS else timezone.localdate(timezone=zone)
+    result = []
+    for moment in (form.arrival_time, form.departure_time):
+        if isinstance(moment, datetime.time):
+            moment = datetime.datetime.combine(day, moment)
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, zone)
+        result.append(moment)
+    arrival, departure = result
+    if (
+        arrival is not None
+        and departure is not None
+        and departure < arrival
+        and isinstance(form.departure_time, datetime.time)
+    ):
+        departure += datetime.timedelta(days=1)  # counts run past midnight
+    if arrival is not None and departure is not None and departure < arrival:
+        raise ValidationError({"departure_time": [_("Departure cannot be before arrival.")]})
+    return arrival, departure
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.astimezone(datetime.UTC).isoformat() if moment is not None else None
+
+
+def canonical_payload(form: CleanForm, place: Place, arrival, departure) -> dict:
+    """The payload as stored and hashed: resolved ids, UTC times, cleaned answers."""
+    return {
+        "template": form.template.pk,
+        "polling_station": place.polling_station.pk if place.polling_station else None,
+        "tec": place.tec.pk if place.tec else None,
+        "team": place.team.pk if place.team else None,
+        "arrival_time": _iso(arrival),
+        "departure_time": _iso(departure),
+        "urgent": form.urgent,
+        "notes": form.notes,
+        "confidential": form.confidential,
+        "answers": form.answers,
+    }
+
+
+def content_hash(canonical: dict) -> str:
+    """A stable hash of a canonical payload (key order and spacing do not matter)."""
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def answer_values(questions: list[Question], answers: dict) -> list[tuple[str, str | None, int | None, str]]:
+    """(code, value, number, text) per Answer row: one per shown question, one per chosen value, NULL when blank."""
+    rows: list[tuple[str, str | None, int | None, str]] = []
+    for question in questions:
+        if question.code not in answers:
+            continue  # hidden: no row, so it is neither answered nor blank
+        code, value = question.code, answers[question.code]
+        if value is None:
+            rows.append((code, None, None, ""))
+        elif isinstance(value, list):
+            rows.extend((code, item, None, "") for item in value)
+        elif question.type == QuestionType.INTEGER:
+            rows.append((code, str(value), value, ""))
+        elif question.type == QuestionType.TEXT:
+            rows.append((code, value[:ANSWER_VALUE_PREFIX], None, value))
+        else:
+            rows.append((code, str(value), None, ""))
+    return rows
+
+
+def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
+    """Unsaved Answer rows of a submission from answer_values."""
+    return [
+        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
+        for code, value, number, text in values
+    ]
+
+
+def _has_critical(questions: list[Question], answers: dict) -> bool:
+    for question in questions:
+        if not question.critical_values or question.code not in answers:
+            continue
+        value = answers[question.code]
+        critical = {str(v) for v in question.critical_values}
+        chosen = value if isinstance(value, list) else [value]
+        if any(item is not None and str(item) in critical for item in chosen):
+            return True
+    return False
+
+
+def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: list[Question], canonical: dict):
+    """Copy a validated form's derived fields onto a submission (new or corrected)."""
+    answers = form.answers
+    submission.template = form.template
+    submission.kind = form.template.kind
+    submission.team = place.team
+    submission.polling_station = place.polling_station
+    submission.tec = place.tec
+    submission.region_id = place.region_id
+    submission.area_type = place.polling_station.area_type if place.polling_station else ""
+    submission.arrival_time = (
+        datetime.datetime.fromisoformat(canonical["arrival_time"]) if canonical["arrival_time"] else None
+    )
+    submission.departure_time = (
+        datetime.datetime.fromisoformat(canonical["departure_time"]) if canonical["departure_time"] else None
+    )
+    submission.notes = form.notes
+    submission.urgent = form.urgent
+    submission.confidential = form.confidential
+    submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
+    submission.has_critical = _has_critical(questions, answers)
+    issues = protocol_check(protocol_figures(questions, answers)) if form.template.kind == FormKind.COUNTING else []
+    submission.protocol_issues = issues
+    submission.protocol_mismatch = bool(issues)
+    submission.payload = canonical
+    submission.content_hash = content_hash(canonical)
+
+
+def submission_build(
+    *, mission: Mission, form: CleanForm, place: Place, questions: list[Question], user=None, uuid=None
+) -> tuple[Submission, list[tuple]]:
+    """An unsaved submission and its answer_values from a validated form (shared by recording and the demo)."""
+    arrival, departure = _moments(form, mission, place)
+    canonical = canonical_payload(form, place, arrival, departure)
+    submission = Submission(uuid=uuid or uuid_module.uuid4(), mission=mission, submitted_by=user)
+    _apply(submission, form=form, place=place, questions=questions, canonical=canonical)
+    return submission, answer_values(questions, form.answers)
+
+
+def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) -> Place:
+    """Load the station, TEC and team named by a form, checking they belong to the mission."""
+    errors: dict[str, list[str]] = {}
+    station = tec = team = None
+    if form.polling_station_id is not None:
+        station = (
+            PollingStation.objects.select_related("tec__region", "region")
+            .filter(mission=mission, pk=form.polling_station_id)
+            .first()
+        )
+        if station is None:
+            errors["polling_station"] = [f"No polling station with id {form.polling_station_id} in this mission."]
+    if form.tec_id is not None:
+        tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).first()
+        if tec is None:
+            errors["tec"] = [f"No TEC with id {form.tec_id} in this mission."]
+        elif station is not None and station.tec_id != tec.pk:
+            errors["tec"] = [f"Polling station {station.number} belongs to TEC {station.tec.code}, not {tec.code}."]
+    if station is not None and tec is None:
+        tec = station.tec
+    team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
+    if team_id is not None:
+        team = Team.objects.filter(mission=mission, pk=team_id).first()
+        if team is None:
+            errors["team"] = [f"No team with id {team_id} in this mission."]
+    if errors:
+        raise ValidationError(errors)
+    region_id = station.region_id if station else (tec.region_id if tec else None)
+    return Place(team=team, polling_station=station, tec=tec, region_id=region_id)
+
+
+def _authorise_actor(actor: Actor | None) -> None:
+    """Who may file forms at all (checked before the payload is even read)."""
+    if actor is None:
+        raise PermissionDenied(_("You are not a member of this mission."))
+    if actor.is_coordinator:
+        return
+    if actor.role not in ("sto", "lto"):
+        raise PermissionDenied("Only observers and coordinators submit forms.")
+    if actor.team_id is None:
+        raise PermissionDenied("You are not in a team yet, so you cannot submit forms.")
+
+
+def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
+    """Who may file which form where; raises PermissionDenied with the reason."""
+    _authorise_actor(actor)
+    if actor.is_coordinator:
+        return
+    if place.team is None or place.team.pk != actor.team_id:
+        raise PermissionDenied("You can submit forms only for your own team.")
+    if actor.role == "sto" and kind in LTO_ONLY_KINDS:
+        raise PermissionDenied("Weekly reports and meeting records are filed by long-term observers.")
+    if place.region_id is not None and place.region_id not in actor.region_ids:
+        area = "your team's area" if actor.role == "sto" else "your area of responsibility"
+        raise PermissionDenied(f"That place is outside {area}.")
+
+
+def _check_template(*, mission: Mission, template: FormTemplate) -> None:
+    if template.mission_id != mission.pk:
+        raise ValidationError({"template": ["This checklist belongs to another mission."]})
+    if template.status == TemplateStatus.DRAFT:
+        raise ValidationError({"template": ["This checklist version is a draft and does not accept forms yet."]})
+
+
+def _phase_locked(mission_id: int, kind: str) -> bool:
+    return PhaseLock.objects.filter(mission_id=mission_id, kind=kind).exists()
+
+
+def _stored(uuid) -> Submission | None:
+    """The form already stored under a UUID, if any."""
+    return Submission.objects.filter(uuid=uuid).first()
+
+
+def _replay_or_conflict(existing: Submission, mission: Mission, digest: str) -> tuple[Submission, bool]:
+    """Same content (now or in any earlier revision) is a harmless replay; anything else is a conflict."""
+    if existing.mission_id == mission.pk:
+        if existing.content_hash == digest:
+            return existing, False
+        for payload in existing.revisions.values_list("payload", flat=True):
+            if content_hash(payload) == digest:
+                return existing, False
+    raise SubmissionConflict(existing)
+
+
+def submission_record(
+    *, user, mission: Mission, uuid, template: FormTemplate, payload: dict
+) -> tuple[Submission, bool]:
+    """Store a form exactly once: (submission, True) when new, (existing, False) for a replay of the same content.
+
+    Raises ValidationError (bad payload), PermissionDenied (not this user's team or area) or SubmissionConflict
+    (the UUID was used for different content). Nothing is written in any of those cases.
+    """
+    try:
+        uuid = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
+    except ValueError as error:
+        raise ValidationError({"uuid": ["Not a valid UUID."]}) from error
+    actor = actor_for(user, mission)
+    _authorise_actor(actor)
+    _check_template(mission=mission, template=template)
+    questions = template_questions(template)
+    form = _clean_form(template=template, payload=payload, questions=questions)
+    place = _resolve_place(mission=mission, form=form, actor=actor)
+    _authorise(actor, kind=template.kind, place=place)
+    submission, answers = submission_build(
+        mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid
+    )
+    existing = _stored(uuid)
+    if existing is not None:
+        return _replay_or_conflict(existing, mission, submission.content_hash)
+    if _phase_locked(mission.pk, template.kind):
+        submission.status = SubmissionStatus.LOCKED  # a late form is still kept, never lost
+    try:
+        with transaction.atomic():
+            submission.save()
+            Answer.objects.bulk_create(_answer_rows(submission, answers))
+            SubmissionRevision.objects.create(
+                submission=submission, revision=1, payload=submission.payload, changed_by=user
+            )
+    except IntegrityError:
+        # Another request stored this UUID between our look-up and our insert: decide against what it stored.
+        existing = _stored(uuid)
+        if existing is None:
+            raise
+        return _replay_or_conflict(existing, mission, submission.content_hash)
+    return submission, True
+
+
+def _changes(old: dict, new: dict) -> dict:
+    """Question code (or header field) -> [old, new] for everything that differs."""
+    changes: dict = {}
+    old_answers, new_answers = old.get("answers", {}), new.get("answers", {})
+    for code in list(old_answers) + [c for c in new_answers if c not in old_answers]:
+        if old_answers.get(code) != new_answers.get(code):
+            changes[code] = [old_answers.get(code), new_answers.get(code)]
+    for key in ("polling_station", "tec", "team", "arrival_time", "departure_time", "urgent", "notes", "confidential"):
+        if old.get(key) != new.get(key):
+            changes[key] = [old.get(key), new.get(key)]
+    return changes
+
+
+def submission_correct(*, user, submission: Submission, payload: dict) -> Submission:
+    """Replace a form's content with a corrected version, keeping every version as a revision.
+
+    The submitting team or a coordinator may correct until coordinators lock the phase; resending the current
+    content changes nothing.
+    """
+    mission = submission.mission
+    actor = actor_for(user, mission)
+    if actor is None:
+        raise PermissionDenied(_("You are not a member of this mission."))
+    if not actor.is_coordinator and (actor.team_id is None or actor.team_id != submission.team_id):
+        raise PermissionDenied("Only the team that submitted this form, or a coordinator, can correct it.")
+    if _phase_locked(mission.pk, submission.kind):
+        raise PermissionDenied(
+            f"Coordinators have locked the {submission.get_kind_display().lower()} phase; "
+            "this form can no longer be corrected."
+        )
+    template = submission.template
+    questions = template_questions(template)
+    form = _clean_form(template=template, payload=payload, questions=questions)
+    if not form.team_given and submission.team_id is not None:
+        form.team_id, form.team_given = submission.team_id, True  # a correction keeps the form's team
+    place = _resolve_place(mission=mission, form=form, actor=actor)
+    _authorise(actor, kind=template.kind, place=place)
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        if _phase_locked(mission.pk, current.kind):
+            raise PermissionDenied(f"Coordinators have locked the {current.get_kind_display().lower()} phase.")
+        old_payload = current.payload
+        arrival, departure = _moments(form, mission, place)
+        canonical = canonical_payload(form, place, arrival, departure)
+        if content_hash(canonical) == current.content_hash:
+            return current
+        _apply(current, form=form, place=place, questions=questions, canonical=canonical)
+        current.revision += 1
+        current.status = SubmissionStatus.CORRECTED
+        current.save()
+        current.answers.all().delete()
+        Answer.objects.bulk_create(_answer_rows(current, answer_values(questions, form.answers)))
+        SubmissionRevision.objects.create(
+            submission=current,
+            revision=current.revision,
+            payload=canonical,
+            changes=_changes(old_payload, canonical),
+            changed_by=user,
+        )
+    return current

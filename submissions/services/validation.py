@@ -1,0 +1,289 @@
+"""Validation of a submitted payload against its checklist: every problem reported at once, by code."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from checklists.choices import (
+    NOT_APPLICABLE,
+    FormKind,
+    QuestionType,
+)
+from checklists.models import FormTemplate, Question
+from checklists.selectors import template_questions
+
+PAYLOAD_KEYS = (
+    "polling_station",
+    "tec",
+    "team",
+    "arrival_time",
+    "departure_time",
+    "urgent",
+    "notes",
+    "confidential",
+    "answers",
+)
+TEXT_MAX_LENGTH = 5000
+NOTES_MAX_LENGTH = 5000
+INTEGER_LIMIT = 10**12
+# Text answers keep this many characters in Answer.value (the full text is in Answer.text).
+ANSWER_VALUE_PREFIX = 255
+STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
+# Forms only long-term observers (or coordinators) file.
+LTO_ONLY_KINDS = (FormKind.LTO_WEEKLY, FormKind.MEETING)
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+CLOCK_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
+
+
+@dataclass
+class CleanForm:
+    """A payload after validation: header fields with Python types, answers of the shown questions only."""
+
+    template: FormTemplate
+    polling_station_id: int | None = None
+    tec_id: int | None = None
+    team_id: int | None = None
+    team_given: bool = False
+    arrival_time: datetime.datetime | datetime.time | None = None
+    departure_time: datetime.datetime | datetime.time | None = None
+    urgent: bool = False
+    notes: str = ""
+    confidential: bool = False
+    answers: dict = field(default_factory=dict)
+
+
+def _is_shown(question: Question, answers: dict, shown: set[str]) -> bool:
+    """The rule the browser applies: shown when its condition's question is shown and answered with a listed value."""
+    if not question.shown_if_code:
+        return True
+    if question.shown_if_code not in shown:
+        return False
+    answer = answers.get(question.shown_if_code)
+    wanted = {str(value) for value in question.shown_if_values}
+    if isinstance(answer, list):
+        return any(str(value) in wanted for value in answer)
+    return answer is not None and str(answer) in wanted
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _without_nul(text: str) -> str:
+    """Texts lose NUL characters: PostgreSQL stores none, and no keyboard types one."""
+    return text.replace("\x00", "")
+
+
+def _clean_integer(question: Question, value) -> tuple[int | None, str | None]:
+    if isinstance(value, bool):
+        return None, _("Enter a whole number.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, _("Enter a whole number.")
+        value = int(value)
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not re.fullmatch(r"-?\d{1,12}", stripped):
+            return None, _("Enter a whole number.")
+        value = int(stripped)
+    if not isinstance(value, int):
+        return None, _("Enter a whole number.")
+    if abs(value) > INTEGER_LIMIT:  # beyond any real figure, and beyond what the number column holds
+        return None, _("Enter a number of at most %(n)s.") % {"n": INTEGER_LIMIT}
+    if question.min_value is not None and value < question.min_value:
+        return None, _("Enter a number of at least %(n)s.") % {"n": question.min_value}
+    if question.max_value is not None and value > question.max_value:
+        return None, _("Enter a number of at most %(n)s.") % {"n": question.max_value}
+    return value, None
+
+
+def _clean_answer(question: Question, value):
+    """One answer to one shown question, or a message; blanks are returned as None."""
+    kind = question.type
+    if kind == QuestionType.MULTIPLE:
+        if value is None:
+            return None, None
+        if not isinstance(value, list):
+            return None, _("Choose from the list (a list of values is expected).")
+        values = [str(item) for item in value]
+        allowed = question.choice_values
+        unknown = [item for item in values if item not in allowed]
+        if unknown:
+            return None, _("Not a choice of this question: %(values)s.") % {"values": ", ".join(unknown)}
+        if len(set(values)) != len(values):
+            return None, _("The same choice is given twice.")
+        # Stored in the order of the question's choices, so the same selection always hashes the same.
+        return [item for item in allowed if item in values] or None, None
+    if isinstance(value, str):
+        value = value.strip()
+    if _blank(value):
+        return None, None
+    if kind == QuestionType.YES_NO:
+        if value not in ("yes", "no"):
+            return None, _("Answer yes or no.")
+        return value, None
+    if kind == QuestionType.YES_NO_NA:
+        if value not in ("yes", "no", NOT_APPLICABLE):
+            return None, _("Answer yes, no or not applicable (na).")
+        return value, None
+    if kind == QuestionType.SINGLE:
+        if not isinstance(value, str) or value not in question.choice_values:
+            return None, _("Not a choice of this question: %(values)s.") % {"values": value}
+        return value, None
+    if kind == QuestionType.INTEGER:
+        return _clean_integer(question, value)
+    if kind == QuestionType.TIME:
+        if not isinstance(value, str) or not TIME_PATTERN.match(value):
+            return None, _("Enter a time as HH:MM.")
+        return value, None
+    if kind == QuestionType.TEXT:
+        if not isinstance(value, str):
+            return None, _("Enter text.")
+        value = _without_nul(value)
+        if len(value) > TEXT_MAX_LENGTH:
+            return None, _("Keep this to %(limit)s characters (it has %(length)s).") % {
+                "limit": TEXT_MAX_LENGTH,
+                "length": len(value),
+            }
+        return value, None
+    return None, f"Unsupported question type {kind}."
+
+
+def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        errors["answers"] = ["Answers must be an object of question code to answer."]
+        return {}
+    known = {question.code for question in questions}
+    for code in raw:
+        if code not in known:
+            errors.setdefault(str(code), []).append(_("Unknown question for this form version."))
+    answers: dict = {}
+    shown: set[str] = set()
+    for question in questions:
+        if not _is_shown(question, answers, shown):
+            continue  # a hidden question's answer is dropped, never stored (see submission_validate)
+        shown.add(question.code)
+        value, message = _clean_answer(question, raw.get(question.code))
+        if message:
+            errors.setdefault(question.code, []).append(message)
+            answers[question.code] = None
+            continue
+        if value is None and question.required:
+            errors.setdefault(question.code, []).append(_("This answer is required."))
+        answers[question.code] = value
+    return answers
+
+
+def _clean_id(name: str, value, errors: dict) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors[name] = ["Expected an id."]
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or value <= 0:
+        errors[name] = ["Expected an id."]
+        return None
+    return value
+
+
+def _clean_moment(name: str, value, errors: dict):
+    """An ISO 8601 date-time (naive ones are local), or HH:MM[:SS] on the form's day; None when blank."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        errors[name] = ["Expected an ISO 8601 date and time, e.g. 2019-06-09T07:45."]
+        return None
+    value = value.strip()
+    if CLOCK_PATTERN.match(value):
+        return datetime.time.fromisoformat(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        errors[name] = [f"Not a date and time: {value[:40]}. Use ISO 8601, e.g. 2019-06-09T07:45."]
+    return parsed
+
+
+def _clean_flag(name: str, value, errors: dict) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "on", "1", 1):
+        return True
+    if value in ("false", "off", "0", 0, ""):
+        return False
+    errors[name] = ["Expected true or false."]
+    return False
+
+
+def _clean_form(*, template: FormTemplate, payload, questions: list[Question] | None = None) -> CleanForm:
+    """Validate a whole payload; raises ValidationError listing every problem by field or question code."""
+    if not isinstance(payload, dict):
+        raise ValidationError({"payload": ["The form must be sent as a JSON object."]})
+    errors: dict[str, list[str]] = {}
+    for key in payload:
+        if key not in PAYLOAD_KEYS:
+            errors[str(key)] = [f"Unknown field. Expected only: {', '.join(PAYLOAD_KEYS)}."]
+    form = CleanForm(template=template)
+    form.polling_station_id = _clean_id("polling_station", payload.get("polling_station"), errors)
+    form.tec_id = _clean_id("tec", payload.get("tec"), errors)
+    form.team_given = payload.get("team") not in (None, "")
+    form.team_id = _clean_id("team", payload.get("team"), errors)
+    form.arrival_time = _clean_moment("arrival_time", payload.get("arrival_time"), errors)
+    form.departure_time = _clean_moment("departure_time", payload.get("departure_time"), errors)
+    form.urgent = _clean_flag("urgent", payload.get("urgent"), errors)
+    form.confidential = _clean_flag("confidential", payload.get("confidential"), errors)
+    notes = payload.get("notes") or ""
+    if isinstance(notes, str):
+        notes = _without_nul(notes)
+    if not isinstance(notes, str):
+        errors["notes"] = ["Notes must be text."]
+    elif len(notes) > NOTES_MAX_LENGTH:
+        errors["notes"] = [
+            _("Keep the notes to %(limit)s characters (they have %(length)s).")
+            % {"limit": NOTES_MAX_LENGTH, "length": len(notes)}
+        ]
+    else:
+        form.notes = notes.strip()
+    if form.confidential and template.kind != FormKind.MEETING:
+        errors["confidential"] = ["Only meeting records can be confidential."]
+    if template.kind in STATION_KINDS and form.polling_station_id is None and "polling_station" not in errors:
+        errors["polling_station"] = [_("Choose a polling station.")]
+    if template.kind == FormKind.TABULATION:
+        if form.tec_id is None and "tec" not in errors:
+            errors["tec"] = [_("Choose a territorial election commission.")]
+        if form.polling_station_id is not None:
+            errors["polling_station"] = ["A tabulation form is about a TEC, not a polling station."]
+    if questions is None:
+        questions = template_questions(template)
+    form.answers = _clean_answers(questions, payload.get("answers"), errors)
+    if errors:
+        raise ValidationError(errors)
+    return form
+
+
+def submission_validate(*, template: FormTemplate, payload: dict) -> dict:
+    """Check a payload against a template and return the cleaned answers of the shown questions.
+
+    Raises ValidationError with {field or question code: [messages]} for every problem at once: unknown top-level
+    keys, unknown question codes, wrong types, numbers out of bounds, values not in the choices, texts over
+    5,000 characters, and required questions left blank while shown. "Shown" follows the template's shown_if
+    conditions exactly as the browser does. Answers given to a question that is hidden are DROPPED, not refused:
+    the browser keeps what was typed before a condition changed, and refusing would lose the whole form.
+
+    The cleaned answers map every shown question's code to its value: "yes"/"no"/"na", a choice value, a list of
+    choice values (multiple choice, in the order of the choices), an int, "HH:MM", a text, or None for blank.
+    """
+    return _clean_form(template=template, payload=payload).answers
