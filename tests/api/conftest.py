@@ -60,8 +60,8 @@ def world(db) -> World:
     south = RegionFactory(mission=mission, code="TUR", name="Turkistan")
     north_tec = TecFactory(mission=mission, region=north, code="NKZ-01")
     south_tec = TecFactory(mission=mission, region=south, code="TUR-01")
-    north_station = PollingStationFactory(tec=north_tec, number="0101", area_type=AreaType.URBAN)
-    south_station = PollingStationFactory(tec=south_tec, number="0201", area_type=AreaType.RURAL)
+    north_station = PollingStationFactory(tec=north_tec, number="N-101", area_type=AreaType.URBAN)
+    south_station = PollingStationFactory(tec=south_tec, number="S-201", area_type=AreaType.RURAL)
 
     users = {
         "coordinator": core_member(mission, "coordinator", RoleGroup.COORDINATOR),

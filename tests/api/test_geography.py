@@ -53,14 +53,14 @@ def test_a_coordinator_adds_a_polling_station(world):
             "mission": "kz-2019",
             "region": world.north.pk,
             "tec": world.north_tec.pk,
-            "number": "0102",
+            "number": "N-102",
             "area_type": "rural",
             "registered_voters": 800,
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert PollingStation.objects.get(number="0102").registered_voters == 800
+    assert PollingStation.objects.get(number="N-102").registered_voters == 800
 
 
 def test_a_polling_station_whose_tec_lies_in_another_region_is_refused_with_a_message(world):
@@ -70,14 +70,14 @@ def test_a_polling_station_whose_tec_lies_in_another_region_is_refused_with_a_me
             "mission": "kz-2019",
             "region": world.south.pk,
             "tec": world.north_tec.pk,
-            "number": "0103",
+            "number": "N-103",
             "area_type": "urban",
         },
         format="json",
     )
     assert response.status_code == 400
     assert "The TEC lies in another region." in response.json()["tec"]
-    assert not PollingStation.objects.filter(number="0103").exists()
+    assert not PollingStation.objects.filter(number="N-103").exists()
 
 
 def test_a_duplicate_region_code_is_refused_with_a_message(world):

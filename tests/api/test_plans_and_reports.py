@@ -26,7 +26,7 @@ def test_the_core_team_reads_the_whole_deployment_plan(world, route):
     assert response.status_code == 200
     assert team_codes(response) == {"STO-001", "STO-002"}
     north = world.client("analyst").get("/api/assignments/", {"region_code": "NKZ"})
-    assert north.json()["results"][0]["visits"][0]["polling_station_number"] == "0101"
+    assert north.json()["results"][0]["visits"][0]["polling_station_number"] == "N-101"
 
 
 def test_observers_see_the_plan_of_their_scope_only(world, route):
@@ -142,7 +142,7 @@ def _grow(world, count, start):
     from tests.factories import team_with_members
 
     for number in range(start, start + count):
-        team = team_with_members(mission=world.mission, code=f"STO-{200 + number}", nationalities=("IT", "FR"))
+        team = team_with_members(mission=world.mission, code=f"STO-P{number}", nationalities=("IT", "FR"))
         assignment = TeamAssignment.objects.create(team=team, mission=world.mission, region=world.north)
         assignment.tecs.set([world.north_tec])
         PlannedVisit.objects.create(assignment=assignment, polling_station=world.north_station, purpose="voting")
