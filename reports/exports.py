@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import csv
 import logging
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.template.loader import render_to_string
@@ -70,7 +69,7 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
     cutoff = parse_datetime(result["filters"]["cutoff"]) if result["filters"]["cutoff"] else cutoff
     condition = submissions_for(mission=mission, kinds=result["filters"]["kinds"], region=region, cutoff=cutoff)
     yield RAW_FIELDS + codes
-    wanted = set(codes)
+    column = {code: index for index, code in enumerate(codes)}
     last_id = 0
     while True:
         chunk = list(
@@ -96,17 +95,27 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
         if not chunk:
             return
         last_id = chunk[-1][0]
-        answers: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        # One bounded query per chunk (CHUNK forms x their answers); answers placed by column index.
+        width = len(codes)
+        answers: dict[int, list] = {}
         for submission_id, code, value, number in (
-            Answer.objects.filter(submission_id__in=[row[0] for row in chunk])
-            .order_by()
+            Answer.objects.filter(submission_id__in=[row[0] for row in chunk], question_code__in=codes)
+            .order_by("submission_id", "question_code", "value")
             .values_list("submission_id", "question_code", "value", "number")
-            .iterator(chunk_size=CHUNK * 20)
         ):
-            if code in wanted:
-                answers[submission_id][code].append(number if number is not None else value)
+            slots = answers.get(submission_id)
+            if slots is None:
+                slots = answers[submission_id] = [None] * width
+            given = number if number is not None else value
+            if given is None:
+                continue
+            index = column[code]
+            if slots[index] is None:
+                slots[index] = given
+            else:  # multiple choice: one row per chosen value, joined with ";" (sorted by the query)
+                slots[index] = f"{slots[index]};{given}"
+        empty = [None] * width
         for row in chunk:
-            given = answers.get(row[0], {})
             cells = [
                 row[0],
                 row[1],
@@ -122,16 +131,9 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
                 "yes" if row[11] else "no",
                 "yes" if row[12] else "no",
                 row[13],
+                *answers.get(row[0], empty),
             ]
-            for code in codes:
-                values = given.get(code)
-                if not values or values == [None]:
-                    cells.append("")
-                elif len(values) == 1:
-                    cells.append(values[0])
-                else:
-                    cells.append(";".join(sorted(str(value) for value in values if value is not None)))
-            yield [neutralise(cell) for cell in cells]
+            yield [neutralise(cell) if cell.__class__ is str else ("" if cell is None else cell) for cell in cells]
 
 
 def write_csv(*, path, mission, result, region=None) -> int:
