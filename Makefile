@@ -63,6 +63,18 @@ bench: setup-dev
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
+## make audit: known vulnerabilities in the pinned dependencies (pip-audit) and a static security scan (bandit)
+audit: setup-dev
+	$(BIN)/bandit -q -c pyproject.toml -r .
+	@log=$$(mktemp); \
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt >$$log 2>&1; status=$$?; \
+	if grep -q "^Found [0-9]* known vulnerabilit" $$log; then cat $$log; rm -f $$log; exit 1; fi; \
+	if [ $$status -ne 0 ] && grep -q "could not be audited" $$log; then \
+		echo "make audit: PyPI's vulnerability data is not reachable from this machine ($$(grep -m1 'could not be audited' $$log))." >&2; \
+		echo "            The dependencies were NOT audited. Run 'make audit' where https://pypi.org/pypi/<name>/<version>/json answers (CI does)." >&2; \
+		rm -f $$log; test "$$EOM_REQUIRE_SERVICES" != "1"; \
+	else cat $$log; rm -f $$log; exit $$status; fi
+
 ## Debian's chromium for the real-browser tests (needs root; skipped by the suite when absent)
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
