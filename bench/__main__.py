@@ -14,7 +14,9 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -30,7 +32,8 @@ MODULES = {
     "pages": "bench.bench_pages",
 }
 SCALES = ("tiny", "standard", "large")
-RESULTS = Path(__file__).resolve().parent / "results.json"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -117,8 +120,37 @@ def machine() -> dict:
     }
 
 
-def run_all(*, scale: str = "standard", only=None, skip=(), options: dict | None = None, echo=None) -> dict:
-    """Run the chosen benchmarks in order; returns the results with the table rows."""
+def _call_isolated(name: str, scale: str, options: dict) -> dict:
+    """Run one benchmark in a fresh process of this harness, so that no other benchmark's memory (the peak RSS a
+    child process inherits), caches or imports count in its figures."""
+    from bench.data import shared_database_url
+
+    shared_url = shared_database_url()
+    if shared_url is None:
+        return _call(name, scale, options)  # an in-memory database cannot be opened from another process
+    with tempfile.TemporaryDirectory() as directory:
+        output = Path(directory) / "results.json"
+        command = [sys.executable, "-m", "bench", "--scale", scale, "--only", name, "--in-process", "--quiet"]
+        command += ["--output", str(output)]
+        for option in ("seconds", "clients"):
+            if options.get(option) is not None:
+                command += [f"--{option}", str(options[option])]
+        environment = {**os.environ, "DATABASE_URL": shared_url}
+        completed = subprocess.run(
+            command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False, timeout=6 * 3600
+        )
+        if not output.exists():
+            return {
+                "error": f"the benchmark process exited with {completed.returncode}",
+                "traceback": completed.stderr[-3000:],
+            }
+        return json.loads(output.read_text())["benchmarks"][name]
+
+
+def run_all(
+    *, scale: str = "standard", only=None, skip=(), options: dict | None = None, echo=None, isolate: bool = False
+) -> dict:
+    """Run the chosen benchmarks in order (each in its own process when `isolate`); returns results and table rows."""
     options = options or {}
     chosen = [name for name in BENCHMARKS if (not only or name in only) and name not in skip]
     results: dict = {
@@ -132,7 +164,7 @@ def run_all(*, scale: str = "standard", only=None, skip=(), options: dict | None
             echo(f"-- {name} ({scale}) ...")
         began = time.perf_counter()
         load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        figures = _call(name, scale, options)
+        figures = _call_isolated(name, scale, options) if isolate else _call(name, scale, options)
         figures["load_average_before"] = round(load_before, 2) if load_before is not None else None
         results["benchmarks"][name] = figures
         if echo:
@@ -408,6 +440,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, help="ingest: seconds per phase (default 30; tiny 3)")
     parser.add_argument("--clients", type=int, help="ingest: concurrent clients (default 32)")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the JSON results")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run every benchmark in this process (default: each in its own)"
+    )
+    parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     only = {name.strip() for name in arguments.only.split(",") if name.strip()}
     skip = {name.strip() for name in arguments.skip.split(",") if name.strip()}
@@ -419,17 +455,25 @@ def main(argv=None) -> int:
     if arguments.seconds is not None and not 0 < arguments.seconds <= 600:
         parser.error("--seconds must be between 0 and 600")
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django
 
     django.setup()
     options = {"seconds": arguments.seconds, "clients": arguments.clients}
     results = run_all(
-        scale=arguments.scale, only=only, skip=skip, options=options, echo=lambda text: print(text, flush=True)
+        scale=arguments.scale,
+        only=only,
+        skip=skip,
+        options=options,
+        echo=None if arguments.quiet else (lambda text: print(text, flush=True)),
+        isolate=not arguments.in_process,
     )
     output = Path(arguments.output)
     output.write_text(json.dumps(results, indent=2, default=str))
+    failed = [name for name, figures in results["benchmarks"].items() if "error" in figures]
+    if arguments.quiet:
+        return 1 if failed else 0
     print()
     print(f"Machine: {render_machine(results['machine'])}")
     print(f"Scale: {arguments.scale}; started {results['started_at']}, finished {results['finished_at']}")
@@ -437,7 +481,6 @@ def main(argv=None) -> int:
     print(render_table(results["rows"]))
     print()
     print(f"Figures: {output}")
-    failed = [name for name, figures in results["benchmarks"].items() if "error" in figures]
     return 1 if failed else 0
 
 

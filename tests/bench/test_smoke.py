@@ -17,7 +17,9 @@ from submissions.services import submission_record
 def test_the_harness_runs_every_benchmark_at_tiny_scale_and_writes_its_table(tmp_path):
     output = tmp_path / "results.json"
 
-    status = harness.main(["--scale", "tiny", "--seconds", "2", "--clients", "4", "--output", str(output)])
+    status = harness.main(
+        ["--scale", "tiny", "--seconds", "2", "--clients", "4", "--in-process", "--output", str(output)]
+    )
 
     results = json.loads(output.read_text())
     failures = {name: figures.get("error") for name, figures in results["benchmarks"].items() if "error" in figures}
@@ -86,3 +88,18 @@ def test_the_harness_refuses_an_unknown_benchmark(capsys):
         harness.main(["--only", "ingest,teleport"])
     assert exit_info.value.code == 2
     assert "unknown benchmark(s): teleport" in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)  # the benchmark's own process opens the same database
+def test_each_benchmark_runs_in_its_own_process_when_the_database_can_be_shared(tmp_path):
+    output = tmp_path / "results.json"
+
+    status = harness.main(["--scale", "tiny", "--only", "planning", "--output", str(output)])
+
+    results = json.loads(output.read_text())
+    assert status == 0
+    assert list(results["benchmarks"]) == ["planning"]
+    planning = results["benchmarks"]["planning"]
+    assert planning["sto_teams"] > 0
+    assert planning["planning_seconds"] >= 0
+    assert [row["benchmark"] for row in results["rows"]] == ["planning"]
