@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,13 +32,55 @@ class MissionScopedAdmin(admin.ModelAdmin):
         ids = self.coordinated(request)
         if ids is None:
             return queryset
-        return queryset.filter(**{f"{self.mission_lookup}__in": ids})
+        queryset = queryset.filter(**{f"{self.mission_lookup}__in": ids})
+        return queryset.distinct() if "__" in self.mission_lookup else queryset
+
+    def _scoped_choices(self, request, model):
+        """Choices of a related model limited to the user's missions (None: leave Django's default)."""
+        ids = self.coordinated(request)
+        if ids is None:
+            return None
+        if model is Mission:
+            return Mission.objects.filter(pk__in=ids)
+        if any(field.name == "mission" for field in model._meta.get_fields()):
+            return model._default_manager.filter(mission__in=ids)
+        return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        ids = self.coordinated(request)
-        if ids is not None and db_field.related_model is Mission:
-            kwargs["queryset"] = Mission.objects.filter(pk__in=ids)
+        queryset = self._scoped_choices(request, db_field.related_model)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = self._scoped_choices(request, db_field.related_model)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        """Relation filters offer only values found in the user's (scoped) rows, never other missions'."""
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry and self.model._meta.get_field(entry).is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
+
+    def _require_in_scope(self, request, object_id) -> None:
+        if (
+            self.coordinated(request) is not None
+            and not self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        ):
+            raise Http404("No such row in your missions.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 class StationImportForm(forms.Form):

@@ -41,6 +41,7 @@ class Mission(models.Model):
         default=0, help_text="STOs requested; one seconding state supplies at most 15 % of this number."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-election_day", "name"]

@@ -29,19 +29,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Observer)
-class ObserverAdmin(SimpleHistoryAdmin):
+class ObserverAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+    mission_lookup = "memberships__mission"
     list_display = ("full_name", "gender", "nationality", "email", "phone")
     list_filter = ("gender", "nationality")
     search_fields = ("full_name", "email", "passport_number")
     inlines = (ObserverLanguageInline, MembershipInline)
     autocomplete_fields = ("user",)
-
-    def get_queryset(self, request):
-        from observers.selectors import coordinated_mission_ids
-
-        queryset = super().get_queryset(request)
-        ids = coordinated_mission_ids(request.user)
-        return queryset if ids is None else queryset.filter(memberships__mission__in=ids).distinct()
 
 
 @admin.register(Membership)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 
 from missions.models import Mission, Region
 
-from .choices import MemberRole, MemberStatus, RoleGroup, TeamKind
+from .choices import MemberRole, MemberStatus, TeamKind
 from .models import Membership, Team
 
 # DOMAIN.md: one seconding state supplies at most 15 % of the STOs requested.
@@ -16,15 +16,16 @@ SECONDING_STATE_CAP = 0.15
 
 
 def coordinated_mission_ids(user) -> list[int] | None:
-    """Missions the user coordinates (None means every mission: a superuser)."""
+    """Missions whose rows the user may see in the admin: where they are head of mission or core team.
+
+    None means every mission (a superuser). What they may do there is decided by their group's permissions.
+    """
     if user.is_superuser:
         return None
-    if not user.groups.filter(name=RoleGroup.COORDINATOR).exists():
-        roles = (MemberRole.HEAD_OF_MISSION,)
-    else:
-        roles = (MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
     return list(
-        Membership.objects.filter(observer__user=user, role__in=roles)
+        Membership.objects.filter(
+            observer__user=user, role__in=(MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
+        )
         .exclude(status=MemberStatus.WITHDRAWN)
         .values_list("mission_id", flat=True)
     )

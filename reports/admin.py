@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from missions.admin import MissionScopedAdmin
+
 from .models import ExportLog, ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(MissionScopedAdmin):
     list_display = ("id", "mission", "status", "progress", "attempts", "published", "requested_by", "created_at")
     list_filter = ("status", "published", "mission")
     list_select_related = ("mission", "requested_by")
@@ -17,7 +19,7 @@ class ReportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(MissionScopedAdmin):
     list_display = ("created_at", "user", "mission", "what", "format", "rows")
     list_filter = ("format", "mission")
     list_select_related = ("user", "mission")
