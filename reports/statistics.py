@@ -209,46 +209,44 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     catalogue = question_catalogue(mission=mission, kinds=kinds)
     tell(5)
 
+    # One row per (kind, polling station): observation counts add up, and each row is one distinct station, so
+    # every coverage figure (per kind, across kinds, negative) comes from a single pass over the submissions.
     coverage_rows = (
         Submission.objects.filter(base)
-        .values("kind", "region_id", "area_type")
+        .values("kind", "polling_station_id", "region_id", "area_type")
         .annotate(
             observations=Count("id"),
-            stations=Count("polling_station_id", distinct=True),
             urgent=Count("id", filter=Q(urgent=True)),
             critical=Count("id", filter=Q(has_critical=True)),
             mismatch=Count("id", filter=Q(protocol_mismatch=True)),
-            negative_stations=Count(
-                "polling_station_id", distinct=True, filter=Q(overall_assessment__in=list(NEGATIVE_ASSESSMENTS))
-            ),
             **{f"assessed_{value}": Count("id", filter=Q(overall_assessment=value)) for value in ASSESSMENT_VALUES},
         )
+        .order_by()
     )
     per_kind: dict[str, _Cells] = defaultdict(_Cells)
     assessment_cells: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
+    observed_stations: dict[tuple[str, str], set[int]] = defaultdict(set)
     for row in coverage_rows:
+        cell = (rkey(row["region_id"]), _area_key(row["area_type"]))
+        station = row["polling_station_id"]
+        negative = sum(row[f"assessed_{value}"] for value in NEGATIVE_ASSESSMENTS)
         for value in ASSESSMENT_VALUES:
             if row[f"assessed_{value}"]:
-                assessment_cells[row["kind"]][value].add(
-                    rkey(row["region_id"]), _area_key(row["area_type"]), count=row[f"assessed_{value}"]
-                )
+                assessment_cells[row["kind"]][value].add(*cell, count=row[f"assessed_{value}"])
         per_kind[row["kind"]].add(
-            rkey(row["region_id"]),
-            _area_key(row["area_type"]),
+            *cell,
             observations=row["observations"],
-            stations=row["stations"],
+            stations=1 if station else 0,
             urgent=row["urgent"],
             critical=row["critical"],
             mismatch=row["mismatch"],
-            negative_stations=row["negative_stations"],
+            negative_stations=1 if station and negative else 0,
         )
+        if station:
+            observed_stations[cell].add(station)
     observed_all = _Cells()
-    for row in (
-        Submission.objects.filter(base)
-        .values("region_id", "area_type")
-        .annotate(stations=Count("polling_station_id", distinct=True))
-    ):
-        observed_all.add(rkey(row["region_id"]), _area_key(row["area_type"]), stations=row["stations"])
+    for cell, stations in observed_stations.items():
+        observed_all.add(*cell, stations=len(stations))
     station_rows = PollingStation.objects.filter(mission=mission)
     if region is not None:
         station_rows = station_rows.filter(region=region)
@@ -271,12 +269,14 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
         default=Value(ANSWERED),
         output_field=CharField(),
     )
+    # With one kind compiled, the kind is a constant rather than a grouping column of the largest aggregate.
+    form_kind = Value(kinds[0], output_field=CharField()) if len(kinds) == 1 else F("submission__kind")
     for row in (
         Answer.objects.filter(answer_base)
         .exclude(question_code=OVERALL_ASSESSMENT_CODE)
         .values(
             "question_code",
-            kind=F("submission__kind"),
+            kind=form_kind,
             key=answer_key,
             region_id=F("submission__region_id"),
             area_type=F("submission__area_type"),
