@@ -81,7 +81,11 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
             return redirect("reports:mission", slug=mission.slug)
-        messages.success(request, f"Compilation {run.pk} requested.")
+        run.refresh_from_db()
+        if run.dispatch_error:
+            messages.warning(request, f"Compilation {run.pk} is saved but not started yet. {run.dispatch_error}")
+        else:
+            messages.success(request, f"Compilation {run.pk} requested.")
         return redirect(f"{reverse('reports:mission', args=[mission.slug])}#run-{run.pk}")
     context = {
         "mission": mission,

@@ -291,3 +291,22 @@ def test_the_dashboard_endpoint_combines_the_latest_run_with_fresh_counts_in_con
     assert len(data["incidents"]) == min(
         20, Submission.objects.filter(mission=mission, urgent=True, confidential=False).count()
     )
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the request is committed, then sent to the broker
+def test_with_the_broker_down_the_page_says_so_and_keeps_the_request(client, mission, actors, monkeypatch):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from reports.tasks import report_compile
+
+    def down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(report_compile, "apply_async", down)
+    client.force_login(actors["analyst"])
+    response = client.post(reverse("reports:mission", args=[mission.slug]), {"kinds": ["voting"]}, follow=True)
+    content = response.content.decode()
+    run = ReportRun.objects.get()
+    assert f"Compilation {run.pk} is saved but not started yet" in content
+    assert "will be sent automatically when the queue is back" in content
+    assert run.status == RunStatus.QUEUED and run.dispatched_at is None
