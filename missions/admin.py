@@ -83,13 +83,51 @@ class MissionScopedAdmin(admin.ModelAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
-class StationImportForm(forms.Form):
+class SpreadsheetImportForm(forms.Form):
     mission = forms.ModelChoiceField(queryset=Mission.objects.none())
-    file = forms.FileField(help_text="CSV or XLSX with columns number, region, tec_code, tec_name, area_type, ...")
+    file = forms.FileField(help_text="CSV (.csv) or Excel (.xlsx).")
 
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = missions
+
+
+class SpreadsheetImportAdminMixin:
+    """An "Import" page on a changelist: every row checked first, all written or none, every error listed."""
+
+    import_service = None  # a function (*, mission, upload, filename) -> ImportReport
+    import_title = ""
+    import_columns = ""
+
+    def get_urls(self):
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        ids = self.coordinated(request)
+        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
+        form = SpreadsheetImportForm(request.POST or None, request.FILES or None, missions=missions)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = type(self).import_service(
+                mission=form.cleaned_data["mission"], upload=upload, filename=upload.name
+            )
+            if report.ok:
+                messages.success(request, f"{self.import_title}: {report.summary()}")
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.import_title,
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "columns": self.import_columns,
+        }
+        return TemplateResponse(request, "admin/import.html", context)
 
 
 @admin.register(Mission)
@@ -169,7 +207,13 @@ class TecAdmin(MissionScopedAdmin):
 
 
 @admin.register(PollingStation)
-class PollingStationAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+class PollingStationAdmin(SpreadsheetImportAdminMixin, MissionScopedAdmin, SimpleHistoryAdmin):
+    import_service = stations_import
+    import_title = "Import polling stations"
+    import_columns = (
+        "number, name, address, region, tec_code, tec_name, area_type (urban/rural), registered_voters, "
+        "special_type, latitude, longitude"
+    )
     list_display = ("number", "name", "region", "tec", "area_type", "registered_voters", "special_type")
     list_filter = ("mission", "region", "area_type", "special_type")
     list_select_related = ("region", "tec")
@@ -177,33 +221,3 @@ class PollingStationAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("region", "tec")
     show_full_result_count = False
     change_list_template = "admin/missions/pollingstation/change_list.html"
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="missions_pollingstation_import"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        ids = self.coordinated(request)
-        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
-        form = StationImportForm(request.POST or None, request.FILES or None, missions=missions)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = stations_import(mission=form.cleaned_data["mission"], upload=upload, filename=upload.name)
-            if report.ok:
-                messages.success(request, f"Polling stations imported: {report.summary()}")
-                return redirect("admin:missions_pollingstation_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import polling stations",
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-            "columns": "number, name, address, region, tec_code, tec_name, area_type (urban/rural), "
-            "registered_voters, special_type, latitude, longitude",
-        }
-        return TemplateResponse(request, "admin/import.html", context)

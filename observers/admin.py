@@ -1,15 +1,11 @@
 """Coordinators' admin for the roster and teams; team edits go through the same rules as the services."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.admin import MissionScopedAdmin, StationImportForm
-from missions.models import Mission
+from missions.admin import MissionScopedAdmin, SpreadsheetImportAdminMixin
 
 from .imports import roster_import
 from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
@@ -39,7 +35,14 @@ class ObserverAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(SpreadsheetImportAdminMixin, MissionScopedAdmin, SimpleHistoryAdmin):
+    import_service = roster_import
+    import_title = "Import the observer roster"
+    import_columns = (
+        "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "
+        "date_of_birth, passport_number, languages (e.g. 'en:fluent; ru:working'), role, core_function, status, "
+        "arrival_date, departure_date, first_mission (yes/no)"
+    )
     list_display = ("observer", "nationality", "role", "core_function", "status", "first_mission", "team", "mission")
     list_filter = (
         "mission",
@@ -64,38 +67,6 @@ class MembershipAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     def team(self, obj):
         seats = obj.team_seats.all()
         return seats[0].team.code if seats else "—"
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="observers_membership_import"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        ids = self.coordinated(request)
-        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
-        form = StationImportForm(request.POST or None, request.FILES or None, missions=missions)
-        form.fields["file"].help_text = "CSV or XLSX roster as sent by seconding states."
-        report = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = roster_import(mission=form.cleaned_data["mission"], upload=upload, filename=upload.name)
-            if report.ok:
-                messages.success(request, f"Roster imported: {report.summary()}")
-                return redirect("admin:observers_membership_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import the observer roster",
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-            "columns": "full_name (or first_name + last_name), gender, nationality (ISO code or country name), "
-            "email, phone, date_of_birth, passport_number, languages (e.g. 'en:fluent; ru:working'), role, "
-            "core_function, status, arrival_date, departure_date, first_mission (yes/no)",
-        }
-        return TemplateResponse(request, "admin/import.html", context)
 
 
 class TeamMemberFormSet(forms.BaseInlineFormSet):

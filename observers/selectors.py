@@ -23,9 +23,7 @@ def coordinated_mission_ids(user) -> list[int] | None:
     if user.is_superuser:
         return None
     return list(
-        Membership.objects.filter(
-            observer__user=user, role__in=(MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
-        )
+        Membership.objects.filter(observer__user=user, role__in=(MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM))
         .exclude(status=MemberStatus.WITHDRAWN)
         .values_list("mission_id", flat=True)
     )

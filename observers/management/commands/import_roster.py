@@ -1,29 +1,9 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from missions.models import Mission
+from missions.management.import_command import ImportCommand
 from observers.imports import roster_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import an observer roster (CSV or XLSX) into a mission; a file with any bad row writes nothing."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--mission", required=True, help="Mission slug")
-        parser.add_argument("file")
-
-    def handle(self, *args, mission, file, **options):
-        try:
-            target = Mission.objects.get(slug=mission)
-        except Mission.DoesNotExist as exc:
-            raise CommandError(f"No mission with slug '{mission}'.") from exc
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {file}")
-        report = roster_import(mission=target, upload=path.read_bytes(), filename=path.name)
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if not report.ok:
-            raise CommandError(report.summary())
-        self.stdout.write(report.summary())
+    def import_file(self, *, mission, upload, filename):
+        return roster_import(mission=mission, upload=upload, filename=filename)
