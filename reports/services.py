@@ -312,6 +312,30 @@ def report_runs_watchdog(*, now=None, stale_after: int | None = None) -> dict:
     return {"requeued": requeued, "failed": failed, "resent": resent}
 
 
+def report_runs_autocompile(*, now=None, every_minutes: int | None = None) -> list[int]:
+    """On election day, queue a fresh compilation of each mission whose latest run is older than `every_minutes`."""
+    from missions.choices import MissionStatus
+    from missions.models import Mission
+
+    every_minutes = (
+        every_minutes if every_minutes is not None else int(getattr(settings, "REPORTS_AUTOCOMPILE_MINUTES", 0))
+    )
+    if every_minutes <= 0:
+        return []
+    now = now or timezone.now()
+    queued = []
+    for mission in Mission.objects.filter(status=MissionStatus.ELECTION_DAY):
+        runs = ReportRun.objects.filter(mission=mission)
+        if runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+            continue
+        if runs.filter(created_at__gt=now - timedelta(minutes=every_minutes)).exists():
+            continue
+        run = report_run_create(mission=mission)
+        transaction.on_commit(lambda run=run: report_run_dispatch(run=run))
+        queued.append(run.pk)
+    return queued
+
+
 def report_run_publish(*, run: ReportRun, user) -> ReportRun:
     """Lift the embargo on a finished run (head of mission or analyst only): ODIHR staff can then see it."""
     if not can_publish(user, run.mission):

@@ -3,7 +3,7 @@
 from celery import current_app, shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import compile_time_limits, report_run_compile, report_runs_watchdog
+from .services import compile_time_limits, report_run_compile, report_runs_autocompile, report_runs_watchdog
 
 SOFT_LIMIT, HARD_LIMIT = compile_time_limits()
 
@@ -32,8 +32,15 @@ def report_watchdog() -> dict:
     return report_runs_watchdog()
 
 
+@shared_task(name="reports.autocompile", soft_time_limit=60, time_limit=90)
+def report_autocompile() -> list[int]:
+    """On election day, keep the statistics fresh (every REPORTS_AUTOCOMPILE_MINUTES; off when 0)."""
+    return report_runs_autocompile()
+
+
 # Every five minutes under celery beat (cron can run `manage.py report_watchdog` instead).
 current_app.conf.beat_schedule = {
     **(current_app.conf.beat_schedule or {}),
     "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+    "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
 }

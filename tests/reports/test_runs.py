@@ -210,3 +210,21 @@ def test_compare_shows_what_changed_between_runs(mission, election_day):
     for row in diff["answers"]:
         assert row["count"][2] == row["count"][1] - row["count"][0]
     assert report_runs_compare(old=new, new=new)["answers"] == []
+
+
+def test_on_election_day_a_fresh_compilation_is_queued_when_the_latest_is_older_than_the_interval(
+    mission, election_day, django_capture_on_commit_callbacks
+):
+    from missions.choices import MissionStatus
+    from reports.services import report_runs_autocompile
+
+    assert report_runs_autocompile(every_minutes=30) == []  # not election day yet
+    mission.status = MissionStatus.ELECTION_DAY
+    mission.save(update_fields=["status"])
+    assert report_runs_autocompile(every_minutes=0) == []  # switched off
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_runs_autocompile(every_minutes=30)
+    assert len(first) == 1 and ReportRun.objects.get(pk=first[0]).status == RunStatus.DONE
+    assert report_runs_autocompile(every_minutes=30) == []  # the latest run is recent
+    later = timezone.now() + datetime.timedelta(minutes=31)
+    assert len(report_runs_autocompile(now=later, every_minutes=30)) == 1
