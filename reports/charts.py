@@ -101,7 +101,7 @@ def problems_by_region(result: dict) -> str | None:
     axes.invert_yaxis()
     axes.set_xlabel("% of observations where answered")
     axes.set_title("Main problems by region")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, frameon=False)
     return _svg(figure)
 
 
