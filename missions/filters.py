@@ -1,9 +1,33 @@
 """FilterSets for missions and their geography (the API's list filters)."""
 
+import datetime
+
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 
 from .choices import AreaType, MissionStatus, RegionKind, SpecialStationType
 from .models import Mission, PollingStation, Region, Tec
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time moved to UTC: any offset Python reads is one the database can compare."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as error:
+            # The offset pushes the moment outside the calendar (before year 1 or after 9999).
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """Filter on a moment given in ISO 8601 with any offset; compared in UTC."""
+
+    field_class = UtcIsoDateTimeField
 
 
 class MissionFilterSet(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from missions.filters import UtcIsoDateTimeFilter
 from missions.models import Mission, Region
 
 from .choices import RunStatus
@@ -15,8 +16,8 @@ class ReportRunFilterSet(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), help_text="Region id.")
     status = django_filters.ChoiceFilter(choices=RunStatus.choices)
     published = django_filters.BooleanFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ReportRun

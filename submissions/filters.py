@@ -5,6 +5,7 @@ import django_filters
 from checklists.choices import Assessment, FormKind
 from checklists.models import FormTemplate
 from missions.choices import AreaType
+from missions.filters import UtcIsoDateTimeFilter
 from missions.models import Mission, PollingStation, Region, Tec
 from observers.models import Team
 
@@ -28,10 +29,10 @@ class SubmissionFilterSet(django_filters.FilterSet):
     template = django_filters.ModelChoiceFilter(queryset=FormTemplate.objects.all(), help_text="Form template id.")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), help_text="Team id.")
     team_code = django_filters.CharFilter(field_name="team__code", help_text="Team code, e.g. STO-001.")
-    received_after = django_filters.IsoDateTimeFilter(
+    received_after = UtcIsoDateTimeFilter(
         field_name="received_at", lookup_expr="gte", help_text="Received at or after (ISO 8601)."
     )
-    received_before = django_filters.IsoDateTimeFilter(
+    received_before = UtcIsoDateTimeFilter(
         field_name="received_at", lookup_expr="lt", help_text="Received before (ISO 8601)."
     )
     urgent = django_filters.BooleanFilter(help_text="Flagged urgent by the observers.")

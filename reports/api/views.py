@@ -58,8 +58,11 @@ class ReportRunViewSet(ScopedViewSetMixin, RequestViewSet):
         },
     )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>xlsx|csv|pdf)")
-    def download(self, request, pk=None, fmt=None):
-        """A finished run's file (Excel workbook, raw CSV or PDF report); every download is logged."""
+    def download(self, request, pk=None, fmt=None, format=None):
+        """A finished run's file (Excel workbook, raw CSV or PDF report); every download is logged.
+
+        The router's format suffix (``.json``) is accepted and ignored: the answer is always the file.
+        """
         run = self.get_object()
         if run.status != RunStatus.DONE:
             raise Http404("This run has not finished compiling.")

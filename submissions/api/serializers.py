@@ -4,6 +4,9 @@ Writes only shape the request; the submissions services judge the content (and a
 question code), so a form is validated by the same rules as in the browser.
 """
 
+import datetime
+
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -80,6 +83,25 @@ class SubmissionPayloadSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, trim_whitespace=False)
     confidential = serializers.BooleanField(required=False, help_text="Meeting records only.")
     answers = serializers.DictField(required=False, help_text="Question code -> answer (a list for multiple choice).")
+
+    def _moment_in_calendar(self, value):
+        # Shape only: a date-time whose offset pushes it outside the calendar cannot be stored anywhere.
+        try:
+            moment = parse_datetime(value) if value else None
+        except ValueError:
+            return value  # not a date-time at all: the service explains what it expects
+        if moment is not None and moment.tzinfo is not None:
+            try:
+                moment.astimezone(datetime.UTC)
+            except OverflowError as error:
+                raise serializers.ValidationError("This moment is outside the calendar.") from error
+        return value
+
+    def validate_arrival_time(self, value):
+        return self._moment_in_calendar(value)
+
+    def validate_departure_time(self, value):
+        return self._moment_in_calendar(value)
 
     def payload(self) -> dict:
         """The fields the client sent, as the submissions services take them."""

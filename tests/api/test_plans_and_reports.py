@@ -162,3 +162,10 @@ def test_plan_and_run_lists_make_the_same_number_of_queries_as_they_grow(
     _grow(world, 10, start=1)
     with django_assert_max_num_queries(baseline):
         assert client.get(endpoint).json()["count"] >= 11
+
+
+def test_a_download_url_with_the_routers_format_suffix_still_answers_with_the_file_or_404(world):
+    run = ReportRun.objects.create(mission=world.mission, kinds=["voting"], status=RunStatus.RUNNING, progress=10)
+    response = world.client("coordinator").get(f"/api/report-runs/{run.pk}/download/csv.json")
+    assert response.status_code == 404
+    assert world.client("sto").get(f"/api/report-runs/{run.pk}/download/csv.json").status_code == 404

@@ -252,3 +252,21 @@ def test_a_confidential_meeting_record_is_seen_by_the_core_team_and_its_authors_
     for actor in ("sto", "outsider"):
         assert body["uuid"] not in uuids(world.client(actor).get("/api/submissions/", {"kind": "meeting"})), actor
     assert world.client("odihr").get(f"/api/submissions/{body['uuid']}/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "moment, status",
+    [("2019-06-09T10:35:56+22:49", 200), ("0001-01-01T00:10:00+23:00", 400), ("9999-12-31T23:59:00-23:00", 400)],
+)
+def test_received_between_takes_any_offset_and_refuses_moments_outside_the_calendar(world, filed, moment, status):
+    for endpoint in ("/api/submissions/", "/api/report-runs/"):
+        name = "received_after" if endpoint == "/api/submissions/" else "created_after"
+        assert world.client("coordinator").get(endpoint, {name: moment}).status_code == status
+
+
+def test_an_arrival_time_outside_the_calendar_is_a_400(world, forms):
+    body = {**voting_form(world, forms), "arrival_time": "0001-01-01T00:10:00+23:00"}
+    response = world.client("sto").post("/api/submissions/", body, format="json")
+    assert response.status_code == 400
+    assert "arrival_time" in response.json()
+    assert not Submission.objects.exists()

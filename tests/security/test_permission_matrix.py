@@ -317,13 +317,6 @@ KNOWN_HOLES: dict[tuple[str, str, str], str] = {
         ["own"],
         "ODIHR staff list every mission's export log in the admin.",
     ),
-    **_holes(
-        ["report-run-download.json"],
-        ["sto", "lto", "analyst", "coordinator", "odihr"],
-        ["own", "other"],
-        "The API's download action with a format suffix (…/download/csv.json) answers 500: download() takes no "
-        "`format` argument.",
-    ),
 }
 
 
