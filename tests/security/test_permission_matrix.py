@@ -179,7 +179,7 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:app_list": Rule(CORE, lambda w, p: ({"app_label": "missions"}, ""), scoped=False),
     "admin:auth_user_password_change": Rule(NOBODY, lambda w, p: ({"id": w.users["sto"].pk}, ""), scoped=False),
     "admin:view_on_site": Rule(NOBODY, lambda w, p: (_content_type_kwargs(p.station), "")),
-    "admin:missions_mission_figures": Rule(COORDINATOR, lambda w, p: ({"pk": p.mission.pk}, "")),
+    "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
 }
@@ -209,25 +209,25 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "axes.accessfailurelog": superusers_only(),
     "axes.accesslog": superusers_only(),
     # geography: the core team reads, coordinators edit their own mission's rows
-    "missions.mission": AdminModel(CORE, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.mission),
-    "missions.region": AdminModel(CORE, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.region),
-    "missions.tec": AdminModel(CORE, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.tec),
-    "missions.pollingstation": AdminModel(CORE, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.station, CORE),
+    "missions.mission": AdminModel(CORE, COORDINATOR, CORE, COORDINATOR, lambda p: p.mission),
+    "missions.region": AdminModel(CORE, COORDINATOR, CORE, COORDINATOR, lambda p: p.region),
+    "missions.tec": AdminModel(CORE, COORDINATOR, CORE, COORDINATOR, lambda p: p.tec),
+    "missions.pollingstation": AdminModel(CORE, COORDINATOR, CORE, COORDINATOR, lambda p: p.station),
     # roster and teams: personal data, coordinators only
     "observers.observer": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.observer),
     "observers.membership": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.membership),
     "observers.team": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.team),
     # checklists: published versions are never deleted
-    "checklists.formtemplate": AdminModel(CORE, COORDINATOR, COORDINATOR, NOBODY, lambda p: p.template, CORE),
+    "checklists.formtemplate": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: p.template),
     # submissions: read in the admin, recorded only through the observers' site and the API
-    "submissions.submission": AdminModel(CORE, NOBODY, COORDINATOR, NOBODY, lambda p: p.submission),
+    "submissions.submission": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.submission),
     "submissions.phaselock": AdminModel(CORE, COORDINATOR, NOBODY, NOBODY),
     # deployment
     "deployment.teamassignment": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.assignment),
     "deployment.planningjob": AdminModel(COORDINATOR, NOBODY, COORDINATOR, COORDINATOR, lambda p: p.job),
     # reports: the export log is read by the core team; ODIHR staff see published runs
     "reports.exportlog": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.export_log),
-    "reports.reportrun": AdminModel(CORE | {"odihr"}, NOBODY, CORE, NOBODY, lambda p: p.run),
+    "reports.reportrun": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.run),
 }
 
 
@@ -272,50 +272,10 @@ KNOWN_HOLES: dict[tuple[str, str, str], str] = {
         HISTORY_OF_OTHER_MISSIONS,
     ),
     **_holes(
-        _admin_names(["authtoken.tokenproxy"], ["changelist", "add"]),
-        ["coordinator"],
-        ["own"],
-        "Coordinators hold the authtoken permissions (observers/roles.py): the token admin lists every user's API key, "
-        "superusers' included, so a coordinator can act as anyone through the API.",
-    ),
-    **_holes(
-        _admin_names(["missions.mission"], ["history", "simple_history"]),
-        ["analyst", "coordinator", "odihr"],
-        ["own", "other"],
-        "The mission admin is a SimpleHistoryAdmin but Mission keeps no history: its history pages answer 500.",
-    ),
-    **_holes(
-        _admin_names(["missions.region"], ["add", "change"])
-        + _admin_names(["missions.tec", "missions.pollingstation", "submissions.submission"], ["changelist"]),
-        ["analyst", "coordinator"],
-        ["own"],
-        "Admin list filters and foreign-key choices are not scoped to the user's missions: they name other "
-        "missions' regions, TECs and stations.",
-    ),
-    **_holes(
-        _admin_names(["observers.team"], ["changelist", "add", "change", "simple_history"])
-        + _admin_names(["deployment.teamassignment"], ["changelist"]),
-        ["coordinator"],
-        ["own"],
-        "Team and assignment admin pages offer other missions' members and regions in their filters and choices.",
-    ),
-    **_holes(
-        _admin_names(["reports.reportrun", "reports.exportlog"], ["change"]),
-        ["analyst", "coordinator"],
-        ["other"],
-        "The report-run and export-log admin is not scoped per mission: other missions' rows open.",
-    ),
-    **_holes(
         _admin_names(["reports.reportrun"], ["change", "history"]) + _admin_names(["reports.exportlog"], ON_A_ROW),
         ["odihr"],
         ["own", "other"],
         "ODIHR staff (reports view permission) open embargoed report runs and every mission's export log in the admin.",
-    ),
-    **_holes(
-        _admin_names(["reports.exportlog"], ["changelist"]),
-        ["odihr"],
-        ["own"],
-        "ODIHR staff list every mission's export log in the admin.",
     ),
 }
 
