@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks, and every answer carries the browser-side policies."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,33 @@ def test_an_enforced_policy_replaces_the_report_only_header(client, settings):
     response = client.get(reverse("login"))
     assert response["Content-Security-Policy"] == policy_for_path("/accounts/login/")
     assert "Content-Security-Policy-Report-Only" not in response
+
+
+def _templates_with_inline_scripts() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for tag in re.findall(r"<script\b[^>]*>", path.read_text(encoding="utf-8")):
+            if "src=" not in tag and "application/json" not in tag and "application/ld+json" not in tag:
+                found.append(str(path.relative_to(ROOT)))
+    return found
+
+
+INLINE_SCRIPT_TEMPLATES = {
+    "templates/deployment/planning.html": "its job-progress poller is an inline script, which production's policy "
+    "blocks; move it to a static file",
+}
+
+
+def test_no_other_template_runs_an_inline_script_the_policy_would_block():
+    assert set(_templates_with_inline_scripts()) <= set(INLINE_SCRIPT_TEMPLATES)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why))
+        for name, why in INLINE_SCRIPT_TEMPLATES.items()
+    ],
+)
+def test_the_template_has_no_inline_script(template):
+    assert template not in _templates_with_inline_scripts()
