@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncHour
 
 from checklists.choices import (
@@ -531,31 +531,33 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
     empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None}
     if "voting" not in kinds:
         return {**empty, "by_region": {}, "by_area": {}}
-    # Each voting form's "voted" answer joined to the same form's "on the list" answer: forms giving both count.
-    cells = _Cells()
-    for row in (
+
+    # Only the two figures' rows (by the question-code index), joined to this mission's voting forms, then one row
+    # per form holding both figures.
+    per_form = (
         Answer.objects.filter(
             submissions_for(mission=mission, kinds=["voting"], region=region, cutoff=cutoff, prefix="submission__"),
-            question_code=codes[VOTERS_VOTED],
-            number__isnull=False,
+            question_code__in=[codes[VOTERS_VOTED], codes[VOTERS_ON_LIST]],
         )
+        .values("submission_id")
         .annotate(
-            listed=FilteredRelation(
-                "submission__answers", condition=Q(submission__answers__question_code=codes[VOTERS_ON_LIST])
-            )
+            region_id=Max("submission__region_id"),
+            area_type=Max("submission__area_type"),
+            voted=Max(Case(When(question_code=codes[VOTERS_VOTED], then="number"))),
+            on_list=Max(Case(When(question_code=codes[VOTERS_ON_LIST], then="number"))),
         )
-        .filter(listed__number__gt=0)
-        .values(region_id=F("submission__region_id"), area=F("submission__area_type"))
-        .annotate(forms=Count("id"), voters_voted=Sum("number"), voters_on_list=Sum("listed__number"))
         .order_by()
-    ):
-        cells.add(
-            rkey(row["region_id"]),
-            _area_key(row["area"]),
-            forms=row["forms"],
-            voters_voted=row["voters_voted"],
-            voters_on_list=row["voters_on_list"],
+    )
+    inner_sql, params = per_form.query.sql_with_params()
+    cells = _Cells()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.region_id, t.area_type, COUNT(*), SUM(t.voted), SUM(t.on_list) "  # noqa: S608 (ORM inner SQL)
+            f"FROM ({inner_sql}) t WHERE t.voted IS NOT NULL AND t.on_list > 0 GROUP BY t.region_id, t.area_type",
+            params,
         )
+        for region_id, area, forms, voted, on_list in cursor.fetchall():
+            cells.add(rkey(region_id), _area_key(area), forms=forms, voters_voted=voted, voters_on_list=on_list)
 
     def summary(values: dict) -> dict:
         on_list = int(values.get("voters_on_list", 0))
