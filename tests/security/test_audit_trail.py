@@ -90,3 +90,16 @@ def test_a_refused_export_writes_nothing(client, world):
     assert client.get(reverse("reports:run_export", args=[world.own.run.pk, "csv"])).status_code in (403, 404)
     assert client.get(reverse("deployment:export", args=[world.own.mission.slug, "csv"])).status_code in (403, 404)
     assert ExportLog.objects.count() == before
+
+
+def test_an_api_download_of_a_report_run_writes_the_export_log(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.users["analyst"])
+    before = ExportLog.objects.count()
+    response = client.get(reverse("report-run-download", kwargs={"pk": world.own.run.pk, "fmt": "csv"}))
+    assert response.status_code == 200
+    assert ExportLog.objects.count() == before + 1
+    entry = ExportLog.objects.order_by("-id").first()
+    assert (entry.user, entry.mission, entry.format) == (world.users["analyst"], world.own.mission, "csv")
