@@ -75,7 +75,7 @@ class PollingStationFactory(factory.django.DjangoModelFactory):
     tec = factory.SubFactory(TecFactory)
     region = factory.SelfAttribute("tec.region")
     mission = factory.SelfAttribute("tec.mission")
-    number = factory.Sequence(lambda n: f"{n + 1:04d}")
+    number = factory.Sequence(lambda n: f"9{n:05d}")
     name = factory.LazyAttribute(lambda o: f"School {o.number}")
     address = factory.LazyAttribute(lambda o: f"{o.number} Main Street")
     area_type = AreaType.URBAN
