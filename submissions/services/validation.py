@@ -212,6 +212,10 @@ def _clean_moment(name: str, value, errors: dict):
         parsed = None
     if parsed is None:
         errors[name] = [f"Not a date and time: {value[:40]}. Use ISO 8601, e.g. 2019-06-09T07:45."]
+    elif not 2000 <= parsed.year <= 2100:
+        # Also keeps time-zone arithmetic away from the calendar's ends, where it overflows.
+        errors[name] = [f"{value[:40]} is not a plausible time of observation."]
+        return None
     return parsed
 
 

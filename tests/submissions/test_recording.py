@@ -335,3 +335,13 @@ def test_recording_a_form_takes_a_constant_number_of_queries(world, django_asser
         world.record("counting", payload=counting)
     with django_assert_max_num_queries(16):
         world.record("voting", payload=voting)
+
+
+def test_a_time_far_outside_any_election_gets_a_message_not_a_crash():
+    mission = MissionFactory(slug="calendar-ends")
+    template = next(t for t in checklists_load_standard(mission=mission) if t.kind == FormKind.VOTING)
+    with pytest.raises(ValidationError) as caught:
+        submission_validate(template=template, payload={"arrival_time": "0001-01-01T00:10+23:00", "answers": {}})
+    assert caught.value.message_dict["arrival_time"] == [
+        "0001-01-01T00:10+23:00 is not a plausible time of observation."
+    ]
