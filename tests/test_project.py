@@ -18,3 +18,7 @@ def test_every_model_change_has_a_migration():
     except SystemExit as exc:  # makemigrations --check exits non-zero when a migration is missing
         pytest.fail(f"missing migrations:\n{out.getvalue()}")
         raise AssertionError from exc
+
+
+def test_the_openapi_schema_generates_without_warnings(tmp_path):
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"), stdout=StringIO())

@@ -185,6 +185,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status" field with different choices: name each set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "FormKindEnum": "checklists.choices.FormKind",
+        "TeamKindEnum": "observers.choices.TeamKind",
+        "RegionKindEnum": "missions.choices.RegionKind",
+        "JobKindEnum": "deployment.choices.JobKind",
+        "FormationKindEnum": "deployment.choices.FormationKind",
+        "MissionStatusEnum": "missions.choices.MissionStatus",
+        "MemberStatusEnum": "observers.choices.MemberStatus",
+        "TemplateStatusEnum": "checklists.choices.TemplateStatus",
+        "SubmissionStatusEnum": "submissions.choices.SubmissionStatus",
+        "JobStatusEnum": "deployment.choices.JobStatus",
+        "RunStatusEnum": "reports.choices.RunStatus",
+    },
 }
 
 AXES_FAILURE_LIMIT = int(os.environ.get("EOM_LOGIN_FAILURE_LIMIT", "8"))
