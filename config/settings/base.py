@@ -196,8 +196,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "observers.choices.MemberStatus",
         "TemplateStatusEnum": "checklists.choices.TemplateStatus",
         "SubmissionStatusEnum": "submissions.choices.SubmissionStatus",
-        "JobStatusEnum": "deployment.choices.JobStatus",
-        "RunStatusEnum": "reports.choices.RunStatus",
+        # Planning jobs and report runs share one life cycle: queued, running, done, failed.
+        "BackgroundJobStatusEnum": "reports.choices.RunStatus",
     },
 }
 
