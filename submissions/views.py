@@ -472,8 +472,11 @@ def _submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
             submission_uuid = uuid_module.UUID(str(body.get("uuid", "")))
         except ValueError as error:
             raise ValidationError({"uuid": [_("The form has no valid identifier.")]}) from error
-        template = FormTemplate.objects.filter(mission=mission, pk=body.get("template") or 0).first()
-        if template is None or str(body.get("template")) != str(template.pk):
+        template_id = body.get("template")
+        template = None
+        if isinstance(template_id, int | str) and not isinstance(template_id, bool) and str(template_id).isdigit():
+            template = FormTemplate.objects.filter(mission=mission, pk=int(template_id)).first()
+        if template is None:
             raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
         payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
         payload["team"] = actor.team_id

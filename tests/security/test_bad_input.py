@@ -262,8 +262,6 @@ def _fuzzed_body(site, data) -> dict:
         body["answers"][code] = data.draw(JSON_VALUES)
     for key in data.draw(st.lists(st.sampled_from([*body, "team", "tec", "confidential", "extra"]), max_size=3)):
         body[key] = data.draw(JSON_VALUES)
-        if key == "template" and isinstance(body[key], list | dict):
-            body[key] = None  # a list or object as the template id is the known 500 below (xfail)
     return body
 
 
@@ -291,12 +289,7 @@ def test_fuzzed_posts_to_the_api_never_get_a_server_error(site, data):
     assert Answer.objects.filter(submission__isnull=True).count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="submissions/views.py _submit looks the template up with the raw JSON value: a list or object as "
-    "`template` raises TypeError (500) instead of a 400.",
-)
-@pytest.mark.parametrize("template", [[None], {"id": 1}], ids=["list", "object"])
+@pytest.mark.parametrize("template", [[None], {"id": 1}, True, "1e3", -1], ids=["list", "object", "bool", "exp", "neg"])
 def test_a_template_id_that_is_not_a_number_is_a_400(client, site, template):
     client.force_login(site.owner)
     response = _post(client, _submit_url(site), _body(site, template=template))
