@@ -71,7 +71,7 @@ audit: setup-dev
 	if grep -q "^Found [0-9]* known vulnerabilit" $$log; then cat $$log; rm -f $$log; exit 1; fi; \
 	if [ $$status -ne 0 ] && grep -q "could not be audited" $$log; then \
 		echo "make audit: PyPI's vulnerability data is not reachable from this machine ($$(grep -m1 'could not be audited' $$log))." >&2; \
-		echo "            The dependencies were NOT audited. Run 'make audit' where https://pypi.org/pypi/<name>/<version>/json answers (CI does)." >&2; \
+		echo "            The dependencies were NOT audited. Run 'make audit' where https://pypi.org/pypi/<name>/<version>/json answers (this environment's PyPI mirror has no vulnerability data)." >&2; \
 		rm -f $$log; test "$$EOM_REQUIRE_SERVICES" != "1"; \
 	else cat $$log; rm -f $$log; exit $$status; fi
 
