@@ -32,6 +32,7 @@ seed: migrate
 ## make run: set up, migrate, load the demo mission, print the demo logins, serve on http://127.0.0.1:8000
 run: seed
 	$(BIN)/python manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: setup
