@@ -19,6 +19,4 @@ class Command(BaseCommand):
         for username, _group, _who, description in DEMO_USERS:
             if username in users:
                 self.stdout.write(f"  {username:<12} {description}")
-        self.stdout.write(
-            "Observers' site: http://127.0.0.1:8000/   Coordinators' admin: http://127.0.0.1:8000/admin/\n"
-        )
+        self.stdout.write("Observers' site at /, coordinators' admin at /admin/, statistics at /reports/.\n")
