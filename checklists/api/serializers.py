@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from checklists.models import FormTemplate, Question, Section
+from checklists.services import QUESTION_FIELDS
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -10,23 +11,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = [
-            "code",
-            "order",
-            "text",
-            "text_ru",
-            "help_text",
-            "help_text_ru",
-            "type",
-            "choices",
-            "required",
-            "min_value",
-            "max_value",
-            "shown_if_code",
-            "shown_if_values",
-            "critical_values",
-            "protocol_field",
-        ]
+        fields = ["order", *QUESTION_FIELDS]
         read_only_fields = fields
 
 
