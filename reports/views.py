@@ -164,13 +164,18 @@ def run_export(request: HttpRequest, run_id: int, fmt: str) -> FileResponse:
     run, _access = run_for(request.user, run_id)
     if fmt not in ExportFormat.values:
         raise Http404("Unknown export format.")
+    return run_file_response(run=run, user=request.user, fmt=fmt)
+
+
+def run_file_response(*, run, user, fmt: str) -> FileResponse:
+    """A finished run's stored file as a download, logged; the pages and the API both serve files through it."""
     if run.status != RunStatus.DONE:
         raise Http404("This run has not finished compiling.")
     stored = run.output_file(fmt)
     if not stored or not stored.storage.exists(stored.name):
         raise Http404("This export is not available.")
     export_log_record(
-        user=request.user, mission=run.mission, what=f"report run {run.pk}", format=fmt, rows=run.submissions_count
+        user=user, mission=run.mission, what=f"report run {run.pk}", format=fmt, rows=run.submissions_count
     )
     filename = stored.name.rsplit("/", 1)[-1]
     return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])

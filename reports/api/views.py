@@ -1,6 +1,5 @@
 """API for report runs: request a compilation (202 with the run's URL), follow its progress, find its downloads."""
 
-from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -10,10 +9,10 @@ from rest_framework.response import Response
 from missions.api.common import ScopedViewSetMixin, service_errors
 from missions.api.views import RequestViewSet
 from reports.api_selectors import report_runs_visible_to
-from reports.choices import ExportFormat, RunStatus
+from reports.choices import ExportFormat
 from reports.filters import ReportRunFilterSet
-from reports.services import export_log_record, report_run_request
-from reports.views import CONTENT_TYPES
+from reports.services import report_run_request
+from reports.views import CONTENT_TYPES, run_file_response
 
 from .serializers import ReportRunRequestSerializer, ReportRunSerializer
 
@@ -63,14 +62,4 @@ class ReportRunViewSet(ScopedViewSetMixin, RequestViewSet):
 
         The router's format suffix (``.json``) is accepted and ignored: the answer is always the file.
         """
-        run = self.get_object()
-        if run.status != RunStatus.DONE:
-            raise Http404("This run has not finished compiling.")
-        stored = run.output_file(fmt)
-        if not stored or not stored.storage.exists(stored.name):
-            raise Http404("This export is not available.")
-        export_log_record(
-            user=request.user, mission=run.mission, what=f"report run {run.pk}", format=fmt, rows=run.submissions_count
-        )
-        filename = stored.name.rsplit("/", 1)[-1]
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
+        return run_file_response(run=self.get_object(), user=request.user, fmt=fmt)
