@@ -481,7 +481,7 @@ def _submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
         payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
         payload["team"] = actor.team_id
         submission, created = submission_record(
-            user=request.user, mission=mission, uuid=submission_uuid, template=template, payload=payload
+            user=request.user, mission=mission, uuid=submission_uuid, template=template, payload=payload, actor=actor
         )
     except SubmissionConflict as error:
         return _json_error(409, str(error) or _("This form was already sent with different content."))

@@ -286,18 +286,20 @@ def _replay_or_conflict(existing: Submission, mission: Mission, digest: str) -> 
 
 
 def submission_record(
-    *, user, mission: Mission, uuid, template: FormTemplate, payload: dict
+    *, user, mission: Mission, uuid, template: FormTemplate, payload: dict, actor: Actor | None = None
 ) -> tuple[Submission, bool]:
     """Store a form exactly once: (submission, True) when new, (existing, False) for a replay of the same content.
 
     Raises ValidationError (bad payload), PermissionDenied (not this user's team or area) or SubmissionConflict
-    (the UUID was used for different content). Nothing is written in any of those cases.
+    (the UUID was used for different content). Nothing is written in any of those cases. A caller that has just
+    computed the user's Actor in this mission may pass it, to spare the queries of computing it again.
     """
     try:
         uuid = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as error:
         raise ValidationError({"uuid": ["Not a valid UUID."]}) from error
-    actor = actor_for(user, mission)
+    if actor is None or actor.user_id != user.pk or actor.mission_id != mission.pk:
+        actor = actor_for(user, mission)
     _authorise_actor(actor)
     _check_template(mission=mission, template=template)
     questions = template_questions(template)

@@ -33,6 +33,24 @@ def test_a_new_form_is_recorded_with_201(as_user, site):
     assert response.json()["url"] == reverse("submissions:submission_detail", args=[site.mission.slug, body["uuid"]])
 
 
+def test_submitting_works_out_who_the_observer_is_only_once(as_user, site, monkeypatch):
+    from observers import access
+    from submissions import views
+    from submissions.services import recording
+
+    calls = []
+
+    def counting_actor_for(user, mission):
+        calls.append(user.pk)
+        return access.actor_for(user, mission)
+
+    monkeypatch.setattr(views, "actor_for", counting_actor_for)
+    monkeypatch.setattr(recording, "actor_for", counting_actor_for)
+    response = _post(as_user(site.owner), site, _body(site))
+    assert response.status_code == 201, response.content
+    assert calls == [site.owner.pk]
+
+
 def test_a_replay_of_the_same_form_answers_200_and_stores_nothing_new(as_user, site):
     client = as_user(site.owner)
     body = _body(site)
