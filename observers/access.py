@@ -92,23 +92,16 @@ def actor_for(user, mission) -> Actor | None:
         TeamMember.objects.filter(membership=membership).select_related("team").only("team__id", "team__kind").first()
     )
     team = seat.team if seat else None
-    if membership.role == MemberRole.LTO:
-        region_ids = frozenset(team.area_regions.values_list("id", flat=True)) if team else frozenset()
-        return Actor(
-            user_id=user.pk,
-            mission_id=mission_id,
-            role="lto",
-            membership_id=membership.pk,
-            team_id=team.pk if team else None,
-            region_ids=region_ids,
-        )
-    region_ids: frozenset[int] = frozenset()
-    if team is not None and team.kind == TeamKind.STO:
-        region_ids = frozenset(team.assignment_region_ids())
+    if team is None:
+        region_ids: frozenset[int] = frozenset()
+    elif membership.role == MemberRole.LTO:
+        region_ids = frozenset(team.area_regions.values_list("id", flat=True))
+    else:
+        region_ids = frozenset(team.assignment_region_ids()) if team.kind == TeamKind.STO else frozenset()
     return Actor(
         user_id=user.pk,
         mission_id=mission_id,
-        role="sto",
+        role="lto" if membership.role == MemberRole.LTO else "sto",
         membership_id=membership.pk,
         team_id=team.pk if team else None,
         region_ids=region_ids,
@@ -123,8 +116,8 @@ def missions_for(user):
         return Mission.objects.none()
     if user.is_superuser:
         return Mission.objects.all()
-    return (
-        Mission.objects.filter(memberships__observer__user=user)
-        .exclude(memberships__status=MemberStatus.WITHDRAWN, memberships__observer__user=user)
-        .distinct()
-    )
+    from .models import Membership
+
+    # One membership row must be both the user's and active: a chained exclude() over the relation is not.
+    active = Membership.objects.filter(observer__user=user).exclude(status=MemberStatus.WITHDRAWN)
+    return Mission.objects.filter(pk__in=active.values("mission_id"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from missions.models import Mission, Region
 
@@ -68,13 +69,23 @@ def seconding_state_figures(*, mission: Mission) -> list[dict]:
 
 
 def teams_per_region(*, mission: Mission) -> list[dict]:
-    """For each region: the LTO teams whose area covers it, STO teams planned there, stations and voters."""
+    """For each region: the LTO teams whose area covers it, STO teams planned there, and its stations.
+
+    Each figure is its own subquery: joining all three relations at once would multiply their rows.
+    """
+    from deployment.models import TeamAssignment
+    from missions.models import PollingStation
+
+    def count_of(queryset):
+        return Coalesce(Subquery(queryset.values("region_id").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    lto_areas = Team.area_regions.through.objects.filter(region_id=OuterRef("pk"), team__kind=TeamKind.LTO)
     regions = (
         Region.objects.filter(mission=mission)
         .annotate(
-            lto_team_count=Count("lto_teams", filter=Q(lto_teams__kind=TeamKind.LTO), distinct=True),
-            sto_team_count=Count("assignments", distinct=True),
-            station_count=Count("polling_stations", distinct=True),
+            lto_team_count=count_of(lto_areas),
+            sto_team_count=count_of(TeamAssignment.objects.filter(region_id=OuterRef("pk"))),
+            station_count=count_of(PollingStation.objects.filter(region_id=OuterRef("pk"))),
         )
         .order_by("name")
     )
