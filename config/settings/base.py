@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "results",
 ]
 
 MIDDLEWARE = [
