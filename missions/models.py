@@ -161,7 +161,11 @@ class PollingStation(models.Model):
         constraints = [
             # The finest identity the database can hold for every numbering; numbers unique in a region are
             # checked by clean() and the import (the region rule depends on the mission's numbering).
-            models.UniqueConstraint(fields=["tec", "number"], name="station_number_unique_in_tec"),
+            models.UniqueConstraint(
+                fields=["tec", "number"],
+                name="station_number_unique_in_tec",
+                violation_error_message="This TEC already has a polling station with this number.",
+            ),
             models.CheckConstraint(
                 name="station_latitude_in_range",
                 condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
