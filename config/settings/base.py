@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "cockpit",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "submissions:home"
+# Everyone lands on the home of their role: the cockpit, the published reports or the observers' pages.
+LOGIN_REDIRECT_URL = "cockpit:landing"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(12 * 3600)))
 
