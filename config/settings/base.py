@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "cockpit",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "submissions:home"
+# Everyone lands on the home of their role: the cockpit, the published reports or the observers' pages.
+LOGIN_REDIRECT_URL = "cockpit:landing"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(12 * 3600)))
 
