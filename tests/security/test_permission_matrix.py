@@ -126,6 +126,11 @@ PAGES: dict[str, Rule] = {
     "report-run-download": Rule(CORE, lambda w, p: ({"pk": p.run.pk, "fmt": "csv"}, "")),
     # checklists: the preview of a template as observers will see it
     "checklists:preview": Rule(COORDINATOR, lambda w, p: ({"template_id": p.template.pk}, "")),
+    # cockpit: everyone lands on the home of their role; the mission's cockpit is for its core team
+    "cockpit:landing": Rule(LOGGED_IN, scoped=False),
+    "cockpit:mission": Rule(CORE, slug_only),
+    "cockpit:guide": Rule(LOGGED_IN, scoped=False),
+    "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
     # deployment: coordinators plan, lock and export the deployment
     "deployment:planning": Rule(COORDINATOR, slug),
     "deployment:job-start": Rule(
