@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment with development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -179,8 +180,8 @@ EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api_auth.SessionAuthentication",
+        "config.api_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -201,11 +202,16 @@ REST_FRAMEWORK = {
     },
 }
 
+# API tokens are refused (401) once older than this; a new one replaces it (admin or `drf_create_token -r`).
+API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("EOM_API_TOKEN_DAYS", "30")))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Election observation mission API",
     "DESCRIPTION": "Missions, geography, roster, teams, checklists, submissions and compiled statistics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages are for signed-in users: they map every endpoint and filter.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

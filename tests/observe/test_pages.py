@@ -139,10 +139,10 @@ def test_lto_reports_are_for_ltos_only(as_user, site):
 def test_station_search_offers_only_the_team_area(as_user, site):
     url = reverse("submissions:station_search", args=[site.mission.slug])
     page = as_user(site.owner).get(url, {"number": "1"}).content.decode()
-    assert "PS 150" in page and "PS 101" in page
-    assert "PS 202" not in page
+    assert "Akmola — No. 150" in page and "Akmola — No. 101" in page
+    assert "No. 202" not in page
     page = as_user(site.owner).get(url, {"number": "202"}).content.decode()
-    assert "PS 202" not in page
+    assert "No. 202" not in page
     assert as_user(site.outsider).get(url, {"number": "1"}).status_code == 403
 
 

@@ -93,10 +93,12 @@ PAGES: dict[str, Rule] = {
     "password_reset_complete": Rule(EVERYONE, scoped=False),
     "set_language": Rule(EVERYONE, method="post", scoped=False),
     # API: schema and documentation
-    # the schema describes the endpoints, never data: public like the login page
-    "api-schema": Rule(EVERYONE, scoped=False),
-    "api-docs": Rule(EVERYONE, scoped=False),
-    "api-redoc": Rule(EVERYONE, scoped=False),
+    # the schema describes the endpoints, never data, but maps every one of them: for signed-in users only
+    "api-schema": Rule(LOGGED_IN, scoped=False),
+    "api-docs": Rule(LOGGED_IN, scoped=False),
+    "api-redoc": Rule(LOGGED_IN, scoped=False),
+    # the user's own API token: its expiry, and revoking it (DELETE, tried in tests/api/test_schema_and_access.py)
+    "api-token": Rule(LOGGED_IN, scoped=False),
     "api-root": Rule(LOGGED_IN, scoped=False),
     # API: missions and geography
     # ODIHR staff see which missions exist (names and dates are public), nothing inside them
