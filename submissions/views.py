@@ -312,6 +312,7 @@ def _submission_json(mission: Mission, submission: Submission) -> dict:
         "revision": submission.revision,
         "protocol_mismatch": submission.protocol_mismatch,
         "protocol_issues": submission.protocol_issues,
+        "received_at": submission.received_at.isoformat(),
         "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
     }
 
@@ -432,6 +433,11 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         station = _station_in_area(actor, mission, request.GET.get("station"))
         tec = station.tec
     template = _published_template(mission, kind)
+    already_sent = None
+    if station is not None or kind == FormKind.TABULATION:
+        place = {"polling_station": station} if station is not None else {"tec": tec}
+        ours = submissions_visible_to(actor=actor).filter(mission=mission, team_id=actor.team_id, kind=kind)
+        already_sent = ours.filter(**place).first()
     context = _form_context(
         request,
         mission,
@@ -441,6 +447,8 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         tec=tec,
         existing=None,
         page_title=kind_label(kind),
+        already_sent=already_sent,
+        already_sent_can_correct=already_sent is not None and kind not in locked_kinds(mission=mission),
     )
     return render(request, "observe/form.html", context)
 

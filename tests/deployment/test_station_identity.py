@@ -10,8 +10,9 @@ from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
 from deployment.selectors import plan_review
 from missions.models import PollingStation
+from observers.choices import MemberRole, RoleGroup
 from tests.deployment.builders import geography
-from tests.deployment.test_views import actors  # noqa: F401 (the named actors of the plan pages)
+from tests.deployment.test_views import _member_user
 from tests.factories import team_with_members
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,8 @@ def pec_no_1_twice(mission):
     return regions, visits
 
 
-def test_the_plan_export_carries_each_visits_region_and_number(client, mission, actors, pec_no_1_twice):  # noqa: F811
-    client.force_login(actors["coordinator"])
+def test_the_plan_export_carries_each_visits_region_and_number(client, mission, pec_no_1_twice):
+    client.force_login(_member_user(mission, "coordinator", MemberRole.CORE_TEAM, [RoleGroup.COORDINATOR]))
     response = client.get(reverse("deployment:export", args=[mission.slug, "csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     visits = sorted((row["Team"], row["Station region"], row["Station number"]) for row in rows if row["Order"])
