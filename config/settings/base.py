@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "results",
     "cockpit",
 ]
 
