@@ -22,7 +22,9 @@ def assignments_visible_to(*, user) -> QuerySet[TeamAssignment]:
             "tecs",
             Prefetch(
                 "visits",
-                queryset=PlannedVisit.objects.select_related("polling_station").order_by("purpose", "order", "id"),
+                queryset=PlannedVisit.objects.select_related("polling_station__region").order_by(
+                    "purpose", "order", "id"
+                ),
             ),
         )
         .order_by("mission_id", "team__code")

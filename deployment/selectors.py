@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Prefetch, Q, Sum
 
 from missions.choices import AreaType
-from missions.models import Mission, PollingStation, Region
+from missions.models import Mission, PollingStation, Region, station_label
 from observers.choices import MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Team, TeamMember
 
@@ -79,14 +79,18 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
         .order_by("kind", "code")
         .values_list("code", flat=True)
     )
-    twice = list(
-        PlannedVisit.objects.filter(assignment__mission=mission, purpose=VisitPurpose.VOTING)
-        .values("polling_station__number")
+    # A station is its region and number (numbers restart per region): group by the station, show both.
+    twice = [
+        (station_label(region_name, number), teams)
+        for region_name, number, teams in PlannedVisit.objects.filter(
+            assignment__mission=mission, purpose=VisitPurpose.VOTING
+        )
+        .values("polling_station_id")
         .annotate(teams=Count("assignment", distinct=True))
         .filter(teams__gt=1)
-        .order_by("polling_station__number")
-        .values_list("polling_station__number", "teams")
-    )
+        .order_by("polling_station__region__name", "polling_station__number")
+        .values_list("polling_station__region__name", "polling_station__number", "teams")
+    ]
     weights = {}
     for region in regions:
         stats = station_stats.get(region["id"])
@@ -134,7 +138,7 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
     if interpreter:
         warnings.append(f"{len(interpreter)} team(s) need an interpreter: {', '.join(interpreter[:30])}.")
     if twice:
-        shown = ", ".join(f"{number} ({teams} teams)" for number, teams in twice[:20])
+        shown = ", ".join(f"{label} ({teams} teams)" for label, teams in twice[:20])
         warnings.append(f"{len(twice)} station(s) are planned for more than one team: {shown}.")
     if len(area_load) > 1:
         average = sum(area_load.values()) / len(area_load)
@@ -194,9 +198,9 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
     seats = Prefetch("team__members", queryset=member_seats)
     visits = Prefetch(
         "visits",
-        queryset=PlannedVisit.objects.select_related("polling_station", "polling_station__tec").order_by(
-            "order", "purpose"
-        ),
+        queryset=PlannedVisit.objects.select_related(
+            "polling_station", "polling_station__tec", "polling_station__region"
+        ).order_by("order", "purpose"),
     )
     assignments = (
         TeamAssignment.objects.filter(mission=mission)
@@ -227,6 +231,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                 "needs_interpreter": "yes" if lto.needs_interpreter else "no",
                 "purpose": f"LTO team, based in {lto.base_city}" if lto.base_city else "LTO team",
                 "order": "",
+                "station_region": "",
                 "station": "",
                 "station_name": "",
                 "address": "",
@@ -262,6 +267,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                     **base,
                     "purpose": visit.get_purpose_display(),
                     "order": visit.order,
+                    "station_region": station.region.name,
                     "station": station.number,
                     "station_name": station.name,
                     "address": station.address,
