@@ -25,6 +25,7 @@ from observers.models import Membership
 from .charts import charts_render
 from .choices import RunStatus
 from .exports import write_csv, write_pdf, write_xlsx
+from .figures import difference
 from .models import ExportLog, ReportRun
 from .statistics import statistics_compile
 
@@ -358,6 +359,7 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
     empty_kind = {
         "observations": 0,
         "stations": 0,
+        "tecs": 0,
         "assessment": {"negative": {"count": 0, "pct": None}},
         "questions": [],
     }
@@ -370,7 +372,8 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
             {
                 "kind": kind,
                 "observations": [was["observations"], now["observations"], now["observations"] - was["observations"]],
-                "stations": [was["stations"], now["stations"], now["stations"] - was["stations"]],
+                "stations": _change(was["stations"], now["stations"]),
+                "tecs": _change(was.get("tecs"), now.get("tecs")),
                 "negative_pct": [
                     negative_was["pct"],
                     negative_now["pct"],
@@ -411,7 +414,10 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
     }
 
 
+def _change(before: int | None, after: int | None) -> list:
+    """[before, after, after - before] of two counts; the change is None where either is not applicable."""
+    return [before, after, after - before if before is not None and after is not None else None]
+
+
 def _delta(before, after):
-    if before is None or after is None:
-        return None
-    return round(after - before, 1)
+    return difference(before, after)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "results",
     "cockpit",
 ]
 
