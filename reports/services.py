@@ -103,17 +103,14 @@ def report_run_create(*, mission, user=None, kinds=None, region=None, cutoff=Non
 
 def report_run_dispatch(*, run: ReportRun) -> bool:
     """Send a queued run to the broker; when the broker is down keep it queued with a clear message."""
-    from kombu.exceptions import OperationalError as BrokerError
+    from kombu.exceptions import KombuError as BrokerError
 
     from .tasks import report_compile
 
     ReportRun.objects.filter(pk=run.pk).update(dispatched_at=timezone.now(), dispatch_error="")
-    options = {"retry": False}
-    queue = getattr(settings, "REPORTS_TASK_QUEUE", None)
-    if queue:
-        options["queue"] = queue
     try:
-        report_compile.apply_async(args=[run.pk], **options)
+        # The queue comes from the task routes (settings.CELERY_TASK_ROUTES).
+        report_compile.apply_async(args=[run.pk], retry=False)
     except (BrokerError, ConnectionError, OSError) as exc:
         logger.warning("report run %s kept queued: broker unreachable (%s)", run.pk, exc)
         ReportRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
