@@ -1,10 +1,12 @@
 """The REST API router: each app registers its viewsets here; schema and documentation pages alongside."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from checklists.api.views import FormTemplateViewSet
+from config.api_token import OwnTokenView
 from deployment.api.views import PlanningJobViewSet, TeamAssignmentViewSet
 from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
 from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
@@ -28,7 +30,9 @@ router.register("report-runs", ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The documentation pages send an anonymous browser to the login page; the schema answers 403 to it.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
+    path("token/", OwnTokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

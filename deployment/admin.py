@@ -46,7 +46,7 @@ class PlannedVisitFormSet(forms.BaseInlineFormSet):
             if station is None or form.cleaned_data.get("DELETE"):
                 continue
             if region_id and station.region_id != region_id:
-                raise ValidationError(f"Polling station {station.number} lies outside the team's region.")
+                raise ValidationError(f"Polling station {station} lies outside the team's region.")
 
 
 class PlannedVisitInline(ScopedTabularInline):

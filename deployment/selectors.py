@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from access import actors_for, visible_to
 from missions.choices import AreaType
-from missions.models import Mission, PollingStation, Region
+from missions.models import Mission, PollingStation, Region, station_label
 from observers.choices import MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Team, TeamMember
 
@@ -80,14 +80,18 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
         .order_by("kind", "code")
         .values_list("code", flat=True)
     )
-    twice = list(
-        PlannedVisit.objects.filter(assignment__mission=mission, purpose=VisitPurpose.VOTING)
-        .values("polling_station__number")
+    # A station is its region and number (numbers restart per region): group by the station, show both.
+    twice = [
+        (station_label(region_name, number), teams)
+        for region_name, number, teams in PlannedVisit.objects.filter(
+            assignment__mission=mission, purpose=VisitPurpose.VOTING
+        )
+        .values("polling_station_id")
         .annotate(teams=Count("assignment", distinct=True))
         .filter(teams__gt=1)
-        .order_by("polling_station__number")
-        .values_list("polling_station__number", "teams")
-    )
+        .order_by("polling_station__region__name", "polling_station__number")
+        .values_list("polling_station__region__name", "polling_station__number", "teams")
+    ]
     weights = {}
     for region in regions:
         stats = station_stats.get(region["id"])
@@ -135,7 +139,7 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
     if interpreter:
         warnings.append(f"{len(interpreter)} team(s) need an interpreter: {', '.join(interpreter[:30])}.")
     if twice:
-        shown = ", ".join(f"{number} ({teams} teams)" for number, teams in twice[:20])
+        shown = ", ".join(f"{label} ({teams} teams)" for label, teams in twice[:20])
         warnings.append(f"{len(twice)} station(s) are planned for more than one team: {shown}.")
     if len(area_load) > 1:
         average = sum(area_load.values()) / len(area_load)
@@ -195,9 +199,9 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
     seats = Prefetch("team__members", queryset=member_seats)
     visits = Prefetch(
         "visits",
-        queryset=PlannedVisit.objects.select_related("polling_station", "polling_station__tec").order_by(
-            "order", "purpose"
-        ),
+        queryset=PlannedVisit.objects.select_related(
+            "polling_station", "polling_station__tec", "polling_station__region"
+        ).order_by("order", "purpose"),
     )
     assignments = (
         TeamAssignment.objects.filter(mission=mission)
@@ -228,6 +232,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                 "needs_interpreter": "yes" if lto.needs_interpreter else "no",
                 "purpose": f"LTO team, based in {lto.base_city}" if lto.base_city else "LTO team",
                 "order": "",
+                "station_region": "",
                 "station": "",
                 "station_name": "",
                 "address": "",
@@ -263,6 +268,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                     **base,
                     "purpose": visit.get_purpose_display(),
                     "order": visit.order,
+                    "station_region": station.region.name,
                     "station": station.number,
                     "station_name": station.name,
                     "address": station.address,
@@ -282,7 +288,9 @@ def assignments_visible_to(*, user) -> QuerySet[TeamAssignment]:
             "tecs",
             Prefetch(
                 "visits",
-                queryset=PlannedVisit.objects.select_related("polling_station").order_by("purpose", "order", "id"),
+                queryset=PlannedVisit.objects.select_related("polling_station__region").order_by(
+                    "purpose", "order", "id"
+                ),
             ),
         )
         .order_by("mission_id", "team__code")

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 
-from .imports import stations_import
+from .imports import COLUMN_ALIASES, parse_column_mapping, stations_import
 from .models import Mission, PollingStation, Region, Tec
 
 # Every model admin of the product is scoped by the access layer; the old name stays importable.
@@ -27,11 +28,40 @@ class SpreadsheetImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = missions
 
+    def import_options(self) -> dict:
+        """Keyword arguments for the import service beyond mission and file."""
+        return {}
+
+
+class StationImportForm(SpreadsheetImportForm):
+    create_geography = forms.BooleanField(
+        required=False,
+        label="Create regions and TECs from the file",
+        help_text="Otherwise a region or TEC the mission does not have yet is an error on its row.",
+    )
+    columns = forms.CharField(
+        required=False,
+        label="Column mapping",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Where the file's headers differ, one field=Header per line, e.g. number=Номер участка. "
+        f"Fields: {', '.join(COLUMN_ALIASES)}.",
+    )
+
+    def clean_columns(self):
+        mapping, errors = parse_column_mapping(self.cleaned_data["columns"].splitlines())
+        if errors:
+            raise forms.ValidationError(errors)
+        return mapping
+
+    def import_options(self) -> dict:
+        return {"create_geography": self.cleaned_data["create_geography"], "columns": self.cleaned_data["columns"]}
+
 
 class SpreadsheetImportAdminMixin:
     """An "Import" page on a changelist: every row checked first, all written or none, every error listed."""
 
-    import_service = None  # a function (*, mission, upload, filename) -> ImportReport
+    import_service = None  # a function (*, mission, upload, filename, **form.import_options()) -> ImportReport
+    import_form_class = SpreadsheetImportForm
     import_title = ""
     import_columns = ""
 
@@ -43,12 +73,12 @@ class SpreadsheetImportAdminMixin:
         if not self.has_add_permission(request):
             raise PermissionDenied
         missions = writable_by(admin_actors(request), Mission)
-        form = SpreadsheetImportForm(request.POST or None, request.FILES or None, missions=missions)
+        form = self.import_form_class(request.POST or None, request.FILES or None, missions=missions)
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             report = type(self).import_service(
-                mission=form.cleaned_data["mission"], upload=upload, filename=upload.name
+                mission=form.cleaned_data["mission"], upload=upload, filename=upload.name, **form.import_options()
             )
             if report.ok:
                 messages.success(request, f"{self.import_title}: {report.summary()}")
@@ -74,7 +104,7 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("head_of_mission",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "host_country", "status", "head_of_mission")}),
-        ("Election", {"fields": ("election_type", "election_day", "candidates")}),
+        ("Election", {"fields": ("election_type", "election_day", "candidates", "station_numbering")}),
         ("Key dates", {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
         ("Observers requested", {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
         ("Time zones", {"fields": ("time_zone", "other_time_zones")}),
@@ -133,15 +163,37 @@ class TecAdmin(ScopedAdmin):
 @admin.register(PollingStation)
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     import_service = stations_import
+    import_form_class = StationImportForm
     import_title = "Import polling stations"
     import_columns = (
-        "number, name, address, region, tec_code, tec_name, area_type (urban/rural), registered_voters, "
-        "special_type, latitude, longitude"
+        "number, region, tec_code and/or tec_name (required); name, address, area_type (urban/rural, blank if not "
+        "known), registered_voters, special_type, latitude, longitude (optional). A station is identified by its "
+        "region and number (and TEC where the mission's numbers restart per TEC)"
     )
-    list_display = ("number", "name", "region", "tec", "area_type", "registered_voters", "special_type")
+    list_display = ("station", "name", "tec", "area_type", "registered_voters", "special_type")
     list_filter = ("mission", "region", "area_type", "special_type")
     list_select_related = ("region", "tec")
-    search_fields = ("number", "name", "address")
+    search_fields = ("number", "region__name", "region__code", "name", "address")
     autocomplete_fields = ("region", "tec")
     show_full_result_count = False
     change_list_template = "admin/missions/pollingstation/change_list.html"
+
+    @admin.display(description="Polling station", ordering="region__name")
+    def station(self, obj):
+        return str(obj)
+
+    def get_queryset(self, request):
+        # Every station is shown as "Region — No. N", in the list and in autocomplete answers alike.
+        return super().get_queryset(request).select_related("region", "tec")
+
+    def get_search_results(self, request, queryset, search_term):
+        """ "Akmola 1" finds PEC No. 1 of Akmola: a trailing number is matched exactly within the named region."""
+        words = search_term.split()
+        if len(words) > 1 and words[-1].lstrip("№").isdigit():
+            region_words, number = " ".join(words[:-1]), words[-1].lstrip("№")
+            matched = queryset.filter(number=number).filter(
+                Q(region__name__icontains=region_words) | Q(region__code__iexact=region_words)
+            )
+            if matched.exists():
+                return matched, False
+        return super().get_search_results(request, queryset, search_term)

@@ -23,8 +23,17 @@ class RegionKind(models.TextChoices):
 
 
 class AreaType(models.TextChoices):
+    """Urban or rural; a station whose list does not say is stored blank and reported as "unknown"."""
+
     URBAN = "urban", "Urban"
     RURAL = "rural", "Rural"
+
+
+class StationNumbering(models.TextChoices):
+    """Where polling-station numbers restart, and so what identifies a station besides its number."""
+
+    REGION = "region", "Numbers restart in each region (region + number identify a station)"
+    TEC = "tec", "Numbers restart in each TEC (region + TEC + number identify a station)"
 
 
 class SpecialStationType(models.TextChoices):

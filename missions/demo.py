@@ -335,7 +335,6 @@ def _geography(mission: Mission, rng: random.Random) -> None:
         ignore_conflicts=True,
     )
     tecs, stations = [], []
-    number = 0
     for region_index, (code, name, kind, _tz, count, voters, centre, urban_share) in enumerate(REGIONS):
         tec_count = max(3, round(count / 55))
         urban_count = round(count * urban_share)
@@ -349,7 +348,6 @@ def _geography(mission: Mission, rng: random.Random) -> None:
             region_tecs.append(tec_code)
             tecs.append(Tec(mission=mission, region=regions[code], code=tec_code, name=tec_name))
         for s in range(count):
-            number += 1
             urban = s < urban_count
             # Urban stations sit in the centre's TEC and the district towns; rural ones spread over the districts.
             if kind == RegionKind.CITY:
@@ -371,7 +369,8 @@ def _geography(mission: Mission, rng: random.Random) -> None:
                 {
                     "region": code,
                     "tec": tec_code,
-                    "number": f"{number:05d}",
+                    # Like the CEC's list, each region numbers its stations from 1: PEC No. 1 exists in all of them.
+                    "number": str(s + 1),
                     "name": f"School No. {rng.randint(1, 120)}" if urban else f"Village club {rng.randint(1, 40)}",
                     "address": f"{rng.choice(STREETS)} St {rng.randint(1, 200)}, {centre if urban else name}",
                     "area_type": AreaType.URBAN if urban else AreaType.RURAL,

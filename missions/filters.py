@@ -9,6 +9,8 @@ from django_filters.fields import IsoDateTimeField
 from .choices import AreaType, MissionStatus, RegionKind, SpecialStationType
 from .models import Mission, PollingStation, Region, Tec
 
+UNKNOWN_AREA = "unknown"
+
 
 class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time moved to UTC: any offset Python reads is one the database can compare."""
@@ -74,10 +76,17 @@ class PollingStationFilterSet(django_filters.FilterSet):
     region_code = django_filters.CharFilter(field_name="region__code", help_text="Region code.")
     tec = django_filters.ModelChoiceFilter(queryset=Tec.objects.all(), help_text="TEC id.")
     tec_code = django_filters.CharFilter(field_name="tec__code", help_text="TEC code.")
-    area_type = django_filters.ChoiceFilter(choices=AreaType.choices, help_text="Urban or rural.")
+    area_type = django_filters.ChoiceFilter(
+        choices=[*AreaType.choices, (UNKNOWN_AREA, "Not known")],
+        method="filter_area_type",
+        help_text="Urban, rural, or unknown (the list did not say).",
+    )
     special_type = django_filters.ChoiceFilter(choices=SpecialStationType.choices)
-    number = django_filters.CharFilter()
+    number = django_filters.CharFilter(help_text="Exact number; numbers restart per region, so add region_code.")
 
     class Meta:
         model = PollingStation
         fields = ["mission", "region", "region_code", "tec", "tec_code", "area_type", "special_type", "number"]
+
+    def filter_area_type(self, queryset, name, value):
+        return queryset.filter(area_type="" if value == UNKNOWN_AREA else value)

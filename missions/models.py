@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType
+from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType, StationNumbering
 
 
 class Mission(models.Model):
@@ -36,6 +36,12 @@ class Mission(models.Model):
         help_text="ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk'].",
     )
     candidates = models.JSONField(default=list, blank=True, help_text="Candidate names in ballot order.")
+    station_numbering = models.CharField(
+        max_length=8,
+        choices=StationNumbering.choices,
+        default=StationNumbering.REGION,
+        help_text="How the official station list numbers polling stations: PEC No. 1 may exist in every region.",
+    )
     ltos_requested = models.PositiveIntegerField(default=0, help_text="LTOs requested from participating States.")
     stos_requested = models.PositiveIntegerField(
         default=0, help_text="STOs requested; one seconding state supplies at most 15 % of this number."
@@ -101,7 +107,8 @@ class Tec(models.Model):
         ordering = ["mission", "code"]
         verbose_name = "territorial election commission"
         verbose_name_plural = "territorial election commissions"
-        constraints = [models.UniqueConstraint(fields=["mission", "code"], name="tec_code_unique_in_mission")]
+        # District commissions repeat across regions (a "Leninsky district" TEC in many of them).
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="tec_code_unique_in_region")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -112,7 +119,11 @@ class Tec(models.Model):
 
 
 class PollingStation(models.Model):
-    """A polling station, run by one precinct election commission, under a TEC."""
+    """A polling station, run by one precinct election commission, under a TEC.
+
+    Official lists number stations per region (or per TEC): a station is identified by its commission chain,
+    region + number (+ TEC where the mission's numbers restart per TEC), never by its number alone.
+    """
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="polling_stations")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="polling_stations")
@@ -120,8 +131,14 @@ class PollingStation(models.Model):
     number = models.CharField(max_length=32)
     name = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)
-    area_type = models.CharField(max_length=8, choices=AreaType.choices)
-    registered_voters = models.PositiveIntegerField(default=0)
+    area_type = models.CharField(
+        max_length=8,
+        choices=AreaType.choices,
+        blank=True,
+        default="",
+        help_text="Blank: not known (reported as unknown).",
+    )
+    registered_voters = models.PositiveIntegerField(null=True, blank=True, help_text="Blank: not known.")
     special_type = models.CharField(max_length=16, choices=SpecialStationType.choices, blank=True, default="")
     latitude = models.DecimalField(
         max_digits=9,
@@ -140,9 +157,15 @@ class PollingStation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["mission", "number"]
+        ordering = ["mission", "region", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "number"], name="station_number_unique_in_mission"),
+            # The finest identity the database can hold for every numbering; numbers unique in a region are
+            # checked by clean() and the import (the region rule depends on the mission's numbering).
+            models.UniqueConstraint(
+                fields=["tec", "number"],
+                name="station_number_unique_in_tec",
+                violation_error_message="This TEC already has a polling station with this number.",
+            ),
             models.CheckConstraint(
                 name="station_latitude_in_range",
                 condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
@@ -152,13 +175,27 @@ class PollingStation(models.Model):
                 condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
             ),
         ]
-        indexes = [models.Index(fields=["mission", "region", "area_type"], name="station_region_area_idx")]
+        indexes = [
+            models.Index(fields=["mission", "region", "area_type"], name="station_region_area_idx"),
+            models.Index(fields=["mission", "region", "number"], name="station_region_number_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"PS {self.number}"
+        return station_label(self.region.name, self.number)
 
     def clean(self) -> None:
         if self.tec_id and self.region_id and self.tec.region_id != self.region_id:
             raise ValidationError({"tec": "The TEC lies in another region."})
         if self.region_id and self.mission_id and self.region.mission_id != self.mission_id:
             raise ValidationError({"region": "The region belongs to another mission."})
+        numbered_per_region = self.mission_id and self.mission.station_numbering == StationNumbering.REGION
+        if numbered_per_region and self.region_id and self.number:
+            twins = PollingStation.objects.filter(region_id=self.region_id, number=self.number).exclude(pk=self.pk)
+            if twins.exists():
+                message = f"{self.region.name} already has a polling station No. {self.number}."
+                raise ValidationError({"number": message})
+
+
+def station_label(region_name: str, number: str) -> str:
+    """How a station is shown everywhere: its region and its number, e.g. "Akmola — No. 1"."""
+    return f"{region_name} — No. {number}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
 from access import actors_for, visible_to
 
@@ -34,5 +35,20 @@ def polling_stations_visible_to(*, user) -> QuerySet[PollingStation]:
     return (
         visible_to(actors_for(user), PollingStation)
         .select_related("mission", "region", "tec")
-        .order_by("mission_id", "number", "pk")
+        .order_by("mission_id", "region__name", "number", "pk")
     )
+
+
+def stations_find(*, mission: Mission, number: str, region_ids=None, region_id: int | None = None):
+    """Stations whose number contains ``number``, in the given regions (None: all), exact numbers first.
+
+    Numbers restart per region, so "1" is PEC No. 1 of every region: the caller narrows by region, and the exact
+    matches come before No. 10, 11, ... of each region.
+    """
+    stations = PollingStation.objects.filter(mission=mission, number__icontains=number)
+    if region_ids is not None:
+        stations = stations.filter(region_id__in=region_ids)
+    if region_id is not None:
+        stations = stations.filter(region_id=region_id)
+    exact = Case(When(Q(number__iexact=number), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return stations.select_related("region", "tec").order_by(exact, Length("number"), "number", "region__name", "pk")

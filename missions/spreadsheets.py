@@ -41,6 +41,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,7 +50,8 @@ class ImportReport:
     def summary(self) -> str:
         if self.errors:
             return f"Nothing imported: {len(self.errors)} error(s)."
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
+        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return "; ".join([counts, *self.notes]) + "."
 
 
 class SpreadsheetError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import matplotlib
@@ -15,6 +16,25 @@ ASSESSMENT_COLOURS = {"very_good": "#1a7f37", "good": "#8cc56f", "bad": "#f0a04b
 MAX_PROBLEMS = 5
 
 matplotlib.rcParams.update({"svg.hashsalt": "eom-report", "svg.fonttype": "none", "font.size": 9})
+# Region names and question texts are typed by users: matplotlib must draw them, never read them as mathtext
+# ("$...$") or LaTeX. Applied around every chart, so a change of the global parameters elsewhere cannot undo it.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+
+
+def plain_label(text: str) -> str:
+    """A user's text as a legend label: matplotlib hides labels that start with an underscore."""
+    return f"\u200b{text}" if text.startswith("_") else text
+
+
+def _plain_text(chart):
+    """Draw the chart with user text taken literally."""
+
+    @functools.wraps(chart)
+    def draw(result: dict) -> str | None:
+        with matplotlib.rc_context(PLAIN_TEXT):
+            return chart(result)
+
+    return draw
 
 
 def _svg(figure) -> str:
@@ -39,6 +59,7 @@ def region_names(result: dict) -> dict[str, str]:
     return names
 
 
+@_plain_text
 def assessment_by_region(result: dict) -> str | None:
     """Stacked bars: the share of each overall assessment per region, for the main kind."""
     kind = main_kind(result)
@@ -82,6 +103,7 @@ def main_problems(result: dict) -> list[tuple[str, dict]]:
     return [(kind, question) for question in problems[:MAX_PROBLEMS]]
 
 
+@_plain_text
 def problems_by_region(result: dict) -> str | None:
     """Grouped bars: per region, the share of observations with each of the main problems."""
     problems = main_problems(result)
@@ -95,7 +117,7 @@ def problems_by_region(result: dict) -> str | None:
     for index, (_kind, question) in enumerate(problems):
         values = [(question["by_region"].get(code, {}).get("critical") or {}).get("pct") or 0 for code in regions]
         positions = [row + index * height for row in range(len(regions))]
-        axes.barh(positions, values, height=height, label=question["text"][:60])
+        axes.barh(positions, values, height=height, label=plain_label(question["text"][:60]))
     axes.set_yticks([row + 0.4 - height / 2 for row in range(len(regions))])
     axes.set_yticklabels([names.get(code, code) for code in regions])
     axes.invert_yaxis()

@@ -56,7 +56,7 @@ class SubmissionAdmin(ScopedAdmin):
         "mission",
         "received_at",
     )
-    search_fields = ("polling_station__number", "team__code", "=uuid")
+    search_fields = ("polling_station__number", "polling_station__region__name", "team__code", "=uuid")
     # A date hierarchy scans every row for its distinct days and the full count doubles the paginator's work:
     # on election night the list must stay fast at 100,000 forms.
     show_full_result_count = False
@@ -97,7 +97,7 @@ class SubmissionAdmin(ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("mission", "template", "team", "polling_station", "tec", "region", "submitted_by")
+            .select_related("mission", "template", "team", "polling_station__region", "tec", "region", "submitted_by")
         )
 
     def has_add_permission(self, request):

@@ -32,7 +32,8 @@ from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
 from deployment.models import PlannedVisit, TeamAssignment
-from missions.models import Mission, PollingStation, Tec
+from missions.models import Mission, PollingStation, Region, Tec
+from missions.selectors import stations_find
 from observers.access import Actor, actor_for, missions_for
 from observers.choices import TeamKind
 from observers.models import Team, TeamMember
@@ -311,6 +312,7 @@ def _submission_json(mission: Mission, submission: Submission) -> dict:
         "revision": submission.revision,
         "protocol_mismatch": submission.protocol_mismatch,
         "protocol_issues": submission.protocol_issues,
+        "received_at": submission.received_at.isoformat(),
         "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
     }
 
@@ -371,15 +373,22 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     mission, actor = _scope(request, mission_slug)
     if actor.team_id is None and not actor.sees_whole_mission:
         raise PermissionDenied(_("Only observer teams start forms."))
-    number = request.GET.get("number", "").strip()[:32]
+    number = request.GET.get("number", "").strip().lstrip("№").strip()[:32]
+    area = None if actor.sees_whole_mission else actor.region_ids
+    regions = list(
+        Region.objects.filter(mission=mission)
+        .filter(Q() if area is None else Q(pk__in=area))
+        .order_by("name")
+        .values("pk", "name")
+    )
+    region_param = request.GET.get("region", "")
+    region_id = int(region_param) if region_param.isdigit() else None
+    if region_id not in {region["pk"] for region in regions}:
+        region_id = None
     stations = []
     if number:
-        stations = list(
-            PollingStation.objects.filter(mission=mission, number__icontains=number)
-            .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
-            .select_related("tec", "region")
-            .order_by("number")[:25]
-        )
+        # Station numbers restart in every region: the region narrows the search, and each result names its region.
+        stations = list(stations_find(mission=mission, number=number, region_ids=area, region_id=region_id)[:25])
     tecs = list(
         Tec.objects.filter(mission=mission)
         .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
@@ -392,7 +401,15 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         ]
     for tec in tecs:
         tec.form_link = form_url(mission, FormKind.TABULATION, tec=tec.pk)
-    context = {"mission": mission, "actor": actor, "number": number, "stations": stations, "tecs": tecs}
+    context = {
+        "mission": mission,
+        "actor": actor,
+        "number": number,
+        "stations": stations,
+        "tecs": tecs,
+        "regions": regions,
+        "region_id": region_id,
+    }
     return render(request, "observe/station_search.html", context)
 
 
@@ -416,6 +433,11 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         station = _station_in_area(actor, mission, request.GET.get("station"))
         tec = station.tec
     template = _published_template(mission, kind)
+    already_sent = None
+    if station is not None or kind == FormKind.TABULATION:
+        place = {"polling_station": station} if station is not None else {"tec": tec}
+        ours = submissions_visible_to(actor=actor).filter(mission=mission, team_id=actor.team_id, kind=kind)
+        already_sent = ours.filter(**place).first()
     context = _form_context(
         request,
         mission,
@@ -425,6 +447,8 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         tec=tec,
         existing=None,
         page_title=kind_label(kind),
+        already_sent=already_sent,
+        already_sent_can_correct=already_sent is not None and kind not in locked_kinds(mission=mission),
     )
     return render(request, "observe/form.html", context)
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment with development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "submissions",
     "deployment",
     "reports",
+    "cockpit",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "submissions:home"
+# Everyone lands on the home of their role: the cockpit, the published reports or the observers' pages.
+LOGIN_REDIRECT_URL = "cockpit:landing"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(12 * 3600)))
 
@@ -155,8 +158,8 @@ CELERY_TIMEZONE = "UTC"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api_auth.SessionAuthentication",
+        "config.api_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -177,11 +180,16 @@ REST_FRAMEWORK = {
     },
 }
 
+# API tokens are refused (401) once older than this; a new one replaces it (admin or `drf_create_token -r`).
+API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("EOM_API_TOKEN_DAYS", "30")))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Election observation mission API",
     "DESCRIPTION": "Missions, geography, roster, teams, checklists, submissions and compiled statistics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages are for signed-in users: they map every endpoint and filter.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -201,11 +209,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Reverse proxies in front of the application that append the client's address to X-Forwarded-For (0: none, the
+# client connects directly). Login lockout and API throttling key on the address the outermost one saw.
+TRUSTED_PROXY_COUNT = int(os.environ.get("EOM_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ValueError("EOM_TRUSTED_PROXIES must be 0 or a positive number of proxies.")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
 AXES_FAILURE_LIMIT = int(os.environ.get("EOM_LOGIN_FAILURE_LIMIT", "8"))
 AXES_COOLOFF_TIME = 0.25  # hours
 # Observers share mobile-network addresses: lock by username (with the address), never by address alone.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.login_protection.client_address"
+AXES_HANDLER = "config.login_protection.AddressRateLimitedLockoutHandler"
+# Failed logins from one address, whatever the username, before that address must wait for the cool-off.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("EOM_LOGIN_ADDRESS_FAILURE_LIMIT", "60"))
 
 LOGGING = {
     "version": 1,

@@ -9,11 +9,12 @@ from missions.models import Mission
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):
+    polling_station_region = serializers.CharField(source="polling_station.region.name", read_only=True)
     polling_station_number = serializers.CharField(source="polling_station.number", read_only=True)
 
     class Meta:
         model = PlannedVisit
-        fields = ["polling_station", "polling_station_number", "purpose", "order"]
+        fields = ["polling_station", "polling_station_region", "polling_station_number", "purpose", "order"]
         read_only_fields = fields
 
 

@@ -48,7 +48,13 @@ class TecSerializer(CleanModelSerializer):
 
 
 class PollingStationSerializer(CleanModelSerializer):
+    """A station; numbers restart per region, so region (and TEC) with the number identify it."""
+
     mission = ScopedMissionField()
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    tec_code = serializers.CharField(source="tec.code", read_only=True)
+    label = serializers.CharField(source="__str__", read_only=True, help_text='"Region — No. N", as pages show it.')
 
     class Meta:
         model = PollingStation
@@ -56,8 +62,12 @@ class PollingStationSerializer(CleanModelSerializer):
             "id",
             "mission",
             "region",
+            "region_code",
+            "region_name",
             "tec",
+            "tec_code",
             "number",
+            "label",
             "name",
             "address",
             "area_type",

@@ -48,10 +48,10 @@ class TecViewSet(ScopedViewSetMixin, WritableViewSet):
 
 
 class PollingStationViewSet(ScopedViewSetMixin, WritableViewSet):
-    """Polling stations of your missions."""
+    """Polling stations of your missions; numbers restart per region, so look one up by region_code and number."""
 
     selector = staticmethod(polling_stations_visible_to)
     serializer_class = PollingStationSerializer
     filterset_class = PollingStationFilterSet
-    ordering_fields = ["number", "registered_voters"]
-    search_fields = ["number", "name", "address"]
+    ordering_fields = ["region__name", "number", "registered_voters"]
+    search_fields = ["number", "region__name", "region__code", "name", "address"]

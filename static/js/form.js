@@ -309,6 +309,123 @@
     });
   }
 
+  // ------------------------------------------------------------------------------------------ drafts
+
+  // Every field as typed (hidden questions included), so a draft restores exactly what was on the screen.
+  function snapshot() {
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name || input.type === "hidden" || input.type === "submit" || input.type === "button") return;
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (!(input.name in fields)) fields[input.name] = [];
+        if (input.checked) fields[input.name].push(input.value);
+      } else {
+        fields[input.name] = input.value;
+      }
+    });
+    return fields;
+  }
+
+  function restore(fields) {
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name || !(input.name in fields) || input.type === "hidden") return;
+      var value = fields[input.name];
+      if (input.type === "radio" || input.type === "checkbox") {
+        input.checked = Array.isArray(value) && value.indexOf(input.value) !== -1;
+      } else if (typeof value === "string") {
+        input.value = value;
+      }
+    });
+  }
+
+  var DRAFT_PREFIX = "eom-draft:";
+  var draftKey = DRAFT_PREFIX + (form.getAttribute("data-draft-key") || window.location.pathname + window.location.search);
+  var draftNote = document.getElementById("draft-note");
+  var pristine = null;
+  var finished = false; // sent or kept in the outbox: nothing left to lose
+  var leaving = false; // the observer already agreed to leave
+
+  var drafts = {
+    read: function () {
+      try {
+        return JSON.parse(window.localStorage.getItem(draftKey) || "null");
+      } catch (error) {
+        return null;
+      }
+    },
+    write: function (draft) {
+      try {
+        window.localStorage.setItem(draftKey, JSON.stringify(draft));
+        return true;
+      } catch (error) {
+        return false;
+      }
+    },
+    clear: function () {
+      try {
+        window.localStorage.removeItem(draftKey);
+      } catch (error) {
+        return;
+      }
+    },
+  };
+
+  function changed() {
+    return !finished && pristine !== null && JSON.stringify(snapshot()) !== pristine;
+  }
+
+  function saveDraft() {
+    if (finished || pristine === null) return;
+    if (!changed()) {
+      drafts.clear();
+      return;
+    }
+    drafts.write({ uuid: formUuid, savedAt: new Date().toISOString(), fields: snapshot() });
+  }
+
+  function showDraftNote(draft) {
+    if (!draftNote) return;
+    document.getElementById("draft-text").textContent = EOM.format(M.draft_restored, {
+      time: EOM.clock(new Date(draft.savedAt), form.getAttribute("data-time-zone")),
+    });
+    draftNote.hidden = false;
+  }
+
+  function discardDraft() {
+    if (!window.confirm(M.draft_discard_confirm)) return;
+    drafts.clear();
+    leaving = true;
+    window.location.reload();
+  }
+
+  // Nothing typed is lost silently: the browser asks before the page goes, and in-site links ask in words.
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving) return;
+    saveDraft();
+    if (!changed()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented || link.target === "_blank" || !changed()) return;
+    if (link.getAttribute("href").charAt(0) === "#") return;
+    if (window.confirm(M.leave_confirm)) {
+      saveDraft();
+      leaving = true;
+    } else {
+      event.preventDefault();
+    }
+  });
+
+  // Once sent or kept in the outbox, the draft has done its work.
+  function finish() {
+    finished = true;
+    drafts.clear();
+    if (draftNote) draftNote.hidden = true;
+  }
+
   // ------------------------------------------------------------------------------------------ sending
 
   function say(text, kind) {
@@ -327,21 +444,36 @@
   }
 
   function keepOnDevice(body) {
+    var zone = form.getAttribute("data-time-zone");
     return EOM.enqueue({
       uuid: formUuid,
       url: form.getAttribute("data-submit-url"),
       body: body,
       title: form.getAttribute("data-title"),
-    }).then(function () {
-      say(M.queued, "queued");
-      lockForm();
-    });
+      zone: zone,
+      page: window.location.pathname + window.location.search,
+    }).then(
+      function () {
+        finish();
+        say(EOM.format(M.kept_on_device, { form: form.getAttribute("data-title"), time: EOM.clock(new Date(), zone) }), "queued");
+        lockForm();
+      },
+      function () {
+        // The device refused to keep it (storage full or private mode): the draft stays, the form stays open.
+        submitButton.disabled = false;
+        say(M.not_kept, "error");
+      }
+    );
   }
 
   function handle(result, body) {
     if (EOM.confirmed(result, formUuid)) {
-      say(M.sent, "ok");
-      window.location.assign(form.getAttribute("data-home-url"));
+      finish();
+      var text = EOM.receivedText(form.getAttribute("data-title"), result.body.received_at, form.getAttribute("data-time-zone"));
+      if (mode !== "new") text = M.correction_saved + " " + text;
+      say(text, "ok");
+      EOM.announce(text, "ok", "only");
+      window.location.assign(mode === "new" ? form.getAttribute("data-home-url") : result.body.url);
       return;
     }
     submitButton.disabled = false;
@@ -363,10 +495,12 @@
   form.addEventListener("input", function () {
     applyConditions();
     showProtocol();
+    saveDraft();
   });
   form.addEventListener("change", function () {
     applyConditions();
     showProtocol();
+    saveDraft();
   });
 
   form.addEventListener("submit", function (event) {
@@ -404,6 +538,19 @@
 
   if (existing) prefill(existing);
   applyConditions();
+  pristine = JSON.stringify(snapshot());
+  var draft = drafts.read();
+  if (draft && draft.fields) {
+    restore(draft.fields);
+    // A new form keeps the identifier it had when the draft was started: it is still the same form.
+    if (mode === "new" && draft.uuid) {
+      formUuid = draft.uuid;
+      form.setAttribute("data-uuid", formUuid);
+    }
+    applyConditions();
+    showDraftNote(draft);
+  }
+  if (draftNote) document.getElementById("draft-discard").addEventListener("click", discardDraft);
   showProtocol();
   form.setAttribute("data-ready", "1");
 })();

@@ -34,6 +34,109 @@
     return "";
   }
 
+  // "2019-06-09 10:32 UTC+06:00": ISO date, 24-hour time and the zone's offset, as the pages write times.
+  function clock(date, zone) {
+    var iso = date.toISOString();
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone || "UTC",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZoneName: "longOffset",
+      })
+        .formatToParts(date)
+        .forEach(function (part) {
+          parts[part.type] = part.value;
+        });
+      var offset = (parts.timeZoneName || "GMT").replace("GMT", "UTC");
+      return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + " " + offset;
+    } catch (error) {
+      return iso.slice(0, 10) + " " + iso.slice(11, 16) + " UTC";
+    }
+  }
+
+  function receivedText(title, receivedAt, zone) {
+    var when = receivedAt ? new Date(receivedAt) : new Date();
+    return format(MESSAGES.received_by_server, { form: title || "", time: clock(when, zone) });
+  }
+
+  // ------------------------------------------------------------------------------------------ confirmation
+
+  var CONFIRMATION_KEY = "eom-confirmation";
+
+  function keptConfirmations() {
+    try {
+      return JSON.parse(sessionStorage.getItem(CONFIRMATION_KEY) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  // Show a confirmation at the top of this page; with `nextPage`, at the top of the next page this tab opens (also
+  // when it is this one: the observer may be leaving it as the confirmation arrives).
+  function announce(text, kind, nextPage) {
+    if (nextPage) {
+      try {
+        var kept = keptConfirmations();
+        kept.push({ text: text, kind: kind || "ok" });
+        sessionStorage.setItem(CONFIRMATION_KEY, JSON.stringify(kept));
+        if (nextPage === "only") return;
+      } catch (error) {
+        // no session storage: show it here at least
+      }
+    }
+    var box = document.getElementById("confirmation");
+    if (!box) return;
+    var line = document.createElement("p");
+    line.textContent = text;
+    box.appendChild(line);
+    box.className = "confirmation " + (kind || "ok");
+    box.hidden = false;
+  }
+
+  function showKeptConfirmation() {
+    var kept = keptConfirmations();
+    try {
+      sessionStorage.removeItem(CONFIRMATION_KEY);
+    } catch (error) {
+      kept = [];
+    }
+    kept.forEach(function (entry) {
+      if (entry && entry.text) announce(entry.text, entry.kind);
+    });
+  }
+
+  // Links that open a form already waiting on this device say so, and so does that form's page, so nobody fills
+  // it in again under a new identifier.
+  function markWaitingLinks(waiting) {
+    var here = window.location.pathname + window.location.search;
+    var note = document.getElementById("form-waiting-here");
+    var form = document.getElementById("observation-form");
+    if (note && form) {
+      note.hidden = !waiting.some(function (item) {
+        return item.page === here && item.uuid !== form.getAttribute("data-uuid");
+      });
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".badge.waiting-here"), function (node) {
+      node.parentNode.removeChild(node);
+    });
+    waiting.forEach(function (item) {
+      if (!item.page) return;
+      Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (link) {
+        if (link.getAttribute("href") !== item.page || link.closest("#queue-banner")) return;
+        var badge = document.createElement("span");
+        badge.className = "badge warn waiting-here";
+        badge.textContent = MESSAGES.waiting_here;
+        link.parentNode.insertBefore(badge, link);
+      });
+    });
+  }
+
   // ------------------------------------------------------------------------------------------ IndexedDB
 
   function openDb() {
@@ -131,7 +234,9 @@
 
   function flush() {
     if (flushing) return flushing;
-    if (navigator.onLine === false) return Promise.resolve();
+    // Offline: nothing can be sent, but the banner must still say what waits on this device.
+    if (navigator.onLine === false) return render();
+    var received = [];
     flushing = outbox
       .all()
       .then(function (items) {
@@ -144,9 +249,12 @@
             if (!keepGoing) return false;
             return post(item.url, item.body).then(
               function (result) {
-                if (confirmed(result, item.uuid)) return outbox.remove(item.uuid).then(function () {
-                  return true;
-                });
+                if (confirmed(result, item.uuid)) {
+                  received.push({ item: item, body: result.body });
+                  return outbox.remove(item.uuid).then(function () {
+                    return true;
+                  });
+                }
                 if (result.status === 400 || result.status === 409 || result.status === 403 || result.status === 404) {
                   item.state = "attention";
                   item.status = result.status;
@@ -175,6 +283,9 @@
       })
       .then(function () {
         flushing = null;
+        received.forEach(function (entry) {
+          announce(receivedText(entry.item.title, entry.body && entry.body.received_at, entry.item.zone), "ok", true);
+        });
         return render();
       });
     return flushing;
@@ -197,10 +308,24 @@
         var text = [];
         if (waiting.length) text.push(plural(MESSAGES.waiting, waiting.length));
         if (attention.length) text.push(plural(MESSAGES.attention, attention.length));
-        var lastError = waiting.length && waiting[waiting.length - 1].error;
+        if (waiting.length && navigator.onLine === false) text.push(MESSAGES.offline_waiting);
+        var lastError = waiting.length && navigator.onLine !== false && waiting[waiting.length - 1].error;
         if (lastError) text.push(lastError);
         document.getElementById("queue-text").textContent = text.join(" · ");
-        document.getElementById("queue-send").hidden = waiting.length === 0;
+        document.getElementById("queue-send").hidden = waiting.length === 0 || navigator.onLine === false;
+        var waitingList = document.getElementById("queue-waiting");
+        if (waitingList) {
+          waitingList.textContent = "";
+          waiting.forEach(function (item) {
+            var li = document.createElement("li");
+            li.textContent = format(MESSAGES.kept_since, {
+              form: item.title || item.uuid,
+              time: item.savedAt ? clock(new Date(item.savedAt), item.zone) : "",
+            });
+            waitingList.appendChild(li);
+          });
+        }
+        markWaitingLinks(waiting);
         var list = document.getElementById("queue-attention");
         list.textContent = "";
         attention.forEach(function (item) {
@@ -244,6 +369,9 @@
     confirmed: confirmed,
     enqueue: enqueue,
     flush: flush,
+    clock: clock,
+    announce: announce,
+    receivedText: receivedText,
     render: render,
     outbox: outbox,
   };
@@ -251,6 +379,7 @@
   var sendButton = document.getElementById("queue-send");
   if (sendButton) sendButton.addEventListener("click", flush);
   window.addEventListener("online", flush);
+  window.addEventListener("offline", render);
   window.setInterval(flush, RETRY_MS);
 
   var languageSelect = document.querySelector("select[data-autosubmit]");
@@ -295,5 +424,6 @@
       });
   }
 
-  flush();
+  showKeptConfirmation();
+  render().then(flush);
 })();

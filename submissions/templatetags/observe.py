@@ -1,4 +1,7 @@
-"""Template helpers for the observers' site: translated strings for the scripts and status labels."""
+"""Template helpers for the observers' site: translated strings for the scripts, status labels and the clock."""
+
+import datetime
+import zoneinfo
 
 from django import template
 from django.utils.translation import get_language, ngettext, pgettext
@@ -52,7 +55,25 @@ def observe_messages() -> dict:
         "protocol_found": _("Ballots found (%(found)s) do not equal valid + invalid (%(sum)s)."),
         "protocol_valid": _("Valid ballots (%(valid)s) do not equal the sum of candidates' votes (%(sum)s)."),
         "protocol_found_issued": _("Ballots found (%(found)s) exceed ballots issued (%(issued)s)."),
-        "offline_correction": _("You are offline; corrections are sent only with a network. Try again later."),
+        "offline_correction": _(
+            "You are offline; corrections are sent only with a network. Your changes are kept on this device as a "
+            "draft: try again later."
+        ),
+        "offline_waiting": _("No network: they are kept on this device and sent when the network returns."),
+        "kept_since": _("%(form)s, kept since %(time)s"),
+        "waiting_here": _("Waiting to send"),
+        "received_by_server": _("Received by the mission: %(form)s, at %(time)s."),
+        "kept_on_device": _(
+            "Not sent yet: %(form)s is kept on this device (saved at %(time)s) and will be sent when the network "
+            "returns. Do not fill it in again."
+        ),
+        "not_kept": _("This device could not keep the form. Keep this page open and try again with a network."),
+        "correction_saved": _("Correction saved."),
+        "draft_restored": _("Your answers from %(time)s were kept on this device and are filled in again."),
+        "draft_discard_confirm": _("Clear the answers kept on this device and start this form again?"),
+        "leave_confirm": _(
+            "This form has not been sent. Leave it? Your answers stay on this device as a draft until you come back."
+        ),
         "updated": pgettext("incidents page", "Updated %(time)s"),
         "no_incidents": _("No urgent incidents."),
         "urgent": _("Urgent"),
@@ -82,3 +103,37 @@ def status_label(status: str) -> str:
         "corrected": _("Corrected"),
         "locked": _("Locked"),
     }.get(status, status)
+
+
+def _zone(value) -> zoneinfo.ZoneInfo:
+    name = value if isinstance(value, str) else getattr(value, "time_zone", "")
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _offset(moment: datetime.datetime) -> str:
+    """The zone as its offset from UTC, e.g. UTC+06:00 (tz abbreviations such as "+06" read badly)."""
+    offset = moment.utcoffset() or datetime.timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes > 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@register.filter
+def local_clock(moment, mission_or_zone="UTC") -> str:
+    """A moment as every page of the observers' site writes it: the mission's local time with its zone.
+
+    ISO date and 24-hour time, the same in every language: "2019-06-09 20:15 UTC+06:00". The argument is the
+    mission (its main zone) or a zone name.
+    """
+    if not isinstance(moment, datetime.datetime):
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(_zone(mission_or_zone))
+    return f"{local:%Y-%m-%d %H:%M} {_offset(local)}"

@@ -4,6 +4,9 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from deployment.models import PlanningJob
@@ -13,7 +16,8 @@ from reports.models import ReportRun
 pytestmark = pytest.mark.django_db
 
 
-def test_the_openapi_schema_lists_every_endpoint_with_its_error_answers(client):
+def test_the_openapi_schema_lists_every_endpoint_with_its_error_answers(world, client):
+    client.force_login(world.users["analyst"])
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     schema = response.json()
@@ -43,7 +47,8 @@ def test_the_openapi_schema_lists_every_endpoint_with_its_error_answers(client):
 
 
 @pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
-def test_the_documentation_pages_load_their_scripts_from_our_own_static_files(client, page):
+def test_the_documentation_pages_load_their_scripts_from_our_own_static_files(world, client, page):
+    client.force_login(world.users["analyst"])
     response = client.get(page)
     assert response.status_code == 200
     html = response.content.decode()
@@ -53,6 +58,65 @@ def test_the_documentation_pages_load_their_scripts_from_our_own_static_files(cl
         assert asset.startswith("/static/drf_spectacular_sidecar/"), asset
         assert finders.find(asset.removeprefix("/static/")), asset
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+def test_the_schema_and_its_documentation_are_for_signed_in_users_only(world, client):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 403
+    assert b"/api/" not in schema.content
+    for page in ("/api/docs/", "/api/redoc/"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith(reverse("login"))
+    assert world.client("stranger").get("/api/schema/?format=json").status_code == 200  # any signed-in user
+
+
+def test_a_token_past_its_lifetime_is_refused_with_401(world, settings):
+    client = world.client("coordinator")
+    assert client.get("/api/regions/").status_code == 200
+    token = Token.objects.get(user=world.users["coordinator"])
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - settings.API_TOKEN_LIFETIME)
+    response = client.get("/api/regions/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Token"
+    assert "expired" in response.json()["detail"]
+
+
+def test_a_token_within_its_lifetime_reports_when_it_expires(world, settings):
+    token, _ = Token.objects.get_or_create(user=world.users["analyst"])
+    response = world.client("analyst").get("/api/token/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["has_token"] is True
+    assert body["expires"] == (token.created + settings.API_TOKEN_LIFETIME).isoformat().replace("+00:00", "Z")
+    assert token.key not in response.content.decode()
+
+
+def test_an_unknown_token_is_refused_with_401_and_no_token_with_403(world):
+    forged = APIClient()
+    forged.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    assert forged.get("/api/regions/").status_code == 401
+    assert APIClient().get("/api/regions/").status_code == 403
+
+
+def test_the_holder_revokes_their_token_and_a_colleagues_keeps_working(world):
+    owner, colleague = world.client("coordinator"), world.client("analyst")
+    assert owner.get("/api/regions/").status_code == 200
+    assert colleague.get("/api/regions/").status_code == 200
+    assert owner.delete("/api/token/").status_code == 204
+    assert not Token.objects.filter(user=world.users["coordinator"]).exists()
+    assert owner.get("/api/regions/").status_code == 401
+    assert colleague.get("/api/regions/").status_code == 200
+    assert Token.objects.filter(user=world.users["analyst"]).count() == 1
+
+
+def test_a_signed_in_browser_revokes_the_users_token_without_knowing_it(world, client):
+    Token.objects.get_or_create(user=world.users["lto"])
+    client.force_login(world.users["lto"])
+    response = client.delete("/api/token/")
+    assert response.status_code == 204
+    assert not Token.objects.filter(user=world.users["lto"]).exists()
+    assert client.get("/api/token/").json() == {"has_token": False, "created": None, "expires": None}
 
 
 def test_requests_beyond_the_users_rate_are_throttled(world, monkeypatch):

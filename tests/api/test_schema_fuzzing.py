@@ -62,10 +62,13 @@ def _load_schema(mode: str, examples: int):
     return loaded
 
 
-schema = _load_schema("positive", POSITIVE_EXAMPLES)
+# Revoking the coordinator's own token would sign the rest of the run out: tried in test_schema_and_access.py.
+schema = _load_schema("positive", POSITIVE_EXAMPLES).exclude(method="DELETE", path="/api/token/")
 # A GET whose only parameter is a free string in the path has no malformed form to generate.
-negative_schema = _load_schema("negative", NEGATIVE_EXAMPLES).exclude(
-    method="GET", path=["/api/missions/{slug}/", "/api/submissions/{uuid}/"]
+negative_schema = (
+    _load_schema("negative", NEGATIVE_EXAMPLES)
+    .exclude(method="GET", path=["/api/missions/{slug}/", "/api/submissions/{uuid}/"])
+    .exclude(method="DELETE", path="/api/token/")
 )
 
 

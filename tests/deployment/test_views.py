@@ -181,7 +181,8 @@ def test_the_xlsx_export_has_one_sheet_per_lto_area_and_reads_back(client, plann
     assert all(row[3] and row[4] for row in lto_rows)
     assert len(visits) == 6 * 12
     assert {row[9] for row in visits} == {"Opening", "Voting", "Counting"}
-    assert all(row[13] for row in visits)  # every planned station has an address
+    assert header[11:15] == ("Station region", "Station number", "Station name", "Address")
+    assert all(row[14] for row in visits)  # every planned station has an address
     log = ExportLog.objects.get()
     assert (log.user, log.format, log.rows, log.what) == (actors["coordinator"], "xlsx", 74, "deployment plan")
 
@@ -195,7 +196,7 @@ def test_the_csv_export_reads_back_and_neutralises_formulas(client, planned, act
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "LTO area"
     assert len(rows) == 1 + 2 + 72
-    assert all(row[13].startswith("'=") for row in rows[1:] if row[11])
+    assert all(row[14].startswith("'=") for row in rows[1:] if row[12])
     assert all(row[3].startswith("'+") for row in rows[1:])  # phone numbers start with "+": neutralised too
     assert ExportLog.objects.get().format == "csv"
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from checklists.models import Question
 from reports.choices import RunStatus
 from reports.models import ReportRun
 from reports.services import (
@@ -228,3 +229,22 @@ def test_on_election_day_a_fresh_compilation_is_queued_when_the_latest_is_older_
     assert report_runs_autocompile(every_minutes=30) == []  # the latest run is recent
     later = timezone.now() + datetime.timedelta(minutes=31)
     assert len(report_runs_autocompile(now=later, every_minutes=30)) == 1
+
+
+HOSTILE_REGION_NAME = r"$\undefinedmacro{x}$"
+HOSTILE_QUESTION_TEXT = r"_Was $\frac{a}{b}$ stuffing seen?"
+
+
+def test_a_region_name_in_mathtext_syntax_is_drawn_literally_and_the_run_compiles(mission, election_day):
+    region = election_day["regions"][0]
+    region.name = HOSTILE_REGION_NAME
+    region.save()
+    Question.objects.filter(template__mission=mission, code="stuffing").update(text=HOSTILE_QUESTION_TEXT)
+    run = report_run_create(mission=mission)
+    report_run_compile(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert HOSTILE_REGION_NAME in run.charts["assessment_by_region"]
+    assert HOSTILE_REGION_NAME in run.charts["problems_by_region"]
+    # The legend keeps a question whose text starts with an underscore (matplotlib would hide it).
+    assert HOSTILE_QUESTION_TEXT in run.charts["problems_by_region"]

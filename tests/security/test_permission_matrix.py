@@ -87,10 +87,12 @@ PAGES: dict[str, Rule] = {
     "password_reset_complete": Rule(EVERYONE, scoped=False),
     "set_language": Rule(EVERYONE, method="post", scoped=False),
     # API: schema and documentation
-    # the schema describes the endpoints, never data: public like the login page
-    "api-schema": Rule(EVERYONE, scoped=False),
-    "api-docs": Rule(EVERYONE, scoped=False),
-    "api-redoc": Rule(EVERYONE, scoped=False),
+    # the schema describes the endpoints, never data, but maps every one of them: for signed-in users only
+    "api-schema": Rule(LOGGED_IN, scoped=False),
+    "api-docs": Rule(LOGGED_IN, scoped=False),
+    "api-redoc": Rule(LOGGED_IN, scoped=False),
+    # the user's own API token: its expiry, and revoking it (DELETE, tried in tests/api/test_schema_and_access.py)
+    "api-token": Rule(LOGGED_IN, scoped=False),
     "api-root": Rule(LOGGED_IN, scoped=False),
     # API: missions and geography
     # ODIHR staff see the missions they follow (names and dates), nothing inside them
@@ -126,6 +128,11 @@ PAGES: dict[str, Rule] = {
     "report-run-download": Rule(CORE, lambda w, p: ({"pk": p.run.pk, "fmt": "csv"}, "")),
     # checklists: the preview of a template as observers will see it
     "checklists:preview": Rule(COORDINATOR, lambda w, p: ({"template_id": p.template.pk}, "")),
+    # cockpit: everyone lands on the home of their role; the mission's cockpit is for its core team
+    "cockpit:landing": Rule(LOGGED_IN, scoped=False),
+    "cockpit:mission": Rule(CORE, slug_only),
+    "cockpit:guide": Rule(LOGGED_IN, scoped=False),
+    "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
     # deployment: coordinators plan, lock and export the deployment
     "deployment:planning": Rule(COORDINATOR, slug),
     "deployment:job-start": Rule(
