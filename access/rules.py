@@ -72,6 +72,10 @@ KINDS: dict[str, Kind] = {
     # Report runs are requested and published through their service (core team; head of mission and analysts).
     "reports.reportrun": Kind("mission_id", add=NONE, change=NONE, delete=NONE),
     "reports.exportlog": Kind("mission_id", add=NONE, change=NONE, delete=NONE),
+    # Official results: versions are imported by coordinators, never edited; the core team reads them.
+    "results.resultsversion": Kind("mission_id", change=NONE, delete=NONE),
+    "results.stationresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
+    "results.resultssettings": Kind("mission_id", add=NONE, delete=NONE),
 }
 
 
@@ -202,6 +206,9 @@ def _read_scope(actor: Actor, label: str) -> Q:
         return Q(mission_id=mission) if actor.is_coordinator else NOTHING
     if label in ("reports.reportrun", "reports.exportlog"):
         return Q(mission_id=mission) if whole else NOTHING
+    kind = KINDS.get(label)
+    if kind is not None and whole:
+        return Q(**{kind.mission: mission})  # the core team's kinds: the whole mission
     return NOTHING  # a kind without a rule is nobody's
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("checklists/", include("checklists.urls")),
     path("deployment/", include("deployment.urls")),
     path("reports/", include("reports.urls")),
+    path("results/", include("results.urls")),
     path("", include("submissions.urls")),
 ]

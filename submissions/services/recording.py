@@ -218,7 +218,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
         if tec is None:
             errors["tec"] = [f"No TEC with id {form.tec_id} in this mission."]
         elif station is not None and station.tec_id != tec.pk:
-            errors["tec"] = [f"Polling station {station.number} belongs to TEC {station.tec.code}, not {tec.code}."]
+            errors["tec"] = [f"Polling station {station} belongs to TEC {station.tec.code}, not {tec.code}."]
     if station is not None and tec is None:
         tec = station.tec
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)

@@ -70,6 +70,16 @@ def run(attribute: str, query: str = "", **extra) -> Build:
     return lambda world, place: ({"run_id": getattr(place, attribute).pk, **extra}, query)
 
 
+def results_version(place):
+    """The place's mission's imported official results (one version, made the first time it is asked for)."""
+    from results.models import ResultsVersion
+
+    version, _created = ResultsVersion.objects.get_or_create(
+        mission=place.mission, number=1, defaults={"label": f"CEC results {place.mission.name}"}
+    )
+    return version
+
+
 # ------------------------------------------------------------------------------------------------ the table
 # Pages and endpoints by app. API list endpoints answer every signed-in user with the rows of their own scope
 # (the leak check below makes sure that scope is right); their detail endpoints are tried on both missions.
@@ -153,6 +163,9 @@ PAGES: dict[str, Rule] = {
     "reports:run_export": Rule(CORE, run("run", fmt="csv")),
     "reports:dashboard": Rule(CORE, slug_only),
     "reports:dashboard_data": Rule(CORE, slug_only),
+    # official results: the core team's checks and cross-check, and their exports
+    "results:mission": Rule(CORE, slug_only),
+    "results:export": Rule(CORE, lambda w, p: ({"slug": results_version(p).mission.slug, "fmt": "csv"}, "")),
     # the observers' site
     "submissions:home": Rule(LOGGED_IN, scoped=False),
     "submissions:service_worker": Rule(EVERYONE, scoped=False),
@@ -189,6 +202,7 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
+    "admin:results_resultsversion_import": Rule(COORDINATOR, scoped=False),
 }
 
 
@@ -236,6 +250,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # reports: the export log is read by the core team; ODIHR staff see published runs
     "reports.exportlog": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.export_log),
     "reports.reportrun": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.run),
+    # official results: imported by coordinators (the add page leads to the import), never edited or deleted
+    "results.resultsversion": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: results_version(p)),
 }
 
 
