@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "deployment",
     "reports",
     "results",
+    "incidents",
     "cockpit",
 ]
 
@@ -196,6 +197,27 @@ REPORTS_COMPILE_TIME_LIMIT = int(os.environ.get("EOM_REPORTS_COMPILE_TIME_LIMIT"
 REPORTS_COMPILE_SOFT_TIME_LIMIT = REPORTS_COMPILE_TIME_LIMIT - 60
 # On election day, compile each mission's statistics every N minutes (0: only on request).
 REPORTS_AUTOCOMPILE_MINUTES = int(os.environ.get("EOM_REPORTS_AUTOCOMPILE_MINUTES", "0"))
+
+# Periodic tasks, run by celery beat; each app's entries are declared here, never registered on import.
+INCIDENT_DIGEST_HOURS = float(os.environ.get("EOM_INCIDENT_DIGEST_HOURS", "6"))
+CELERY_BEAT_SCHEDULE = {
+    # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
+    "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
+}
+
+# E-mail: SMTP when EMAIL_HOST is set (production); otherwise printed on the console (the embedded default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mission@localhost")
+# The site's address as users reach it, for links in e-mails, e.g. https://mission.example.org
+EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -50,6 +50,12 @@ class Rule:
     any_answer: bool = False
 
 
+def _case_of(submission):
+    from incidents.models import Case
+
+    return Case.objects.get_or_create(mission_id=submission.mission_id, submission=submission)[0]
+
+
 def _content_type_kwargs(row) -> dict:
     return {"content_type_id": ContentType.objects.get_for_model(row).pk, "object_id": row.pk}
 
@@ -143,6 +149,12 @@ PAGES: dict[str, Rule] = {
     "cockpit:mission": Rule(CORE, slug_only),
     "cockpit:guide": Rule(LOGGED_IN, scoped=False),
     "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
+    # incidents: the core team follows up every case; an observer team sees the cases of its own forms
+    "incidents:cases": Rule(MEMBERS, slug_only),
+    "incidents:case": Rule(
+        frozenset({"sto", "analyst", "coordinator"}),
+        lambda w, p: ({"slug": p.mission.slug, "case_id": _case_of(p.submission).pk}, ""),
+    ),
     # deployment: coordinators plan, lock and export the deployment
     "deployment:planning": Rule(COORDINATOR, slug),
     "deployment:job-start": Rule(
