@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from observers.choices import RoleGroup
 from reports.models import ExportLog
 from results.imports import results_import
 from tests.factories import MissionFactory
@@ -124,7 +123,7 @@ def test_the_xlsx_export_has_the_summary_per_region_and_every_finding(client, pu
 
 
 def test_outsiders_get_nothing_page_export_or_api(client, published):
-    other_coordinator = _core_user(MissionFactory(slug="ua-2019"), "other_coordinator", RoleGroup.COORDINATOR)
+    other_coordinator = _core_user(MissionFactory(slug="ua-2019"), "other_coordinator", "lto_coordinator")
     slug = published.mission.slug
     for user in (published.outsider, other_coordinator):
         client.force_login(user)
