@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, actor_for, is_odihr_staff
 
@@ -101,8 +102,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
 
 def _silence_hours(request: HttpRequest) -> int:
     value = request.GET.get("hours", "")
-    if value.isdigit() and 1 <= int(value) <= SILENCE_HOURS_MAX:
-        return int(value)
+    hours = parse_id(value)  # not value.isdigit(): it accepts "²", which int() refuses
+    if hours is not None and hours <= SILENCE_HOURS_MAX:
+        return hours
     return SILENCE_HOURS_DEFAULT
 
 
