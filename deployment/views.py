@@ -23,13 +23,17 @@ from .services import assignment_lock_set, assignment_move, planning_job_start, 
 
 
 def _coordinator_mission(request, mission_slug: str) -> Mission:
-    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members."""
+    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members.
+
+    The Actor is kept on the request: the services check it themselves.
+    """
     mission = get_object_or_404(Mission, slug=mission_slug)
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404("No such mission.")
     if not actor.is_coordinator:
         raise PermissionDenied("Only the mission's coordinators plan the deployment.")
+    request.actor = actor
     return mission
 
 
@@ -78,7 +82,9 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
     parameters = {key: request.POST[key] for key in ("kind", "basis", "route_length", "seed") if request.POST.get(key)}
     parameters["reform"] = request.POST.get("reform") == "on"
     try:
-        job = planning_job_start(mission=mission, kind=kind, parameters=parameters, requested_by=request.user)
+        job = planning_job_start(
+            actor=request.actor, mission=mission, kind=kind, parameters=parameters, requested_by=request.user
+        )
     except ValidationError as error:
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"errors": error.messages}, status=400)
@@ -110,11 +116,11 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
         assignment = get_object_or_404(
             TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
         )
-        assignment_lock_set(assignment=assignment, locked=locked)
+        assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         label = f"The assignment of {assignment.team.code}"
     else:
         team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
-        team_lock_set(team=team, locked=locked)
+        team_lock_set(actor=request.actor, team=team, locked=locked)
         label = f"Team {team.code}"
     messages.success(request, f"{label} is {'locked' if locked else 'unlocked'}.")
     return redirect("deployment:planning", mission_slug=mission.slug)
@@ -157,7 +163,7 @@ def team_move(request, mission_slug: str) -> HttpResponse:
     tec_ids = ids(request.POST.getlist("tecs"), "tecs", "TECs")
     tecs = list(Tec.objects.filter(mission=mission, pk__in=tec_ids).select_related("region"))
     try:
-        assignment = assignment_move(team=team, region=region, tecs=tecs)
+        assignment = assignment_move(actor=request.actor, team=team, region=region, tecs=tecs)
     except ValidationError as error:
         _refusals(request, error)
     else:
@@ -175,7 +181,7 @@ def member_swap(request, mission_slug: str) -> HttpResponse:
     remove = get_object_or_404(members, pk=required_id(request.POST, "remove", "member to replace"))
     add = get_object_or_404(members, pk=required_id(request.POST, "add", "member to add"))
     try:
-        changed = team_member_swap(team=team, remove=remove, add=add)
+        changed = team_member_swap(actor=request.actor, team=team, remove=remove, add=add)
     except ValidationError as error:
         _refusals(request, error)
     else:
