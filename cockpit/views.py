@@ -77,6 +77,7 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
     slug = mission.slug
     election_day = [
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
+        Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
         Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
         Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
         Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),

@@ -7,8 +7,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api")),
     path("cockpit/", include("cockpit.urls")),
+    path("incidents/", include("incidents.urls")),
     path("checklists/", include("checklists.urls")),
     path("deployment/", include("deployment.urls")),
     path("reports/", include("reports.urls")),
+    path("results/", include("results.urls")),
     path("", include("submissions.urls")),
 ]

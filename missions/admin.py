@@ -232,7 +232,7 @@ class TecAdmin(MissionScopedAdmin):
     list_display = ("code", "name", "region", "mission")
     list_filter = ("mission", "region")
     list_select_related = ("mission", "region")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "region__name")  # TEC codes and names repeat across regions
     autocomplete_fields = ("region",)
 
 

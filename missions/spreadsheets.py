@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,15 @@ from django.conf import settings
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 MAX_ROWS = 200_000
+# Parsing time grows with the number of XML elements, not with the file's size: a 0.75 MB workbook of millions of
+# tiny shared strings or cells kept a worker busy for minutes. openpyxl reads roughly 25,000-40,000 cells or shared
+# strings a second on a busy server; a 10,000-station list has about 100,000 cells and fewer distinct texts. The caps
+# leave room for a list three times that size and bound the parse to seconds; a larger list is imported in parts.
+MAX_CELLS = 300_000
+MAX_SHARED_STRINGS = 200_000
+MAX_COLUMNS = 200
+_SCAN_CHUNK = 1024 * 1024
+_SCAN_OVERLAP = 64  # longer than any tag the patterns below match, so a tag split between chunks is counted once
 
 
 @dataclass
@@ -88,6 +98,57 @@ def _check_xlsx_archive(raw: bytes) -> None:
             head = archive.open(info).read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise SpreadsheetError("The workbook contains XML entity declarations; refusing it.")
+    _check_xlsx_counts(archive)
+
+
+def _element(local_name: str) -> re.Pattern:
+    """Opening tags of one element, with or without a namespace prefix (`<c `, `<x:c>`, `<c/>`)."""
+    return re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?" + local_name.encode() + rb"[\s/>]")
+
+
+_LIMITS = (
+    # (which parts, element, cap, what the coordinator is told). Rows are counted while reading: that stops early.
+    (lambda name: name.startswith("xl/worksheets/"), _element("c"), lambda: MAX_CELLS, "cells"),
+    (lambda name: "sharedstrings" in name.lower(), _element("si"), lambda: MAX_SHARED_STRINGS, "distinct texts"),
+)
+
+
+def _check_xlsx_counts(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook with more rows, cells or shared strings than the caps, before any XML is parsed.
+
+    Counts opening tags in the inflated parts chunk by chunk and stops at the first cap exceeded, so the check
+    itself takes a fraction of a second whatever the file holds.
+    """
+    for parts, pattern, cap, what in _LIMITS:
+        limit, seen = cap(), 0
+        for info in archive.infolist():
+            if not parts(info.filename):
+                continue
+            seen += _count_until(archive, info, pattern, limit - seen)
+            if seen > limit:
+                raise SpreadsheetError(
+                    f"The workbook has more than {limit:,} {what}; split it or remove what the import does not use."
+                )
+
+
+def _count_until(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, budget: int) -> int:
+    """Occurrences of `pattern` in one part, counting no further than one past `budget`."""
+    count, carry = 0, b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            buffer, last = carry + chunk, not chunk
+            # A tag starting in the last bytes may be cut by the chunk's end: it is counted with the next chunk.
+            stop = len(buffer) if last else max(0, len(buffer) - _SCAN_OVERLAP)
+            for match in pattern.finditer(buffer):
+                if match.start() >= stop:
+                    break
+                count += 1
+                if count > budget:
+                    return count
+            if last:
+                return count
+            carry = buffer[stop:]
 
 
 def read_rows(upload, *, filename: str | None = None) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -119,7 +180,7 @@ def _csv_rows(text: str):
         header_row = next(reader)
     except StopIteration as exc:
         raise SpreadsheetError("The file has no header row.") from exc
-    headers = [normalise_header(h) for h in header_row]
+    headers = _trimmed_headers(header_row)
 
     def rows():
         for number, values in enumerate(reader, start=2):
@@ -130,6 +191,22 @@ def _csv_rows(text: str):
             yield number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers) if h}
 
     return headers, rows()
+
+
+def _trimmed_headers(header_row) -> list[str]:
+    """Normalised column names, without empty ones at the end; refused past MAX_COLUMNS.
+
+    Every data row is read as wide as the header, so a header row of a million columns would make every row cost
+    a million steps.
+    """
+    headers = [normalise_header(h) for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise SpreadsheetError(f"The header row has more than {MAX_COLUMNS} columns.")
+    if not headers:
+        raise SpreadsheetError("The header row has no column names.")
+    return headers
 
 
 def _cell_text(value) -> str:
@@ -144,24 +221,48 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _unreadable(exc: Exception) -> SpreadsheetError:
+    return SpreadsheetError(f"The workbook cannot be read: {exc.__class__.__name__}.")
+
+
+def _next_row(iterator):
+    """The next row of a sheet; a part openpyxl cannot parse is the coordinator's file, not a server error."""
+    try:
+        return next(iterator)
+    except StopIteration:
+        raise
+    except Exception as exc:  # openpyxl raises many types (KeyError, ValueError, XML errors) for a broken part
+        raise _unreadable(exc) from exc
+
+
 def _xlsx_rows(raw: bytes):
     from openpyxl import load_workbook
 
     _check_xlsx_archive(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise SpreadsheetError(f"The workbook cannot be read: {exc.__class__.__name__}.") from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
-        header_row = next(iterator)
+        sheet = workbook.worksheets[0]
+        # The stored dimension is the file's claim, not its content: padding every row to it could mean millions
+        # of empty cells. Rows are read as they are, cut at MAX_COLUMNS.
+        sheet.reset_dimensions()
+        header_row = _next_row(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True))
     except StopIteration as exc:
         raise SpreadsheetError("The first sheet is empty.") from exc
-    headers = [normalise_header(h) for h in header_row]
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise _unreadable(exc) from exc
+    headers = _trimmed_headers(header_row)
+    iterator = sheet.iter_rows(min_row=2, max_col=len(headers), values_only=True)
 
     def rows():
-        for number, values in enumerate(iterator, start=2):
+        number = 1
+        while True:
+            try:
+                values = _next_row(iterator)
+            except StopIteration:
+                break
+            number += 1
             if number > MAX_ROWS + 1:
                 raise SpreadsheetError(f"The sheet has more than {MAX_ROWS} rows.")
             texts = [_cell_text(v) for v in values]

@@ -13,6 +13,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "checklists": ("add", "change", "delete", "view"),
         "submissions": ("change", "view"),
         "reports": ("add", "view"),
+        "results": ("add", "view"),
         # API tokens are issued by superusers only: a token admin lists every user's key.
     },
     RoleGroup.ANALYST: {
@@ -20,6 +21,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "checklists": ("view",),
         "submissions": ("view",),
         "reports": ("add", "change", "view"),
+        "results": ("view",),
     },
     RoleGroup.LTO: {},
     RoleGroup.STO: {},

@@ -1,7 +1,13 @@
 """Exports of a compiled run: XLSX (streaming writer), CSV raw data and a PDF report.
 
-Every string cell is neutralised against spreadsheet formulas. Raw data is anonymised: team codes, places and closed
-answers only; no names or personal data, no free text, no confidential records (they never enter a compilation).
+Raw data holds every answer as typed, free text and notes included, with team codes and places; no names or other
+personal data, no confidential records (they never enter a compilation).
+
+Formulas: an XLSX string cell is written as a string, never a formula, so text stays as typed. A CSV cell has no
+type: a spreadsheet opening the file runs text that starts a cell with = + - @ (or a tab or carriage return before
+one). Every CSV text cell is quoted, so a reader splitting on either "," or ";" keeps it whole, and wherever a piece
+of it could still start a cell (its start, or just after a "," or ";" for a reader that ignores quotes) an
+apostrophe goes before that piece.
 """
 
 from __future__ import annotations
@@ -9,12 +15,14 @@ from __future__ import annotations
 import base64
 import csv
 import logging
+import re
 from collections.abc import Iterator
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind, QuestionType
+from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
 from submissions.models import Answer, Submission
 
 from .charts import region_names
@@ -23,7 +31,6 @@ from .statistics import submissions_for
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 RAW_FIELDS = [
     "form",
@@ -39,30 +46,52 @@ RAW_FIELDS = [
     "urgent",
     "critical",
     "protocol_mismatch",
+    "notes",
     OVERALL_ASSESSMENT_CODE,
 ]
 KIND_LABELS = dict(FormKind.choices)
 
 
+# The start of the text, or just after a separator either kind of spreadsheet splits on, then optional blanks,
+# then a character that makes a spreadsheet read a formula.
+FORMULA_START = re.compile(r"(^|[,;])([ \t\r\n]*[=+\-@])")
+
+
 def neutralise(value):
-    """Prefix an apostrophe to text a spreadsheet would run as a formula (=, +, -, @)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A CSV cell's text with an apostrophe before every piece a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value:
+        return FORMULA_START.sub(r"\1'\2", value)
     return value
 
 
+def _text_cells(sheet, row: list) -> list:
+    """An XLSX row whose text is stored as text: openpyxl would otherwise write "=..." as a formula."""
+    out = []
+    for value in row:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
+
+
 def raw_codes(result: dict) -> list[str]:
-    """Question codes of the raw-data columns: every closed question of the compiled kinds, in report order."""
+    """Question codes of the raw-data columns: every question of the compiled kinds, free text included."""
     codes: list[str] = []
     for data in result["kinds"].values():
         for question in data["questions"]:
-            if question["type"] != QuestionType.TEXT and question["code"] not in codes:
+            if question["code"] not in codes:
                 codes.append(question["code"])
     return codes
 
 
 def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[list]:
-    """The header, then one row per submission, read in chunks (keyset pagination) so memory stays flat."""
+    """The header, then one row per submission, read in chunks (keyset pagination) so memory stays flat.
+
+    Values are as typed (text not neutralised): each writer makes them safe for its format.
+    """
     from django.utils.dateparse import parse_datetime
 
     codes = raw_codes(result)
@@ -89,6 +118,7 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
                 "urgent",
                 "has_critical",
                 "protocol_mismatch",
+                "notes",
                 "overall_assessment",
             )[:CHUNK]
         )
@@ -98,15 +128,16 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
         # One bounded query per chunk (CHUNK forms x their answers); answers placed by column index.
         width = len(codes)
         answers: dict[int, list] = {}
-        for submission_id, code, value, number in (
+        for submission_id, code, value, number, text in (
             Answer.objects.filter(submission_id__in=[row[0] for row in chunk], question_code__in=codes)
             .order_by("submission_id", "question_code", "value")
-            .values_list("submission_id", "question_code", "value", "number")
+            .values_list("submission_id", "question_code", "value", "number", "text")
         ):
             slots = answers.get(submission_id)
             if slots is None:
                 slots = answers[submission_id] = [None] * width
-            given = number if number is not None else value
+            # A text answer's full text (its value keeps only the opening characters).
+            given = number if number is not None else (text or value)
             if given is None:
                 continue
             index = column[code]
@@ -131,18 +162,20 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
                 "yes" if row[11] else "no",
                 "yes" if row[12] else "no",
                 row[13],
+                row[14],
                 *answers.get(row[0], empty),
             ]
-            yield [neutralise(cell) if cell.__class__ is str else ("" if cell is None else cell) for cell in cells]
+            yield ["" if cell is None else cell for cell in cells]
 
 
 def write_csv(*, path, mission, result, region=None) -> int:
     """Write the raw data as CSV; returns the number of submissions written."""
     count = -1
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        # Text quoted (numbers not), so a reader splitting on "," or ";" keeps every text cell whole.
+        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
         for row in raw_rows(mission=mission, result=result, region=region):
-            writer.writerow(row)
+            writer.writerow([neutralise(cell) if cell.__class__ is str else cell for cell in row])
             count += 1
     return count
 
@@ -169,9 +202,11 @@ def _kind_rows(result: dict, kind: str) -> Iterator[list]:
                 region_cells += [found["count"], found["pct"]] if found else [0, None]
             yield ["", value["label"], value["count"], value["pct"]] + region_cells
         if "sum" in question:
-            yield ["", "sum", question["sum"], ""] + [
-                cell for code in regions for cell in (by_region.get(code, {}).get("sum", 0), "")
-            ]
+            for label, name in (("sum", "sum"), ("mean", "mean"), ("minimum", "min"), ("maximum", "max")):
+                yield ["", label, question[name], ""] + [
+                    cell for code in regions for cell in (by_region.get(code, {}).get(name), "")
+                ]
+            yield ["", "median", question.get("median"), ""]
         yield ["", "not applicable", question["na"], ""] + [
             cell for code in regions for cell in (by_region.get(code, {}).get("na", 0), "")
         ]
@@ -189,9 +224,9 @@ def summary_rows(result: dict, run) -> Iterator[list]:
     yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
     yield ["Forms received up to", result["filters"]["cutoff"] or ""]
     yield []
-    yield ["Observations", "Kind", "Count", "Distinct stations"]
+    yield ["Observations", "Kind", "Count", "Distinct stations", "Distinct TECs"]
     for kind, data in result["kinds"].items():
-        yield ["", KIND_LABELS.get(kind, kind), data["observations"], data["stations"]]
+        yield ["", KIND_LABELS.get(kind, kind), data["observations"], data["stations"], data.get("tecs")]
     coverage = result["coverage"]
     yield ["", "Total", coverage["observations_total"], coverage["stations"]["observed"]]
     yield []
@@ -232,7 +267,7 @@ def summary_rows(result: dict, run) -> Iterator[list]:
     yield []
     yield [
         "Turnout at visits",
-        "Forms",
+        "Forms counted (n)",
         turnout["forms"],
         "Voted",
         turnout["voters_voted"],
@@ -240,7 +275,12 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         turnout["voters_on_list"],
         "%",
         turnout["pct"],
+        "Forms with 0 on the list",
+        turnout.get("on_list_zero", 0),
+        "Forms lacking a figure",
+        turnout.get("incomplete", 0),
     ]
+    yield ["", turnout.get("convention", "")]
     yield [
         "Protocol mismatches",
         result["protocol"]["mismatches"],
@@ -276,11 +316,11 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
+            sheet.append(_text_cells(sheet, row))
     raw = workbook.create_sheet("Raw data")
     count = -1
     for row in raw_rows(mission=run.mission, result=result, region=region):
-        raw.append(row)
+        raw.append(_text_cells(raw, row))
         count += 1
     workbook.save(path)
     return count

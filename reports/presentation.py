@@ -55,6 +55,7 @@ def report_tables(result: dict) -> dict:
                     "question": question,
                     "headers": [label for label, _cell in columns],
                     "n_cells": [(cell or {}).get("n", 0) for _label, cell in columns],
+                    "integer_cells": [cell for _label, cell in columns],
                     "value_rows": value_rows,
                     "critical_ci": _ci(question.get("critical")),
                 }

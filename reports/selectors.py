@@ -14,6 +14,7 @@ from observers.access import actor_for, is_odihr_staff, missions_for
 from submissions.models import Submission
 
 from .choices import RunStatus
+from .figures import percent
 from .models import ReportRun
 
 FULL = "full"
@@ -115,9 +116,7 @@ def dashboard_counts(*, mission) -> dict:
                 "forms": forms.get(region["id"], 0),
                 "observed": seen.get(region["id"], 0),
                 "stations": totals.get(region["id"], 0),
-                "pct": round(100 * seen.get(region["id"], 0) / totals[region["id"]], 1)
-                if totals.get(region["id"])
-                else None,
+                "pct": percent(seen.get(region["id"], 0), totals.get(region["id"], 0)),
             }
             for region in regions
         ],

@@ -25,6 +25,7 @@ from observers.models import Membership
 from .charts import charts_render
 from .choices import RunStatus
 from .exports import write_csv, write_pdf, write_xlsx
+from .figures import difference
 from .models import ExportLog, ReportRun
 from .statistics import statistics_compile
 
@@ -102,17 +103,14 @@ def report_run_create(*, mission, user=None, kinds=None, region=None, cutoff=Non
 
 def report_run_dispatch(*, run: ReportRun) -> bool:
     """Send a queued run to the broker; when the broker is down keep it queued with a clear message."""
-    from kombu.exceptions import OperationalError as BrokerError
+    from kombu.exceptions import KombuError as BrokerError
 
     from .tasks import report_compile
 
     ReportRun.objects.filter(pk=run.pk).update(dispatched_at=timezone.now(), dispatch_error="")
-    options = {"retry": False}
-    queue = getattr(settings, "REPORTS_TASK_QUEUE", None)
-    if queue:
-        options["queue"] = queue
     try:
-        report_compile.apply_async(args=[run.pk], **options)
+        # The queue comes from the task routes (settings.CELERY_TASK_ROUTES).
+        report_compile.apply_async(args=[run.pk], retry=False)
     except (BrokerError, ConnectionError, OSError) as exc:
         logger.warning("report run %s kept queued: broker unreachable (%s)", run.pk, exc)
         ReportRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
@@ -361,6 +359,7 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
     empty_kind = {
         "observations": 0,
         "stations": 0,
+        "tecs": 0,
         "assessment": {"negative": {"count": 0, "pct": None}},
         "questions": [],
     }
@@ -373,7 +372,8 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
             {
                 "kind": kind,
                 "observations": [was["observations"], now["observations"], now["observations"] - was["observations"]],
-                "stations": [was["stations"], now["stations"], now["stations"] - was["stations"]],
+                "stations": _change(was["stations"], now["stations"]),
+                "tecs": _change(was.get("tecs"), now.get("tecs")),
                 "negative_pct": [
                     negative_was["pct"],
                     negative_now["pct"],
@@ -414,7 +414,10 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
     }
 
 
+def _change(before: int | None, after: int | None) -> list:
+    """[before, after, after - before] of two counts; the change is None where either is not applicable."""
+    return [before, after, after - before if before is not None and after is not None else None]
+
+
 def _delta(before, after):
-    if before is None or after is None:
-        return None
-    return round(after - before, 1)
+    return difference(before, after)

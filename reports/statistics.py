@@ -4,21 +4,25 @@ Counting rules (DOMAIN.md): the unit is the observation (one form); distinct pol
 the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
 reported separately, never counted in n); answers given on several versions of a form are merged by question code.
 
+Every percentage, mean, median and interval bound is rounded half up to one decimal from exact integers
+(reports.figures). Integer questions give n, sum, mean, median (over all forms) and min-max. Tabulation forms are about
+a TEC: their distinct TECs are counted, their distinct stations are not applicable. Turnout follows
+TURNOUT_CONVENTION and says how many forms it leaves out and why.
+
 Distinct-station counts are computed per (region, urban/rural) cell and summed: a submission copies its region and
 area type from its polling station, so a station lies in exactly one cell and the sums are exact.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import TruncHour
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When, Window
+from django.db.models.functions import RowNumber, TruncHour
 
 from checklists.choices import (
     NEGATIVE_ASSESSMENTS,
@@ -26,6 +30,7 @@ from checklists.choices import (
     OBSERVATION_KINDS,
     OVERALL_ASSESSMENT_CODE,
     Assessment,
+    FormKind,
     QuestionType,
     TemplateStatus,
 )
@@ -35,7 +40,8 @@ from observers.choices import TeamKind
 from observers.models import Team
 from submissions.models import Answer, Submission
 
-Z_95 = 1.959963984540054
+from .figures import percent, ratio, wilson_bounds, wilson_percent
+
 # Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
 ANSWERED = "__eom_answered__"
 UNKNOWN_REGION = ""
@@ -44,33 +50,18 @@ VOTERS_ON_LIST = "voters_on_list"
 VOTERS_VOTED = "voters_voted"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 ASSESSMENT_VALUES = [choice.value for choice in Assessment]
+STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 
 
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+def wilson_interval(successes: int, n: int) -> tuple[float, float]:
     """The Wilson score interval of a proportion, as fractions in [0, 1]; (0, 0) when n is 0."""
-    if n <= 0:
-        return (0.0, 0.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
-def percent(count: int, n: int) -> float | None:
-    """A percentage with one decimal, or None without a denominator."""
-    return round(100 * count / n, 1) if n else None
+    low, high = wilson_bounds(successes, n)
+    return (float(low), float(high))
 
 
 def share(count: int, n: int) -> dict:
-    """Count, percentage and 95 % Wilson interval (in per cent) of one share."""
-    low, high = wilson_interval(count, n)
-    return {
-        "count": count,
-        "n": n,
-        "pct": percent(count, n),
-        "ci": [round(100 * low, 1), round(100 * high, 1)] if n else None,
-    }
+    """Count, percentage and 95 % Wilson interval (in per cent) of one share, each rounded half up."""
+    return {"count": count, "n": n, "pct": percent(count, n), "ci": wilson_percent(count, n)}
 
 
 def submissions_for(*, mission, kinds, region=None, cutoff=None, prefix: str = "") -> Q:
@@ -145,6 +136,56 @@ def question_catalogue(*, mission, kinds) -> dict[str, list[dict]]:
     return catalogue
 
 
+class _Extremes:
+    """The smallest and largest integer answer per (region code, area type), combined by region, by area, overall."""
+
+    def __init__(self):
+        self.cells: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def add(self, region: str, area: str, *, low: int, high: int) -> None:
+        key = (region, area)
+        if key in self.cells:
+            low, high = min(low, self.cells[key][0]), max(high, self.cells[key][1])
+        self.cells[key] = (low, high)
+
+    @staticmethod
+    def _combine(pairs) -> tuple[int | None, int | None]:
+        pairs = list(pairs)
+        if not pairs:
+            return (None, None)
+        return (min(low for low, _high in pairs), max(high for _low, high in pairs))
+
+    def total(self) -> tuple[int | None, int | None]:
+        return self._combine(self.cells.values())
+
+    def by(self, axis: int) -> dict[str, tuple[int | None, int | None]]:
+        keys = {key[axis] for key in self.cells}
+        return {group: self._combine(pair for key, pair in self.cells.items() if key[axis] == group) for group in keys}
+
+
+def _medians(*, answer_base: Q, catalogue: dict[str, list[dict]]) -> dict[tuple[str, str], float]:
+    """(kind, code) -> the median of an integer question's answers, in one query: the middle row(s) by rank."""
+    codes = sorted({q["code"] for qs in catalogue.values() for q in qs if q["type"] == QuestionType.INTEGER})
+    if not codes:
+        return {}
+    partition = [F("submission__kind"), F("question_code")]
+    ranked = (
+        Answer.objects.filter(answer_base, question_code__in=codes, number__isnull=False)
+        .annotate(
+            form_kind=F("submission__kind"),
+            position=Window(RowNumber(), partition_by=partition, order_by=[F("number").asc(), F("id").asc()]),
+            size=Window(Count("id"), partition_by=partition),
+        )
+        # The middle row of an odd count, the two middle rows of an even one (integer division in SQL).
+        .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
+        .values_list("form_kind", "question_code", "number")
+    )
+    middle: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kind, code, number in ranked:
+        middle[(kind, code)].append(number)
+    return {key: ratio(sum(numbers), len(numbers)) for key, numbers in middle.items()}
+
+
 def _area_key(value) -> str:
     return value or ""
 
@@ -215,7 +256,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     # every coverage figure (per kind, across kinds, negative) comes from a single pass over the submissions.
     coverage_rows = (
         Submission.objects.filter(base)
-        .values("kind", "polling_station_id", "region_id", "area_type")
+        .values("kind", "polling_station_id", "tec_id", "region_id", "area_type")
         .annotate(
             observations=Count("id"),
             urgent=Count("id", filter=Q(urgent=True)),
@@ -228,8 +269,14 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     per_kind: dict[str, _Cells] = defaultdict(_Cells)
     assessment_cells: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
     observed_stations: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # Distinct TECs per kind and per (kind, region): a TEC lies in one region but spans urban and rural stations.
+    observed_tecs: dict[str, set[int]] = defaultdict(set)
+    observed_tecs_by_region: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for row in coverage_rows:
         cell = (rkey(row["region_id"]), _area_key(row["area_type"]))
+        if row["tec_id"]:
+            observed_tecs[row["kind"]].add(row["tec_id"])
+            observed_tecs_by_region[row["kind"]][cell[0]].add(row["tec_id"])
         station = row["polling_station_id"]
         negative = sum(row[f"assessed_{value}"] for value in NEGATIVE_ASSESSMENTS)
         for value in ASSESSMENT_VALUES:
@@ -262,6 +309,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     tallies: dict[str, dict[str, dict[str | None, _Cells]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(_Cells))
     )
+    extremes: dict[str, dict[str, _Extremes]] = defaultdict(lambda: defaultdict(_Extremes))
     # The main aggregate, one pass over the answers: closed answers counted by value; integer, time and text
     # answers only as answered / not applicable / blank (with integer sums).
     answer_key = Case(
@@ -283,11 +331,13 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
             region_id=F("submission__region_id"),
             area_type=F("submission__area_type"),
         )
-        .annotate(count=Count("id"), total=Sum("number"))
+        .annotate(count=Count("id"), total=Sum("number"), low=Min("number"), high=Max("number"))
     ):
-        tallies[row["kind"]][row["question_code"]][row["key"]].add(
-            rkey(row["region_id"]), _area_key(row["area_type"]), count=row["count"], total=row["total"] or 0
-        )
+        cell = (rkey(row["region_id"]), _area_key(row["area_type"]))
+        tallies[row["kind"]][row["question_code"]][row["key"]].add(*cell, count=row["count"], total=row["total"] or 0)
+        if row["key"] == ANSWERED and row["low"] is not None:
+            extremes[row["kind"]][row["question_code"]].add(*cell, low=row["low"], high=row["high"])
+    medians = _medians(answer_base=answer_base, catalogue=catalogue)
     tell(45)
 
     multiple_codes = sorted({q["code"] for qs in catalogue.values() for q in qs if q["type"] == QuestionType.MULTIPLE})
@@ -334,11 +384,14 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     for kind in kinds:
         cells = per_kind.get(kind, _Cells())
         totals = cells.total()
+        about_stations = kind in STATION_KINDS
         kinds_out[kind] = {
             "observations": totals.get("observations", 0),
-            "stations": totals.get("stations", 0),
-            "by_region": _cover(cells.by(0)),
-            "by_area": _cover(cells.by(1)),
+            # Tabulation forms are about a TEC, never a station: their distinct stations are not applicable.
+            "stations": totals.get("stations", 0) if about_stations else None,
+            "tecs": len(observed_tecs.get(kind, ())),
+            "by_region": _cover(cells.by(0), {key: len(tecs) for key, tecs in observed_tecs_by_region[kind].items()}),
+            "by_area": _cover(cells.by(1), None),
             "assessment": _assessment(assessment_cells.get(kind, {}), cells),
             "questions": [
                 _question(
@@ -346,6 +399,8 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
                     tallies[kind].get(question["code"], {}),
                     answered_multiple[kind].get(question["code"]),
                     critical_cells[kind].get(question["code"]),
+                    extremes[kind].get(question["code"]),
+                    medians.get((kind, question["code"])),
                 )
                 for question in catalogue[kind]
             ],
@@ -363,7 +418,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
                 "protocol_field": "",
                 "version": None,
             }
-            kinds_out[kind]["questions"].append(_question(orphan, tallies[kind][code], None, None))
+            kinds_out[kind]["questions"].append(_question(orphan, tallies[kind][code], None, None, None, None))
 
     coverage = _coverage(per_kind, observed_all, all_stations, kinds)
     coverage["teams"] = _teams(mission=mission, region=region, base=base)
@@ -391,11 +446,13 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     }
 
 
-def _cover(groups: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    return {
-        key: {"observations": values.get("observations", 0), "stations": values.get("stations", 0)}
-        for key, values in sorted(groups.items())
-    }
+def _cover(groups: dict[str, dict[str, int]], tecs: dict[str, int] | None) -> dict[str, dict[str, int]]:
+    out = {}
+    for key, values in sorted(groups.items()):
+        out[key] = {"observations": values.get("observations", 0), "stations": values.get("stations", 0)}
+        if tecs is not None:
+            out[key]["tecs"] = tecs.get(key, 0)
+    return out
 
 
 def _coverage(per_kind, observed_all: _Cells, all_stations: _Cells, kinds) -> dict:
@@ -456,8 +513,15 @@ def _assessment(cells_by_value: dict[str, _Cells], kind_cells: _Cells) -> dict:
     return {**overall, "by_region": grouped(0), "by_area": grouped(1)}
 
 
-def _question(question: dict, tally: dict, answered_multiple: _Cells | None, critical: _Cells | None) -> dict:
-    """One question's distribution overall, by region and by urban/rural."""
+def _question(
+    question: dict,
+    tally: dict,
+    answered_multiple: _Cells | None,
+    critical: _Cells | None,
+    extremes: _Extremes | None,
+    median: float | None,
+) -> dict:
+    """One question's distribution overall, by region and by urban/rural (integers: n, sum, mean, median, min-max)."""
     is_summarised = question["type"] in SUMMARISED_TYPES
     choice_order = [choice["value"] for choice in question["choices"] if choice["value"] != NOT_APPLICABLE]
     labels = {choice["value"]: choice["label"] for choice in question["choices"]}
@@ -474,7 +538,9 @@ def _question(question: dict, tally: dict, answered_multiple: _Cells | None, cri
             out = {"n": n, "na": na, "blank": blank}
             if question["type"] == QuestionType.INTEGER:
                 total = pick(tally[ANSWERED]).get("total", 0) if ANSWERED in tally else 0
-                out.update({"sum": total, "mean": round(total / n, 2) if n else None})
+                found = pick(extremes) if extremes is not None else None
+                low, high = found if found else (None, None)
+                out.update({"sum": total, "mean": ratio(total, n), "min": low, "max": high})
             return out
         if answered_multiple is not None:
             n = pick(answered_multiple).get("n", 0)
@@ -496,13 +562,16 @@ def _question(question: dict, tally: dict, answered_multiple: _Cells | None, cri
             keys |= set(cells.by(axis))
         return {key: group(lambda cells, key=key: cells.by(axis).get(key, {})) for key in sorted(keys)}
 
+    overall = group(lambda cells: cells.total())
+    if question["type"] == QuestionType.INTEGER:
+        overall["median"] = median  # over every answered form; not split by region or area
     return {
         "code": question["code"],
         "text": question["text"],
         "type": question["type"],
         "section": question["section"],
         "critical_values": question["critical_values"],
-        **group(lambda cells: cells.total()),
+        **overall,
         "by_region": by(0),
         "by_area": by(1),
     }
@@ -511,7 +580,10 @@ def _question(question: dict, tally: dict, answered_multiple: _Cells | None, cri
 def _teams(*, mission, region, base: Q) -> dict:
     teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
     if region is not None:
-        teams = teams.filter(Q(assignment__region=region) | Q(lto_team__area_regions=region)).distinct()
+        # Deployed in the region: planned there; a team without a plan yet counts where its LTO team's area reaches.
+        # A team planned to another region of the same LTO area is not this region's (it cannot report here).
+        unplanned_here = Team.objects.filter(assignment__isnull=True, lto_team__area_regions=region)
+        teams = teams.filter(Q(assignment__region=region) | Q(pk__in=unplanned_here.values("pk")))
     rows = list(
         teams.annotate(reported=Exists(Submission.objects.filter(base, team=OuterRef("pk")))).values_list(
             "code", "reported"
@@ -524,15 +596,22 @@ def _teams(*, mission, region, base: Q) -> dict:
     }
 
 
+TURNOUT_CONVENTION = (
+    "Turnout at visits is the sum of voters who had voted over the sum of voters on the list, over the voting "
+    "forms giving both figures with voters on the list above zero (n = those forms). Forms giving 0 voters on the "
+    "list, and forms lacking either figure, are counted separately and are not in n."
+)
+
+
 def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
-    """Turnout reported at voting visits: voters who had voted over voters on the list, on forms giving both."""
+    """Turnout reported at voting visits, by the convention in TURNOUT_CONVENTION, with the forms left out counted."""
     codes = {VOTERS_ON_LIST: VOTERS_ON_LIST, VOTERS_VOTED: VOTERS_VOTED}
     for question in catalogue.get("voting", []):
         if question["protocol_field"] in codes:
             codes[question["protocol_field"]] = question["code"]
-    empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None}
+    empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None, "on_list_zero": 0, "incomplete": 0}
     if "voting" not in kinds:
-        return {**empty, "by_region": {}, "by_area": {}}
+        return {**empty, "convention": TURNOUT_CONVENTION, "by_region": {}, "by_area": {}}
 
     # Only the two figures' rows (by the question-code index), joined to this mission's voting forms, then one row
     # per form holding both figures.
@@ -553,13 +632,25 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
     inner_sql, params = per_form.query.sql_with_params()
     cells = _Cells()
     with connection.cursor() as cursor:
+        used = "t.voted IS NOT NULL AND t.on_list > 0"
         cursor.execute(
-            "SELECT t.region_id, t.area_type, COUNT(*), SUM(t.voted), SUM(t.on_list) "  # noqa: S608 (ORM inner SQL)
-            f"FROM ({inner_sql}) t WHERE t.voted IS NOT NULL AND t.on_list > 0 GROUP BY t.region_id, t.area_type",
+            f"SELECT t.region_id, t.area_type, SUM(CASE WHEN {used} THEN 1 ELSE 0 END), "  # noqa: S608 (ORM inner SQL)
+            f"SUM(CASE WHEN {used} THEN t.voted ELSE 0 END), SUM(CASE WHEN {used} THEN t.on_list ELSE 0 END), "
+            "SUM(CASE WHEN t.on_list = 0 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN t.on_list IS NULL OR (t.voted IS NULL AND t.on_list > 0) THEN 1 ELSE 0 END) "
+            f"FROM ({inner_sql}) t GROUP BY t.region_id, t.area_type",
             params,
         )
-        for region_id, area, forms, voted, on_list in cursor.fetchall():
-            cells.add(rkey(region_id), _area_key(area), forms=forms, voters_voted=voted, voters_on_list=on_list)
+        for region_id, area, forms, voted, on_list, zero, incomplete in cursor.fetchall():
+            cells.add(
+                rkey(region_id),
+                _area_key(area),
+                forms=forms,
+                voters_voted=voted,
+                voters_on_list=on_list,
+                on_list_zero=zero,
+                incomplete=incomplete,
+            )
 
     def summary(values: dict) -> dict:
         on_list = int(values.get("voters_on_list", 0))
@@ -569,10 +660,13 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
             "voters_voted": voted,
             "voters_on_list": on_list,
             "pct": percent(voted, on_list),
+            "on_list_zero": int(values.get("on_list_zero", 0)),
+            "incomplete": int(values.get("incomplete", 0)),
         }
 
     return {
         **summary(cells.total()),
+        "convention": TURNOUT_CONVENTION,
         "by_region": {key: summary(values) for key, values in sorted(cells.by(0).items())},
         "by_area": {key: summary(values) for key, values in sorted(cells.by(1).items())},
     }

@@ -6,7 +6,6 @@ import datetime
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -89,8 +88,7 @@ def planning_job_start(
     def enqueue(job_id=job.pk):
         from ..tasks import planning_job_run
 
-        # A deployment may name its own queue for planning (tests use one per run); default routing otherwise.
-        planning_job_run.apply_async(args=[job_id], queue=getattr(settings, "DEPLOYMENT_TASK_QUEUE", None))
+        planning_job_run.apply_async(args=[job_id])
 
     transaction.on_commit(enqueue)
     return job

@@ -41,6 +41,7 @@ class MissionSerializer(serializers.ModelSerializer):
             "time_zone",
             "local_languages",
             "candidates",
+            "station_numbering",
         ]
         read_only_fields = fields
 

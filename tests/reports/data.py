@@ -232,3 +232,47 @@ def build_election_day(mission, *, forms: int = 60, seed: int = 7) -> dict:
         content_hash="meeting",
     )
     return {"regions": regions, "stations": stations, "teams": teams, "silent_team": silent_team, "now": timezone.now()}
+
+
+def add_forms(mission, template, forms: list[dict]) -> list[Submission]:
+    """Forms written in bulk exactly as submission_record stores them (derived fields by the services' own rules).
+
+    Each form is a dict: station (or tec), team, answers {code: value}, and optionally notes, urgent, received.
+    """
+    from checklists.selectors import template_questions
+    from submissions.services import CleanForm, Place, submission_build
+
+    questions = template_questions(template)
+    built = []
+    for spec in forms:
+        station, tec = spec.get("station"), spec.get("tec")
+        tec = tec or (station.tec if station is not None else None)
+        form = CleanForm(
+            template=template,
+            polling_station_id=station.pk if station is not None else None,
+            tec_id=tec.pk if tec is not None else None,
+            team_id=spec["team"].pk if spec.get("team") else None,
+            team_given=True,
+            urgent=spec.get("urgent", False),
+            notes=spec.get("notes", ""),
+            answers=spec.get("answers", {}),
+        )
+        place = Place(
+            team=spec.get("team"),
+            polling_station=station,
+            tec=tec,
+            region_id=station.region_id if station is not None else tec.region_id,
+        )
+        built.append(submission_build(mission=mission, form=form, place=place, questions=questions))
+    submissions = Submission.objects.bulk_create([submission for submission, _values in built])
+    Answer.objects.bulk_create(
+        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
+        for submission, values in built
+        for code, value, number, text in values
+    )
+    received = [spec.get("received") for spec in forms]
+    if any(received):
+        for submission, moment in zip(submissions, received, strict=True):
+            submission.received_at = moment or submission.received_at
+        Submission.objects.bulk_update(submissions, ["received_at"])
+    return submissions

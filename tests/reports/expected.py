@@ -1,28 +1,62 @@
 """The statistics recomputed in plain Python over the raw rows, independently of the database aggregates."""
 
+import math
 from collections import defaultdict
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
-from reports.statistics import wilson_interval
 from submissions.models import Answer, Submission
 
 from .data import COUNTING_V1, OPENING_V1, VOTING_V1, VOTING_V2
 
 NEGATIVE = {"bad", "very_bad"}
 DEFINITIONS = {"voting": VOTING_V2 + VOTING_V1, "counting": COUNTING_V1, "opening": OPENING_V1}
+Z = Fraction(1959963984540054, 10**15)
+
+
+def half_up(value: Fraction) -> float:
+    """A non-negative exact fraction rounded half up to one decimal, as readers and spreadsheets do."""
+    tenths = math.floor(value * 10 + Fraction(1, 2))
+    return float(Fraction(tenths, 10))
 
 
 def pct(count, n):
-    return round(100 * count / n, 1) if n else None
+    return half_up(Fraction(100 * count, n)) if n else None
+
+
+def mean(total, n):
+    return half_up(Fraction(total, n)) if n else None
+
+
+def median(numbers):
+    ordered = sorted(numbers)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return half_up(Fraction(ordered[middle - 1] + ordered[middle], 2))
+
+
+def _sqrt(value: Fraction) -> Fraction:
+    with localcontext() as context:
+        context.prec = 80
+        root = (Decimal(value.numerator) / Decimal(value.denominator)).sqrt()
+    return Fraction(root)
 
 
 def ci(count, n):
+    """The 95 % Wilson interval in per cent, from exact fractions (only the square root is approximated)."""
     if not n:
         return None
-    low, high = wilson_interval(count, n)
-    return [round(100 * low, 1), round(100 * high, 1)]
+    p = Fraction(count, n)
+    denominator = 1 + Z * Z / n
+    centre = (p + Z * Z / (2 * n)) / denominator
+    half = Z * _sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denominator
+    return [half_up(100 * max(Fraction(0), centre - half)), half_up(100 * min(Fraction(1), centre + half))]
 
 
 def raw(mission):
@@ -61,7 +95,7 @@ def question_types(kind):
 
 def expected_question(submissions, answers, code, qtype, group=lambda s: "all"):
     """n, na, blank and per-value counts of one question, grouped by `group`."""
-    out = defaultdict(lambda: {"n": 0, "na": 0, "blank": 0, "values": defaultdict(int), "sum": 0})
+    out = defaultdict(lambda: {"n": 0, "na": 0, "blank": 0, "values": defaultdict(int), "sum": 0, "numbers": []})
     for submission in submissions:
         rows = answers[submission["id"]].get(code)
         if not rows:
@@ -75,6 +109,7 @@ def expected_question(submissions, answers, code, qtype, group=lambda s: "all"):
             cell["n"] += 1
             if qtype == "integer":
                 cell["sum"] += rows[0]["number"]
+                cell["numbers"].append(rows[0]["number"])
             elif qtype != "text":
                 for row in rows:
                     cell["values"][row["value"]] += 1

@@ -175,7 +175,7 @@ def test_the_xlsx_download_shows_the_numbers_of_the_page(client, run, actors):
     raw = list(workbook["Raw data"].iter_rows(values_only=True))
     assert len(raw) - 1 == total == run.submissions_count
     header = raw[0]
-    assert "remarks" not in header and "notes" not in header  # free text stays out of anonymised raw data
+    assert "remarks" in header and "notes" in header  # free text and notes as typed
     log = ExportLog.objects.get()
     assert (log.user, log.mission, log.format, log.what, log.rows) == (
         actors["analyst"],
@@ -206,24 +206,31 @@ def test_the_csv_download_has_one_row_per_form_and_one_column_per_question(clien
     assert ExportLog.objects.filter(format="csv").count() == 1
 
 
-def test_every_export_neutralises_formulas(client, run, actors):
+def test_csv_cells_never_start_a_formula_and_xlsx_text_is_text_as_typed(client, run, actors):
+    from submissions.models import Submission
+
     client.force_login(actors["analyst"])
     body = b"".join(client.get(reverse("reports:run_export", args=[run.pk, "csv"])).streaming_content).decode()
-    for row in csv.reader(io.StringIO(body)):
-        for value in row:
-            assert not value.startswith(("=", "+", "-", "@")), value
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(body), delimiter=delimiter):
+            for value in row:
+                assert not value.lstrip(" \t\r\n").startswith(("=", "+", "-", "@")), (delimiter, value)
     assert "'=cmd" in body
     workbook = load_workbook(
         io.BytesIO(b"".join(client.get(reverse("reports:run_export", args=[run.pk, "xlsx"])).streaming_content))
     )
-    found_notes = False
+    formulas, texts = [], set()
     for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            for value in row:
-                if isinstance(value, str):
-                    assert not value.startswith(("=", "+", "-", "@")), (sheet.title, value)
-                    found_notes |= value == "'=SUM(A1:A9)"
-    assert found_notes
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas.append((sheet.title, cell.value))
+                elif isinstance(cell.value, str):
+                    texts.add(cell.value)
+    assert formulas == []
+    typed_notes = set(Submission.objects.filter(confidential=False).exclude(notes="").values_list("notes", flat=True))
+    assert "=SUM(A1:A9)" in typed_notes and "Police inside, -tension" in typed_notes
+    assert typed_notes <= texts  # every note as typed, "=SUM(A1:A9)" included, never altered
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")

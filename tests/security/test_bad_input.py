@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import time
 import uuid
 import zipfile
 
@@ -124,6 +126,119 @@ def test_a_workbook_with_too_many_rows_is_refused(monkeypatch):
     headers, rows = read_rows(_workbook_bytes([("number",)] + [(str(n),) for n in range(10)]), filename="s.xlsx")
     with pytest.raises(SpreadsheetError, match="more than 3 rows"):
         list(rows)
+
+
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+MAIN_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _with_parts(raw: bytes, parts: dict[str, bytes | None]) -> bytes:
+    """The workbook with parts replaced or added (bytes) or left out (None)."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info.filename, source.read(info.filename))
+        for name, data in parts.items():
+            if data is not None:
+                target.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _shared_strings_flood(count: int) -> bytes:
+    """A real workbook plus `count` one-letter shared strings, padded with random bytes so the file as a whole
+    compresses no better than an ordinary workbook (the zip-bomb ratio check lets it through)."""
+    raw = _workbook_bytes()
+    types = zipfile.ZipFile(io.BytesIO(raw)).read("[Content_Types].xml").decode()
+    types = types.replace(
+        "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS_TYPE}"/></Types>'
+    )
+    strings = f'<sst xmlns="{MAIN_NAMESPACE}">'.encode() + b"<si><t>a</t></si>" * count + b"</sst>"
+    return _with_parts(
+        raw,
+        {
+            "[Content_Types].xml": types.encode(),
+            "xl/sharedStrings.xml": strings,
+            "docProps/thumbnail.jpeg": random.Random(11).randbytes(600_000),
+        },
+    )
+
+
+def _sheet_of_cells(rows: int, columns: int, prefix: str = "") -> bytes:
+    """A workbook whose first sheet has rows x columns numeric cells (`prefix` names the namespace, as `x:`)."""
+    tag = prefix
+    declaration = f' xmlns:{prefix[:-1]}="{MAIN_NAMESPACE}"' if prefix else f' xmlns="{MAIN_NAMESPACE}"'
+    body = "".join(
+        f'<{tag}row r="{row}">'
+        + "".join(f'<{tag}c r="{chr(65 + column)}{row}"><{tag}v>{row}</{tag}v></{tag}c>' for column in range(columns))
+        + f"</{tag}row>"
+        for row in range(1, rows + 1)
+    )
+    sheet = f"<{tag}worksheet{declaration}><{tag}sheetData>{body}</{tag}sheetData></{tag}worksheet>"
+    return _with_parts(_workbook_bytes(), {"xl/worksheets/sheet1.xml": sheet.encode()})
+
+
+def test_a_small_workbook_of_millions_of_shared_strings_is_refused_before_it_is_parsed(mission):
+    flood = _shared_strings_flood(3_000_000)
+    assert len(flood) < 800_000  # passes the size limit and the zip-bomb checks: only the new cap stops it
+    started = time.monotonic()
+    report = stations_import(mission=mission, upload=flood, filename="stations.xlsx")
+    elapsed = time.monotonic() - started
+    assert not report.ok
+    assert "more than 200,000 distinct texts" in str(report.errors[0])
+    assert elapsed < 1.5, elapsed
+    assert not PollingStation.objects.exists()
+
+
+def test_a_workbook_with_more_cells_than_the_cap_is_refused_before_it_is_parsed(monkeypatch):
+    monkeypatch.setattr("missions.spreadsheets.MAX_CELLS", 1_000)
+    with pytest.raises(SpreadsheetError, match="more than 1,000 cells"):
+        read_rows(_sheet_of_cells(101, 10), filename="stations.xlsx")
+    headers, rows = read_rows(_sheet_of_cells(100, 10), filename="stations.xlsx")  # exactly 1,000: read
+    assert len(list(rows)) == 99
+
+
+def test_cells_under_a_namespace_prefix_are_counted_too(monkeypatch):
+    monkeypatch.setattr("missions.spreadsheets.MAX_CELLS", 1_000)
+    with pytest.raises(SpreadsheetError, match="more than 1,000 cells"):
+        read_rows(_sheet_of_cells(101, 10, prefix="x:"), filename="stations.xlsx")
+
+
+def test_tags_cut_by_the_scanning_chunks_are_counted_once(monkeypatch):
+    from missions import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "_SCAN_CHUNK", 7)
+    text = b"<sst>" + b"<si><t>ab</t></si><x:si>" * 50 + b"</sst>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/sharedStrings.xml", text)
+    archive = zipfile.ZipFile(buffer)
+    info = archive.getinfo("xl/sharedStrings.xml")
+    assert spreadsheets._count_until(archive, info, spreadsheets._element("si"), budget=1_000) == 100
+    assert spreadsheets._count_until(archive, info, spreadsheets._element("si"), budget=10) == 11
+
+
+def test_a_sheet_claiming_the_whole_grid_is_read_as_its_own_cells_quickly():
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NAMESPACE}"><dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>number</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c>'
+        '</row><row r="2"><c r="A2" t="inlineStr"><is><t>0101</t></is></c><c r="XFD2"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    started = time.monotonic()
+    headers, rows = read_rows(_with_parts(_workbook_bytes(), {"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert list(rows) == [(2, {"number": "0101", "name": ""})]
+    assert headers == ["number", "name"]
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("upload", ["csv", "xlsx"])
+def test_a_header_row_wider_than_the_column_cap_is_refused(upload):
+    names = [f"column{number}" for number in range(201)]
+    raw = ",".join(names).encode() + b"\n" if upload == "csv" else _workbook_bytes([names])
+    with pytest.raises(SpreadsheetError, match="more than 200 columns"):
+        read_rows(raw, filename=f"stations.{upload}")
 
 
 def test_the_import_pages_answer_a_hostile_upload_with_a_message(client, mission):

@@ -50,6 +50,12 @@ class Rule:
     any_answer: bool = False
 
 
+def _case_of(submission):
+    from incidents.models import Case
+
+    return Case.objects.get_or_create(mission_id=submission.mission_id, submission=submission)[0]
+
+
 def _content_type_kwargs(row) -> dict:
     return {"content_type_id": ContentType.objects.get_for_model(row).pk, "object_id": row.pk}
 
@@ -68,6 +74,16 @@ def pk(attribute: str) -> Build:
 
 def run(attribute: str, query: str = "", **extra) -> Build:
     return lambda world, place: ({"run_id": getattr(place, attribute).pk, **extra}, query)
+
+
+def results_version(place):
+    """The place's mission's imported official results (one version, made the first time it is asked for)."""
+    from results.models import ResultsVersion
+
+    version, _created = ResultsVersion.objects.get_or_create(
+        mission=place.mission, number=1, defaults={"label": f"CEC results {place.mission.name}"}
+    )
+    return version
 
 
 # ------------------------------------------------------------------------------------------------ the table
@@ -133,6 +149,12 @@ PAGES: dict[str, Rule] = {
     "cockpit:mission": Rule(CORE, slug_only),
     "cockpit:guide": Rule(LOGGED_IN, scoped=False),
     "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
+    # incidents: the core team follows up every case; an observer team sees the cases of its own forms
+    "incidents:cases": Rule(MEMBERS, slug_only),
+    "incidents:case": Rule(
+        frozenset({"sto", "analyst", "coordinator"}),
+        lambda w, p: ({"slug": p.mission.slug, "case_id": _case_of(p.submission).pk}, ""),
+    ),
     # deployment: coordinators plan, lock and export the deployment
     "deployment:planning": Rule(COORDINATOR, slug),
     "deployment:job-start": Rule(
@@ -153,6 +175,9 @@ PAGES: dict[str, Rule] = {
     "reports:run_export": Rule(CORE, run("run", fmt="csv")),
     "reports:dashboard": Rule(CORE, slug_only),
     "reports:dashboard_data": Rule(CORE, slug_only),
+    # official results: the core team's checks and cross-check, and their exports
+    "results:mission": Rule(CORE, slug_only),
+    "results:export": Rule(CORE, lambda w, p: ({"slug": results_version(p).mission.slug, "fmt": "csv"}, "")),
     # the observers' site
     "submissions:home": Rule(LOGGED_IN, scoped=False),
     "submissions:service_worker": Rule(EVERYONE, scoped=False),
@@ -189,6 +214,7 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
+    "admin:results_resultsversion_import": Rule(COORDINATOR, scoped=False),
 }
 
 
@@ -235,6 +261,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # reports: the export log is read by the core team; ODIHR staff see published runs
     "reports.exportlog": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.export_log),
     "reports.reportrun": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.run),
+    # official results: imported by coordinators (the add page leads to the import), never edited or deleted
+    "results.resultsversion": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: results_version(p)),
 }
 
 

@@ -1,0 +1,101 @@
+"""Coordinators' admin for official results: the versions imported, and the import page with its column mapping."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from missions.admin import MissionScopedAdmin
+from missions.models import Mission
+from observers.access import actor_for
+
+from .forms import ResultsImportForm
+from .imports import results_import
+from .models import ResultsSettings, ResultsVersion
+
+
+@admin.register(ResultsVersion)
+class ResultsVersionAdmin(MissionScopedAdmin):
+    """Versions are imported, never typed in or edited: every version of the CEC's figures is kept as it was."""
+
+    list_display = ("__str__", "mission", "stage", "published_on", "rows", "imported_at", "imported_by", "page_link")
+    list_filter = ("mission", "stage")
+    list_select_related = ("mission", "imported_by")
+    readonly_fields = (
+        "mission", "number", "stage", "label", "published_on", "filename", "column_mapping", "candidates", "rows",
+        "imported_by", "imported_at",
+    )  # fmt: skip
+    change_list_template = "admin/results/resultsversion/change_list.html"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Checks and cross-check")
+    def page_link(self, obj):
+        url = reverse("results:mission", args=[obj.mission.slug])
+        return format_html('<a href="{}?version={}">Open</a>', url, obj.number)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="results_resultsversion_import"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Adding a version means importing a file: the add page is the import page."""
+        return self.import_view(request)
+
+    def _importable_missions(self, request):
+        ids = self.coordinated(request)
+        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
+        return [m for m in missions.order_by("name") if (a := actor_for(request.user, m)) and a.is_coordinator]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        missions = self._importable_missions(request)
+        if not missions:
+            raise PermissionDenied("You coordinate no mission.")
+        chosen = request.POST.get("mission") or request.GET.get("mission") or ""
+        if chosen:
+            mission = next((m for m in missions if str(m.pk) == chosen), None)
+            if mission is None:
+                raise PermissionDenied("You do not coordinate that mission.")
+        else:
+            mission = missions[0] if len(missions) == 1 else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import official results",
+            "opts": self.model._meta,
+            "missions": missions,
+            "mission": mission,
+        }
+        if mission is None:
+            return TemplateResponse(request, "admin/results/import.html", context)
+        saved = ResultsSettings.objects.filter(mission=mission).values_list("column_mapping", flat=True).first()
+        form = ResultsImportForm(
+            request.POST or None, request.FILES or None, mission=mission, saved_mapping=saved or {}
+        )
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = results_import(
+                mission=mission,
+                upload=upload,
+                filename=upload.name,
+                mapping=form.mapping(),
+                stage=form.cleaned_data["stage"],
+                label=form.cleaned_data["label"],
+                published_on=form.cleaned_data["published_on"],
+                user=request.user,
+            )
+            if report.ok:
+                messages.success(request, f"Official results: {report.summary()}")
+                return redirect(f"{reverse('results:mission', args=[mission.slug])}?version={report.version.number}")
+        context.update({"form": form, "report": report})
+        return TemplateResponse(request, "admin/results/import.html", context)

@@ -1,0 +1,287 @@
+"""Checks on the official figures and the cross-check with observers' protocol copies: pure functions over rows.
+
+Checks on the official figures alone, per station:
+- protocol arithmetic: ballots received = issued + cancelled; valid = the sum of the candidates' votes; valid +
+  invalid (the ballots found) <= issued. A line the file does not carry is not checked.
+- turnout (ballots issued / registered voters) above 100 %, or else above the mission's threshold.
+- turnout outliers in their TEC, by a robust z-score: z = 0.6745 (x - median) / MAD, where MAD is the median absolute
+  deviation of the TEC's turnouts, and |z| > 3.5 is an outlier (Iglewicz and Hoaglin's rule). Median and MAD are
+  used rather than mean and standard deviation because the stations being looked for would otherwise pull the mean
+  towards themselves and widen the deviation that is meant to expose them: one station at 99 % in a TEC at 60 % moves
+  a mean and inflates a standard deviation, but barely moves a median. A TEC with fewer than five stations with a
+  turnout, or whose MAD is 0 (half its stations or more report the very same turnout), gives no outliers: its
+  z-scores would say nothing.
+- results for stations the station list does not know, and stations of the list missing from the results.
+
+The cross-check compares, line by line, every observer form that carries protocol figures (a counting form's
+protocol copy, or a tabulation entry tied to a station) with the official row of the same station. Observers record
+the protocol in more detail than the CEC publishes it, so some official lines are sums of the form's figures:
+registered voters = main + supplementary list; ballots issued = issued in the station + for mobile voting; ballots
+cancelled = unused + spoiled. Each form is one observation; a station differs when any of its forms differs.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .choices import RESULT_LINES, FindingKind
+
+OUTLIER_Z = 3.5
+OUTLIER_MIN_STATIONS = 5
+ROBUST_Z_FACTOR = 0.6745
+LINE_LABELS = dict(RESULT_LINES)
+# Official line -> (form figures added up to give it); a line is compared only when the first figure is answered.
+OBSERVED_LINES = {
+    "registered_voters": ("voters_main_list", "voters_supplementary"),
+    "ballots_received": ("ballots_received",),
+    "ballots_issued": ("ballots_issued", "ballots_issued_mobile"),
+    "ballots_cancelled": ("ballots_unused", "ballots_spoiled"),
+    "ballots_valid": ("ballots_valid",),
+    "ballots_invalid": ("ballots_invalid",),
+}
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A percentage rounded half up to one decimal, as everywhere in the product."""
+    if not whole:
+        return None
+    return float((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def turnout(row: dict) -> float | None:
+    """Ballots issued as a share of registered voters, in per cent (unrounded); None when not computable."""
+    if not row.get("registered_voters") or row.get("ballots_issued") is None:
+        return None
+    return 100 * row["ballots_issued"] / row["registered_voters"]
+
+
+def arithmetic_issues(row: dict) -> list[str]:
+    """The official protocol's arithmetic problems, each with its figures (empty when it adds up)."""
+    issues = []
+    received, issued, cancelled = row.get("ballots_received"), row.get("ballots_issued"), row.get("ballots_cancelled")
+    valid, invalid = row.get("ballots_valid"), row.get("ballots_invalid")
+    if None not in (received, issued, cancelled) and received != issued + cancelled:
+        issues.append(
+            f"Ballots received ({received}) do not equal issued ({issued}) + cancelled ({cancelled}) = "
+            f"{issued + cancelled}."
+        )
+    votes = row.get("votes") or []
+    if valid is not None and votes and None not in votes and sum(votes) != valid:
+        issues.append(
+            f"Valid ballots ({valid}) do not equal the sum of the candidates' votes "
+            f"({' + '.join(map(str, votes))} = {sum(votes)})."
+        )
+    if None not in (valid, invalid, issued) and valid + invalid > issued:
+        issues.append(
+            f"Valid ({valid}) + invalid ({invalid}) = {valid + invalid} ballots found exceed the {issued} issued."
+        )
+    return issues
+
+
+def robust_z_scores(values: list[float]) -> list[float] | None:
+    """0.6745 (x - median) / MAD for each value; None when the group is too small or its MAD is 0."""
+    if len(values) < OUTLIER_MIN_STATIONS:
+        return None
+    median = statistics.median(values)
+    mad = statistics.median(abs(value - median) for value in values)
+    if mad == 0:
+        return None
+    return [ROBUST_Z_FACTOR * (value - median) / mad for value in values]
+
+
+def observed_line(figures: dict, line: str) -> int | None:
+    """The form's figure for an official line (a sum where the form is more detailed), None when not answered."""
+    if line.startswith("candidate_"):
+        return figures.get(line)
+    parts = OBSERVED_LINES[line]
+    if figures.get(parts[0]) is None:
+        return None
+    return sum(figures.get(part) or 0 for part in parts)
+
+
+def official_line(row: dict, line: str) -> int | None:
+    if line.startswith("candidate_"):
+        index = int(line.split("_")[1]) - 1
+        votes = row.get("votes") or []
+        return votes[index] if index < len(votes) else None
+    return row.get(line)
+
+
+@dataclass
+class CrossCheck:
+    """Findings on one version of the official results, and the summary counts of the cross-check."""
+
+    findings: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    regions: list[dict] = field(default_factory=list)
+    kinds: dict = field(default_factory=dict)
+    stations_in_results: int = 0
+    stations_in_list: int = 0
+
+
+def _finding(kind: str, station: dict, **extra) -> dict:
+    return {
+        "kind": kind,
+        "kind_label": FindingKind(kind).label,
+        "region": station.get("region_name") or station.get("region_text") or "",
+        "region_id": station.get("region_id"),
+        "tec": station.get("tec_code") or station.get("tec_text") or "",
+        "station": station.get("station_number") or station.get("number_text") or "",
+        "station_id": station.get("station_id"),
+        "line": "",
+        "line_label": "",
+        "official": None,
+        "observed": None,
+        "difference": None,
+        "submission": "",
+        "form_kind": "",
+        "team": "",
+        "message": "",
+        **extra,
+    }
+
+
+def crosscheck(
+    *,
+    official: list[dict],
+    missing: list[dict],
+    forms: list[dict],
+    regions: list[dict],
+    candidates: list[str],
+    threshold: float,
+) -> CrossCheck:
+    """Run every check on a version's rows and compare them with the observers' forms.
+
+    official: rows with station_id (None if unknown), region_id, region_name, tec_id, tec_code, station_number and
+    the text as written, the lines and votes. missing: stations of the list with no row. forms: observer forms with
+    station_id, region_id, uuid, kind, team and `figures` (protocol field -> number). regions: id, name, code.
+    """
+    result = CrossCheck(stations_in_results=len(official), stations_in_list=len(missing))
+    findings = result.findings
+    by_tec: dict[int, list[tuple[float, dict]]] = defaultdict(list)
+    for row in official:
+        for message in arithmetic_issues(row):
+            findings.append(_finding(FindingKind.ARITHMETIC, row, message=message))
+        share = turnout(row)
+        if share is not None and share > 100:
+            findings.append(
+                _finding(FindingKind.TURNOUT_OVER_100, row, official=round(share, 1), message=_turnout_text(row))
+            )
+        elif share is not None and share > threshold:
+            findings.append(
+                _finding(
+                    FindingKind.TURNOUT_OVER_THRESHOLD,
+                    row,
+                    official=round(share, 1),
+                    message=f"{_turnout_text(row)}; the mission's threshold is {threshold:g} %.",
+                )
+            )
+        if row.get("station_id") is None:
+            findings.append(
+                _finding(
+                    FindingKind.UNKNOWN_STATION,
+                    row,
+                    message=f"Row {row['row_number']}: no station {row['number_text']} in {row['region_text']} "
+                    "in the station list.",
+                )
+            )
+        elif share is not None and row.get("tec_id") is not None:
+            by_tec[row["tec_id"]].append((share, row))
+    for members in by_tec.values():
+        scores = robust_z_scores([share for share, _row in members])
+        if scores is None:
+            continue
+        median = statistics.median(share for share, _row in members)
+        for score, (share, row) in zip(scores, members, strict=True):
+            if abs(score) > OUTLIER_Z:
+                findings.append(
+                    _finding(
+                        FindingKind.TURNOUT_OUTLIER,
+                        row,
+                        official=round(share, 1),
+                        message=f"Turnout {share:.1f} % against a median of {median:.1f} % in TEC "
+                        f"{row.get('tec_code')} ({len(members)} stations): robust z-score {score:.1f}.",
+                    )
+                )
+    result.stations_in_list += sum(1 for row in official if row.get("station_id") is not None)
+    for station in missing:
+        findings.append(
+            _finding(FindingKind.MISSING_STATION, station, message="In the station list, not in the results.")
+        )
+    _compare(result, official, forms, regions, candidates)
+    counts: dict[str, int] = dict.fromkeys(FindingKind.values, 0)
+    for finding in findings:
+        counts[finding["kind"]] += 1
+    result.kinds = counts
+    return result
+
+
+def _turnout_text(row: dict) -> str:
+    return (
+        f"Turnout {turnout(row):.1f} %: {row['ballots_issued']} ballots issued to {row['registered_voters']} "
+        "registered voters"
+    )
+
+
+def _compare(result: CrossCheck, official: list[dict], forms: list[dict], regions: list[dict], candidates) -> None:
+    lines = [name for name, _label in RESULT_LINES] + [f"candidate_{i}" for i in range(1, len(candidates) + 1)]
+    labels = {**LINE_LABELS, **{f"candidate_{i}": f"Votes for {n}" for i, n in enumerate(candidates, start=1)}}
+    by_station = {row["station_id"]: row for row in official if row.get("station_id") is not None}
+    states: dict[int, str] = {}
+    station_region: dict[int, int | None] = {}
+    for form in forms:
+        station_id = form["station_id"]
+        station_region[station_id] = form["region_id"]
+        row = by_station.get(station_id)
+        if row is None:
+            states.setdefault(station_id, "not_published")
+            continue
+        compared = 0
+        differs = False
+        for line in lines:
+            seen, published = observed_line(form["figures"], line), official_line(row, line)
+            if seen is None or published is None:
+                continue
+            compared += 1
+            if seen != published:
+                differs = True
+                result.findings.append(
+                    _finding(
+                        FindingKind.DIFFERS_FROM_OBSERVERS,
+                        row,
+                        line=line,
+                        line_label=labels[line],
+                        official=published,
+                        observed=seen,
+                        difference=published - seen,
+                        submission=str(form["uuid"]),
+                        form_kind=form["kind"],
+                        team=form.get("team") or "",
+                        message=f"{labels[line]}: official {published}, observers' copy {seen} "
+                        f"({published - seen:+d}).",
+                    )
+                )
+        state = "differing" if differs else ("matching" if compared else "not_comparable")
+        previous = states.get(station_id)
+        if previous != "differing" and not (previous == "matching" and state == "not_comparable"):
+            states[station_id] = state
+    names = ("observed", "matching", "differing", "not_published", "not_comparable")
+
+    def tally(station_ids) -> dict:
+        counts = dict.fromkeys(names, 0)
+        for station_id in station_ids:
+            counts["observed"] += 1
+            counts[states[station_id]] += 1
+        return counts
+
+    result.summary = tally(states)
+    per_region: dict[int | None, list[int]] = defaultdict(list)
+    for station_id in states:
+        per_region[station_region[station_id]].append(station_id)
+    result.regions = [
+        {"id": region["id"], "code": region["code"], "name": region["name"], **tally(per_region.get(region["id"], []))}
+        for region in regions
+    ]

@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class ResultsStage(models.TextChoices):
+    PRELIMINARY = "preliminary", "Preliminary"
+    FINAL = "final", "Final"
+    CORRECTED = "corrected", "Corrected after final"
+
+
+class FindingKind(models.TextChoices):
+    """What is wrong with a station's official figures, alone or against what observers recorded."""
+
+    ARITHMETIC = "arithmetic", "Protocol arithmetic does not add up"
+    TURNOUT_OVER_100 = "turnout_over_100", "Turnout above 100 %"
+    TURNOUT_OVER_THRESHOLD = "turnout_over_threshold", "Turnout above the mission's threshold"
+    TURNOUT_OUTLIER = "turnout_outlier", "Turnout an outlier in its TEC"
+    UNKNOWN_STATION = "unknown_station", "Results for a station not in the station list"
+    MISSING_STATION = "missing_station", "Station missing from the results"
+    DIFFERS_FROM_OBSERVERS = "differs_from_observers", "Differs from the observers' protocol copy"
+
+
+# The official protocol lines, in the order a CEC protocol prints them; candidates follow as candidate_N.
+RESULT_LINES = (
+    ("registered_voters", "Registered voters"),
+    ("ballots_received", "Ballots received"),
+    ("ballots_issued", "Ballots issued"),
+    ("ballots_cancelled", "Ballots cancelled"),
+    ("ballots_valid", "Valid ballots"),
+    ("ballots_invalid", "Invalid ballots"),
+)
+RESULT_LINE_NAMES = tuple(name for name, _label in RESULT_LINES)

@@ -1,0 +1,43 @@
+"""The official results import form: the file, what version it is, and an explicit column mapping."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .choices import ResultsStage
+from .imports import mapping_fields
+
+
+class ResultsImportForm(forms.Form):
+    """File and version fields, then one text field per protocol line and candidate: the file's column header."""
+
+    file = forms.FileField(help_text="CSV (.csv) or Excel (.xlsx), one row per polling station.")
+    stage = forms.ChoiceField(choices=ResultsStage.choices, initial=ResultsStage.PRELIMINARY)
+    label = forms.CharField(max_length=200, required=False, help_text="e.g. 'CEC preliminary results, 10 June'.")
+    published_on = forms.DateField(required=False, help_text="When the CEC published the file (YYYY-MM-DD).")
+
+    def __init__(self, *args, mission, saved_mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mapping_names = []
+        for name, label in mapping_fields(list(mission.candidates or [])):
+            self.fields[f"column_{name}"] = forms.CharField(
+                label=f"Column: {label}",
+                max_length=200,
+                required=False,
+                initial=saved_mapping.get(name, ""),
+                help_text="The column header in the file (any case); blank: a known header is looked for.",
+            )
+            self.mapping_names.append(name)
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[f"column_{name}"]
+            for name in self.mapping_names
+            if self.cleaned_data.get(f"column_{name}")
+        }
+
+    def mapping_fields(self):
+        return [self[f"column_{name}"] for name in self.mapping_names]
+
+    def version_fields(self):
+        return [self[name] for name in ("file", "stage", "label", "published_on")]

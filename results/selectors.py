@@ -1,0 +1,176 @@
+"""Reads for official results: who may see them, the versions, and the checks and cross-check of one version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from checklists.choices import FormKind
+from checklists.models import Question
+from missions.models import Mission, PollingStation, Region
+from observers.access import Actor, actor_for
+from submissions.models import Answer, Submission
+
+from .analysis import CrossCheck, crosscheck
+from .choices import RESULT_LINE_NAMES
+from .models import ResultsSettings, ResultsVersion, StationResult
+
+DEFAULT_TURNOUT_THRESHOLD = 95.0
+# Forms whose protocol figures are compared with the official results of their station.
+COMPARED_KINDS = (FormKind.COUNTING, FormKind.TABULATION)
+
+
+def can_view_results(actor: Actor | None) -> bool:
+    """Official results and their findings are the core team's (coordinators, analysts, head of mission)."""
+    return actor is not None and actor.sees_whole_mission
+
+
+def can_import_results(actor: Actor | None) -> bool:
+    return actor is not None and actor.is_coordinator
+
+
+def results_access(user, mission) -> Actor | None:
+    """The user's Actor when they may see the mission's official results, else None."""
+    actor = actor_for(user, mission)
+    return actor if can_view_results(actor) else None
+
+
+def results_versions_visible_to(*, user) -> QuerySet[ResultsVersion]:
+    """Versions of the missions in which the user is on the core team."""
+    from observers.api_selectors import actors_for
+
+    mission_ids = [actor.mission_id for actor in actors_for(user) if can_view_results(actor)]
+    return ResultsVersion.objects.filter(mission_id__in=mission_ids).select_related("mission", "imported_by")
+
+
+def results_versions(*, mission: Mission) -> list[ResultsVersion]:
+    return list(ResultsVersion.objects.filter(mission=mission).order_by("-number"))
+
+
+def results_version(*, mission: Mission, number: int | None = None) -> ResultsVersion | None:
+    """The version with that number, or the latest imported when no number is given."""
+    versions = ResultsVersion.objects.filter(mission=mission)
+    if number is not None:
+        return versions.filter(number=number).first()
+    return versions.order_by("-number").first()
+
+
+def turnout_threshold(*, mission: Mission) -> float:
+    value = ResultsSettings.objects.filter(mission=mission).values_list("turnout_threshold", flat=True).first()
+    return float(value) if value is not None else DEFAULT_TURNOUT_THRESHOLD
+
+
+def official_rows(*, version: ResultsVersion) -> list[dict]:
+    fields = (
+        "polling_station_id", "region_id", "region_text", "tec_text", "number_text", "row_number", "votes",
+        *RESULT_LINE_NAMES, "polling_station__number", "polling_station__tec_id", "polling_station__tec__code",
+        "polling_station__region_id", "polling_station__region__name", "region__name",
+    )  # fmt: skip
+    rows = []
+    for row in StationResult.objects.filter(version=version).order_by("row_number").values(*fields):
+        row["station_id"] = row.pop("polling_station_id")
+        row["station_number"] = row.pop("polling_station__number")
+        row["tec_id"] = row.pop("polling_station__tec_id")
+        row["tec_code"] = row.pop("polling_station__tec__code")
+        station_region = row.pop("polling_station__region_id")
+        row["region_id"] = station_region or row["region_id"]
+        row["region_name"] = row.pop("polling_station__region__name") or row.pop("region__name")
+        row.pop("region__name", None)
+        rows.append(row)
+    return rows
+
+
+def missing_stations(*, version: ResultsVersion) -> list[dict]:
+    published = StationResult.objects.filter(version=version, polling_station__isnull=False).values(
+        "polling_station_id"
+    )
+    rows = (
+        PollingStation.objects.filter(mission_id=version.mission_id)
+        .exclude(pk__in=published)
+        .order_by("region__name", "number")
+        .values("id", "number", "region_id", "region__name", "tec__code")
+    )
+    return [
+        {
+            "station_id": row["id"],
+            "station_number": row["number"],
+            "region_id": row["region_id"],
+            "region_name": row["region__name"],
+            "tec_code": row["tec__code"],
+        }
+        for row in rows
+    ]
+
+
+def observed_protocols(*, mission: Mission, cutoff=None) -> list[dict]:
+    """Observer forms tied to a station that carry protocol figures: station, form and figures by protocol field.
+
+    A form's figures are its answers as they stand now (or, with a cut-off, the forms received by then).
+    """
+    questions = Question.objects.filter(
+        template__mission=mission, template__kind__in=COMPARED_KINDS, protocol_field__gt=""
+    ).values_list("template_id", "code", "protocol_field")
+    fields_by_template: dict[int, dict[str, str]] = defaultdict(dict)
+    codes = set()
+    for template_id, code, protocol_field in questions:
+        fields_by_template[template_id][code] = protocol_field
+        codes.add(code)
+    if not codes:
+        return []
+    submissions = Submission.objects.filter(
+        mission=mission, kind__in=COMPARED_KINDS, polling_station__isnull=False, confidential=False
+    )
+    if cutoff is not None:
+        submissions = submissions.filter(received_at__lte=cutoff)
+    forms = {
+        row["id"]: row
+        for row in submissions.order_by("polling_station_id", "received_at", "id").values(
+            "id", "uuid", "kind", "template_id", "polling_station_id", "polling_station__region_id", "team__code"
+        )
+    }
+    figures: dict[int, dict[str, int]] = defaultdict(dict)
+    answers = Answer.objects.filter(
+        submission__in=submissions, question_code__in=codes, number__isnull=False
+    ).values_list("submission_id", "question_code", "number")
+    for submission_id, code, number in answers.order_by():
+        form = forms.get(submission_id)
+        protocol_field = fields_by_template.get(form["template_id"], {}).get(code) if form else None
+        if protocol_field:
+            figures[submission_id][protocol_field] = number
+    return [
+        {
+            "submission_id": form_id,
+            "uuid": form["uuid"],
+            "kind": form["kind"],
+            "team": form["team__code"] or "",
+            "station_id": form["polling_station_id"],
+            "region_id": form["polling_station__region_id"],
+            "figures": figures[form_id],
+        }
+        for form_id, form in forms.items()
+        if figures.get(form_id)
+    ]
+
+
+def results_crosscheck(*, version: ResultsVersion, cutoff=None) -> CrossCheck:
+    """Every check of one version of the official results, and its cross-check with the observers' forms."""
+    mission = version.mission
+    regions = list(Region.objects.filter(mission=mission).order_by("name").values("id", "code", "name"))
+    return crosscheck(
+        official=official_rows(version=version),
+        missing=missing_stations(version=version),
+        forms=observed_protocols(mission=mission, cutoff=cutoff),
+        regions=regions,
+        candidates=list(version.candidates or []),
+        threshold=turnout_threshold(mission=mission),
+    )
+
+
+def findings_filter(findings: list[dict], *, region_id: int | None = None, kind: str = "") -> list[dict]:
+    """Findings of one region and/or one kind."""
+    if region_id is not None:
+        findings = [finding for finding in findings if finding["region_id"] == region_id]
+    if kind:
+        findings = [finding for finding in findings if finding["kind"] == kind]
+    return findings
