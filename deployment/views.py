@@ -22,13 +22,17 @@ from .services import assignment_lock_set, assignment_move, planning_job_start, 
 
 
 def _coordinator_mission(request, mission_slug: str) -> Mission:
-    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members."""
+    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members.
+
+    The Actor is kept on the request: the services check it themselves.
+    """
     mission = get_object_or_404(Mission, slug=mission_slug)
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404("No such mission.")
     if not actor.is_coordinator:
         raise PermissionDenied("Only the mission's coordinators plan the deployment.")
+    request.actor = actor
     return mission
 
 
@@ -77,7 +81,9 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
     parameters = {key: request.POST[key] for key in ("kind", "basis", "route_length", "seed") if request.POST.get(key)}
     parameters["reform"] = request.POST.get("reform") == "on"
     try:
-        job = planning_job_start(mission=mission, kind=kind, parameters=parameters, requested_by=request.user)
+        job = planning_job_start(
+            actor=request.actor, mission=mission, kind=kind, parameters=parameters, requested_by=request.user
+        )
     except ValidationError as error:
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"errors": error.messages}, status=400)
@@ -107,11 +113,11 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
     locked = request.POST.get("locked") == "1"
     if request.POST.get("assignment"):
         assignment = get_object_or_404(TeamAssignment, pk=request.POST["assignment"], mission=mission)
-        assignment_lock_set(assignment=assignment, locked=locked)
+        assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         label = f"The assignment of {assignment.team.code}"
     else:
         team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
-        team_lock_set(team=team, locked=locked)
+        team_lock_set(actor=request.actor, team=team, locked=locked)
         label = f"Team {team.code}"
     messages.success(request, f"{label} is {'locked' if locked else 'unlocked'}.")
     return redirect("deployment:planning", mission_slug=mission.slug)
@@ -153,7 +159,7 @@ def team_move(request, mission_slug: str) -> HttpResponse:
     region = get_object_or_404(Region, pk=request.POST.get("region") or 0, mission=mission)
     tecs = list(Tec.objects.filter(mission=mission, pk__in=request.POST.getlist("tecs")).select_related("region"))
     try:
-        assignment = assignment_move(team=team, region=region, tecs=tecs)
+        assignment = assignment_move(actor=request.actor, team=team, region=region, tecs=tecs)
     except ValidationError as error:
         _refusals(request, error)
     else:
@@ -171,7 +177,7 @@ def member_swap(request, mission_slug: str) -> HttpResponse:
     remove = get_object_or_404(members, pk=request.POST.get("remove") or 0)
     add = get_object_or_404(members, pk=request.POST.get("add") or 0)
     try:
-        changed = team_member_swap(team=team, remove=remove, add=add)
+        changed = team_member_swap(actor=request.actor, team=team, remove=remove, add=add)
     except ValidationError as error:
         _refusals(request, error)
     else:
