@@ -544,6 +544,8 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
                 question["display"] = ", ".join(labels.get(str(item), str(item)) for item in value)
             elif value is None:
                 question["display"] = ""
+            elif question["type"] == QuestionType.WEEK:
+                question["display"] = _("Week of Monday %(monday)s") % {"monday": value}
             else:
                 question["display"] = labels.get(str(value), str(value))
             question["answered"] = question["code"] in answers
