@@ -233,11 +233,13 @@ def _check_mapping(report: ResultsImportReport, candidates: list[str]) -> None:
     for name in REQUIRED_FIELDS:
         if name not in report.mapping:
             report.errors.append(RowError(0, name, f"choose the column that holds the {labels[name].lower()}"))
-    for name, header in report.mapping.items():
-        if header not in present:
-            report.errors.append(
-                RowError(0, name, f"the file has no column '{header}'; its columns are: {', '.join(report.headers)}")
-            )
+    absent = [(name, header) for name, header in report.mapping.items() if header not in present]
+    for name, header in absent:
+        report.errors.append(RowError(0, name, f"the file has no column '{header}'"))
+    if absent:
+        report.errors.append(
+            RowError(0, "", f"the file's columns are: {', '.join(report.headers)}; clear a line the file does not have")
+        )
     used: dict[str, str] = {}
     for name, header in report.mapping.items():
         if header in used:
