@@ -17,6 +17,7 @@ from checklists.choices import (
 )
 from checklists.models import FormTemplate, Question
 from checklists.selectors import template_questions
+from config.parsing import parse_id
 
 PAYLOAD_KEYS = (
     "polling_station",
@@ -229,15 +230,10 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
 def _clean_id(name: str, value, errors: dict) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    if parse_id(value) is None:
         errors[name] = ["Expected an id."]
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or value <= 0:
-        errors[name] = ["Expected an id."]
-        return None
-    return value
+    return parse_id(value)
 
 
 def _clean_moment(name: str, value, errors: dict):
