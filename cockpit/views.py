@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from access import actor_for
 from access.rules import may_read_kind
+from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, is_odihr_staff
 
@@ -110,8 +111,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
 
 def _silence_hours(request: HttpRequest) -> int:
     value = request.GET.get("hours", "")
-    if value.isdigit() and 1 <= int(value) <= SILENCE_HOURS_MAX:
-        return int(value)
+    hours = parse_id(value)  # not value.isdigit(): it accepts "²", which int() refuses
+    if hours is not None and hours <= SILENCE_HOURS_MAX:
+        return hours
     return SILENCE_HOURS_DEFAULT
 
 

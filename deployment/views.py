@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from config.parsing import ids, required_id
 from missions.models import Mission, Region, Tec
 from observers.access import actor_for
 from observers.models import Membership, Team
@@ -112,11 +113,13 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
     mission = _coordinator_mission(request, mission_slug)
     locked = request.POST.get("locked") == "1"
     if request.POST.get("assignment"):
-        assignment = get_object_or_404(TeamAssignment, pk=request.POST["assignment"], mission=mission)
+        assignment = get_object_or_404(
+            TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
+        )
         assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         label = f"The assignment of {assignment.team.code}"
     else:
-        team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
+        team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
         team_lock_set(actor=request.actor, team=team, locked=locked)
         label = f"Team {team.code}"
     messages.success(request, f"{label} is {'locked' if locked else 'unlocked'}.")
@@ -155,9 +158,10 @@ def _refusals(request, error: ValidationError) -> None:
 def team_move(request, mission_slug: str) -> HttpResponse:
     """Move an STO team to another region (and optionally TECs there), with a fresh route."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
-    region = get_object_or_404(Region, pk=request.POST.get("region") or 0, mission=mission)
-    tecs = list(Tec.objects.filter(mission=mission, pk__in=request.POST.getlist("tecs")).select_related("region"))
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+    region = get_object_or_404(Region, pk=required_id(request.POST, "region", "region"), mission=mission)
+    tec_ids = ids(request.POST.getlist("tecs"), "tecs", "TECs")
+    tecs = list(Tec.objects.filter(mission=mission, pk__in=tec_ids).select_related("region"))
     try:
         assignment = assignment_move(actor=request.actor, team=team, region=region, tecs=tecs)
     except ValidationError as error:
@@ -172,10 +176,10 @@ def team_move(request, mission_slug: str) -> HttpResponse:
 def member_swap(request, mission_slug: str) -> HttpResponse:
     """Replace a team member (trading places when the newcomer sits in another team), under the team rules."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
     members = Membership.objects.filter(mission=mission).select_related("observer")
-    remove = get_object_or_404(members, pk=request.POST.get("remove") or 0)
-    add = get_object_or_404(members, pk=request.POST.get("add") or 0)
+    remove = get_object_or_404(members, pk=required_id(request.POST, "remove", "member to replace"))
+    add = get_object_or_404(members, pk=required_id(request.POST, "add", "member to add"))
     try:
         changed = team_member_swap(actor=request.actor, team=team, remove=remove, add=add)
     except ValidationError as error:

@@ -6,6 +6,7 @@ from django_countries import countries
 
 from access import visible_to
 from access.filters import ScopedFilterSet
+from config.parsing import MAX_ID
 from missions.models import Mission
 
 from .choices import Gender, MemberRole, MemberStatus, TeamKind
@@ -63,6 +64,10 @@ class TeamFilterSet(ScopedFilterSet):
     region = django_filters.NumberFilter(
         method="filter_region",
         help_text="Region id: LTO teams with it in their area, STO teams planned there.",
+        # A number past the database's ids reached the query and failed there (a 500): refused as input now.
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
     )
 
     class Meta:

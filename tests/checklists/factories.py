@@ -45,6 +45,8 @@ def answers_for(template, **overrides) -> dict:
             answers[question.code] = max(question.min_value or 0, 5)
         elif question.type == QuestionType.TIME:
             answers[question.code] = "10:30"
+        elif question.type in (QuestionType.DATE, QuestionType.WEEK):
+            answers[question.code] = "2019-05-20"  # a Monday
         elif question.required:
             answers[question.code] = "Noted."
     if "overall_assessment" in answers and "overall_assessment" not in overrides:
