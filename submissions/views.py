@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
+from cockpit.templatetags.mission_clock import local_moment
 from config.parsing import parse_id, parse_json
 from deployment.models import PlannedVisit, TeamAssignment
 from missions.models import Mission, PollingStation, Region, Tec
@@ -705,14 +706,13 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
 
 def _incident_rows(mission: Mission) -> list[dict]:
     rows = []
-    zone = _zone_named(mission.time_zone)
     incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station", "tec", "region")
     for submission in incidents_qs[:INCIDENTS_SHOWN]:
         rows.append(
             {
                 "uuid": str(submission.uuid),
                 "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
-                "received_at": submission.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                "received_at": local_moment(submission.received_at, mission, with_zone=True),
                 "kind": kind_label(submission.kind),
                 "team": submission.team.code if submission.team_id else "",
                 "station": submission.polling_station.number if submission.polling_station_id else "",

@@ -142,6 +142,11 @@ PAGES: dict[str, Rule] = {
     "report-run-list": Rule(MEMBERS | {"odihr"}, scoped=False),
     "report-run-detail": Rule(CORE, pk("run")),
     "report-run-download": Rule(CORE, lambda w, p: ({"pk": p.run.pk, "fmt": "csv"}, "")),
+    # API: official results (the core team's, like the findings of report runs)
+    "results-version-list": Rule(MEMBERS, scoped=False),
+    "results-version-detail": Rule(CORE, lambda w, p: ({"pk": results_version(p).pk}, "")),
+    "results-version-findings": Rule(CORE, lambda w, p: ({"pk": results_version(p).pk}, "")),
+    "results-version-summary": Rule(CORE, lambda w, p: ({"pk": results_version(p).pk}, "")),
     # checklists: the preview of a template as observers will see it
     "checklists:preview": Rule(COORDINATOR, lambda w, p: ({"template_id": p.template.pk}, "")),
     # cockpit: everyone lands on the home of their role; the mission's cockpit is for its core team
