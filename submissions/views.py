@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid as uuid_module
 import zoneinfo
 from functools import lru_cache
@@ -361,6 +362,35 @@ def _static_version() -> str:
     return digest.hexdigest()[:12]
 
 
+# The observers' pages a device may keep for use without a network: the team's plan, blank forms and its own forms.
+# Nothing else (planning, reports, results, team and area pages, incidents, the admin, the API): they carry personal
+# data or embargoed figures. Built from the URL configuration, so a moved page stays right.
+OFFLINE_PAGES = (
+    ("submissions:home", ()),
+    ("submissions:offline", ()),
+    ("submissions:form_new", ("MISSION", "KIND")),
+    ("submissions:submission_collection", ("MISSION",)),
+    ("submissions:submission_detail", ("MISSION", "00000000-0000-4000-8000-000000000000")),
+    ("submissions:submission_edit", ("MISSION", "00000000-0000-4000-8000-000000000000")),
+)
+_PLACEHOLDERS = {
+    "MISSION": "[^/]+",
+    "KIND": "[^/]+",
+    "00000000-0000-4000-8000-000000000000": "[0-9a-f-]{36}",
+}
+
+
+def _offline_page_patterns() -> list[str]:
+    """JavaScript regular expressions of the paths in OFFLINE_PAGES."""
+    patterns = []
+    for name, args in OFFLINE_PAGES:
+        path = re.escape(reverse(name, args=args))
+        for placeholder, pattern in _PLACEHOLDERS.items():
+            path = path.replace(re.escape(placeholder), pattern)
+        patterns.append(f"^{path}$")
+    return patterns
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker script, served at the site root so it may control every observer page."""
@@ -369,6 +399,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "static_urls": json.dumps([static(name) for name in OFFLINE_STATIC_FILES]),
         "offline_url": json.dumps(reverse("submissions:offline")),
         "static_prefix": json.dumps(static("")),
+        "login_path": json.dumps(reverse("login")),
+        "keep_patterns": json.dumps(_offline_page_patterns()),
     }
     response = render(request, "observe/sw.js", context, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
