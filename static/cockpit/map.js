@@ -16,7 +16,7 @@
     var regionSelect = card.querySelector("[data-map-region]");
     var kindSelect = card.querySelector("[data-map-kind]");
     var status = card.querySelector("[data-map-status]");
-    var map = L.map(node, { attributionControl: Boolean(node.dataset.tiles) });
+    var map = L.map(node, { attributionControl: Boolean(node.dataset.tiles), zoomSnap: 0.25 });
     if (node.dataset.tiles) {
       L.tileLayer(node.dataset.tiles, { maxZoom: 18, attribution: node.dataset.attribution || "" }).addTo(map);
     }
@@ -81,7 +81,7 @@
         link.textContent = node.dataset.labelOpen;
         popup.appendChild(link);
         L.circleMarker([incident.lat, incident.lon], {
-          radius: 8, color: "#82071e", fillColor: "#d1242f", fillOpacity: 0.9, weight: 2, className: "map-incident",
+          radius: 6, color: "#82071e", fillColor: "#d1242f", fillOpacity: 0.9, weight: 2, className: "map-incident",
         }).bindPopup(popup).addTo(layers);
         bounds.extend([incident.lat, incident.lon]);
       });
