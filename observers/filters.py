@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
+from config.parsing import MAX_ID
 from missions.models import Mission
 
 from .choices import Gender, MemberRole, MemberStatus, TeamKind
@@ -53,6 +54,10 @@ class TeamFilterSet(django_filters.FilterSet):
     region = django_filters.NumberFilter(
         method="filter_region",
         help_text="Region id: LTO teams with it in their area, STO teams planned there.",
+        # A number past the database's ids reached the query and failed there (a 500): refused as input now.
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
     )
 
     class Meta:

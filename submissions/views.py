@@ -15,7 +15,7 @@ from functools import lru_cache
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
+from config.parsing import parse_id, parse_json
 from deployment.models import PlannedVisit, TeamAssignment
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.selectors import stations_find
@@ -79,9 +80,13 @@ def _in_area(actor: Actor, region_id: int | None) -> bool:
 
 def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
     """A polling station of the mission inside the actor's area; anything else is refused."""
-    if not station_id or not str(station_id).isdigit():
+    if not station_id:
         raise Http404(_("Choose a polling station."))
-    station = PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=station_id).first()
+    if parse_id(station_id) is None:
+        raise BadRequest(_("Choose a polling station: 'station' must be the id of one."))
+    station = (
+        PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=parse_id(station_id)).first()
+    )
     if station is None or not _in_area(actor, station.region_id):
         raise PermissionDenied(_("This polling station is not in your team's area."))
     return station
@@ -89,9 +94,11 @@ def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> 
 
 def _tec_in_area(actor: Actor, mission: Mission, tec_id: str | None) -> Tec:
     """A TEC of the mission inside the actor's area; anything else is refused."""
-    if not tec_id or not str(tec_id).isdigit():
+    if not tec_id:
         raise Http404(_("Choose a territorial election commission."))
-    tec = Tec.objects.select_related("region").filter(mission=mission, pk=tec_id).first()
+    if parse_id(tec_id) is None:
+        raise BadRequest(_("Choose a territorial election commission: 'tec' must be the id of one."))
+    tec = Tec.objects.select_related("region").filter(mission=mission, pk=parse_id(tec_id)).first()
     if tec is None or not _in_area(actor, tec.region_id):
         raise PermissionDenied(_("This TEC is not in your team's area."))
     return tec
@@ -291,9 +298,11 @@ def _local_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
 
 def _parse_json_body(request: HttpRequest) -> dict:
     try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationError({"__all__": [_("The form could not be read; please submit it again.")]}) from error
+        body = parse_json(request.body or b"{}")
+    except ValueError as error:
+        raise ValidationError(
+            {"__all__": [_("The form could not be read; please submit it again."), str(error)]}
+        ) from error
     if not isinstance(body, dict):
         raise ValidationError({"__all__": [_("The form could not be read; please submit it again.")]})
     return body
@@ -382,7 +391,9 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .values("pk", "name")
     )
     region_param = request.GET.get("region", "")
-    region_id = int(region_param) if region_param.isdigit() else None
+    region_id = parse_id(region_param) if region_param else None
+    if region_param and region_id is None:
+        raise BadRequest(_("Choose a region: 'region' must be the id of one."))
     if region_id not in {region["pk"] for region in regions}:
         region_id = None
     stations = []
@@ -498,8 +509,8 @@ def _submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
             raise ValidationError({"uuid": [_("The form has no valid identifier.")]}) from error
         template_id = body.get("template")
         template = None
-        if isinstance(template_id, int | str) and not isinstance(template_id, bool) and str(template_id).isdigit():
-            template = FormTemplate.objects.filter(mission=mission, pk=int(template_id)).first()
+        if parse_id(template_id) is not None:
+            template = FormTemplate.objects.filter(mission=mission, pk=parse_id(template_id)).first()
         if template is None:
             raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
         payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
@@ -533,6 +544,8 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
                 question["display"] = ", ".join(labels.get(str(item), str(item)) for item in value)
             elif value is None:
                 question["display"] = ""
+            elif question["type"] == QuestionType.WEEK:
+                question["display"] = _("Week of Monday %(monday)s") % {"monday": value}
             else:
                 question["display"] = labels.get(str(value), str(value))
             question["answered"] = question["code"] in answers

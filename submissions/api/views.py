@@ -17,8 +17,8 @@ from checklists.selectors import template_published
 from missions.api.common import ErrorSerializer, ScopedViewSetMixin, service_errors
 from missions.models import Mission
 from observers.access import actor_for
-from submissions.api_selectors import api_submissions_visible_to, api_urgent_incidents_visible_to
 from submissions.filters import SubmissionFilterSet
+from submissions.selectors import api_submissions_visible_to, api_urgent_incidents_visible_to
 from submissions.services import PAYLOAD_KEYS, SubmissionConflict, submission_correct, submission_record
 
 from .serializers import SubmissionCreateSerializer, SubmissionPayloadSerializer, SubmissionSerializer

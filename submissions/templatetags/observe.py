@@ -45,6 +45,8 @@ def observe_messages() -> dict:
         "min": _("Enter a number of at least %(n)s."),
         "max": _("Enter a number of at most %(n)s."),
         "time": _("Enter a time as HH:MM."),
+        "date": _("Enter a date as YYYY-MM-DD."),
+        "week": _("Enter a week as YYYY-Www, or the date of its Monday as YYYY-MM-DD."),
         "fix_errors": _("Please correct the marked answers."),
         "conflict": _("This form was already sent with different content. Start a new form to send it again."),
         "forbidden": _("You cannot submit this form."),
