@@ -4,16 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from missions.admin import MissionScopedAdmin
-from observers.access import actor_for
+from missions.models import Mission
+from observers.access import actors_for
 
 from .models import MapOutline
 from .services import map_outline_store, outline_parse
-
-
-def _coordinates(user, mission_id: int) -> bool:
-    actor = actor_for(user, mission_id)
-    return actor is not None and actor.is_coordinator
 
 
 class MapOutlineForm(forms.ModelForm):
@@ -38,39 +33,52 @@ class MapOutlineForm(forms.ModelForm):
 
 
 @admin.register(MapOutline)
-class MapOutlineAdmin(MissionScopedAdmin):
+class MapOutlineAdmin(admin.ModelAdmin):
+    """Region outlines are the mission's own geography: its coordinators (and the head of mission) manage them."""
+
     form = MapOutlineForm
     list_display = ("mission", "feature_count", "uploaded_at", "uploaded_by")
     readonly_fields = ("feature_count", "uploaded_at", "uploaded_by")
 
-    def coordinated(self, request):
-        """The missions whose outlines the user manages: where they are a coordinator (None: a superuser, all)."""
+    def coordinated(self, request) -> list[int] | None:
+        """Missions the user coordinates (None: a superuser, every mission), once per request."""
+        if request.user.is_superuser:
+            return None
         if not hasattr(request, "_outline_missions"):
-            ids = super().coordinated(request)
-            if ids is not None:
-                ids = [mission_id for mission_id in ids if _coordinates(request.user, mission_id)]
-            request._outline_missions = ids
+            request._outline_missions = [actor.mission_id for actor in actors_for(request.user) if actor.is_coordinator]
         return request._outline_missions
 
-    def _coordinates_any(self, request) -> bool:
-        ids = self.coordinated(request)
-        return ids is None or bool(ids)
+    def _allowed(self, request, obj=None) -> bool:
+        missions = self.coordinated(request)
+        if missions is None:
+            return True
+        return bool(missions) if obj is None else obj.mission_id in missions
 
-    # Outlines are public geography of the mission's own making: its coordinators manage them (no group permission).
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("mission", "uploaded_by")
+        missions = self.coordinated(request)
+        return queryset if missions is None else queryset.filter(mission_id__in=missions)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        missions = self.coordinated(request)
+        if db_field.name == "mission" and missions is not None:
+            kwargs["queryset"] = Mission.objects.filter(pk__in=missions)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and self._coordinates_any(request)
+        return request.user.is_active and self._allowed(request)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return request.user.is_active and self._allowed(request, obj)
 
     def has_add_permission(self, request):
-        return self.has_module_permission(request)
+        return request.user.is_active and self._allowed(request)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return request.user.is_active and self._allowed(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return request.user.is_active and self._allowed(request, obj)
 
     def save_model(self, request, obj, form, change):
         stored = map_outline_store(

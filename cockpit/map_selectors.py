@@ -1,6 +1,6 @@
 """Reads for the mission map: stations coloured by coverage, team routes and incidents, within the actor's scope.
 
-Scope comes from the same selectors as the tables: observers.api_selectors.team_scope for the teams (and so the
+Scope comes from the same selectors as the tables: access.team_scope for the teams (and so the
 plan and routes) an actor sees, submissions.selectors.submissions_visible_to for forms and incidents, and
 Actor.region_ids for the stations of an observer's area. The core team sees the whole mission.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 
+from access import team_scope
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit
 from missions.models import Mission, PollingStation, Region
 from observers.access import Actor
-from observers.api_selectors import team_scope
 from observers.models import Team
 from submissions.selectors import submissions_visible_to
 

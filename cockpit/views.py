@@ -200,7 +200,7 @@ def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     """The mission and the user's Actor, for any member; 404 unknown mission, 403 for everyone else."""
     mission = get_object_or_404(Mission, slug=slug)
     actor = actor_for(request.user, mission)
-    if actor is None:
+    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
         raise PermissionDenied(_("You are not a member of this mission."))
     return mission, actor
 
