@@ -220,6 +220,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mission@localh
 # The site's address as users reach it, for links in e-mails, e.g. https://mission.example.org
 EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 
+# The mission map: a tile server's URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (missions have
+# internet in the capital). Empty: no tiles; the map draws stations over the region outlines the mission uploaded.
+MAP_TILE_URL = os.environ.get("EOM_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("EOM_MAP_TILE_ATTRIBUTION", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api_auth.SessionAuthentication",
