@@ -74,6 +74,7 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
         "outlier_min": OUTLIER_MIN_STATIONS,
     }
     if version is not None:
+        context["unit"] = "TECs observed at the tabulation" if version.level == "tec" else "Stations observed"
         check = results_crosscheck(version=version)
         findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
         context.update(
