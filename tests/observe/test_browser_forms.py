@@ -138,6 +138,16 @@ def test_a_draft_of_the_counting_form_survives_a_reload_and_a_closed_tab(mission
     assert page.evaluate(FORM_STATE) == blank
     expect(page.locator("#draft-note")).to_be_hidden()
 
+    # A draft nobody came back to for a month is dropped from the device; a recent one stays.
+    page.evaluate(
+        """() => {
+          localStorage.setItem("eom-draft:old", JSON.stringify({ savedAt: "2019-05-01T10:00:00Z", fields: {} }));
+          localStorage.setItem("eom-draft:recent", JSON.stringify({ savedAt: new Date().toISOString(), fields: {} }));
+        }"""
+    )
+    page.goto(reverse("submissions:home"))
+    assert page.evaluate(DRAFT_KEYS) == ["eom-draft:recent"]
+
 
 def test_leaving_a_changed_form_asks_first(mission, browser_context):  # noqa: F811
     from playwright.sync_api import expect
