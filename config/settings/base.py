@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionTagMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -217,6 +218,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mission@localh
 # The site's address as users reach it, for links in e-mails, e.g. https://mission.example.org
 EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 
+# The mission map: a tile server's URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (missions have
+# internet in the capital). Empty: no tiles; the map draws stations over the region outlines the mission uploaded.
+MAP_TILE_URL = os.environ.get("EOM_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("EOM_MAP_TILE_ATTRIBUTION", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api_auth.SessionAuthentication",
@@ -231,6 +237,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested too deeply or carrying lone surrogates is a 400 (config/parsing.py), not a server error.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsing.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

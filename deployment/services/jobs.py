@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from access import Actor, require_coordinator
 from jobs.lifecycle import Lifecycle
 from missions.models import Mission
 
@@ -48,9 +49,10 @@ def _clean_parameters(kind: str, parameters: dict) -> dict:
 
 
 def planning_job_start(
-    *, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
+    *, actor: Actor, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
 ) -> PlanningJob:
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
+    require_coordinator(actor, mission.pk)
     if kind not in JobKind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     clean = _clean_parameters(kind, parameters or {})

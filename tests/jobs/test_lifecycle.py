@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from access import system_actor
 from deployment.models import PlanningJob, TeamAssignment
 from deployment.services import planning_job_execute, planning_job_start
 from deployment.services.jobs import planning
@@ -49,7 +50,9 @@ def test_planning_jobs_and_report_runs_are_one_lifecycle_with_one_set_of_states(
 
 def test_a_planning_job_is_claimed_runs_with_a_heartbeat_and_finishes(staffed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=staffed, kind="form_teams", parameters={"kind": "all"})
+        job = planning_job_start(
+            actor=system_actor(staffed), mission=staffed, kind="form_teams", parameters={"kind": "all"}
+        )
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.progress == 100, job.error
     assert job.attempts == 1 and job.dispatched_at is not None
@@ -60,7 +63,9 @@ def test_a_planning_job_is_claimed_runs_with_a_heartbeat_and_finishes(staffed, d
 
 def test_a_second_delivery_of_a_finished_planning_job_does_nothing(staffed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=staffed, kind="form_teams", parameters={"kind": "all"})
+        job = planning_job_start(
+            actor=system_actor(staffed), mission=staffed, kind="form_teams", parameters={"kind": "all"}
+        )
     job.refresh_from_db()
     planning_job_execute(job_id=job.pk)
     again = PlanningJob.objects.get(pk=job.pk)
@@ -70,7 +75,7 @@ def test_a_second_delivery_of_a_finished_planning_job_does_nothing(staffed, djan
 
 def test_a_planning_job_refused_by_the_rules_fails_with_their_reason(mission, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=mission, kind="plan_deployment")
+        job = planning_job_start(actor=system_actor(mission), mission=mission, kind="plan_deployment")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.finished_at is not None
     assert job.error == "Kazakhstan 2019 has no regions yet: import the geography before planning."
@@ -91,7 +96,9 @@ def test_with_the_broker_down_a_planning_job_waits_queued_and_the_watchdog_sends
 
     monkeypatch.setattr(planning_job_run, "apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=staffed, kind="form_teams", parameters={"kind": "all"})
+        job = planning_job_start(
+            actor=system_actor(staffed), mission=staffed, kind="form_teams", parameters={"kind": "all"}
+        )
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.dispatched_at is None and "not reachable" in job.dispatch_error
     monkeypatch.setattr(planning_job_run, "apply_async", real)
