@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate seed serve worker lint format check bench browser audit clean
+.PHONY: run test setup setup-dev migrate seed worker beat lint format check bench browser audit clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -29,14 +29,18 @@ migrate: setup
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-## make run: set up, migrate, load the demo mission, print the demo logins, serve on http://127.0.0.1:8000
+## make run: set up, migrate, load the demo mission, print the demo logins, then serve on http://127.0.0.1:8000
+## with a real Celery worker and beat on the embedded broker (var/broker/); Ctrl-C stops all three
 run: seed
 	$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py serve $(HOST):$(PORT)
 
+## the parts of `make run` one at a time (e.g. a worker on another machine sharing REDIS_URL and DATABASE_URL)
 worker: setup
-	$(BIN)/celery -A config worker --loglevel INFO
+	$(BIN)/celery -A config worker --queues default,reports,planning --loglevel INFO
+
+beat: setup
+	$(BIN)/celery -A config beat --loglevel INFO
 
 ## make test: set up and run the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
 test: setup-dev

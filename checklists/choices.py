@@ -30,6 +30,10 @@ class QuestionType(models.TextChoices):
     INTEGER = "integer", "Integer"
     TIME = "time", "Time"
     TEXT = "text", "Text"
+    # A calendar date, stored as YYYY-MM-DD.
+    DATE = "date", "Date"
+    # A calendar week (Monday to Sunday), stored as the date of its Monday.
+    WEEK = "week", "Week"
 
 
 class Assessment(models.TextChoices):

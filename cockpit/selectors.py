@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 
 from deployment.models import PlannedVisit, PlanningJob, TeamAssignment
+from incidents.choices import OPEN_STATUSES
+from incidents.models import Case
+from incidents.selectors import open_cases
 from missions.models import Mission, PollingStation
 from observers.access import Actor, actor_for, missions_for
 from observers.choices import MemberRole, MemberStatus, TeamKind
@@ -16,6 +19,7 @@ from reports.models import ReportRun
 from submissions.models import Submission
 
 SILENT_TEAMS_SHOWN = 40
+OPEN_CASES_SHOWN = 8
 ROSTER_ROLES = (MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM, MemberRole.LTO, MemberRole.STO)
 
 
@@ -33,6 +37,9 @@ class MissionState:
     observed_stations: int = 0
     silent_teams: list[dict] = field(default_factory=list)
     silent_total: int = 0
+    cases: dict[str, int] = field(default_factory=dict)  # open case status -> count
+    cases_open: int = 0
+    newest_cases: list[Case] = field(default_factory=list)
     latest_job: PlanningJob | None = None
     latest_run: ReportRun | None = None
 
@@ -100,6 +107,16 @@ def mission_state(*, mission: Mission, since: datetime.datetime) -> MissionState
     )["stations"]
     silent = silent_teams(mission=mission, since=since)
     state.silent_total, state.silent_teams = len(silent), silent[:SILENT_TEAMS_SHOWN]
+    state.cases = dict.fromkeys(OPEN_STATUSES, 0)
+    for status, count in (
+        Case.objects.filter(mission=mission, status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(Count("id"))
+        .order_by()
+    ):
+        state.cases[status] = count
+    state.cases_open = sum(state.cases.values())
+    state.newest_cases = list(open_cases(mission=mission).order_by("-opened_at", "-id")[:OPEN_CASES_SHOWN])
     state.latest_job = PlanningJob.objects.filter(mission=mission).order_by("-created_at", "-id").first()
     state.latest_run = (
         ReportRun.objects.filter(mission=mission).defer("result", "charts").order_by("-created_at", "-id").first()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,8 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from access import actor_for
+from access.rules import may_read_kind
+from config.parsing import parse_id
 from missions.models import Mission
-from observers.access import Actor, actor_for, is_odihr_staff
+from observers.access import Actor, is_odihr_staff
 
 from .selectors import cockpit_missions, mission_state
 from .templatetags.mission_clock import local_moment
@@ -66,10 +70,15 @@ IMPORTS = (
 )
 
 
-def _admin_tools(user, table) -> list[Tool]:
-    if not user.is_staff:
-        return []
-    return [Tool(str(label), reverse(name)) for label, name, permission in table if user.has_perm(permission)]
+def _admin_tools(actor: Actor, table) -> list[Tool]:
+    """The admin pages the actor's role in this mission opens (the access layer decides, not global permissions)."""
+    tools = []
+    for label, name, permission in table:
+        app_label, codename = permission.split(".")
+        verb, model_name = codename.split("_", 1)
+        if may_read_kind([actor], apps.get_model(app_label, model_name), verb):
+            tools.append(Tool(str(label), reverse(name)))
+    return tools
 
 
 def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[Tool]]]:
@@ -77,6 +86,7 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
     slug = mission.slug
     election_day = [
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
+        Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
         Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
         Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
         Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),
@@ -89,10 +99,10 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
             Tool(_("Deployment plan (XLSX)"), reverse("deployment:export", args=[slug, "xlsx"])),
         ]
         groups.append((_("Deployment"), planning))
-    imports = _admin_tools(user, IMPORTS)
+    imports = _admin_tools(actor, IMPORTS)
     if imports:
         groups.append((_("Imports"), imports))
-    sections = _admin_tools(user, ADMIN_SECTIONS)
+    sections = _admin_tools(actor, ADMIN_SECTIONS)
     if sections:
         groups.append((_("Administration"), [Tool(_("Administration home"), reverse("admin:index")), *sections]))
     groups.append((_("Help"), [Tool(_("Guide for running a mission"), reverse("cockpit:guide"))]))
@@ -101,8 +111,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
 
 def _silence_hours(request: HttpRequest) -> int:
     value = request.GET.get("hours", "")
-    if value.isdigit() and 1 <= int(value) <= SILENCE_HOURS_MAX:
-        return int(value)
+    hours = parse_id(value)  # not value.isdigit(): it accepts "²", which int() refuses
+    if hours is not None and hours <= SILENCE_HOURS_MAX:
+        return hours
     return SILENCE_HOURS_DEFAULT
 
 

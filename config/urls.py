@@ -7,9 +7,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api")),
     path("cockpit/", include("cockpit.urls")),
+    path("incidents/", include("incidents.urls")),
     path("checklists/", include("checklists.urls")),
     path("deployment/", include("deployment.urls")),
     path("reports/", include("reports.urls")),
     path("results/", include("results.urls")),
     path("", include("submissions.urls")),
 ]
+
+# A view that raises django.core.exceptions.BadRequest("...") answers 400 with that message.
+handler400 = "config.views.bad_request"

@@ -11,11 +11,11 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
-from observers.choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, RoleGroup, TeamKind
-from observers.models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from access import Role
+from observers.choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, TeamKind
+from observers.models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 
 from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType
 from .models import Mission, PollingStation, Region, Tec
@@ -263,13 +263,13 @@ CANDIDATES = [
 ]
 
 DEMO_USERS = [
-    # username, group, who, description
-    ("hom", RoleGroup.COORDINATOR, "head_of_mission", "Head of mission: the whole mission, signs off statistics"),
-    ("coordinator", RoleGroup.COORDINATOR, "lto_coordinator", "LTO coordinator: the coordinators' admin"),
-    ("analyst", RoleGroup.ANALYST, "statistical_analyst", "Statistical analyst: every form, compilations"),
-    ("lto", RoleGroup.LTO, "LTO-01", "Long-term observer in LTO-01 (Nur-Sultan and Akmola)"),
-    ("sto", RoleGroup.STO, "STO-001", "Short-term observer in STO-001"),
-    ("odihr", RoleGroup.ODIHR_STAFF, None, "ODIHR staff: published statistics of every mission"),
+    # username, role in the mission, who, description
+    ("hom", Role.HEAD_OF_MISSION, "head_of_mission", "Head of mission: the whole mission, signs off statistics"),
+    ("coordinator", Role.COORDINATOR, "lto_coordinator", "LTO coordinator: the coordinators' admin"),
+    ("analyst", Role.ANALYST, "statistical_analyst", "Statistical analyst: every form, compilations"),
+    ("lto", Role.LTO, "LTO-01", "Long-term observer in LTO-01 (Nur-Sultan and Akmola)"),
+    ("sto", Role.STO, "STO-001", "Short-term observer in STO-001"),
+    ("odihr", Role.ODIHR_STAFF, None, "ODIHR staff: published statistics of the missions they follow"),
 ]
 
 
@@ -512,13 +512,13 @@ def _users(mission: Mission) -> None:
     user_model = get_user_model()
     core = {m.core_function: m for m in Membership.objects.filter(mission=mission, role=MemberRole.CORE_TEAM)}
     hom = Membership.objects.get(mission=mission, role=MemberRole.HEAD_OF_MISSION)
-    for username, group_name, who, _description in DEMO_USERS:
+    for username, role, who, _description in DEMO_USERS:
         user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
-        user.is_staff = group_name in (RoleGroup.COORDINATOR, RoleGroup.ANALYST)
-        user.save()
-        user.groups.set([Group.objects.get_or_create(name=group_name)[0]])
+            user.save()
+        if role == Role.ODIHR_STAFF:
+            Follower.objects.get_or_create(mission=mission, user=user)
         membership = None
         if who == "head_of_mission":
             membership = hom
@@ -541,9 +541,6 @@ def _users(mission: Mission) -> None:
 @transaction.atomic
 def demo_mission_seed() -> DemoSummary:
     """Create (or complete) the demo mission; running it again changes nothing."""
-    from observers.roles import roles_setup
-
-    roles_setup()
     mission = _mission()
     _geography(mission, random.Random(SEED))
     _roster(mission, random.Random(SEED + 1))

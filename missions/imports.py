@@ -1,8 +1,9 @@
 """Import polling-station lists (CSV or XLSX) as an election commission publishes them: all rows or none.
 
 A station is identified by its commission chain: region + number, and the TEC too where the mission's numbers
-restart per TEC. Re-importing a list updates the stations it identifies; stations missing from the file are left as
-they are. Urban/rural, registered voters and coordinates are optional (blank: not known).
+restart per TEC. Re-importing a list updates the stations it identifies; stations missing from the file, and fields
+it has no column for, are left as they are. Urban/rural, registered voters and coordinates are optional (blank: not
+known).
 """
 
 from __future__ import annotations
@@ -141,8 +142,8 @@ class _Geography:
     def create_tec(self, region: Region, row: _Row) -> Tec:
         taken = {_key(tec.code) for tec in self.tecs_by_region_id.get(region.pk, [])} if region.pk else set()
         taken |= {_key(tec.code) for (region_key, _), tec in self.tecs.items() if region_key == _key(region.name)}
-        code = row.tec_code[:CODE_LENGTH] if row.tec_code else _unique_code(row.tec_name, taken)
-        tec = Tec(mission=self.mission, region=region, code=code, name=(row.tec_name or row.tec_code)[:160])
+        code = _unique_code(row.tec_code or row.tec_name, taken)
+        tec = Tec(mission=self.mission, region=region, code=code, name=row.tec_name or row.tec_code)
         self.tecs[(_key(region.name), row.tec_key)] = tec
         self.new_tecs.append(tec)
         return tec
@@ -239,7 +240,9 @@ def stations_import(
     if report.errors:
         return report
     with transaction.atomic():
-        _write(mission, geography, placed, per_tec, report)
+        # A re-import leaves alone what its file has no column for (urban/rural the mission added, say).
+        given = tuple(name for name in STATION_FIELDS if sources[name])
+        _write(mission, geography, placed, per_tec, given, report)
     return report
 
 
@@ -321,7 +324,8 @@ def _check_rows(rows, sources: dict[str, tuple[str, ...]], report: ImportReport)
             except (InvalidOperation, ValueError):
                 bad(column, f"'{text}' is not a {column} between {low} and {high}")
         name, address = get(row, "name"), get(row, "address")
-        for column, value, limit in (("name", name, 200), ("address", address, 300), ("region", region, 120)):
+        limits = (("name", name, 200), ("address", address, 300), ("region", region, 120), ("tec_name", tec_name, 160))
+        for column, value, limit in limits:
             if len(value) > limit:
                 bad(column, f"longer than {limit} characters")
         if errors:
@@ -347,7 +351,7 @@ def _check_rows(rows, sources: dict[str, tuple[str, ...]], report: ImportReport)
     return cleaned
 
 
-def _write(mission: Mission, geography: _Geography, placed, per_tec: bool, report: ImportReport) -> None:
+def _write(mission: Mission, geography: _Geography, placed, per_tec: bool, given: tuple, report: ImportReport) -> None:
     """Write the new regions and TECs, then create and update the stations, in a few bulk statements."""
     # bulk_create sets the new regions' keys, and then fills each new TEC's region_id from its region.
     Region.objects.bulk_create(geography.new_regions)
@@ -363,7 +367,7 @@ def _write(mission: Mission, geography: _Geography, placed, per_tec: bool, repor
         if station is None:
             new.append(PollingStation(mission=mission, region=region, tec=tec, number=row.number, **row.values))
             continue
-        values = {**row.values, "tec_id": tec.pk}
+        values = {**{name: row.values[name] for name in given}, "tec_id": tec.pk}
         dirty = False
         for name, value in values.items():
             if getattr(station, name) != value:
@@ -375,7 +379,7 @@ def _write(mission: Mission, geography: _Geography, placed, per_tec: bool, repor
             report.unchanged += 1
     PollingStation.objects.bulk_create(new, batch_size=2000)
     if changed:
-        PollingStation.objects.bulk_update(changed, [*STATION_FIELDS, "tec"], batch_size=1000)
+        PollingStation.objects.bulk_update(changed, [*given, "tec"], batch_size=1000)
     report.created, report.updated = len(new), len(changed)
     if geography.new_regions or geography.new_tecs:
         report.notes.append(

@@ -1,6 +1,6 @@
 """Celery tasks of the reports app: thin wrappers that take ids and call one service."""
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from .services import compile_time_limits, report_run_compile, report_runs_autocompile, report_runs_watchdog
@@ -36,11 +36,3 @@ def report_watchdog() -> dict:
 def report_autocompile() -> list[int]:
     """On election day, keep the statistics fresh (every REPORTS_AUTOCOMPILE_MINUTES; off when 0)."""
     return report_runs_autocompile()
-
-
-# Every five minutes under celery beat (cron can run `manage.py report_watchdog` instead).
-current_app.conf.beat_schedule = {
-    **(current_app.conf.beat_schedule or {}),
-    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
-    "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
-}

@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin, admin_actors
+from access.rules import writable_by
 from missions.models import Mission
-from observers.access import actor_for
 
 from .forms import ResultsImportForm
 from .imports import results_import
@@ -17,7 +17,7 @@ from .models import ResultsSettings, ResultsVersion
 
 
 @admin.register(ResultsVersion)
-class ResultsVersionAdmin(MissionScopedAdmin):
+class ResultsVersionAdmin(ScopedAdmin):
     """Versions are imported, never typed in or edited: every version of the CEC's figures is kept as it was."""
 
     list_display = ("__str__", "mission", "stage", "published_on", "rows", "imported_at", "imported_by", "page_link")
@@ -51,9 +51,7 @@ class ResultsVersionAdmin(MissionScopedAdmin):
         return self.import_view(request)
 
     def _importable_missions(self, request):
-        ids = self.coordinated(request)
-        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
-        return [m for m in missions.order_by("name") if (a := actor_for(request.user, m)) and a.is_coordinator]
+        return list(writable_by(admin_actors(request), Mission).order_by("name"))
 
     def import_view(self, request):
         if not self.has_add_permission(request):

@@ -9,10 +9,11 @@ an error, and any error imports nothing.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from missions.models import Mission, PollingStation, Region
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, normalise_header, read_rows
@@ -101,6 +102,8 @@ def mapping_resolve(*, mission: Mission, headers: list[str], given: dict | None)
 
 def _figure(text: str) -> int | None:
     """A protocol figure: blank is None (not published); thousands separators are allowed; anything else raises."""
+    if text.isdigit() and len(text) < 8:
+        return int(text)
     cleaned = _SPACES.sub("", text or "")
     if not cleaned:
         return None
@@ -190,13 +193,38 @@ def results_import(
             rows=len(cleaned),
             imported_by=user if user is not None and user.is_authenticated else None,
         )
-        StationResult.objects.bulk_create([StationResult(version=version, **item) for item in cleaned], batch_size=2000)
+        _insert(version, cleaned)
         settings.column_mapping = report.mapping
         settings.save(update_fields=["column_mapping", "updated_at"])
     report.version = version
     report.created = len(cleaned)
     report.unknown_stations = sum(1 for item in cleaned if item["polling_station_id"] is None)
     return report
+
+
+INSERT_COLUMNS = (
+    "polling_station_id", "region_id", "region_text", "tec_text", "number_text", "row_number",
+    *(name for name, _label in RESULT_LINES),
+)  # fmt: skip
+
+
+def _insert(version: ResultsVersion, cleaned: list[dict]) -> None:
+    """Write the rows with one parameterised INSERT run over each batch: the ORM's per-object work (model instances,
+    field preparation) costs several times what the database does for 10,000 rows."""
+    table = StationResult._meta.db_table
+    votes = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    columns = ", ".join(("version_id", *INSERT_COLUMNS, "votes"))
+    values = ", ".join(["%s"] * (1 + len(INSERT_COLUMNS)) + [votes])
+    statement = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 -- names from the model, values bound
+    with connection.cursor() as cursor:
+        for start in range(0, len(cleaned), 2000):
+            cursor.executemany(
+                statement,
+                [
+                    (version.pk, *(item[name] for name in INSERT_COLUMNS), json.dumps(item["votes"]))
+                    for item in cleaned[start : start + 2000]
+                ],
+            )
 
 
 def _check_mapping(report: ResultsImportReport, candidates: list[str]) -> None:

@@ -6,10 +6,10 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
+from access import Actor, actor_for, actors_for, visible_to
 from checklists.choices import FormKind
 from checklists.models import Question
 from missions.models import Mission, PollingStation, Region
-from observers.access import Actor, actor_for
 from submissions.models import Answer, Submission
 
 from .analysis import CrossCheck, crosscheck
@@ -38,10 +38,7 @@ def results_access(user, mission) -> Actor | None:
 
 def results_versions_visible_to(*, user) -> QuerySet[ResultsVersion]:
     """Versions of the missions in which the user is on the core team."""
-    from observers.api_selectors import actors_for
-
-    mission_ids = [actor.mission_id for actor in actors_for(user) if can_view_results(actor)]
-    return ResultsVersion.objects.filter(mission_id__in=mission_ids).select_related("mission", "imported_by")
+    return visible_to(actors_for(user), ResultsVersion).select_related("mission", "imported_by")
 
 
 def results_versions(*, mission: Mission) -> list[ResultsVersion]:

@@ -17,7 +17,7 @@ def _skip_or_fail(reason: str):
 
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    broker = "redis" if os.environ.get("REDIS_URL") else "none (tasks in-process)"
+    broker = "redis" if os.environ.get("REDIS_URL") else "embedded filesystem broker (real-worker tests)"
     browser = shutil.which("chromium") or "absent (browser tests skipped)"
     return [f"eom: database={engine} broker={broker} chromium={browser}"]
 
@@ -27,10 +27,35 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skipif(not REQUIRE_SERVICES, reason="needs PostgreSQL (set DATABASE_URL)"))
-        if "celery_worker" in item.keywords and not os.environ.get("REDIS_URL"):
-            item.add_marker(pytest.mark.skipif(not REQUIRE_SERVICES, reason="needs Redis (set REDIS_URL)"))
         if "browser" in item.keywords and not shutil.which("chromium"):
             item.add_marker(pytest.mark.skipif(not REQUIRE_SERVICES, reason="needs chromium (make browser)"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """On SQLite, a session that starts real workers keeps its test database in a file they can open too.
+
+    (Otherwise the test database is in memory, which only this process can see.)
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and any(
+        item.get_closest_marker("celery_worker") for item in request.session.items
+    ):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db, settings, tmp_path):
+    """Start real Celery workers (tests/workers.py); while the test runs, tasks go to them instead of running here."""
+    from tests.workers import Workers, database_url
+
+    if not database_url():
+        _skip_or_fail("a real worker cannot open this test database (in-memory SQLite)")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    workers = Workers(tmp_path=tmp_path, media_root=settings.MEDIA_ROOT)
+    workers.attach()
+    yield workers
+    workers.detach()
 
 
 @pytest.fixture

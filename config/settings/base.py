@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "axes",
+    "jobs",
     "missions",
     "observers",
     "checklists",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "deployment",
     "reports",
     "results",
+    "incidents",
     "cockpit",
 ]
 
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionTagMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,8 +101,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several writers (web + in-process tasks) share the file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Several writers (web, worker, beat) share the file: wait for locks instead of failing.
+    # Write-ahead logging lets the web pages read while the worker writes a compilation's progress.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,11 +146,30 @@ IMPORT_MAX_BYTES = int(os.environ.get("EOM_IMPORT_MAX_BYTES", str(10 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Celery: with REDIS_URL unset, tasks run in-process so nothing else needs installing.
+# Celery. With REDIS_URL set, Redis is the broker (production). Unset, the embedded default: kombu's filesystem
+# transport, one file per message under var/broker/, which needs no server; `make run` starts a real worker and beat
+# on it next to the web server. Either way compilation and planning run on the worker and the request returns at once.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+BROKER_DIR = Path(os.environ.get("EOM_BROKER_DIR", VAR_DIR / "broker"))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    # Visibility timeout above the longest hard time limit, so acks_late tasks are not redelivered early.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://localhost//"
+    for folder in ("messages", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    # Producers write where consumers read: one folder for both. The filesystem transport has no visibility timeout
+    # (a message taken by a worker that dies is gone): the job rows' watchdog sends such jobs again (jobs/lifecycle.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "messages"),
+        "data_folder_out": str(BROKER_DIR / "messages"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "polling_interval": 0.5,
+    }
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# In-process tasks only when asked (tests; or EOM_TASKS_IN_PROCESS=1 to serve without a worker, requests then wait).
+CELERY_TASK_ALWAYS_EAGER = env_bool("EOM_TASKS_IN_PROCESS", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -152,10 +177,48 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Visibility timeout above the longest hard time limit, so acks_late tasks are not redelivered early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
+# Queues by workload: long compilations never hold up planning, and the watchdog's quick passes wait for neither.
+# A worker serves all three by default (`celery -A config worker -Q default,reports,planning`); a busy deployment
+# gives each queue workers of its own.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "reports.compile": {"queue": "reports"},
+    "deployment.*": {"queue": "planning"},
+}
+WORKER_QUEUES = ("default", "reports", "planning")
+# Periodic work, run by `celery -A config beat` (cron may run `manage.py report_watchdog` instead).
+CELERY_BEAT_SCHEDULE = {
+    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+    "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Long work: report compilation's own time limits (seconds); the watchdog waits the hard limit plus a minute.
+REPORTS_COMPILE_TIME_LIMIT = int(os.environ.get("EOM_REPORTS_COMPILE_TIME_LIMIT", "900"))
+REPORTS_COMPILE_SOFT_TIME_LIMIT = REPORTS_COMPILE_TIME_LIMIT - 60
+# On election day, compile each mission's statistics every N minutes (0: only on request).
+REPORTS_AUTOCOMPILE_MINUTES = int(os.environ.get("EOM_REPORTS_AUTOCOMPILE_MINUTES", "0"))
+
+# Periodic tasks, run by celery beat; each app's entries are declared here, never registered on import.
+INCIDENT_DIGEST_HOURS = float(os.environ.get("EOM_INCIDENT_DIGEST_HOURS", "6"))
+CELERY_BEAT_SCHEDULE = {
+    # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
+    "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
+}
+
+# E-mail: SMTP when EMAIL_HOST is set (production); otherwise printed on the console (the embedded default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mission@localhost")
+# The site's address as users reach it, for links in e-mails, e.g. https://mission.example.org
+EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -171,6 +234,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested too deeply or carrying lone surrogates is a 400 (config/parsing.py), not a server error.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsing.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -15,3 +15,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = "eom-test"
 # Report compilation: a test may slow the first attempt (seconds) to kill its worker mid-compilation.
 REPORTS_COMPILE_DELAY = float(__import__("os").environ.get("EOM_REPORTS_COMPILE_DELAY", "0"))
+# Mail stays in django.core.mail.outbox, also for the browser tests' live server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

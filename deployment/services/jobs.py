@@ -6,11 +6,11 @@ import datetime
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access import Actor, require_coordinator
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
@@ -54,9 +54,10 @@ def _clean_parameters(kind: str, parameters: dict) -> dict:
 
 
 def planning_job_start(
-    *, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
+    *, actor: Actor, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
 ) -> PlanningJob:
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
+    require_coordinator(actor, mission.pk)
     if kind not in JobKind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     clean = _clean_parameters(kind, parameters or {})
@@ -89,8 +90,7 @@ def planning_job_start(
     def enqueue(job_id=job.pk):
         from ..tasks import planning_job_run
 
-        # A deployment may name its own queue for planning (tests use one per run); default routing otherwise.
-        planning_job_run.apply_async(args=[job_id], queue=getattr(settings, "DEPLOYMENT_TASK_QUEUE", None))
+        planning_job_run.apply_async(args=[job_id])
 
     transaction.on_commit(enqueue)
     return job

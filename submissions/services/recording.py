@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import uuid as uuid_module
 import zoneinfo
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from observers.models import Team
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
+from ..signals import submission_stored
 from .protocol import protocol_check, protocol_figures
 from .validation import (
     ANSWER_VALUE_PREFIX,
@@ -36,6 +38,19 @@ from .validation import (
     CleanForm,
     _clean_form,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def _announce_after_commit(submission: Submission) -> None:
+    """Once the form is committed, tell listeners (incident follow-up); a failing listener is only logged."""
+
+    def send() -> None:
+        for receiver, result in submission_stored.send_robust(sender=Submission, submission=submission):
+            if isinstance(result, Exception):
+                logger.error("submission %s: listener %r failed", submission.uuid, receiver, exc_info=result)
+
+    transaction.on_commit(send)
 
 
 class SubmissionConflict(Exception):
@@ -268,7 +283,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
         if tec is None:
             errors["tec"] = [f"No TEC with id {form.tec_id} in this mission."]
         elif station is not None and station.tec_id != tec.pk:
-            errors["tec"] = [f"Polling station {station.number} belongs to TEC {station.tec.code}, not {tec.code}."]
+            errors["tec"] = [f"Polling station {station} belongs to TEC {station.tec.code}, not {tec.code}."]
     if station is not None and tec is None:
         tec = station.tec
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
@@ -377,6 +392,7 @@ def submission_record(
         if existing is None:
             raise
         return _replay_or_conflict(existing, mission, submission.content_hash)
+    _announce_after_commit(submission)
     return submission, True
 
 
@@ -445,4 +461,5 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
         revision.save()
         RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
+    _announce_after_commit(current)
     return current

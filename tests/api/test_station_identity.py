@@ -22,6 +22,7 @@ def pec_no_1(world):
 def test_region_code_and_number_find_exactly_one_pec_no_1(world, pec_no_1):
     north, south = pec_no_1
     client = world.client("coordinator")
+    assert client.get("/api/missions/kz-2019/").json()["station_numbering"] == "region"
     both = client.get("/api/polling-stations/", {"mission": "kz-2019", "number": "1"}).json()["results"]
     assert sorted((row["region_code"], row["number"]) for row in both) == [("NKZ", "1"), ("TUR", "1")]
     found = client.get("/api/polling-stations/", {"region_code": "TUR", "number": "1"}).json()["results"]

@@ -234,3 +234,20 @@ def test_a_guide_picture_is_served_by_plain_name_only(as_user, site):
 
     assert client.get(reverse("cockpit:guide_image", args=["..%2Fguide.md"])).status_code == 404
     assert client.get(reverse("cockpit:guide_image", args=["missing.png"])).status_code == 404
+
+
+def test_the_cockpit_counts_open_incident_cases_and_links_the_newest(as_user, site):
+    from incidents.models import Case
+
+    new = Case.objects.create(mission=site.mission, submission=site.record("voting"))
+    Case.objects.create(mission=site.mission, submission=site.record("opening"), status="acknowledged")
+    closed = Case.objects.create(mission=site.mission, submission=site.record("voting"))
+    Case.objects.filter(pk=closed.pk).update(status="closed", closed_at=closed.opened_at)
+
+    response = as_user(site.coordinator).get(cockpit_url(site))
+
+    state = response.context["state"]
+    assert state.cases_open == 2
+    assert state.cases["new"] == 1 and state.cases["acknowledged"] == 1
+    assert reverse("incidents:case", args=[site.mission.slug, new.pk]) in response.content.decode()
+    assert closed.pk not in [case.pk for case in state.newest_cases]

@@ -256,3 +256,19 @@ def test_a_second_station_with_the_same_number_in_one_region_is_refused(mission)
     )
     elsewhere.region, elsewhere.mission = elsewhere.tec.region, mission
     elsewhere.full_clean()
+
+
+def test_a_re_import_leaves_alone_what_its_list_has_no_column_for(mission):
+    stations_import(mission=mission, upload=GOOD.encode(), filename="stations.csv", create_geography=True)
+    # The mission learns later which stations are rural; the CEC's next list still does not say.
+    PollingStation.objects.filter(number="0002").update(area_type="rural", registered_voters=433)
+    without = b"number,region,tec_code,address\n0002,Akmola,01-02,Main St 2a\n"
+    report = stations_import(mission=mission, upload=without, filename="stations.csv")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    station = PollingStation.objects.get(number="0002")
+    assert (station.address, station.area_type, station.registered_voters) == ("Main St 2a", "rural", 433)
+    # A list that has the column and leaves the cell blank says "not known".
+    blank = b"number,region,tec_code,area_type\n0002,Akmola,01-02,\n"
+    stations_import(mission=mission, upload=blank, filename="stations.csv")
+    station.refresh_from_db()
+    assert (station.area_type, station.registered_voters) == ("", 433)

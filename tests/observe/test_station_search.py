@@ -55,3 +55,12 @@ def test_the_team_finds_only_the_pec_no_1_of_its_own_region_whatever_region_it_a
     with django_assert_max_num_queries(14):
         page = client.get(url, {"number": "1", "region": site.other_region.pk}).content.decode()
     assert "Atyrau — No. 1" not in page and "Akmola — No. 1" in page
+
+
+def test_in_russian_each_station_found_names_its_region_and_pec_number(as_user, site, two_pecs_no_1):
+    client = as_user(site.coordinator)
+    client.post(reverse("set_language"), {"language": "ru", "next": reverse("submissions:home")})
+    url = reverse("submissions:station_search", args=[site.mission.slug])
+    page = client.get(url, {"number": "1"}).content.decode()
+    assert "<strong>Akmola — УИК № 1</strong>" in page and "<strong>Atyrau — УИК № 1</strong>" in page
+    assert "Все регионы вашего района" in page

@@ -1,10 +1,11 @@
-"""Compilation on a real Celery worker with a Redis broker and PostgreSQL (run in CI; skipped without them)."""
+"""Compilation on a real Celery worker: Redis and PostgreSQL in CI, the embedded broker and SQLite elsewhere."""
 
 import json
 import os
 import time
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.choices import RunStatus
@@ -72,27 +73,39 @@ def test_a_whole_worker_killed_mid_compilation_is_rescued_by_the_watchdog_and_a_
     assert run.attempts == 2
 
 
-def test_with_redis_unreachable_the_request_is_kept_and_sent_when_it_returns(celery_worker_factory, mission, actors):
-    from config.celery import app
-
+def test_with_the_broker_unreachable_the_request_is_kept_and_sent_when_it_returns(
+    celery_worker_factory, mission, actors
+):
     build_election_day(mission, forms=20, seed=8)
     celery_worker_factory()
-    real_broker = app.conf.broker_url
-
-    def use_broker(url):
-        app.conf.broker_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
-    try:
+    with celery_worker_factory.broker_down():
         run = report_run_request(mission=mission, user=actors["analyst"])
         run.refresh_from_db()
         assert run.status == RunStatus.QUEUED and run.dispatched_at is None
         assert "not reachable" in run.dispatch_error
-    finally:
-        use_broker(real_broker)
     assert report_runs_watchdog()["resent"] == [run.pk]
     wait_for(run, lambda r: r.is_finished)
     assert run.status == RunStatus.DONE and not run.dispatch_error
     assert ReportRun.objects.count() == 1
+
+
+def test_a_compilation_requested_on_the_page_returns_at_once_and_finishes_on_the_worker(
+    celery_worker_factory, client, mission, actors
+):
+    build_election_day(mission, forms=40, seed=9)
+    # The worker holds the first attempt for 20 seconds: a request that waited for the compilation would take as long.
+    celery_worker_factory(EOM_REPORTS_COMPILE_DELAY="20")
+    client.force_login(actors["analyst"])
+    started = time.monotonic()
+    response = client.post(reverse("reports:mission", args=[mission.slug]), {"kinds": ["voting"]})
+    answered_in = time.monotonic() - started
+    run = ReportRun.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#run-{run.pk}")
+    assert answered_in < 5 and not run.is_finished
+    wait_for(run, lambda r: r.status == RunStatus.RUNNING and r.progress >= 1)
+    status = client.get(reverse("reports:run_status", args=[run.pk])).json()
+    assert (status["status"], status["finished"]) == ("running", False)
+    wait_for(run, lambda r: r.is_finished)
+    assert run.status == RunStatus.DONE and run.progress == 100, run.error
+    assert run.worker.split(":")[-1] != str(os.getpid())
+    assert client.get(reverse("reports:run_status", args=[run.pk])).json()["status"] == "done"

@@ -236,9 +236,8 @@ def test_analysts_and_outsiders_cannot_import_results(client, world):
 
 def build_other_coordinator():
     """A coordinator of another mission: no rights at all in this one."""
-    from observers.choices import RoleGroup
     from tests.factories import MissionFactory
     from tests.results.builders import _core_user
 
     other = MissionFactory(slug="ua-2019", name="Ukraine 2019")
-    return _core_user(other, "other_coordinator", RoleGroup.COORDINATOR)
+    return _core_user(other, "other_coordinator", "lto_coordinator")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    """Follow-up of urgent incidents: a case per urgent form, its status, assignee and log, and who is told."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "incidents"
+    verbose_name = "Incident follow-up"
+
+    def ready(self) -> None:
+        from submissions.signals import submission_stored
+
+        from .receivers import case_open_on_submission
+
+        submission_stored.connect(case_open_on_submission, dispatch_uid="incidents.case_open_on_submission")

@@ -1,0 +1,61 @@
+"""Incident cases: one per urgent form, followed up by the core team until it is closed."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .choices import OPEN_STATUSES, CaseStatus
+
+
+class Case(models.Model):
+    """The core team's follow-up of one urgent form: status, who is on it, and when the core team was told."""
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="incident_cases")
+    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="case")
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="incident_cases"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the core team was sent the e-mail about this case."
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["mission", "status"], name="case_mission_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="case_closed_at_only_when_closed",
+                condition=Q(status=CaseStatus.CLOSED, closed_at__isnull=False)
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_at__isnull=True)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseNote(models.Model):
+    """One entry of a case's log: what someone did or learned, and the status they set with it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(blank=True, max_length=5000)
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on case {self.case_id}"

@@ -1,0 +1,19 @@
+import pytest
+
+from tests.cockpit.conftest import build_cockpit_site
+
+
+@pytest.fixture
+def site(mission):
+    return build_cockpit_site(mission)
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
