@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('missions', '0006_station_identity_by_region'),
-        ('reports', '0002_report_run'),
+        ('reports', '0003_report_run_lifecycle'),
         ('submissions', '0003_revision_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
