@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .actors import actor_in, actors_for
-from .rules import can_change, writable_by
+from .rules import can_change, visible_to, writable_by
 
 
 def request_actors(request, *, followers: bool = False):
@@ -183,23 +183,32 @@ def _request(field):
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id field that accepts only rows the requesting user may write (``access.writable_by``).
+    """An id field that accepts only rows the requesting user may write (``access.writable_by``), or with
+    ``scope="visible"`` may see (a request a service then decides on, e.g. a compilation's region).
 
     Any other id, of another mission or never issued, gets the same "does not exist" answer.
     """
+
+    def __init__(self, *, scope: str = "writable", **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()
         request = _request(self)
         if request is None:
             return queryset.none()
+        if self.scope == "visible":
+            return visible_to(request_actors(request, followers=True), queryset)
         return writable_by(request_actors(request), queryset)
 
 
 class ScopedMissionField(serializers.SlugRelatedField):
-    """A mission given by slug, limited to the missions whose rows the requesting user may write."""
+    """A mission given by slug, limited to the missions whose rows the requesting user may write (or, with
+    ``scope="visible"``, the missions they hold a role in: the service then says whether their role may)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, scope: str = "writable", **kwargs):
+        self.scope = scope
         kwargs.setdefault("slug_field", "slug")
         kwargs.setdefault("help_text", "Mission slug; you must be a coordinator of it.")
         kwargs.setdefault("queryset", apps.get_model("missions", "Mission").objects.all())
@@ -210,6 +219,8 @@ class ScopedMissionField(serializers.SlugRelatedField):
         queryset = super().get_queryset()
         if request is None:
             return queryset.none()
+        if self.scope == "visible":
+            return visible_to(request_actors(request), queryset)
         return writable_by(request_actors(request), queryset)
 
 

@@ -25,6 +25,8 @@ def _scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404(_("No such mission."))  # as for a mission that does not exist: nothing to confirm
+    if not (actor.sees_whole_mission or actor.is_observer):
+        raise PermissionDenied(_("Cases are for the mission's core team and its observers."))
     return mission, actor
 
 

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from access import actor_in, require_coordinator
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 
@@ -64,6 +65,7 @@ class SpreadsheetImportAdminMixin:
     import_form_class = SpreadsheetImportForm
     import_title = ""
     import_columns = ""
+    import_passes_actor = False  # the service takes the importer's Actor and checks each row against it
 
     def get_urls(self):
         name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
@@ -77,9 +79,13 @@ class SpreadsheetImportAdminMixin:
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            report = type(self).import_service(
-                mission=form.cleaned_data["mission"], upload=upload, filename=upload.name, **form.import_options()
-            )
+            mission = form.cleaned_data["mission"]
+            actor = actor_in(request.user, mission.pk)
+            require_coordinator(actor, mission)  # the form offers only such missions; the rule is asked again
+            options = form.import_options()
+            if self.import_passes_actor:
+                options["actor"] = actor
+            report = type(self).import_service(mission=mission, upload=upload, filename=upload.name, **options)
             if report.ok:
                 messages.success(request, f"{self.import_title}: {report.summary()}")
                 opts = self.model._meta

@@ -140,3 +140,17 @@ def observer_join(
     membership.full_clean()
     membership.save()
     return observer
+
+
+@transaction.atomic
+def membership_save(*, actor: Actor | None, membership: Membership, fields: dict) -> Membership:
+    """Create or change a membership: only in the actor's mission, never their own, never to a role above theirs."""
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    if not can_set_membership(
+        actor, membership=membership, member_role=membership.role, core_function=membership.core_function or ""
+    ):
+        raise PermissionDenied("You may not give this role in this mission, nor change your own.")
+    membership.full_clean()
+    membership.save()
+    return membership

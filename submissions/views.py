@@ -188,6 +188,13 @@ def _plan_rows(mission: Mission, assignment: TeamAssignment | None, done: dict) 
         url = form_url(mission, FormKind.TABULATION, tec=tec.pk)
         plan["tabulation"] = {"tec": tec, "url": url, "done": done.get((FormKind.TABULATION.value, tec.pk))}
         plan["urls"].append(url)
+    # The forms already sent are kept on the device too, so their correction opens without a network.
+    sent = {row["done"] for rows in (plan["opening"], plan["voting"], plan["counting"]) for row in rows if row["done"]}
+    if plan["tabulation"] and plan["tabulation"]["done"]:
+        sent.add(plan["tabulation"]["done"])
+    for submission in sorted(sent, key=lambda submission: submission.pk):
+        if submission.observer_status != "locked":
+            plan["urls"].append(reverse("submissions:submission_edit", args=[mission.slug, submission.uuid]))
     return plan
 
 
@@ -410,6 +417,30 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _sent_by_team(mission: Mission, actor: Actor, stations: list, tecs: list) -> dict:
+    """The team's newest form per (kind, station or TEC) among those listed, in one query."""
+    if actor.team_id is None or not (stations or tecs):
+        return {}
+    place = Q(polling_station__in=[station.pk for station in stations]) | Q(
+        kind=FormKind.TABULATION, tec__in=[tec.pk for tec in tecs]
+    )
+    sent: dict = {}
+    for submission in submissions_visible_to(actor=actor).filter(place, mission=mission, team_id=actor.team_id):
+        where = submission.tec_id if submission.kind == FormKind.TABULATION else submission.polling_station_id
+        sent.setdefault((submission.kind, where), submission)
+    return sent
+
+
+def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set[str], **place) -> dict:
+    """What a station (or TEC) offers for one kind: a new form, or the correction of the one the team sent."""
+    link = {"kind": kind, "label": kind_label(kind), "url": form_url(mission, kind, **place), "sent": sent}
+    if sent is not None:
+        link["detail_url"] = reverse("submissions:submission_detail", args=[mission.slug, sent.uuid])
+        if kind not in locked:
+            link["correct_url"] = reverse("submissions:submission_edit", args=[mission.slug, sent.uuid])
+    return link
+
+
 @login_required
 @require_GET
 def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
@@ -440,13 +471,17 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
         .order_by("code")[:50]
     )
+    sent = _sent_by_team(mission, actor, stations, tecs)
+    locked = locked_kinds(mission=mission) if sent else set()
     for station in stations:
         station.form_links = [
-            (kind_label(kind), form_url(mission, kind, station=station.pk))
+            _form_link(mission, kind, sent.get((kind, station.pk)), locked, station=station.pk)
             for kind in (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
         ]
     for tec in tecs:
-        tec.form_link = form_url(mission, FormKind.TABULATION, tec=tec.pk)
+        tec.form_link = _form_link(
+            mission, FormKind.TABULATION, sent.get((FormKind.TABULATION, tec.pk)), locked, tec=tec.pk
+        )
     context = {
         "mission": mission,
         "actor": actor,

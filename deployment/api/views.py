@@ -39,7 +39,7 @@ class PlanningJobViewSet(ScopedViewSetMixin, RequestViewSet):
     ordering_fields = ["created_at"]
 
     def create(self, request, *args, **kwargs):
-        incoming = PlanningJobRequestSerializer(data=request.data)
+        incoming = PlanningJobRequestSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         with service_errors():

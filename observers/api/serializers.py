@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from access.api import CleanModelSerializer, ScopedMissionField
+from access.api import CleanModelSerializer, ScopedMissionField, ScopedRelatedField
 from missions.models import Region
 from observers.choices import CoreFunction, MemberRole, TeamKind
 from observers.models import PERSONAL_FIELDS, Membership, Observer, ObserverLanguage, Team
@@ -97,6 +97,13 @@ class MembershipSerializer(CleanModelSerializer):
             "team",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and hasattr(self.instance, "pk"):
+            # A membership stays in its mission and with its person; only its role, status and dates change.
+            for name in ("mission", "observer"):
+                self.fields[name].read_only = True
+
     def get_team(self, membership) -> int | None:
         seats = list(membership.team_seats.all())
         return seats[0].team_id if seats else None
@@ -113,19 +120,17 @@ class TeamSerializer(serializers.ModelSerializer):
 
     mission = ScopedMissionField()
     members = TeamMemberSerializer(many=True, read_only=True)
-    member_ids = serializers.PrimaryKeyRelatedField(
+    member_ids = ScopedRelatedField(
         many=True,
         write_only=True,
         queryset=Membership.objects.all(),
         source="new_members",
         help_text="The two membership ids of the team's members.",
     )
-    area_regions = serializers.PrimaryKeyRelatedField(
+    area_regions = ScopedRelatedField(
         many=True, queryset=Region.objects.all(), required=False, help_text="LTO teams: region ids of the area."
     )
-    lto_team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.filter(kind=TeamKind.LTO), required=False, allow_null=True
-    )
+    lto_team = ScopedRelatedField(queryset=Team.objects.filter(kind=TeamKind.LTO), required=False, allow_null=True)
 
     class Meta:
         model = Team

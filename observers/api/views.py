@@ -8,13 +8,14 @@ from missions.api.common import ScopedViewSetMixin, service_errors
 from missions.api.views import WritableViewSet
 from observers.choices import MemberRole
 from observers.filters import MembershipFilterSet, ObserverFilterSet, TeamFilterSet
+from observers.models import Membership
 from observers.selectors import (
     memberships_visible_to,
     observers_visible_to,
     sees_personal_data_everywhere,
     teams_visible_to,
 )
-from observers.services import observer_join, team_create, team_set_members
+from observers.services import membership_save, observer_join, team_create, team_set_members
 
 from .serializers import (
     MembershipSerializer,
@@ -70,6 +71,22 @@ class MembershipViewSet(ScopedViewSetMixin, WritableViewSet):
     filterset_class = MembershipFilterSet
     ordering_fields = ["role", "status", "observer__full_name"]
     search_fields = ["observer__full_name"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with service_errors():
+            serializer.instance = membership_save(
+                actor=actor_in(self.request.user, data["mission"].pk), membership=Membership(), fields=data
+            )
+
+    def perform_update(self, serializer):
+        membership = serializer.instance
+        with service_errors():
+            serializer.instance = membership_save(
+                actor=actor_in(self.request.user, membership.mission_id),
+                membership=membership,
+                fields=serializer.validated_data,
+            )
 
 
 class TeamViewSet(ScopedViewSetMixin, WritableViewSet):

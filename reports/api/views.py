@@ -34,7 +34,7 @@ class ReportRunViewSet(ScopedViewSetMixin, RequestViewSet):
     service_decides_writes = True
 
     def create(self, request, *args, **kwargs):
-        incoming = ReportRunRequestSerializer(data=request.data)
+        incoming = ReportRunRequestSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         with service_errors():

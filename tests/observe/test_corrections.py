@@ -124,3 +124,39 @@ def test_urgent_incidents_read_on_the_mission_clock(as_user, site):
     urgent = site.record("voting", payload={**site.payload("voting"), "urgent": True})
     feed = as_user(site.coordinator).get(reverse("submissions:incidents_feed", args=[site.mission.slug])).json()
     assert feed["incidents"][0]["received_at"] == _one_clock(urgent.received_at, site.mission.time_zone)
+
+
+def test_the_station_search_offers_corrections_for_forms_the_team_sent(as_user, site, django_assert_max_num_queries):
+    counting = site.record("counting", station=site.unplanned_station)
+    voting = site.record("voting", station=site.unplanned_station)
+    client = as_user(site.owner)
+    url = reverse("submissions:station_search", args=[site.mission.slug])
+    with django_assert_max_num_queries(16):
+        page = client.get(url, {"number": "150"}).content.decode()
+    assert _edit_url(site, counting) in page and ">Correct: Counting</a>" in page
+    assert _edit_url(site, voting) in page and ">New voting visit</a>" in page
+    assert _form_url(site, "counting", site.unplanned_station) not in page
+    assert _form_url(site, "opening", site.unplanned_station) in page  # not sent yet: a new form
+
+
+def test_the_station_search_offers_no_correction_for_another_teams_forms(as_user, site):
+    theirs = site.record("counting", station=site.unplanned_station, user=site.coordinator)
+    page = (
+        as_user(site.owner)
+        .get(reverse("submissions:station_search", args=[site.mission.slug]), {"number": "150"})
+        .content.decode()
+    )
+    assert _edit_url(site, theirs) not in page
+    assert _form_url(site, "counting", site.unplanned_station) in page
+
+
+def test_the_new_parts_of_the_form_read_in_russian(as_user, site):
+    sent = site.record("opening", station=site.opening_station)
+    client = as_user(site.owner)
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(_form_url(site, "opening", site.opening_station)).content.decode()
+    for russian in ("Удалить черновик", "Ваша команда уже отправила эту форму", "Исправить отправленную форму"):
+        assert russian in page
+    for english in ("Discard draft", "already sent", "Correct the form sent", "Which forms"):
+        assert english not in page
+    assert _edit_url(site, sent) in page

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from access import system_actor
 from deployment.models import TeamAssignment
 from missions.imports import stations_import
 from missions.models import PollingStation
@@ -85,7 +86,9 @@ def test_an_xml_entity_bomb_in_a_workbook_is_refused(padding):
 
 
 def test_the_roster_import_refuses_an_entity_bomb_and_writes_nothing(mission):
-    report = roster_import(mission=mission, upload=_billion_laughs(10_000), filename="roster.xlsx")
+    report = roster_import(
+        actor=system_actor(mission), mission=mission, upload=_billion_laughs(10_000), filename="roster.xlsx"
+    )
     assert not report.ok
     assert str(report.errors[0]).startswith("file: ")
     assert not Observer.objects.exists()
@@ -606,7 +609,7 @@ def test_a_workbook_with_a_missing_sheet_part_is_a_message(mission):
     report = stations_import(mission=mission, upload=broken, filename="stations.xlsx")
     assert not report.ok
     assert "The workbook cannot be read" in str(report.errors[0])
-    roster = roster_import(mission=mission, upload=broken, filename="roster.xlsx")
+    roster = roster_import(actor=system_actor(mission), mission=mission, upload=broken, filename="roster.xlsx")
     assert "The workbook cannot be read" in str(roster.errors[0])
     assert not PollingStation.objects.exists() and not Observer.objects.exists()
 
