@@ -168,7 +168,7 @@ PAGES: dict[str, Rule] = {
     "cockpit:guide": Rule(LOGGED_IN, scoped=False),
     "cockpit:map": Rule(MEMBERS, slug_only),
     "cockpit:map_data": Rule(MEMBERS, slug_only),
-    "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
+    "cockpit:guide_image": Rule(LOGGED_IN, lambda w, p: ({"name": "cockpit.png"}, ""), scoped=False),
     # incidents: the core team follows up every case; an observer team sees the cases of its own forms
     "incidents:cases": Rule(MEMBERS, slug_only),
     "incidents:case": Rule(
