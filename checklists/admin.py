@@ -1,5 +1,6 @@
 """Coordinators' admin for checklists: drafts edited inline, published versions read-only, versioning actions."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -9,7 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from missions.admin import MissionScopedAdmin
 
-from .models import FormTemplate, Question, Section
+from .forms import QuestionAdminForm
+from .models import DataRule, FormTemplate, Question, Section
 from .services import template_new_version, template_publish, template_retire
 
 
@@ -35,6 +37,7 @@ class SectionInline(admin.TabularInline):
 
 class QuestionInline(admin.StackedInline):
     model = Question
+    form = QuestionAdminForm
     fk_name = "template"
     extra = 0
     ordering = ("section__order", "order", "id")
@@ -47,6 +50,7 @@ class QuestionInline(admin.StackedInline):
                 "fields": (
                     "choices",
                     ("min_value", "max_value"),
+                    "condition",
                     ("shown_if_code", "shown_if_values"),
                     ("critical_values", "protocol_field"),
                 )
@@ -78,6 +82,30 @@ class QuestionInline(admin.StackedInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
+class DataRuleInline(admin.TabularInline):
+    """Data-quality rules: an expression over question codes, checked when saved; a broken rule flags a form."""
+
+    model = DataRule
+    extra = 0
+    fields = ("order", "code", "expression", "message", "message_ru")
+    ordering = ("order", "id")
+    verbose_name = "data-quality rule"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "expression":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     list_display = ("title", "mission", "kind", "version", "status", "published_at", "question_count", "preview_link")
@@ -85,7 +113,7 @@ class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     search_fields = ("title", "title_ru")
     ordering = ("mission", "kind", "-version")
     fields = ("mission", "kind", "version", "status", "title", "title_ru", "published_at", "preview_link")
-    inlines = (SectionInline, QuestionInline)
+    inlines = (SectionInline, QuestionInline, DataRuleInline)
     actions = ("new_draft_version", "publish", "retire")
 
     def get_queryset(self, request):

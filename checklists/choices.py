@@ -28,8 +28,11 @@ class QuestionType(models.TextChoices):
     SINGLE = "single", "Single choice"
     MULTIPLE = "multiple", "Multiple choice"
     INTEGER = "integer", "Integer"
+    DECIMAL = "decimal", "Decimal number"
+    DATE = "date", "Date"
     TIME = "time", "Time"
     TEXT = "text", "Text"
+    NOTE = "note", "Note (text shown, no answer)"
 
 
 class Assessment(models.TextChoices):

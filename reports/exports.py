@@ -287,6 +287,8 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         "of counting forms",
         result["protocol"]["counting_forms"],
     ]
+    for code, count in (result["protocol"].get("by_rule") or {}).items():
+        yield ["Forms flagged by data-quality rule", code, "forms", count]
     yield ["Urgent incidents", result["incidents"]["urgent"], "Critical answers", result["incidents"]["critical"]]
 
 
@@ -306,6 +308,24 @@ def incident_rows(result: dict) -> Iterator[list]:
         ]
 
 
+def rule_flag_rows(result: dict) -> Iterator[list]:
+    """Forms flagged by data-quality rules (the protocol arithmetic included), with each broken rule's message."""
+    names = region_names(result)
+    protocol = result["protocol"]
+    yield ["Received", "Kind", "Team", "Region", "Polling station", "Rules broken"]
+    for row in protocol["list"]:
+        yield [
+            row["received_at"],
+            KIND_LABELS.get(row["kind"], row["kind"]),
+            row["team"],
+            names.get(row["region"], row["region"]),
+            row["station"],
+            "; ".join(row["issues"]),
+        ]
+    if protocol.get("list_truncated"):
+        yield [f"{len(protocol['list'])} of {protocol['mismatches']} flagged forms shown; all are in the raw data."]
+
+
 def write_xlsx(*, path, run, result, region=None) -> int:
     """Write the workbook with the streaming (write-only) writer; returns the number of raw rows."""
     workbook = Workbook(write_only=True)
@@ -313,6 +333,7 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     for kind in result["kinds"]:
         sheets.append((KIND_LABELS.get(kind, kind)[:31], _kind_rows(result, kind)))
     sheets.append(("Incidents", incident_rows(result)))
+    sheets.append(("Rule flags", rule_flag_rows(result)))
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:

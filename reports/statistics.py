@@ -15,7 +15,7 @@ area type from its polling station, so a station lies in exactly one cell and th
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,8 @@ from checklists.choices import (
     QuestionType,
     TemplateStatus,
 )
-from checklists.models import Question
+from checklists.models import DataRule, Question
+from checklists.rules import flag_message
 from missions.models import PollingStation, Region
 from observers.choices import TeamKind
 from observers.models import Team
@@ -427,6 +428,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     flagged = _flagged(base=base, rkey=rkey)
     incidents = _incidents(flagged=flagged, catalogue=catalogue, per_kind=per_kind)
     protocol = _protocol(flagged=flagged, per_kind=per_kind, kinds=kinds)
+    protocol["by_rule"] = _rule_counts(base=base)
     timeline = _timeline(base=base, kinds=kinds, time_zone=mission.time_zone)
     tell(80)
     return {
@@ -672,10 +674,33 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
     }
 
 
-def _issue_text(issue) -> str:
-    if isinstance(issue, dict):
-        return str(issue.get("message") or issue.get("rule") or issue.get("code") or sorted(issue.items()))
-    return str(issue)
+def _issue_text(issue, rules: dict | None = None) -> str:
+    """A data-quality flag (rule code and values) as a sentence; a stored sentence as it is."""
+    return flag_message(issue, rules=rules)
+
+
+def _checklist_rules(rows: list[dict]) -> dict[int, dict]:
+    """The checklists' own rules named by these forms' flags, by template (one query, none when none is named)."""
+    wanted = {
+        row["template_id"]
+        for row in rows
+        for flag in row["protocol_issues"] or []
+        if isinstance(flag, dict) and not flag.get("standard") and not flag.get("message")
+    }
+    rules: dict[int, dict] = defaultdict(dict)
+    if wanted:
+        for rule in DataRule.objects.filter(template_id__in=wanted):
+            rules[rule.template_id][rule.code] = rule
+    return rules
+
+
+def _rule_counts(*, base: Q) -> dict[str, int]:
+    """Forms flagged by each data-quality rule (standard protocol rules and the checklists' own), in one query."""
+    counts: Counter = Counter()
+    for flags in Submission.objects.filter(base, protocol_mismatch=True).values_list("protocol_issues", flat=True):
+        codes = {str(flag.get("rule") or "") if isinstance(flag, dict) else "" for flag in flags or []}
+        counts.update(code or "unnamed" for code in codes)
+    return dict(sorted(counts.items()))
 
 
 def _flagged(*, base: Q, rkey) -> dict:
@@ -692,6 +717,7 @@ def _flagged(*, base: Q, rkey) -> dict:
             "has_critical",
             "protocol_mismatch",
             "protocol_issues",
+            "template_id",
             "notes",
             "received_at",
             team_code=F("team__code"),
@@ -709,6 +735,7 @@ def _protocol(*, flagged: dict, per_kind, kinds) -> dict:
     rows = sorted(
         (row for row in flagged["rows"] if row["protocol_mismatch"]), key=lambda row: (row["received_at"], row["id"])
     )[:LIST_LIMIT]
+    rules = _checklist_rules(rows)
     by_region: dict[str, int] = {}
     for kind_cells in per_kind.values():
         for key, values in kind_cells.by(0).items():
@@ -726,7 +753,9 @@ def _protocol(*, flagged: dict, per_kind, kinds) -> dict:
                 "station": row["station"] or "",
                 "region": row["region"],
                 "received_at": row["received_at"].isoformat(),
-                "issues": [_issue_text(issue) for issue in (row["protocol_issues"] or [])],
+                "issues": [
+                    _issue_text(issue, rules.get(row["template_id"])) for issue in (row["protocol_issues"] or [])
+                ],
             }
             for row in rows
         ],

@@ -165,7 +165,16 @@ def test_the_xlsx_download_shows_the_numbers_of_the_page(client, run, actors):
     response = client.get(reverse("reports:run_export", args=[run.pk, "xlsx"]))
     assert response["Content-Disposition"].startswith("attachment")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Summary", "Opening", "Voting", "Counting", "Tabulation", "Incidents", "Raw data"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "Opening",
+        "Voting",
+        "Counting",
+        "Tabulation",
+        "Incidents",
+        "Rule flags",
+        "Raw data",
+    ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert ("Total", total) == tuple(next(row for row in summary if len(row) > 2 and row[1] == "Total")[1:3])
     voting = list(workbook["Voting"].iter_rows(values_only=True))
