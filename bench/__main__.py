@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-BENCHMARKS = ("ingest", "compile", "export", "planning", "pages")
+BENCHMARKS = ("ingest", "compile", "export", "planning", "pages", "results")
 # Benchmarks that open the database from other processes (gunicorn workers, one exporter process per format).
 CHILD_PROCESS_BENCHMARKS = {"ingest", "export"}
 MODULES = {
@@ -30,6 +30,7 @@ MODULES = {
     "export": "bench.bench_export",
     "planning": "bench.bench_planning",
     "pages": "bench.bench_pages",
+    "results": "bench.bench_results",
 }
 SCALES = ("tiny", "standard", "large")
 ROOT = Path(__file__).resolve().parent.parent
@@ -379,12 +380,45 @@ def _pages_rows(figures: dict) -> list[dict]:
     return rows
 
 
+def _results_rows(figures: dict) -> list[dict]:
+    stations = figures["stations"]
+    total = figures["total_seconds"]
+    return [
+        _row(
+            "results",
+            f"import of {stations:,} stations' official results",
+            _number(figures["import_seconds"], "s", 2),
+            f"reading the file alone {_number(figures['parse_seconds'], 's', 2)}",
+            f"{figures['import_seconds'] / figures['parse_seconds']:.1f}x reading" if figures["parse_seconds"] else "",
+        ),
+        _row(
+            "results",
+            f"checks and cross-check, {figures['observed_counts']:,} observed counts",
+            _number(figures["crosscheck_seconds"], "s", 2),
+            f"reading the rows alone {_number(figures['fetch_seconds'], 's', 2)}",
+            f"{figures['crosscheck_seconds'] / figures['fetch_seconds']:.1f}x reading"
+            if figures["fetch_seconds"]
+            else "",
+        ),
+        _row(
+            "results",
+            f"import + cross-check of {stations:,} stations",
+            _number(total, "s", 2),
+            f"{figures['differing']:,} differing, {figures['findings']:,} findings",
+            "",
+            f"< {figures['target_seconds']:g} s",
+            total < figures["target_seconds"],
+        ),
+    ]
+
+
 ROW_BUILDERS = {
     "ingest": _ingest_rows,
     "compile": _compile_rows,
     "export": _export_rows,
     "planning": _planning_rows,
     "pages": _pages_rows,
+    "results": _results_rows,
 }
 
 

@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
@@ -34,7 +33,7 @@ from deployment.models import TeamAssignment
 from missions.choices import AreaType, ElectionType, MissionStatus, RegionKind
 from missions.demo import CANDIDATES, LTO_AREAS, REGIONS, SECONDING_STATES
 from missions.models import Mission, PollingStation, Region, Tec
-from observers.choices import Gender, MemberRole, MemberStatus, RoleGroup, TeamKind
+from observers.choices import Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Observer, Team, TeamMember
 from submissions.choices import SubmissionStatus
 from submissions.models import Answer, Submission, SubmissionRevision
@@ -274,9 +273,6 @@ def _station_counts(mission: Mission) -> dict[str, int]:
 
 def _logins(mission: Mission) -> None:
     """A login for the first STO teams (one member each) and a coordinator (the head of mission)."""
-    from observers.roles import roles_setup
-
-    roles_setup()
     user_model = get_user_model()
     password = make_password(BENCH_PASSWORD)  # hashed once: the same hash for every benchmark login
     seats = list(
@@ -300,9 +296,8 @@ def _logins(mission: Mission) -> None:
         observer.user = users[f"{mission.slug}-{seat.team.code.lower()}"]
         observers.append(observer)
     Observer.objects.bulk_update(observers, ["user"])
-    Group.objects.get(name=RoleGroup.STO).user_set.add(*users.values())
-    coordinator = user_model.objects.create(username=f"{mission.slug}-coordinator", password=password, is_staff=True)
-    coordinator.groups.add(Group.objects.get(name=RoleGroup.COORDINATOR))
+    # Roles come from the memberships: the head of mission's login coordinates this mission only.
+    coordinator = user_model.objects.create(username=f"{mission.slug}-coordinator", password=password)
     head = Membership.objects.select_related("observer").get(mission=mission, role=MemberRole.HEAD_OF_MISSION)
     head.observer.user = coordinator
     head.observer.save(update_fields=["user"])

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, admin_actors
+from access.rules import writable_by
 
 from .forms import QuestionAdminForm
 from .models import DataRule, FormTemplate, Question, Section
@@ -19,7 +20,7 @@ def _editable(obj) -> bool:
     return obj is None or obj.is_editable
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(ScopedTabularInline):
     model = Section
     extra = 0
     fields = ("order", "title", "title_ru")
@@ -35,7 +36,7 @@ class SectionInline(admin.TabularInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(ScopedStackedInline):
     model = Question
     form = QuestionAdminForm
     fk_name = "template"
@@ -107,7 +108,7 @@ class DataRuleInline(admin.TabularInline):
 
 
 @admin.register(FormTemplate)
-class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("title", "mission", "kind", "version", "status", "published_at", "question_count", "preview_link")
     list_filter = ("mission", "kind", "status")
     search_fields = ("title", "title_ru")
@@ -141,7 +142,7 @@ class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
         return format_html('<a href="{}">preview</a>', reverse("checklists:preview", args=[obj.pk]))
 
     def _each(self, request, queryset, service, done: str):
-        for template in queryset:
+        for template in writable_by(admin_actors(request), queryset):
             try:
                 result = service(template=template)
             except ValidationError as error:
@@ -149,14 +150,14 @@ class FormTemplateAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
             else:
                 self.message_user(request, f"{result}: {done}.", messages.SUCCESS)
 
-    @admin.action(description="Create a new draft version")
+    @admin.action(description="Create a new draft version", permissions=["change"])
     def new_draft_version(self, request, queryset):
         self._each(request, queryset, template_new_version, "draft created; edit it, then publish it")
 
-    @admin.action(description="Publish (retires the published version of the same kind)")
+    @admin.action(description="Publish (retires the published version of the same kind)", permissions=["change"])
     def publish(self, request, queryset):
         self._each(request, queryset, template_publish, "published")
 
-    @admin.action(description="Retire")
+    @admin.action(description="Retire", permissions=["change"])
     def retire(self, request, queryset):
         self._each(request, queryset, template_retire, "retired")

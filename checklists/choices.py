@@ -29,9 +29,12 @@ class QuestionType(models.TextChoices):
     MULTIPLE = "multiple", "Multiple choice"
     INTEGER = "integer", "Integer"
     DECIMAL = "decimal", "Decimal number"
+    # A calendar date, stored as YYYY-MM-DD.
     DATE = "date", "Date"
     TIME = "time", "Time"
     TEXT = "text", "Text"
+    # A calendar week (Monday to Sunday), stored as the date of its Monday.
+    WEEK = "week", "Week"
     NOTE = "note", "Note (text shown, no answer)"
 
 

@@ -2,13 +2,14 @@
 
 import django_filters
 
+from access.filters import ScopedFilterSet
 from missions.models import Mission
 
 from .choices import FormKind, TemplateStatus
 from .models import FormTemplate
 
 
-class FormTemplateFilterSet(django_filters.FilterSet):
+class FormTemplateFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from access import actors_for, visible_to
 from missions.models import Mission
 
 from .choices import OBSERVATION_KINDS, QuestionType, TemplateStatus
@@ -144,3 +145,20 @@ def template_schema(template: FormTemplate, language: str = "en") -> dict:
             for section in template.sections.all()
         ],
     }
+
+
+def templates_visible_to(*, user) -> QuerySet[FormTemplate]:
+    """Every version for the core team; the published (and retired, for old forms) versions for observers."""
+    return (
+        visible_to(actors_for(user), FormTemplate)
+        .select_related("mission")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("questions", queryset=Question.objects.order_by("order", "id"))
+                ),
+            )
+        )
+        .order_by("mission_id", "kind", "-version")
+    )

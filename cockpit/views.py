@@ -12,21 +12,27 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access import actor_for
+from access.rules import may_read_kind
+from config.parsing import parse_id
 from missions.models import Mission
-from observers.access import Actor, actor_for, is_odihr_staff
+from observers.access import Actor, is_odihr_staff
 
+from .map_selectors import map_data, map_regions
 from .selectors import cockpit_missions, mission_state
 from .templatetags.mission_clock import local_moment
 
@@ -66,10 +72,15 @@ IMPORTS = (
 )
 
 
-def _admin_tools(user, table) -> list[Tool]:
-    if not user.is_staff:
-        return []
-    return [Tool(str(label), reverse(name)) for label, name, permission in table if user.has_perm(permission)]
+def _admin_tools(actor: Actor, table) -> list[Tool]:
+    """The admin pages the actor's role in this mission opens (the access layer decides, not global permissions)."""
+    tools = []
+    for label, name, permission in table:
+        app_label, codename = permission.split(".")
+        verb, model_name = codename.split("_", 1)
+        if may_read_kind([actor], apps.get_model(app_label, model_name), verb):
+            tools.append(Tool(str(label), reverse(name)))
+    return tools
 
 
 def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[Tool]]]:
@@ -77,6 +88,7 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
     slug = mission.slug
     election_day = [
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
+        Tool(_("Map"), reverse("cockpit:map", args=[slug])),
         Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
         Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
         Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
@@ -90,10 +102,10 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
             Tool(_("Deployment plan (XLSX)"), reverse("deployment:export", args=[slug, "xlsx"])),
         ]
         groups.append((_("Deployment"), planning))
-    imports = _admin_tools(user, IMPORTS)
+    imports = _admin_tools(actor, IMPORTS)
     if imports:
         groups.append((_("Imports"), imports))
-    sections = _admin_tools(user, ADMIN_SECTIONS)
+    sections = _admin_tools(actor, ADMIN_SECTIONS)
     if sections:
         groups.append((_("Administration"), [Tool(_("Administration home"), reverse("admin:index")), *sections]))
     groups.append((_("Help"), [Tool(_("Guide for running a mission"), reverse("cockpit:guide"))]))
@@ -102,8 +114,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
 
 def _silence_hours(request: HttpRequest) -> int:
     value = request.GET.get("hours", "")
-    if value.isdigit() and 1 <= int(value) <= SILENCE_HOURS_MAX:
-        return int(value)
+    hours = parse_id(value)  # not value.isdigit(): it accepts "²", which int() refuses
+    if hours is not None and hours <= SILENCE_HOURS_MAX:
+        return hours
     return SILENCE_HOURS_DEFAULT
 
 
@@ -181,3 +194,39 @@ def guide_image(request: HttpRequest, name: str) -> FileResponse:
     if not path.is_file():
         raise Http404(_("No such picture."))
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
+    """The mission and the user's Actor, for any member; 404 unknown mission, 403 for everyone else."""
+    mission = get_object_or_404(Mission, slug=slug)
+    actor = actor_for(request.user, mission)
+    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
+        raise PermissionDenied(_("You are not a member of this mission."))
+    return mission, actor
+
+
+@login_required
+@require_GET
+def map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The mission map on a page of its own: what the user's role may see of stations, routes and incidents."""
+    mission, actor = _member_scope(request, slug)
+    return render(request, "cockpit/map.html", {"mission": mission, "actor": actor})
+
+
+@never_cache
+@require_GET
+def map_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """The map's data for the user's role, optionally for one region and one form kind."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Log in to see the map.")}, status=401)
+    mission, actor = _member_scope(request, slug)
+    regions = map_regions(mission=mission, actor=actor)
+    region_id = None
+    wanted = request.GET.get("region", "")
+    if wanted:
+        region_id = next((region.pk for region in regions if str(region.pk) == wanted), None)
+        if region_id is None:
+            raise Http404(_("No such region in your area."))
+    data = map_data(mission=mission, actor=actor, region_id=region_id, kind=request.GET.get("kind", ""))
+    data["regions"] = [[region.pk, region.name] for region in regions]
+    return JsonResponse(data)

@@ -11,6 +11,7 @@ from deployment.api.views import PlanningJobViewSet, TeamAssignmentViewSet
 from missions.api.views import MissionViewSet, PollingStationViewSet, RegionViewSet, TecViewSet
 from observers.api.views import MembershipViewSet, ObserverViewSet, TeamViewSet
 from reports.api.views import ReportRunViewSet
+from results.api.views import ResultsVersionViewSet
 from submissions.api.views import SubmissionViewSet, UrgentIncidentViewSet
 
 router = DefaultRouter()
@@ -27,6 +28,7 @@ router.register("urgent-incidents", UrgentIncidentViewSet, basename="urgent-inci
 router.register("assignments", TeamAssignmentViewSet, basename="assignment")
 router.register("planning-jobs", PlanningJobViewSet, basename="planning-job")
 router.register("report-runs", ReportRunViewSet, basename="report-run")
+router.register("results-versions", ResultsVersionViewSet, basename="results-version")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

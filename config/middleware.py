@@ -1,6 +1,7 @@
 """Request hygiene shared by every page and endpoint."""
 
 from django.http import JsonResponse
+from django.utils.crypto import salted_hmac
 
 NUL_MESSAGE = "The request contains a NUL character (\\u0000), which no field accepts."
 
@@ -35,3 +36,28 @@ class RejectNulCharactersMiddleware:
             body = request.body
             return b"\x00" in body or b"\\u0000" in body.lower()
         return False
+
+
+SESSION_TAG_HEADER = "EOM-Session"
+
+
+class SessionTagMiddleware:
+    """Name the session on every page sent to a signed-in user, with an opaque tag.
+
+    The observers' service worker keeps some pages for use without a network; it drops them when a page arrives
+    with another tag (another user signed in, or the same one again) or with none, so nothing kept in one session
+    is shown in the next. The tag is a keyed hash of the session key: it reveals neither the key nor the user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session_key = getattr(getattr(request, "session", None), "session_key", None)
+        user = getattr(request, "user", None)
+        if session_key and user is not None and user.is_authenticated:
+            response.headers[SESSION_TAG_HEADER] = salted_hmac(
+                "config.middleware.SessionTagMiddleware", session_key
+            ).hexdigest()[:24]
+        return response

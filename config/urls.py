@@ -14,3 +14,6 @@ urlpatterns = [
     path("results/", include("results.urls")),
     path("", include("submissions.urls")),
 ]
+
+# A view that raises django.core.exceptions.BadRequest("...") answers 400 with that message.
+handler400 = "config.views.bad_request"

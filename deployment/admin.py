@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
+from access.rules import writable_by
+from missions.admin import MissionAdmin
 
+from .admin_actions import form_teams_action, plan_deployment_action
 from .models import PlannedVisit, PlanningJob, TeamAssignment
 from .services import assignment_rule_errors
 
@@ -46,7 +49,7 @@ class PlannedVisitFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(f"Polling station {station} lies outside the team's region.")
 
 
-class PlannedVisitInline(admin.TabularInline):
+class PlannedVisitInline(ScopedTabularInline):
     model = PlannedVisit
     formset = PlannedVisitFormSet
     extra = 0
@@ -56,7 +59,7 @@ class PlannedVisitInline(admin.TabularInline):
 
 
 @admin.register(TeamAssignment)
-class TeamAssignmentAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+class TeamAssignmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = TeamAssignmentForm
     list_display = ("team", "region", "tec_codes", "tabulation_tec", "quota", "locked", "mission")
     list_filter = ("mission", "locked", "region")
@@ -78,19 +81,19 @@ class TeamAssignmentAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     def tec_codes(self, obj):
         return ", ".join(tec.code for tec in obj.tecs.all())
 
-    @admin.action(description="Lock the selected assignments (planning keeps them)")
+    @admin.action(description="Lock the selected assignments (planning keeps them)", permissions=["change"])
     def lock(self, request, queryset):
-        count = queryset.update(locked=True)
+        count = writable_by(admin_actors(request), queryset).update(locked=True)
         self.message_user(request, f"{count} assignment(s) locked.")
 
-    @admin.action(description="Unlock the selected assignments")
+    @admin.action(description="Unlock the selected assignments", permissions=["change"])
     def unlock(self, request, queryset):
-        count = queryset.update(locked=False)
+        count = writable_by(admin_actors(request), queryset).update(locked=False)
         self.message_user(request, f"{count} assignment(s) unlocked.")
 
 
 @admin.register(PlanningJob)
-class PlanningJobAdmin(MissionScopedAdmin):
+class PlanningJobAdmin(ScopedAdmin):
     list_display = ("kind", "mission", "status", "progress", "requested_by", "created_at", "finished_at")
     list_filter = ("kind", "status", "mission")
     readonly_fields = (
@@ -112,3 +115,8 @@ class PlanningJobAdmin(MissionScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Formation and planning start from the mission list: deployment adds its actions to the missions' admin, so that
+# missions never imports deployment.
+MissionAdmin.actions = (*(MissionAdmin.actions or ()), form_teams_action, plan_deployment_action)

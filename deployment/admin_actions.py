@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from observers.access import actor_for
+from access import actor_for
 
 from .choices import FormationKind, JobKind, PlanningBasis
 from .services import planning_job_start
@@ -20,7 +20,9 @@ def _start(modeladmin, request, queryset, kind: str, parameters: dict) -> None:
             )
             continue
         try:
-            job = planning_job_start(mission=mission, kind=kind, parameters=parameters, requested_by=request.user)
+            job = planning_job_start(
+                actor=actor, mission=mission, kind=kind, parameters=parameters, requested_by=request.user
+            )
         except ValidationError as error:
             modeladmin.message_user(request, f"{mission.name}: {'; '.join(error.messages)}", messages.ERROR)
             continue

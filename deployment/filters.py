@@ -2,6 +2,7 @@
 
 import django_filters
 
+from access.filters import ScopedFilterSet
 from missions.models import Mission, Region, Tec
 from observers.models import Team
 
@@ -9,7 +10,7 @@ from .choices import JobKind, JobStatus
 from .models import PlanningJob, TeamAssignment
 
 
-class TeamAssignmentFilterSet(django_filters.FilterSet):
+class TeamAssignmentFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
@@ -27,7 +28,7 @@ class TeamAssignmentFilterSet(django_filters.FilterSet):
         fields = ["mission", "region", "region_code", "tec", "team", "lto_team", "locked"]
 
 
-class PlanningJobFilterSet(django_filters.FilterSet):
+class PlanningJobFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from access import actors_for, visible_to
 from missions.choices import AreaType
 from missions.models import Mission, PollingStation, Region, station_label
 from observers.choices import MemberRole, MemberStatus, TeamKind
@@ -276,3 +277,26 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                 }
             )
     return rows
+
+
+def assignments_visible_to(*, user) -> QuerySet[TeamAssignment]:
+    """Assignments of the teams the user sees (the whole plan for the core team), with TECs and route prefetched."""
+    return (
+        visible_to(actors_for(user), TeamAssignment)
+        .select_related("mission", "team", "region", "tabulation_tec")
+        .prefetch_related(
+            "tecs",
+            Prefetch(
+                "visits",
+                queryset=PlannedVisit.objects.select_related("polling_station__region").order_by(
+                    "purpose", "order", "id"
+                ),
+            ),
+        )
+        .order_by("mission_id", "team__code")
+    )
+
+
+def planning_jobs_visible_to(*, user) -> QuerySet[PlanningJob]:
+    """Planning jobs of the missions the user coordinates, newest first."""
+    return visible_to(actors_for(user), PlanningJob).select_related("mission").order_by("-created_at", "-id")

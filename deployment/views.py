@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from config.parsing import ids, required_id
 from missions.models import Mission, Region, Tec
 from observers.access import actor_for
 from observers.models import Membership, Team
@@ -22,13 +23,17 @@ from .services import assignment_lock_set, assignment_move, planning_job_start, 
 
 
 def _coordinator_mission(request, mission_slug: str) -> Mission:
-    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members."""
+    """The mission, if the user coordinates it: 404 for those with no business there, 403 for other members.
+
+    The Actor is kept on the request: the services check it themselves.
+    """
     mission = get_object_or_404(Mission, slug=mission_slug)
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404("No such mission.")
     if not actor.is_coordinator:
         raise PermissionDenied("Only the mission's coordinators plan the deployment.")
+    request.actor = actor
     return mission
 
 
@@ -77,7 +82,9 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
     parameters = {key: request.POST[key] for key in ("kind", "basis", "route_length", "seed") if request.POST.get(key)}
     parameters["reform"] = request.POST.get("reform") == "on"
     try:
-        job = planning_job_start(mission=mission, kind=kind, parameters=parameters, requested_by=request.user)
+        job = planning_job_start(
+            actor=request.actor, mission=mission, kind=kind, parameters=parameters, requested_by=request.user
+        )
     except ValidationError as error:
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"errors": error.messages}, status=400)
@@ -106,12 +113,14 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
     mission = _coordinator_mission(request, mission_slug)
     locked = request.POST.get("locked") == "1"
     if request.POST.get("assignment"):
-        assignment = get_object_or_404(TeamAssignment, pk=request.POST["assignment"], mission=mission)
-        assignment_lock_set(assignment=assignment, locked=locked)
+        assignment = get_object_or_404(
+            TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
+        )
+        assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         label = f"The assignment of {assignment.team.code}"
     else:
-        team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
-        team_lock_set(team=team, locked=locked)
+        team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+        team_lock_set(actor=request.actor, team=team, locked=locked)
         label = f"Team {team.code}"
     messages.success(request, f"{label} is {'locked' if locked else 'unlocked'}.")
     return redirect("deployment:planning", mission_slug=mission.slug)
@@ -149,11 +158,12 @@ def _refusals(request, error: ValidationError) -> None:
 def team_move(request, mission_slug: str) -> HttpResponse:
     """Move an STO team to another region (and optionally TECs there), with a fresh route."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
-    region = get_object_or_404(Region, pk=request.POST.get("region") or 0, mission=mission)
-    tecs = list(Tec.objects.filter(mission=mission, pk__in=request.POST.getlist("tecs")).select_related("region"))
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+    region = get_object_or_404(Region, pk=required_id(request.POST, "region", "region"), mission=mission)
+    tec_ids = ids(request.POST.getlist("tecs"), "tecs", "TECs")
+    tecs = list(Tec.objects.filter(mission=mission, pk__in=tec_ids).select_related("region"))
     try:
-        assignment = assignment_move(team=team, region=region, tecs=tecs)
+        assignment = assignment_move(actor=request.actor, team=team, region=region, tecs=tecs)
     except ValidationError as error:
         _refusals(request, error)
     else:
@@ -166,12 +176,12 @@ def team_move(request, mission_slug: str) -> HttpResponse:
 def member_swap(request, mission_slug: str) -> HttpResponse:
     """Replace a team member (trading places when the newcomer sits in another team), under the team rules."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=request.POST.get("team") or 0, mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
     members = Membership.objects.filter(mission=mission).select_related("observer")
-    remove = get_object_or_404(members, pk=request.POST.get("remove") or 0)
-    add = get_object_or_404(members, pk=request.POST.get("add") or 0)
+    remove = get_object_or_404(members, pk=required_id(request.POST, "remove", "member to replace"))
+    add = get_object_or_404(members, pk=required_id(request.POST, "add", "member to add"))
     try:
-        changed = team_member_swap(team=team, remove=remove, add=add)
+        changed = team_member_swap(actor=request.actor, team=team, remove=remove, add=add)
     except ValidationError as error:
         _refusals(request, error)
     else:

@@ -11,11 +11,11 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
-from observers.choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, RoleGroup, TeamKind
-from observers.models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from access import Role
+from observers.choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, TeamKind
+from observers.models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 
 from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType
 from .models import Mission, PollingStation, Region, Tec
@@ -44,6 +44,14 @@ REGIONS = [
     ("ALA", "Almaty City", RegionKind.CITY, "Asia/Almaty", 540, 1_170_000, "Almaty", 1.0),
     ("SHY", "Shymkent", RegionKind.CITY, "Asia/Almaty", 270, 570_000, "Shymkent", 1.0),
 ]
+# Approximate latitude and longitude of each region's centre, for the demo's station coordinates.
+CENTRES = {
+    "AKM": (53.28, 69.39), "AKT": (50.28, 57.17), "ALM": (45.02, 78.37), "ATY": (47.10, 51.92),
+    "VOS": (49.95, 82.61), "ZHA": (42.90, 71.37), "ZAP": (51.23, 51.37), "KAR": (49.80, 73.10),
+    "KUS": (53.21, 63.62), "KZY": (44.85, 65.51), "MAN": (43.65, 51.16), "PAV": (52.29, 76.97),
+    "SEV": (54.87, 69.15), "YUZ": (43.30, 68.25), "AST": (51.17, 71.43), "ALA": (43.24, 76.89),
+    "SHY": (42.32, 69.59),
+}  # fmt: skip
 NEIGHBOURS = {
     "AKM": ["AST", "SEV", "KUS", "KAR", "PAV"],
     "AKT": ["KUS", "ZAP", "ATY", "MAN", "KZY", "KAR"],
@@ -263,13 +271,13 @@ CANDIDATES = [
 ]
 
 DEMO_USERS = [
-    # username, group, who, description
-    ("hom", RoleGroup.COORDINATOR, "head_of_mission", "Head of mission: the whole mission, signs off statistics"),
-    ("coordinator", RoleGroup.COORDINATOR, "lto_coordinator", "LTO coordinator: the coordinators' admin"),
-    ("analyst", RoleGroup.ANALYST, "statistical_analyst", "Statistical analyst: every form, compilations"),
-    ("lto", RoleGroup.LTO, "LTO-01", "Long-term observer in LTO-01 (Nur-Sultan and Akmola)"),
-    ("sto", RoleGroup.STO, "STO-001", "Short-term observer in STO-001"),
-    ("odihr", RoleGroup.ODIHR_STAFF, None, "ODIHR staff: published statistics of every mission"),
+    # username, role in the mission, who, description
+    ("hom", Role.HEAD_OF_MISSION, "head_of_mission", "Head of mission: the whole mission, signs off statistics"),
+    ("coordinator", Role.COORDINATOR, "lto_coordinator", "LTO coordinator: the coordinators' admin"),
+    ("analyst", Role.ANALYST, "statistical_analyst", "Statistical analyst: every form, compilations"),
+    ("lto", Role.LTO, "LTO-01", "Long-term observer in LTO-01 (Nur-Sultan and Akmola)"),
+    ("sto", Role.STO, "STO-001", "Short-term observer in STO-001"),
+    ("odihr", Role.ODIHR_STAFF, None, "ODIHR staff: published statistics of the missions they follow"),
 ]
 
 
@@ -335,6 +343,8 @@ def _geography(mission: Mission, rng: random.Random) -> None:
         ignore_conflicts=True,
     )
     tecs, stations = [], []
+    # Coordinates come from a generator of their own, so the rest of the demo stays the same with or without them.
+    places = random.Random(SEED + 1)
     for region_index, (code, name, kind, _tz, count, voters, centre, urban_share) in enumerate(REGIONS):
         tec_count = max(3, round(count / 55))
         urban_count = round(count * urban_share)
@@ -365,10 +375,14 @@ def _geography(mission: Mission, rng: random.Random) -> None:
                 special = SpecialStationType.PRISON
             elif roll < 0.007:
                 special = SpecialStationType.MILITARY
+            latitude, longitude = CENTRES[code]
+            spread = 0.06 if kind == RegionKind.CITY else 0.12 if urban else 1.1
             stations.append(
                 {
                     "region": code,
                     "tec": tec_code,
+                    "latitude": round(max(40.6, min(55.4, places.gauss(latitude, spread))), 5),
+                    "longitude": round(max(46.5, min(87.3, places.gauss(longitude, spread * 1.6))), 5),
                     # Like the CEC's list, each region numbers its stations from 1: PEC No. 1 exists in all of them.
                     "number": str(s + 1),
                     "name": f"School No. {rng.randint(1, 120)}" if urban else f"Village club {rng.randint(1, 40)}",
@@ -392,6 +406,8 @@ def _geography(mission: Mission, rng: random.Random) -> None:
                 area_type=s["area_type"],
                 registered_voters=s["voters"],
                 special_type=s["special"],
+                latitude=s["latitude"],
+                longitude=s["longitude"],
             )
             for s in stations
         ],
@@ -512,13 +528,13 @@ def _users(mission: Mission) -> None:
     user_model = get_user_model()
     core = {m.core_function: m for m in Membership.objects.filter(mission=mission, role=MemberRole.CORE_TEAM)}
     hom = Membership.objects.get(mission=mission, role=MemberRole.HEAD_OF_MISSION)
-    for username, group_name, who, _description in DEMO_USERS:
+    for username, role, who, _description in DEMO_USERS:
         user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
-        user.is_staff = group_name in (RoleGroup.COORDINATOR, RoleGroup.ANALYST)
-        user.save()
-        user.groups.set([Group.objects.get_or_create(name=group_name)[0]])
+            user.save()
+        if role == Role.ODIHR_STAFF:
+            Follower.objects.get_or_create(mission=mission, user=user)
         membership = None
         if who == "head_of_mission":
             membership = hom
@@ -541,9 +557,6 @@ def _users(mission: Mission) -> None:
 @transaction.atomic
 def demo_mission_seed() -> DemoSummary:
     """Create (or complete) the demo mission; running it again changes nothing."""
-    from observers.roles import roles_setup
-
-    roles_setup()
     mission = _mission()
     _geography(mission, random.Random(SEED))
     _roster(mission, random.Random(SEED + 1))

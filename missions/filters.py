@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
 
+from access.filters import ScopedFilterSet
+
 from .choices import AreaType, MissionStatus, RegionKind, SpecialStationType
 from .models import Mission, PollingStation, Region, Tec
 
@@ -32,7 +34,8 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-class MissionFilterSet(django_filters.FilterSet):
+class MissionFilterSet(ScopedFilterSet):
+    followers_may_filter = True
     slug = django_filters.CharFilter()
     status = django_filters.ChoiceFilter(choices=MissionStatus.choices)
     election_day_after = django_filters.DateFilter(field_name="election_day", lookup_expr="gte")
@@ -43,7 +46,7 @@ class MissionFilterSet(django_filters.FilterSet):
         fields = ["slug", "status", "host_country", "election_type"]
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
@@ -55,7 +58,7 @@ class RegionFilterSet(django_filters.FilterSet):
         fields = ["mission", "code", "kind"]
 
 
-class TecFilterSet(django_filters.FilterSet):
+class TecFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
@@ -68,7 +71,7 @@ class TecFilterSet(django_filters.FilterSet):
         fields = ["mission", "region", "region_code", "code"]
 
 
-class PollingStationFilterSet(django_filters.FilterSet):
+class PollingStationFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )

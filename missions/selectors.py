@@ -1,50 +1,39 @@
-"""Reads for missions and their geography, scoped to the missions a user belongs to."""
+"""Reads for missions and their geography, scoped by the access layer to the missions a user holds a role in."""
 
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
-from observers.access import is_odihr_staff
-from observers.api_selectors import actors_for
+from access import actors_for, visible_to
 
 from .models import Mission, PollingStation, Region, Tec
 
 
 def member_mission_ids(user) -> list[int]:
-    """Missions in which the user has a scope (a membership, or any mission for a superuser)."""
+    """Missions in which the user holds a role (any mission for a superuser)."""
     return [actor.mission_id for actor in actors_for(user)]
 
 
 def missions_visible_to(*, user) -> QuerySet[Mission]:
-    """Missions the user may see: their own; ODIHR staff see every mission (to find its published reports)."""
-    if is_odihr_staff(user) or (user.is_authenticated and user.is_superuser):
-        return Mission.objects.all().order_by("-election_day", "name")
-    return Mission.objects.filter(pk__in=member_mission_ids(user)).order_by("-election_day", "name")
+    """Missions the user may see: where they hold a role, and those they follow as ODIHR staff."""
+    return visible_to(actors_for(user, followers=True), Mission).order_by("-election_day", "name")
 
 
 def regions_visible_to(*, user) -> QuerySet[Region]:
     """Regions of the user's missions, with the mission joined."""
-    return (
-        Region.objects.filter(mission_id__in=member_mission_ids(user))
-        .select_related("mission")
-        .order_by("mission_id", "name", "pk")
-    )
+    return visible_to(actors_for(user), Region).select_related("mission").order_by("mission_id", "name", "pk")
 
 
 def tecs_visible_to(*, user) -> QuerySet[Tec]:
     """TECs of the user's missions, with mission and region joined."""
-    return (
-        Tec.objects.filter(mission_id__in=member_mission_ids(user))
-        .select_related("mission", "region")
-        .order_by("mission_id", "code", "pk")
-    )
+    return visible_to(actors_for(user), Tec).select_related("mission", "region").order_by("mission_id", "code", "pk")
 
 
 def polling_stations_visible_to(*, user) -> QuerySet[PollingStation]:
     """Polling stations of the user's missions, with mission, region and TEC joined."""
     return (
-        PollingStation.objects.filter(mission_id__in=member_mission_ids(user))
+        visible_to(actors_for(user), PollingStation)
         .select_related("mission", "region", "tec")
         .order_by("mission_id", "region__name", "number", "pk")
     )

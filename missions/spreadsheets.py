@@ -167,6 +167,9 @@ def read_rows(upload, *, filename: str | None = None) -> tuple[list[str], Iterat
         raise SpreadsheetError("Upload a CSV (.csv) or Excel (.xlsx) file.")
     if b"\x00" in raw[:4096]:
         raise SpreadsheetError("The file is binary, not CSV text. Upload a CSV or XLSX file.")
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise SpreadsheetError(f"Line {line} contains a NUL byte, which no field accepts; the file may be damaged.")
     return _csv_rows(_decode(raw))
 
 
@@ -177,13 +180,19 @@ def _csv_rows(text: str):
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
-        header_row = next(reader)
+        header_row = _next_csv_row(reader)
     except StopIteration as exc:
         raise SpreadsheetError("The file has no header row.") from exc
     headers = _trimmed_headers(header_row)
 
     def rows():
-        for number, values in enumerate(reader, start=2):
+        number = 1
+        while True:
+            try:
+                values = _next_csv_row(reader)
+            except StopIteration:
+                return
+            number += 1
             if number > MAX_ROWS + 1:
                 raise SpreadsheetError(f"The file has more than {MAX_ROWS} rows.")
             if not any(v.strip() for v in values):
@@ -207,6 +216,14 @@ def _trimmed_headers(header_row) -> list[str]:
     if not headers:
         raise SpreadsheetError("The header row has no column names.")
     return headers
+
+
+def _next_csv_row(reader) -> list[str]:
+    """The next record; a field over the csv module's limit (or another malformed record) is a message."""
+    try:
+        return next(reader)
+    except csv.Error as exc:
+        raise SpreadsheetError(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
 
 
 def _cell_text(value) -> str:

@@ -5,28 +5,69 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from missions.admin import MissionScopedAdmin, SpreadsheetImportAdminMixin
+from access import actor_in, can_set_membership
+from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
+from access.rules import writable_by
+from missions.admin import SpreadsheetImportAdminMixin
 
 from .imports import roster_import
 from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
 from .services import team_rule_errors
 
 
-class ObserverLanguageInline(admin.TabularInline):
+class MembershipForm(forms.ModelForm):
+    """A membership may be given a role only by someone who may grant it, in their own mission, never to themselves.
+
+    The admin sets ``user`` on the form class for the request (``MembershipFormMixin``).
+    """
+
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        mission = cleaned.get("mission") or getattr(self.instance, "mission", None)
+        role = cleaned.get("role", self.instance.role)
+        if mission is None or not role:
+            return cleaned
+        membership = self.instance
+        membership.mission_id = mission.pk
+        actor = actor_in(self.user, mission.pk)
+        if not can_set_membership(
+            actor, membership=membership, member_role=role, core_function=cleaned.get("core_function") or ""
+        ):
+            raise ValidationError("You may not give this role in this mission (above your own, or your own).")
+        return cleaned
+
+
+class MembershipFormMixin:
+    """Binds the requesting user to the membership form, so its clean() asks the access layer."""
+
+    def _bound_form(self, request, form):
+        return type(form.__name__, (form,), {"user": request.user})
+
+
+class ObserverLanguageInline(ScopedTabularInline):
     model = ObserverLanguage
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MembershipFormMixin, ScopedTabularInline):
+    """Only the memberships of missions the user coordinates are shown; the choices offer only those missions."""
+
     model = Membership
+    form = MembershipForm
     extra = 0
     fields = ("mission", "role", "core_function", "status", "arrival_date", "departure_date", "first_mission")
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = self._bound_form(request, formset.form)
+        return formset
+
 
 @admin.register(Observer)
-class ObserverAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
-    mission_lookup = "memberships__mission"
+class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("full_name", "gender", "nationality", "email", "phone")
     list_filter = ("gender", "nationality")
     search_fields = ("full_name", "email", "passport_number")
@@ -35,8 +76,10 @@ class ObserverAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SpreadsheetImportAdminMixin, MissionScopedAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+    form = MembershipForm
     import_service = roster_import
+    import_passes_actor = True
     import_title = "Import the observer roster"
     import_columns = (
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "
@@ -58,6 +101,9 @@ class MembershipAdmin(SpreadsheetImportAdminMixin, MissionScopedAdmin, SimpleHis
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("team_seats__team")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return self._bound_form(request, super().get_form(request, obj, change=change, **kwargs))
 
     @admin.display(description="Nationality", ordering="observer__nationality")
     def nationality(self, obj):
@@ -89,7 +135,7 @@ class TeamMemberFormSet(forms.BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(ScopedTabularInline):
     model = TeamMember
     formset = TeamMemberFormSet
     extra = 2
@@ -98,7 +144,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
+class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("code", "kind", "member_names", "area", "lto_team", "locked", "needs_interpreter", "mission")
     list_filter = ("mission", "kind", "locked", "needs_interpreter", "area_regions")
     search_fields = ("code", "members__membership__observer__full_name")
@@ -126,12 +172,14 @@ class TeamAdmin(MissionScopedAdmin, SimpleHistoryAdmin):
     def area(self, obj):
         return ", ".join(region.name for region in obj.area_regions.all()) or "—"
 
-    @admin.action(description="Lock the selected teams (kept as they are by formation and planning)")
+    @admin.action(
+        description="Lock the selected teams (kept as they are by formation and planning)", permissions=["change"]
+    )
     def lock(self, request, queryset):
-        count = queryset.update(locked=True)
+        count = writable_by(admin_actors(request), queryset).update(locked=True)
         self.message_user(request, f"{count} team(s) locked.")
 
-    @admin.action(description="Unlock the selected teams")
+    @admin.action(description="Unlock the selected teams", permissions=["change"])
     def unlock(self, request, queryset):
-        count = queryset.update(locked=False)
+        count = writable_by(admin_actors(request), queryset).update(locked=False)
         self.message_user(request, f"{count} team(s) unlocked.")

@@ -48,16 +48,6 @@ class TeamKind(models.TextChoices):
     STO = "sto", "STO team"
 
 
-class RoleGroup(models.TextChoices):
-    """The permission groups; a user's scope inside a mission comes from their membership."""
-
-    COORDINATOR = "coordinator", "Coordinator"
-    LTO = "lto", "Long-term observer"
-    STO = "sto", "Short-term observer"
-    ANALYST = "analyst", "Analyst"
-    ODIHR_STAFF = "odihr_staff", "ODIHR staff"
-
-
 # A team of this kind takes members with these roles (parliamentarians deploy like STOs).
 ROLES_FOR_TEAM_KIND = {
     TeamKind.LTO: {MemberRole.LTO},

@@ -4,21 +4,27 @@ import django_filters
 from django.db.models import Q
 from django_countries import countries
 
+from access import visible_to
+from access.filters import ScopedFilterSet
+from config.parsing import MAX_ID
 from missions.models import Mission
 
 from .choices import Gender, MemberRole, MemberStatus, TeamKind
 from .models import Membership, Observer, Team
 
 
-class ObserverFilterSet(django_filters.FilterSet):
+class ObserverFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(),
         to_field_name="slug",
-        field_name="memberships__mission",
-        distinct=True,
+        method="filter_membership",
         help_text="Mission slug, e.g. kz-2019.",
     )
-    role = django_filters.ChoiceFilter(field_name="memberships__role", choices=MemberRole.choices, distinct=True)
+    role = django_filters.ChoiceFilter(
+        choices=MemberRole.choices,
+        method="filter_membership",
+        help_text="Role in a mission you see (another mission's roles never count).",
+    )
     gender = django_filters.ChoiceFilter(choices=Gender.choices)
     nationality = django_filters.ChoiceFilter(choices=list(countries), help_text="ISO 3166-1 alpha-2 code.")
 
@@ -26,8 +32,13 @@ class ObserverFilterSet(django_filters.FilterSet):
         model = Observer
         fields = ["mission", "role", "gender", "nationality"]
 
+    def filter_membership(self, queryset, name, value):
+        """People by mission or role, judged only on the memberships the user may see."""
+        memberships = visible_to(self.actors(), Membership).filter(**{name: value})
+        return queryset.filter(pk__in=memberships.values("observer_id"))
 
-class MembershipFilterSet(django_filters.FilterSet):
+
+class MembershipFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
@@ -43,7 +54,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         fields = ["mission", "observer", "team", "role", "status"]
 
 
-class TeamFilterSet(django_filters.FilterSet):
+class TeamFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
@@ -53,6 +64,10 @@ class TeamFilterSet(django_filters.FilterSet):
     region = django_filters.NumberFilter(
         method="filter_region",
         help_text="Region id: LTO teams with it in their area, STO teams planned there.",
+        # A number past the database's ids reached the query and failed there (a 500): refused as input now.
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
     )
 
     class Meta:

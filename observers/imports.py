@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django_countries import countries
 
+from access import Actor, can_set_membership, require_coordinator
 from missions.models import Mission
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, pick, read_rows
 
@@ -205,8 +206,18 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
     )
 
 
-def roster_import(*, mission: Mission, upload, filename: str | None = None, dry_run: bool = False) -> ImportReport:
-    """Check every row of a roster file; write nothing if any row is bad, else create or update by email."""
+def roster_import(
+    *, actor: Actor | None, mission: Mission, upload, filename: str | None = None, dry_run: bool = False
+) -> ImportReport:
+    """Check every row of a roster file; write nothing if any row is bad, else create or update by email.
+
+    Only the mission's coordinators (or the head of mission) import, and only into their mission: people are
+    matched by e-mail among this mission's roster alone; a person who also serves on another mission keeps their
+    personal details (only their membership here changes); no row gives a role above the importer's own, or
+    changes the importer's own membership. An address already used outside this roster is refused without saying
+    where, so the summary tells nothing beyond this mission.
+    """
+    require_coordinator(actor, mission)
     report = ImportReport()
     try:
         _headers, rows = read_rows(upload, filename=filename)
@@ -229,6 +240,7 @@ def roster_import(*, mission: Mission, upload, filename: str | None = None, dry_
         return report
     if not cleaned and not report.errors:
         report.errors.append(RowError(0, "", "The file has no data rows."))
+    _check_scope(actor, mission, cleaned, report)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
@@ -236,9 +248,52 @@ def roster_import(*, mission: Mission, upload, filename: str | None = None, dry_
     return report
 
 
+def _roster_here(mission: Mission, emails: list[str]) -> dict[str, Observer]:
+    """People of this mission's roster by e-mail (nobody else is matched)."""
+    here = Observer.objects.filter(memberships__mission=mission, email__in=emails).distinct()
+    return {observer.email: observer for observer in here}
+
+
+def _check_scope(actor: Actor, mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
+    """Rows the importer may not write: an address used outside this roster, a role above theirs, their own row."""
+    emails = [item.observer["email"] for item in cleaned]
+    here = _roster_here(mission, emails)
+    taken = set(
+        Observer.objects.filter(email__in=emails)
+        .exclude(pk__in=[o.pk for o in here.values()])
+        .values_list("email", flat=True)
+    )
+    memberships = {m.observer_id: m for m in Membership.objects.filter(mission=mission, observer__in=here.values())}
+    for item in cleaned:
+        email = item.observer["email"]
+        if email in taken:
+            report.errors.append(
+                RowError(item.row, "email", f"{email} is already used by a person this mission cannot change")
+            )
+            continue
+        observer = here.get(email)
+        membership = memberships.get(observer.pk) if observer is not None else None
+        candidate = membership or Membership(mission=mission)
+        if not can_set_membership(
+            actor,
+            membership=candidate,
+            member_role=item.membership["role"],
+            core_function=item.membership.get("core_function", ""),
+        ):
+            report.errors.append(
+                RowError(item.row, "role", "you may not give this role, nor change your own or a higher one")
+            )
+
+
 def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
-    existing = Observer.objects.in_bulk([item.observer["email"] for item in cleaned], field_name="email")
+    existing = _roster_here(mission, [item.observer["email"] for item in cleaned])
     memberships = {m.observer_id: m for m in Membership.objects.filter(mission=mission, observer__in=existing.values())}
+    # People who also serve on another mission: their personal details are that roster's too, never changed here.
+    shared = set(
+        Membership.objects.filter(observer__in=existing.values())
+        .exclude(mission=mission)
+        .values_list("observer_id", flat=True)
+    )
     languages: dict[int, set] = {}
     for language in ObserverLanguage.objects.filter(observer__in=existing.values()):
         languages.setdefault(language.observer_id, set()).add((language.language, language.level))
@@ -255,7 +310,7 @@ def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportRepo
         changed = [
             name
             for name, value in item.observer.items()
-            if value not in ("", None) and getattr(observer, name) != value
+            if observer.pk not in shared and value not in ("", None) and getattr(observer, name) != value
         ]
         for name in changed:
             setattr(observer, name, item.observer[name])
@@ -273,7 +328,7 @@ def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportRepo
                 membership.save(update_fields=dirty)
                 changed.extend(dirty)
         wanted = set(item.languages)
-        if wanted and wanted != languages.get(observer.pk, set()):
+        if observer.pk not in shared and wanted and wanted != languages.get(observer.pk, set()):
             ObserverLanguage.objects.filter(observer=observer).delete()
             ObserverLanguage.objects.bulk_create(
                 [ObserverLanguage(observer=observer, language=code, level=level) for code, level in wanted]

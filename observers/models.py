@@ -59,7 +59,14 @@ class Membership(models.Model):
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="memberships")
     observer = models.ForeignKey(Observer, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=MemberRole.choices)
-    core_function = models.CharField(max_length=24, choices=CoreFunction.choices, blank=True, default="")
+    core_function = models.CharField(
+        max_length=24,
+        choices=CoreFunction.choices,
+        blank=True,
+        default="",
+        help_text="Core team only. Deputy head and LTO coordinator make a coordinator in this mission, the analyst "
+        "functions an analyst; the role is held in this mission alone.",
+    )
     status = models.CharField(max_length=12, choices=MemberStatus.choices, default=MemberStatus.NOMINATED)
     arrival_date = models.DateField(null=True, blank=True)
     departure_date = models.DateField(null=True, blank=True)
@@ -165,3 +172,18 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.observer} in {self.team}"
+
+
+class Follower(models.Model):
+    """ODIHR staff following one mission: they read its published report runs and nothing else there."""
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_missions")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mission", "user"]
+        constraints = [models.UniqueConstraint(fields=["mission", "user"], name="follower_once_per_mission")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.mission}"

@@ -4,30 +4,48 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from access import actors_for, visible_to
 from missions.models import Mission, Region
 
 from .choices import MemberRole, MemberStatus, TeamKind
-from .models import Membership, Team
+from .models import Membership, Observer, Team
 
 # DOMAIN.md: one seconding state supplies at most 15 % of the STOs requested.
 SECONDING_STATE_CAP = 0.15
 
 
-def coordinated_mission_ids(user) -> list[int] | None:
-    """Missions whose rows the user may see in the admin: where they are head of mission or core team.
-
-    None means every mission (a superuser). What they may do there is decided by their group's permissions.
-    """
-    if user.is_superuser:
-        return None
-    return list(
-        Membership.objects.filter(observer__user=user, role__in=(MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM))
-        .exclude(status=MemberStatus.WITHDRAWN)
-        .values_list("mission_id", flat=True)
+def teams_visible_to(*, user) -> QuerySet[Team]:
+    """Teams the user may see, with their members and area for serializing in a constant number of queries."""
+    return (
+        visible_to(actors_for(user), Team)
+        .select_related("mission", "lto_team")
+        .prefetch_related("area_regions", "members__membership__observer")
+        .order_by("mission_id", "kind", "code")
     )
+
+
+def memberships_visible_to(*, user) -> QuerySet[Membership]:
+    """Memberships the user may see: everyone in a mission for its core team, team members for observers."""
+    return (
+        visible_to(actors_for(user), Membership)
+        .select_related("mission", "observer")
+        .prefetch_related("team_seats")
+        .order_by("mission_id", "role", "observer__full_name", "pk")
+    )
+
+
+def observers_visible_to(*, user) -> QuerySet[Observer]:
+    """Observers with a membership the user may see, languages prefetched."""
+    return visible_to(actors_for(user), Observer).prefetch_related("languages").order_by("full_name", "pk")
+
+
+def sees_personal_data_everywhere(user) -> bool:
+    """True when the user sees personal data in every mission they see, so personal fields are theirs to read."""
+    actors = actors_for(user)
+    return bool(actors) and all(actor.sees_personal_data for actor in actors)
 
 
 def teams_for_admin():

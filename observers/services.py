@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from access import Actor, can_set_membership
 from missions.models import Mission
 
 from .choices import ROLES_FOR_TEAM_KIND, MemberStatus, TeamKind
-from .models import Membership, Team, TeamMember
+from .models import Membership, Observer, Team, TeamMember
 
 TEAM_SIZE = 2
 
@@ -119,3 +120,37 @@ def team_check(*, team: Team) -> list[str]:
     """The rules an existing team breaks (used by reviews and by the admin after inline edits)."""
     memberships = [seat.membership for seat in team.members.select_related("membership__observer")]
     return team_rule_errors(mission=team.mission, kind=team.kind, memberships=memberships, team=team)
+
+
+@transaction.atomic
+def observer_join(
+    *, actor: Actor | None, mission: Mission, role: str, core_function: str = "", fields: dict
+) -> Observer:
+    """Add a new person to the roster of a mission with a role; the actor must be allowed to give that role there.
+
+    Any broken rule (host country national, a role above the actor's own) writes nothing.
+    """
+    membership = Membership(mission=mission, role=role, core_function=core_function or "")
+    if not can_set_membership(actor, membership=membership, member_role=role, core_function=core_function or ""):
+        raise PermissionDenied("You may not give this role in this mission.")
+    observer = Observer(**fields)
+    observer.full_clean()
+    observer.save()
+    membership.observer = observer
+    membership.full_clean()
+    membership.save()
+    return observer
+
+
+@transaction.atomic
+def membership_save(*, actor: Actor | None, membership: Membership, fields: dict) -> Membership:
+    """Create or change a membership: only in the actor's mission, never their own, never to a role above theirs."""
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    if not can_set_membership(
+        actor, membership=membership, member_role=membership.role, core_function=membership.core_function or ""
+    ):
+        raise PermissionDenied("You may not give this role in this mission, nor change your own.")
+    membership.full_clean()
+    membership.save()
+    return membership

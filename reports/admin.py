@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin
 
 from .models import ExportLog, ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(MissionScopedAdmin):
+class ReportRunAdmin(ScopedAdmin):
     list_display = ("id", "mission", "status", "progress", "attempts", "published", "requested_by", "created_at")
     list_filter = ("status", "published", "mission")
     list_select_related = ("mission", "requested_by")
@@ -19,7 +19,7 @@ class ReportRunAdmin(MissionScopedAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(MissionScopedAdmin):
+class ExportLogAdmin(ScopedAdmin):
     list_display = ("created_at", "user", "mission", "what", "format", "rows")
     list_filter = ("format", "mission")
     list_select_related = ("user", "mission")

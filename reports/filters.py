@@ -2,6 +2,7 @@
 
 import django_filters
 
+from access.filters import ScopedFilterSet
 from missions.filters import UtcIsoDateTimeFilter
 from missions.models import Mission, Region
 
@@ -9,7 +10,8 @@ from .choices import RunStatus
 from .models import ReportRun
 
 
-class ReportRunFilterSet(django_filters.FilterSet):
+class ReportRunFilterSet(ScopedFilterSet):
+    followers_may_filter = True
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )

@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.http import Http404
 
+from access import actor_for, actors_for, missions_for, visible_to
 from checklists.choices import OBSERVATION_KINDS
 from missions.models import Mission, PollingStation, Region
-from observers.access import actor_for, is_odihr_staff, missions_for
 from submissions.models import Submission
 
 from .choices import RunStatus
@@ -23,11 +23,14 @@ DASHBOARD_INCIDENTS = 20
 
 
 def report_access(user, mission) -> str | None:
-    """'full' for the core team (coordinators, head of mission, analysts), 'published' for ODIHR staff, else None."""
-    actor = actor_for(user, mission)
-    if actor is not None and actor.sees_whole_mission:
+    """'full' for the core team (head of mission, coordinators, analysts), 'published' for ODIHR staff following
+    the mission, else None."""
+    actor = actor_for(user, mission, followers=True)
+    if actor is None:
+        return None
+    if actor.sees_whole_mission:
         return FULL
-    if is_odihr_staff(user):
+    if actor.is_follower:
         return PUBLISHED
     return None
 
@@ -62,16 +65,22 @@ def run_for(user, run_id: int) -> tuple[ReportRun, str]:
 
 def missions_with_reports(user) -> list[tuple[Mission, str, list[ReportRun]]]:
     """Missions listed on the reports index with the user's access and visible runs."""
-    missions = {mission.pk: mission for mission in missions_for(user)}
-    if is_odihr_staff(user):
-        for mission in Mission.objects.filter(report_runs__published=True).distinct():
-            missions.setdefault(mission.pk, mission)
     out = []
-    for mission in sorted(missions.values(), key=lambda m: (m.election_day, m.name), reverse=True):
+    for mission in missions_for(user, followers=True).order_by("-election_day", "-name"):
         runs, access = runs_for(user, mission)
         if access:
             out.append((mission, access, list(runs[:10])))
     return out
+
+
+def report_runs_visible_to(*, user):
+    """Every run of the missions where the user is core team; ODIHR staff: published runs of missions they follow."""
+    return (
+        visible_to(actors_for(user, followers=True), ReportRun)
+        .select_related("mission", "region")
+        .defer("result", "charts")
+        .order_by("-created_at", "-id")
+    )
 
 
 def dashboard_counts(*, mission) -> dict:

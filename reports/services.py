@@ -17,10 +17,10 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from access import actor_for
+from access import can_compile as access_can_compile
+from access import can_publish as access_can_publish
 from checklists.choices import OBSERVATION_KINDS
-from observers.access import actor_for
-from observers.choices import MemberRole, MemberStatus
-from observers.models import Membership
 
 from .charts import charts_render
 from .choices import RunStatus
@@ -53,27 +53,13 @@ def export_log_record(*, user, mission, what: str, format: str, rows: int | None
 
 
 def can_compile(user, mission) -> bool:
-    """Coordinators, the head of mission, the core team and analysts may request compilations."""
-    actor = actor_for(user, mission)
-    return actor is not None and actor.sees_whole_mission
+    """The head of mission, coordinators, analysts and the rest of the core team may request compilations."""
+    return access_can_compile(actor_for(user, mission))
 
 
 def can_publish(user, mission) -> bool:
     """Only the head of mission and the mission's analysts lift the embargo on a run."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    actor = actor_for(user, mission)
-    if actor is None:
-        return False
-    if actor.role == "analyst":
-        return True
-    return (
-        Membership.objects.filter(mission=mission, observer__user=user, role=MemberRole.HEAD_OF_MISSION)
-        .exclude(status=MemberStatus.WITHDRAWN)
-        .exists()
-    )
+    return access_can_publish(actor_for(user, mission))
 
 
 def report_run_create(*, mission, user=None, kinds=None, region=None, cutoff=None) -> ReportRun:

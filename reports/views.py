@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checklists.choices import OBSERVATION_KINDS, FormKind
+from config.parsing import parse_id
 from missions.models import Mission, Region
 
 from .choices import ExportFormat, RunStatus
@@ -66,7 +67,10 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("reports:mission", slug=mission.slug)
         cutoff = None
         if request.POST.get("cutoff"):
-            cutoff = parse_datetime(request.POST["cutoff"])
+            try:
+                cutoff = parse_datetime(request.POST["cutoff"])
+            except ValueError:  # well formed but not a real moment, e.g. 2019-06-31T25:00
+                cutoff = None
             if cutoff is None:
                 messages.error(request, "The cut-off must be a date and time, e.g. 2019-06-10T04:00.")
                 return redirect("reports:mission", slug=mission.slug)
@@ -132,9 +136,11 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     run, _access = run_for(request.user, run_id)
     other_id = request.GET.get("with", "")
-    if not other_id.isdigit():
+    if not other_id:
         raise Http404("Choose a run to compare with.")
-    other, _access = run_for(request.user, int(other_id))
+    if parse_id(other_id) is None:
+        raise BadRequest("Choose a run to compare with: 'with' must be the id of one.")
+    other, _access = run_for(request.user, parse_id(other_id))
     old, new = sorted([other, run], key=lambda r: (r.finished_at or r.created_at, r.pk))
     try:
         diff = report_runs_compare(old=old, new=new)

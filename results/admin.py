@@ -2,30 +2,42 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin, admin_actors
+from access.rules import writable_by
 from missions.models import Mission
-from observers.access import actor_for
 
+from .choices import ResultsLevel
 from .forms import ResultsImportForm
-from .imports import results_import
-from .models import ResultsSettings, ResultsVersion
+from .imports import mapping_saved, results_import
+from .models import ResultsVersion
 
 
 @admin.register(ResultsVersion)
-class ResultsVersionAdmin(MissionScopedAdmin):
+class ResultsVersionAdmin(ScopedAdmin):
     """Versions are imported, never typed in or edited: every version of the CEC's figures is kept as it was."""
 
-    list_display = ("__str__", "mission", "stage", "published_on", "rows", "imported_at", "imported_by", "page_link")
-    list_filter = ("mission", "stage")
+    list_display = (
+        "__str__",
+        "mission",
+        "level",
+        "stage",
+        "published_on",
+        "rows",
+        "imported_at",
+        "imported_by",
+        "page_link",
+    )
+    list_filter = ("mission", "level", "stage")
     list_select_related = ("mission", "imported_by")
     readonly_fields = (
-        "mission", "number", "stage", "label", "published_on", "filename", "column_mapping", "candidates", "rows",
-        "imported_by", "imported_at",
+        "mission", "number", "level", "stage", "label", "published_on", "filename", "column_mapping", "candidates",
+        "rows", "imported_by", "imported_at",
     )  # fmt: skip
     change_list_template = "admin/results/resultsversion/change_list.html"
 
@@ -51,9 +63,7 @@ class ResultsVersionAdmin(MissionScopedAdmin):
         return self.import_view(request)
 
     def _importable_missions(self, request):
-        ids = self.coordinated(request)
-        missions = Mission.objects.all() if ids is None else Mission.objects.filter(pk__in=ids)
-        return [m for m in missions.order_by("name") if (a := actor_for(request.user, m)) and a.is_coordinator]
+        return list(writable_by(admin_actors(request), Mission).order_by("name"))
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -77,9 +87,16 @@ class ResultsVersionAdmin(MissionScopedAdmin):
         }
         if mission is None:
             return TemplateResponse(request, "admin/results/import.html", context)
-        saved = ResultsSettings.objects.filter(mission=mission).values_list("column_mapping", flat=True).first()
+        level = request.POST.get("level") or request.GET.get("level") or ResultsLevel.STATION
+        if level not in ResultsLevel.values:
+            raise Http404("No such level of results.")
+        context.update({"level": level, "levels": ResultsLevel.choices})
         form = ResultsImportForm(
-            request.POST or None, request.FILES or None, mission=mission, saved_mapping=saved or {}
+            request.POST or None,
+            request.FILES or None,
+            mission=mission,
+            saved_mapping=mapping_saved(mission=mission, level=level),
+            level=level,
         )
         report = None
         if request.method == "POST" and form.is_valid():
@@ -93,6 +110,7 @@ class ResultsVersionAdmin(MissionScopedAdmin):
                 label=form.cleaned_data["label"],
                 published_on=form.cleaned_data["published_on"],
                 user=request.user,
+                level=level,
             )
             if report.ok:
                 messages.success(request, f"Official results: {report.summary()}")

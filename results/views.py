@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from config.parsing import parse_id
 from missions.models import Mission, Region
 
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
@@ -38,7 +39,9 @@ def _mission_and_actor(request: HttpRequest, slug: str):
 def _selection(request: HttpRequest, mission: Mission):
     """The version (by number, default the latest), the region (by code) and the kind asked for."""
     number = request.GET.get("version", "")
-    version = results_version(mission=mission, number=int(number) if number.isdigit() else None)
+    if number and parse_id(number) is None:
+        raise BadRequest("Choose a version: 'version' must be its number.")
+    version = results_version(mission=mission, number=parse_id(number) if number else None)
     if number and version is None:
         raise Http404("No such version of the official results.")
     region = None
@@ -71,6 +74,7 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
         "outlier_min": OUTLIER_MIN_STATIONS,
     }
     if version is not None:
+        context["unit"] = "TECs observed at the tabulation" if version.level == "tec" else "Stations observed"
         check = results_crosscheck(version=version)
         findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
         context.update(

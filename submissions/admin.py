@@ -3,14 +3,15 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from missions.admin import MissionScopedAdmin
+from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
+from access.rules import may_read_kind
 from missions.models import Mission
 
 from .models import PhaseLock, Submission, SubmissionRevision
 from .services import phase_lock, phase_unlock
 
 
-class SubmissionRevisionInline(admin.TabularInline):
+class SubmissionRevisionInline(ScopedTabularInline):
     model = SubmissionRevision
     extra = 0
     can_delete = False
@@ -29,7 +30,7 @@ class SubmissionRevisionInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(MissionScopedAdmin):
+class SubmissionAdmin(ScopedAdmin):
     list_display = (
         "uuid",
         "kind",
@@ -106,8 +107,8 @@ class SubmissionAdmin(MissionScopedAdmin):
         return False
 
     def has_lock_permission(self, request) -> bool:
-        """Forms are never edited here, but whoever may change forms (coordinators) may lock their phases."""
-        return request.user.has_perm("submissions.change_submission")
+        """Forms are never edited here, but whoever may lock phases (coordinators) may do it from the form list."""
+        return may_read_kind(admin_actors(request), PhaseLock, "add")
 
     def _phases(self, request, queryset, service, verb: str):
         for mission_id, kind in sorted(set(queryset.values_list("mission_id", "kind"))):
@@ -131,22 +132,13 @@ class SubmissionAdmin(MissionScopedAdmin):
 
 
 @admin.register(PhaseLock)
-class PhaseLockAdmin(MissionScopedAdmin):
+class PhaseLockAdmin(ScopedAdmin):
     list_display = ("mission", "kind", "locked_by", "locked_at")
     list_filter = ("mission", "kind")
     list_select_related = ("mission", "locked_by")
     fields = ("mission", "kind")
 
-    # Locking is a coordinator's step on the forms: whoever may change forms may lock and unlock their phases.
-    def has_add_permission(self, request):
-        return request.user.has_perm("submissions.change_submission")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("submissions.change_submission")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+    # Locking is a coordinator's step on the forms; the access layer says who may add and remove locks.
     def save_model(self, request, obj, form, change):
         try:
             locked = phase_lock(mission=obj.mission, kind=obj.kind, user=request.user)

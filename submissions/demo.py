@@ -134,7 +134,7 @@ TEXTS = {
         "A voter complained of being turned away; the PEC chair refused to register it.",
     ],
     "intimidation_details": ["A man outside the station told voters from a local enterprise to photograph ballots."],
-    "reporting_period": ["week 1", "week 2", "week 3", "week 4"],
+    "reporting_period": ["2019-05-13", "2019-05-20", "2019-05-27", "2019-06-03"],  # Mondays
     "election_administration": [
         "The regional commission works transparently and met the team promptly; training of PECs is under way.",
         "TEC sessions are not announced in advance; decisions are posted late.",
@@ -505,7 +505,8 @@ def _lto_forms(team: Team, rng: random.Random, generators: dict, add, stations_b
     for week in range(1, 5):
         if FormKind.LTO_WEEKLY in generators:
             answers = generators[FormKind.LTO_WEEKLY].answers(rng, None, 12)
-            answers["reporting_period"] = f"Week {week} of four before election day"
+            week_day = day - datetime.timedelta(days=7 * (5 - week))
+            answers["reporting_period"] = (week_day - datetime.timedelta(days=week_day.weekday())).isoformat()
             received = _before(day, zone, days=7 * (5 - week), hour=rng.uniform(17, 21))
             add(team, FormKind.LTO_WEEKLY, week, {"answers": answers}, None, None, user, received)
     for sequence in range(1, rng.randint(3, 6) + 1):

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from access.filters import ScopedFilterSet
 from checklists.choices import Assessment, FormKind
 from checklists.models import FormTemplate
 from missions.choices import AreaType
@@ -13,7 +14,7 @@ from .choices import SubmissionStatus
 from .models import Submission
 
 
-class SubmissionFilterSet(django_filters.FilterSet):
+class SubmissionFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from access import Actor, actors_for
+from access import rules as access_rules
 from missions.models import Mission
-from observers.access import Actor
 
 from .models import PhaseLock, Submission, SubmissionRevision
 
@@ -17,26 +18,12 @@ def _listing(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
 def submissions_visible_to(*, actor: Actor | None) -> QuerySet[Submission]:
     """The forms an actor may see: the whole mission for the core team, the area for LTOs, the team for STOs.
 
-    Confidential meeting records are seen only by those who see confidential records and by the team that wrote them.
+    Confidential meeting records are seen only by those who see confidential records and by the team that wrote them
+    (the rule is ``access.rules``; this adds the joins a listing needs).
     """
     if actor is None:
         return Submission.objects.none()
-    queryset = Submission.objects.filter(mission_id=actor.mission_id)
-    if actor.sees_whole_mission:
-        pass
-    elif actor.role == "lto":
-        scope = Q(region_id__in=actor.region_ids)
-        if actor.team_id is not None:
-            scope |= Q(team_id=actor.team_id)
-        queryset = queryset.filter(scope)
-    elif actor.role == "sto" and actor.team_id is not None:
-        queryset = queryset.filter(team_id=actor.team_id)
-    else:
-        return Submission.objects.none()
-    if not actor.sees_confidential_records:
-        own_team = Q(team_id=actor.team_id) if actor.team_id is not None else Q(pk__in=[])
-        queryset = queryset.filter(Q(confidential=False) | own_team)
-    return _listing(queryset)
+    return _listing(Submission.objects.filter(access_rules.submission_scope(actor)))
 
 
 def submission_for_actor(*, actor: Actor | None, uuid) -> Submission | None:
@@ -66,3 +53,33 @@ def locked_kinds(*, mission: Mission | int) -> set[str]:
     """The form kinds coordinators have locked in a mission."""
     mission_id = getattr(mission, "pk", mission)
     return set(PhaseLock.objects.filter(mission_id=mission_id).values_list("kind", flat=True))
+
+
+def _across_missions(user, per_actor) -> QuerySet[Submission]:
+    querysets = [per_actor(actor) for actor in actors_for(user)]
+    if not querysets:
+        return Submission.objects.none()
+    if len(querysets) == 1:
+        return querysets[0]
+    scope = Q(pk__in=[])
+    for queryset in querysets:
+        scope |= Q(pk__in=queryset.values("pk"))
+    return Submission.objects.filter(scope)
+
+
+def _joined(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.select_related("mission", "template", "team", "polling_station", "tec", "region")
+
+
+def api_submissions_visible_to(*, user) -> QuerySet[Submission]:
+    """Every form the user may see in any of their missions, oldest first (a stable order for cursors)."""
+    visible = _across_missions(user, lambda actor: submissions_visible_to(actor=actor))
+    return _joined(visible).order_by("received_at", "id")
+
+
+def api_urgent_incidents_visible_to(*, user) -> QuerySet[Submission]:
+    """Urgent or critical forms the user may see, newest first."""
+    visible = _across_missions(
+        user, lambda actor: urgent_incidents(mission=actor.mission_id) & submissions_visible_to(actor=actor)
+    )
+    return _joined(visible).order_by("-received_at", "-id")

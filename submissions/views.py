@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid as uuid_module
 import zoneinfo
 from functools import lru_cache
@@ -15,7 +16,7 @@ from functools import lru_cache
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,6 +33,8 @@ from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.rules import flag_messages
 from checklists.selectors import template_published, template_schema, template_with_structure
+from cockpit.templatetags.mission_clock import local_moment
+from config.parsing import parse_id, parse_json
 from deployment.models import PlannedVisit, TeamAssignment
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.selectors import stations_find
@@ -80,9 +83,13 @@ def _in_area(actor: Actor, region_id: int | None) -> bool:
 
 def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
     """A polling station of the mission inside the actor's area; anything else is refused."""
-    if not station_id or not str(station_id).isdigit():
+    if not station_id:
         raise Http404(_("Choose a polling station."))
-    station = PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=station_id).first()
+    if parse_id(station_id) is None:
+        raise BadRequest(_("Choose a polling station: 'station' must be the id of one."))
+    station = (
+        PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=parse_id(station_id)).first()
+    )
     if station is None or not _in_area(actor, station.region_id):
         raise PermissionDenied(_("This polling station is not in your team's area."))
     return station
@@ -90,9 +97,11 @@ def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> 
 
 def _tec_in_area(actor: Actor, mission: Mission, tec_id: str | None) -> Tec:
     """A TEC of the mission inside the actor's area; anything else is refused."""
-    if not tec_id or not str(tec_id).isdigit():
+    if not tec_id:
         raise Http404(_("Choose a territorial election commission."))
-    tec = Tec.objects.select_related("region").filter(mission=mission, pk=tec_id).first()
+    if parse_id(tec_id) is None:
+        raise BadRequest(_("Choose a territorial election commission: 'tec' must be the id of one."))
+    tec = Tec.objects.select_related("region").filter(mission=mission, pk=parse_id(tec_id)).first()
     if tec is None or not _in_area(actor, tec.region_id):
         raise PermissionDenied(_("This TEC is not in your team's area."))
     return tec
@@ -294,9 +303,11 @@ def _local_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
 
 def _parse_json_body(request: HttpRequest) -> dict:
     try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationError({"__all__": [_("The form could not be read; please submit it again.")]}) from error
+        body = parse_json(request.body or b"{}")
+    except ValueError as error:
+        raise ValidationError(
+            {"__all__": [_("The form could not be read; please submit it again."), str(error)]}
+        ) from error
     if not isinstance(body, dict):
         raise ValidationError({"__all__": [_("The form could not be read; please submit it again.")]})
     return body
@@ -357,6 +368,35 @@ def _static_version() -> str:
     return digest.hexdigest()[:12]
 
 
+# The observers' pages a device may keep for use without a network: the team's plan, blank forms and its own forms.
+# Nothing else (planning, reports, results, team and area pages, incidents, the admin, the API): they carry personal
+# data or embargoed figures. Built from the URL configuration, so a moved page stays right.
+OFFLINE_PAGES = (
+    ("submissions:home", ()),
+    ("submissions:offline", ()),
+    ("submissions:form_new", ("MISSION", "KIND")),
+    ("submissions:submission_collection", ("MISSION",)),
+    ("submissions:submission_detail", ("MISSION", "00000000-0000-4000-8000-000000000000")),
+    ("submissions:submission_edit", ("MISSION", "00000000-0000-4000-8000-000000000000")),
+)
+_PLACEHOLDERS = {
+    "MISSION": "[^/]+",
+    "KIND": "[^/]+",
+    "00000000-0000-4000-8000-000000000000": "[0-9a-f-]{36}",
+}
+
+
+def _offline_page_patterns() -> list[str]:
+    """JavaScript regular expressions of the paths in OFFLINE_PAGES."""
+    patterns = []
+    for name, args in OFFLINE_PAGES:
+        path = re.escape(reverse(name, args=args))
+        for placeholder, pattern in _PLACEHOLDERS.items():
+            path = path.replace(re.escape(placeholder), pattern)
+        patterns.append(f"^{path}$")
+    return patterns
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker script, served at the site root so it may control every observer page."""
@@ -365,11 +405,37 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "static_urls": json.dumps([static(name) for name in OFFLINE_STATIC_FILES]),
         "offline_url": json.dumps(reverse("submissions:offline")),
         "static_prefix": json.dumps(static("")),
+        "login_path": json.dumps(reverse("login")),
+        "keep_patterns": json.dumps(_offline_page_patterns()),
     }
     response = render(request, "observe/sw.js", context, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _sent_by_team(mission: Mission, actor: Actor, stations: list, tecs: list) -> dict:
+    """The team's newest form per (kind, station or TEC) among those listed, in one query."""
+    if actor.team_id is None or not (stations or tecs):
+        return {}
+    place = Q(polling_station__in=[station.pk for station in stations]) | Q(
+        kind=FormKind.TABULATION, tec__in=[tec.pk for tec in tecs]
+    )
+    sent: dict = {}
+    for submission in submissions_visible_to(actor=actor).filter(place, mission=mission, team_id=actor.team_id):
+        where = submission.tec_id if submission.kind == FormKind.TABULATION else submission.polling_station_id
+        sent.setdefault((submission.kind, where), submission)
+    return sent
+
+
+def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set[str], **place) -> dict:
+    """What a station (or TEC) offers for one kind: a new form, or the correction of the one the team sent."""
+    link = {"kind": kind, "label": kind_label(kind), "url": form_url(mission, kind, **place), "sent": sent}
+    if sent is not None:
+        link["detail_url"] = reverse("submissions:submission_detail", args=[mission.slug, sent.uuid])
+        if kind not in locked:
+            link["correct_url"] = reverse("submissions:submission_edit", args=[mission.slug, sent.uuid])
+    return link
 
 
 @login_required
@@ -388,7 +454,9 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .values("pk", "name")
     )
     region_param = request.GET.get("region", "")
-    region_id = int(region_param) if region_param.isdigit() else None
+    region_id = parse_id(region_param) if region_param else None
+    if region_param and region_id is None:
+        raise BadRequest(_("Choose a region: 'region' must be the id of one."))
     if region_id not in {region["pk"] for region in regions}:
         region_id = None
     stations = []
@@ -400,13 +468,17 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
         .order_by("code")[:50]
     )
+    sent = _sent_by_team(mission, actor, stations, tecs)
+    locked = locked_kinds(mission=mission) if sent else set()
     for station in stations:
         station.form_links = [
-            (kind_label(kind), form_url(mission, kind, station=station.pk))
+            _form_link(mission, kind, sent.get((kind, station.pk)), locked, station=station.pk)
             for kind in (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
         ]
     for tec in tecs:
-        tec.form_link = form_url(mission, FormKind.TABULATION, tec=tec.pk)
+        tec.form_link = _form_link(
+            mission, FormKind.TABULATION, sent.get((FormKind.TABULATION, tec.pk)), locked, tec=tec.pk
+        )
     context = {
         "mission": mission,
         "actor": actor,
@@ -504,8 +576,8 @@ def _submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
             raise ValidationError({"uuid": [_("The form has no valid identifier.")]}) from error
         template_id = body.get("template")
         template = None
-        if isinstance(template_id, int | str) and not isinstance(template_id, bool) and str(template_id).isdigit():
-            template = FormTemplate.objects.filter(mission=mission, pk=int(template_id)).first()
+        if parse_id(template_id) is not None:
+            template = FormTemplate.objects.filter(mission=mission, pk=parse_id(template_id)).first()
         if template is None:
             raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
         payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
@@ -539,6 +611,8 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
                 question["display"] = ", ".join(labels.get(str(item), str(item)) for item in value)
             elif value is None:
                 question["display"] = ""
+            elif question["type"] == QuestionType.WEEK:
+                question["display"] = _("Week of Monday %(monday)s") % {"monday": value}
             else:
                 question["display"] = labels.get(str(value), str(value))
             question["answered"] = question["code"] in answers
@@ -666,14 +740,13 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
 
 def _incident_rows(mission: Mission) -> list[dict]:
     rows = []
-    zone = _zone_named(mission.time_zone)
     incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station", "tec", "region")
     for submission in incidents_qs[:INCIDENTS_SHOWN]:
         rows.append(
             {
                 "uuid": str(submission.uuid),
                 "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
-                "received_at": submission.received_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                "received_at": local_moment(submission.received_at, mission, with_zone=True),
                 "kind": kind_label(submission.kind),
                 "team": submission.team.code if submission.team_id else "",
                 "station": submission.polling_station.number if submission.polling_station_id else "",

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from missions.choices import AreaType, ElectionType
 from missions.models import Mission, PollingStation, Region, Tec
 from observers.choices import Gender, MemberRole, MemberStatus, TeamKind
-from observers.models import Membership, Observer, Team, TeamMember
+from observers.models import Follower, Membership, Observer, Team, TeamMember
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -126,3 +126,23 @@ def team_with_members(
         membership = MembershipFactory(mission=mission, observer=observer, role=role)
         TeamMember.objects.create(team=team, membership=membership)
     return team
+
+
+def core_team_user(mission, username, core_function="", *, role=MemberRole.CORE_TEAM, nationality="SE"):
+    """A user holding a core team role in one mission: the function decides coordinator, analyst or other core."""
+    user = UserFactory(username=username)
+    MembershipFactory(
+        mission=mission,
+        observer=ObserverFactory(user=user, nationality=nationality),
+        role=role,
+        core_function=core_function if role == MemberRole.CORE_TEAM else "",
+    )
+    return user
+
+
+def odihr_staff(username, *missions):
+    """An ODIHR staff account following the given missions (read-only, published report runs only)."""
+    user = UserFactory(username=username)
+    for mission in missions:
+        Follower.objects.get_or_create(mission=mission, user=user)
+    return user

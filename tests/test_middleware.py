@@ -31,3 +31,18 @@ def test_a_query_string_with_a_nul_character_gets_a_clear_400(logged_in):
 def test_ordinary_requests_pass_through(logged_in):
     response = logged_in.get("/api/teams/", {"search": "ab"})
     assert response.status_code != 400 and b"NUL character" not in response.content
+
+
+def test_pages_name_the_session_with_a_tag_that_changes_with_the_session_and_reveals_nothing(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    owner, colleague = UserFactory(username="owner"), UserFactory(username="colleague")
+    assert "EOM-Session" not in client.get(reverse("login")).headers
+    client.force_login(owner)
+    first = client.get(reverse("submissions:home")).headers["EOM-Session"]
+    assert first == client.get(reverse("submissions:home")).headers["EOM-Session"]
+    assert client.session.session_key not in first
+    client.force_login(colleague)
+    assert client.get(reverse("submissions:home")).headers["EOM-Session"] != first

@@ -2,8 +2,8 @@
 
 from rest_framework import viewsets
 
-from checklists.api_selectors import templates_visible_to
 from checklists.filters import FormTemplateFilterSet
+from checklists.selectors import templates_visible_to
 from missions.api.common import ScopedViewSetMixin
 
 from .serializers import FormTemplateSerializer

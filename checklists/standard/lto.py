@@ -31,12 +31,13 @@ def lto_weekly() -> dict:
             "Reporting period",
             "Отчётный период",
             [
-                text(
+                question(
                     "reporting_period",
+                    QuestionType.WEEK,
                     "Which week does this report cover?",
                     "Какую неделю охватывает отчёт?",
-                    help_text="For example 20-26 May 2019.",
-                    help_text_ru="Например, 20-26 мая 2019 г.",
+                    help_text="The week from Monday to Sunday; it is kept as the date of its Monday.",
+                    help_text_ru="Неделя с понедельника по воскресенье; сохраняется как дата её понедельника.",
                     required=True,
                 ),
             ],
@@ -87,14 +88,7 @@ def meeting() -> dict:
                 "The meeting",
                 "Встреча",
                 [
-                    text(
-                        "meeting_date",
-                        "Date of the meeting",
-                        "Дата встречи",
-                        help_text="YYYY-MM-DD",
-                        help_text_ru="ГГГГ-ММ-ДД",
-                        required=True,
-                    ),
+                    question("meeting_date", QuestionType.DATE, "Date of the meeting", "Дата встречи", required=True),
                     text("organisation", "Organisation", "Организация", required=True),
                     text("interlocutor_name", "Interlocutor's name", "Имя собеседника"),
                     text("interlocutor_role", "Interlocutor's role or position", "Роль или должность собеседника"),

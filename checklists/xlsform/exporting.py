@@ -4,7 +4,7 @@ Sections are groups; yes/no questions are select_one over shared lists; integer 
 conditions are `relevant`; the checklist's data-quality rules are `calculate` rows named rule_<code> that compute
 whether the rule holds (ODK keeps them as data, the way the product keeps a flag; a constraint would refuse the
 form). Product details ODK has no column for travel in columns of their own (ODK ignores them): eom_critical,
-eom_protocol_field, eom_kind.
+eom_protocol_field, eom_type (a week, which XLSForm writes as a date), eom_kind.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ SURVEY_COLUMNS = [
     "calculation",
     "eom_critical",
     "eom_protocol_field",
+    "eom_type",
 ]
 CHOICE_COLUMNS = ["list_name", "name", f"label::{EN}", f"label::{RU}"]
 RULE_PREFIX = "rule_"
@@ -39,6 +40,7 @@ TYPE_OUT = {
     QuestionType.INTEGER: "integer",
     QuestionType.DECIMAL: "decimal",
     QuestionType.DATE: "date",
+    QuestionType.WEEK: "date",
     QuestionType.TIME: "time",
     QuestionType.TEXT: "text",
     QuestionType.NOTE: "note",
@@ -117,6 +119,8 @@ def xlsform_rows(template) -> dict[str, list[dict]]:
                     "constraint": _bounds(question),
                     "eom_critical": " ".join(str(v) for v in question.critical_values or []),
                     "eom_protocol_field": question.protocol_field,
+                    # XLSForm has no week question: a date there, a week here (stored as its Monday either way).
+                    "eom_type": "week" if question.type == QuestionType.WEEK else "",
                 }
             )
         survey.append({"type": "end_group"})

@@ -51,6 +51,7 @@ KNOWN_COLUMNS = {
     "calculation",
     "eom_critical",
     "eom_protocol_field",
+    "eom_type",
 }
 # Columns that change only how ODK shows a question: not kept, reported as such.
 DISPLAY_COLUMNS = {"appearance", "media::image", "image", "audio", "video", "autoplay", "guidance_hint"}
@@ -287,6 +288,8 @@ def _read(sheets, default: str) -> _Draft:
             question_type, choices = _select_type(kind_word, lists[list_name])
         elif kind_word in TYPES_IN:
             question_type, choices = TYPES_IN[kind_word], []
+            if question_type == QuestionType.DATE and (row.get("eom_type") or "").strip().lower() == "week":
+                question_type = QuestionType.WEEK
         else:
             draft.not_kept.append(
                 f"{where}: the question {name or '(no name)'} of type {kind_text} (the product has no such question)."

@@ -3,9 +3,9 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from access.api import ScopedMissionField
 from deployment.choices import JobKind
 from deployment.models import PlannedVisit, PlanningJob, TeamAssignment
-from missions.models import Mission
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):
@@ -70,7 +70,7 @@ class PlanningJobSerializer(serializers.ModelSerializer):
 class PlanningJobRequestSerializer(serializers.Serializer):
     """Start team formation or deployment planning for a mission you coordinate."""
 
-    mission = serializers.SlugRelatedField(slug_field="slug", queryset=Mission.objects.all())
+    mission = ScopedMissionField(scope="visible", help_text="Mission slug; you must coordinate it.")
     kind = serializers.ChoiceField(choices=JobKind.choices)
     parameters = serializers.DictField(
         required=False,

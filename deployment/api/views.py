@@ -1,16 +1,15 @@
 """API for the deployment plan (scoped reads) and planning jobs (coordinators start them; 202 with the job's URL)."""
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from deployment.api_selectors import assignments_visible_to, planning_jobs_visible_to
+from access import actor_in
 from deployment.filters import PlanningJobFilterSet, TeamAssignmentFilterSet
+from deployment.selectors import assignments_visible_to, planning_jobs_visible_to
 from deployment.services.jobs import planning_job_start
 from missions.api.common import ScopedViewSetMixin, service_errors
 from missions.api.views import RequestViewSet
-from observers.api_selectors import coordinated_mission_ids
 
 from .serializers import PlanningJobRequestSerializer, PlanningJobSerializer, TeamAssignmentSerializer
 
@@ -40,14 +39,16 @@ class PlanningJobViewSet(ScopedViewSetMixin, RequestViewSet):
     ordering_fields = ["created_at"]
 
     def create(self, request, *args, **kwargs):
-        incoming = PlanningJobRequestSerializer(data=request.data)
+        incoming = PlanningJobRequestSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        if data["mission"].pk not in coordinated_mission_ids(request.user):
-            raise PermissionDenied("Only the mission's coordinators plan its deployment.")
         with service_errors():
             job = planning_job_start(
-                mission=data["mission"], kind=data["kind"], parameters=data.get("parameters"), requested_by=request.user
+                mission=data["mission"],
+                kind=data["kind"],
+                parameters=data.get("parameters"),
+                requested_by=request.user,
+                actor=actor_in(request.user, data["mission"].pk),
             )
         body = PlanningJobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})

@@ -7,6 +7,7 @@ import random
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from access import Actor, require_coordinator
 from missions.models import Region, Tec
 from observers.choices import TeamKind
 from observers.models import Membership, Team, TeamMember
@@ -17,15 +18,17 @@ from .formation import SPEAKING_LEVELS
 from .planning import MAX_ROUTE_LENGTH, PlanningBasis, RoutePlanner, assignments_write, geography_load
 
 
-def team_lock_set(*, team: Team, locked: bool) -> Team:
+def team_lock_set(*, actor: Actor, team: Team, locked: bool) -> Team:
     """Lock or unlock a team: formation and planning keep a locked team and its assignment as they are."""
+    require_coordinator(actor, team.mission_id)
     team.locked = locked
     team.save(update_fields=["locked"])
     return team
 
 
-def assignment_lock_set(*, assignment: TeamAssignment, locked: bool) -> TeamAssignment:
+def assignment_lock_set(*, actor: Actor, assignment: TeamAssignment, locked: bool) -> TeamAssignment:
     """Lock or unlock one team's assignment: planning keeps a locked assignment exactly as it is."""
+    require_coordinator(actor, assignment.mission_id)
     assignment.locked = locked
     assignment.save(update_fields=["locked"])
     return assignment
@@ -44,11 +47,14 @@ def _team_interpreter_flag(team: Team) -> bool:
 
 
 @transaction.atomic
-def team_member_swap(*, team: Team, remove: Membership, add: Membership) -> list[Team]:
+def team_member_swap(*, actor: Actor, team: Team, remove: Membership, add: Membership) -> list[Team]:
     """Replace `remove` with `add` in a team; when `add` sits in another team, the two trade places.
 
     Both resulting teams are checked with the team rules; any broken rule refuses the whole swap.
     """
+    require_coordinator(actor, team.mission_id)
+    if remove.mission_id != team.mission_id or add.mission_id != team.mission_id:
+        raise ValidationError("Both people must be members of the team's mission.")
     seats = {seat.membership_id: seat for seat in TeamMember.objects.filter(team=team).select_related("membership")}
     if remove.pk not in seats:
         raise ValidationError(f"{remove.observer.full_name} is not in team {team.code}.")
@@ -111,6 +117,7 @@ def assignment_rule_errors(
 @transaction.atomic
 def assignment_move(
     *,
+    actor: Actor,
     team: Team,
     region: Region,
     tecs: list[Tec] | None = None,
@@ -121,6 +128,9 @@ def assignment_move(
 
     The route avoids stations other teams are planned for; the team must still satisfy the team rules.
     """
+    require_coordinator(actor, team.mission_id)
+    if region.mission_id != team.mission_id:
+        raise ValidationError("The region belongs to another mission.")
     tecs = list(tecs or [])
     errors = assignment_rule_errors(team=team, region=region, tecs=tecs)
     current = TeamAssignment.objects.filter(team=team).first()

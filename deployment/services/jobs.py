@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access import Actor, require_coordinator
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
@@ -53,9 +54,10 @@ def _clean_parameters(kind: str, parameters: dict) -> dict:
 
 
 def planning_job_start(
-    *, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
+    *, actor: Actor, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
 ) -> PlanningJob:
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
+    require_coordinator(actor, mission.pk)
     if kind not in JobKind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     clean = _clean_parameters(kind, parameters or {})

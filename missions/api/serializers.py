@@ -2,25 +2,11 @@
 
 from rest_framework import serializers
 
+from access.api import CleanModelSerializer, ScopedMissionField
 from missions.models import Mission, PollingStation, Region, Tec
-from observers.api_selectors import coordinated_mission_ids
 
-from .common import CleanModelSerializer
-
-
-class CoordinatedMissionField(serializers.SlugRelatedField):
-    """A mission given by slug, limited to the missions the requesting user coordinates."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "slug")
-        kwargs.setdefault("help_text", "Mission slug; you must be a coordinator of it.")
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Mission.objects.none()
-        return Mission.objects.filter(pk__in=coordinated_mission_ids(request.user))
+# A mission named by slug, limited to the missions the requesting user may write (the old name stays importable).
+CoordinatedMissionField = ScopedMissionField
 
 
 class MissionSerializer(serializers.ModelSerializer):
@@ -47,7 +33,7 @@ class MissionSerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(CleanModelSerializer):
-    mission = CoordinatedMissionField()
+    mission = ScopedMissionField()
 
     class Meta:
         model = Region
@@ -55,7 +41,7 @@ class RegionSerializer(CleanModelSerializer):
 
 
 class TecSerializer(CleanModelSerializer):
-    mission = CoordinatedMissionField()
+    mission = ScopedMissionField()
 
     class Meta:
         model = Tec
@@ -65,7 +51,7 @@ class TecSerializer(CleanModelSerializer):
 class PollingStationSerializer(CleanModelSerializer):
     """A station; numbers restart per region, so region (and TEC) with the number identify it."""
 
-    mission = CoordinatedMissionField()
+    mission = ScopedMissionField()
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     tec_code = serializers.CharField(source="tec.code", read_only=True)

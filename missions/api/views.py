@@ -1,7 +1,8 @@
 """API viewsets for missions and geography: reads for every member, writes for coordinators."""
 
-from rest_framework import mixins, viewsets
+from rest_framework import viewsets
 
+from access.api import RequestViewSet, ScopedViewSetMixin, WritableViewSet  # noqa: F401 -- importable from here
 from missions.filters import MissionFilterSet, PollingStationFilterSet, RegionFilterSet, TecFilterSet
 from missions.selectors import (
     missions_visible_to,
@@ -10,33 +11,16 @@ from missions.selectors import (
     tecs_visible_to,
 )
 
-from .common import ScopedViewSetMixin
 from .serializers import MissionSerializer, PollingStationSerializer, RegionSerializer, TecSerializer
 
 
-class WritableViewSet(
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, retrieve, create and update; nothing is deleted through the API (rows are referenced by forms)."""
-
-
-class RequestViewSet(
-    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
-):
-    """List, retrieve and create: for runs and jobs, which a request starts and nobody edits."""
-
-
 class MissionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Missions you belong to (ODIHR staff: every mission)."""
+    """Missions you hold a role in, and those you follow as ODIHR staff."""
 
     selector = staticmethod(missions_visible_to)
     serializer_class = MissionSerializer
     filterset_class = MissionFilterSet
-    odihr_staff_may_read = True
+    followers_may_read = True
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     ordering_fields = ["election_day", "name"]

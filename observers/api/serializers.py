@@ -2,10 +2,9 @@
 
 from rest_framework import serializers
 
-from missions.api.common import CleanModelSerializer
-from missions.api.serializers import CoordinatedMissionField
+from access.api import CleanModelSerializer, ScopedMissionField, ScopedRelatedField
 from missions.models import Region
-from observers.choices import TeamKind
+from observers.choices import CoreFunction, MemberRole, TeamKind
 from observers.models import PERSONAL_FIELDS, Membership, Observer, ObserverLanguage, Team
 
 
@@ -40,10 +39,29 @@ class ObserverSerializer(CleanModelSerializer):
 
 
 class ObserverPersonalSerializer(ObserverSerializer):
-    """An observer with personal data, for the coordinators of their mission."""
+    """An observer with personal data, for the coordinators of their mission.
+
+    A new person is always added to a mission (``mission`` and ``role``): nobody is created outside every mission,
+    where no coordinator could see them and any could claim them.
+    """
+
+    mission = ScopedMissionField(write_only=True, required=False, help_text="New people: the mission they join.")
+    role = serializers.ChoiceField(
+        choices=MemberRole.choices, write_only=True, required=False, help_text="New people: their role there."
+    )
+    core_function = serializers.ChoiceField(choices=CoreFunction.choices, write_only=True, required=False)
 
     class Meta(ObserverSerializer.Meta):
-        fields = [*ObserverSerializer.Meta.fields, *PERSONAL_FIELDS]
+        fields = [*ObserverSerializer.Meta.fields, *PERSONAL_FIELDS, "mission", "role", "core_function"]
+
+    def validate(self, attrs):
+        joining = {name: attrs.pop(name) for name in ("mission", "role", "core_function") if name in attrs}
+        if self.instance is None and "mission" not in joining:
+            raise serializers.ValidationError({"mission": ["A new person joins a mission: give its slug."]})
+        attrs = super().validate(attrs)
+        if self.instance is None:
+            attrs["joining"] = joining
+        return attrs
 
 
 class ObserverReadSerializer(ObserverSerializer):
@@ -59,7 +77,7 @@ class ObserverReadSerializer(ObserverSerializer):
 
 
 class MembershipSerializer(CleanModelSerializer):
-    mission = CoordinatedMissionField()
+    mission = ScopedMissionField()
     observer_name = serializers.CharField(source="observer.full_name", read_only=True)
     team = serializers.SerializerMethodField(help_text="Id of the team the member sits in, if any.")
 
@@ -79,6 +97,13 @@ class MembershipSerializer(CleanModelSerializer):
             "team",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and hasattr(self.instance, "pk"):
+            # A membership stays in its mission and with its person; only its role, status and dates change.
+            for name in ("mission", "observer"):
+                self.fields[name].read_only = True
+
     def get_team(self, membership) -> int | None:
         seats = list(membership.team_seats.all())
         return seats[0].team_id if seats else None
@@ -93,21 +118,19 @@ class TeamMemberSerializer(serializers.Serializer):
 class TeamSerializer(serializers.ModelSerializer):
     """A team of two; creating and changing members goes through the team rules (observers.services)."""
 
-    mission = CoordinatedMissionField()
+    mission = ScopedMissionField()
     members = TeamMemberSerializer(many=True, read_only=True)
-    member_ids = serializers.PrimaryKeyRelatedField(
+    member_ids = ScopedRelatedField(
         many=True,
         write_only=True,
         queryset=Membership.objects.all(),
         source="new_members",
         help_text="The two membership ids of the team's members.",
     )
-    area_regions = serializers.PrimaryKeyRelatedField(
+    area_regions = ScopedRelatedField(
         many=True, queryset=Region.objects.all(), required=False, help_text="LTO teams: region ids of the area."
     )
-    lto_team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.filter(kind=TeamKind.LTO), required=False, allow_null=True
-    )
+    lto_team = ScopedRelatedField(queryset=Team.objects.filter(kind=TeamKind.LTO), required=False, allow_null=True)
 
     class Meta:
         model = Team

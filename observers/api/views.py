@@ -3,16 +3,19 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from access import actor_in
 from missions.api.common import ScopedViewSetMixin, service_errors
 from missions.api.views import WritableViewSet
-from observers.api_selectors import (
+from observers.choices import MemberRole
+from observers.filters import MembershipFilterSet, ObserverFilterSet, TeamFilterSet
+from observers.models import Membership
+from observers.selectors import (
     memberships_visible_to,
     observers_visible_to,
     sees_personal_data_everywhere,
     teams_visible_to,
 )
-from observers.filters import MembershipFilterSet, ObserverFilterSet, TeamFilterSet
-from observers.services import team_create, team_set_members
+from observers.services import membership_save, observer_join, team_create, team_set_members
 
 from .serializers import (
     MembershipSerializer,
@@ -47,8 +50,17 @@ class ObserverViewSet(ScopedViewSetMixin, WritableViewSet):
             return ObserverPersonalSerializer
         return ObserverSerializer
 
-    def object_mission_ids(self, observer) -> list[int]:
-        return [membership.mission_id for membership in observer.memberships.all()]
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        joining = data.pop("joining")
+        with service_errors():
+            serializer.instance = observer_join(
+                actor=actor_in(self.request.user, joining["mission"].pk),
+                mission=joining["mission"],
+                role=joining.get("role", MemberRole.STO),
+                core_function=joining.get("core_function", ""),
+                fields=data,
+            )
 
 
 class MembershipViewSet(ScopedViewSetMixin, WritableViewSet):
@@ -59,6 +71,22 @@ class MembershipViewSet(ScopedViewSetMixin, WritableViewSet):
     filterset_class = MembershipFilterSet
     ordering_fields = ["role", "status", "observer__full_name"]
     search_fields = ["observer__full_name"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with service_errors():
+            serializer.instance = membership_save(
+                actor=actor_in(self.request.user, data["mission"].pk), membership=Membership(), fields=data
+            )
+
+    def perform_update(self, serializer):
+        membership = serializer.instance
+        with service_errors():
+            serializer.instance = membership_save(
+                actor=actor_in(self.request.user, membership.mission_id),
+                membership=membership,
+                fields=serializer.validated_data,
+            )
 
 
 class TeamViewSet(ScopedViewSetMixin, WritableViewSet):

@@ -3,8 +3,9 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from access.api import ScopedMissionField, ScopedRelatedField
 from checklists.choices import OBSERVATION_KINDS, FormKind
-from missions.models import Mission, Region
+from missions.models import Region
 from reports.choices import ExportFormat, RunStatus
 from reports.models import ReportRun
 
@@ -65,14 +66,14 @@ class ReportRunSerializer(serializers.ModelSerializer):
 class ReportRunRequestSerializer(serializers.Serializer):
     """What to compile: a mission, optionally some form kinds, one region and a cut-off time."""
 
-    mission = serializers.SlugRelatedField(slug_field="slug", queryset=Mission.objects.all())
+    mission = ScopedMissionField(scope="visible", help_text="Mission slug; you must be on its core team.")
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=[(kind, FormKind(kind).label) for kind in OBSERVATION_KINDS]),
         required=False,
         allow_empty=False,
         help_text="Form kinds to compile; all observation kinds when left out.",
     )
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    region = ScopedRelatedField(scope="visible", queryset=Region.objects.all(), required=False, allow_null=True)
     cutoff = serializers.DateTimeField(required=False, allow_null=True, help_text="Only forms received up to then.")
 
     def get_api_downloads(self, run) -> dict[str, str]:

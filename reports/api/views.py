@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from missions.api.common import ScopedViewSetMixin, service_errors
 from missions.api.views import RequestViewSet
-from reports.api_selectors import report_runs_visible_to
 from reports.choices import ExportFormat
 from reports.filters import ReportRunFilterSet
+from reports.selectors import report_runs_visible_to
 from reports.services import report_run_request
 from reports.views import CONTENT_TYPES, run_file_response
 
@@ -30,11 +30,11 @@ class ReportRunViewSet(ScopedViewSetMixin, RequestViewSet):
     serializer_class = ReportRunSerializer
     filterset_class = ReportRunFilterSet
     ordering_fields = ["created_at", "finished_at"]
-    odihr_staff_may_read = True
+    followers_may_read = True
     service_decides_writes = True
 
     def create(self, request, *args, **kwargs):
-        incoming = ReportRunRequestSerializer(data=request.data)
+        incoming = ReportRunRequestSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         with service_errors():

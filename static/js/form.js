@@ -71,7 +71,42 @@
     if (raw === "") return null;
     if (type === "integer") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
     if (type === "time") return /^\d{2}:\d{2}/.test(raw) ? raw.slice(0, 5) : raw;
+    if (type === "week") return weekMonday(raw);
     return raw;
+  }
+
+  // ------------------------------------------------------------------------------------------ dates and weeks
+
+  var DAY_MS = 86400000;
+  var DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+  function isoDay(time) {
+    return new Date(time).toISOString().slice(0, 10);
+  }
+
+  // A week is sent as the date of its Monday: "2019-W21" (a week picker) or any day of it (where the browser has
+  // no week picker and shows a text field) both become "2019-05-20".
+  function weekMonday(raw) {
+    var match = /^(\d{4})-W(\d{2})$/.exec(raw);
+    if (match) {
+      var jan4 = Date.UTC(Number(match[1]), 0, 4);
+      var jan4Day = new Date(jan4).getUTCDay() || 7;
+      return isoDay(jan4 - (jan4Day - 1) * DAY_MS + (Number(match[2]) - 1) * 7 * DAY_MS);
+    }
+    if (DATE_RE.test(raw) && !isNaN(Date.parse(raw + "T00:00:00Z"))) {
+      var day = Date.parse(raw + "T00:00:00Z");
+      return isoDay(day - ((new Date(day).getUTCDay() || 7) - 1) * DAY_MS);
+    }
+    return raw;
+  }
+
+  // "2019-05-20" -> "2019-W21", the value a week picker shows.
+  function isoWeek(monday) {
+    var day = Date.parse(monday + "T00:00:00Z");
+    var thursday = new Date(day + (4 - (new Date(day).getUTCDay() || 7)) * DAY_MS);
+    var year = thursday.getUTCFullYear();
+    var week = Math.ceil(((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY_MS + 1) / 7);
+    return year + "-W" + (week < 10 ? "0" : "") + week;
   }
 
   // A condition tree (checklists.expressions): true, false or null (unknown, e.g. a blank answer), as the server
@@ -211,6 +246,8 @@
         if (max !== null && value > Number(max)) errors[code] = EOM.format(M.max, { n: max });
       }
       if (type === "time" && !/^\d{2}:\d{2}$/.test(value)) errors[code] = M.time;
+      if (type === "date" && (!DATE_RE.test(value) || isNaN(Date.parse(value + "T00:00:00Z")))) errors[code] = M.date;
+      if (type === "week" && !DATE_RE.test(value)) errors[code] = M.week;
     });
     var arrival = headerInput("arrival_time");
     var departure = headerInput("departure_time");
@@ -395,6 +432,7 @@
       var values = (Array.isArray(value) ? value : [value]).map(String);
       inputsOf(node).forEach(function (input) {
         if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) !== -1;
+        else if (input.type === "week" && DATE_RE.test(values[0])) input.value = isoWeek(values[0]);
         else input.value = values[0];
       });
     });

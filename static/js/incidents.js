@@ -49,7 +49,7 @@
       body.appendChild(row);
     });
     var now = new Date();
-    updated.textContent = window.EOM.format(M.updated, { time: now.toLocaleTimeString() });
+    updated.textContent = window.EOM.format(M.updated, { time: window.EOM.clock(now, table.getAttribute("data-time-zone")) });
   }
 
   function refresh() {

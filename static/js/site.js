@@ -34,7 +34,9 @@
     return "";
   }
 
-  // "2019-06-09 10:32 UTC+06:00": ISO date, 24-hour time and the zone's offset, as the pages write times.
+  // "2019-06-09 10:32 +06": ISO date, 24-hour time and the zone, as the pages write times (mission_time_zone). The
+  // zone is written as its offset, which is the zone's name in the time-zone database for most zones of the region;
+  // where that name is letters (CEST) the server writes the letters and this the offset.
   function clock(date, zone) {
     var iso = date.toISOString();
     try {
@@ -53,7 +55,8 @@
         .forEach(function (part) {
           parts[part.type] = part.value;
         });
-      var offset = (parts.timeZoneName || "GMT").replace("GMT", "UTC");
+      var match = /([+-])(\d{2}):(\d{2})/.exec(parts.timeZoneName || "");
+      var offset = match ? match[1] + match[2] + (match[3] === "00" ? "" : match[3]) : "UTC";
       return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + " " + offset;
     } catch (error) {
       return iso.slice(0, 10) + " " + iso.slice(11, 16) + " UTC";
@@ -314,6 +317,8 @@
         document.getElementById("queue-text").textContent = text.join(" · ");
         document.getElementById("queue-send").hidden = waiting.length === 0 || navigator.onLine === false;
         var waitingList = document.getElementById("queue-waiting");
+        var details = document.getElementById("queue-details");
+        if (details) details.hidden = waiting.length === 0;
         if (waitingList) {
           waitingList.textContent = "";
           waiting.forEach(function (item) {
@@ -422,6 +427,24 @@
       .catch(function () {
         return null;
       });
+  }
+
+  // Drafts nobody came back to for a month are dropped: the device does not keep observations forever.
+  var DRAFT_DAYS = 30;
+  try {
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf("eom-draft:") !== 0) return;
+      var draft = null;
+      try {
+        draft = JSON.parse(window.localStorage.getItem(key));
+      } catch (error) {
+        draft = null;
+      }
+      var age = draft && draft.savedAt ? Date.now() - Date.parse(draft.savedAt) : Infinity;
+      if (!(age < DRAFT_DAYS * 86400000)) window.localStorage.removeItem(key);
+    });
+  } catch (error) {
+    // no local storage: there are no drafts either
   }
 
   showKeptConfirmation();

@@ -12,13 +12,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from access import actor_for, actors_for, visible_to
 from checklists.models import FormTemplate
 from checklists.selectors import template_published
 from missions.api.common import ErrorSerializer, ScopedViewSetMixin, service_errors
 from missions.models import Mission
-from observers.access import actor_for
-from submissions.api_selectors import api_submissions_visible_to, api_urgent_incidents_visible_to
 from submissions.filters import SubmissionFilterSet
+from submissions.selectors import api_submissions_visible_to, api_urgent_incidents_visible_to
 from submissions.services import PAYLOAD_KEYS, SubmissionConflict, submission_correct, submission_record
 
 from .serializers import SubmissionCreateSerializer, SubmissionPayloadSerializer, SubmissionSerializer
@@ -33,16 +33,21 @@ class SubmissionCursorPagination(CursorPagination):
     max_page_size = 1000
 
 
-def _template_for(data: dict) -> FormTemplate:
-    """The checklist a new form answers: by id, or the published version of a mission's form kind."""
+def _template_for(data: dict, user) -> FormTemplate:
+    """The checklist a new form answers: by id, or the published version of a mission's form kind.
+
+    Only templates and missions the user may see are found: another mission's id or slug is "no such" like one
+    that does not exist.
+    """
+    actors = actors_for(user)
     if data.get("template") is not None:
-        template = FormTemplate.objects.select_related("mission").filter(pk=data["template"]).first()
+        template = visible_to(actors, FormTemplate).select_related("mission").filter(pk=data["template"]).first()
         if template is None:
             raise ValidationError({"template": [f"No form template with id {data['template']}."]})
         if data.get("mission") and data["mission"] != template.mission.slug:
             raise ValidationError({"template": ["This form template belongs to another mission."]})
         return template
-    mission = Mission.objects.filter(slug=data["mission"]).first()
+    mission = visible_to(actors, Mission).filter(slug=data["mission"]).first()
     if mission is None:
         raise ValidationError({"mission": [f"No mission {data['mission']!r}."]})
     template = template_published(mission=mission, kind=data["kind"])
@@ -85,7 +90,7 @@ class SubmissionViewSet(
     def create(self, request, *args, **kwargs):
         incoming = SubmissionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        template = _template_for(incoming.validated_data)
+        template = _template_for(incoming.validated_data, request.user)
         if actor_for(request.user, template.mission) is None:
             raise PermissionDenied("You are not a member of this mission.")
         try:

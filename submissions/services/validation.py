@@ -18,6 +18,7 @@ from checklists.choices import (
 from checklists.models import FormTemplate, Question
 from checklists.rules import is_shown, number_kinds
 from checklists.selectors import template_questions
+from config.parsing import parse_id
 
 PAYLOAD_KEYS = (
     "polling_station",
@@ -39,6 +40,10 @@ STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 # Forms only long-term observers (or coordinators) file.
 LTO_ONLY_KINDS = (FormKind.LTO_WEEKLY, FormKind.MEETING)
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+# Dates of observation: also keeps date arithmetic away from the calendar's ends.
+DATE_YEARS = (2000, 2100)
 CLOCK_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
 
 
@@ -69,7 +74,6 @@ def _is_shown(question: Question, answers: dict, shown: set[str], kinds: dict | 
 
 
 DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _blank(value) -> bool:
@@ -102,6 +106,39 @@ def _clean_integer(question: Question, value) -> tuple[int | None, str | None]:
     if question.max_value is not None and value > question.max_value:
         return None, _("Enter a number of at most %(n)s.") % {"n": question.max_value}
     return value, None
+
+
+def _clean_date(value) -> datetime.date | None:
+    """A plausible calendar date written YYYY-MM-DD, else None."""
+    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if DATE_YEARS[0] <= day.year <= DATE_YEARS[1] else None
+
+
+def _clean_week(value) -> tuple[str | None, str | None]:
+    """A week as its Monday (YYYY-MM-DD); an ISO week (YYYY-Www) is accepted and turned into its Monday."""
+    monday = None
+    match = WEEK_PATTERN.match(value) if isinstance(value, str) else None
+    if match:
+        try:
+            monday = datetime.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            monday = None
+        if monday is not None and not DATE_YEARS[0] <= monday.year <= DATE_YEARS[1]:
+            monday = None
+    else:
+        monday = _clean_date(value)
+        if monday is not None and monday.weekday() != 0:
+            return None, _("Give the week by the date of its Monday (%(monday)s for this day).") % {
+                "monday": (monday - datetime.timedelta(days=monday.weekday())).isoformat()
+            }
+    if monday is None:
+        return None, _("Enter a week as YYYY-Www, or the date of its Monday as YYYY-MM-DD.")
+    return monday.isoformat(), None
 
 
 def _clean_answer(question: Question, value):
@@ -146,20 +183,19 @@ def _clean_answer(question: Question, value):
         if not DECIMAL_PATTERN.match(text):
             return None, _("Enter a number.")
         return text, None
-    if kind == QuestionType.DATE:
-        if not isinstance(value, str) or not DATE_PATTERN.match(value):
-            return None, _("Enter a date as YYYY-MM-DD.")
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            return None, _("Enter a date as YYYY-MM-DD.")
-        return value, None
     if kind == QuestionType.NOTE:
         return None, None  # a note is read, not answered
     if kind == QuestionType.TIME:
         if not isinstance(value, str) or not TIME_PATTERN.match(value):
             return None, _("Enter a time as HH:MM.")
         return value, None
+    if kind == QuestionType.DATE:
+        day = _clean_date(value)
+        if day is None:
+            return None, _("Enter a date as YYYY-MM-DD.")
+        return day.isoformat(), None
+    if kind == QuestionType.WEEK:
+        return _clean_week(value)
     if kind == QuestionType.TEXT:
         if not isinstance(value, str):
             return None, _("Enter text.")
@@ -204,15 +240,10 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
 def _clean_id(name: str, value, errors: dict) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    if parse_id(value) is None:
         errors[name] = ["Expected an id."]
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or value <= 0:
-        errors[name] = ["Expected an id."]
-        return None
-    return value
+    return parse_id(value)
 
 
 def _clean_moment(name: str, value, errors: dict):
@@ -307,6 +338,7 @@ def submission_validate(*, template: FormTemplate, payload: dict) -> dict:
     the browser keeps what was typed before a condition changed, and refusing would lose the whole form.
 
     The cleaned answers map every shown question's code to its value: "yes"/"no"/"na", a choice value, a list of
-    choice values (multiple choice, in the order of the choices), an int, "HH:MM", a text, or None for blank.
+    choice values (multiple choice, in the order of the choices), an int, "HH:MM", a date "YYYY-MM-DD" (a week is
+    the date of its Monday), a text, or None for blank.
     """
     return _clean_form(template=template, payload=payload).answers

@@ -1,7 +1,7 @@
-"""Template helpers for the observers' site: translated strings for the scripts, status labels and the clock."""
+"""Template helpers for the observers' site: translated strings for the scripts and status labels.
 
-import datetime
-import zoneinfo
+Times are written by the mission_clock filters (mission_time_zone), like every other page of the product.
+"""
 
 from django import template
 from django.utils.translation import get_language, ngettext, pgettext
@@ -47,6 +47,8 @@ def observe_messages() -> dict:
         "min": _("Enter a number of at least %(n)s."),
         "max": _("Enter a number of at most %(n)s."),
         "time": _("Enter a time as HH:MM."),
+        "date": _("Enter a date as YYYY-MM-DD."),
+        "week": _("Enter a week as YYYY-Www, or the date of its Monday as YYYY-MM-DD."),
         "fix_errors": _("Please correct the marked answers."),
         "conflict": _("This form was already sent with different content. Start a new form to send it again."),
         "forbidden": _("You cannot submit this form."),
@@ -105,40 +107,6 @@ def status_label(status: str) -> str:
         "corrected": _("Corrected"),
         "locked": _("Locked"),
     }.get(status, status)
-
-
-def _zone(value) -> zoneinfo.ZoneInfo:
-    name = value if isinstance(value, str) else getattr(value, "time_zone", "")
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _offset(moment: datetime.datetime) -> str:
-    """The zone as its offset from UTC, e.g. UTC+06:00 (tz abbreviations such as "+06" read badly)."""
-    offset = moment.utcoffset() or datetime.timedelta(0)
-    if not offset:
-        return "UTC"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes > 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
-@register.filter
-def local_clock(moment, mission_or_zone="UTC") -> str:
-    """A moment as every page of the observers' site writes it: the mission's local time with its zone.
-
-    ISO date and 24-hour time, the same in every language: "2019-06-09 20:15 UTC+06:00". The argument is the
-    mission (its main zone) or a zone name.
-    """
-    if not isinstance(moment, datetime.datetime):
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    local = moment.astimezone(_zone(mission_or_zone))
-    return f"{local:%Y-%m-%d %H:%M} {_offset(local)}"
 
 
 @register.filter

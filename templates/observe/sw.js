@@ -1,12 +1,28 @@
 /* Service worker of the observers' site: pages network-first with a kept copy, static files cache-first.
-   Submissions (POST) are never intercepted: the page keeps unsent forms in IndexedDB itself. */
+   Submissions (POST) are never intercepted: the page keeps unsent forms in IndexedDB itself.
+
+   What the device keeps is limited to the pages a team needs without a network (its plan, blank forms, its own
+   forms): never planning, report runs or results, other teams' pages, the admin or the API, which hold personal data
+   or embargoed figures (KEEP_PATTERNS is the whole list, built from the URL configuration by the server). A page
+   answered with Cache-Control: no-store is never kept either.
+
+   Kept pages belong to one session. Every page the server sends names its session with an opaque tag (EOM-Session,
+   see config/middleware.py); when the tag changes (someone else signed in, or the same person again), when a page
+   comes back as the login page (the session ended or expired on the server), or when the login page is opened, the
+   kept pages are dropped before anything else is kept. The logout button drops them too. */
 "use strict";
 const VERSION = "{{ version }}";
 const STATIC_CACHE = "eom-static-" + VERSION;
 const PAGE_CACHE = "eom-pages";
+const SESSION_CACHE = "eom-session";
+const SESSION_KEY = "/__eom_session__";
+const SESSION_HEADER = "EOM-Session";
 const STATIC_URLS = {{ static_urls|safe }};
 const OFFLINE_URL = {{ offline_url|safe }};
 const STATIC_PREFIX = {{ static_prefix|safe }};
+const LOGIN_PATH = {{ login_path|safe }};
+const KEEP_PATTERNS = {{ keep_patterns|safe }}.map((source) => new RegExp(source));
+const NEVER_PREFIXES = ["/admin/", "/api/", "/accounts/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -25,28 +41,84 @@ self.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith("eom-static-") && name !== STATIC_CACHE) await caches.delete(name);
       }
+      // Pages an earlier version kept outside today's list go now.
+      const pages = await caches.open(PAGE_CACHE);
+      for (const request of await pages.keys()) {
+        if (!mayKeep(new URL(request.url))) await pages.delete(request);
+      }
       await self.clients.claim();
     })()
   );
 });
 
+function mayKeep(url) {
+  return url.origin === self.location.origin && KEEP_PATTERNS.some((pattern) => pattern.test(url.pathname));
+}
+
 function isPage(request) {
   return request.mode === "navigate" || (request.headers.get("accept") || "").includes("text/html");
 }
 
+function endedSession(response) {
+  // Signed-in pages redirect to the login page once the session is gone.
+  return response.redirected && new URL(response.url).pathname === LOGIN_PATH;
+}
+
+async function forgetPages() {
+  await caches.delete(PAGE_CACHE);
+  await caches.delete(SESSION_CACHE);
+}
+
+// The session the kept pages belong to; a page of another (or no) session drops them first.
+async function sameSession(response) {
+  const tag = response.headers.get(SESSION_HEADER);
+  const store = await caches.open(SESSION_CACHE);
+  const kept = await store.match(SESSION_KEY);
+  const keptTag = kept ? await kept.text() : null;
+  if (!tag) {
+    if (keptTag !== null) await forgetPages();
+    return false;
+  }
+  if (keptTag !== tag) {
+    await forgetPages();
+    await (await caches.open(SESSION_CACHE)).put(SESSION_KEY, new Response(tag));
+  }
+  return true;
+}
+
+async function keep(request, response) {
+  // Keep only real pages of the signed-in user that the server lets be stored: no redirects, errors or no-store.
+  if (!response.ok || response.redirected || response.type !== "basic") return;
+  if (!mayKeep(new URL(response.url || request.url))) return;
+  if ((response.headers.get("cache-control") || "").includes("no-store")) return;
+  if (!(await sameSession(response))) return;
+  const cache = await caches.open(PAGE_CACHE);
+  await cache.put(request, response.clone());
+}
+
 async function fromNetworkKeepingCopy(request) {
+  let response;
   try {
-    const response = await fetch(request);
-    // Keep only real pages of the signed-in user: not redirects to the login page, not errors.
-    if (response.ok && !response.redirected && response.type === "basic") {
-      const cache = await caches.open(PAGE_CACHE);
-      await cache.put(request, response.clone());
-    }
-    return response;
+    response = await fetch(request);
   } catch (error) {
-    const kept = await caches.match(request, { cacheName: PAGE_CACHE, ignoreVary: true });
+    const kept = mayKeep(new URL(request.url))
+      ? await caches.match(request, { cacheName: PAGE_CACHE, ignoreVary: true })
+      : undefined;
     return kept || (await caches.match(OFFLINE_URL, { cacheName: STATIC_CACHE, ignoreVary: true })) || Response.error();
   }
+  if (endedSession(response)) {
+    await forgetPages();
+  } else {
+    await keep(request, response);
+  }
+  return response;
+}
+
+// Data the pages fetch (the incidents feed...): kept nowhere, but a redirect to the login page ends the session.
+async function fromNetworkWatchingSession(request) {
+  const response = await fetch(request);
+  if (endedSession(response)) await forgetPages();
+  return response;
 }
 
 async function staticFirst(request) {
@@ -65,11 +137,18 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/admin/") || url.pathname.startsWith("/api/") || url.pathname.startsWith("/accounts/")) return;
+  if (url.pathname === LOGIN_PATH) {
+    // The login page is where sessions end and the next user starts: nothing kept from before survives it.
+    event.waitUntil(forgetPages());
+    return;
+  }
+  if (NEVER_PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) return;
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(staticFirst(request));
   } else if (isPage(request)) {
     event.respondWith(fromNetworkKeepingCopy(request));
+  } else {
+    event.respondWith(fromNetworkWatchingSession(request));
   }
 });
 
@@ -79,13 +158,13 @@ self.addEventListener("message", (event) => {
   if (data.type === "precache" && Array.isArray(data.urls)) {
     event.waitUntil(
       (async () => {
-        const cache = await caches.open(PAGE_CACHE);
         for (const path of data.urls) {
           const url = new URL(path, self.location.origin);
-          if (url.origin !== self.location.origin) continue;
+          if (!mayKeep(url)) continue;
           try {
             const response = await fetch(url, { credentials: "same-origin", headers: { accept: "text/html" } });
-            if (response.ok && !response.redirected) await cache.put(url, response);
+            if (endedSession(response)) return forgetPages();
+            await keep(new Request(url), response);
           } catch (error) {
             return;
           }
@@ -93,6 +172,6 @@ self.addEventListener("message", (event) => {
       })()
     );
   } else if (data.type === "forget-pages") {
-    event.waitUntil(caches.delete(PAGE_CACHE));
+    event.waitUntil(forgetPages());
   }
 });

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from deployment.models import TeamAssignment
 from missions.choices import AreaType
-from observers.choices import MemberRole, RoleGroup, TeamKind
+from observers.choices import MemberRole, TeamKind
 from tests.factories import (
     MembershipFactory,
     MissionFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     RegionFactory,
     TecFactory,
     UserFactory,
+    odihr_staff,
     team_with_members,
 )
 
@@ -45,9 +46,14 @@ class World:
         return client
 
 
-def core_member(mission, username, group, role=MemberRole.CORE_TEAM, nationality="SE"):
-    user = UserFactory(username=username, groups=[group] if group else [])
-    MembershipFactory(mission=mission, role=role, observer=ObserverFactory(user=user, nationality=nationality))
+def core_member(mission, username, core_function, role=MemberRole.CORE_TEAM, nationality="SE"):
+    user = UserFactory(username=username)
+    MembershipFactory(
+        mission=mission,
+        role=role,
+        core_function=core_function,
+        observer=ObserverFactory(user=user, nationality=nationality),
+    )
     return user
 
 
@@ -64,14 +70,14 @@ def world(db) -> World:
     south_station = PollingStationFactory(tec=south_tec, number="S-201", area_type=AreaType.RURAL)
 
     users = {
-        "coordinator": core_member(mission, "coordinator", RoleGroup.COORDINATOR),
-        "analyst": core_member(mission, "analyst", RoleGroup.ANALYST),
-        "outsider": core_member(other_mission, "outsider", RoleGroup.COORDINATOR, nationality="DE"),
+        "coordinator": core_member(mission, "coordinator", "lto_coordinator"),
+        "analyst": core_member(mission, "analyst", "statistical_analyst"),
+        "outsider": core_member(other_mission, "outsider", "lto_coordinator", nationality="DE"),
         "stranger": UserFactory(username="stranger"),
-        "odihr": UserFactory(username="odihr", groups=[RoleGroup.ODIHR_STAFF]),
-        "lto": UserFactory(username="lto", groups=[RoleGroup.LTO]),
-        "sto": UserFactory(username="sto", groups=[RoleGroup.STO]),
-        "other_sto": UserFactory(username="other_sto", groups=[RoleGroup.STO]),
+        "odihr": odihr_staff("odihr", mission, other_mission),
+        "lto": UserFactory(username="lto"),
+        "sto": UserFactory(username="sto"),
+        "other_sto": UserFactory(username="other_sto"),
     }
     lto_team = team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-01", users=(users["lto"], None))
     lto_team.area_regions.set([north])

@@ -67,7 +67,7 @@ def test_bad_planning_parameters_are_a_400_and_start_nothing(world):
     assert not PlanningJob.objects.exists()
 
 
-@pytest.mark.parametrize("actor", ["analyst", "lto", "sto", "odihr", "outsider", "stranger"])
+@pytest.mark.parametrize("actor", ["analyst", "lto", "sto", "odihr", "stranger"])
 def test_only_coordinators_start_or_see_planning_jobs(world, actor):
     job = PlanningJob.objects.create(mission=world.mission, kind="plan_deployment")
     client = world.client(actor)
@@ -113,11 +113,25 @@ def test_a_report_run_request_with_a_region_of_another_mission_is_a_400(world):
     assert not ReportRun.objects.exists()
 
 
-@pytest.mark.parametrize("actor", ["lto", "sto", "odihr", "outsider", "stranger"])
+@pytest.mark.parametrize("actor", ["lto", "sto", "odihr", "stranger"])
 def test_observers_odihr_staff_and_outsiders_cannot_request_a_report_run(world, actor):
     response = world.client(actor).post("/api/report-runs/", {"mission": "kz-2019"}, format="json")
     assert response.status_code == 403
     assert not ReportRun.objects.exists()
+
+
+@pytest.mark.parametrize("endpoint", ["/api/report-runs/", "/api/planning-jobs/"])
+def test_a_coordinator_of_another_mission_is_told_the_slug_does_not_exist(world, endpoint):
+    """The outsider coordinates another mission: this mission's slug answers exactly like one never issued."""
+    client = world.client("outsider")
+    forged = client.post(endpoint, {"mission": "kz-2019", "kind": "form_teams"}, format="json")
+    unknown = client.post(endpoint, {"mission": "no-such-mission", "kind": "form_teams"}, format="json")
+    assert forged.status_code == unknown.status_code == 400
+    assert forged.json()["mission"][0].replace("kz-2019", "?") == unknown.json()["mission"][0].replace(
+        "no-such-mission", "?"
+    )
+    assert not ReportRun.objects.exists()
+    assert not PlanningJob.objects.exists()
 
 
 def test_odihr_staff_see_published_runs_of_every_mission_only(world):

@@ -3,7 +3,7 @@
 import pytest
 
 from observers.choices import MemberRole
-from observers.models import PERSONAL_FIELDS, Team
+from observers.models import PERSONAL_FIELDS, Membership, Observer, Team
 from tests.factories import MembershipFactory, ObserverFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,26 +106,44 @@ def test_a_coordinator_adds_an_observer_and_a_membership_refusing_host_nationals
     client = world.client("coordinator")
     created = client.post(
         "/api/observers/",
-        {"full_name": "Ana Lopez", "gender": "female", "nationality": "es", "email": "ana@example.org"},
+        {
+            "full_name": "Ana Lopez",
+            "gender": "female",
+            "nationality": "es",
+            "email": "ana@example.org",
+            "mission": "kz-2019",
+            "role": "sto",
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
-    joined = client.post(
-        "/api/memberships/",
-        {"mission": "kz-2019", "observer": created.json()["id"], "role": "sto"},
-        format="json",
-    )
-    assert joined.status_code == 201, joined.json()
-    national = client.post(
-        "/api/observers/",
-        {"full_name": "Local Person", "gender": "male", "nationality": "KZ", "email": "local@example.org"},
-        format="json",
-    ).json()
+    assert Membership.objects.filter(observer_id=created.json()["id"], mission=world.mission, role="sto").exists()
     refused = client.post(
-        "/api/memberships/", {"mission": "kz-2019", "observer": national["id"], "role": "sto"}, format="json"
+        "/api/observers/",
+        {
+            "full_name": "Local Person",
+            "gender": "male",
+            "nationality": "KZ",
+            "email": "local@example.org",
+            "mission": "kz-2019",
+            "role": "sto",
+        },
+        format="json",
     )
     assert refused.status_code == 400
     assert "national of the host country" in refused.json()["observer"][0]
+    assert not Observer.objects.filter(email="local@example.org").exists()
+
+
+def test_nobody_is_added_to_the_roster_outside_every_mission(world):
+    response = world.client("coordinator").post(
+        "/api/observers/",
+        {"full_name": "Nobody's", "gender": "female", "nationality": "ES", "email": "nobody@example.org"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "mission" in response.json()
+    assert not Observer.objects.filter(email="nobody@example.org").exists()
 
 
 def test_only_coordinators_enrol_observers(world):

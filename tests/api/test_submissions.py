@@ -102,10 +102,20 @@ def test_an_sto_cannot_file_for_another_team(world, forms):
     assert not Submission.objects.exists()
 
 
-@pytest.mark.parametrize("actor", ["outsider", "stranger", "odihr"])
+@pytest.mark.parametrize("actor", ["stranger", "odihr"])
 def test_people_outside_the_mission_cannot_submit(world, forms, actor):
     response = world.client(actor).post("/api/submissions/", voting_form(world, forms), format="json")
     assert response.status_code == 403
+    assert not Submission.objects.exists()
+
+
+def test_another_missions_template_id_answers_like_one_that_does_not_exist(world, forms):
+    """The outsider belongs to another mission: this mission's template id is unknown to them, not forbidden."""
+    client = world.client("outsider")
+    forged = client.post("/api/submissions/", voting_form(world, forms), format="json")
+    unknown = client.post("/api/submissions/", {**voting_form(world, forms), "template": 10**9}, format="json")
+    assert forged.status_code == unknown.status_code == 400
+    assert forged.json()["template"][0].split(" id ")[0] == unknown.json()["template"][0].split(" id ")[0]
     assert not Submission.objects.exists()
 
 

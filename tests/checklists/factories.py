@@ -10,8 +10,7 @@ from checklists.selectors import template_published, template_questions
 from checklists.services import checklists_load_standard
 from checklists.standard import expected_answers
 from deployment.models import TeamAssignment
-from observers.choices import MemberRole, RoleGroup, TeamKind
-from observers.roles import roles_setup
+from observers.choices import MemberRole, TeamKind
 from submissions.services import _is_shown, submission_record
 from tests.factories import (
     MembershipFactory,
@@ -46,6 +45,8 @@ def answers_for(template, **overrides) -> dict:
             answers[question.code] = max(question.min_value or 0, 5)
         elif question.type == QuestionType.TIME:
             answers[question.code] = "10:30"
+        elif question.type in (QuestionType.DATE, QuestionType.WEEK):
+            answers[question.code] = "2019-05-20"  # a Monday
         elif question.required:
             answers[question.code] = "Noted."
     if "overall_assessment" in answers and "overall_assessment" not in overrides:
@@ -117,15 +118,16 @@ class World:
         )
 
 
-def _core_user(mission, username, group):
-    user = UserFactory(username=username, groups=[group])
-    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM)
+def _core_user(mission, username, core_function):
+    user = UserFactory(username=username)
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function=core_function
+    )
     return user
 
 
 def build_world(mission) -> World:
     """Everything permission and recording tests need, with the standard checklists loaded."""
-    roles_setup()
     checklists_load_standard(mission=mission)
     region = RegionFactory(mission=mission, name="Akmola")
     other_region = RegionFactory(mission=mission, name="Atyrau", time_zone="Asia/Atyrau")
@@ -133,8 +135,8 @@ def build_world(mission) -> World:
     other_tec = TecFactory(mission=mission, region=other_region)
     station = PollingStationFactory(mission=mission, region=region, tec=tec, number="101")
     other_station = PollingStationFactory(mission=mission, region=other_region, tec=other_tec, number="202")
-    owner, teammate, colleague = (UserFactory(username=n, groups=[RoleGroup.STO]) for n in ("owner", "mate", "coll"))
-    lto = UserFactory(username="lto", groups=[RoleGroup.LTO])
+    owner, teammate, colleague = (UserFactory(username=n) for n in ("owner", "mate", "coll"))
+    lto = UserFactory(username="lto")
     lto_team = team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-01", users=(lto, None))
     lto_team.area_regions.set([region])
     team = team_with_members(mission=mission, code="STO-001", users=(owner, teammate), lto_team=lto_team)
@@ -155,7 +157,7 @@ def build_world(mission) -> World:
         teammate=teammate,
         colleague=colleague,
         lto=lto,
-        coordinator=_core_user(mission, "coordinator", RoleGroup.COORDINATOR),
-        analyst=_core_user(mission, "analyst", RoleGroup.ANALYST),
+        coordinator=_core_user(mission, "coordinator", "lto_coordinator"),
+        analyst=_core_user(mission, "analyst", "statistical_analyst"),
         outsider=UserFactory(username="outsider"),
     )

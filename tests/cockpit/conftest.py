@@ -2,21 +2,16 @@
 
 import pytest
 
-from observers.roles import roles_setup
-from tests.factories import UserFactory
+from tests.factories import odihr_staff
 from tests.observe.conftest import PASSWORD, build_site
 
 __all__ = ["PASSWORD", "build_site"]
 
 
 def build_cockpit_site(mission):
-    """The observers' site plus admin rights for the core team and an ODIHR staff member."""
+    """The observers' site plus an ODIHR staff member following the mission (the core team's roles give the admin)."""
     site = build_site(mission)
-    roles_setup()
-    for user in (site.coordinator, site.analyst):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    site.odihr = UserFactory(username="odihr", groups=["odihr_staff"])
+    site.odihr = odihr_staff("odihr", mission)
     return site
 
 

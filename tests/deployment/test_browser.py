@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from deployment.choices import JobStatus
 from deployment.models import PlanningJob
-from observers.choices import MemberRole, RoleGroup
+from observers.choices import MemberRole
 from tests.deployment.builders import observer
 from tests.factories import UserFactory
 
@@ -37,8 +37,10 @@ def page(live_server, monkeypatch):
 def test_the_coordinator_watches_a_job_progress_without_reloading(mission, page):
     from playwright.sync_api import expect
 
-    user = UserFactory(username="coordinator", groups=[RoleGroup.COORDINATOR])
+    user = UserFactory(username="coordinator")
     membership = observer(mission, "AT", role=MemberRole.CORE_TEAM)
+    membership.core_function = "lto_coordinator"
+    membership.save(update_fields=["core_function"])
     membership.observer.user = user
     membership.observer.save()
     job = PlanningJob.objects.create(mission=mission, kind="plan_deployment", status=JobStatus.QUEUED)

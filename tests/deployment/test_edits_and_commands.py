@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from access import system_actor
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
 from deployment.services import assignment_move, deployment_plan, team_member_swap, teams_form
@@ -25,7 +26,7 @@ def planned(mission):
 def test_moving_a_team_plans_a_fresh_route_in_the_new_region_without_clashing(planned):
     team = Team.objects.filter(kind=TeamKind.STO, assignment__region__name="Akmola").first()
     aktobe = planned.regions.get(name="Aktobe")
-    assignment = assignment_move(team=team, region=aktobe)
+    assignment = assignment_move(actor=system_actor(team.mission), team=team, region=aktobe)
     assert assignment.region == aktobe
     assert assignment.visits.filter(purpose=VisitPurpose.VOTING).count() == 10
     team.refresh_from_db()
@@ -39,12 +40,12 @@ def test_moving_a_locked_team_or_into_a_foreign_tec_is_refused(planned):
     akmola = planned.regions.get(name="Akmola")
     foreign_tec = planned.tecs.exclude(region=akmola).first()
     with pytest.raises(ValidationError, match="not in Akmola"):
-        assignment_move(team=team, region=akmola, tecs=[foreign_tec])
+        assignment_move(actor=system_actor(team.mission), team=team, region=akmola, tecs=[foreign_tec])
     team.locked = True
     team.save()
     before = TeamAssignment.objects.get(team=team).pk
     with pytest.raises(ValidationError, match="is locked"):
-        assignment_move(team=team, region=akmola)
+        assignment_move(actor=system_actor(team.mission), team=team, region=akmola)
     assert TeamAssignment.objects.get(team=team).pk == before
 
 
@@ -54,14 +55,14 @@ def test_swapping_members_between_teams_is_checked_by_the_team_rules(mission):
     de, fr, it, pl = (observer(mission, code) for code in ("DE", "FR", "IT", "PL"))
     first = team_create(mission=mission, kind=TeamKind.STO, code="STO-001", members=[de, fr])
     second = team_create(mission=mission, kind=TeamKind.STO, code="STO-002", members=[it, pl])
-    team_member_swap(team=first, remove=fr, add=it)
+    team_member_swap(actor=system_actor(first.mission), team=first, remove=fr, add=it)
     assert set(first.members.values_list("membership_id", flat=True)) == {de.pk, it.pk}
     assert set(second.members.values_list("membership_id", flat=True)) == {pl.pk, fr.pk}
     de2, se = observer(mission, "DE"), observer(mission, "SE")
     third = team_create(mission=mission, kind=TeamKind.STO, code="STO-003", members=[de2, se])
     # Third would be fine with IT, but STO-001 would be left with two Germans: the whole swap is refused.
     with pytest.raises(ValidationError, match="STO-001: Both members are nationals of Germany"):
-        team_member_swap(team=third, remove=de2, add=it)
+        team_member_swap(actor=system_actor(third.mission), team=third, remove=de2, add=it)
     assert set(third.members.values_list("membership_id", flat=True)) == {de2.pk, se.pk}
     assert set(first.members.values_list("membership_id", flat=True)) == {de.pk, it.pk}
 
@@ -71,7 +72,7 @@ def test_a_swap_that_would_make_a_single_nationality_team_is_refused_and_changes
     keep, remove = [seat.membership for seat in team.members.all()]
     twin = observer(planned, keep.observer.nationality.code)
     with pytest.raises(ValidationError, match="must be multinational"):
-        team_member_swap(team=team, remove=remove, add=twin)
+        team_member_swap(actor=system_actor(team.mission), team=team, remove=remove, add=twin)
     assert set(team.members.values_list("membership_id", flat=True)) == {keep.pk, remove.pk}
 
 
@@ -80,7 +81,7 @@ def test_a_host_country_national_cannot_be_swapped_in(planned):
     remove = team.members.first().membership
     host = observer(planned, "KZ")
     with pytest.raises(ValidationError, match="national of the host country"):
-        team_member_swap(team=team, remove=remove, add=host)
+        team_member_swap(actor=system_actor(team.mission), team=team, remove=remove, add=host)
 
 
 def test_form_teams_command_prints_teams_formed_and_who_was_left_out(mission, capsys):

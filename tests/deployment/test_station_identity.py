@@ -10,7 +10,7 @@ from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
 from deployment.selectors import plan_review
 from missions.models import PollingStation
-from observers.choices import MemberRole, RoleGroup
+from observers.choices import MemberRole
 from tests.deployment.builders import geography
 from tests.deployment.test_views import _member_user
 from tests.factories import team_with_members
@@ -40,7 +40,7 @@ def pec_no_1_twice(mission):
 
 
 def test_the_plan_export_carries_each_visits_region_and_number(client, mission, pec_no_1_twice):
-    client.force_login(_member_user(mission, "coordinator", MemberRole.CORE_TEAM, [RoleGroup.COORDINATOR]))
+    client.force_login(_member_user(mission, "coordinator", MemberRole.CORE_TEAM, "lto_coordinator"))
     response = client.get(reverse("deployment:export", args=[mission.slug, "csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     visits = sorted((row["Team"], row["Station region"], row["Station number"]) for row in rows if row["Order"])

@@ -5,21 +5,24 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from access import system_actor
 from deployment.choices import JobStatus
 from deployment.models import PlanningJob, TeamAssignment
 from deployment.services import deployment_plan, teams_form
-from observers.choices import MemberRole, RoleGroup
+from observers.choices import MemberRole
 from observers.models import Membership, Team
 from reports.models import ExportLog
 from tests.deployment.builders import geography, observer, roster
-from tests.factories import UserFactory
+from tests.factories import UserFactory, odihr_staff
 
 pytestmark = pytest.mark.django_db
 
 
-def _member_user(mission, username, role, groups=()):
-    user = UserFactory(username=username, groups=list(groups))
+def _member_user(mission, username, role, core_function=""):
+    user = UserFactory(username=username)
     membership = observer(mission, "AT", role=role)
+    membership.core_function = core_function
+    membership.save(update_fields=["core_function"])
     membership.observer.user = user
     membership.observer.save()
     return user
@@ -28,11 +31,11 @@ def _member_user(mission, username, role, groups=()):
 @pytest.fixture
 def actors(mission):
     return {
-        "coordinator": _member_user(mission, "coordinator", MemberRole.CORE_TEAM, [RoleGroup.COORDINATOR]),
-        "analyst": _member_user(mission, "analyst", MemberRole.CORE_TEAM, [RoleGroup.ANALYST]),
-        "sto": _member_user(mission, "sto", MemberRole.STO, [RoleGroup.STO]),
+        "coordinator": _member_user(mission, "coordinator", MemberRole.CORE_TEAM, "lto_coordinator"),
+        "analyst": _member_user(mission, "analyst", MemberRole.CORE_TEAM, "statistical_analyst"),
+        "sto": _member_user(mission, "sto", MemberRole.STO),
         "outsider": UserFactory(username="outsider"),
-        "odihr": UserFactory(username="odihr", groups=[RoleGroup.ODIHR_STAFF]),
+        "odihr": odihr_staff("odihr", mission),
     }
 
 
@@ -137,7 +140,9 @@ def test_a_job_delivered_twice_runs_once(planned, actors, django_capture_on_comm
     from deployment.services import planning_job_execute, planning_job_start
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=planned, kind="plan_deployment", requested_by=actors["coordinator"])
+        job = planning_job_start(
+            actor=system_actor(planned), mission=planned, kind="plan_deployment", requested_by=actors["coordinator"]
+        )
     finished = PlanningJob.objects.get(pk=job.pk)
     assert finished.status == JobStatus.DONE
     again = planning_job_execute(job_id=job.pk)
@@ -313,7 +318,9 @@ def test_a_job_whose_worker_was_lost_does_not_block_a_new_one(planned, actors, d
     stuck = PlanningJob.objects.create(mission=planned, kind="plan_deployment", status=JobStatus.RUNNING)
     PlanningJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=True):
-        job = planning_job_start(mission=planned, kind="plan_deployment", requested_by=actors["coordinator"])
+        job = planning_job_start(
+            actor=system_actor(planned), mission=planned, kind="plan_deployment", requested_by=actors["coordinator"]
+        )
     assert job.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.FAILED and "did not finish" in stuck.error
@@ -324,7 +331,12 @@ def test_a_pending_job_is_returned_instead_of_starting_a_second(planned, actors)
     from deployment.services import planning_job_start
 
     pending = PlanningJob.objects.create(mission=planned, kind="form_teams", status=JobStatus.QUEUED)
-    assert planning_job_start(mission=planned, kind="form_teams", requested_by=actors["coordinator"]).pk == pending.pk
+    assert (
+        planning_job_start(
+            actor=system_actor(planned), mission=planned, kind="form_teams", requested_by=actors["coordinator"]
+        ).pk
+        == pending.pk
+    )
     assert PlanningJob.objects.count() == 1
 
 
@@ -358,7 +370,9 @@ def test_forming_teams_waits_while_a_plan_is_running(planned, actors):
 
     PlanningJob.objects.create(mission=planned, kind="plan_deployment", status=JobStatus.RUNNING)
     with pytest.raises(ValidationError, match="Plan deployment is still running for Kazakhstan 2019"):
-        planning_job_start(mission=planned, kind="form_teams", requested_by=actors["coordinator"])
+        planning_job_start(
+            actor=system_actor(planned), mission=planned, kind="form_teams", requested_by=actors["coordinator"]
+        )
     assert PlanningJob.objects.count() == 1
 
 

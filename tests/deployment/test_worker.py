@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from access import system_actor
 from deployment.choices import JobStatus
 from deployment.models import PlanningJob, TeamAssignment
 from deployment.services import planning_job_start
@@ -29,10 +30,12 @@ def test_formation_and_planning_run_on_a_real_worker(celery_worker_factory, miss
     geography(mission, {"North": [(40, 0.5), (30, 0.2)], "South": [(50, 0.3)]}, neighbours=[("North", "South")])
     roster(mission, 4, role=MemberRole.LTO)
     roster(mission, 12)
-    formation = _wait(planning_job_start(mission=mission, kind="form_teams", parameters={"kind": "all"}))
+    formation = _wait(
+        planning_job_start(actor=system_actor(mission), mission=mission, kind="form_teams", parameters={"kind": "all"})
+    )
     assert formation.status == JobStatus.DONE, formation.error
     assert formation.summary["teams_formed"] == 8
-    plan = _wait(planning_job_start(mission=mission, kind="plan_deployment"))
+    plan = _wait(planning_job_start(actor=system_actor(mission), mission=mission, kind="plan_deployment"))
     assert plan.status == JobStatus.DONE, plan.error
     assert plan.progress == 100 and plan.started_at and plan.finished_at
     assert TeamAssignment.objects.count() == Team.objects.filter(kind="sto").count() == 6

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from observers.choices import MemberRole, RoleGroup
+from observers.choices import MemberRole
 from tests.factories import (
     MembershipFactory,
     ObserverFactory,
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def coordinator(mission):
-    user = UserFactory(username="coordinator", is_staff=True, groups=[RoleGroup.COORDINATOR])
+    user = UserFactory(username="coordinator")
     MembershipFactory(
         mission=mission,
         observer=ObserverFactory(user=user, nationality="SE"),
@@ -30,7 +30,7 @@ def colleague_elsewhere():
     """A coordinator of another mission."""
     from tests.factories import MissionFactory
 
-    user = UserFactory(username="other-coordinator", is_staff=True, groups=[RoleGroup.COORDINATOR])
+    user = UserFactory(username="other-coordinator")
     MembershipFactory(
         mission=MissionFactory(slug="other"),
         observer=ObserverFactory(user=user),
@@ -41,7 +41,8 @@ def colleague_elsewhere():
 
 
 def test_an_observers_account_is_refused_by_the_admin_even_when_marked_staff(client, mission):
-    user = UserFactory(username="sto", is_staff=True, groups=[RoleGroup.STO])
+    user = UserFactory(username="sto", is_staff=True)
+    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.STO)
     client.force_login(user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from missions.models import PollingStation, Region
-from observers.choices import MemberRole, RoleGroup
+from observers.choices import MemberRole
 from tests.factories import (
     MembershipFactory,
     ObserverFactory,
@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def coordinator(mission):
-    user = UserFactory(username="coordinator", is_staff=True, groups=[RoleGroup.COORDINATOR])
-    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM)
+    user = UserFactory(username="coordinator")
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function="lto_coordinator"
+    )
     return user
 
 

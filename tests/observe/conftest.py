@@ -6,13 +6,12 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group
 
 from checklists.selectors import template_published
 from checklists.services import checklists_load_standard
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
-from observers.choices import MemberRole, RoleGroup, TeamKind
+from observers.choices import MemberRole, TeamKind
 from submissions.services import submission_record
 from tests.checklists.factories import answers_for
 from tests.factories import (
@@ -77,15 +76,15 @@ class Site:
         return submission
 
 
-def _core_user(mission, username, group):
-    user = UserFactory(username=username, groups=[group])
-    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM)
+def _core_user(mission, username, core_function):
+    user = UserFactory(username=username)
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function=core_function
+    )
     return user
 
 
 def build_site(mission) -> Site:
-    for name in RoleGroup.values:
-        Group.objects.get_or_create(name=name)
     checklists_load_standard(mission=mission)
     region = RegionFactory(mission=mission, name="Akmola")
     other_region = RegionFactory(mission=mission, name="Atyrau", time_zone="Asia/Atyrau")
@@ -95,10 +94,8 @@ def build_site(mission) -> Site:
     voting_station = PollingStationFactory(mission=mission, region=region, tec=tec, number="102")
     unplanned_station = PollingStationFactory(mission=mission, region=region, tec=tec, number="150")
     other_station = PollingStationFactory(mission=mission, region=other_region, tec=other_tec, number="202")
-    owner, teammate, other_sto = (
-        UserFactory(username=name, groups=[RoleGroup.STO]) for name in ("owner", "teammate", "other_sto")
-    )
-    lto, other_lto = (UserFactory(username=name, groups=[RoleGroup.LTO]) for name in ("lto", "other_lto"))
+    owner, teammate, other_sto = (UserFactory(username=name) for name in ("owner", "teammate", "other_sto"))
+    lto, other_lto = (UserFactory(username=name) for name in ("lto", "other_lto"))
     lto_team = team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-01", users=(lto, None))
     lto_team.area_regions.set([region])
     other_lto_team = team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-02", users=(other_lto, None))
@@ -121,7 +118,7 @@ def build_site(mission) -> Site:
     )
     TeamAssignment.objects.create(team=other_team, mission=mission, region=other_region)
     other_mission = MissionFactory(slug="elsewhere-2020", name="Elsewhere 2020")
-    outsider = UserFactory(username="outsider", groups=[RoleGroup.STO])
+    outsider = UserFactory(username="outsider")
     team_with_members(mission=other_mission, code="STO-900", users=(outsider, None))
     return Site(
         mission=mission,
@@ -142,8 +139,8 @@ def build_site(mission) -> Site:
         other_sto=other_sto,
         lto=lto,
         other_lto=other_lto,
-        coordinator=_core_user(mission, "coordinator", RoleGroup.COORDINATOR),
-        analyst=_core_user(mission, "analyst", RoleGroup.ANALYST),
+        coordinator=_core_user(mission, "coordinator", "lto_coordinator"),
+        analyst=_core_user(mission, "analyst", "statistical_analyst"),
         outsider=outsider,
     )
 

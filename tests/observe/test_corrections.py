@@ -6,7 +6,6 @@ import uuid
 import zoneinfo
 
 import pytest
-from django.template import Context, Template
 from django.urls import reverse
 
 from submissions.models import PhaseLock, Submission
@@ -94,12 +93,70 @@ def test_the_answer_to_a_sent_form_carries_the_time_it_was_received(as_user, sit
     assert datetime.datetime.fromisoformat(response.json()["received_at"]) == stored.received_at
 
 
-def test_times_are_written_in_the_mission_zone_with_iso_date_and_24_hour_clock(site):
-    moment = datetime.datetime(2019, 6, 9, 14, 5, tzinfo=datetime.UTC)
-    local = moment.astimezone(zoneinfo.ZoneInfo(site.mission.time_zone))
-    hours, seconds = divmod(int(local.utcoffset().total_seconds()), 3600)
-    expected = f"{local:%Y-%m-%d %H:%M} UTC+{hours:02d}:{seconds // 60:02d}"
-    rendered = Template("{% load observe %}{{ moment|local_clock:mission }}|{{ moment|local_clock:'UTC' }}").render(
-        Context({"moment": moment, "mission": site.mission})
+def _one_clock(moment, zone_name):
+    """How a moment must read on every page: the mission's local time, ISO date, 24-hour clock, zone named."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def test_every_time_of_a_form_reads_on_the_mission_clock(as_user, site):
+    sent = site.record(
+        "voting",
+        station=site.voting_station,
+        payload={**site.payload("voting", station=site.voting_station), "arrival_time": "09:10"},
     )
-    assert rendered == f"{expected}|2019-06-09 14:05 UTC"
+    Submission.objects.filter(pk=sent.pk).update(received_at=datetime.datetime(2019, 6, 9, 3, 5, tzinfo=datetime.UTC))
+    sent.refresh_from_db()
+    client = as_user(site.owner)
+    received = _one_clock(sent.received_at, site.mission.time_zone)
+    assert received.startswith("2019-06-09 0")  # 03:05 UTC is morning in Kazakhstan, on the same day
+    detail = client.get(reverse("submissions:submission_detail", args=[site.mission.slug, sent.uuid])).content.decode()
+    assert f"<dd>{received}</dd>" in detail
+    assert f"<dd>{_one_clock(sent.arrival_time, site.mission.time_zone)}</dd>" in detail
+    revision = sent.revisions.get()
+    assert f"Revision 1, {_one_clock(revision.changed_at, site.mission.time_zone)}, by owner" in detail
+    for page in (reverse("submissions:home"), reverse("submissions:submission_collection", args=[site.mission.slug])):
+        assert f"<td>{received}</td>" in client.get(page).content.decode()
+    assert "2019-06-09" in client.get(reverse("submissions:home")).content.decode()  # election day, ISO
+
+
+def test_urgent_incidents_read_on_the_mission_clock(as_user, site):
+    urgent = site.record("voting", payload={**site.payload("voting"), "urgent": True})
+    feed = as_user(site.coordinator).get(reverse("submissions:incidents_feed", args=[site.mission.slug])).json()
+    assert feed["incidents"][0]["received_at"] == _one_clock(urgent.received_at, site.mission.time_zone)
+
+
+def test_the_station_search_offers_corrections_for_forms_the_team_sent(as_user, site, django_assert_max_num_queries):
+    counting = site.record("counting", station=site.unplanned_station)
+    voting = site.record("voting", station=site.unplanned_station)
+    client = as_user(site.owner)
+    url = reverse("submissions:station_search", args=[site.mission.slug])
+    with django_assert_max_num_queries(16):
+        page = client.get(url, {"number": "150"}).content.decode()
+    assert _edit_url(site, counting) in page and ">Correct: Counting</a>" in page
+    assert _edit_url(site, voting) in page and ">New voting visit</a>" in page
+    assert _form_url(site, "counting", site.unplanned_station) not in page
+    assert _form_url(site, "opening", site.unplanned_station) in page  # not sent yet: a new form
+
+
+def test_the_station_search_offers_no_correction_for_another_teams_forms(as_user, site):
+    theirs = site.record("counting", station=site.unplanned_station, user=site.coordinator)
+    page = (
+        as_user(site.owner)
+        .get(reverse("submissions:station_search", args=[site.mission.slug]), {"number": "150"})
+        .content.decode()
+    )
+    assert _edit_url(site, theirs) not in page
+    assert _form_url(site, "counting", site.unplanned_station) in page
+
+
+def test_the_new_parts_of_the_form_read_in_russian(as_user, site):
+    sent = site.record("opening", station=site.opening_station)
+    client = as_user(site.owner)
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(_form_url(site, "opening", site.opening_station)).content.decode()
+    for russian in ("Удалить черновик", "Ваша команда уже отправила эту форму", "Исправить отправленную форму"):
+        assert russian in page
+    for english in ("Discard draft", "already sent", "Correct the form sent", "Which forms"):
+        assert english not in page
+    assert _edit_url(site, sent) in page

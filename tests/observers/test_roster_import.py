@@ -3,6 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from access import system_actor
 from observers.imports import roster_import
 from observers.models import Membership, Observer, ObserverLanguage
 
@@ -21,7 +22,7 @@ def _csv(text: str) -> bytes:
 
 
 def test_a_good_roster_imports_every_row(mission):
-    report = roster_import(mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    report = roster_import(actor=system_actor(mission), mission=mission, upload=_csv(GOOD), filename="roster.csv")
     assert report.ok, report.errors
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     anna = Observer.objects.get(email="anna.berg@example.org")
@@ -35,16 +36,19 @@ def test_a_good_roster_imports_every_row(mission):
 
 
 def test_importing_the_same_file_again_changes_nothing(mission):
-    roster_import(mission=mission, upload=_csv(GOOD), filename="roster.csv")
-    report = roster_import(mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    roster_import(actor=system_actor(mission), mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    report = roster_import(actor=system_actor(mission), mission=mission, upload=_csv(GOOD), filename="roster.csv")
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     assert Observer.objects.count() == 2 and Membership.objects.count() == 2
 
 
 def test_a_changed_row_updates_the_existing_observer(mission):
-    roster_import(mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    roster_import(actor=system_actor(mission), mission=mission, upload=_csv(GOOD), filename="roster.csv")
     report = roster_import(
-        mission=mission, upload=_csv(GOOD.replace("+46 70 1234567", "+46 70 7654321")), filename="roster.csv"
+        actor=system_actor(mission),
+        mission=mission,
+        upload=_csv(GOOD.replace("+46 70 1234567", "+46 70 7654321")),
+        filename="roster.csv",
     )
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert Observer.objects.get(email="anna.berg@example.org").phone == "+46 70 7654321"
@@ -59,7 +63,7 @@ def test_a_roster_with_bad_rows_writes_nothing_and_names_every_error(mission):
         + "Anna Twice,F,NO,anna.berg@example.org,,,,en,STO,no\n"
         + ",M,DE,noname@example.org,,,,en,STO,no\n"
     )
-    report = roster_import(mission=mission, upload=_csv(bad), filename="roster.csv")
+    report = roster_import(actor=system_actor(mission), mission=mission, upload=_csv(bad), filename="roster.csv")
     messages = [str(error) for error in report.errors]
     assert "row 3, nationality: 'XX' is not a known ISO 3166-1 country code or name" in messages
     assert any(m.startswith("row 4, nationality: a national of the host country") for m in messages)
@@ -76,7 +80,9 @@ def test_it_reads_an_xlsx_roster_with_split_names(mission):
     sheet.append(["Ingrid", "Larsen", "female", "NO", "ingrid@example.org", "sto"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    report = roster_import(mission=mission, upload=buffer.getvalue(), filename="roster.xlsx")
+    report = roster_import(
+        actor=system_actor(mission), mission=mission, upload=buffer.getvalue(), filename="roster.xlsx"
+    )
     assert report.ok, report.errors
     assert Observer.objects.get().full_name == "Ingrid Larsen"
 
@@ -90,13 +96,13 @@ def test_it_reads_an_xlsx_roster_with_split_names(mission):
     ],
 )
 def test_it_refuses_files_that_are_not_spreadsheets(mission, payload, filename, message):
-    report = roster_import(mission=mission, upload=payload, filename=filename)
+    report = roster_import(actor=system_actor(mission), mission=mission, upload=payload, filename=filename)
     assert [str(e) for e in report.errors] == [f"file: {message}"]
 
 
 def test_it_refuses_an_oversized_file(mission, settings):
     settings.IMPORT_MAX_BYTES = 100
-    report = roster_import(mission=mission, upload=_csv(GOOD * 5), filename="roster.csv")
+    report = roster_import(actor=system_actor(mission), mission=mission, upload=_csv(GOOD * 5), filename="roster.csv")
     assert "the limit is 0 KB" in str(report.errors[0])
     assert not Observer.objects.exists()
 
@@ -108,5 +114,7 @@ def test_it_refuses_a_zip_bomb_workbook(mission):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", "<a>" + "0" * 50_000_000 + "</a>")
-    report = roster_import(mission=mission, upload=buffer.getvalue(), filename="roster.xlsx")
+    report = roster_import(
+        actor=system_actor(mission), mission=mission, upload=buffer.getvalue(), filename="roster.xlsx"
+    )
     assert "zip bomb" in str(report.errors[0])

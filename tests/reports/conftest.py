@@ -2,8 +2,8 @@
 
 import pytest
 
-from observers.choices import CoreFunction, MemberRole, RoleGroup
-from tests.factories import MembershipFactory, ObserverFactory, UserFactory, team_with_members
+from observers.choices import CoreFunction, MemberRole
+from tests.factories import MembershipFactory, ObserverFactory, UserFactory, odihr_staff, team_with_members
 
 from .data import build_election_day
 
@@ -19,8 +19,8 @@ def election_day(mission):
     return build_election_day(mission, forms=80, seed=5)
 
 
-def member(mission, username, role, groups=(), core_function=""):
-    user = UserFactory(username=username, groups=list(groups))
+def member(mission, username, role, core_function=""):
+    user = UserFactory(username=username)
     observer = ObserverFactory(user=user, full_name=f"{username.title()} Person")
     MembershipFactory(mission=mission, observer=observer, role=role, core_function=core_function)
     return user
@@ -30,23 +30,19 @@ def member(mission, username, role, groups=(), core_function=""):
 def actors(mission):
     """Named actors: who may and who may not see the mission's statistics."""
     sto_user, lto_user = (
-        UserFactory(username="sto", groups=[RoleGroup.STO]),
-        UserFactory(username="lto", groups=[RoleGroup.LTO]),
+        UserFactory(username="sto"),
+        UserFactory(username="lto"),
     )
     team_with_members(mission=mission, code="STO-500", users=(sto_user, None))
     from observers.choices import TeamKind
 
     team_with_members(mission=mission, kind=TeamKind.LTO, code="LTO-50", users=(lto_user, None))
     return {
-        "analyst": member(
-            mission, "analyst", MemberRole.CORE_TEAM, [RoleGroup.ANALYST], CoreFunction.STATISTICAL_ANALYST
-        ),
-        "coordinator": member(
-            mission, "coordinator", MemberRole.CORE_TEAM, [RoleGroup.COORDINATOR], CoreFunction.LTO_COORDINATOR
-        ),
+        "analyst": member(mission, "analyst", MemberRole.CORE_TEAM, CoreFunction.STATISTICAL_ANALYST),
+        "coordinator": member(mission, "coordinator", MemberRole.CORE_TEAM, CoreFunction.LTO_COORDINATOR),
         "head": member(mission, "head", MemberRole.HEAD_OF_MISSION),
         "sto": sto_user,
         "lto": lto_user,
         "outsider": UserFactory(username="outsider"),
-        "odihr": UserFactory(username="odihr", groups=[RoleGroup.ODIHR_STAFF]),
+        "odihr": odihr_staff("odihr", mission),
     }

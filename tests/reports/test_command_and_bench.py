@@ -63,13 +63,13 @@ def test_the_compile_benchmark_runs_at_tiny_scale():
 def test_the_export_benchmark_runs_at_tiny_scale(monkeypatch):
     from django.db import connection
 
-    from .conftest import _database_url
+    from tests.workers import database_url
 
     if connection.vendor != "postgresql":
         pytest.skip("the export child process needs a shared database (PostgreSQL)")
     from bench import bench_export
 
-    monkeypatch.setenv("DATABASE_URL", _database_url())
+    monkeypatch.setenv("DATABASE_URL", database_url())
 
     figures = bench_export.run("tiny")
     assert set(figures["formats"]) == {"xlsx", "csv"}

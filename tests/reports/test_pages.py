@@ -285,7 +285,8 @@ def _dashboard_queries(client, mission, django_assert_num_queries, expected):
     return response.json()
 
 
-DASHBOARD_QUERIES = 12
+# The role comes from the membership alone (no query of global groups).
+DASHBOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("forms", [10, 120])

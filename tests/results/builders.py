@@ -13,8 +13,7 @@ from openpyxl import Workbook
 from checklists.selectors import template_published
 from checklists.services import checklists_load_standard
 from missions.models import PollingStation
-from observers.choices import MemberRole, RoleGroup
-from observers.roles import roles_setup
+from observers.choices import MemberRole
 from submissions.services import submission_record
 from tests.checklists.factories import answers_for
 from tests.factories import (
@@ -87,7 +86,6 @@ class CecWorld:
 
 
 def build_cec_world(mission, *, tecs_per_region: int = 2, stations_per_tec: int = 6) -> CecWorld:
-    roles_setup()
     mission.candidates = CANDIDATES
     mission.save(update_fields=["candidates"])
     checklists_load_standard(mission=mission)
@@ -111,17 +109,17 @@ def build_cec_world(mission, *, tecs_per_region: int = 2, stations_per_tec: int 
         regions=regions,
         stations=stations,
         official=official,
-        coordinator=_core_user(mission, "coordinator", RoleGroup.COORDINATOR),
-        analyst=_core_user(mission, "analyst", RoleGroup.ANALYST),
+        coordinator=_core_user(mission, "coordinator", "lto_coordinator"),
+        analyst=_core_user(mission, "analyst", "statistical_analyst"),
         outsider=UserFactory(username="outsider"),
     )
 
 
-def _core_user(mission, username, group):
-    user = UserFactory(username=username, groups=[group])
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM)
+def _core_user(mission, username, core_function):
+    user = UserFactory(username=username)
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function=core_function
+    )
     return user
 
 

@@ -14,14 +14,12 @@ import pytest
 from checklists.selectors import template_published
 from checklists.services import checklists_load_standard
 from deployment.models import PlanningJob, TeamAssignment
-from observers.choices import RoleGroup
 from observers.models import Observer
-from observers.roles import roles_setup
 from reports.models import ExportLog, ReportRun
 from reports.services import report_run_compile, report_run_create
 from submissions.services import submission_record
 from tests.checklists.factories import answers_for
-from tests.factories import MissionFactory, PollingStationFactory, RegionFactory, TecFactory, UserFactory
+from tests.factories import MissionFactory, PollingStationFactory, RegionFactory, TecFactory, UserFactory, odihr_staff
 from tests.factories import team_with_members as make_team
 from tests.observe.conftest import build_site
 
@@ -104,7 +102,7 @@ def _other_place() -> Place:
     region = RegionFactory(mission=mission, name=f"{OTHER_MARKER} region")
     tec = TecFactory(mission=mission, region=region, code="ZZ-01", name=f"{OTHER_MARKER} district")
     station = PollingStationFactory(mission=mission, region=region, tec=tec, number="9901", name=f"{OTHER_MARKER} 1")
-    filer = UserFactory(username="other_mission_sto", groups=[RoleGroup.STO])
+    filer = UserFactory(username="other_mission_sto")
     lto_team = make_team(mission=mission, kind="lto", code="ZZ-LTO", nationalities=("NL", "BE"))
     lto_team.area_regions.set([region])
     team = make_team(mission=mission, code="ZZ-STO", nationalities=("AT", "CH"), users=(filer, None))
@@ -116,11 +114,7 @@ def _other_place() -> Place:
 def build_world(mission) -> World:
     """The observers' site people and places, plus ODIHR staff, a stranger and a fully furnished other mission."""
     site = build_site(mission)
-    roles_setup()
     Observer.objects.filter(memberships__mission=mission).update(phone=PERSONAL_MARKER)
-    for user in (site.coordinator, site.analyst):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
     own = _place(
         mission=mission,
         region=site.region,
@@ -131,9 +125,7 @@ def build_world(mission) -> World:
         user=site.owner,
     )
     other = _other_place()
-    odihr = UserFactory(username="odihr", groups=[RoleGroup.ODIHR_STAFF])
-    odihr.is_staff = True
-    odihr.save(update_fields=["is_staff"])
+    odihr = odihr_staff("odihr", mission)
     users = {
         "anonymous": None,
         "outsider": UserFactory(username="stranger"),

@@ -7,6 +7,8 @@ import, and the posts of the observers' site and the API.
 
 from __future__ import annotations
 
+import csv
+import html
 import io
 import json
 import random
@@ -14,6 +16,7 @@ import time
 import uuid
 import zipfile
 
+import django_filters
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -21,11 +24,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from access import system_actor
+from deployment.models import TeamAssignment
 from missions.imports import stations_import
 from missions.models import PollingStation
 from missions.spreadsheets import SpreadsheetError, read_rows
 from observers.imports import roster_import
-from observers.models import Observer
+from observers.models import Observer, Team, TeamMember
 from submissions.models import Answer, Submission
 from tests.checklists.factories import answers_for
 from tests.observe.conftest import build_site
@@ -81,7 +86,9 @@ def test_an_xml_entity_bomb_in_a_workbook_is_refused(padding):
 
 
 def test_the_roster_import_refuses_an_entity_bomb_and_writes_nothing(mission):
-    report = roster_import(mission=mission, upload=_billion_laughs(10_000), filename="roster.xlsx")
+    report = roster_import(
+        actor=system_actor(mission), mission=mission, upload=_billion_laughs(10_000), filename="roster.xlsx"
+    )
     assert not report.ok
     assert str(report.errors[0]).startswith("file: ")
     assert not Observer.objects.exists()
@@ -409,3 +416,206 @@ def test_a_template_id_that_is_not_a_number_is_a_400(client, site, template):
     client.force_login(site.owner)
     response = _post(client, _submit_url(site), _body(site, template=template))
     assert response.status_code == 400
+
+
+# ------------------------------------------------------------------------------------------------ answers that were 500
+# str.isdigit() accepts "²" (and int() then refuses it); Python's JSON decoder accepts lone surrogates and recurses
+# once per level; the csv module refuses long fields and (before 3.13) NUL bytes. Each was a server error.
+
+SUPERSCRIPT = "²"
+BEYOND_64_BITS = "99999999999999999999"
+
+
+def _message(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_a_superscript_digit_as_the_region_of_the_station_search_is_a_400(client, site):
+    client.force_login(site.owner)
+    url = reverse("submissions:station_search", args=[site.mission.slug])
+    response = client.get(url, {"number": "101", "region": SUPERSCRIPT})
+    assert response.status_code == 400
+    assert "'region' must be the id of one" in _message(response)
+
+
+def test_a_superscript_digit_as_the_station_of_a_new_form_is_a_400(client, site):
+    client.force_login(site.owner)
+    url = reverse("submissions:form_new", args=[site.mission.slug, "voting"])
+    for value in (SUPERSCRIPT, BEYOND_64_BITS):
+        response = client.get(url, {"station": value})
+        assert response.status_code == 400
+        assert "'station' must be the id of one" in _message(response)
+
+
+@pytest.mark.parametrize("field", ["template", "polling_station"])
+@pytest.mark.parametrize("value", [SUPERSCRIPT, BEYOND_64_BITS], ids=["superscript", "beyond-64-bits"])
+def test_a_malformed_id_in_a_submitted_form_is_a_400_and_nothing_is_stored(client, site, field, value):
+    client.force_login(site.owner)
+    response = _post(client, _submit_url(site), _body(site, **{field: value}))
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert not Submission.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_submitted_note_is_a_400_on_the_site_and_the_api(client, site):
+    body = json.dumps(_body(site, notes="Queue outside \ud800 the station"))  # escaped as \\ud800: valid JSON
+    client.force_login(site.owner)
+    response = client.post(_submit_url(site), data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" in " ".join(response.json()["errors"]["__all__"])
+    api = APIClient()
+    api.force_authenticate(site.owner)
+    response = api.post("/api/submissions/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["detail"]
+    assert not Submission.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_key_is_a_400_on_the_api(site):
+    api = APIClient()
+    api.force_authenticate(site.coordinator)
+    response = api.patch(
+        f"/api/regions/{site.region.pk}/", data='{"name\\udfff": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["detail"]
+
+
+def test_json_nested_thousands_deep_is_a_400_on_the_site_and_the_api(client, site):
+    deep = '{"notes": ' + "[" * 5000 + "]" * 5000 + "}"
+    client.force_login(site.owner)
+    response = client.post(_submit_url(site), data=deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in " ".join(response.json()["errors"]["__all__"])
+    api = APIClient()
+    api.force_authenticate(site.owner)
+    response = api.post("/api/submissions/", data=deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in response.json()["detail"]
+    assert not Submission.objects.exists()
+
+
+def test_no_api_list_filter_answers_a_superscript_or_a_huge_id_with_a_server_error(site):
+    from config.api import router
+
+    api = APIClient()
+    api.force_authenticate(site.coordinator)
+    api.raise_request_exception = False
+    tried = 0
+    for prefix, viewset, _basename in router.registry:
+        filterset = getattr(viewset, "filterset_class", None)
+        for name, declared in filterset.base_filters.items() if filterset else ():
+            expects_id = isinstance(declared, django_filters.ModelChoiceFilter)
+            for value in (SUPERSCRIPT, BEYOND_64_BITS, "1e400"):
+                response = api.get(f"/api/{prefix}/", {name: value})
+                tried += 1
+                assert response.status_code < 500, (prefix, name, value)
+                if expects_id and getattr(declared, "field_name", "") != "mission":
+                    assert response.status_code == 400, (prefix, name, value)
+                    assert name in response.json(), (prefix, name, value)
+    assert tried > 100  # every endpoint's filters were tried, not an empty sweep
+
+
+@pytest.fixture
+def world_for_reports(site, settings, tmp_path):
+    """A compiled run of the site's mission and its analyst, who may compare it."""
+    from reports.services import report_run_compile, report_run_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    run = report_run_create(mission=site.mission, kinds=["voting"])
+    report_run_compile(run_id=run.pk)
+    return run, site.analyst
+
+
+def test_a_superscript_digit_as_the_run_to_compare_with_is_a_400(client, world_for_reports):
+    run, analyst = world_for_reports
+    client.force_login(analyst)
+    response = client.get(reverse("reports:run_compare", args=[run.pk]), {"with": SUPERSCRIPT})
+    assert response.status_code == 400
+    assert "'with' must be the id of one" in _message(response)
+
+
+def test_a_superscript_digit_as_the_results_version_is_a_400(client, site):
+    client.force_login(site.coordinator)
+    response = client.get(reverse("results:mission", args=[site.mission.slug]), {"version": SUPERSCRIPT})
+    assert response.status_code == 400
+    assert "'version' must be its number" in _message(response)
+
+
+def test_a_superscript_digit_as_the_cockpit_silence_hours_falls_back_to_the_default(client, site):
+    client.force_login(site.coordinator)
+    response = client.get(reverse("cockpit:mission", args=[site.mission.slug]), {"hours": SUPERSCRIPT})
+    assert response.status_code == 200
+
+
+def _plan_state(mission) -> list:
+    return (
+        sorted(
+            TeamAssignment.objects.filter(mission=mission).values_list(
+                "team_id", "region_id", "locked", "tabulation_tec_id"
+            )
+        )
+        + sorted(Team.objects.filter(mission=mission).values_list("pk", "locked"))
+        + sorted(TeamMember.objects.filter(team__mission=mission).values_list("team_id", "membership_id"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "message"),
+    [
+        ("lock", {"team": "abc", "locked": "1"}, "'team' must be the id of one"),
+        ("lock", {"assignment": SUPERSCRIPT, "locked": "1"}, "'assignment' must be the id of one"),
+        ("move", {"team": "abc", "region": "1"}, "'team' must be the id of one"),
+        ("move", {"team": "TEAM", "region": SUPERSCRIPT}, "'region' must be the id of one"),
+        ("move", {"team": "TEAM", "region": "REGION", "tecs": ["abc"]}, "every 'tecs' must be the id of one"),
+        ("swap", {"team": "abc", "remove": "1", "add": "2"}, "'team' must be the id of one"),
+        ("swap", {"team": "TEAM", "remove": SUPERSCRIPT, "add": "2"}, "'remove' must be the id of one"),
+    ],
+)
+def test_a_planning_post_with_a_malformed_id_is_a_400_and_changes_nothing(client, site, action, fields, message):
+    client.force_login(site.coordinator)
+    placeholders = {"TEAM": str(site.team.pk), "REGION": str(site.region.pk)}
+    fields = {key: placeholders.get(value, value) if isinstance(value, str) else value for key, value in fields.items()}
+    before = _plan_state(site.mission)
+    response = client.post(reverse(f"deployment:{action}", args=[site.mission.slug]), fields)
+    assert response.status_code == 400
+    assert message in _message(response)
+    assert _plan_state(site.mission) == before
+
+
+def test_a_csv_cell_over_the_csv_modules_field_limit_is_a_message(mission):
+    huge = "x" * (csv.field_size_limit() + 1)
+    upload = f'number,region,tec,name\n0101,Akmola,TEC-1,"{huge}"\n'.encode()
+    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    assert not report.ok
+    assert "Line 2 cannot be read as CSV: field larger than field limit" in str(report.errors[0])
+    assert not PollingStation.objects.exists()
+
+
+def test_a_nul_byte_deep_in_an_uploaded_csv_is_a_message(mission):
+    rows = "".join(f"{number:04d},Akmola,TEC-1,School {number}\n" for number in range(1, 400))
+    upload = ("number,region,tec,name\n" + rows).encode() + b"0400,Akmola,TEC-1,Sch\x00ol\n"
+    assert b"\x00" not in upload[:4096]
+    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    assert not report.ok
+    assert str(report.errors[0]) == (
+        "file: Line 401 contains a NUL byte, which no field accepts; the file may be damaged."
+    )
+    assert not PollingStation.objects.exists()
+
+
+def test_a_workbook_with_a_missing_sheet_part_is_a_message(mission):
+    broken = _with_parts(_workbook_bytes(), {"xl/worksheets/sheet1.xml": None})
+    report = stations_import(mission=mission, upload=broken, filename="stations.xlsx")
+    assert not report.ok
+    assert "The workbook cannot be read" in str(report.errors[0])
+    roster = roster_import(actor=system_actor(mission), mission=mission, upload=broken, filename="roster.xlsx")
+    assert "The workbook cannot be read" in str(roster.errors[0])
+    assert not PollingStation.objects.exists() and not Observer.objects.exists()
+
+
+def test_a_station_number_longer_than_the_column_is_a_row_error(mission):
+    upload = f"number,region,tec,name\n{'7' * 33},Akmola,TEC-1,School\n0102,Akmola,TEC-1,School 2\n".encode()
+    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    assert [str(error) for error in report.errors] == ["row 2, number: longer than 32 characters"]
+    assert not PollingStation.objects.exists()

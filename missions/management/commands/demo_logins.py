@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from missions.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS
+from missions.demo_second import SECOND_SLUG, SECOND_USERS
 from missions.models import Mission
 
 
@@ -19,4 +20,14 @@ class Command(BaseCommand):
         for username, _group, _who, description in DEMO_USERS:
             if username in users:
                 self.stdout.write(f"  {username:<12} {description}")
+        if Mission.objects.filter(slug=SECOND_SLUG).exists():
+            second = set(
+                get_user_model()
+                .objects.filter(username__in=[u for u, *_ in SECOND_USERS])
+                .values_list("username", flat=True)
+            )
+            self.stdout.write(f"Second demo mission ({SECOND_SLUG}), same password — roles are held per mission:")
+            for username, _role, description in SECOND_USERS:
+                if username in second:
+                    self.stdout.write(f"  {username:<12} {description}")
         self.stdout.write("Observers' site at /, coordinators' admin at /admin/, statistics at /reports/.\n")

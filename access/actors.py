@@ -1,0 +1,200 @@
+"""The Actor: a user acting inside one mission with one Role, worked out once per request.
+
+Models are reached through the app registry, so this package sits below the domain apps and imports none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from .roles import COORDINATING, OBSERVING, PUBLISHING, WHOLE_MISSION, Role, role_of_membership
+
+WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting inside one mission, with what they may see and do there."""
+
+    user_id: int
+    mission_id: int
+    role: Role
+    membership_id: int | None = None
+    team_id: int | None = None
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    superuser: bool = False
+
+    @property
+    def sees_whole_mission(self) -> bool:
+        return self.role in WHOLE_MISSION
+
+    @property
+    def is_head_of_mission(self) -> bool:
+        return self.role == Role.HEAD_OF_MISSION
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and the head of mission: the roster, teams, geography, planning and the admin's writes."""
+        return self.role in COORDINATING
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in COORDINATING
+
+    @property
+    def sees_confidential_records(self) -> bool:
+        return self.role in WHOLE_MISSION
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role in OBSERVING
+
+    @property
+    def publishes(self) -> bool:
+        """Only the head of mission and analysts lift the embargo on a report run."""
+        return self.role in PUBLISHING
+
+    @property
+    def is_follower(self) -> bool:
+        """ODIHR staff following the mission: published report runs, nothing else."""
+        return self.role == Role.ODIHR_STAFF
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def _member_actor(user, mission_id: int) -> Actor | None:
+    Membership = apps.get_model("observers", "Membership")
+    membership = (
+        Membership.objects.filter(mission_id=mission_id, observer__user=user)
+        .exclude(status=WITHDRAWN)
+        .only("id", "mission_id", "role", "core_function")
+        .first()
+    )
+    return None if membership is None else _actor_of_membership(user, membership)
+
+
+def _actor_of_membership(user, membership) -> Actor:
+    TeamMember = apps.get_model("observers", "TeamMember")
+    mission_id = membership.mission_id
+    role = role_of_membership(membership.role, membership.core_function)
+    if role in WHOLE_MISSION:
+        return Actor(user_id=user.pk, mission_id=mission_id, role=role, membership_id=membership.pk)
+    seat = (
+        TeamMember.objects.filter(membership=membership).select_related("team").only("team__id", "team__kind").first()
+    )
+    team = seat.team if seat else None
+    if team is None:
+        region_ids: frozenset[int] = frozenset()
+    elif role == Role.LTO:
+        region_ids = frozenset(team.area_regions.values_list("id", flat=True))
+    else:
+        region_ids = frozenset(team.assignment_region_ids()) if team.kind == "sto" else frozenset()
+    return Actor(
+        user_id=user.pk,
+        mission_id=mission_id,
+        role=role,
+        membership_id=membership.pk,
+        team_id=team.pk if team else None,
+        region_ids=region_ids,
+    )
+
+
+def actor_for(user, mission, *, followers: bool = False) -> Actor | None:
+    """The user's Actor in a mission, or None when they hold no role there.
+
+    ODIHR staff who follow the mission get an Actor only with ``followers=True`` (the report pages and the API
+    ask for it): every other surface treats them as having no business in the mission.
+    """
+    if not _signed_in(user):
+        return None
+    mission_id = getattr(mission, "pk", mission)
+    if mission_id is None:
+        return None
+    if user.is_superuser:
+        return Actor(user_id=user.pk, mission_id=mission_id, role=Role.HEAD_OF_MISSION, superuser=True)
+    actor = _member_actor(user, mission_id)
+    if actor is None and followers and _follows(user, mission_id):
+        actor = Actor(user_id=user.pk, mission_id=mission_id, role=Role.ODIHR_STAFF)
+    return actor
+
+
+def _follows(user, mission_id: int) -> bool:
+    Follower = apps.get_model("observers", "Follower")
+    return Follower.objects.filter(user=user, mission_id=mission_id).exists()
+
+
+def missions_for(user, *, followers: bool = False) -> QuerySet:
+    """Missions in which the user holds a role (superusers: all; with followers=True also those they follow)."""
+    Mission = apps.get_model("missions", "Mission")
+    if not _signed_in(user):
+        return Mission.objects.none()
+    if user.is_superuser:
+        return Mission.objects.all()
+    Membership = apps.get_model("observers", "Membership")
+    # One membership row must be both the user's and active: a chained exclude() over the relation is not.
+    active = Membership.objects.filter(observer__user=user).exclude(status=WITHDRAWN)
+    missions = Mission.objects.filter(pk__in=active.values("mission_id"))
+    if followers:
+        Follower = apps.get_model("observers", "Follower")
+        followed = Follower.objects.filter(user=user).values("mission_id")
+        missions = Mission.objects.filter(Q(pk__in=active.values("mission_id")) | Q(pk__in=followed))
+    return missions
+
+
+def actors_for(user, *, followers: bool = False) -> list[Actor]:
+    """The user's Actor in every mission where they hold a role, computed once per request-bound user.
+
+    One query for the memberships and one for the follower grants, whatever the number of missions (observers'
+    memberships add their team's).
+    """
+    if not _signed_in(user):
+        return []
+    cache = user.__dict__.setdefault("_access_actor_lists", {})
+    if followers in cache:
+        return cache[followers]
+    if user.is_superuser:
+        mission_ids = missions_for(user).values_list("pk", flat=True).order_by("pk")
+        actors = [actor_for(user, mission_id) for mission_id in mission_ids]
+    else:
+        Membership = apps.get_model("observers", "Membership")
+        memberships = (
+            Membership.objects.filter(observer__user=user)
+            .exclude(status=WITHDRAWN)
+            .only("id", "mission_id", "role", "core_function")
+            .order_by("mission_id")
+        )
+        actors = [_actor_of_membership(user, membership) for membership in memberships]
+        if followers:
+            Follower = apps.get_model("observers", "Follower")
+            held = {actor.mission_id for actor in actors}
+            followed = Follower.objects.filter(user=user).values_list("mission_id", flat=True).order_by("mission_id")
+            actors += [
+                Actor(user_id=user.pk, mission_id=mission_id, role=Role.ODIHR_STAFF)
+                for mission_id in followed
+                if mission_id not in held
+            ]
+    cache[followers] = actors
+    return actors
+
+
+def actor_in(user, mission_id: int, *, followers: bool = False) -> Actor | None:
+    """The user's Actor in one mission, from the request's list (no query once that list is built)."""
+    for actor in actors_for(user, followers=followers):
+        if actor.mission_id == mission_id:
+            return actor
+    return None
+
+
+def system_actor(mission) -> Actor:
+    """The Actor of a management command or a background task started by one: the operator with a shell."""
+    return Actor(user_id=0, mission_id=getattr(mission, "pk", mission), role=Role.HEAD_OF_MISSION, superuser=True)
+
+
+def forget_actors(user) -> None:
+    """Drop the Actors cached on a user object (after their memberships change within one request or test)."""
+    user.__dict__.pop("_access_actor_lists", None)

@@ -1,0 +1,84 @@
+"""The section a report run takes from official results: what it holds, by cut-off and region, and its sheets."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from results.imports import results_import
+from results.models import ResultsVersion
+from results.reporting import official_results_section, official_results_sheets
+from submissions.models import Submission
+from tests.results.builders import MAPPING, as_csv, build_cec_world, file_rows, observed_answers, record_count
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_mission_without_official_results_has_no_section(mission):
+    world = build_cec_world(mission, tecs_per_region=1, stations_per_tec=2)
+
+    assert official_results_section(mission=world.mission) is None
+
+
+def test_the_section_holds_the_latest_version_by_the_cut_off_and_only_forms_received_by_then(mission):
+    world = build_cec_world(mission)
+    keys = list(world.official)
+    results_import(mission=mission, upload=as_csv(file_rows(world)), mapping=MAPPING)
+    later = results_import(mission=mission, upload=as_csv(file_rows(world, leave_out={keys[0]})), mapping=MAPPING)
+    early_form = record_count(world, world.stations[keys[12]], observed_answers(world.official[keys[12]]))
+    late = observed_answers(world.official[keys[13]])
+    late["ballots_valid"] += 1
+    late_form = record_count(world, world.stations[keys[13]], late)
+    now = timezone.now()
+    Submission.objects.filter(pk=early_form.pk).update(received_at=now - datetime.timedelta(hours=2))
+    Submission.objects.filter(pk=late_form.pk).update(received_at=now + datetime.timedelta(hours=2))
+    ResultsVersion.objects.filter(pk=later.version.pk).update(imported_at=now + datetime.timedelta(hours=1))
+
+    at_cutoff = official_results_section(mission=mission, cutoff=now)
+    afterwards = official_results_section(mission=mission, cutoff=now + datetime.timedelta(hours=3))
+
+    assert at_cutoff["version"]["number"] == 1
+    assert at_cutoff["summary"] == {
+        "observed": 1,
+        "matching": 1,
+        "differing": 0,
+        "not_published": 0,
+        "not_comparable": 0,
+    }
+    assert at_cutoff["kinds"]["missing_station"] == 0
+    assert afterwards["version"]["number"] == 2
+    assert afterwards["summary"] == {
+        "observed": 2,
+        "matching": 1,
+        "differing": 1,
+        "not_published": 0,
+        "not_comparable": 0,
+    }
+    assert afterwards["kinds"]["missing_station"] == 1
+    assert json.loads(json.dumps(afterwards)) == afterwards
+
+
+def test_a_region_s_section_holds_that_region_s_counts_and_findings_and_its_sheets_list_them(mission):
+    world = build_cec_world(mission)
+    keys = list(world.official)  # 0-11 AKM, 12-23 AKT, 24-35 ALA
+    results_import(mission=mission, upload=as_csv(file_rows(world, leave_out={keys[1], keys[30]})), mapping=MAPPING)
+    differing = observed_answers(world.official[keys[25]])
+    differing["ballots_invalid"] += 4
+    record_count(world, world.stations[keys[25]], differing)
+    record_count(world, world.stations[keys[2]], observed_answers(world.official[keys[2]]))
+
+    section = official_results_section(mission=mission, region=world.regions["ALA"])
+    sheets = dict(official_results_sheets(section))
+
+    assert section["summary"] == {"observed": 1, "matching": 0, "differing": 1, "not_published": 0, "not_comparable": 0}
+    assert [(f["kind"], f["station"]) for f in section["findings"]] == [
+        ("missing_station", world.stations[keys[30]].number),
+        ("differs_from_observers", world.stations[keys[25]].number),
+    ]
+    assert len(sheets["Official results findings"]) == 1 + 2
+    assert section["tec"] is None and "Official TEC results findings" not in sheets
+    assert sheets["Official results"][1] == ["город Алматы", 1, 0, 1, 0, 0]
+    assert sheets["Official results"][2] == []
