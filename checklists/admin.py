@@ -2,18 +2,45 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from access import actor_in, require_coordinator
 from access.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, admin_actors
 from access.rules import writable_by
+from missions.models import Mission
 
+from .choices import FormKind
 from .forms import QuestionAdminForm
 from .models import DataRule, FormTemplate, Question, Section
 from .services import template_new_version, template_publish, template_retire
+from .xlsform import template_export_xlsform, template_import_xlsform
+
+XLSFORM_MAX_BYTES = 5 * 1024 * 1024
+
+
+class XlsformImportForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
+    kind = forms.ChoiceField(
+        choices=[("", "As the workbook says (settings sheet, eom_kind)"), *FormKind.choices], required=False
+    )
+    file = forms.FileField(help_text="An XLSForm workbook (.xlsx) with survey, choices and settings sheets.")
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > XLSFORM_MAX_BYTES:
+            raise forms.ValidationError(f"The file is over {XLSFORM_MAX_BYTES // (1024 * 1024)} MB.")
+        return upload
 
 
 def _editable(obj) -> bool:
@@ -83,7 +110,7 @@ class QuestionInline(ScopedStackedInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
-class DataRuleInline(admin.TabularInline):
+class DataRuleInline(ScopedTabularInline):
     """Data-quality rules: an expression over question codes, checked when saved; a broken rule flags a form."""
 
     model = DataRule
@@ -109,7 +136,17 @@ class DataRuleInline(admin.TabularInline):
 
 @admin.register(FormTemplate)
 class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("title", "mission", "kind", "version", "status", "published_at", "question_count", "preview_link")
+    list_display = (
+        "title",
+        "mission",
+        "kind",
+        "version",
+        "status",
+        "published_at",
+        "question_count",
+        "preview_link",
+        "xlsform_link",
+    )
     list_filter = ("mission", "kind", "status")
     search_fields = ("title", "title_ru")
     ordering = ("mission", "kind", "-version")
@@ -140,6 +177,67 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if obj is None or obj.pk is None:
             return "-"
         return format_html('<a href="{}">preview</a>', reverse("checklists:preview", args=[obj.pk]))
+
+    @admin.display(description="XLSForm")
+    def xlsform_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">download</a>', reverse("admin:checklists_formtemplate_xlsform", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "import-xlsform/",
+                self.admin_site.admin_view(self.xlsform_import_view),
+                name="checklists_formtemplate_xlsform_import",
+            ),
+            path(
+                "<int:pk>/xlsform/",
+                self.admin_site.admin_view(self.xlsform_export_view),
+                name="checklists_formtemplate_xlsform",
+            ),
+            *super().get_urls(),
+        ]
+
+    def xlsform_export_view(self, request, pk):
+        """The checklist as an XLSForm workbook, for anyone who may see it here."""
+        template = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, template):
+            raise PermissionDenied
+        response = HttpResponse(
+            template_export_xlsform(template=template),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{template.mission.slug}-{template.kind}-v{template.version}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def xlsform_import_view(self, request):
+        """A checklist from an XLSForm workbook as the next draft of its kind; what is not kept is listed by row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        missions = writable_by(admin_actors(request), Mission)
+        form = XlsformImportForm(request.POST or None, request.FILES or None, missions=missions)
+        errors: list[str] = []
+        result = None
+        if request.method == "POST" and form.is_valid():
+            mission = form.cleaned_data["mission"]
+            require_coordinator(actor_in(request.user, mission.pk), mission)
+            try:
+                result = template_import_xlsform(
+                    mission=mission, raw=form.cleaned_data["file"].read(), kind=form.cleaned_data["kind"] or None
+                )
+            except ValidationError as error:
+                errors = error.messages
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a checklist from XLSForm",
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "result": result,
+        }
+        return TemplateResponse(request, "checklists/xlsform_import.html", context)
 
     def _each(self, request, queryset, service, done: str):
         for template in writable_by(admin_actors(request), queryset):

@@ -317,3 +317,70 @@ def test_an_exported_workbook_reads_as_an_xlsform(standard):
     assert workbook.sheetnames == ["survey", "choices", "settings"]
     header = [cell.value for cell in next(workbook["survey"].iter_rows(max_row=1))]
     assert header[:4] == ["type", "name", "label::English (en)", "label::Russian (ru)"]
+
+
+class TestAdminAndCommands:
+    @pytest.fixture
+    def world(self, mission):
+        from tests.checklists.factories import build_world
+
+        world = build_world(mission)
+        world.coordinator.is_staff = True
+        world.coordinator.save()
+        return world
+
+    def test_a_coordinator_downloads_a_checklist_as_xlsform_and_others_cannot(self, world, client):
+        from django.urls import reverse
+
+        from tests.factories import MissionFactory
+
+        counting = world.template(FormKind.COUNTING)
+        url = reverse("admin:checklists_formtemplate_xlsform", args=[counting.pk])
+        client.force_login(world.coordinator)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == 'attachment; filename="kz-2019-counting-v1.xlsx"'
+        assert load_workbook(io.BytesIO(response.content)).sheetnames == ["survey", "choices", "settings"]
+
+        other = MissionFactory(slug="elsewhere")
+        other_counting = next(t for t in checklists_load_standard(mission=other) if t.kind == FormKind.COUNTING)
+        other_url = reverse("admin:checklists_formtemplate_xlsform", args=[other_counting.pk])
+        assert client.get(other_url).status_code in (403, 404)
+        client.force_login(world.outsider)
+        assert client.get(url).status_code in (302, 403, 404)
+
+    def test_a_coordinator_imports_an_xlsform_and_sees_what_was_not_kept(self, world, client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        client.force_login(world.coordinator)
+        upload = SimpleUploadedFile("network.xlsx", _workbook(HAND_WRITTEN))
+        response = client.post(
+            reverse("admin:checklists_formtemplate_xlsform_import"),
+            {"mission": world.mission.pk, "kind": FormKind.OPENING, "file": upload},
+        )
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "survey row 10: the question location of type geopoint" in page
+        draft = FormTemplate.objects.get(mission=world.mission, kind=FormKind.OPENING, status=TemplateStatus.DRAFT)
+        assert draft.questions.count() == 10
+
+    def test_an_observer_cannot_import(self, world, client):
+        from django.urls import reverse
+
+        client.force_login(world.owner)
+        response = client.get(reverse("admin:checklists_formtemplate_xlsform_import"))
+        assert response.status_code in (302, 403)
+
+    def test_the_commands_export_and_import_a_checklist(self, world, tmp_path):
+        from django.core.management import call_command
+
+        path = tmp_path / "voting.xlsx"
+        call_command("export_xlsform", "--mission", "kz-2019", "--kind", "voting", str(path))
+        out = io.StringIO()
+        call_command("import_xlsform", "--mission", "kz-2019", str(path), stdout=out)
+
+        draft = FormTemplate.objects.get(mission=world.mission, kind=FormKind.VOTING, version=2)
+        assert _structure(draft) == _structure(world.template(FormKind.VOTING))
+        assert "Voting v2 (Draft)" in out.getvalue()
