@@ -65,6 +65,7 @@ ADMIN_SECTIONS = (
     (gettext_lazy("Phase locks"), "admin:submissions_phaselock_changelist", "submissions.view_phaselock"),
     (gettext_lazy("Report runs"), "admin:reports_reportrun_changelist", "reports.view_reportrun"),
     (gettext_lazy("Export log"), "admin:reports_exportlog_changelist", "reports.view_exportlog"),
+    (gettext_lazy("Official results"), "admin:results_resultsversion_changelist", "results.view_resultsversion"),
 )
 IMPORTS = (
     (gettext_lazy("Import polling stations"), "admin:missions_pollingstation_import", "missions.add_pollingstation"),
@@ -95,7 +96,11 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
         Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),
     ]
     groups = [(_("Election day"), election_day)]
-    groups.append((_("Statistics"), [Tool(_("Compilations and reports"), reverse("reports:mission", args=[slug]))]))
+    statistics = [
+        Tool(_("Compilations and reports"), reverse("reports:mission", args=[slug])),
+        Tool(_("Official results and cross-checks"), reverse("results:mission", args=[slug])),
+    ]
+    groups.append((_("Statistics"), statistics))
     if actor.is_coordinator:
         planning = [
             Tool(_("Deployment planning"), reverse("deployment:planning", args=[slug])),

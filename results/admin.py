@@ -15,7 +15,7 @@ from missions.models import Mission
 from .choices import ResultsLevel
 from .forms import ResultsImportForm
 from .imports import mapping_saved, results_import
-from .models import ResultsVersion
+from .models import ResultsSettings, ResultsVersion
 
 
 @admin.register(ResultsVersion)
@@ -117,3 +117,13 @@ class ResultsVersionAdmin(ScopedAdmin):
                 return redirect(f"{reverse('results:mission', args=[mission.slug])}?version={report.version.number}")
         context.update({"form": form, "report": report})
         return TemplateResponse(request, "admin/results/import.html", context)
+
+
+@admin.register(ResultsSettings)
+class ResultsSettingsAdmin(ScopedAdmin):
+    """A mission's turnout threshold, and the column mappings its imports saved (changed by importing a file)."""
+
+    list_display = ("mission", "turnout_threshold", "updated_at")
+    list_select_related = ("mission",)
+    fields = ("mission", "turnout_threshold", "column_mapping", "tec_column_mapping", "updated_at")
+    readonly_fields = ("mission", "column_mapping", "tec_column_mapping", "updated_at")

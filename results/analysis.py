@@ -137,6 +137,7 @@ def _finding(kind: str, station: dict, **extra) -> dict:
         "observed": None,
         "difference": None,
         "submission": "",
+        "submission_id": None,
         "form_kind": "",
         "team": "",
         "message": "",
@@ -306,6 +307,7 @@ def _compare(
                         observed=seen,
                         difference=published - seen,
                         submission=str(form["uuid"]),
+                        submission_id=form["submission_id"],
                         form_kind=form["kind"],
                         team=form.get("team") or "",
                         message=f"{labels[line]}: official {published}, observers' copy {seen} "

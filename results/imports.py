@@ -231,23 +231,29 @@ INSERT_COLUMNS = {
 
 
 def _insert(model, version: ResultsVersion, cleaned: list[dict]) -> None:
-    """Write the rows with one parameterised INSERT run over each batch: the ORM's per-object work (model instances,
-    field preparation) costs several times what the database does for 10,000 rows."""
+    """Write the rows in bulk without the ORM, whose per-object work (model instances, field preparation) costs
+    several times what the database does for 10,000 rows: COPY on PostgreSQL, else one parameterised INSERT run
+    over each batch of 2,000."""
     table = model._meta.db_table
     names = INSERT_COLUMNS[model]
-    votes = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     columns = ", ".join(("version_id", *names, "votes"))
-    values = ", ".join(["%s"] * (1 + len(names)) + [votes])
+    rows = ((version.pk, *(item[name] for name in names), json.dumps(item["votes"])) for item in cleaned)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    values = ", ".join(["%s"] * (2 + len(names)))
     statement = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 -- names from the model, values bound
+    batch: list[tuple] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(cleaned), 2000):
-            cursor.executemany(
-                statement,
-                [
-                    (version.pk, *(item[name] for name in names), json.dumps(item["votes"]))
-                    for item in cleaned[start : start + 2000]
-                ],
-            )
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 2000:
+                cursor.executemany(statement, batch)
+                batch = []
+        if batch:
+            cursor.executemany(statement, batch)
 
 
 def _check_mapping(report: ResultsImportReport, candidates: list[str], level: str) -> None:

@@ -23,6 +23,7 @@
     var canvas = L.canvas({ padding: 0.5 });
     var layers = L.layerGroup().addTo(map);
     var regionsFilled = false;
+    var latest = 0; // only the answer to the latest request is drawn, whatever order the answers arrive in
     map.setView([0, 0], 2);
 
     function count(name, value) {
@@ -66,8 +67,10 @@
         marker.addTo(layers);
         bounds.extend([station[0], station[1]]);
       });
+      var routes = 0;
       data.routes.forEach(function (route) {
-        if (route.points.length < 2) return;
+        if (route.points.length < 2) return; // a single planned station (an opening, a count) is no route
+        routes += 1;
         L.polyline(route.points, { color: "#6f42c1", weight: 2, dashArray: "5 5", className: "map-route" })
           .bindTooltip(text(node.dataset.labelTeam + " " + route.team))
           .addTo(layers);
@@ -89,10 +92,10 @@
       ["observed", "planned", "not_covered", "without_coordinates"].forEach(function (name) {
         count(name, data.counts[name]);
       });
-      count("routes", data.routes.length);
+      count("routes", routes);
       count("incidents", data.incidents.length);
       node.dataset.stations = String(data.stations.length);
-      node.dataset.routes = String(data.routes.length);
+      node.dataset.routes = String(routes);
       node.dataset.incidents = String(data.incidents.length);
       node.dataset.state = "ready";
       status.textContent = "";
@@ -103,6 +106,7 @@
       if (regionSelect.value) params.set("region", regionSelect.value);
       if (kindSelect.value) params.set("kind", kindSelect.value);
       node.dataset.state = "loading";
+      var request = ++latest;
       fetch(node.dataset.url + (params.toString() ? "?" + params.toString() : ""), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
@@ -111,8 +115,11 @@
           if (!response.ok) throw new Error(String(response.status));
           return response.json();
         })
-        .then(draw)
+        .then(function (data) {
+          if (request === latest) draw(data);
+        })
         .catch(function () {
+          if (request !== latest) return;
           node.dataset.state = "error";
           status.textContent = node.dataset.labelError;
         });

@@ -121,8 +121,9 @@
     var note = document.getElementById("form-waiting-here");
     var form = document.getElementById("observation-form");
     if (note && form) {
+      var editing = form.getAttribute("data-mode") !== "new";
       note.hidden = !waiting.some(function (item) {
-        return item.page === here && item.uuid !== form.getAttribute("data-uuid");
+        return item.page === here && (editing || item.uuid !== form.getAttribute("data-uuid"));
       });
     }
     Array.prototype.forEach.call(document.querySelectorAll(".badge.waiting-here"), function (node) {

@@ -1,6 +1,5 @@
 """The mission map's data: each role sees on the map exactly what it sees in the tables."""
 
-import decimal
 import json
 import pathlib
 
@@ -13,6 +12,7 @@ from django.urls import reverse
 from cockpit.models import MapOutline
 from config.security import policy_for_path
 from missions.models import PollingStation
+from tests.cockpit.conftest import place_stations
 from tests.factories import PollingStationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,7 @@ OUTLINES = {
 
 @pytest.fixture
 def placed(site):
-    """The site's stations with coordinates (one more without), an urgent form of each STO team."""
-    for index, station in enumerate(
-        [site.opening_station, site.voting_station, site.unplanned_station, site.other_station]
-    ):
-        station.latitude = decimal.Decimal("52.0") + index
-        station.longitude = decimal.Decimal("70.0") + index
-        station.save(update_fields=["latitude", "longitude"])
-    site.no_coordinates = PollingStationFactory(mission=site.mission, region=site.region, tec=site.tec, number="199")
-    site.owner_incident = site.record("voting", payload={**site.payload("voting"), "urgent": True})
-    site.other_incident = site.record(
-        "voting", user=site.other_sto, payload={**site.payload("voting", station=site.other_station), "urgent": True}
-    )
-    return site
+    return place_stations(site)
 
 
 def map_of(client, site, **params):

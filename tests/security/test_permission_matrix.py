@@ -82,6 +82,13 @@ def run(attribute: str, query: str = "", **extra) -> Build:
     return lambda world, place: ({"run_id": getattr(place, attribute).pk, **extra}, query)
 
 
+def results_settings(place):
+    """The place's mission's official results settings (made the first time they are asked for)."""
+    from results.models import ResultsSettings
+
+    return ResultsSettings.objects.get_or_create(mission=place.mission)[0]
+
+
 def results_version(place):
     """The place's mission's imported official results (one version, made the first time it is asked for)."""
     from results.models import ResultsVersion
@@ -161,7 +168,7 @@ PAGES: dict[str, Rule] = {
     "cockpit:guide": Rule(LOGGED_IN, scoped=False),
     "cockpit:map": Rule(MEMBERS, slug_only),
     "cockpit:map_data": Rule(MEMBERS, slug_only),
-    "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
+    "cockpit:guide_image": Rule(LOGGED_IN, lambda w, p: ({"name": "cockpit.png"}, ""), scoped=False),
     # incidents: the core team follows up every case; an observer team sees the cases of its own forms
     "incidents:cases": Rule(MEMBERS, slug_only),
     "incidents:case": Rule(
@@ -279,6 +286,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "cockpit.mapoutline": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: _outline_of(p)),
     # official results: imported by coordinators (the add page leads to the import), never edited or deleted
     "results.resultsversion": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: results_version(p)),
+    # the turnout threshold: coordinators change it, the core team reads it; made by the first import
+    "results.resultssettings": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: results_settings(p)),
 }
 
 
