@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access import actor_for
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
 from missions.models import Mission, Region
@@ -47,13 +48,20 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"missions": missions_with_reports(request.user)})
 
 
+def _refuse_or_hide(request: HttpRequest, mission: Mission, message: str):
+    """403 for the mission's own members and followers; 404 for everyone else, as for a mission that does not exist."""
+    if actor_for(request.user, mission, followers=True) is None and report_access(request.user, mission) is None:
+        raise Http404("No such mission.")
+    raise PermissionDenied(message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mission(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_object_or_404(Mission, slug=slug)
     runs, access = runs_for(request.user, mission)
     if access is None:
-        raise PermissionDenied("You have no access to this mission's statistics.")
+        _refuse_or_hide(request, mission, "You have no access to this mission's statistics.")
     regions = Region.objects.filter(mission=mission).order_by("name")
     if request.method == "POST":
         if access != FULL:
@@ -190,7 +198,7 @@ def run_file_response(*, run, user, fmt: str) -> FileResponse:
 def _dashboard_mission(request: HttpRequest, slug: str) -> Mission:
     mission = get_object_or_404(Mission, slug=slug)
     if report_access(request.user, mission) != FULL:
-        raise PermissionDenied("The election-day dashboard is for the mission's core team.")
+        _refuse_or_hide(request, mission, "The election-day dashboard is for the mission's core team.")
     return mission
 
 
