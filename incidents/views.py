@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, actor_for
 
@@ -63,13 +64,15 @@ def case(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         raise Http404(_("No such case."))  # whether it exists or is another team's: nothing to confirm
     if request.method == "POST":
         assignee = request.POST.get("assignee", "")
+        if assignee and parse_id(assignee) is None:  # not assignee.isdigit(): it accepts "²", which int() refuses
+            raise BadRequest(_("Choose an assignee: 'assignee' must be the id of a member of the core team."))
         try:
             case_update(
                 actor=actor,
                 user=request.user,
                 case=found,
                 status=request.POST.get("status", ""),
-                assignee_id=int(assignee) if assignee.isdigit() else None,
+                assignee_id=parse_id(assignee) if assignee else None,
                 text=request.POST.get("text", ""),
             )
         except ValidationError as error:

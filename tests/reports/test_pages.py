@@ -174,7 +174,8 @@ def test_the_xlsx_download_shows_the_numbers_of_the_page(client, run, actors):
         "Counting",
         "Tabulation",
         "Incidents",
-        "Rule flags",
+        "Protocol mismatches",
+        "Conflicts",
         "Raw data",
     ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
