@@ -91,6 +91,11 @@
       cell(row, incident.station);
       cell(row, incident.notes);
     });
+    var status = dashboard.querySelector('[data-field="incidents-status"]');
+    status.textContent = data.incidents_total > data.incidents.length
+      ? "The latest " + data.incidents.length + " of " + data.incidents_total + " shown; every urgent form is in " +
+        "the incident list of each report run and in the admin's list of forms (filter: urgent)."
+      : "All " + data.incidents_total + " shown.";
     var compiled = dashboard.querySelector('[data-field="compiled"]');
     compiled.textContent = "";
     if (data.compiled) {
