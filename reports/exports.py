@@ -291,6 +291,8 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         "of counting forms",
         result["protocol"]["counting_forms"],
     ]
+    for code, count in (result["protocol"].get("by_rule") or {}).items():
+        yield ["Forms flagged by data-quality rule", code, "forms", count]
     yield ["Urgent incidents", result["incidents"]["urgent"], "Critical answers", result["incidents"]["critical"]]
     conflicts = result.get("conflicts") or {}
     yield [

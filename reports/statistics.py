@@ -15,7 +15,7 @@ area type from its polling station, so a station lies in exactly one cell and th
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,8 @@ from checklists.choices import (
     QuestionType,
     TemplateStatus,
 )
-from checklists.models import Question
+from checklists.models import DataRule, Question
+from checklists.rules import flag_message
 from missions.models import PollingStation, Region
 from observers.choices import TeamKind
 from observers.models import Team
@@ -450,6 +451,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     flagged = _flagged(base=base, rkey=rkey)
     incidents = _incidents(flagged=flagged, catalogue=catalogue, per_kind=per_kind)
     protocol = _protocol(flagged=flagged, per_kind=per_kind, kinds=kinds)
+    protocol["by_rule"] = _rule_counts(flagged)
     timeline = _timeline(base=base, kinds=kinds, time_zone=mission.time_zone)
     conflicts = conflicts_compile(
         detect=detect, answer_detect=answer_detect, catalogue=catalogue, kinds=kinds, decisions=decisions, rkey=rkey
@@ -701,10 +703,35 @@ def _turnout(*, kinds, answer_base: Q, catalogue, rkey) -> dict:
     }
 
 
-def _issue_text(issue) -> str:
-    if isinstance(issue, dict):
-        return str(issue.get("message") or issue.get("rule") or issue.get("code") or sorted(issue.items()))
-    return str(issue)
+def _issue_text(issue, rules: dict | None = None) -> str:
+    """A data-quality flag (rule code and values) as a sentence; a stored sentence as it is."""
+    return flag_message(issue, rules=rules)
+
+
+def _checklist_rules(rows: list[dict]) -> dict[int, dict]:
+    """The checklists' own rules named by these forms' flags, by template (one query, none when none is named)."""
+    wanted = {
+        row["template_id"]
+        for row in rows
+        for flag in row["protocol_issues"] or []
+        if isinstance(flag, dict) and not flag.get("standard") and not flag.get("message")
+    }
+    rules: dict[int, dict] = defaultdict(dict)
+    if wanted:
+        for rule in DataRule.objects.filter(template_id__in=wanted):
+            rules[rule.template_id][rule.code] = rule
+    return rules
+
+
+def _rule_counts(flagged: list[dict]) -> dict[str, int]:
+    """Forms flagged by each data-quality rule (standard protocol rules and the checklists' own), as they stood."""
+    counts: Counter = Counter()
+    for row in flagged:
+        if not row["protocol_mismatch"]:
+            continue
+        codes = {str(flag.get("rule") or "") if isinstance(flag, dict) else "" for flag in row["protocol_issues"] or []}
+        counts.update(code or "unnamed" for code in codes)
+    return dict(sorted(counts.items()))
 
 
 def _flagged(*, base: Q, rkey) -> list[dict]:
@@ -724,6 +751,7 @@ def _flagged(*, base: Q, rkey) -> list[dict]:
             "protocol_issues",
             "notes",
             "received_at",
+            template_id=F("submission__template_id"),
             team_code=F("team__code"),
             station=F("polling_station__number"),
             tec_code=F("tec__code"),
@@ -738,6 +766,7 @@ def _protocol(*, flagged: list[dict], per_kind, kinds) -> dict:
     counting = per_kind.get("counting", _Cells()) if "counting" in kinds else _Cells()
     mismatches = sum(cells.total().get("mismatch", 0) for cells in per_kind.values())
     rows = [row for row in reversed(flagged) if row["protocol_mismatch"]]  # oldest first
+    rules = _checklist_rules(rows)
     by_region: dict[str, int] = {}
     for kind_cells in per_kind.values():
         for key, values in kind_cells.by(0).items():
@@ -756,7 +785,9 @@ def _protocol(*, flagged: list[dict], per_kind, kinds) -> dict:
                 "tec": row["tec_code"] or "",
                 "region": row["region"],
                 "received_at": row["received_at"].isoformat(),
-                "issues": [_issue_text(issue) for issue in (row["protocol_issues"] or [])],
+                "issues": [
+                    _issue_text(issue, rules.get(row["template_id"])) for issue in (row["protocol_issues"] or [])
+                ],
             }
             for row in rows
         ],

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
+from checklists.rules import flag_messages
 from checklists.selectors import template_published, template_schema, template_with_structure
 from cockpit.templatetags.mission_clock import local_moment
 from config.parsing import parse_id, parse_json
@@ -257,6 +258,8 @@ def _form_sections(template: FormTemplate, language: str) -> list[dict]:
                     "max": question.get("max"),
                     "shown_if_code": shown_if.get("code", "") if isinstance(shown_if, dict) else "",
                     "shown_if_values": json.dumps(shown_if.get("values", []) if isinstance(shown_if, dict) else []),
+                    # The whole condition as a tree, for conditions written as expressions (and/or, comparisons).
+                    "condition": json.dumps(question["condition_tree"]) if question.get("condition") else "",
                     "critical": bool(question.get("critical")),
                     "protocol_field": question.get("protocol_field") or "",
                 }
@@ -332,6 +335,9 @@ def _submission_json(mission: Mission, submission: Submission) -> dict:
         "revision": submission.revision,
         "protocol_mismatch": submission.protocol_mismatch,
         "protocol_issues": submission.protocol_issues,
+        "protocol_messages": flag_messages(
+            submission.protocol_issues, template=submission.template, language=get_language() or "en"
+        ),
         "received_at": submission.received_at.isoformat(),
         "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
     }

@@ -5,7 +5,7 @@ one set of rules wherever it comes from. The package re-exports every name calle
 """
 
 from .locks import phase_lock, phase_unlock
-from .protocol import protocol_check, protocol_figures
+from .protocol import protocol_check, protocol_figures, protocol_messages
 from .recording import (
     Place,
     SubmissionConflict,
@@ -58,6 +58,7 @@ __all__ = [
     "phase_unlock",
     "protocol_check",
     "protocol_figures",
+    "protocol_messages",
     "revision_answer_rows",
     "revision_build",
     "submission_build",

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from checklists.choices import (
     OBSERVATION_KINDS,
     OVERALL_ASSESSMENT_CODE,
-    FormKind,
     QuestionType,
     TemplateStatus,
 )
 from checklists.models import FormTemplate, Question
+from checklists.rules import form_flags
 from checklists.selectors import template_questions
 from missions.models import Mission, PollingStation, Tec
 from observers.access import Actor, actor_for
@@ -31,7 +31,6 @@ from observers.models import Team
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import submission_stored
-from .protocol import protocol_check, protocol_figures
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -248,9 +247,10 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
     submission.confidential = form.confidential
     submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
     submission.has_critical = _has_critical(questions, answers)
-    issues = protocol_check(protocol_figures(questions, answers)) if form.template.kind == FormKind.COUNTING else []
-    submission.protocol_issues = issues
-    submission.protocol_mismatch = bool(issues)
+    # Every data-quality rule, the protocol arithmetic of the standard set included: flags, never refusals.
+    flags = form_flags(template=form.template, questions=questions, answers=answers)
+    submission.protocol_issues = flags
+    submission.protocol_mismatch = bool(flags)
     submission.payload = canonical
     submission.content_hash = content_hash(canonical)
 
