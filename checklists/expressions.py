@@ -570,7 +570,7 @@ def conjunction(parts: Iterable[str]) -> str:
     texts = [part for part in parts if part and part.strip()]
     if len(texts) <= 1:
         return texts[0] if texts else ""
-    return " and ".join(render(parse(text)) if len(texts) == 1 else f"({text})" for text in texts)
+    return render(["and", *(parse(text) for text in texts)])
 
 
 def simplify(tree: list) -> list:

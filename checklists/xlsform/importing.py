@@ -22,6 +22,7 @@ from django.db import transaction
 from missions.spreadsheets import MAX_COLUMNS, SpreadsheetError, _cell_text, _check_xlsx_archive
 
 from ..choices import FormKind, QuestionType, TemplateStatus
+from ..expressions import conjunction
 from ..models import DataRule, FormTemplate, Question, Section
 from ..rules import condition_errors, rule_errors
 from .exporting import RULE_PREFIX
@@ -173,13 +174,10 @@ def _choice_lists(rows, default: str, draft: _Draft) -> dict[str, list[dict]]:
         if labels.get("ru"):
             choice["label_ru"] = labels["ru"]
         lists.setdefault(list_name, []).append(choice)
-        if any(
-            header.strip().lower() not in ("list_name", "list name", "name", "value")
-            and not header.lower().startswith(("label", "media", "image"))
-            and text
-            for header, text in row.items()
-        ):
-            draft.not_kept.append(f"choices row {number}: columns other than list_name, name and label (e.g. filters).")
+        for header, text in row.items():
+            base = header.partition("::")[0].strip().lower()
+            if text and base not in ("list_name", "list name", "name", "value", "label"):
+                draft.not_kept.append(f"choices row {number}: the column {header} (only list_name, name and label).")
     return lists
 
 
@@ -229,12 +227,21 @@ def _read(sheets, default: str) -> _Draft:
                     f"{where}: the group {name} is inside another group; its questions join the outer section."
                 )
                 continue
+            group_condition = ""
             if row.get("relevant"):
-                draft.not_kept.append(f"{where}: the relevant of group {name} (conditions are kept per question).")
+                try:
+                    group_condition = from_xpath(row["relevant"])
+                except XPathError as error:
+                    draft.errors.append(f"{where}: the relevant of group {name}: {error}.")
+                else:
+                    draft.not_kept.append(
+                        f"{where}: the relevant of group {name} is kept as a condition of each of its questions."
+                    )
             current = {
                 "title": labels.get("en") or labels.get("ru") or name or "Section",
                 "title_ru": labels.get("ru", ""),
                 "questions": [],
+                "condition": group_condition,
             }
             draft.sections.append(current)
             continue
@@ -341,8 +348,15 @@ def _read(sheets, default: str) -> _Draft:
         if constraint:
             _constraint(question, constraint, row, default, where, draft)
         if current is None:
-            current = {"title": "Questions", "title_ru": "Вопросы", "questions": []}
+            current = {"title": "Questions", "title_ru": "Вопросы", "questions": [], "condition": ""}
             draft.sections.append(current)
+        if current["condition"]:
+            # A group's relevant holds for each of its questions (a section has no condition of its own).
+            question["condition"] = conjunction([current["condition"], question["condition"]])
+            simple = None if question["shown_if_code"] else single_in(_parsed(question["condition"]))
+            if simple:
+                question["shown_if_code"], question["shown_if_values"] = simple
+                question["condition"] = ""
         current["questions"].append(question)
     return draft
 

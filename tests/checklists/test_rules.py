@@ -188,3 +188,29 @@ class TestConditions:
             ["cmp", ">", ["arith", "*", ["var", "voters_voted"], ["num", "2"]], ["var", "voters_on_list"]],
             ["cmp", "=", ["var", "group_voting"], ["str", "yes"]],
         ]
+
+
+class TestStatistics:
+    def test_forms_flagged_by_each_rule_are_counted_and_listed_with_the_rules_message(self, world):
+        from reports.statistics import statistics_compile
+
+        _with_rules(
+            world,
+            ("turnout", TURNOUT_RULE, "Voted {voters_voted} of {voters_on_list}."),
+            ("some_voted", "voters_voted > 0", ""),
+        )
+        figures = [(100, 150), (100, 50), (200, 0), (80, 90)]  # (on list, voted)
+        for on_list, voted in figures:
+            world.record("voting", voters_on_list=on_list, voters_voted=voted)
+        turnout_broken = [(on_list, voted) for on_list, voted in figures if voted > on_list]
+        none_voted = [(on_list, voted) for on_list, voted in figures if voted <= 0]
+
+        result = statistics_compile(mission=world.mission)
+
+        assert result["protocol"]["by_rule"] == {"some_voted": len(none_voted), "turnout": len(turnout_broken)}
+        assert result["protocol"]["mismatches"] == len(turnout_broken) + len(none_voted)
+        listed = [issue for row in result["protocol"]["list"] for issue in row["issues"]]
+        assert sorted(listed) == sorted(
+            [f"Voted {voted} of {on_list}." for on_list, voted in turnout_broken]
+            + ["Rule some_voted: voters_voted > 0 (voters_voted = 0)" for _ in none_voted]
+        )

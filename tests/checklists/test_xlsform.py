@@ -384,3 +384,60 @@ class TestAdminAndCommands:
         draft = FormTemplate.objects.get(mission=world.mission, kind=FormKind.VOTING, version=2)
         assert _structure(draft) == _structure(world.template(FormKind.VOTING))
         assert "Voting v2 (Draft)" in out.getvalue()
+
+
+def test_a_groups_relevant_becomes_a_condition_of_each_of_its_questions(mission):
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "relevant"],
+            ["select_one yn", "count_observed", "Did you observe the count?", ""],
+            ["begin_group", "count", "Count", "${count_observed} = 'yes'"],
+            ["integer", "ballots_valid", "Valid ballots", ""],
+            ["integer", "ballots_invalid", "Invalid ballots", "${ballots_valid} > 0"],
+            ["end_group", "", "", ""],
+        ],
+        "choices": [
+            ["list_name", "name", "label", "media::image"],
+            ["yn", "yes", "Yes", "yes.png"],
+            ["yn", "no", "No", ""],
+        ],
+    }
+    result = template_import_xlsform(mission=mission, raw=_workbook(sheets), kind=FormKind.COUNTING)
+    questions = {q.code: q for q in result.template.questions.all()}
+
+    assert (questions["ballots_valid"].shown_if_code, questions["ballots_valid"].shown_if_values) == (
+        "count_observed",
+        ["yes"],
+    )
+    assert questions["ballots_invalid"].condition == "count_observed = 'yes' and ballots_valid > 0"
+    assert result.not_kept == [
+        "choices row 2: the column media::image (only list_name, name and label).",
+        "survey row 3: the relevant of group count is kept as a condition of each of its questions.",
+    ]
+
+
+def test_observers_fill_in_an_imported_checklist_once_it_is_published(mission):
+    from submissions.services import submission_validate
+
+    template = template_import_xlsform(mission=mission, raw=_workbook(HAND_WRITTEN), kind=FormKind.OPENING).template
+    template_publish(template=template)
+    answers = {
+        "pec_present": "yes",
+        "members": 12,
+        "women": 14,
+        "unauthorised": ["officials"],
+        "unauthorised_detail": "Two officials from the akimat.",
+        "hours": "1.5",
+        "visit_date": "2019-06-09",
+        "arrived_at": "07:40",
+        "overall_assessment": "good",
+    }
+    cleaned = submission_validate(template=template, payload={"polling_station": 1, "answers": answers})
+
+    assert cleaned["unauthorised_detail"] == "Two officials from the akimat."  # shown: 12 members >= 10
+    assert (cleaned["hours"], cleaned["visit_date"], cleaned["thanks"]) == ("1.5", "2019-06-09", None)
+    from checklists.rules import form_flags
+    from checklists.selectors import template_questions
+
+    flags = form_flags(template=template, questions=template_questions(template), answers=cleaned)
+    assert flags == [{"rule": "women_check", "values": {"women": 14, "members": 12}}]
