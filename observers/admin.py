@@ -39,6 +39,28 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
+class NationalityFilter(admin.SimpleListFilter):
+    """The nationalities of the people in the list the user may see, never those of other missions' people.
+
+    (Django's AllValuesFieldListFilter reads every observer in the database for a field across a relation.)
+    """
+
+    title = "nationality"
+    parameter_name = "observer__nationality"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by("observer__nationality")
+            .values_list("observer__nationality", flat=True)
+            .distinct()
+        )
+        return [(code, code) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(observer__nationality=self.value()) if self.value() else queryset
+
+
 class MembershipFormMixin:
     """Binds the requesting user to the membership form, so its clean() asks the access layer."""
 
@@ -92,7 +114,7 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
         "role",
         "status",
         "first_mission",
-        ("observer__nationality", admin.AllValuesFieldListFilter),
+        NationalityFilter,
     )
     search_fields = ("observer__full_name", "observer__email")
     autocomplete_fields = ("observer",)
