@@ -83,6 +83,10 @@ class MembershipInline(MembershipFormMixin, ScopedTabularInline):
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            # A new person joins a mission, as through the API: a person in no mission is nobody's to see or
+            # change, yet their e-mail address would block every mission's roster import of it.
+            kwargs.update(min_num=1, validate_min=True)
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._bound_form(request, formset.form)
         return formset
