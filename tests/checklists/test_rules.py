@@ -243,3 +243,15 @@ def test_the_preview_shows_the_rules_and_expression_conditions(world, client):
     client.force_login(world.coordinator)
     page = client.get(reverse("checklists:preview", args=[published.pk])).content.decode()
     assert "<code>turnout</code>: <code>voters_voted &lt;= voters_on_list</code>" in page
+
+
+def test_the_submissions_admin_shows_a_forms_flags_as_sentences(world, client):
+    from django.urls import reverse
+
+    _with_rules(world, ("turnout", TURNOUT_RULE, "Voted {voters_voted} of {voters_on_list}."))
+    submission, _ = world.record("voting", voters_on_list=100, voters_voted=130)
+    world.coordinator.is_staff = True
+    world.coordinator.save()
+    client.force_login(world.coordinator)
+    page = client.get(reverse("admin:submissions_submission_change", args=[submission.pk])).content.decode()
+    assert "Voted 130 of 100." in page
