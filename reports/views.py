@@ -279,6 +279,7 @@ def dashboard_data(request: HttpRequest, slug: str) -> JsonResponse:
             "finished_at": run.finished_at.isoformat(),
             "observations": result["coverage"]["observations_total"],
             "negative": {kind: result["kinds"][kind]["assessment"]["negative"]["pct"] for kind in result["kinds"]},
+            "kind_labels": {kind: str(FormKind(kind).label) for kind in result["kinds"]},
             "urgent": result["incidents"]["urgent"],
             "critical": result["incidents"]["critical"],
         }

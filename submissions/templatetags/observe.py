@@ -79,6 +79,14 @@ def observe_messages() -> dict:
         "no_incidents": _("No urgent incidents."),
         "urgent": _("Urgent"),
         "critical": _("Critical answer"),
+        "dashboard_run": _("Run %(run)s (%(time)s)"),
+        "dashboard_compiled": _(
+            ": %(observations)s observations; assessed negatively: %(negative)s; "
+            "urgent %(urgent)s, critical %(critical)s."
+        ),
+        "dashboard_no_run": _("No compilation yet."),
+        "dashboard_updated": _("%(n)s forms received · updated %(time)s"),
+        "dashboard_retry": _("Could not refresh; retrying."),
     }
 
 
