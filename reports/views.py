@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access import actor_for
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
 from missions.models import Mission, Region
@@ -53,6 +54,8 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_object_or_404(Mission, slug=slug)
     runs, access = runs_for(request.user, mission)
     if access is None:
+        if actor_for(request.user, mission) is None:
+            raise Http404("No such mission.")  # a mission the user holds no role in does not exist for them
         raise PermissionDenied("You have no access to this mission's statistics.")
     regions = Region.objects.filter(mission=mission).order_by("name")
     if request.method == "POST":

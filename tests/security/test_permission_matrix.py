@@ -256,6 +256,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "observers.observer": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.observer),
     "observers.membership": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.membership),
     "observers.team": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.team),
+    # ODIHR staff following missions: granted by superusers
+    "observers.follower": superusers_only(),
     # checklists: published versions are never deleted
     "checklists.formtemplate": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: p.template),
     # submissions: read in the admin, recorded only through the observers' site and the API
