@@ -75,6 +75,7 @@ KINDS: dict[str, Kind] = {
     # Official results: versions are imported by coordinators, never edited; the core team reads them.
     "results.resultsversion": Kind("mission_id", change=NONE, delete=NONE),
     "results.stationresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
+    "results.tecresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.resultssettings": Kind("mission_id", add=NONE, delete=NONE),
 }
 

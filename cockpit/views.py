@@ -16,13 +16,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access import actor_for
@@ -31,6 +32,7 @@ from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, is_odihr_staff
 
+from .map_selectors import map_data, map_regions
 from .selectors import cockpit_missions, mission_state
 from .templatetags.mission_clock import local_moment
 
@@ -63,6 +65,7 @@ ADMIN_SECTIONS = (
     (gettext_lazy("Phase locks"), "admin:submissions_phaselock_changelist", "submissions.view_phaselock"),
     (gettext_lazy("Report runs"), "admin:reports_reportrun_changelist", "reports.view_reportrun"),
     (gettext_lazy("Export log"), "admin:reports_exportlog_changelist", "reports.view_exportlog"),
+    (gettext_lazy("Official results"), "admin:results_resultsversion_changelist", "results.view_resultsversion"),
 )
 IMPORTS = (
     (gettext_lazy("Import polling stations"), "admin:missions_pollingstation_import", "missions.add_pollingstation"),
@@ -86,13 +89,18 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
     slug = mission.slug
     election_day = [
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
+        Tool(_("Map"), reverse("cockpit:map", args=[slug])),
         Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
         Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
         Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
         Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),
     ]
     groups = [(_("Election day"), election_day)]
-    groups.append((_("Statistics"), [Tool(_("Compilations and reports"), reverse("reports:mission", args=[slug]))]))
+    statistics = [
+        Tool(_("Compilations and reports"), reverse("reports:mission", args=[slug])),
+        Tool(_("Official results and cross-checks"), reverse("results:mission", args=[slug])),
+    ]
+    groups.append((_("Statistics"), statistics))
     if actor.is_coordinator:
         planning = [
             Tool(_("Deployment planning"), reverse("deployment:planning", args=[slug])),
@@ -191,3 +199,39 @@ def guide_image(request: HttpRequest, name: str) -> FileResponse:
     if not path.is_file():
         raise Http404(_("No such picture."))
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
+    """The mission and the user's Actor, for any member; 404 unknown mission, 403 for everyone else."""
+    mission = get_object_or_404(Mission, slug=slug)
+    actor = actor_for(request.user, mission)
+    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
+        raise PermissionDenied(_("You are not a member of this mission."))
+    return mission, actor
+
+
+@login_required
+@require_GET
+def map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The mission map on a page of its own: what the user's role may see of stations, routes and incidents."""
+    mission, actor = _member_scope(request, slug)
+    return render(request, "cockpit/map.html", {"mission": mission, "actor": actor})
+
+
+@never_cache
+@require_GET
+def map_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """The map's data for the user's role, optionally for one region and one form kind."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Log in to see the map.")}, status=401)
+    mission, actor = _member_scope(request, slug)
+    regions = map_regions(mission=mission, actor=actor)
+    region_id = None
+    wanted = request.GET.get("region", "")
+    if wanted:
+        region_id = next((region.pk for region in regions if str(region.pk) == wanted), None)
+        if region_id is None:
+            raise Http404(_("No such region in your area."))
+    data = map_data(mission=mission, actor=actor, region_id=region_id, kind=request.GET.get("kind", ""))
+    data["regions"] = [[region.pk, region.name] for region in regions]
+    return JsonResponse(data)

@@ -56,7 +56,20 @@ def policy_for_path(path: str) -> str:
     for prefix, replaced in getattr(settings, "CONTENT_SECURITY_POLICY_RELAXED", CONTENT_SECURITY_POLICY_RELAXED):
         if path.startswith(prefix):
             directives.update(replaced)
+    tiles = map_tile_origin(getattr(settings, "MAP_TILE_URL", ""))
+    if tiles:
+        directives["img-src"] = f"{directives.get('img-src', '')} {tiles}".strip()
     return policy_text(directives)
+
+
+def map_tile_origin(url: str) -> str:
+    """The origin the map's tiles come from, as a CSP source ('{s}' subdomains become a wildcard); '' if none."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class SecurityHeadersMiddleware:

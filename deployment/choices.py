@@ -1,5 +1,10 @@
 from django.db import models
 
+from jobs.choices import JobStatus
+
+# A planning job's states are those of every background job (jobs/choices.py), re-exported for this app's readers.
+__all__ = ["FormationKind", "JobKind", "JobStatus", "PlanningBasis", "VisitPurpose"]
+
 
 class VisitPurpose(models.TextChoices):
     OPENING = "opening", "Opening"
@@ -21,10 +26,3 @@ class FormationKind(models.TextChoices):
 class JobKind(models.TextChoices):
     FORM_TEAMS = "form_teams", "Form teams"
     PLAN_DEPLOYMENT = "plan_deployment", "Plan deployment"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"

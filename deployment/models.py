@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .choices import JobKind, JobStatus, VisitPurpose
+from jobs.models import BackgroundJob
+
+from .choices import JobKind, VisitPurpose
 
 
 class TeamAssignment(models.Model):
@@ -58,22 +60,19 @@ class PlannedVisit(models.Model):
         return f"{self.assignment.team} {self.purpose} {self.polling_station}"
 
 
-class PlanningJob(models.Model):
-    """A background run of team formation or deployment planning, with its progress and outcome."""
+class PlanningJob(BackgroundJob):
+    """A background run of team formation or deployment planning, with its progress and outcome.
+
+    Its status, progress, attempts and heartbeat follow the background-job lifecycle (jobs/lifecycle.py).
+    """
 
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="planning_jobs")
     kind = models.CharField(max_length=20, choices=JobKind.choices)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     parameters = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,7 +82,3 @@ class PlanningJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.mission_id} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from .services import planning_job_execute
+from .services.jobs import planning, planning_job_execute
 
 
-@shared_task(name="deployment.planning_job_run", soft_time_limit=600, time_limit=660, acks_late=True)
+@shared_task(name="deployment.planning_job_run", **planning.task_options())
 def planning_job_run(job_id: int) -> str:
     """Run one planning job (formation or deployment); safe to deliver twice."""
     job = planning_job_execute(job_id=job_id)

@@ -47,6 +47,7 @@ def _job_json(job: PlanningJob) -> dict:
         "progress": job.progress,
         "finished": job.is_finished,
         "error": job.error,
+        "dispatch_error": job.dispatch_error,
         "summary": job.summary,
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
@@ -93,7 +94,10 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
         return redirect("deployment:planning", mission_slug=mission.slug)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_job_json(job), status=202)
-    messages.info(request, f"{job.get_kind_display()} started.")
+    if job.dispatch_error:
+        messages.warning(request, f"{job.get_kind_display()} is saved but not started yet. {job.dispatch_error}")
+    else:
+        messages.info(request, f"{job.get_kind_display()} started.")
     return redirect("deployment:planning", mission_slug=mission.slug)
 
 

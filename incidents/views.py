@@ -24,7 +24,7 @@ CASES_SHOWN = 300
 def _scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     mission = get_object_or_404(Mission, slug=slug)
     actor = actor_for(request.user, mission)
-    if actor is None:
+    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
         raise PermissionDenied(_("You are not a member of this mission."))
     return mission, actor
 

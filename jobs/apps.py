@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = "Background jobs"
+
+    def ready(self):
+        from celery.signals import worker_ready
+
+        worker_ready.connect(_rescue_on_start, weak=False, dispatch_uid="jobs-rescue-on-start")
+
+
+def _rescue_on_start(sender=None, **kwargs):
+    """A worker that starts rescues at once what a stopped one left behind, instead of at beat's next round."""
+    from .tasks import jobs_watchdog
+
+    jobs_watchdog.apply_async(retry=False)

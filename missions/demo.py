@@ -44,6 +44,14 @@ REGIONS = [
     ("ALA", "Almaty City", RegionKind.CITY, "Asia/Almaty", 540, 1_170_000, "Almaty", 1.0),
     ("SHY", "Shymkent", RegionKind.CITY, "Asia/Almaty", 270, 570_000, "Shymkent", 1.0),
 ]
+# Approximate latitude and longitude of each region's centre, for the demo's station coordinates.
+CENTRES = {
+    "AKM": (53.28, 69.39), "AKT": (50.28, 57.17), "ALM": (45.02, 78.37), "ATY": (47.10, 51.92),
+    "VOS": (49.95, 82.61), "ZHA": (42.90, 71.37), "ZAP": (51.23, 51.37), "KAR": (49.80, 73.10),
+    "KUS": (53.21, 63.62), "KZY": (44.85, 65.51), "MAN": (43.65, 51.16), "PAV": (52.29, 76.97),
+    "SEV": (54.87, 69.15), "YUZ": (43.30, 68.25), "AST": (51.17, 71.43), "ALA": (43.24, 76.89),
+    "SHY": (42.32, 69.59),
+}  # fmt: skip
 NEIGHBOURS = {
     "AKM": ["AST", "SEV", "KUS", "KAR", "PAV"],
     "AKT": ["KUS", "ZAP", "ATY", "MAN", "KZY", "KAR"],
@@ -335,6 +343,8 @@ def _geography(mission: Mission, rng: random.Random) -> None:
         ignore_conflicts=True,
     )
     tecs, stations = [], []
+    # Coordinates come from a generator of their own, so the rest of the demo stays the same with or without them.
+    places = random.Random(SEED + 1)
     for region_index, (code, name, kind, _tz, count, voters, centre, urban_share) in enumerate(REGIONS):
         tec_count = max(3, round(count / 55))
         urban_count = round(count * urban_share)
@@ -365,10 +375,14 @@ def _geography(mission: Mission, rng: random.Random) -> None:
                 special = SpecialStationType.PRISON
             elif roll < 0.007:
                 special = SpecialStationType.MILITARY
+            latitude, longitude = CENTRES[code]
+            spread = 0.06 if kind == RegionKind.CITY else 0.12 if urban else 1.1
             stations.append(
                 {
                     "region": code,
                     "tec": tec_code,
+                    "latitude": round(max(40.6, min(55.4, places.gauss(latitude, spread))), 5),
+                    "longitude": round(max(46.5, min(87.3, places.gauss(longitude, spread * 1.6))), 5),
                     # Like the CEC's list, each region numbers its stations from 1: PEC No. 1 exists in all of them.
                     "number": str(s + 1),
                     "name": f"School No. {rng.randint(1, 120)}" if urban else f"Village club {rng.randint(1, 40)}",
@@ -392,6 +406,8 @@ def _geography(mission: Mission, rng: random.Random) -> None:
                 area_type=s["area_type"],
                 registered_voters=s["voters"],
                 special_type=s["special"],
+                latitude=s["latitude"],
+                longitude=s["longitude"],
             )
             for s in stations
         ],

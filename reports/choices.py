@@ -1,11 +1,9 @@
 from django.db import models
 
+from jobs.choices import JobStatus
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+# A report run's states are those of every background job (jobs/choices.py); the old name is kept for readers.
+RunStatus = JobStatus
 
 
 class ExportFormat(models.TextChoices):

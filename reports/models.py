@@ -4,15 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import RunStatus
+from jobs.models import BackgroundJob
 
 
 def run_output_path(instance, filename: str) -> str:
     return f"reports/runs/{instance.pk}/{filename}"
 
 
-class ReportRun(models.Model):
-    """One compilation of a mission's statistics: what was asked, its progress, and its frozen result and files."""
+class ReportRun(BackgroundJob):
+    """One compilation of a mission's statistics: what was asked, its progress, and its frozen result and files.
+
+    Its status, progress, attempts and heartbeat follow the background-job lifecycle (jobs/lifecycle.py).
+    """
 
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="report_runs")
     kinds = models.JSONField(default=list, help_text="Form kinds compiled, e.g. ['opening', 'voting'].")
@@ -23,18 +26,6 @@ class ReportRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="report_runs"
     )
-    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    # Sent to the broker; empty while the broker was unreachable (the watchdog re-sends it).
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    dispatch_error = models.CharField(max_length=300, blank=True)
-    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process compiling it.")
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     charts = models.JSONField(default=dict, blank=True, help_text="SVG charts rendered at compile time, by name.")
     submissions_count = models.PositiveIntegerField(default=0)
@@ -59,10 +50,6 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Report run {self.pk} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     def output_file(self, fmt: str):
         return {"xlsx": self.xlsx_file, "csv": self.csv_file, "pdf": self.pdf_file}[fmt]

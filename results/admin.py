@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,8 +12,9 @@ from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 from missions.models import Mission
 
+from .choices import ResultsLevel
 from .forms import ResultsImportForm
-from .imports import results_import
+from .imports import mapping_saved, results_import
 from .models import ResultsSettings, ResultsVersion
 
 
@@ -20,12 +22,22 @@ from .models import ResultsSettings, ResultsVersion
 class ResultsVersionAdmin(ScopedAdmin):
     """Versions are imported, never typed in or edited: every version of the CEC's figures is kept as it was."""
 
-    list_display = ("__str__", "mission", "stage", "published_on", "rows", "imported_at", "imported_by", "page_link")
-    list_filter = ("mission", "stage")
+    list_display = (
+        "__str__",
+        "mission",
+        "level",
+        "stage",
+        "published_on",
+        "rows",
+        "imported_at",
+        "imported_by",
+        "page_link",
+    )
+    list_filter = ("mission", "level", "stage")
     list_select_related = ("mission", "imported_by")
     readonly_fields = (
-        "mission", "number", "stage", "label", "published_on", "filename", "column_mapping", "candidates", "rows",
-        "imported_by", "imported_at",
+        "mission", "number", "level", "stage", "label", "published_on", "filename", "column_mapping", "candidates",
+        "rows", "imported_by", "imported_at",
     )  # fmt: skip
     change_list_template = "admin/results/resultsversion/change_list.html"
 
@@ -75,9 +87,16 @@ class ResultsVersionAdmin(ScopedAdmin):
         }
         if mission is None:
             return TemplateResponse(request, "admin/results/import.html", context)
-        saved = ResultsSettings.objects.filter(mission=mission).values_list("column_mapping", flat=True).first()
+        level = request.POST.get("level") or request.GET.get("level") or ResultsLevel.STATION
+        if level not in ResultsLevel.values:
+            raise Http404("No such level of results.")
+        context.update({"level": level, "levels": ResultsLevel.choices})
         form = ResultsImportForm(
-            request.POST or None, request.FILES or None, mission=mission, saved_mapping=saved or {}
+            request.POST or None,
+            request.FILES or None,
+            mission=mission,
+            saved_mapping=mapping_saved(mission=mission, level=level),
+            level=level,
         )
         report = None
         if request.method == "POST" and form.is_valid():
@@ -91,9 +110,20 @@ class ResultsVersionAdmin(ScopedAdmin):
                 label=form.cleaned_data["label"],
                 published_on=form.cleaned_data["published_on"],
                 user=request.user,
+                level=level,
             )
             if report.ok:
                 messages.success(request, f"Official results: {report.summary()}")
                 return redirect(f"{reverse('results:mission', args=[mission.slug])}?version={report.version.number}")
         context.update({"form": form, "report": report})
         return TemplateResponse(request, "admin/results/import.html", context)
+
+
+@admin.register(ResultsSettings)
+class ResultsSettingsAdmin(ScopedAdmin):
+    """A mission's turnout threshold, and the column mappings its imports saved (changed by importing a file)."""
+
+    list_display = ("mission", "turnout_threshold", "updated_at")
+    list_select_related = ("mission",)
+    fields = ("mission", "turnout_threshold", "column_mapping", "tec_column_mapping", "updated_at")
+    readonly_fields = ("mission", "column_mapping", "tec_column_mapping", "updated_at")

@@ -137,6 +137,7 @@ def _finding(kind: str, station: dict, **extra) -> dict:
         "observed": None,
         "difference": None,
         "submission": "",
+        "submission_id": None,
         "form_kind": "",
         "team": "",
         "message": "",
@@ -226,14 +227,62 @@ def _turnout_text(row: dict) -> str:
     )
 
 
-def _compare(result: CrossCheck, official: list[dict], forms: list[dict], regions: list[dict], candidates) -> None:
+def _lines(candidates) -> tuple[list[str], dict[str, str]]:
     lines = [name for name, _label in RESULT_LINES] + [f"candidate_{i}" for i in range(1, len(candidates) + 1)]
     labels = {**LINE_LABELS, **{f"candidate_{i}": f"Votes for {n}" for i, n in enumerate(candidates, start=1)}}
-    by_station = {row["station_id"]: row for row in official if row.get("station_id") is not None}
+    return lines, labels
+
+
+def tec_crosscheck(
+    *, official: list[dict], stations: list[dict], forms: list[dict], regions: list[dict], candidates: list[str]
+) -> CrossCheck:
+    """Checks on TEC totals: their arithmetic; each line against the sum of the TEC's stations' official results
+    (`stations`: rows of the latest station-level version, with tec_id); and the observers' tabulation forms tied to
+    the TEC, line by line. A line is summed only when every station of the TEC has it."""
+    result = CrossCheck(stations_in_results=len(official))
+    lines, labels = _lines(candidates)
+    by_tec: dict[int, list[dict]] = defaultdict(list)
+    for row in stations:
+        if row.get("tec_id") is not None:
+            by_tec[row["tec_id"]].append(row)
+    for row in official:
+        for message in arithmetic_issues(row):
+            result.findings.append(_finding(FindingKind.ARITHMETIC, row, message=message))
+        members = by_tec.get(row["tec_id"], [])
+        if not members:
+            continue
+        for line in lines:
+            total, parts = official_line(row, line), [official_line(member, line) for member in members]
+            if total is None or None in parts or total == sum(parts):
+                continue
+            result.findings.append(
+                _finding(
+                    FindingKind.TEC_TOTAL_DIFFERS,
+                    row,
+                    line=line,
+                    line_label=labels[line],
+                    official=total,
+                    difference=total - sum(parts),
+                    message=f"{labels[line]}: TEC total {total}, sum of its {len(members)} stations' official "
+                    f"results {sum(parts)} ({total - sum(parts):+d}).",
+                )
+            )
+    _compare(result, official, forms, regions, candidates, key="tec_id")
+    result.kinds = dict.fromkeys(FindingKind.values, 0)
+    for finding in result.findings:
+        result.kinds[finding["kind"]] += 1
+    return result
+
+
+def _compare(
+    result: CrossCheck, official: list[dict], forms: list[dict], regions: list[dict], candidates, key="station_id"
+) -> None:
+    lines, labels = _lines(candidates)
+    by_station = {row[key]: row for row in official if row.get(key) is not None}
     states: dict[int, str] = {}
     station_region: dict[int, int | None] = {}
     for form in forms:
-        station_id = form["station_id"]
+        station_id = form[key]
         station_region[station_id] = form["region_id"]
         row = by_station.get(station_id)
         if row is None:
@@ -258,6 +307,7 @@ def _compare(result: CrossCheck, official: list[dict], forms: list[dict], region
                         observed=seen,
                         difference=published - seen,
                         submission=str(form["uuid"]),
+                        submission_id=form["submission_id"],
                         form_kind=form["kind"],
                         team=form.get("team") or "",
                         message=f"{labels[line]}: official {published}, observers' copy {seen} "

@@ -7,6 +7,11 @@ class ResultsStage(models.TextChoices):
     CORRECTED = "corrected", "Corrected after final"
 
 
+class ResultsLevel(models.TextChoices):
+    STATION = "station", "Polling stations (PEC protocols)"
+    TEC = "tec", "TECs (tabulated totals)"
+
+
 class FindingKind(models.TextChoices):
     """What is wrong with a station's official figures, alone or against what observers recorded."""
 
@@ -17,6 +22,7 @@ class FindingKind(models.TextChoices):
     UNKNOWN_STATION = "unknown_station", "Results for a station not in the station list"
     MISSING_STATION = "missing_station", "Station missing from the results"
     DIFFERS_FROM_OBSERVERS = "differs_from_observers", "Differs from the observers' protocol copy"
+    TEC_TOTAL_DIFFERS = "tec_total_differs", "TEC total differs from the sum of its stations' results"
 
 
 # The official protocol lines, in the order a CEC protocol prints them; candidates follow as candidate_N.

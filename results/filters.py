@@ -5,7 +5,7 @@ import django_filters
 from access.filters import ScopedFilterSet
 from missions.models import Mission
 
-from .choices import ResultsStage
+from .choices import ResultsLevel, ResultsStage
 from .models import ResultsVersion
 
 
@@ -14,7 +14,8 @@ class ResultsVersionFilterSet(ScopedFilterSet):
         queryset=Mission.objects.all(), to_field_name="slug", help_text="Mission slug, e.g. kz-2019."
     )
     stage = django_filters.ChoiceFilter(choices=ResultsStage.choices)
+    level = django_filters.ChoiceFilter(choices=ResultsLevel.choices)
 
     class Meta:
         model = ResultsVersion
-        fields = ["mission", "stage"]
+        fields = ["mission", "stage", "level"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .choices import ResultsStage
+from .choices import ResultsLevel, ResultsStage
 from .imports import mapping_fields
 
 
@@ -16,10 +16,10 @@ class ResultsImportForm(forms.Form):
     label = forms.CharField(max_length=200, required=False, help_text="e.g. 'CEC preliminary results, 10 June'.")
     published_on = forms.DateField(required=False, help_text="When the CEC published the file (YYYY-MM-DD).")
 
-    def __init__(self, *args, mission, saved_mapping: dict, **kwargs):
+    def __init__(self, *args, mission, saved_mapping: dict, level: str = ResultsLevel.STATION, **kwargs):
         super().__init__(*args, **kwargs)
         self.mapping_names = []
-        for name, label in mapping_fields(list(mission.candidates or [])):
+        for name, label in mapping_fields(list(mission.candidates or []), level):
             self.fields[f"column_{name}"] = forms.CharField(
                 label=f"Column: {label}",
                 max_length=200,

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from missions.models import Mission, PollingStation, Region
+from missions.models import Mission, PollingStation, Region, Tec
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, normalise_header, read_rows
 
-from .choices import RESULT_LINES, ResultsStage
-from .models import ResultsSettings, ResultsVersion, StationResult
+from .choices import RESULT_LINES, ResultsLevel, ResultsStage
+from .models import ResultsSettings, ResultsVersion, StationResult, TecResult
 
 IDENTITY_FIELDS = (("region", "Region"), ("tec", "TEC (optional)"), ("number", "Station number"))
-REQUIRED_FIELDS = ("region", "number")
+TEC_IDENTITY_FIELDS = (("region", "Region"), ("tec", "TEC (code or name)"))
+REQUIRED_FIELDS = {ResultsLevel.STATION: ("region", "number"), ResultsLevel.TEC: ("region", "tec")}
+MAPPING_SETTING = {ResultsLevel.STATION: "column_mapping", ResultsLevel.TEC: "tec_column_mapping"}
 # Header names (normalised) tried for a field the coordinator left blank and no saved mapping names.
 ALIASES: dict[str, tuple[str, ...]] = {
     "region": ("region", "oblast", "область", "регион", "наименование_области", "облыс"),
@@ -45,10 +47,11 @@ MAX_FIGURE = 10_000_000
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 
 
-def mapping_fields(candidates: list[str]) -> list[tuple[str, str]]:
-    """(field, label) of every column a results file can be mapped to, for a mission's candidates."""
+def mapping_fields(candidates: list[str], level: str = ResultsLevel.STATION) -> list[tuple[str, str]]:
+    """(field, label) of every column a results file of that level can be mapped to, for a mission's candidates."""
+    identity = IDENTITY_FIELDS if level == ResultsLevel.STATION else TEC_IDENTITY_FIELDS
     return [
-        *IDENTITY_FIELDS,
+        *identity,
         *RESULT_LINES,
         *((f"candidate_{index}", f"Votes for {name}") for index, name in enumerate(candidates, start=1)),
     ]
@@ -80,12 +83,20 @@ class ResultsImportReport(ImportReport):
         return f"{self.version}: {self.created} station results imported{unknown}."
 
 
-def mapping_resolve(*, mission: Mission, headers: list[str], given: dict | None) -> dict[str, str]:
+def mapping_saved(*, mission: Mission, level: str = ResultsLevel.STATION) -> dict[str, str]:
+    """The mapping the mission's last file of that level was read with."""
+    field = MAPPING_SETTING[level]
+    return ResultsSettings.objects.filter(mission=mission).values_list(field, flat=True).first() or {}
+
+
+def mapping_resolve(
+    *, mission: Mission, headers: list[str], given: dict | None, level: str = ResultsLevel.STATION
+) -> dict[str, str]:
     """The column of each field: what the coordinator gave, else the mission's saved mapping, else a known header."""
-    saved = ResultsSettings.objects.filter(mission=mission).values_list("column_mapping", flat=True).first() or {}
+    saved = mapping_saved(mission=mission, level=level)
     present = set(headers)
     mapping: dict[str, str] = {}
-    for name, _label in mapping_fields(list(mission.candidates or [])):
+    for name, _label in mapping_fields(list(mission.candidates or []), level):
         chosen = normalise_header((given or {}).get(name, ""))
         if not chosen and saved.get(name) in present:
             chosen = saved[name]
@@ -156,18 +167,23 @@ def results_import(
     label: str = "",
     published_on=None,
     user=None,
+    level: str = ResultsLevel.STATION,
 ) -> ResultsImportReport:
-    """Check every row of an official results file; write nothing if any is bad, else add it as a new version."""
+    """Check every row of an official results file; write nothing if any is bad, else add it as a new version.
+
+    `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals).
+    """
     report = ResultsImportReport()
     candidates = list(mission.candidates or [])
     try:
         headers, rows = read_rows(upload, filename=filename)
         report.headers = [header for header in headers if header]
-        report.mapping = mapping_resolve(mission=mission, headers=report.headers, given=mapping)
-        _check_mapping(report, candidates)
+        report.mapping = mapping_resolve(mission=mission, headers=report.headers, given=mapping, level=level)
+        _check_mapping(report, candidates, level)
         if report.errors:
             return report
-        cleaned = _read(report, rows, mission, candidates)
+        read = _read if level == ResultsLevel.STATION else _read_tecs
+        cleaned = read(report, rows, mission, candidates)
     except SpreadsheetError as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return report
@@ -185,6 +201,7 @@ def results_import(
             mission=mission,
             number=number,
             stage=stage,
+            level=level,
             label=label,
             published_on=published_on,
             filename=(filename or getattr(upload, "name", "") or "")[:255],
@@ -193,58 +210,140 @@ def results_import(
             rows=len(cleaned),
             imported_by=user if user is not None and user.is_authenticated else None,
         )
-        _insert(version, cleaned)
-        settings.column_mapping = report.mapping
-        settings.save(update_fields=["column_mapping", "updated_at"])
+        if level == ResultsLevel.STATION:
+            _insert(StationResult, version, cleaned)
+        else:
+            _insert(TecResult, version, cleaned)
+        setattr(settings, MAPPING_SETTING[level], report.mapping)
+        settings.save(update_fields=[MAPPING_SETTING[level], "updated_at"])
     report.version = version
     report.created = len(cleaned)
-    report.unknown_stations = sum(1 for item in cleaned if item["polling_station_id"] is None)
+    report.unknown_stations = sum(1 for item in cleaned if item.get("polling_station_id", 0) is None)
     return report
 
 
-INSERT_COLUMNS = (
-    "polling_station_id", "region_id", "region_text", "tec_text", "number_text", "row_number",
-    *(name for name, _label in RESULT_LINES),
-)  # fmt: skip
+LINE_COLUMNS = tuple(name for name, _label in RESULT_LINES)
+INSERT_COLUMNS = {
+    StationResult: ("polling_station_id", "region_id", "region_text", "tec_text", "number_text", "row_number",
+                    *LINE_COLUMNS),
+    TecResult: ("tec_id", "region_id", "region_text", "tec_text", "row_number", *LINE_COLUMNS),
+}  # fmt: skip
 
 
-def _insert(version: ResultsVersion, cleaned: list[dict]) -> None:
-    """Write the rows with one parameterised INSERT run over each batch: the ORM's per-object work (model instances,
-    field preparation) costs several times what the database does for 10,000 rows."""
-    table = StationResult._meta.db_table
-    votes = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    columns = ", ".join(("version_id", *INSERT_COLUMNS, "votes"))
-    values = ", ".join(["%s"] * (1 + len(INSERT_COLUMNS)) + [votes])
+def _insert(model, version: ResultsVersion, cleaned: list[dict]) -> None:
+    """Write the rows in bulk without the ORM, whose per-object work (model instances, field preparation) costs
+    several times what the database does for 10,000 rows: COPY on PostgreSQL, else one parameterised INSERT run
+    over each batch of 2,000."""
+    table = model._meta.db_table
+    names = INSERT_COLUMNS[model]
+    columns = ", ".join(("version_id", *names, "votes"))
+    rows = ((version.pk, *(item[name] for name in names), json.dumps(item["votes"])) for item in cleaned)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    values = ", ".join(["%s"] * (2 + len(names)))
     statement = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 -- names from the model, values bound
+    batch: list[tuple] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(cleaned), 2000):
-            cursor.executemany(
-                statement,
-                [
-                    (version.pk, *(item[name] for name in INSERT_COLUMNS), json.dumps(item["votes"]))
-                    for item in cleaned[start : start + 2000]
-                ],
-            )
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 2000:
+                cursor.executemany(statement, batch)
+                batch = []
+        if batch:
+            cursor.executemany(statement, batch)
 
 
-def _check_mapping(report: ResultsImportReport, candidates: list[str]) -> None:
-    labels = dict(mapping_fields(candidates))
+def _check_mapping(report: ResultsImportReport, candidates: list[str], level: str) -> None:
+    labels = dict(mapping_fields(candidates, level))
     present = set(report.headers)
-    for name in REQUIRED_FIELDS:
+    for name in REQUIRED_FIELDS[level]:
         if name not in report.mapping:
             report.errors.append(RowError(0, name, f"choose the column that holds the {labels[name].lower()}"))
-    for name, header in report.mapping.items():
-        if header not in present:
-            report.errors.append(
-                RowError(0, name, f"the file has no column '{header}'; its columns are: {', '.join(report.headers)}")
-            )
+    absent = [(name, header) for name, header in report.mapping.items() if header not in present]
+    for name, header in absent:
+        report.errors.append(RowError(0, name, f"the file has no column '{header}'"))
+    if absent:
+        report.errors.append(
+            RowError(0, "", f"the file's columns are: {', '.join(report.headers)}; clear a line the file does not have")
+        )
     used: dict[str, str] = {}
     for name, header in report.mapping.items():
         if header in used:
             report.errors.append(RowError(0, name, f"column '{header}' is already mapped to {labels[used[header]]}"))
         used.setdefault(header, name)
-    if not set(report.mapping) - {field for field, _label in IDENTITY_FIELDS}:
+    if not set(report.mapping) - {field for field, _label in (*IDENTITY_FIELDS, *TEC_IDENTITY_FIELDS)}:
         report.errors.append(RowError(0, "", "map at least one protocol line or candidate column"))
+
+
+def _figures_of(row: dict, number: int, mapping: dict, candidates: list[str], errors: list) -> tuple[dict, list]:
+    """The protocol lines and the votes per candidate of one row; what cannot be read is added to `errors`."""
+    figures: dict[str, int | None] = {}
+    for name, _label in RESULT_LINES:
+        if name not in mapping:
+            figures[name] = None
+            continue
+        text = row.get(mapping[name], "")
+        try:
+            figures[name] = _figure(text)
+        except ValueError:
+            errors.append(RowError(number, mapping[name], f"'{text}' is not a whole number of ballots or voters"))
+    votes: list[int | None] = []
+    for index in range(1, len(candidates) + 1):
+        column = mapping.get(f"candidate_{index}")
+        text = row.get(column, "") if column else ""
+        try:
+            votes.append(_figure(text))
+        except ValueError:
+            errors.append(RowError(number, column, f"'{text}' is not a whole number of votes"))
+            votes.append(None)
+    return figures, votes
+
+
+def _read_tecs(report: ResultsImportReport, rows, mission: Mission, candidates: list[str]) -> list[dict]:
+    """Rows of TEC totals: each must name a TEC of the mission's list (by code or name, within its region)."""
+    mapping = report.mapping
+    regions: dict[str, int] = {}
+    for region in Region.objects.filter(mission=mission).values("id", "name", "code"):
+        regions.setdefault(name_key(region["name"]), region["id"])
+        regions.setdefault(name_key(region["code"]), region["id"])
+    tecs: dict[tuple[int, str], int] = {}
+    for tec in Tec.objects.filter(mission=mission).values("id", "region_id", "code", "name"):
+        tecs.setdefault((tec["region_id"], name_key(tec["code"])), tec["id"])
+        tecs.setdefault((tec["region_id"], name_key(tec["name"])), tec["id"])
+    cleaned: list[dict] = []
+    seen: dict[int, int] = {}
+    for number, row in rows:
+        errors: list[RowError] = []
+        region_text = row.get(mapping["region"], "").strip()
+        tec_text = row.get(mapping["tec"], "").strip()
+        region_id = regions.get(name_key(region_text))
+        tec_id = tecs.get((region_id, name_key(tec_text)))
+        if region_id is None:
+            errors.append(RowError(number, mapping["region"], f"no region '{region_text}' in the mission"))
+        elif tec_id is None:
+            errors.append(RowError(number, mapping["tec"], f"no TEC '{tec_text}' in {region_text}"))
+        elif tec_id in seen:
+            errors.append(RowError(number, mapping["tec"], f"TEC {tec_text} is also on row {seen[tec_id]}"))
+        figures, votes = _figures_of(row, number, mapping, candidates, errors)
+        if errors:
+            report.errors.extend(errors)
+            continue
+        seen[tec_id] = number
+        cleaned.append(
+            {
+                "tec_id": tec_id,
+                "region_id": region_id,
+                "region_text": region_text[:200],
+                "tec_text": tec_text[:200],
+                "row_number": number,
+                "votes": votes,
+                **figures,
+            }
+        )
+    return cleaned
 
 
 def _read(report: ResultsImportReport, rows, mission: Mission, candidates: list[str]) -> list[dict]:
@@ -262,25 +361,7 @@ def _read(report: ResultsImportReport, rows, mission: Mission, candidates: list[
             errors.append(RowError(number, mapping["region"], "the region is missing"))
         if not number_text:
             errors.append(RowError(number, mapping["number"], "the station number is missing"))
-        figures: dict[str, int | None] = {}
-        for name, _label in RESULT_LINES:
-            if name not in mapping:
-                figures[name] = None
-                continue
-            text = row.get(mapping[name], "")
-            try:
-                figures[name] = _figure(text)
-            except ValueError:
-                errors.append(RowError(number, mapping[name], f"'{text}' is not a whole number of ballots or voters"))
-        votes: list[int | None] = []
-        for index in range(1, len(candidates) + 1):
-            column = mapping.get(f"candidate_{index}")
-            text = row.get(column, "") if column else ""
-            try:
-                votes.append(_figure(text))
-            except ValueError:
-                errors.append(RowError(number, column, f"'{text}' is not a whole number of votes"))
-                votes.append(None)
+        figures, votes = _figures_of(row, number, mapping, candidates, errors)
         if not errors:
             identity = (name_key(region_text), name_key(tec_text), station_key(number_text))
             region_id, station, problem = stations.find(region_text, number_text, tec_text)

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from .choices import ResultsStage
+from .choices import ResultsLevel, ResultsStage
 
 
 class ResultsSettings(models.Model):
@@ -15,6 +15,7 @@ class ResultsSettings(models.Model):
     column_mapping = models.JSONField(
         default=dict, blank=True, help_text="Result line -> column header of the CEC file, reused for the next file."
     )
+    tec_column_mapping = models.JSONField(default=dict, blank=True, help_text="The same for the files of TEC totals.")
     turnout_threshold = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -38,6 +39,7 @@ class ResultsVersion(models.Model):
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="results_versions")
     number = models.PositiveIntegerField(help_text="1 for the first file imported for the mission, then 2, ...")
     stage = models.CharField(max_length=16, choices=ResultsStage.choices, default=ResultsStage.PRELIMINARY)
+    level = models.CharField(max_length=8, choices=ResultsLevel.choices, default=ResultsLevel.STATION)
     label = models.CharField(max_length=200, blank=True, help_text="e.g. 'CEC preliminary results, 10 June 08:00'.")
     published_on = models.DateField(null=True, blank=True, help_text="When the CEC published this file.")
     filename = models.CharField(max_length=255, blank=True)
@@ -93,3 +95,29 @@ class StationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_text} / {self.number_text} (v{self.version_id})"
+
+
+class TecResult(models.Model):
+    """One row of a file of TEC totals (the tabulated results of a TEC), as the CEC publishes them."""
+
+    version = models.ForeignKey(ResultsVersion, on_delete=models.CASCADE, related_name="tec_results")
+    tec = models.ForeignKey("missions.Tec", on_delete=models.PROTECT, related_name="official_results")
+    region = models.ForeignKey("missions.Region", on_delete=models.PROTECT, related_name="official_tec_results")
+    region_text = models.CharField(max_length=200)
+    tec_text = models.CharField(max_length=200)
+    row_number = models.PositiveIntegerField()
+    registered_voters = models.PositiveIntegerField(null=True, blank=True)
+    ballots_received = models.PositiveIntegerField(null=True, blank=True)
+    ballots_issued = models.PositiveIntegerField(null=True, blank=True)
+    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True)
+    ballots_valid = models.PositiveIntegerField(null=True, blank=True)
+    ballots_invalid = models.PositiveIntegerField(null=True, blank=True)
+    votes = models.JSONField(default=list, help_text="Votes per candidate in the version's candidate order.")
+
+    class Meta:
+        ordering = ["version", "row_number"]
+        verbose_name = "TEC result"
+        constraints = [models.UniqueConstraint(fields=["version", "tec"], name="tec_result_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.region_text} / {self.tec_text} (v{self.version_id})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
-from .choices import FindingKind
+from .choices import FindingKind, ResultsLevel
 from .exports import FINDING_COLUMNS, SUMMARY_COLUMNS
 from .models import ResultsVersion
 from .selectors import results_crosscheck
@@ -24,13 +24,22 @@ METHOD = (
 
 
 def official_results_section(*, mission, cutoff=None, region=None) -> dict | None:
-    """The latest version imported by the cut-off, its summary and findings; None when there is none."""
-    versions = ResultsVersion.objects.filter(mission=mission)
+    """The latest station-level version imported by the cut-off, its summary and findings, with the same for the
+    latest version of TEC totals under "tec" (None when there is none); None when no station results are imported.
+    """
+    versions = ResultsVersion.objects.filter(mission=mission).select_related("mission").order_by("-number")
     if cutoff is not None:
         versions = versions.filter(imported_at__lte=cutoff)
-    version = versions.select_related("mission").order_by("-number").first()
+    version = versions.filter(level=ResultsLevel.STATION).first()
     if version is None:
         return None
+    section = _section(version, cutoff=cutoff, region=region)
+    tec_version = versions.filter(level=ResultsLevel.TEC).first()
+    section["tec"] = _section(tec_version, cutoff=cutoff, region=region) if tec_version is not None else None
+    return section
+
+
+def _section(version: ResultsVersion, *, cutoff, region) -> dict:
     check = results_crosscheck(version=version, cutoff=cutoff)
     findings, regions, summary = check.findings, check.regions, check.summary
     if region is not None:
@@ -43,6 +52,7 @@ def official_results_section(*, mission, cutoff=None, region=None) -> dict | Non
     return {
         "version": {
             "number": version.number,
+            "level": version.level,
             "stage": version.stage,
             "label": str(version),
             "published_on": version.published_on.isoformat() if version.published_on else None,
@@ -70,3 +80,8 @@ def official_results_sheets(section: dict) -> Iterator[tuple[str, list[list]]]:
     findings = [[label for _key, label in FINDING_COLUMNS]]
     findings += [[f[key] if f[key] is not None else "" for key, _label in FINDING_COLUMNS] for f in section["findings"]]
     yield "Official results findings", findings
+    if section.get("tec"):
+        tec = section["tec"]
+        rows = [[label for _key, label in FINDING_COLUMNS]]
+        rows += [[f[key] if f[key] is not None else "" for key, _label in FINDING_COLUMNS] for f in tec["findings"]]
+        yield "Official TEC results findings", rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from access import Actor, actor_for, actors_for, visible_to
 from checklists.choices import FormKind
@@ -12,9 +12,9 @@ from checklists.models import Question
 from missions.models import Mission, PollingStation, Region
 from submissions.models import Answer, Submission
 
-from .analysis import CrossCheck, crosscheck
-from .choices import RESULT_LINE_NAMES
-from .models import ResultsSettings, ResultsVersion, StationResult
+from .analysis import CrossCheck, crosscheck, tec_crosscheck
+from .choices import RESULT_LINE_NAMES, ResultsLevel
+from .models import ResultsSettings, ResultsVersion, StationResult, TecResult
 
 DEFAULT_TURNOUT_THRESHOLD = 95.0
 # Forms whose protocol figures are compared with the official results of their station.
@@ -100,8 +100,9 @@ def missing_stations(*, version: ResultsVersion) -> list[dict]:
     ]
 
 
-def observed_protocols(*, mission: Mission, cutoff=None) -> list[dict]:
-    """Observer forms tied to a station that carry protocol figures: station, form and figures by protocol field.
+def observed_protocols(*, mission: Mission, cutoff=None, at: str = ResultsLevel.STATION) -> list[dict]:
+    """Observer forms that carry protocol figures, tied to a station (or, `at` TEC level, to a TEC and no station):
+    station, TEC, form and figures by protocol field.
 
     A form's figures are its answers as they stand now (or, with a cut-off, the forms received by then).
     """
@@ -115,15 +116,18 @@ def observed_protocols(*, mission: Mission, cutoff=None) -> list[dict]:
         codes.add(code)
     if not codes:
         return []
-    submissions = Submission.objects.filter(
-        mission=mission, kind__in=COMPARED_KINDS, polling_station__isnull=False, confidential=False
+    place = (
+        Q(polling_station__isnull=False)
+        if at == ResultsLevel.STATION
+        else Q(polling_station__isnull=True, tec__isnull=False)
     )
+    submissions = Submission.objects.filter(place, mission=mission, kind__in=COMPARED_KINDS, confidential=False)
     if cutoff is not None:
         submissions = submissions.filter(received_at__lte=cutoff)
     forms = {
         row["id"]: row
         for row in submissions.order_by("polling_station_id", "received_at", "id").values(
-            "id", "uuid", "kind", "template_id", "polling_station_id", "polling_station__region_id", "team__code"
+            "id", "uuid", "kind", "template_id", "polling_station_id", "tec_id", "region_id", "team__code"
         )
     }
     figures: dict[int, dict[str, int]] = defaultdict(dict)
@@ -142,7 +146,8 @@ def observed_protocols(*, mission: Mission, cutoff=None) -> list[dict]:
             "kind": form["kind"],
             "team": form["team__code"] or "",
             "station_id": form["polling_station_id"],
-            "region_id": form["polling_station__region_id"],
+            "tec_id": form["tec_id"],
+            "region_id": form["region_id"],
             "figures": figures[form_id],
         }
         for form_id, form in forms.items()
@@ -150,10 +155,38 @@ def observed_protocols(*, mission: Mission, cutoff=None) -> list[dict]:
     ]
 
 
+def tec_rows(*, version: ResultsVersion) -> list[dict]:
+    fields = ("tec_id", "region_id", "region_text", "tec_text", "row_number", "votes", *RESULT_LINE_NAMES)
+    rows = list(TecResult.objects.filter(version=version).order_by("row_number").values(*fields, "tec__code"))
+    for row in rows:
+        row["tec_code"] = row.pop("tec__code")
+        row["region_name"] = row["region_text"]
+    return rows
+
+
+def station_rows_by_tec(*, version: ResultsVersion | None) -> list[dict]:
+    """The rows of a station-level version with their TEC, for summing into TEC totals."""
+    if version is None:
+        return []
+    rows = StationResult.objects.filter(version=version, polling_station__isnull=False)
+    return list(rows.values("votes", *RESULT_LINE_NAMES, tec_id=F("polling_station__tec_id")))
+
+
 def results_crosscheck(*, version: ResultsVersion, cutoff=None) -> CrossCheck:
     """Every check of one version of the official results, and its cross-check with the observers' forms."""
     mission = version.mission
     regions = list(Region.objects.filter(mission=mission).order_by("name").values("id", "code", "name"))
+    if version.level == ResultsLevel.TEC:
+        station_version = (
+            ResultsVersion.objects.filter(mission=mission, level=ResultsLevel.STATION).order_by("-number").first()
+        )
+        return tec_crosscheck(
+            official=tec_rows(version=version),
+            stations=station_rows_by_tec(version=station_version),
+            forms=observed_protocols(mission=mission, cutoff=cutoff, at=ResultsLevel.TEC),
+            regions=regions,
+            candidates=list(version.candidates or []),
+        )
     return crosscheck(
         official=official_rows(version=version),
         missing=missing_stations(version=version),

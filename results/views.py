@@ -14,6 +14,7 @@ from missions.models import Mission, Region
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
 from .choices import FindingKind
 from .exports import findings_csv, findings_xlsx
+from .models import ResultsSettings
 from .selectors import (
     can_import_results,
     findings_filter,
@@ -70,10 +71,12 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
         "kinds": FindingKind.choices,
         "can_import": can_import_results(actor),
         "threshold": turnout_threshold(mission=mission),
+        "settings_id": ResultsSettings.objects.filter(mission=mission).values_list("pk", flat=True).first(),
         "outlier_z": OUTLIER_Z,
         "outlier_min": OUTLIER_MIN_STATIONS,
     }
     if version is not None:
+        context["unit"] = "TECs observed at the tabulation" if version.level == "tec" else "Stations observed"
         check = results_crosscheck(version=version)
         findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
         context.update(

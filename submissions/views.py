@@ -186,6 +186,13 @@ def _plan_rows(mission: Mission, assignment: TeamAssignment | None, done: dict) 
         url = form_url(mission, FormKind.TABULATION, tec=tec.pk)
         plan["tabulation"] = {"tec": tec, "url": url, "done": done.get((FormKind.TABULATION.value, tec.pk))}
         plan["urls"].append(url)
+    # The forms already sent are kept on the device too, so their correction opens without a network.
+    sent = {row["done"] for rows in (plan["opening"], plan["voting"], plan["counting"]) for row in rows if row["done"]}
+    if plan["tabulation"] and plan["tabulation"]["done"]:
+        sent.add(plan["tabulation"]["done"])
+    for submission in sorted(sent, key=lambda submission: submission.pk):
+        if submission.observer_status != "locked":
+            plan["urls"].append(reverse("submissions:submission_edit", args=[mission.slug, submission.uuid]))
     return plan
 
 

@@ -129,6 +129,7 @@ class Workers:
             "DATABASE_URL": database_url(),
             "DJANGO_MEDIA_ROOT": str(self.media_root),
             "EOM_BROKER_DIR": str(self.broker_dir),
+            "EOM_TEST_QUEUE": self.queue,
             **extra_env,
         }
         worker = Worker(queue=self.queue, env=env, log_path=self.tmp_path / "worker.log")

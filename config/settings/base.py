@@ -187,10 +187,15 @@ CELERY_TASK_ROUTES = {
     "deployment.*": {"queue": "planning"},
 }
 WORKER_QUEUES = ("default", "reports", "planning")
-# Periodic work, run by `celery -A config beat` (cron may run `manage.py report_watchdog` instead).
+# Periodic tasks, run by `celery -A config beat`; each app's entries are declared here, never registered on import.
+INCIDENT_DIGEST_HOURS = float(os.environ.get("EOM_INCIDENT_DIGEST_HOURS", "6"))
 CELERY_BEAT_SCHEDULE = {
-    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+    # The watchdog of every kind of background job (jobs/lifecycle.py).
+    "jobs-watchdog": {"task": "jobs.watchdog", "schedule": 300.0},
+    # Election-day compilation (REPORTS_AUTOCOMPILE_MINUTES; does nothing while it is 0).
     "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
+    # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
+    "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Long work: report compilation's own time limits (seconds); the watchdog waits the hard limit plus a minute.
@@ -198,13 +203,6 @@ REPORTS_COMPILE_TIME_LIMIT = int(os.environ.get("EOM_REPORTS_COMPILE_TIME_LIMIT"
 REPORTS_COMPILE_SOFT_TIME_LIMIT = REPORTS_COMPILE_TIME_LIMIT - 60
 # On election day, compile each mission's statistics every N minutes (0: only on request).
 REPORTS_AUTOCOMPILE_MINUTES = int(os.environ.get("EOM_REPORTS_AUTOCOMPILE_MINUTES", "0"))
-
-# Periodic tasks, run by celery beat; each app's entries are declared here, never registered on import.
-INCIDENT_DIGEST_HOURS = float(os.environ.get("EOM_INCIDENT_DIGEST_HOURS", "6"))
-CELERY_BEAT_SCHEDULE = {
-    # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
-    "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
-}
 
 # E-mail: SMTP when EMAIL_HOST is set (production); otherwise printed on the console (the embedded default).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -219,6 +217,11 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mission@localhost")
 # The site's address as users reach it, for links in e-mails, e.g. https://mission.example.org
 EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
+
+# The mission map: a tile server's URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (missions have
+# internet in the capital). Empty: no tiles; the map draws stations over the region outlines the mission uploaded.
+MAP_TILE_URL = os.environ.get("EOM_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("EOM_MAP_TILE_ATTRIBUTION", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -274,8 +277,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "observers.choices.MemberStatus",
         "TemplateStatusEnum": "checklists.choices.TemplateStatus",
         "SubmissionStatusEnum": "submissions.choices.SubmissionStatus",
-        # Planning jobs and report runs share one life cycle: queued, running, done, failed.
-        "BackgroundJobStatusEnum": "reports.choices.RunStatus",
+        # Every background job (planning jobs, report runs) has the same states: queued, running, done, failed.
+        "BackgroundJobStatusEnum": "jobs.choices.JobStatus",
     },
 }
 

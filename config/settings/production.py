@@ -58,4 +58,4 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # Planning jobs and report runs share one set of states (queued, running, done, failed): one enum for both.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkStatusEnum"] = "reports.choices.RunStatus"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkStatusEnum"] = "jobs.choices.JobStatus"

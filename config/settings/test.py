@@ -10,9 +10,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests run tasks in-process unless a test starts a real worker (tests/conftest.py, celery_worker marker).
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_TASK_DEFAULT_QUEUE = "eom-test"
+# Tests run tasks in-process unless a test starts a real worker (tests/workers.py, celery_worker marker): that worker
+# is started with EOM_TEST_QUEUE, and whatever it sends itself (the watchdog at start) goes to its own queue too.
+_TEST_QUEUE = __import__("os").environ.get("EOM_TEST_QUEUE", "")
+CELERY_TASK_ALWAYS_EAGER = not _TEST_QUEUE
+CELERY_TASK_DEFAULT_QUEUE = _TEST_QUEUE or "eom-test"
+if _TEST_QUEUE:
+    CELERY_TASK_ROUTES = {"*": {"queue": _TEST_QUEUE}}
 # Report compilation: a test may slow the first attempt (seconds) to kill its worker mid-compilation.
 REPORTS_COMPILE_DELAY = float(__import__("os").environ.get("EOM_REPORTS_COMPILE_DELAY", "0"))
 # Mail stays in django.core.mail.outbox, also for the browser tests' live server.

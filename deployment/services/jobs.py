@@ -1,16 +1,12 @@
-"""Background planning jobs: start one (queued after commit), run it with progress, record the outcome."""
+"""Background planning jobs: start one (queued after commit) and run it, on the background-job lifecycle."""
 
 from __future__ import annotations
 
-import datetime
-import logging
-
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from access import Actor, require_coordinator
+from jobs.lifecycle import Lifecycle
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
@@ -18,9 +14,8 @@ from ..models import PlanningJob
 from .formation import teams_form
 from .planning import MAX_ROUTE_LENGTH, deployment_plan
 
-logger = logging.getLogger(__name__)
-# Longer than the task's hard time limit (deployment.tasks) plus time in the queue.
-STALE_AFTER_SECONDS = 30 * 60
+# (soft, hard) seconds for one planning job.
+TIME_LIMITS = (600, 660)
 
 
 def _clean_parameters(kind: str, parameters: dict) -> dict:
@@ -63,14 +58,10 @@ def planning_job_start(
     clean = _clean_parameters(kind, parameters or {})
     with transaction.atomic():
         Mission.objects.select_for_update().filter(pk=mission.pk).first()
-        # A job still pending after the task's hard time limit has lost its worker: close it so a new one can run.
-        stale_before = timezone.now() - datetime.timedelta(seconds=STALE_AFTER_SECONDS)
-        PlanningJob.objects.filter(
-            mission=mission, kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=stale_before
-        ).update(
-            status=JobStatus.FAILED,
-            error="The job did not finish within its time limit (the worker stopped?); start it again.",
-            finished_at=timezone.now(),
+        # A job silent for longer than the hard time limit has lost its worker: close it so a new one can run.
+        planning.fail_stale(
+            PlanningJob.objects.filter(mission=mission, kind=kind),
+            "The job did not finish within its time limit (the worker stopped?); start it again.",
         )
         pending = PlanningJob.objects.filter(mission=mission, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
         if pending is not None and pending.kind == kind:
@@ -86,63 +77,42 @@ def planning_job_start(
             parameters=clean,
             requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
         )
+    return planning.enqueue(job)
 
-    def enqueue(job_id=job.pk):
-        from ..tasks import planning_job_run
 
-        planning_job_run.apply_async(args=[job_id])
+def _plan(job: PlanningJob, progress) -> list[str]:
+    """The work of a claimed job: form teams or plan the deployment; the summary goes on the job."""
+    parameters = job.parameters
+    if job.kind == JobKind.FORM_TEAMS:
+        result = teams_form(
+            mission=job.mission,
+            kind=parameters["kind"],
+            seed=parameters["seed"],
+            reform=parameters.get("reform", False),
+            progress=progress,
+        )
+    else:
+        result = deployment_plan(
+            mission=job.mission,
+            basis=parameters["basis"],
+            route_length=parameters["route_length"],
+            seed=parameters["seed"],
+            progress=progress,
+        )
+    job.summary = result.as_dict()
+    return ["summary"]
 
-    transaction.on_commit(enqueue)
-    return job
+
+planning = Lifecycle(
+    model=PlanningJob,
+    task="deployment.tasks.planning_job_run",
+    what="planning job",
+    work=_plan,
+    time_limit=lambda: TIME_LIMITS,
+    select_related=("mission",),
+)
 
 
 def planning_job_execute(*, job_id: int) -> PlanningJob | None:
-    """Run a queued job once (a second delivery finds it no longer queued and does nothing)."""
-    claimed = PlanningJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), progress=1
-    )
-    job = PlanningJob.objects.select_related("mission").filter(pk=job_id).first()
-    if not claimed or job is None:
-        return job
-
-    def progress(percent: int) -> None:
-        PlanningJob.objects.filter(pk=job_id).update(progress=max(1, min(99, int(percent))))
-
-    try:
-        parameters = job.parameters
-        if job.kind == JobKind.FORM_TEAMS:
-            result = teams_form(
-                mission=job.mission,
-                kind=parameters["kind"],
-                seed=parameters["seed"],
-                reform=parameters.get("reform", False),
-                progress=progress,
-            )
-        else:
-            result = deployment_plan(
-                mission=job.mission,
-                basis=parameters["basis"],
-                route_length=parameters["route_length"],
-                seed=parameters["seed"],
-                progress=progress,
-            )
-    except ValidationError as error:
-        _finish(job_id, status=JobStatus.FAILED, error="; ".join(error.messages))
-    except SoftTimeLimitExceeded:
-        _finish(job_id, status=JobStatus.FAILED, error="The job took longer than its time limit and was stopped.")
-    except Exception as error:
-        logger.exception("Planning job %s failed", job_id)
-        _finish(job_id, status=JobStatus.FAILED, error=f"Unexpected error: {error.__class__.__name__}: {error}")
-    else:
-        _finish(job_id, status=JobStatus.DONE, summary=result.as_dict())
-    return PlanningJob.objects.get(pk=job_id)
-
-
-def _finish(job_id: int, *, status: str, summary: dict | None = None, error: str = "") -> None:
-    PlanningJob.objects.filter(pk=job_id).update(
-        status=status,
-        progress=100 if status == JobStatus.DONE else PlanningJob.objects.get(pk=job_id).progress,
-        summary=summary or {},
-        error=error[:4000],
-        finished_at=timezone.now(),
-    )
+    """Run a queued job once (a second delivery finds it done or running and does nothing)."""
+    return planning.run(job_id=job_id)

@@ -11,7 +11,18 @@ class ResultsVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResultsVersion
-        fields = ["id", "mission", "number", "stage", "label", "published_on", "filename", "rows", "imported_at"]
+        fields = [
+            "id",
+            "mission",
+            "number",
+            "level",
+            "stage",
+            "label",
+            "published_on",
+            "filename",
+            "rows",
+            "imported_at",
+        ]
         read_only_fields = fields
 
 

@@ -13,7 +13,9 @@
           row.querySelector(".job-status").textContent = job.status_label;
           row.querySelector(".job-progress").textContent = job.progress;
           row.querySelector("progress").value = job.progress;
-          if (job.error) { row.querySelector(".job-outcome").textContent = job.error; }
+          if (job.error || job.dispatch_error) {
+            row.querySelector(".job-outcome").textContent = job.error || job.dispatch_error;
+          }
           if (job.finished) { row.dataset.finished = "1"; }
         });
     });

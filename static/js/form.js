@@ -481,19 +481,23 @@
     statusBox.appendChild(home);
   }
 
+  // A correction is kept like a new form: the server answers a resend of the same content with no change, and a
+  // later correction of the same form replaces the one waiting (the outbox keeps one entry per form).
   function keepOnDevice(body) {
     var zone = form.getAttribute("data-time-zone");
+    var title = form.getAttribute("data-title");
+    if (mode !== "new") title = EOM.format(M.correction_of, { form: title });
     return EOM.enqueue({
       uuid: formUuid,
       url: form.getAttribute("data-submit-url"),
       body: body,
-      title: form.getAttribute("data-title"),
+      title: title,
       zone: zone,
       page: window.location.pathname + window.location.search,
     }).then(
       function () {
         finish();
-        say(EOM.format(M.kept_on_device, { form: form.getAttribute("data-title"), time: EOM.clock(new Date(), zone) }), "queued");
+        say(EOM.format(M.kept_on_device, { form: title, time: EOM.clock(new Date(), zone) }), "queued");
         lockForm();
       },
       function () {
@@ -522,11 +526,9 @@
       say(M.conflict, "error");
     } else if (result.status === 403 || result.status === 404) {
       say((result.body && result.body.detail) || M.forbidden, "error");
-    } else if (mode === "new") {
+    } else {
       // Logged out or the server is in trouble: keep the form and send it later.
       return keepOnDevice(body);
-    } else {
-      say(result.status === 401 ? M.login_again : M.server_error, "error");
     }
   }
 
@@ -552,13 +554,8 @@
     clearErrors();
     var body = JSON.stringify(payload());
     submitButton.disabled = true;
-    if (mode === "new" && navigator.onLine === false) {
+    if (navigator.onLine === false) {
       keepOnDevice(body);
-      return;
-    }
-    if (mode !== "new" && navigator.onLine === false) {
-      say(M.offline_correction, "error");
-      submitButton.disabled = false;
       return;
     }
     say(M.sending, "");
@@ -567,9 +564,7 @@
         return handle(result, body);
       },
       function () {
-        if (mode === "new") return keepOnDevice(body);
-        say(M.offline_correction, "error");
-        submitButton.disabled = false;
+        return keepOnDevice(body);
       }
     );
   });

@@ -121,8 +121,9 @@
     var note = document.getElementById("form-waiting-here");
     var form = document.getElementById("observation-form");
     if (note && form) {
+      var editing = form.getAttribute("data-mode") !== "new";
       note.hidden = !waiting.some(function (item) {
-        return item.page === here && item.uuid !== form.getAttribute("data-uuid");
+        return item.page === here && (editing || item.uuid !== form.getAttribute("data-uuid"));
       });
     }
     Array.prototype.forEach.call(document.querySelectorAll(".badge.waiting-here"), function (node) {
@@ -317,6 +318,8 @@
         document.getElementById("queue-text").textContent = text.join(" · ");
         document.getElementById("queue-send").hidden = waiting.length === 0 || navigator.onLine === false;
         var waitingList = document.getElementById("queue-waiting");
+        var details = document.getElementById("queue-details");
+        if (details) details.hidden = waiting.length === 0;
         if (waitingList) {
           waitingList.textContent = "";
           waiting.forEach(function (item) {
@@ -425,6 +428,24 @@
       .catch(function () {
         return null;
       });
+  }
+
+  // Drafts nobody came back to for a month are dropped: the device does not keep observations forever.
+  var DRAFT_DAYS = 30;
+  try {
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf("eom-draft:") !== 0) return;
+      var draft = null;
+      try {
+        draft = JSON.parse(window.localStorage.getItem(key));
+      } catch (error) {
+        draft = null;
+      }
+      var age = draft && draft.savedAt ? Date.now() - Date.parse(draft.savedAt) : Infinity;
+      if (!(age < DRAFT_DAYS * 86400000)) window.localStorage.removeItem(key);
+    });
+  } catch (error) {
+    // no local storage: there are no drafts either
   }
 
   showKeptConfirmation();

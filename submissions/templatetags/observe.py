@@ -57,10 +57,7 @@ def observe_messages() -> dict:
         "protocol_found": _("Ballots found (%(found)s) do not equal valid + invalid (%(sum)s)."),
         "protocol_valid": _("Valid ballots (%(valid)s) do not equal the sum of candidates' votes (%(sum)s)."),
         "protocol_found_issued": _("Ballots found (%(found)s) exceed ballots issued (%(issued)s)."),
-        "offline_correction": _(
-            "You are offline; corrections are sent only with a network. Your changes are kept on this device as a "
-            "draft: try again later."
-        ),
+        "correction_of": _("Correction of %(form)s"),
         "offline_waiting": _("No network: they are kept on this device and sent when the network returns."),
         "kept_since": _("%(form)s, kept since %(time)s"),
         "waiting_here": _("Waiting to send"),

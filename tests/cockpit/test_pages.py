@@ -229,6 +229,16 @@ def test_the_guide_opens_for_a_logged_in_user_and_not_for_an_anonymous_one(as_us
     assert client.get(reverse("cockpit:guide")).status_code == 302
 
 
+def test_the_guide_shows_its_steps_with_pictures_of_the_product(as_user, site):
+    page = as_user(site.analyst).get(reverse("cockpit:guide")).content.decode()
+    picture = reverse("cockpit:guide_image", args=["cockpit.png"])
+
+    assert "<h2>8. Compilation</h2>" in page
+    assert f'src="{picture}"' in page
+    response = as_user(site.analyst).get(picture)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
 def test_a_guide_picture_is_served_by_plain_name_only(as_user, site):
     client = as_user(site.analyst)
 

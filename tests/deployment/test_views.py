@@ -382,3 +382,25 @@ def test_the_planning_page_explains_each_allocation(client, planned, actors):
     assignment = TeamAssignment.objects.select_related("tabulation_tec").order_by("team__code").first()
     assert "largest remainder method" in body
     assert f"tabulation at {assignment.tabulation_tec.code}" in body
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the job is committed, then sent to the broker
+def test_with_the_broker_down_the_planning_page_says_the_job_waits_and_will_be_sent(
+    client, planned, actors, monkeypatch
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from deployment.tasks import planning_job_run
+
+    def down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(planning_job_run, "apply_async", down)
+    client.force_login(actors["coordinator"])
+    response = client.post(reverse("deployment:job-start", args=[planned.slug, "plan_deployment"]), follow=True)
+    job = PlanningJob.objects.get()
+    assert job.status == JobStatus.QUEUED and job.dispatched_at is None
+    body = response.content.decode()
+    assert "Plan deployment is saved but not started yet." in body and "will be sent automatically" in body
+    status = client.get(reverse("deployment:job-status", args=[planned.slug, job.pk])).json()
+    assert status["status"] == "queued" and "not reachable" in status["dispatch_error"]

@@ -249,7 +249,8 @@ def test_a_withdrawn_member_of_the_core_team_is_not_emailed(site, django_capture
     assert "gone@example.org" not in mail.outbox[0].to
 
 
-def test_the_digest_is_declared_in_the_beat_schedule():
+def test_the_digest_is_declared_in_the_one_beat_schedule_beside_the_other_periodic_tasks():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert "incidents.digest" in tasks
+    assert "reports.autocompile" in tasks  # declared beside the others, not replacing them

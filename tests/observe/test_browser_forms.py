@@ -138,6 +138,16 @@ def test_a_draft_of_the_counting_form_survives_a_reload_and_a_closed_tab(mission
     assert page.evaluate(FORM_STATE) == blank
     expect(page.locator("#draft-note")).to_be_hidden()
 
+    # A draft nobody came back to for a month is dropped from the device; a recent one stays.
+    page.evaluate(
+        """() => {
+          localStorage.setItem("eom-draft:old", JSON.stringify({ savedAt: "2019-05-01T10:00:00Z", fields: {} }));
+          localStorage.setItem("eom-draft:recent", JSON.stringify({ savedAt: new Date().toISOString(), fields: {} }));
+        }"""
+    )
+    page.goto(reverse("submissions:home"))
+    assert page.evaluate(DRAFT_KEYS) == ["eom-draft:recent"]
+
 
 def test_leaving_a_changed_form_asks_first(mission, browser_context):  # noqa: F811
     from playwright.sync_api import expect
@@ -233,3 +243,35 @@ def test_an_lto_picks_the_report_week_and_it_is_kept_as_its_monday(mission, brow
 
     _open(page, reverse("submissions:submission_edit", args=[site.mission.slug, form_uuid]))
     expect(page.get_by_label("Which week does this report cover?")).to_have_value("2019-W21")
+
+
+def test_a_correction_made_offline_waits_on_the_device_and_updates_the_same_form(mission, browser_context):  # noqa: F811
+    from playwright.sync_api import expect
+
+    site = build_site(mission)
+    sent = site.record("opening", station=site.opening_station)
+    page = browser_context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    _log_in(page)
+    edit_path = reverse("submissions:submission_edit", args=[site.mission.slug, sent.uuid])
+    assert page.evaluate("navigator.serviceWorker.ready.then((registration) => !!registration.active)")
+    assert _wait_for(lambda: page.evaluate(KEPT_PAGE, edit_path))
+
+    browser_context.set_offline(True)
+    page.goto(reverse("submissions:home"))
+    page.locator(f'a[href="{edit_path}"]').click()
+    page.wait_for_selector("#observation-form[data-ready='1']")
+    page.get_by_label("Notes (what you saw, in your own words)").fill("Opened ten minutes late.")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Correction of Opening · PS 101")
+    expect(page.locator("#queue-text")).to_contain_text("1 form waiting to send")
+    page.reload()
+    expect(page.locator("#form-waiting-here")).to_contain_text("A correction of this form is waiting")
+    assert Submission.objects.get(uuid=sent.uuid).revision == 1
+
+    browser_context.set_offline(False)
+    expect(page.locator("#queue-banner")).to_be_hidden(timeout=45000)
+    assert _wait_for(lambda: Submission.objects.get(uuid=sent.uuid).revision == 2)
+    rows = Submission.objects.filter(mission=site.mission, kind="opening", polling_station=site.opening_station)
+    assert rows.count() == 1
+    assert rows.get().notes == "Opened ten minutes late."

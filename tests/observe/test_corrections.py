@@ -148,3 +148,15 @@ def test_the_station_search_offers_no_correction_for_another_teams_forms(as_user
     )
     assert _edit_url(site, theirs) not in page
     assert _form_url(site, "counting", site.unplanned_station) in page
+
+
+def test_the_new_parts_of_the_form_read_in_russian(as_user, site):
+    sent = site.record("opening", station=site.opening_station)
+    client = as_user(site.owner)
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(_form_url(site, "opening", site.opening_station)).content.decode()
+    for russian in ("Удалить черновик", "Ваша команда уже отправила эту форму", "Исправить отправленную форму"):
+        assert russian in page
+    for english in ("Discard draft", "already sent", "Correct the form sent", "Which forms"):
+        assert english not in page
+    assert _edit_url(site, sent) in page

@@ -24,6 +24,22 @@ def test_compile_report_compiles_through_the_task_and_prints_the_run_and_its_fil
     assert all(path.exists() and path.stat().st_size > 0 for path in paths)
 
 
+def test_compile_report_compiles_in_process_when_no_worker_takes_the_run(mission, election_day, monkeypatch):
+    from reports.management.commands import compile_report
+    from reports.tasks import report_compile
+
+    sent = []
+    monkeypatch.setitem(report_compile.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(report_compile, "apply_async", lambda *args, **kwargs: sent.append(kwargs["args"]))
+    monkeypatch.setattr(compile_report, "CLAIM_WAIT_SECONDS", 0.5)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("compile_report", "--mission", mission.slug, "--kinds", "voting", stdout=out, stderr=err)
+    run = ReportRun.objects.get()
+    assert sent == [[run.pk]]  # it was sent to the broker first...
+    assert f"No worker took run {run.pk}" in err.getvalue()  # ...and nobody took it
+    assert out.getvalue().splitlines()[0] == f"run {run.pk} done" and run.attempts == 1
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -119,10 +119,9 @@ def test_a_mapped_column_the_file_lacks_is_refused_with_the_file_s_columns(world
         mapping={**MAPPING, "ballots_invalid": "Испорченные"},
     )
 
-    assert len(report.errors) == 1
-    assert report.errors[0].column == "ballots_invalid"
+    assert [error.column for error in report.errors] == ["ballots_invalid", ""]
     assert "испорченные" in report.errors[0].message
-    assert "недействительных_бюллетеней" in report.errors[0].message
+    assert "недействительных_бюллетеней" in report.errors[1].message
     assert not ResultsVersion.objects.exists()
 
 
@@ -241,3 +240,19 @@ def build_other_coordinator():
 
     other = MissionFactory(slug="ua-2019", name="Ukraine 2019")
     return _core_user(other, "other_coordinator", "lto_coordinator")
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message_and_nothing_imported(world):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    as_image = results_import(mission=world.mission, upload=png, filename="protocol.png", mapping=MAPPING)
+    empty = results_import(mission=world.mission, upload=b"", filename="cec.csv", mapping=MAPPING)
+    headers_only = results_import(
+        mission=world.mission, upload=as_xlsx(file_rows(world)[:1]), filename="cec.xlsx", mapping=MAPPING
+    )
+
+    assert [error.row for error in as_image.errors] == [0]
+    assert "CSV" in as_image.errors[0].message
+    assert "empty" in empty.errors[0].message
+    assert [str(error) for error in headers_only.errors] == ["file: The file has no data rows."]
+    assert not ResultsVersion.objects.exists()

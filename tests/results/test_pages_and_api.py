@@ -163,3 +163,29 @@ def test_the_api_lists_findings_by_region_and_kind_and_the_summary(client, publi
     assert summary["overall"] == {"observed": 3, "matching": 2, "differing": 1, "not_published": 0, "not_comparable": 0}
     assert summary["findings"]["arithmetic"] == 1
     assert client.get(reverse("results-version-findings", args=[version.pk]), {"region": "ZZ"}).status_code == 404
+
+
+def test_the_owner_lowers_the_turnout_threshold_in_the_admin_and_the_colleague_may_only_read_it(client, published):
+    from results.models import ResultsSettings
+
+    settings = ResultsSettings.objects.get(mission=published.mission)
+    url = reverse("admin:results_resultssettings_change", args=[settings.pk])
+    turnouts = sorted(100 * f["ballots_issued"] / f["registered_voters"] for f in published.official.values())
+    threshold = 63
+    expected = sum(
+        1
+        for key, f in published.official.items()
+        if key != published.keys[30] and 100 * f["ballots_issued"] / f["registered_voters"] > threshold
+    )
+    assert 0 < expected < len(turnouts)
+
+    client.force_login(published.analyst)
+    refused = client.post(url, {"turnout_threshold": "10"})
+    client.force_login(published.coordinator)
+    saved = client.post(url, {"turnout_threshold": str(threshold)})
+    page = client.get(reverse("results:mission", args=[published.mission.slug]), {"kind": "turnout_over_threshold"})
+
+    assert refused.status_code == 403
+    assert saved.status_code == 302
+    assert len(page.context["findings"]) == expected
+    assert f"Turnout threshold: {threshold}" in page.content.decode()

@@ -79,5 +79,6 @@ def test_a_region_s_section_holds_that_region_s_counts_and_findings_and_its_shee
         ("differs_from_observers", world.stations[keys[25]].number),
     ]
     assert len(sheets["Official results findings"]) == 1 + 2
+    assert section["tec"] is None and "Official TEC results findings" not in sheets
     assert sheets["Official results"][1] == ["город Алматы", 1, 0, 1, 0, 0]
     assert sheets["Official results"][2] == []

@@ -56,6 +56,12 @@ def _case_of(submission):
     return Case.objects.get_or_create(mission_id=submission.mission_id, submission=submission)[0]
 
 
+def _outline_of(place):
+    from cockpit.models import MapOutline
+
+    return MapOutline.objects.get_or_create(mission=place.mission, defaults={"geojson": {}})[0]
+
+
 def _content_type_kwargs(row) -> dict:
     return {"content_type_id": ContentType.objects.get_for_model(row).pk, "object_id": row.pk}
 
@@ -74,6 +80,13 @@ def pk(attribute: str) -> Build:
 
 def run(attribute: str, query: str = "", **extra) -> Build:
     return lambda world, place: ({"run_id": getattr(place, attribute).pk, **extra}, query)
+
+
+def results_settings(place):
+    """The place's mission's official results settings (made the first time they are asked for)."""
+    from results.models import ResultsSettings
+
+    return ResultsSettings.objects.get_or_create(mission=place.mission)[0]
 
 
 def results_version(place):
@@ -153,7 +166,9 @@ PAGES: dict[str, Rule] = {
     "cockpit:landing": Rule(LOGGED_IN, scoped=False),
     "cockpit:mission": Rule(CORE, slug_only),
     "cockpit:guide": Rule(LOGGED_IN, scoped=False),
-    "cockpit:guide_image": Rule(NOBODY, lambda w, p: ({"name": "missing.png"}, ""), scoped=False),
+    "cockpit:map": Rule(MEMBERS, slug_only),
+    "cockpit:map_data": Rule(MEMBERS, slug_only),
+    "cockpit:guide_image": Rule(LOGGED_IN, lambda w, p: ({"name": "cockpit.png"}, ""), scoped=False),
     # incidents: the core team follows up every case; an observer team sees the cases of its own forms
     "incidents:cases": Rule(MEMBERS, slug_only),
     "incidents:case": Rule(
@@ -269,8 +284,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # reports: the export log is read by the core team; ODIHR staff see published runs
     "reports.exportlog": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.export_log),
     "reports.reportrun": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: p.run),
+    # the map's region outlines: coordinators of the mission upload them
+    "cockpit.mapoutline": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: _outline_of(p)),
     # official results: imported by coordinators (the add page leads to the import), never edited or deleted
     "results.resultsversion": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: results_version(p)),
+    # the turnout threshold: coordinators change it, the core team reads it; made by the first import
+    "results.resultssettings": AdminModel(CORE, NOBODY, CORE, NOBODY, lambda p: results_settings(p)),
 }
 
 

@@ -12,6 +12,9 @@ from reports.models import ReportRun
 from reports.services import compile_time_limits, report_run_create, report_run_dispatch
 from reports.tasks import report_compile
 
+# How long a worker may take to pick a run up before this command compiles it itself.
+CLAIM_WAIT_SECONDS = 15
+
 
 class Command(BaseCommand):
     help = "Compile statistics for a mission (on a worker when the broker is up, otherwise in this process)."
@@ -44,6 +47,11 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         if options["in_process"] or report_compile.app.conf.task_always_eager or not report_run_dispatch(run=run):
             report_compile.apply(args=[run.pk])
+        elif not self._taken_by_a_worker(run):
+            # No worker is running (e.g. the embedded broker without `make run`): compile here. Should a worker take
+            # the message later, it finds the run done, or running in this live process, and leaves it alone.
+            self.stderr.write(f"No worker took run {run.pk} within {CLAIM_WAIT_SECONDS} s: compiling it here.")
+            report_compile.apply(args=[run.pk])
         else:
             _soft, hard = compile_time_limits()
             deadline = time.monotonic() + hard + 60
@@ -58,3 +66,13 @@ class Command(BaseCommand):
             raise CommandError(run.error or f"Run {run.pk} is still {run.status}.")
         for field in (run.xlsx_file, run.csv_file, run.pdf_file):
             self.stdout.write(field.path)
+
+    def _taken_by_a_worker(self, run: ReportRun) -> bool:
+        """Whether a worker starts the run (it leaves the queued state) within CLAIM_WAIT_SECONDS."""
+        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.status != RunStatus.QUEUED:
+                return True
+            time.sleep(0.5)
+        return False

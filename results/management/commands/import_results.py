@@ -4,7 +4,7 @@ import json
 from django.core.management.base import CommandError
 
 from missions.management.import_command import ImportCommand
-from results.choices import ResultsStage
+from results.choices import ResultsLevel, ResultsStage
 from results.imports import results_import
 
 
@@ -17,6 +17,7 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--stage", choices=ResultsStage.values, default=ResultsStage.PRELIMINARY)
+        parser.add_argument("--level", choices=ResultsLevel.values, default=ResultsLevel.STATION)
         parser.add_argument("--label", default="")
         parser.add_argument("--published-on", help="YYYY-MM-DD")
         parser.add_argument(
@@ -38,7 +39,7 @@ class Command(ImportCommand):
             )
         except ValueError as exc:
             raise CommandError("--published-on must be a date, YYYY-MM-DD.") from exc
-        self.stage, self.label = options["stage"], options["label"]
+        self.stage, self.label, self.level = options["stage"], options["label"], options["level"]
         super().handle(*args, mission=options["mission"], file=options["file"])
 
     def import_file(self, *, mission, upload, filename):
@@ -50,4 +51,5 @@ class Command(ImportCommand):
             stage=self.stage,
             label=self.label,
             published_on=self.published_on,
+            level=self.level,
         )
