@@ -77,6 +77,8 @@ KINDS: dict[str, Kind] = {
     "results.stationresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.tecresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.resultssettings": Kind("mission_id", add=NONE, delete=NONE),
+    # A mission's region outlines for the cockpit map: its own geography, managed by its coordinators.
+    "cockpit.mapoutline": Kind("mission_id", view=WRITE),
 }
 
 

@@ -372,6 +372,8 @@ ADMIN_WRITES: dict[str, AdminWrite] = {
     "reports.reportrun": AdminWrite(NOBODY, NOBODY, lambda s: s.run),
     "reports.exportlog": AdminWrite(NOBODY, NOBODY, None),
     "results.resultsversion": AdminWrite(COORDINATING, NOBODY, None),
+    "results.resultssettings": AdminWrite(NOBODY, COORDINATING, None),  # created by the first import
+    "cockpit.mapoutline": AdminWrite(COORDINATING, COORDINATING, None),
 }
 
 
