@@ -61,6 +61,7 @@ KINDS: dict[str, Kind] = {
     "checklists.formtemplate": Kind("mission_id"),
     "checklists.section": Kind("template__mission_id"),
     "checklists.question": Kind("template__mission_id"),
+    "checklists.datarule": Kind("template__mission_id"),
     # Forms are recorded only through the observers' site and the API (their service decides), never typed in.
     "submissions.submission": Kind("mission_id", add=NONE, change=NONE, delete=NONE),
     "submissions.submissionrevision": Kind("submission__mission_id", add=NONE, change=NONE, delete=NONE),
@@ -77,6 +78,9 @@ KINDS: dict[str, Kind] = {
     "results.stationresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.tecresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.resultssettings": Kind("mission_id", add=NONE, delete=NONE),
+    # Coordinators decide conflicts between teams' forms (through the run page's service); the core team reads them.
+    "reports.conflictresolution": Kind("mission_id", add=NONE, change=NONE, delete=NONE),
+    "submissions.revisionanswer": Kind("revision__submission__mission_id", add=NONE, change=NONE, delete=NONE),
     # A mission's region outlines for the cockpit map: its own geography, managed by its coordinators.
     "cockpit.mapoutline": Kind("mission_id", view=WRITE),
 }
@@ -188,7 +192,7 @@ def _read_scope(actor: Actor, label: str) -> Q:
         return team_scope(actor)
     if label == "observers.teammember":
         return Q(team__in=_team_ids(actor))
-    if label in ("checklists.formtemplate", "checklists.section", "checklists.question"):
+    if label in ("checklists.formtemplate", "checklists.section", "checklists.question", "checklists.datarule"):
         prefix = "" if label == "checklists.formtemplate" else "template__"
         scope = Q(**{f"{prefix}mission_id": mission})
         if not whole:

@@ -36,8 +36,16 @@ from missions.models import Mission, PollingStation, Region, Tec
 from observers.choices import Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Observer, Team, TeamMember
 from submissions.choices import SubmissionStatus
-from submissions.models import Answer, Submission, SubmissionRevision
-from submissions.services import CleanForm, Place, _has_critical, answer_values, canonical_payload, content_hash
+from submissions.models import Answer, RevisionAnswer, Submission, SubmissionRevision
+from submissions.services import (
+    CleanForm,
+    Place,
+    _has_critical,
+    answer_values,
+    canonical_payload,
+    content_hash,
+    revision_build,
+)
 
 BENCH_PASSWORD = "bench-observe-2019"  # noqa: S105 -- benchmark database only
 DEMO_STATIONS = sum(row[4] for row in REGIONS)
@@ -513,14 +521,78 @@ def _insert_postgresql(mission: Mission, template: FormTemplate, batch: list) ->
             ["submission_id", "question_code", "value", "number", "text"],
             ((pk, *row) for pk, (_f, rows) in zip(ids, batch, strict=True) for row in rows),
         )
+        cursor.execute("SELECT pg_get_serial_sequence('submissions_submissionrevision', 'id')")
+        revision_sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [revision_sequence])
+        first_revision = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, %s)", [revision_sequence, first_revision + len(batch) - 1])
+        revision_ids = range(first_revision, first_revision + len(batch))
         _copy(
             cursor,
             "submissions_submissionrevision",
-            ["submission_id", "revision", "payload", "changes", "changed_by_id", "changed_at"],
+            [
+                "id",
+                "submission_id",
+                "revision",
+                "payload",
+                "changes",
+                "changed_by_id",
+                "changed_at",
+                "mission_id",
+                "kind",
+                "team_id",
+                "polling_station_id",
+                "tec_id",
+                "region_id",
+                "area_type",
+                "arrival_time",
+                "notes",
+                "urgent",
+                "has_critical",
+                "overall_assessment",
+                "protocol_mismatch",
+                "protocol_issues",
+                "confidential",
+                "received_at",
+                "valid_from",
+                "valid_until",
+            ],
             (
-                (pk, 1, json.dumps(f["payload"]), "{}", None, f["received_at"])
-                for pk, (f, _r) in zip(ids, batch, strict=True)
+                (
+                    revision_pk,
+                    pk,
+                    1,
+                    json.dumps(f["payload"]),
+                    "{}",
+                    None,
+                    f["received_at"],
+                    mission.pk,
+                    FormKind.VOTING,
+                    f["team_id"],
+                    f["polling_station_id"],
+                    f["tec_id"],
+                    f["region_id"],
+                    f["area_type"],
+                    f["arrival_time"],
+                    f["notes"],
+                    f["urgent"],
+                    f["has_critical"],
+                    f["overall_assessment"],
+                    False,
+                    "[]",
+                    False,
+                    f["received_at"],
+                    f["received_at"],
+                    None,
+                )
+                for revision_pk, pk, (f, _r) in zip(revision_ids, ids, batch, strict=True)
             ),
+        )
+        _copy(
+            cursor,
+            "submissions_revisionanswer",
+            ["revision_id", "question_code", "value", "number", "text"],
+            ((pk, *row) for pk, (_f, rows) in zip(revision_ids, batch, strict=True) for row in rows),
         )
 
 
@@ -543,8 +615,20 @@ def _insert_generic(mission: Mission, template: FormTemplate, batch: list) -> No
         ],
         batch_size=5000,
     )
-    SubmissionRevision.objects.bulk_create(
-        [SubmissionRevision(submission=s, revision=1, payload=s.payload) for s in submissions], batch_size=2000
+    revisions = SubmissionRevision.objects.bulk_create(
+        [
+            revision_build(s, revision=1, valid_from=f["received_at"], received_at=f["received_at"])
+            for s, (f, _rows) in zip(submissions, batch, strict=True)
+        ],
+        batch_size=2000,
+    )
+    RevisionAnswer.objects.bulk_create(
+        [
+            RevisionAnswer(revision=revision, question_code=code, value=value, number=number, text=text)
+            for revision, (_f, rows) in zip(revisions, batch, strict=True)
+            for code, value, number, text in rows
+        ],
+        batch_size=5000,
     )
     for submission, (f, _rows) in zip(submissions, batch, strict=True):
         submission.received_at = f["received_at"]

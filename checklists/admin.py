@@ -1,17 +1,46 @@
 """Coordinators' admin for checklists: drafts edited inline, published versions read-only, versioning actions."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from access import actor_in, require_coordinator
 from access.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, admin_actors
 from access.rules import writable_by
+from missions.models import Mission
 
-from .models import FormTemplate, Question, Section
+from .choices import FormKind
+from .forms import QuestionAdminForm
+from .models import DataRule, FormTemplate, Question, Section
 from .services import template_new_version, template_publish, template_retire
+from .xlsform import template_export_xlsform, template_import_xlsform
+
+XLSFORM_MAX_BYTES = 5 * 1024 * 1024
+
+
+class XlsformImportForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
+    kind = forms.ChoiceField(
+        choices=[("", "As the workbook says (settings sheet, eom_kind)"), *FormKind.choices], required=False
+    )
+    file = forms.FileField(help_text="An XLSForm workbook (.xlsx) with survey, choices and settings sheets.")
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > XLSFORM_MAX_BYTES:
+            raise forms.ValidationError(f"The file is over {XLSFORM_MAX_BYTES // (1024 * 1024)} MB.")
+        return upload
 
 
 def _editable(obj) -> bool:
@@ -36,6 +65,7 @@ class SectionInline(ScopedTabularInline):
 
 class QuestionInline(ScopedStackedInline):
     model = Question
+    form = QuestionAdminForm
     fk_name = "template"
     extra = 0
     ordering = ("section__order", "order", "id")
@@ -48,6 +78,7 @@ class QuestionInline(ScopedStackedInline):
                 "fields": (
                     "choices",
                     ("min_value", "max_value"),
+                    "condition",
                     ("shown_if_code", "shown_if_values"),
                     ("critical_values", "protocol_field"),
                 )
@@ -79,14 +110,48 @@ class QuestionInline(ScopedStackedInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
+class DataRuleInline(ScopedTabularInline):
+    """Data-quality rules: an expression over question codes, checked when saved; a broken rule flags a form."""
+
+    model = DataRule
+    extra = 0
+    fields = ("order", "code", "expression", "message", "message_ru")
+    ordering = ("order", "id")
+    verbose_name = "data-quality rule"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "expression":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("title", "mission", "kind", "version", "status", "published_at", "question_count", "preview_link")
+    list_display = (
+        "title",
+        "mission",
+        "kind",
+        "version",
+        "status",
+        "published_at",
+        "question_count",
+        "preview_link",
+        "xlsform_link",
+    )
     list_filter = ("mission", "kind", "status")
     search_fields = ("title", "title_ru")
     ordering = ("mission", "kind", "-version")
     fields = ("mission", "kind", "version", "status", "title", "title_ru", "published_at", "preview_link")
-    inlines = (SectionInline, QuestionInline)
+    inlines = (SectionInline, QuestionInline, DataRuleInline)
     actions = ("new_draft_version", "publish", "retire")
 
     def get_queryset(self, request):
@@ -112,6 +177,67 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if obj is None or obj.pk is None:
             return "-"
         return format_html('<a href="{}">preview</a>', reverse("checklists:preview", args=[obj.pk]))
+
+    @admin.display(description="XLSForm")
+    def xlsform_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">download</a>', reverse("admin:checklists_formtemplate_xlsform", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "import-xlsform/",
+                self.admin_site.admin_view(self.xlsform_import_view),
+                name="checklists_formtemplate_xlsform_import",
+            ),
+            path(
+                "<int:pk>/xlsform/",
+                self.admin_site.admin_view(self.xlsform_export_view),
+                name="checklists_formtemplate_xlsform",
+            ),
+            *super().get_urls(),
+        ]
+
+    def xlsform_export_view(self, request, pk):
+        """The checklist as an XLSForm workbook, for anyone who may see it here."""
+        template = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, template):
+            raise PermissionDenied
+        response = HttpResponse(
+            template_export_xlsform(template=template),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{template.mission.slug}-{template.kind}-v{template.version}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def xlsform_import_view(self, request):
+        """A checklist from an XLSForm workbook as the next draft of its kind; what is not kept is listed by row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        missions = writable_by(admin_actors(request), Mission)
+        form = XlsformImportForm(request.POST or None, request.FILES or None, missions=missions)
+        errors: list[str] = []
+        result = None
+        if request.method == "POST" and form.is_valid():
+            mission = form.cleaned_data["mission"]
+            require_coordinator(actor_in(request.user, mission.pk), mission)
+            try:
+                result = template_import_xlsform(
+                    mission=mission, raw=form.cleaned_data["file"].read(), kind=form.cleaned_data["kind"] or None
+                )
+            except ValidationError as error:
+                errors = error.messages
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a checklist from XLSForm",
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "result": result,
+        }
+        return TemplateResponse(request, "checklists/xlsform_import.html", context)
 
     def _each(self, request, queryset, service, done: str):
         for template in writable_by(admin_actors(request), queryset):

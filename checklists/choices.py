@@ -28,12 +28,14 @@ class QuestionType(models.TextChoices):
     SINGLE = "single", "Single choice"
     MULTIPLE = "multiple", "Multiple choice"
     INTEGER = "integer", "Integer"
-    TIME = "time", "Time"
-    TEXT = "text", "Text"
+    DECIMAL = "decimal", "Decimal number"
     # A calendar date, stored as YYYY-MM-DD.
     DATE = "date", "Date"
+    TIME = "time", "Time"
+    TEXT = "text", "Text"
     # A calendar week (Monday to Sunday), stored as the date of its Monday.
     WEEK = "week", "Week"
+    NOTE = "note", "Note (text shown, no answer)"
 
 
 class Assessment(models.TextChoices):

@@ -133,6 +133,12 @@ class Question(models.Model):
     max_value = models.IntegerField(null=True, blank=True)
     shown_if_code = models.SlugField(max_length=64, blank=True, help_text="Shown only if this earlier question...")
     shown_if_values = models.JSONField(default=list, blank=True, help_text="...has one of these answers.")
+    condition = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Shown only if this holds, e.g. count_suspended = 'yes' and voters_voted > 0 "
+        "(earlier question codes; and/or/not, = != < <= > >=, in ['a', 'b'], is answered).",
+    )
     critical_values = models.JSONField(
         default=list, blank=True, help_text="Answers that raise an alert (e.g. ['yes'] for ballot-box stuffing seen)."
     )
@@ -165,6 +171,14 @@ class Question(models.Model):
         _guard_template_editable(self.template_id)
         return super().delete(*args, **kwargs)
 
+    def clean(self) -> None:
+        if self.condition:
+            from .rules import expression_field_error
+
+            message = expression_field_error(self.condition, template_id=self.template_id, before=self)
+            if message:
+                raise ValidationError({"condition": [message]})
+
     @property
     def is_critical(self) -> bool:
         return bool(self.critical_values)
@@ -172,3 +186,46 @@ class Question(models.Model):
     @property
     def choice_values(self) -> list[str]:
         return [str(choice.get("value")) for choice in self.choices or []]
+
+
+class DataRule(models.Model):
+    """A coordinator's data-quality rule on a checklist: a form whose answers break it is flagged, never refused."""
+
+    template = models.ForeignKey(FormTemplate, on_delete=models.CASCADE, related_name="rules")
+    order = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64, help_text="A short stable name, e.g. voted_within_list.")
+    expression = models.TextField(
+        max_length=2000,
+        help_text="What must hold, over question codes, e.g. voters_voted <= voters_on_list. A rule whose answers "
+        "are blank is not checked.",
+    )
+    message = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="Shown when the rule is broken; {question_code} puts in that answer.",
+    )
+    message_ru = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="data_rule_code_unique_in_template")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.expression}"
+
+    def save(self, *args, **kwargs) -> None:
+        _guard_template_editable(self.template_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_template_editable(self.template_id)
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .rules import STANDARD_RULE_CODES, expression_field_error
+
+        if self.code in STANDARD_RULE_CODES:
+            raise ValidationError({"code": [f"{self.code} is the name of a rule of the standard set."]})
+        message = expression_field_error(self.expression, template_id=self.template_id, before=None)
+        if message:
+            raise ValidationError({"expression": [message]})

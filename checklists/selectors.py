@@ -8,7 +8,8 @@ from access import actors_for, visible_to
 from missions.models import Mission
 
 from .choices import OBSERVATION_KINDS, QuestionType, TemplateStatus
-from .models import FormTemplate, Question, Section
+from .models import DataRule, FormTemplate, Question, Section
+from .rules import condition_tree
 from .standard import YES_NO_LABELS
 
 SCHEMA_LANGUAGES = ("en", "ru")
@@ -24,6 +25,7 @@ def _with_structure(queryset: QuerySet[FormTemplate]) -> QuerySet[FormTemplate]:
             ),
         ),
         Prefetch("questions", queryset=Question.objects.order_by("section__order", "order", "id")),
+        Prefetch("rules", queryset=DataRule.objects.order_by("order", "id")),
     )
 
 
@@ -108,6 +110,8 @@ def question_schema(question: Question, language: str = "en") -> dict:
             if question.shown_if_code
             else None
         ),
+        "condition": question.condition,
+        "condition_tree": condition_tree(question),
         "critical": [str(v) for v in question.critical_values],
         "protocol_field": question.protocol_field,
     }
@@ -117,7 +121,9 @@ def template_schema(template: FormTemplate, language: str = "en") -> dict:
     """A JSON-able description of a template in one language (falls back to English where a text is missing).
 
     `shown_if` reads: show the question only when the question `code` is itself shown and its answer (or, for a
-    multiple choice, one of its chosen values) is in `values`. The server applies exactly this rule.
+    multiple choice, one of its chosen values) is in `values`. `condition` is the question's expression (see
+    checklists.expressions), and `condition_tree` the whole condition (`shown_if` and `condition` together) as the
+    JSON tree the browser evaluates; the server applies exactly this rule.
     """
     if language not in SCHEMA_LANGUAGES:
         language = "en"

@@ -9,7 +9,8 @@ from django.utils import timezone
 from missions.models import Mission
 
 from .choices import OBSERVATION_KINDS, OVERALL_ASSESSMENT_CODE, FormKind, QuestionType, TemplateStatus
-from .models import FormTemplate, PublishedTemplateError, Question, Section, frozen_message
+from .models import DataRule, FormTemplate, PublishedTemplateError, Question, Section, frozen_message
+from .rules import condition_errors, normalise_condition, rule_errors
 from .standard import standard_specifications
 
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
@@ -31,9 +32,12 @@ QUESTION_FIELDS = (
     "max_value",
     "shown_if_code",
     "shown_if_values",
+    "condition",
     "critical_values",
     "protocol_field",
 )
+
+RULE_FIELDS = ("code", "expression", "message", "message_ru")
 
 
 def _ensure_editable(template: FormTemplate) -> None:
@@ -98,17 +102,21 @@ def template_errors(*, template: FormTemplate) -> list[str]:
                     errors.append(f"{label}: the condition on {source.code} names answers that question cannot have.")
         elif question.shown_if_values:
             errors.append(f"{label} lists condition answers but no question to test.")
+        if question.type == QuestionType.NOTE and (question.required or question.critical_values):
+            errors.append(f"{label} is a note: it has no answer to require or to mark critical.")
         allowed = _question_values(question)
         if question.critical_values and allowed is not None and not set(map(str, question.critical_values)) <= allowed:
             errors.append(f"{label}: its critical answers are not answers it can have.")
         if question.protocol_field and question.type != QuestionType.INTEGER:
             errors.append(f"{label} holds a protocol figure but is not an integer question.")
         seen.setdefault(question.code, question)
+    errors.extend(condition_errors(questions))
+    errors.extend(rule_errors(template.rules.all(), questions))
     if template.kind in OBSERVATION_KINDS:
         last = questions[-1]
         if last.code != OVERALL_ASSESSMENT_CODE:
             errors.append(f"An observation form must end with the question {OVERALL_ASSESSMENT_CODE}.")
-        elif last.type != QuestionType.SINGLE or not last.required or last.shown_if_code:
+        elif last.type != QuestionType.SINGLE or not last.required or last.shown_if_code or last.condition:
             errors.append(f"{OVERALL_ASSESSMENT_CODE} must be a required single choice that is always shown.")
     return errors
 
@@ -133,6 +141,12 @@ def template_create_from_specification(*, mission: Mission, specification: dict,
             fields = {name: spec[name] for name in QUESTION_FIELDS if name in spec}
             questions.append(Question(template=template, section=section, order=question_order, **fields))
     Question.objects.bulk_create(questions)
+    DataRule.objects.bulk_create(
+        [
+            DataRule(template=template, order=order, **{name: spec.get(name, "") for name in RULE_FIELDS})
+            for order, spec in enumerate(specification.get("rules", []), start=1)
+        ]
+    )
     return template
 
 
@@ -196,6 +210,12 @@ def template_new_version(*, template: FormTemplate) -> FormTemplate:
                 **{name: getattr(question, name) for name in QUESTION_FIELDS},
             )
             for question in template.questions.order_by("section__order", "order", "id")
+        ]
+    )
+    DataRule.objects.bulk_create(
+        [
+            DataRule(template=draft, order=rule.order, **{name: getattr(rule, name) for name in RULE_FIELDS})
+            for rule in template.rules.order_by("order", "id")
         ]
     )
     return draft
@@ -265,6 +285,7 @@ def question_add(*, section: Section, code: str, text: str, type: str, **fields)
         fields["order"] = (section.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     question = Question(template=section.template, section=section, code=code, text=text, type=type, **fields)
     question.full_clean()
+    normalise_condition(question)
     question.save()
     return question
 
@@ -278,6 +299,7 @@ def question_update(*, question: Question, **fields) -> Question:
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean()
+    normalise_condition(question)
     question.save()
     return question
 
@@ -286,3 +308,19 @@ def question_delete(*, question: Question) -> None:
     """Remove a question from a draft."""
     _ensure_editable(question.template)
     question.delete()
+
+
+def rule_add(
+    *, template: FormTemplate, code: str, expression: str, message: str = "", message_ru: str = ""
+) -> DataRule:
+    """Add a data-quality rule to a draft; the expression is checked against the checklist's questions."""
+    _ensure_editable(template)
+    if template.rules.filter(code=code).exists():
+        raise ValidationError({"code": [f"The rule {code} already exists in this checklist."]})
+    order = (template.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    rule = DataRule(
+        template=template, order=order, code=code, expression=expression, message=message, message_ru=message_ru
+    )
+    rule.full_clean()
+    rule.save()
+    return rule

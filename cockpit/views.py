@@ -140,9 +140,11 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def cockpit_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
-    """The mission and the user's Actor, if they see the whole mission; 404 unknown mission, 403 everyone else."""
+    """The mission and the user's Actor, if they see the whole mission; 404 for non-members, 403 for other members."""
     mission = get_object_or_404(Mission, slug=slug)
     actor = actor_for(request.user, mission)
+    if actor is None and actor_for(request.user, mission, followers=True) is None:
+        raise Http404(_("No such mission."))  # as for a mission that does not exist: nothing to confirm
     if actor is None or not actor.sees_whole_mission:
         raise PermissionDenied(_("The cockpit is for the mission's head, coordinators and analysts."))
     return mission, actor

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, actor_for
 
 from .choices import OPEN_STATUSES, CaseStatus
-from .models import Case
 from .selectors import case_notes, cases_visible_to, core_team_users
 from .services import case_update
 
@@ -24,8 +24,10 @@ CASES_SHOWN = 300
 def _scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     mission = get_object_or_404(Mission, slug=slug)
     actor = actor_for(request.user, mission)
-    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
-        raise PermissionDenied(_("You are not a member of this mission."))
+    if actor is None:
+        raise Http404(_("No such mission."))  # as for a mission that does not exist: nothing to confirm
+    if not (actor.sees_whole_mission or actor.is_observer):
+        raise PermissionDenied(_("Cases are for the mission's core team and its observers."))
     return mission, actor
 
 
@@ -59,18 +61,18 @@ def case(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     mission, actor = _scope(request, slug)
     found = cases_visible_to(actor=actor).filter(pk=case_id).first()
     if found is None:
-        if Case.objects.filter(pk=case_id, mission=mission).exists():
-            raise PermissionDenied(_("This case is about another team's form."))
-        raise Http404(_("No such case."))
+        raise Http404(_("No such case."))  # whether it exists or is another team's: nothing to confirm
     if request.method == "POST":
         assignee = request.POST.get("assignee", "")
+        if assignee and parse_id(assignee) is None:  # not assignee.isdigit(): it accepts "²", which int() refuses
+            raise BadRequest(_("Choose an assignee: 'assignee' must be the id of a member of the core team."))
         try:
             case_update(
                 actor=actor,
                 user=request.user,
                 case=found,
                 status=request.POST.get("status", ""),
-                assignee_id=int(assignee) if assignee.isdigit() else None,
+                assignee_id=parse_id(assignee) if assignee else None,
                 text=request.POST.get("text", ""),
             )
         except ValidationError as error:

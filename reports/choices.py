@@ -10,3 +10,8 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel workbook"
     CSV = "csv", "CSV raw data"
     PDF = "pdf", "PDF report"
+
+
+class ConflictDecision(models.TextChoices):
+    ONE_IS_RIGHT = "one_is_right", "One form is right"
+    BOTH_STAND = "both_stand", "Both forms stand"

@@ -23,10 +23,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
-from submissions.models import Answer, Submission
+from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
-from .statistics import submissions_for
+from .statistics import forms_as_of
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -87,27 +87,27 @@ def raw_codes(result: dict) -> list[str]:
     return codes
 
 
-def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[list]:
-    """The header, then one row per submission, read in chunks (keyset pagination) so memory stays flat.
+def raw_rows(*, mission, result: dict, region=None) -> Iterator[list]:
+    """The header, then one row per form as it stood at the result's snapshot, read in chunks so memory stays flat.
 
     Values are as typed (text not neutralised): each writer makes them safe for its format.
     """
     from django.utils.dateparse import parse_datetime
 
     codes = raw_codes(result)
-    cutoff = parse_datetime(result["filters"]["cutoff"]) if result["filters"]["cutoff"] else cutoff
-    condition = submissions_for(mission=mission, kinds=result["filters"]["kinds"], region=region, cutoff=cutoff)
+    at = parse_datetime(result["filters"]["cutoff"])
+    condition = forms_as_of(mission=mission, kinds=result["filters"]["kinds"], region=region, at=at)
     yield RAW_FIELDS + codes
     column = {code: index for index, code in enumerate(codes)}
     last_id = 0
     while True:
         chunk = list(
-            Submission.objects.filter(condition, id__gt=last_id)
-            .order_by("id")
+            SubmissionRevision.objects.filter(condition, submission_id__gt=last_id)
+            .order_by("submission_id")
             .values_list(
-                "id",
+                "submission_id",
                 "kind",
-                "template__version",
+                "submission__template__version",
                 "team__code",
                 "region__code",
                 "tec__code",
@@ -120,19 +120,22 @@ def raw_rows(*, mission, result: dict, region=None, cutoff=None) -> Iterator[lis
                 "protocol_mismatch",
                 "notes",
                 "overall_assessment",
+                "id",
             )[:CHUNK]
         )
         if not chunk:
             return
         last_id = chunk[-1][0]
+        form_of = {row[-1]: row[0] for row in chunk}
         # One bounded query per chunk (CHUNK forms x their answers); answers placed by column index.
         width = len(codes)
         answers: dict[int, list] = {}
-        for submission_id, code, value, number, text in (
-            Answer.objects.filter(submission_id__in=[row[0] for row in chunk], question_code__in=codes)
-            .order_by("submission_id", "question_code", "value")
-            .values_list("submission_id", "question_code", "value", "number", "text")
+        for revision_id, code, value, number, text in (
+            RevisionAnswer.objects.filter(revision_id__in=list(form_of), question_code__in=codes)
+            .order_by("revision_id", "question_code", "value")
+            .values_list("revision_id", "question_code", "value", "number", "text")
         ):
+            submission_id = form_of[revision_id]
             slots = answers.get(submission_id)
             if slots is None:
                 slots = answers[submission_id] = [None] * width
@@ -222,7 +225,8 @@ def summary_rows(result: dict, run) -> Iterator[list]:
     yield ["Report run", run.pk]
     yield ["Form kinds", ", ".join(KIND_LABELS.get(kind, kind) for kind in result["filters"]["kinds"])]
     yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
-    yield ["Forms received up to", result["filters"]["cutoff"] or ""]
+    yield ["Snapshot", (result.get("snapshot") or {}).get("label", "")]
+    yield ["Forms received and corrected up to (UTC)", result["filters"]["cutoff"] or ""]
     yield []
     yield ["Observations", "Kind", "Count", "Distinct stations", "Distinct TECs"]
     for kind, data in result["kinds"].items():
@@ -287,15 +291,29 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         "of counting forms",
         result["protocol"]["counting_forms"],
     ]
+    for code, count in (result["protocol"].get("by_rule") or {}).items():
+        yield ["Forms flagged by data-quality rule", code, "forms", count]
     yield ["Urgent incidents", result["incidents"]["urgent"], "Critical answers", result["incidents"]["critical"]]
+    conflicts = result.get("conflicts") or {}
+    yield [
+        "Conflicts between teams",
+        conflicts.get("count", 0),
+        "decided",
+        conflicts.get("decided", 0),
+        "forms no longer counted",
+        conflicts.get("forms_not_counted", 0),
+    ]
+    yield ["", conflicts.get("rule", "")]
 
 
 def incident_rows(result: dict) -> Iterator[list]:
+    """Every urgent or critical form of the snapshot (never capped), newest first."""
     names = region_names(result)
-    yield ["Received", "Kind", "Team", "Region", "Polling station", "Urgent", "Critical answers", "Notes"]
+    yield ["Received", "Form", "Kind", "Team", "Region", "Polling station", "Urgent", "Critical answers", "Notes"]
     for row in result["incidents"]["list"]:
         yield [
             row["received_at"],
+            row["submission"],
             KIND_LABELS.get(row["kind"], row["kind"]),
             row["team"],
             names.get(row["region"], row["region"]),
@@ -306,6 +324,53 @@ def incident_rows(result: dict) -> Iterator[list]:
         ]
 
 
+def protocol_rows(result: dict) -> Iterator[list]:
+    """Every form with a protocol arithmetic mismatch (never capped), oldest first."""
+    names = region_names(result)
+    yield ["Received", "Form", "Kind", "Team", "Region", "TEC", "Polling station", "Issues"]
+    for row in result["protocol"]["list"]:
+        yield [
+            row["received_at"],
+            row["submission"],
+            KIND_LABELS.get(row["kind"], row["kind"]),
+            row["team"],
+            names.get(row["region"], row["region"]),
+            row.get("tec", ""),
+            row["station"],
+            "; ".join(row["issues"]),
+        ]
+
+
+def conflict_rows(result: dict) -> Iterator[list]:
+    """Every conflict between teams: one row per differing line and form, with the decision the run applied."""
+    names = region_names(result)
+    conflicts = result.get("conflicts") or {}
+    yield ["How conflicts are counted", conflicts.get("rule", "")]
+    yield ["Kind", "Region", "Polling station", "Line", "Question", "Form", "Team", "Received", "Answer", "Decision"]
+    for conflict in conflicts.get("list", []):
+        decision = conflict["decision"]
+        if decision is None:
+            decided = "not decided"
+        elif decision["decision"] == "both_stand":
+            decided = "both stand"
+        else:
+            decided = f"form {decision['right_form']} is right"
+        for line in conflict["lines"]:
+            for form in conflict["forms"]:
+                yield [
+                    KIND_LABELS.get(conflict["kind"], conflict["kind"]),
+                    names.get(conflict["region"], conflict["region"]),
+                    conflict["station"],
+                    line["code"],
+                    line["text"],
+                    form["submission"],
+                    form["team"],
+                    form["received_at"],
+                    line["values"].get(str(form["submission"]), ""),
+                    decided,
+                ]
+
+
 def write_xlsx(*, path, run, result, region=None) -> int:
     """Write the workbook with the streaming (write-only) writer; returns the number of raw rows."""
     workbook = Workbook(write_only=True)
@@ -313,6 +378,8 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     for kind in result["kinds"]:
         sheets.append((KIND_LABELS.get(kind, kind)[:31], _kind_rows(result, kind)))
     sheets.append(("Incidents", incident_rows(result)))
+    sheets.append(("Protocol mismatches", protocol_rows(result)))
+    sheets.append(("Conflicts", conflict_rows(result)))
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
@@ -335,6 +402,6 @@ def write_pdf(*, path, run, result, charts: dict) -> None:
     }
     from .presentation import report_tables
 
-    context = {"run": run, "result": result, "tables": report_tables(result), "chart_images": images}
+    context = {"run": run, "result": result, "tables": report_tables(result, pdf=True), "chart_images": images}
     html = render_to_string("reports/run_pdf.html", context)
     HTML(string=html).write_pdf(path)

@@ -6,6 +6,8 @@ from django.db.models import Q
 
 from jobs.models import BackgroundJob
 
+from .choices import ConflictDecision
+
 
 def run_output_path(instance, filename: str) -> str:
     return f"reports/runs/{instance.pk}/{filename}"
@@ -70,3 +72,36 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} ({self.format}) by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ConflictResolution(models.Model):
+    """A coordinator's decision on forms of different teams that disagree about one station's count or opening.
+
+    Decisions are kept, never edited: the latest one made up to a compilation's moment is the one it applies, so a
+    snapshot compiled again later is unchanged by decisions made after it.
+    """
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="conflict_resolutions")
+    kind = models.CharField(max_length=16)
+    polling_station = models.ForeignKey("missions.PollingStation", on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=16, choices=ConflictDecision.choices)
+    right_form = models.ForeignKey(
+        "submissions.Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    forms = models.JSONField(default=list, help_text="The forms in conflict when the decision was made.")
+    note = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["mission", "kind", "polling_station", "decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="conflict_right_form_only_when_one_is_right",
+                condition=Q(decision="one_is_right", right_form__isnull=False)
+                | Q(decision="both_stand", right_form__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} conflict at station {self.polling_station_id}: {self.get_decision_display()}"

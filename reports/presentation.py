@@ -2,20 +2,73 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+
 from checklists.choices import Assessment, FormKind
 
-from .charts import main_problems, region_names
+from .charts import MAX_PROBLEMS, main_problems, region_names
 
 KIND_LABELS = dict(FormKind.choices)
+LIST_PAGE_SIZE = 100  # rows per page of a list on the report page
+PDF_LIST_ROWS = 200  # rows of a list printed in the PDF; the XLSX and the page hold them all
 AREA_LABELS = {"urban": "Urban", "rural": "Rural", "": "Unknown"}
+
+
+def _questions_with_critical_answers(result: dict) -> int:
+    """How many questions of the headline kind had critical answers (the main problems are the first of them)."""
+    from .charts import main_kind
+
+    kind = main_kind(result)
+    if kind is None:
+        return 0
+    return sum(
+        1
+        for question in result["kinds"][kind]["questions"]
+        if question.get("critical") and question["critical"]["count"]
+    )
 
 
 def _ci(cell) -> str:
     return f"{cell['ci'][0]}–{cell['ci'][1]}" if cell and cell.get("ci") else ""
 
 
-def report_tables(result: dict) -> dict:
-    """Rows for every table of the report: coverage, assessment, questions by region and by area, incidents."""
+def listing(rows: list, *, name: str, page: int | str | None, pdf: bool, where: str) -> dict:
+    """One list of the report, whole or a page of it, with how many are shown of how many and where the rest is."""
+    total = len(rows)
+    if pdf:
+        shown = rows[:PDF_LIST_ROWS]
+        return {
+            "name": name,
+            "rows": shown,
+            "total": total,
+            "first": 1 if shown else 0,
+            "last": len(shown),
+            "complete": len(shown) == total,
+            "where": where,
+            "page": None,
+        }
+    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    current = paginator.get_page(page)
+    return {
+        "name": name,
+        "rows": list(current.object_list),
+        "total": total,
+        "first": current.start_index(),
+        "last": current.end_index(),
+        "complete": paginator.num_pages <= 1,
+        "where": where,
+        "page": current,
+    }
+
+
+def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False) -> dict:
+    """Rows for every table of the report: coverage, assessment, questions by region and by area, incidents.
+
+    Lists (incidents, protocol mismatches, conflicts) are whole: the page shows them page by page (`pages` maps a
+    list's name to the page asked for), the PDF its first PDF_LIST_ROWS, each saying "N of M shown" and where the
+    rest is.
+    """
+    pages = pages or {}
     names = region_names(result)
     region_codes = [region["code"] for region in result["regions"]]
     coverage = result["coverage"]
@@ -78,12 +131,44 @@ def report_tables(result: dict) -> dict:
             {"kind": KIND_LABELS.get(kind, kind), "question": question, "ci": _ci(question["critical"])}
             for kind, question in main_problems(result)
         ],
-        "incidents": [
-            {**row, "region_name": names.get(row["region"], row["region"])} for row in result["incidents"]["list"]
-        ],
-        "protocol": [
-            {**row, "region_name": names.get(row["region"], row["region"])} for row in result["protocol"]["list"]
-        ],
+        "problems_total": _questions_with_critical_answers(result),
+        "problems_limit": MAX_PROBLEMS,
+        "incidents": listing(
+            [{**row, "region_name": names.get(row["region"], row["region"])} for row in result["incidents"]["list"]],
+            name="incidents",
+            page=pages.get("incidents"),
+            pdf=pdf,
+            where="every one is in the XLSX (sheet Incidents) and on the report page",
+        ),
+        "protocol": listing(
+            [{**row, "region_name": names.get(row["region"], row["region"])} for row in result["protocol"]["list"]],
+            name="protocol",
+            page=pages.get("protocol"),
+            pdf=pdf,
+            where="every one is in the XLSX (sheet Protocol mismatches) and on the report page",
+        ),
+        "conflicts": listing(
+            [
+                {
+                    **conflict,
+                    "key": f"{conflict['kind']}:{conflict['station_id']}",
+                    "kind_label": KIND_LABELS.get(conflict["kind"], conflict["kind"]),
+                    "region_name": names.get(conflict["region"], conflict["region"]),
+                    "rows": [
+                        {
+                            "line": line,
+                            "cells": [line["values"].get(str(form["submission"]), "") for form in conflict["forms"]],
+                        }
+                        for line in conflict["lines"]
+                    ],
+                }
+                for conflict in result.get("conflicts", {}).get("list", [])
+            ],
+            name="conflicts",
+            page=pages.get("conflicts"),
+            pdf=pdf,
+            where="every one is in the XLSX (sheet Conflicts) and on the report page",
+        ),
         "turnout_rows": [
             {"label": names.get(code, code), **cell} for code, cell in result["turnout"]["by_region"].items()
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.db.models.functions import TruncHour
 from django.http import Http404
 
@@ -107,10 +107,12 @@ def dashboard_counts(*, mission) -> dict:
     totals = dict(
         PollingStation.objects.filter(mission=mission).values_list("region_id").annotate(count=Count("id")).order_by()
     )
+    # The latest few, each row carrying how many there are in all (a window count: no extra query).
     incidents = list(
         Submission.objects.filter(observed, urgent=True)
+        .annotate(total=Window(Count("id")))
         .order_by("-received_at", "-id")
-        .values("id", "kind", "notes", "received_at", "team__code", "polling_station__number", "region__name")[
+        .values("id", "kind", "notes", "received_at", "team__code", "polling_station__number", "region__name", "total")[
             :DASHBOARD_INCIDENTS
         ]
     )
@@ -141,6 +143,7 @@ def dashboard_counts(*, mission) -> dict:
             }
             for row in incidents
         ],
+        "incidents_total": incidents[0]["total"] if incidents else 0,
         "forms_total": sum(forms.values()),
     }
 

@@ -20,10 +20,10 @@ from checklists.choices import OBSERVATION_KINDS
 from jobs.lifecycle import Lifecycle
 
 from .charts import charts_render
-from .choices import RunStatus
+from .choices import ConflictDecision, RunStatus
 from .exports import write_csv, write_pdf, write_xlsx
 from .figures import difference
-from .models import ExportLog, ReportRun
+from .models import ConflictResolution, ExportLog, ReportRun
 from .statistics import statistics_compile
 
 logger = logging.getLogger(__name__)
@@ -261,3 +261,47 @@ def _change(before: int | None, after: int | None) -> list:
 
 def _delta(before, after):
     return difference(before, after)
+
+
+def can_resolve_conflicts(user, mission) -> bool:
+    """Coordinators (and the head of mission) decide conflicts between teams' forms."""
+    actor = actor_for(user, mission)
+    return actor is not None and actor.is_coordinator
+
+
+def conflict_resolve(
+    *, user, mission, kind: str, polling_station_id: int, forms: list[int], decision: str, right_form: int | None
+) -> ConflictResolution:
+    """Record a coordinator's decision on a conflict: which form is right, or that both (all) stand.
+
+    `forms` are the forms of the conflict as the coordinator saw them; the decision applies to compilations from now.
+    """
+    from submissions.models import SubmissionRevision
+
+    if not can_resolve_conflicts(user, mission):
+        raise PermissionDenied("Only the mission's coordinators decide conflicts between teams.")
+    if decision not in ConflictDecision.values:
+        raise ValidationError({"decision": "Choose which form is right, or that both stand."})
+    # The forms as they stood in a snapshot: a form moved away from the station since still belongs to the conflict.
+    known = set(
+        SubmissionRevision.objects.filter(
+            mission=mission, kind=kind, polling_station_id=polling_station_id, submission_id__in=forms
+        ).values_list("submission_id", flat=True)
+    )
+    if len(forms) < 2 or known != set(forms):
+        raise ValidationError({"forms": "These forms are not a conflict at this station in this mission."})
+    if decision == ConflictDecision.ONE_IS_RIGHT:
+        if right_form not in known:
+            raise ValidationError({"right_form": "Choose the form that is right among the forms of the conflict."})
+    else:
+        right_form = None
+    return ConflictResolution.objects.create(
+        mission=mission,
+        kind=kind,
+        polling_station_id=polling_station_id,
+        decision=decision,
+        right_form_id=right_form,
+        forms=sorted(known),
+        decided_by=user,
+        decided_at=timezone.now(),
+    )

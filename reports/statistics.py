@@ -15,7 +15,7 @@ area type from its polling station, so a station lies in exactly one cell and th
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber, TruncHour
+from django.utils import timezone
 
 from checklists.choices import (
     NEGATIVE_ASSESSMENTS,
@@ -34,18 +35,19 @@ from checklists.choices import (
     QuestionType,
     TemplateStatus,
 )
-from checklists.models import Question
+from checklists.models import DataRule, Question
+from checklists.rules import flag_message
 from missions.models import PollingStation, Region
 from observers.choices import TeamKind
 from observers.models import Team
-from submissions.models import Answer, Submission
+from submissions.models import RevisionAnswer, SubmissionRevision
 
+from .conflicts import conflicts_compile, decisions_as_of, excluded_forms
 from .figures import percent, ratio, wilson_bounds, wilson_percent
 
 # Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
 ANSWERED = "__eom_answered__"
 UNKNOWN_REGION = ""
-LIST_LIMIT = 1000
 VOTERS_ON_LIST = "voters_on_list"
 VOTERS_VOTED = "voters_voted"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
@@ -64,18 +66,21 @@ def share(count: int, n: int) -> dict:
     return {"count": count, "n": n, "pct": percent(count, n), "ci": wilson_percent(count, n)}
 
 
-def submissions_for(*, mission, kinds, region=None, cutoff=None, prefix: str = "") -> Q:
-    """The filter selecting the observations a compilation counts (confidential records never count)."""
+def forms_as_of(*, mission, kinds, at, region=None, prefix: str = "") -> Q:
+    """The revisions a compilation as of `at` counts: each form received by then, as it stood then.
+
+    A filter on SubmissionRevision (prefix "revision__" from RevisionAnswer): the one revision of each form that was
+    current at `at`, with that revision's place, flags and confidentiality (confidential records never count).
+    """
     conditions = {
         f"{prefix}mission": mission,
         f"{prefix}kind__in": list(kinds),
         f"{prefix}confidential": False,
+        f"{prefix}valid_from__lte": at,
     }
     if region is not None:
         conditions[f"{prefix}region"] = region
-    if cutoff is not None:
-        conditions[f"{prefix}received_at__lte"] = cutoff
-    return Q(**conditions)
+    return Q(**conditions) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": at}))
 
 
 def question_catalogue(*, mission, kinds) -> dict[str, list[dict]]:
@@ -168,11 +173,11 @@ def _medians(*, answer_base: Q, catalogue: dict[str, list[dict]]) -> dict[tuple[
     codes = sorted({q["code"] for qs in catalogue.values() for q in qs if q["type"] == QuestionType.INTEGER})
     if not codes:
         return {}
-    partition = [F("submission__kind"), F("question_code")]
+    partition = [F("revision__kind"), F("question_code")]
     ranked = (
-        Answer.objects.filter(answer_base, question_code__in=codes, number__isnull=False)
+        RevisionAnswer.objects.filter(answer_base, question_code__in=codes, number__isnull=False)
         .annotate(
-            form_kind=F("submission__kind"),
+            form_kind=F("revision__kind"),
             position=Window(RowNumber(), partition_by=partition, order_by=[F("number").asc(), F("id").asc()]),
             size=Window(Count("id"), partition_by=partition),
         )
@@ -184,6 +189,18 @@ def _medians(*, answer_base: Q, catalogue: dict[str, list[dict]]) -> dict[tuple[
     for kind, code, number in ranked:
         middle[(kind, code)].append(number)
     return {key: ratio(sum(numbers), len(numbers)) for key, numbers in middle.items()}
+
+
+def snapshot_description(at: datetime, time_zone: str) -> dict:
+    """The moment a compilation counts forms as of, in UTC and the mission's local time, with the sentence to show."""
+    zone = ZoneInfo(time_zone or "UTC")
+    local = at.astimezone(zone)
+    return {
+        "at": at.isoformat(),
+        "local": local.strftime("%Y-%m-%d %H:%M"),
+        "time_zone": zone.key,
+        "label": f"Forms as received and corrected up to {local:%H:%M} local time ({local:%Y-%m-%d}, {zone.key}).",
+    }
 
 
 def _area_key(value) -> str:
@@ -219,8 +236,10 @@ class _Cells:
 def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> dict:
     """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
 
-    `progress`, when given, is called with a percentage (0-100) between steps.
+    Counts every form as it stood at `cutoff` (forms received and corrected up to then); without a cut-off, as it
+    stands when compilation starts. `progress`, when given, is called with a percentage (0-100) between steps.
     """
+    cutoff = cutoff or timezone.now()
     if connection.vendor != "postgresql":
         return _compile(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
     # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
@@ -237,8 +256,13 @@ def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progres
 def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     kinds = sorted(set(kinds or OBSERVATION_KINDS), key=lambda kind: list(OBSERVATION_KINDS).index(kind))
     tell = progress or (lambda pct: None)
-    base = submissions_for(mission=mission, kinds=kinds, region=region, cutoff=cutoff)
-    answer_base = submissions_for(mission=mission, kinds=kinds, region=region, cutoff=cutoff, prefix="submission__")
+    detect = forms_as_of(mission=mission, kinds=kinds, region=region, at=cutoff)
+    answer_detect = forms_as_of(mission=mission, kinds=kinds, region=region, at=cutoff, prefix="revision__")
+    # Conflicts between teams a coordinator decided by marking one form right: the others no longer count.
+    decisions = decisions_as_of(mission=mission, at=cutoff)
+    excluded = excluded_forms(decisions)
+    base = detect & ~Q(submission_id__in=excluded) if excluded else detect
+    answer_base = answer_detect & ~Q(revision__submission_id__in=excluded) if excluded else answer_detect
 
     region_rows = Region.objects.filter(mission=mission)
     if region is not None:
@@ -255,7 +279,7 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     # One row per (kind, polling station): observation counts add up, and each row is one distinct station, so
     # every coverage figure (per kind, across kinds, negative) comes from a single pass over the submissions.
     coverage_rows = (
-        Submission.objects.filter(base)
+        SubmissionRevision.objects.filter(base)
         .values("kind", "polling_station_id", "tec_id", "region_id", "area_type")
         .annotate(
             observations=Count("id"),
@@ -320,16 +344,16 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
         output_field=CharField(),
     )
     # With one kind compiled, the kind is a constant rather than a grouping column of the largest aggregate.
-    form_kind = Value(kinds[0], output_field=CharField()) if len(kinds) == 1 else F("submission__kind")
+    form_kind = Value(kinds[0], output_field=CharField()) if len(kinds) == 1 else F("revision__kind")
     for row in (
-        Answer.objects.filter(answer_base)
+        RevisionAnswer.objects.filter(answer_base)
         .exclude(question_code=OVERALL_ASSESSMENT_CODE)
         .values(
             "question_code",
             kind=form_kind,
             key=answer_key,
-            region_id=F("submission__region_id"),
-            area_type=F("submission__area_type"),
+            region_id=F("revision__region_id"),
+            area_type=F("revision__area_type"),
         )
         .annotate(count=Count("id"), total=Sum("number"), low=Min("number"), high=Max("number"))
     ):
@@ -344,10 +368,10 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     answered_multiple: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
     if multiple_codes:
         for row in (
-            Answer.objects.filter(answer_base, question_code__in=multiple_codes, value__isnull=False)
+            RevisionAnswer.objects.filter(answer_base, question_code__in=multiple_codes, value__isnull=False)
             .exclude(value=NOT_APPLICABLE)
-            .values("question_code", kind=F("submission__kind"), region_id=F("submission__region_id"))
-            .annotate(area_type=F("submission__area_type"), n=Count("submission_id", distinct=True))
+            .values("question_code", kind=F("revision__kind"), region_id=F("revision__region_id"))
+            .annotate(area_type=F("revision__area_type"), n=Count("revision_id", distinct=True))
         ):
             answered_multiple[row["kind"]][row["question_code"]].add(
                 rkey(row["region_id"]), _area_key(row["area_type"]), n=row["n"]
@@ -363,13 +387,13 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
     critical_cells: dict[str, dict[str, _Cells]] = defaultdict(lambda: defaultdict(_Cells))
     if has_critical_questions:
         for row in (
-            Answer.objects.filter(answer_base)
+            RevisionAnswer.objects.filter(answer_base)
             .filter(critical_pairs)
-            .values("question_code", kind=F("submission__kind"), region_id=F("submission__region_id"))
+            .values("question_code", kind=F("revision__kind"), region_id=F("revision__region_id"))
             .annotate(
-                area_type=F("submission__area_type"),
-                observations=Count("submission_id", distinct=True),
-                stations=Count("submission__polling_station_id", distinct=True),
+                area_type=F("revision__area_type"),
+                observations=Count("revision_id", distinct=True),
+                stations=Count("revision__polling_station_id", distinct=True),
             )
         ):
             critical_cells[row["kind"]][row["question_code"]].add(
@@ -422,26 +446,32 @@ def _compile(*, mission, kinds, region, cutoff, progress) -> dict:
 
     coverage = _coverage(per_kind, observed_all, all_stations, kinds)
     coverage["teams"] = _teams(mission=mission, region=region, base=base)
-    turnout = _turnout(mission=mission, kinds=kinds, region=region, cutoff=cutoff, catalogue=catalogue, rkey=rkey)
+    turnout = _turnout(kinds=kinds, answer_base=answer_base, catalogue=catalogue, rkey=rkey)
     tell(70)
     flagged = _flagged(base=base, rkey=rkey)
     incidents = _incidents(flagged=flagged, catalogue=catalogue, per_kind=per_kind)
     protocol = _protocol(flagged=flagged, per_kind=per_kind, kinds=kinds)
+    protocol["by_rule"] = _rule_counts(flagged)
     timeline = _timeline(base=base, kinds=kinds, time_zone=mission.time_zone)
+    conflicts = conflicts_compile(
+        detect=detect, answer_detect=answer_detect, catalogue=catalogue, kinds=kinds, decisions=decisions, rkey=rkey
+    )
     tell(80)
     return {
         "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
         "filters": {
             "kinds": list(kinds),
             "region": region.code if region is not None else None,
-            "cutoff": cutoff.isoformat() if cutoff else None,
+            "cutoff": cutoff.isoformat(),
         },
+        "snapshot": snapshot_description(cutoff, mission.time_zone),
         "regions": [{"code": row["code"], "name": row["name"]} for row in regions],
         "coverage": coverage,
         "kinds": kinds_out,
         "turnout": turnout,
         "protocol": protocol,
         "incidents": incidents,
+        "conflicts": conflicts,
         "timeline": timeline,
     }
 
@@ -585,7 +615,7 @@ def _teams(*, mission, region, base: Q) -> dict:
         unplanned_here = Team.objects.filter(assignment__isnull=True, lto_team__area_regions=region)
         teams = teams.filter(Q(assignment__region=region) | Q(pk__in=unplanned_here.values("pk")))
     rows = list(
-        teams.annotate(reported=Exists(Submission.objects.filter(base, team=OuterRef("pk")))).values_list(
+        teams.annotate(reported=Exists(SubmissionRevision.objects.filter(base, team=OuterRef("pk")))).values_list(
             "code", "reported"
         )
     )
@@ -603,7 +633,7 @@ TURNOUT_CONVENTION = (
 )
 
 
-def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
+def _turnout(*, kinds, answer_base: Q, catalogue, rkey) -> dict:
     """Turnout reported at voting visits, by the convention in TURNOUT_CONVENTION, with the forms left out counted."""
     codes = {VOTERS_ON_LIST: VOTERS_ON_LIST, VOTERS_VOTED: VOTERS_VOTED}
     for question in catalogue.get("voting", []):
@@ -616,14 +646,15 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
     # Only the two figures' rows (by the question-code index), joined to this mission's voting forms, then one row
     # per form holding both figures.
     per_form = (
-        Answer.objects.filter(
-            submissions_for(mission=mission, kinds=["voting"], region=region, cutoff=cutoff, prefix="submission__"),
+        RevisionAnswer.objects.filter(
+            answer_base,
+            revision__kind="voting",
             question_code__in=[codes[VOTERS_VOTED], codes[VOTERS_ON_LIST]],
         )
-        .values("submission_id")
+        .values("revision_id")
         .annotate(
-            region_id=Max("submission__region_id"),
-            area_type=Max("submission__area_type"),
+            region_id=Max("revision__region_id"),
+            area_type=Max("revision__area_type"),
             voted=Max(Case(When(question_code=codes[VOTERS_VOTED], then="number"))),
             on_list=Max(Case(When(question_code=codes[VOTERS_ON_LIST], then="number"))),
         )
@@ -672,20 +703,46 @@ def _turnout(*, mission, kinds, region, cutoff, catalogue, rkey) -> dict:
     }
 
 
-def _issue_text(issue) -> str:
-    if isinstance(issue, dict):
-        return str(issue.get("message") or issue.get("rule") or issue.get("code") or sorted(issue.items()))
-    return str(issue)
+def _issue_text(issue, rules: dict | None = None) -> str:
+    """A data-quality flag (rule code and values) as a sentence; a stored sentence as it is."""
+    return flag_message(issue, rules=rules)
 
 
-def _flagged(*, base: Q, rkey) -> dict:
-    """Forms flagged urgent, critical or with a protocol mismatch, newest first, in one bounded query."""
+def _checklist_rules(rows: list[dict]) -> dict[int, dict]:
+    """The checklists' own rules named by these forms' flags, by template (one query, none when none is named)."""
+    wanted = {
+        row["template_id"]
+        for row in rows
+        for flag in row["protocol_issues"] or []
+        if isinstance(flag, dict) and not flag.get("standard") and not flag.get("message")
+    }
+    rules: dict[int, dict] = defaultdict(dict)
+    if wanted:
+        for rule in DataRule.objects.filter(template_id__in=wanted):
+            rules[rule.template_id][rule.code] = rule
+    return rules
+
+
+def _rule_counts(flagged: list[dict]) -> dict[str, int]:
+    """Forms flagged by each data-quality rule (standard protocol rules and the checklists' own), as they stood."""
+    counts: Counter = Counter()
+    for row in flagged:
+        if not row["protocol_mismatch"]:
+            continue
+        codes = {str(flag.get("rule") or "") if isinstance(flag, dict) else "" for flag in row["protocol_issues"] or []}
+        counts.update(code or "unnamed" for code in codes)
+    return dict(sorted(counts.items()))
+
+
+def _flagged(*, base: Q, rkey) -> list[dict]:
+    """Every form flagged urgent, critical or with a protocol mismatch, as it stood, newest first (never capped)."""
     rows = list(
-        Submission.objects.filter(base)
+        SubmissionRevision.objects.filter(base)
         .filter(Q(urgent=True) | Q(has_critical=True) | Q(protocol_mismatch=True))
-        .order_by("-received_at", "-id")
+        .order_by("-received_at", "-submission_id")
         .values(
             "id",
+            "submission_id",
             "kind",
             "region_id",
             "urgent",
@@ -694,21 +751,22 @@ def _flagged(*, base: Q, rkey) -> dict:
             "protocol_issues",
             "notes",
             "received_at",
+            template_id=F("submission__template_id"),
             team_code=F("team__code"),
+            station=F("polling_station__number"),
+            tec_code=F("tec__code"),
         )
-        .annotate(station=F("polling_station__number"))[: 2 * LIST_LIMIT]
     )
     for row in rows:
         row["region"] = rkey(row.pop("region_id"))
-    return {"rows": rows, "truncated": len(rows) >= 2 * LIST_LIMIT}
+    return rows
 
 
-def _protocol(*, flagged: dict, per_kind, kinds) -> dict:
+def _protocol(*, flagged: list[dict], per_kind, kinds) -> dict:
     counting = per_kind.get("counting", _Cells()) if "counting" in kinds else _Cells()
     mismatches = sum(cells.total().get("mismatch", 0) for cells in per_kind.values())
-    rows = sorted(
-        (row for row in flagged["rows"] if row["protocol_mismatch"]), key=lambda row: (row["received_at"], row["id"])
-    )[:LIST_LIMIT]
+    rows = [row for row in reversed(flagged) if row["protocol_mismatch"]]  # oldest first
+    rules = _checklist_rules(rows)
     by_region: dict[str, int] = {}
     for kind_cells in per_kind.values():
         for key, values in kind_cells.by(0).items():
@@ -720,22 +778,24 @@ def _protocol(*, flagged: dict, per_kind, kinds) -> dict:
         "by_region": dict(sorted(by_region.items())),
         "list": [
             {
-                "submission": row["id"],
+                "submission": row["submission_id"],
                 "kind": row["kind"],
                 "team": row["team_code"] or "",
                 "station": row["station"] or "",
+                "tec": row["tec_code"] or "",
                 "region": row["region"],
                 "received_at": row["received_at"].isoformat(),
-                "issues": [_issue_text(issue) for issue in (row["protocol_issues"] or [])],
+                "issues": [
+                    _issue_text(issue, rules.get(row["template_id"])) for issue in (row["protocol_issues"] or [])
+                ],
             }
             for row in rows
         ],
-        "list_truncated": mismatches > len(rows),
     }
 
 
-def _incidents(*, flagged: dict, catalogue, per_kind) -> dict:
-    rows = [row for row in flagged["rows"] if row["urgent"] or row["has_critical"]][:LIST_LIMIT]
+def _incidents(*, flagged: list[dict], catalogue, per_kind) -> dict:
+    rows = [row for row in flagged if row["urgent"] or row["has_critical"]]
     critical_by_code: dict[str, set[str]] = defaultdict(set)
     texts: dict[str, str] = {}
     for questions in catalogue.values():
@@ -745,23 +805,26 @@ def _incidents(*, flagged: dict, catalogue, per_kind) -> dict:
                 texts[question["code"]] = question["text"]
     found: dict[int, list[dict]] = defaultdict(list)
     if critical_by_code and rows:
-        for submission_id, code, value in (
-            Answer.objects.filter(submission_id__in=[row["id"] for row in rows], question_code__in=sorted(texts))
-            .order_by("submission_id", "question_code", "value")
-            .values_list("submission_id", "question_code", "value")
+        # The critical answers of the flagged revisions, in one query over the flagged forms of the snapshot.
+        for revision_id, code, value in (
+            RevisionAnswer.objects.filter(
+                revision_id__in=[row["id"] for row in rows if row["has_critical"]], question_code__in=sorted(texts)
+            )
+            .order_by("revision_id", "question_code", "value")
+            .values_list("revision_id", "question_code", "value")
         ):
             if value in critical_by_code[code]:
-                found[submission_id].append({"code": code, "text": texts[code], "value": value})
+                found[revision_id].append({"code": code, "text": texts[code], "value": value})
     return {
         "urgent": sum(cells.total().get("urgent", 0) for cells in per_kind.values()),
         "critical": sum(cells.total().get("critical", 0) for cells in per_kind.values()),
-        "list_truncated": flagged["truncated"] or len(rows) >= LIST_LIMIT,
         "list": [
             {
-                "submission": row["id"],
+                "submission": row["submission_id"],
                 "kind": row["kind"],
                 "team": row["team_code"] or "",
                 "station": row["station"] or "",
+                "tec": row["tec_code"] or "",
                 "region": row["region"],
                 "received_at": row["received_at"].isoformat(),
                 "urgent": row["urgent"],
@@ -778,7 +841,7 @@ def _timeline(*, base: Q, kinds, time_zone: str) -> list[dict]:
     zone = ZoneInfo(time_zone or "UTC")
     hours: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
-        Submission.objects.filter(base)
+        SubmissionRevision.objects.filter(base)
         .annotate(hour=TruncHour("received_at", tzinfo=zone))
         .values("hour", "kind")
         .annotate(count=Count("id"))

@@ -8,6 +8,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,10 +17,19 @@ from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
 from missions.models import Mission, Region
 
-from .choices import ExportFormat, RunStatus
+from .choices import ConflictDecision, ExportFormat, RunStatus
+from .conflicts import decisions_as_of
 from .presentation import report_tables
 from .selectors import FULL, dashboard_counts, latest_done_run, missions_with_reports, report_access, run_for, runs_for
-from .services import can_publish, export_log_record, report_run_publish, report_run_request, report_runs_compare
+from .services import (
+    can_publish,
+    can_resolve_conflicts,
+    conflict_resolve,
+    export_log_record,
+    report_run_publish,
+    report_run_request,
+    report_runs_compare,
+)
 
 CONTENT_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,15 +58,20 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"missions": missions_with_reports(request.user)})
 
 
+def _refuse_or_hide(request: HttpRequest, mission: Mission, message: str):
+    """403 for the mission's own members and followers; 404 for everyone else, as for a mission that does not exist."""
+    if actor_for(request.user, mission, followers=True) is None and report_access(request.user, mission) is None:
+        raise Http404("No such mission.")
+    raise PermissionDenied(message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mission(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_object_or_404(Mission, slug=slug)
     runs, access = runs_for(request.user, mission)
     if access is None:
-        if actor_for(request.user, mission) is None:
-            raise Http404("No such mission.")  # a mission the user holds no role in does not exist for them
-        raise PermissionDenied("You have no access to this mission's statistics.")
+        _refuse_or_hide(request, mission, "You have no access to this mission's statistics.")
     regions = Region.objects.filter(mission=mission).order_by("name")
     if request.method == "POST":
         if access != FULL:
@@ -111,6 +126,11 @@ def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
     return JsonResponse(_run_status(run))
 
 
+def _list_pages(request: HttpRequest) -> dict[str, str]:
+    """The page asked for of each list on the report (?incidents=2&protocol=3)."""
+    return {name: request.GET[name] for name in ("incidents", "protocol", "conflicts") if name in request.GET}
+
+
 @login_required
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -125,12 +145,19 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "run": run,
         "access": access,
         "result": run.result,
-        "tables": report_tables(run.result) if run.result else None,
+        "tables": report_tables(run.result, pages=_list_pages(request)) if run.result else None,
         "charts": run.charts,
         "status": _run_status(run),
         "others": others,
         "can_publish": run.status == RunStatus.DONE and not run.published and can_publish(request.user, run.mission),
+        "can_resolve": access == FULL and can_resolve_conflicts(request.user, run.mission),
     }
+    if run.result and run.result.get("conflicts", {}).get("list"):
+        # Decisions made since this snapshot are shown beside it (a new compilation applies them).
+        latest = decisions_as_of(mission=run.mission, at=timezone.now())
+        for row in context["tables"]["conflicts"]["rows"]:
+            now = latest.get((row["kind"], row["station_id"]))
+            row["decision_now"] = now if now != row["decision"] else None
     return render(request, "reports/run_detail.html", context)
 
 
@@ -168,6 +195,39 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def run_conflict_resolve(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A coordinator decides one conflict of the run: which form is right, or that both stand."""
+    run, _access = run_for(request.user, run_id)
+    if not can_resolve_conflicts(request.user, run.mission):
+        raise PermissionDenied("Only the mission's coordinators decide conflicts between teams.")
+    try:
+        forms = [int(value) for value in request.POST.getlist("forms")]
+        station = int(request.POST.get("station", ""))
+        chosen = request.POST.get("choice", "")
+        decision = ConflictDecision.BOTH_STAND if chosen == "both" else ConflictDecision.ONE_IS_RIGHT
+        right_form = None if chosen == "both" else int(chosen)
+    except ValueError:
+        messages.error(request, "Choose which form is right, or that both stand.")
+    else:
+        try:
+            conflict_resolve(
+                user=request.user,
+                mission=run.mission,
+                kind=request.POST.get("kind", ""),
+                polling_station_id=station,
+                forms=forms,
+                decision=decision,
+                right_form=right_form,
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, "Decision recorded. It applies to compilations from now on: compile again.")
+    return redirect(reverse("reports:run", args=[run.pk]) + "#conflicts")
+
+
+@login_required
 @require_GET
 def run_export(request: HttpRequest, run_id: int, fmt: str) -> FileResponse:
     run, _access = run_for(request.user, run_id)
@@ -193,7 +253,7 @@ def run_file_response(*, run, user, fmt: str) -> FileResponse:
 def _dashboard_mission(request: HttpRequest, slug: str) -> Mission:
     mission = get_object_or_404(Mission, slug=slug)
     if report_access(request.user, mission) != FULL:
-        raise PermissionDenied("The election-day dashboard is for the mission's core team.")
+        _refuse_or_hide(request, mission, "The election-day dashboard is for the mission's core team.")
     return mission
 
 
@@ -219,6 +279,7 @@ def dashboard_data(request: HttpRequest, slug: str) -> JsonResponse:
             "finished_at": run.finished_at.isoformat(),
             "observations": result["coverage"]["observations_total"],
             "negative": {kind: result["kinds"][kind]["assessment"]["negative"]["pct"] for kind in result["kinds"]},
+            "kind_labels": {kind: str(FormKind(kind).label) for kind in result["kinds"]},
             "urgent": result["incidents"]["urgent"],
             "critical": result["incidents"]["critical"],
         }

@@ -79,8 +79,11 @@ class ResultsImportReport(ImportReport):
     def summary(self) -> str:
         if self.errors:
             return f"Nothing imported: {len(self.errors)} error(s)."
+        unit = "TEC totals" if self.version.level == ResultsLevel.TEC else "station results"
         unknown = f", {self.unknown_stations} for stations not in the station list" if self.unknown_stations else ""
-        return f"{self.version}: {self.created} station results imported{unknown}."
+        absent = [label for name, label in RESULT_LINES if name not in self.mapping]
+        lines = f" Not in this file (not checked): {', '.join(absent).lower()}." if absent else ""
+        return f"{self.version}: {self.created} {unit} imported{unknown}.{lines}"
 
 
 def mapping_saved(*, mission: Mission, level: str = ResultsLevel.STATION) -> dict[str, str]:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from access import actor_for
 from config.parsing import parse_id
 from missions.models import Mission, Region
 
@@ -33,6 +34,8 @@ def _mission_and_actor(request: HttpRequest, slug: str):
     mission = get_object_or_404(Mission, slug=slug)
     actor = results_access(request.user, mission)
     if actor is None:
+        if actor_for(request.user, mission, followers=True) is None:
+            raise Http404("No such mission.")  # as for a mission that does not exist: nothing to confirm
         raise PermissionDenied("Official results are for the mission's core team.")
     return mission, actor
 

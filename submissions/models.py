@@ -85,7 +85,13 @@ class Answer(models.Model):
 
 
 class SubmissionRevision(models.Model):
-    """Every version of a submission as it was received: what, who, when, and what changed."""
+    """Every version of a submission as it was received: what, who, when, and what changed.
+
+    Each revision also records the form's derived fields as they stood while it was current (place, flags,
+    assessment) and its answer rows (RevisionAnswer), valid from `valid_from` until `valid_until` (open while
+    current). A compilation as of a moment counts the revisions valid then, so later corrections and moves never
+    change a snapshot.
+    """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
     revision = models.PositiveIntegerField()
@@ -93,13 +99,53 @@ class SubmissionRevision(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
+    # The form as this revision made it (copied from the submission when the revision is recorded).
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=FormKind.choices)
+    team = models.ForeignKey("observers.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    polling_station = models.ForeignKey(
+        "missions.PollingStation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tec = models.ForeignKey("missions.Tec", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("missions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area_type = models.CharField(max_length=8, choices=AreaType.choices, blank=True)
+    arrival_time = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=20000)
+    urgent = models.BooleanField(default=False)
+    has_critical = models.BooleanField(default=False)
+    overall_assessment = models.CharField(max_length=12, choices=Assessment.choices, blank=True)
+    protocol_mismatch = models.BooleanField(default=False)
+    protocol_issues = models.JSONField(default=list, blank=True)
+    confidential = models.BooleanField(default=False)
+    received_at = models.DateTimeField(help_text="When the form was first received (the same for every revision).")
+    valid_from = models.DateTimeField(help_text="From when this revision was the form's content.")
+    valid_until = models.DateTimeField(null=True, blank=True, help_text="Until the next revision; empty while current.")
 
     class Meta:
         ordering = ["submission", "revision"]
-        constraints = [models.UniqueConstraint(fields=["submission", "revision"], name="revision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "revision"], name="revision_unique"),
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(valid_until__isnull=True), name="revision_one_current"
+            ),
+        ]
+        indexes = [models.Index(fields=["mission", "kind", "valid_from"], name="revision_snapshot_idx")]
 
     def __str__(self) -> str:
         return f"{self.submission_id} r{self.revision}"
+
+
+class RevisionAnswer(models.Model):
+    """One answer row of one revision, shaped like Answer: what a snapshot compilation counts."""
+
+    revision = models.ForeignKey(SubmissionRevision, on_delete=models.CASCADE, related_name="answers")
+    question_code = models.CharField(max_length=64)
+    value = models.CharField(max_length=2000, null=True, blank=True)
+    number = models.BigIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.value}"
 
 
 class PhaseLock(models.Model):

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
+from checklists.rules import flag_messages
 from checklists.selectors import template_published, template_schema, template_with_structure
 from cockpit.templatetags.mission_clock import local_moment
 from config.parsing import parse_id, parse_json
@@ -68,11 +69,15 @@ INCIDENTS_SHOWN = 200
 
 
 def _scope(request: HttpRequest, mission_slug: str) -> tuple[Mission, Actor]:
-    """The mission and the user's Actor in it; 404 for an unknown mission, 403 for a non-member."""
+    """The mission and the user's Actor in it; 404 for an unknown mission and for a non-member alike.
+
+    What a user may not see answers exactly as what does not exist (here and below): a 403 would confirm that a
+    mission, a form's UUID, a team or a station is there.
+    """
     mission = get_object_or_404(Mission, slug=mission_slug)
     actor = actor_for(request.user, mission)
     if actor is None:
-        raise PermissionDenied(_("You are not a member of this mission."))
+        raise Http404(_("No such mission."))
     return mission, actor
 
 
@@ -90,7 +95,7 @@ def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> 
         PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=parse_id(station_id)).first()
     )
     if station is None or not _in_area(actor, station.region_id):
-        raise PermissionDenied(_("This polling station is not in your team's area."))
+        raise Http404(_("No such polling station in your team's area."))
     return station
 
 
@@ -102,7 +107,7 @@ def _tec_in_area(actor: Actor, mission: Mission, tec_id: str | None) -> Tec:
         raise BadRequest(_("Choose a territorial election commission: 'tec' must be the id of one."))
     tec = Tec.objects.select_related("region").filter(mission=mission, pk=parse_id(tec_id)).first()
     if tec is None or not _in_area(actor, tec.region_id):
-        raise PermissionDenied(_("This TEC is not in your team's area."))
+        raise Http404(_("No such TEC in your team's area."))
     return tec
 
 
@@ -114,7 +119,7 @@ def _json_error(status: int, message: str, errors: dict | None = None) -> JsonRe
 
 
 def _submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Submission:
-    """The submission if the actor may see it; 403 when it exists but belongs to someone else, else 404."""
+    """The submission if the actor may see it; 404 otherwise, whether or not the UUID exists."""
     submission = (
         submissions_visible_to(actor=actor)
         .filter(mission=mission, uuid=submission_uuid)
@@ -122,8 +127,6 @@ def _submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Sub
         .first()
     )
     if submission is None:
-        if Submission.objects.filter(mission=mission, uuid=submission_uuid).exists():
-            raise PermissionDenied(_("This form belongs to another team."))
         raise Http404(_("No such form."))
     return submission
 
@@ -255,6 +258,8 @@ def _form_sections(template: FormTemplate, language: str) -> list[dict]:
                     "max": question.get("max"),
                     "shown_if_code": shown_if.get("code", "") if isinstance(shown_if, dict) else "",
                     "shown_if_values": json.dumps(shown_if.get("values", []) if isinstance(shown_if, dict) else []),
+                    # The whole condition as a tree, for conditions written as expressions (and/or, comparisons).
+                    "condition": json.dumps(question["condition_tree"]) if question.get("condition") else "",
                     "critical": bool(question.get("critical")),
                     "protocol_field": question.get("protocol_field") or "",
                 }
@@ -330,6 +335,9 @@ def _submission_json(mission: Mission, submission: Submission) -> dict:
         "revision": submission.revision,
         "protocol_mismatch": submission.protocol_mismatch,
         "protocol_issues": submission.protocol_issues,
+        "protocol_messages": flag_messages(
+            submission.protocol_issues, template=submission.template, language=get_language() or "en"
+        ),
         "received_at": submission.received_at.isoformat(),
         "url": reverse("submissions:submission_detail", args=[mission.slug, submission.uuid]),
     }
@@ -725,10 +733,8 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
     """One team, its members and its submissions: the team itself, its LTOs and the core team."""
     mission, actor = _scope(request, mission_slug)
     team = _team_with_members(team_id)
-    if team is None or team.mission_id != mission.pk:
+    if team is None or team.mission_id != mission.pk or not _team_visible(actor, team):
         raise Http404(_("No such team."))
-    if not _team_visible(actor, team):
-        raise PermissionDenied(_("This team is outside your area."))
     submissions = _decorate(
         submissions_visible_to(actor=actor)
         .filter(mission=mission, team=team)

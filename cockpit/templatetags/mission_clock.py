@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from django import template
+from django.utils.dateparse import parse_datetime
 
 register = template.Library()
 
@@ -18,9 +19,16 @@ def mission_zone(mission) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def local_moment(value: datetime.datetime | None, mission, *, with_zone: bool = False) -> str:
-    """'2019-06-09 14:05' in the mission's zone; with_zone adds the zone's abbreviation or offset."""
-    if value is None:
+def local_moment(value: datetime.datetime | str | None, mission, *, with_zone: bool = False) -> str:
+    """'2019-06-09 14:05' in the mission's zone; with_zone adds the zone's abbreviation or offset.
+
+    An ISO string (as stored in a report's JSON, e.g. its cut-off) is read first; a naive one is taken as UTC.
+    """
+    if isinstance(value, str):
+        value = parse_datetime(value) if value else None
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+    if not value:
         return ""
     zone = mission_zone(mission)
     moment = value.astimezone(zone)

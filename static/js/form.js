@@ -109,16 +109,107 @@
     return year + "-W" + (week < 10 ? "0" : "") + week;
   }
 
-  function applyConditions() {
-    questions.forEach(function (node) {
-      var parent = node.getAttribute("data-shown-if-code");
-      if (!parent) return;
-      var wanted = JSON.parse(node.getAttribute("data-shown-if-values") || "[]").map(String);
-      var value = valueOf(parent);
-      var values = Array.isArray(value) ? value : value === null ? [] : [value];
-      var visible = values.some(function (item) {
+  // A condition tree (checklists.expressions): true, false or null (unknown, e.g. a blank answer), as the server
+  // evaluates it. Blank or hidden answers are unknown; a condition that is not true hides its question.
+  function blankValue(value) {
+    return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+  }
+
+  function numberOrText(code) {
+    var value = valueOf(code);
+    if (blankValue(value)) return null;
+    var type = byCode[code] ? byCode[code].getAttribute("data-type") : "";
+    if ((type === "integer" || type === "decimal") && !isNaN(Number(value))) return Number(value);
+    return value;
+  }
+
+  function evaluate(node) {
+    var tag = node[0];
+    var i, result, unknown;
+    if (tag === "num") return Number(node[1]);
+    if (tag === "str") return node[1];
+    if (tag === "var") return numberOrText(node[1]);
+    if (tag === "and" || tag === "or") {
+      unknown = false;
+      for (i = 1; i < node.length; i++) {
+        result = evaluate(node[i]);
+        if (result === (tag === "or")) return tag === "or";
+        if (result === null) unknown = true;
+      }
+      return unknown ? null : tag === "and";
+    }
+    if (tag === "not") {
+      result = evaluate(node[1]);
+      return result === null ? null : !result;
+    }
+    if (tag === "answered") return !blankValue(valueOf(node[1][1]));
+    if (tag === "in") {
+      var value = evaluate(node[1]);
+      if (value === null) return null;
+      var wanted = node[2][1].map(String);
+      return (Array.isArray(value) ? value : [value]).some(function (item) {
         return wanted.indexOf(String(item)) !== -1;
       });
+    }
+    if (tag === "cmp") {
+      var a = evaluate(node[2]);
+      var b = evaluate(node[3]);
+      if (a === null || b === null) return null;
+      if (typeof a !== typeof b) {
+        a = String(a);
+        b = String(b);
+      }
+      switch (node[1]) {
+        case "=": return a === b;
+        case "!=": return a !== b;
+        case "<": return a < b;
+        case "<=": return a <= b;
+        case ">": return a > b;
+        default: return a >= b;
+      }
+    }
+    if (tag === "arith" || tag === "neg") {
+      var x = evaluate(node[tag === "neg" ? 1 : 2]);
+      if (typeof x !== "number") return null;
+      if (tag === "neg") return -x;
+      var y = evaluate(node[3]);
+      if (typeof y !== "number") return null;
+      if (node[1] === "+") return x + y;
+      if (node[1] === "-") return x - y;
+      if (node[1] === "*") return x * y;
+      return y === 0 ? null : x / y;
+    }
+    if (tag === "call") {
+      var args = node.slice(2).map(evaluate);
+      if (node[1] === "coalesce") {
+        for (i = 0; i < args.length; i++) if (args[i] !== null) return args[i];
+        return null;
+      }
+      if (args.some(function (arg) { return typeof arg !== "number"; })) return null;
+      if (node[1] === "sum") return args.reduce(function (p, q) { return p + q; }, 0);
+      if (node[1] === "min") return Math.min.apply(null, args);
+      if (node[1] === "max") return Math.max.apply(null, args);
+      return Math.abs(args[0]);
+    }
+    return null;
+  }
+
+  function applyConditions() {
+    questions.forEach(function (node) {
+      var tree = node.getAttribute("data-condition");
+      var parent = node.getAttribute("data-shown-if-code");
+      if (!tree && !parent) return;
+      var visible;
+      if (tree) {
+        visible = evaluate(JSON.parse(tree)) === true;
+      } else {
+        var wanted = JSON.parse(node.getAttribute("data-shown-if-values") || "[]").map(String);
+        var value = valueOf(parent);
+        var values = Array.isArray(value) ? value : value === null ? [] : [value];
+        visible = values.some(function (item) {
+          return wanted.indexOf(String(item)) !== -1;
+        });
+      }
       node.hidden = !visible;
       inputsOf(node).forEach(function (input) {
         input.disabled = !visible;

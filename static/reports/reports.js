@@ -42,9 +42,18 @@
   });
 
   var dashboard = document.getElementById("dashboard");
-  if (!dashboard) { return; }
+  if (!dashboard || !window.EOM) { return; }
+  // Strings come in the page's language from the server (window.EOM.messages); times are written on the mission's
+  // clock with its zone, as every page writes them.
+  var M = window.EOM.messages;
+  var format = window.EOM.format;
+  var zone = dashboard.getAttribute("data-time-zone");
   var url = dashboard.getAttribute("data-url");
   var interval = parseInt(dashboard.getAttribute("data-interval"), 10) || 30000;
+
+  function clock(iso) {
+    return iso ? window.EOM.clock(new Date(iso), zone) : "";
+  }
 
   function fill(name, rows, build) {
     var body = dashboard.querySelector('[data-field="' + name + '"]');
@@ -76,30 +85,38 @@
       cell(row, region.pct).className = "num";
     });
     fill("incidents", data.incidents, function (row, incident) {
-      cell(row, incident.received_at.slice(0, 16).replace("T", " "));
+      cell(row, clock(incident.received_at));
       cell(row, incident.team);
       cell(row, incident.region);
       cell(row, incident.station);
       cell(row, incident.notes);
     });
+    var status = dashboard.querySelector('[data-field="incidents-status"]');
+    status.textContent = data.incidents_total > data.incidents.length
+      ? "The latest " + data.incidents.length + " of " + data.incidents_total + " shown; every urgent form is in " +
+        "the incident list of each report run and in the admin's list of forms (filter: urgent)."
+      : "All " + data.incidents_total + " shown.";
     var compiled = dashboard.querySelector('[data-field="compiled"]');
     compiled.textContent = "";
     if (data.compiled) {
       var link = document.createElement("a");
       link.href = data.compiled.url;
-      link.textContent = "Run " + data.compiled.run + " (" + data.compiled.finished_at.slice(0, 16).replace("T", " ") + " UTC)";
+      link.textContent = format(M.dashboard_run, { run: data.compiled.run, time: clock(data.compiled.finished_at) });
       compiled.appendChild(link);
       var negative = Object.keys(data.compiled.negative).map(function (kind) {
-        return kind + " " + text(data.compiled.negative[kind]) + "%";
+        return (data.compiled.kind_labels[kind] || kind) + " " + text(data.compiled.negative[kind]) + "%";
       }).join(", ");
-      compiled.appendChild(document.createTextNode(
-        ": " + data.compiled.observations + " observations; assessed negatively: " + negative +
-        "; urgent " + data.compiled.urgent + ", critical " + data.compiled.critical + "."));
+      compiled.appendChild(document.createTextNode(format(M.dashboard_compiled, {
+        observations: data.compiled.observations,
+        negative: negative,
+        urgent: data.compiled.urgent,
+        critical: data.compiled.critical
+      })));
     } else {
-      compiled.textContent = "No compilation yet.";
+      compiled.textContent = M.dashboard_no_run;
     }
     dashboard.querySelector('[data-field="updated"]').textContent =
-      data.forms_total + " forms received · updated " + new Date().toLocaleTimeString();
+      format(M.dashboard_updated, { n: data.forms_total, time: window.EOM.clock(new Date(), zone) });
   }
 
   function refresh() {
@@ -107,7 +124,7 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(render)
       .catch(function () {
-        dashboard.querySelector('[data-field="updated"]').textContent = "Could not refresh; retrying.";
+        dashboard.querySelector('[data-field="updated"]').textContent = M.dashboard_retry;
       })
       .then(function () { window.setTimeout(refresh, interval); });
   }

@@ -5,7 +5,7 @@ one set of rules wherever it comes from. The package re-exports every name calle
 """
 
 from .locks import phase_lock, phase_unlock
-from .protocol import protocol_check, protocol_figures
+from .protocol import protocol_check, protocol_figures, protocol_messages
 from .recording import (
     Place,
     SubmissionConflict,
@@ -16,6 +16,8 @@ from .recording import (
     answer_values,
     canonical_payload,
     content_hash,
+    revision_answer_rows,
+    revision_build,
     submission_build,
     submission_correct,
     submission_record,
@@ -56,6 +58,9 @@ __all__ = [
     "phase_unlock",
     "protocol_check",
     "protocol_figures",
+    "protocol_messages",
+    "revision_answer_rows",
+    "revision_build",
     "submission_build",
     "submission_correct",
     "submission_record",

@@ -18,20 +18,19 @@ from django.utils.translation import gettext as _
 from checklists.choices import (
     OBSERVATION_KINDS,
     OVERALL_ASSESSMENT_CODE,
-    FormKind,
     QuestionType,
     TemplateStatus,
 )
 from checklists.models import FormTemplate, Question
+from checklists.rules import form_flags
 from checklists.selectors import template_questions
 from missions.models import Mission, PollingStation, Tec
 from observers.access import Actor, actor_for
 from observers.models import Team
 
 from ..choices import SubmissionStatus
-from ..models import Answer, PhaseLock, Submission, SubmissionRevision
+from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import submission_stored
-from .protocol import protocol_check, protocol_figures
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -157,6 +156,56 @@ def answer_values(questions: list[Question], answers: dict) -> list[tuple[str, s
     return rows
 
 
+# The submission's fields each revision records as they stood, for snapshot compilations.
+REVISION_FIELDS = (
+    "mission_id",
+    "kind",
+    "team_id",
+    "polling_station_id",
+    "tec_id",
+    "region_id",
+    "area_type",
+    "arrival_time",
+    "notes",
+    "urgent",
+    "has_critical",
+    "overall_assessment",
+    "protocol_mismatch",
+    "protocol_issues",
+    "confidential",
+)
+
+
+def revision_build(
+    submission: Submission,
+    *,
+    revision: int,
+    valid_from: datetime.datetime,
+    received_at: datetime.datetime | None = None,
+    changes: dict | None = None,
+    changed_by=None,
+) -> SubmissionRevision:
+    """An unsaved revision holding the submission as it now stands, current from `valid_from`."""
+    return SubmissionRevision(
+        submission=submission,
+        revision=revision,
+        payload=submission.payload,
+        changes=changes or {},
+        changed_by=changed_by,
+        received_at=received_at or submission.received_at,
+        valid_from=valid_from,
+        **{name: getattr(submission, name) for name in REVISION_FIELDS},
+    )
+
+
+def revision_answer_rows(revision: SubmissionRevision, values: list[tuple]) -> list[RevisionAnswer]:
+    """Unsaved RevisionAnswer rows of a revision from answer_values."""
+    return [
+        RevisionAnswer(revision=revision, question_code=code, value=value, number=number, text=text)
+        for code, value, number, text in values
+    ]
+
+
 def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
     """Unsaved Answer rows of a submission from answer_values."""
     return [
@@ -198,9 +247,10 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
     submission.confidential = form.confidential
     submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
     submission.has_critical = _has_critical(questions, answers)
-    issues = protocol_check(protocol_figures(questions, answers)) if form.template.kind == FormKind.COUNTING else []
-    submission.protocol_issues = issues
-    submission.protocol_mismatch = bool(issues)
+    # Every data-quality rule, the protocol arithmetic of the standard set included: flags, never refusals.
+    flags = form_flags(template=form.template, questions=questions, answers=answers)
+    submission.protocol_issues = flags
+    submission.protocol_mismatch = bool(flags)
     submission.payload = canonical
     submission.content_hash = content_hash(canonical)
 
@@ -333,9 +383,9 @@ def submission_record(
         with transaction.atomic():
             submission.save()
             Answer.objects.bulk_create(_answer_rows(submission, answers))
-            SubmissionRevision.objects.create(
-                submission=submission, revision=1, payload=submission.payload, changed_by=user
-            )
+            revision = revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=user)
+            revision.save()
+            RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, answers))
     except IntegrityError:
         # Another request stored this UUID between our look-up and our insert: decide against what it stored.
         existing = _stored(uuid)
@@ -396,14 +446,20 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         current.revision += 1
         current.status = SubmissionStatus.CORRECTED
         current.save()
+        values = answer_values(questions, form.answers)
         current.answers.all().delete()
-        Answer.objects.bulk_create(_answer_rows(current, answer_values(questions, form.answers)))
-        SubmissionRevision.objects.create(
-            submission=current,
+        Answer.objects.bulk_create(_answer_rows(current, values))
+        # The correction takes effect now: the previous revision stays what a snapshot before now counts.
+        now = timezone.now()
+        SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True).update(valid_until=now)
+        revision = revision_build(
+            current,
             revision=current.revision,
-            payload=canonical,
+            valid_from=now,
             changes=_changes(old_payload, canonical),
             changed_by=user,
         )
+        revision.save()
+        RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
     _announce_after_commit(current)
     return current

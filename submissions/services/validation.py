@@ -16,6 +16,7 @@ from checklists.choices import (
     QuestionType,
 )
 from checklists.models import FormTemplate, Question
+from checklists.rules import is_shown, number_kinds
 from checklists.selectors import template_questions
 from config.parsing import parse_id
 
@@ -63,17 +64,16 @@ class CleanForm:
     answers: dict = field(default_factory=dict)
 
 
-def _is_shown(question: Question, answers: dict, shown: set[str]) -> bool:
-    """The rule the browser applies: shown when its condition's question is shown and answered with a listed value."""
-    if not question.shown_if_code:
-        return True
-    if question.shown_if_code not in shown:
-        return False
-    answer = answers.get(question.shown_if_code)
-    wanted = {str(value) for value in question.shown_if_values}
-    if isinstance(answer, list):
-        return any(str(value) in wanted for value in answer)
-    return answer is not None and str(answer) in wanted
+def _is_shown(question: Question, answers: dict, shown: set[str], kinds: dict | None = None) -> bool:
+    """The rule the browser applies: shown when its condition holds over the questions shown so far.
+
+    `kinds` marks the codes that hold numbers (checklists.rules.number_kinds); without it whole numbers are still
+    read as numbers, decimals as texts.
+    """
+    return is_shown(question, answers, shown, kinds)
+
+
+DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
 
 
 def _blank(value) -> bool:
@@ -176,6 +176,15 @@ def _clean_answer(question: Question, value):
         return value, None
     if kind == QuestionType.INTEGER:
         return _clean_integer(question, value)
+    if kind == QuestionType.DECIMAL:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return None, _("Enter a number.")
+        text = str(value).strip()
+        if not DECIMAL_PATTERN.match(text):
+            return None, _("Enter a number.")
+        return text, None
+    if kind == QuestionType.NOTE:
+        return None, None  # a note is read, not answered
     if kind == QuestionType.TIME:
         if not isinstance(value, str) or not TIME_PATTERN.match(value):
             return None, _("Enter a time as HH:MM.")
@@ -212,8 +221,9 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
             errors.setdefault(str(code), []).append(_("Unknown question for this form version."))
     answers: dict = {}
     shown: set[str] = set()
+    kinds = number_kinds(questions)
     for question in questions:
-        if not _is_shown(question, answers, shown):
+        if not _is_shown(question, answers, shown, kinds):
             continue  # a hidden question's answer is dropped, never stored (see submission_validate)
         shown.add(question.code)
         value, message = _clean_answer(question, raw.get(question.code))

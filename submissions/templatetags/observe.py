@@ -7,6 +7,8 @@ from django import template
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from checklists.rules import flag_messages as rules_flag_messages
+
 register = template.Library()
 
 # A count that falls into each plural category (CLDR) in English and Russian, to pick the catalogue's plural form.
@@ -77,6 +79,14 @@ def observe_messages() -> dict:
         "no_incidents": _("No urgent incidents."),
         "urgent": _("Urgent"),
         "critical": _("Critical answer"),
+        "dashboard_run": _("Run %(run)s (%(time)s)"),
+        "dashboard_compiled": _(
+            ": %(observations)s observations; assessed negatively: %(negative)s; "
+            "urgent %(urgent)s, critical %(critical)s."
+        ),
+        "dashboard_no_run": _("No compilation yet."),
+        "dashboard_updated": _("%(n)s forms received · updated %(time)s"),
+        "dashboard_retry": _("Could not refresh; retrying."),
     }
 
 
@@ -102,3 +112,9 @@ def status_label(status: str) -> str:
         "corrected": _("Corrected"),
         "locked": _("Locked"),
     }.get(status, status)
+
+
+@register.filter
+def flag_messages(submission) -> list[str]:
+    """A form's data-quality flags (the protocol arithmetic included) as sentences in the page's language."""
+    return rules_flag_messages(submission.protocol_issues or [], template=submission.template, language=get_language())

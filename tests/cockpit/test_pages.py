@@ -71,7 +71,8 @@ def test_a_core_team_member_of_two_missions_chooses_the_mission_first(as_user, s
 def test_observers_odihr_staff_and_outsiders_are_refused_the_cockpit(as_user, site, who):
     response = as_user(getattr(site, who)).get(cockpit_url(site))
 
-    assert response.status_code == 403
+    # Members and followers are refused; an outsider is told nothing, not even that the mission exists.
+    assert response.status_code == (404 if who == "outsider" else 403)
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, site):
@@ -92,7 +93,7 @@ def test_a_coordinator_of_one_mission_has_no_cockpit_in_another(as_user, site):
 
     response = as_user(site.coordinator).get(reverse("cockpit:mission", args=[elsewhere.slug]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 # ----------------------------------------------------------------------------------------------- figures

@@ -110,14 +110,14 @@ def test_the_counting_form_shows_the_protocol_arithmetic_box(as_user, site):
 
 
 def test_a_station_outside_the_team_area_is_refused(as_user, site):
-    assert as_user(site.owner).get(_form_url(site, station=site.other_station)).status_code == 403
+    assert as_user(site.owner).get(_form_url(site, station=site.other_station)).status_code == 404
     assert as_user(site.owner).get(_form_url(site, station=site.unplanned_station)).status_code == 200
 
 
 def test_the_form_page_refuses_others(as_user, site):
-    assert as_user(site.other_sto).get(_form_url(site)).status_code == 403
-    assert as_user(site.other_lto).get(_form_url(site)).status_code == 403
-    assert as_user(site.outsider).get(_form_url(site)).status_code == 403
+    assert as_user(site.other_sto).get(_form_url(site)).status_code == 404
+    assert as_user(site.other_lto).get(_form_url(site)).status_code == 404
+    assert as_user(site.outsider).get(_form_url(site)).status_code == 404
     assert as_user(site.coordinator).get(_form_url(site)).status_code == 403
     assert as_user(site.lto).get(_form_url(site)).status_code == 200
 
@@ -143,7 +143,7 @@ def test_station_search_offers_only_the_team_area(as_user, site):
     assert "No. 202" not in page
     page = as_user(site.owner).get(url, {"number": "202"}).content.decode()
     assert "No. 202" not in page
-    assert as_user(site.outsider).get(url, {"number": "1"}).status_code == 403
+    assert as_user(site.outsider).get(url, {"number": "1"}).status_code == 404
 
 
 def test_the_submission_page_is_for_the_team_its_lto_and_the_core_team(as_user, site):
@@ -154,9 +154,9 @@ def test_the_submission_page_is_for_the_team_its_lto_and_the_core_team(as_user, 
     assert as_user(site.lto).get(url).status_code == 200
     assert as_user(site.coordinator).get(url).status_code == 200
     assert as_user(site.analyst).get(url).status_code == 200
-    assert as_user(site.other_sto).get(url).status_code == 403
-    assert as_user(site.other_lto).get(url).status_code == 403
-    assert as_user(site.outsider).get(url).status_code == 403
+    assert as_user(site.other_sto).get(url).status_code == 404
+    assert as_user(site.other_lto).get(url).status_code == 404
+    assert as_user(site.outsider).get(url).status_code == 404
     missing = reverse("submissions:submission_detail", args=[site.mission.slug, "00000000-0000-4000-8000-000000000000"])
     assert as_user(site.owner).get(missing).status_code == 404
 
@@ -169,7 +169,7 @@ def test_the_submission_list_shows_observers_their_own_team_only(as_user, site):
     assert str(ours.uuid) in page and str(theirs.uuid) not in page
     page = as_user(site.coordinator).get(url).content.decode()
     assert str(ours.uuid) in page and str(theirs.uuid) in page
-    assert as_user(site.outsider).get(url).status_code == 403
+    assert as_user(site.outsider).get(url).status_code == 404
 
 
 def test_the_lto_area_page_lists_reports_and_sto_teams_of_the_area(as_user, site):
@@ -182,7 +182,7 @@ def test_the_lto_area_page_lists_reports_and_sto_teams_of_the_area(as_user, site
     assert "STO-002" in page and "STO-001" not in page
     assert str(weekly.uuid) not in page
     assert as_user(site.owner).get(url).status_code == 403
-    assert as_user(site.outsider).get(url).status_code == 403
+    assert as_user(site.outsider).get(url).status_code == 404
     assert as_user(site.coordinator).get(url).status_code == 200
 
 
@@ -202,9 +202,9 @@ def test_confidential_meeting_records_are_seen_by_the_core_team_and_the_authorin
     assert str(record.uuid) in as_user(site.lto).get(area).content.decode()
     assert as_user(site.coordinator).get(detail).status_code == 200
     assert as_user(site.analyst).get(detail).status_code == 200
-    assert as_user(site.other_lto).get(detail).status_code == 403
+    assert as_user(site.other_lto).get(detail).status_code == 404
     assert str(record.uuid) not in as_user(site.other_lto).get(area).content.decode()
-    assert as_user(site.owner).get(detail).status_code == 403
+    assert as_user(site.owner).get(detail).status_code == 404
 
 
 def test_the_team_page_is_for_the_team_its_lto_and_the_core_team(as_user, site):
@@ -212,17 +212,19 @@ def test_the_team_page_is_for_the_team_its_lto_and_the_core_team(as_user, site):
     assert as_user(site.owner).get(url).status_code == 200
     assert as_user(site.lto).get(url).status_code == 200
     assert as_user(site.coordinator).get(url).status_code == 200
-    assert as_user(site.other_sto).get(url).status_code == 403
-    assert as_user(site.other_lto).get(url).status_code == 403
-    assert as_user(site.outsider).get(url).status_code == 403
+    assert as_user(site.other_sto).get(url).status_code == 404
+    assert as_user(site.other_lto).get(url).status_code == 404
+    assert as_user(site.outsider).get(url).status_code == 404
 
 
 def test_the_incidents_page_is_for_the_core_team(as_user, site):
     url = reverse("submissions:incidents", args=[site.mission.slug])
     feed = reverse("submissions:incidents_feed", args=[site.mission.slug])
-    for user in (site.owner, site.lto, site.other_sto, site.outsider):
+    for user in (site.owner, site.lto, site.other_sto):
         assert as_user(user).get(url).status_code == 403
         assert as_user(user).get(feed).status_code == 403
+    assert as_user(site.outsider).get(url).status_code == 404
+    assert as_user(site.outsider).get(feed).status_code == 404
     assert as_user(None).get(feed).status_code == 401
     assert as_user(site.coordinator).get(url).status_code == 200
     assert as_user(site.analyst).get(feed).status_code == 200
@@ -248,5 +250,5 @@ def test_a_tabulation_form_is_for_a_tec_of_the_team_area_only(as_user, site):
     url = reverse("submissions:form_new", args=[site.mission.slug, "tabulation"])
     client = as_user(site.owner)
     assert client.get(f"{url}?tec={site.tec.pk}").status_code == 200
-    assert client.get(f"{url}?tec={site.other_tec.pk}").status_code == 403
+    assert client.get(f"{url}?tec={site.other_tec.pk}").status_code == 404
     assert client.get(url).status_code == 404

@@ -179,9 +179,9 @@ def test_the_team_corrects_its_own_form_and_every_version_is_kept(as_user, site)
 def test_corrections_are_refused_to_other_teams_and_after_the_phase_lock(as_user, site):
     submission = site.record("voting")
     url = reverse("submissions:submission_edit", args=[site.mission.slug, submission.uuid])
-    assert as_user(site.other_sto).get(url).status_code == 403
+    assert as_user(site.other_sto).get(url).status_code == 404
     assert as_user(site.lto).get(url).status_code == 403
-    assert as_user(site.outsider).get(url).status_code == 403
+    assert as_user(site.outsider).get(url).status_code == 404
     PhaseLock.objects.create(mission=site.mission, kind="voting", locked_by=site.coordinator)
     client = as_user(site.owner)
     assert client.get(url).status_code == 403

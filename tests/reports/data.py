@@ -220,9 +220,12 @@ def build_election_day(mission, *, forms: int = 60, seed: int = 7) -> dict:
         for submission, rows in zip(submissions, answer_rows, strict=True)
         for code, value, number in rows
     )
+    record_first_revisions(
+        submissions, [[(code, value, number, "") for code, value, number in rows] for rows in answer_rows]
+    )
     # One confidential meeting record must never count or be exported.
     meeting = make_template(mission, FormKind.MEETING, 1, TemplateStatus.PUBLISHED, [])
-    Submission.objects.create(
+    secret = Submission.objects.create(
         mission=mission,
         template=meeting,
         kind=FormKind.MEETING,
@@ -231,6 +234,7 @@ def build_election_day(mission, *, forms: int = 60, seed: int = 7) -> dict:
         payload={},
         content_hash="meeting",
     )
+    record_first_revisions([secret], [[]])
     return {"regions": regions, "stations": stations, "teams": teams, "silent_team": silent_team, "now": timezone.now()}
 
 
@@ -275,4 +279,18 @@ def add_forms(mission, template, forms: list[dict]) -> list[Submission]:
         for submission, moment in zip(submissions, received, strict=True):
             submission.received_at = moment or submission.received_at
         Submission.objects.bulk_update(submissions, ["received_at"])
+    record_first_revisions(submissions, [values for _submission, values in built])
     return submissions
+
+
+def record_first_revisions(submissions: list[Submission], values: list[list[tuple]]) -> None:
+    """The first revision of each bulk-written form and its answer rows, as submission_record writes them."""
+    from submissions.models import RevisionAnswer, SubmissionRevision
+    from submissions.services import revision_answer_rows, revision_build
+
+    revisions = SubmissionRevision.objects.bulk_create(
+        revision_build(submission, revision=1, valid_from=submission.received_at) for submission in submissions
+    )
+    RevisionAnswer.objects.bulk_create(
+        row for revision, rows in zip(revisions, values, strict=True) for row in revision_answer_rows(revision, rows)
+    )

@@ -71,7 +71,8 @@ def test_the_compile_benchmark_runs_at_tiny_scale():
     assert entry["compile_seconds"] > 0 and entry["sql_seconds"] > 0 and entry["sql_groups"] > 0
     from .test_statistics import COMPILE_QUERIES
 
-    assert entry["compile_queries"] == COMPILE_QUERIES
+    # Voting forms only: no opening or count can conflict, so the conflicts query is not needed.
+    assert entry["compile_queries"] == COMPILE_QUERIES - 1
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from results.models import ResultsSettings, ResultsVersion, StationResult
 from tests.factories import PollingStationFactory, TecFactory
 from tests.results.builders import (
     CANDIDATES,
+    HEADERS,
     MAPPING,
     as_csv,
     as_xlsx,
@@ -21,6 +22,7 @@ from tests.results.builders import (
 )
 
 pytestmark = pytest.mark.django_db
+HEADERS_IN_ORDER = tuple(HEADERS)
 LINES = ("registered_voters", "ballots_received", "ballots_issued", "ballots_cancelled", "ballots_valid")
 
 
@@ -256,3 +258,18 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message_and_nothing_
     assert "empty" in empty.errors[0].message
     assert [str(error) for error in headers_only.errors] == ["file: The file has no data rows."]
     assert not ResultsVersion.objects.exists()
+
+
+def test_a_file_without_a_line_imports_the_rest_and_says_which_line_goes_unchecked(world):
+    cancelled = list(HEADERS_IN_ORDER).index("ballots_cancelled")
+    rows = [row[:cancelled] + row[cancelled + 1 :] for row in file_rows(world)]
+    mapping = {name: header for name, header in MAPPING.items() if name != "ballots_cancelled"}
+
+    report = results_import(mission=world.mission, upload=as_csv(rows), filename="cec.csv", mapping=mapping)
+
+    assert report.errors == []
+    assert report.summary().endswith("Not in this file (not checked): ballots cancelled.")
+    assert set(StationResult.objects.values_list("ballots_cancelled", flat=True)) == {None}
+    assert sorted(StationResult.objects.values_list("ballots_valid", flat=True)) == sorted(
+        figures["ballots_valid"] for figures in world.official.values()
+    )

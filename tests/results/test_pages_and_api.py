@@ -127,8 +127,8 @@ def test_outsiders_get_nothing_page_export_or_api(client, published):
     slug = published.mission.slug
     for user in (published.outsider, other_coordinator):
         client.force_login(user)
-        assert client.get(reverse("results:mission", args=[slug])).status_code == 403
-        assert client.get(reverse("results:export", args=[slug, "csv"])).status_code == 403
+        assert client.get(reverse("results:mission", args=[slug])).status_code == 404
+        assert client.get(reverse("results:export", args=[slug, "csv"])).status_code == 404
         assert client.get(reverse("results-version-detail", args=[published.version.pk])).status_code in (403, 404)
         assert client.get(reverse("results-version-findings", args=[published.version.pk])).status_code in (403, 404)
         listing = client.get(reverse("results-version-list"))

@@ -619,3 +619,19 @@ def test_a_station_number_longer_than_the_column_is_a_row_error(mission):
     report = stations_import(mission=mission, upload=upload, filename="stations.csv")
     assert [str(error) for error in report.errors] == ["row 2, number: longer than 32 characters"]
     assert not PollingStation.objects.exists()
+
+
+def test_a_superscript_digit_as_the_assignee_of_a_case_is_a_400_and_changes_nothing(client, site):
+    from incidents.models import Case, CaseNote
+
+    submission = site.record("voting", payload={**site.payload("voting"), "urgent": True, "notes": "Stuffing."})
+    case = Case.objects.create(mission=site.mission, submission=submission)
+    before = (case.status, case.assignee_id)
+    client.force_login(site.coordinator)
+    url = reverse("incidents:case", args=[site.mission.slug, case.pk])
+    response = client.post(url, {"assignee": SUPERSCRIPT, "status": "closed", "text": "Called the TEC."})
+    assert response.status_code == 400
+    assert "'assignee' must be the id of a member of the core team" in _message(response)
+    case.refresh_from_db()
+    assert (case.status, case.assignee_id) == before
+    assert not CaseNote.objects.filter(case=case).exists()

@@ -192,6 +192,7 @@ PAGES: dict[str, Rule] = {
     "reports:run_status": Rule(CORE, run("run")),
     "reports:run_compare": Rule(CORE, lambda w, p: ({"run_id": p.run.pk}, f"with={p.published_run.pk}")),
     "reports:run_publish": Rule(frozenset({"analyst"}), run("published_run"), method="post"),
+    "reports:run_conflict_resolve": Rule(COORDINATOR, run("run"), method="post", lenient=True),
     "reports:run_export": Rule(CORE, run("run", fmt="csv")),
     "reports:dashboard": Rule(CORE, slug_only),
     "reports:dashboard_data": Rule(CORE, slug_only),
@@ -234,6 +235,8 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
+    "admin:checklists_formtemplate_xlsform_import": Rule(COORDINATOR, scoped=False),
+    "admin:checklists_formtemplate_xlsform": Rule(CORE, lambda w, p: ({"pk": p.template.pk}, "")),
     "admin:results_resultsversion_import": Rule(COORDINATOR, scoped=False),
 }
 

@@ -260,6 +260,16 @@ PAGE_WRITES: dict[str, Write] = {
     "reports:run_publish": Write(
         PUBLISHING, lambda w, s, v: Attempt("post", reverse("reports:run_publish", args=[v["run"]]), {}), forge=("run",)
     ),
+    # The service refuses the decision (there is no conflict in these missions): allowed roles get the run page back.
+    "reports:run_conflict_resolve": Write(
+        COORDINATING,
+        lambda w, s, v: Attempt(
+            "post",
+            reverse("reports:run_conflict_resolve", args=[v["run"]]),
+            {"kind": "voting", "station": s.station.pk, "forms": [s.submission.pk], "choice": "both"},
+        ),
+        forge=("run",),
+    ),
     "deployment:job-start": Write(
         COORDINATING,
         lambda w, s, v: Attempt("post", reverse("deployment:job-start", args=[v["mission"], "form_teams"]), {}),
