@@ -30,6 +30,7 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
         "schema": schema,
         "condition_texts": codes,
         "observation": template.kind in OBSERVATION_KINDS,
+        "rules": list(template.rules.all()),
         "title": f"Preview: {template}",
     }
     return render(request, "checklists/preview.html", context)
