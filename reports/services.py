@@ -104,7 +104,9 @@ def _build(run: ReportRun, progress) -> list[str]:
         progress=lambda pct: progress(pct * 0.5),
     )
     # Official results and their cross-check with the forms as they stood at the same cut-off, frozen with the rest.
-    result["official_results"] = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)
+    official = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)
+    if official is not None:
+        result["official_results"] = official
     charts = charts_render(result)
     progress(55)
     for field in (run.xlsx_file, run.csv_file, run.pdf_file):
