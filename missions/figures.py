@@ -2,12 +2,14 @@
 
 Readers and spreadsheets round 31.25 to 31.3; Python's round() on floats rounds half to even (and 31.25 is not
 always what a float holds), so no figure is ever rounded with it. Pages, the API, XLSX, CSV and PDF all show the
-values computed here (the compiled result stores them), so the same share reads the same everywhere.
+values computed here (the compiled result stores them), so the same share reads the same everywhere. It sits in
+missions, below reports and results, so both round with it (reports.figures re-exports it under its old name).
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 ONE_DECIMAL = Decimal("0.1")
 # Enough digits that a ratio of two integers is rounded as if exact: a ratio lying on a .x5 boundary terminates.
@@ -27,6 +29,11 @@ def ratio(numerator: int, denominator: int) -> float | None:
     with localcontext() as context:
         context.prec = PRECISION
         return half_up(Decimal(int(numerator)) / Decimal(int(denominator)))
+
+
+def exact(value: Fraction) -> float:
+    """An exact fraction (a ratio of integers) rounded half up to one decimal."""
+    return ratio(value.numerator, value.denominator)
 
 
 def percent(count: int, n: int) -> float | None:
