@@ -11,7 +11,7 @@ from access.rules import writable_by
 from missions.admin import SpreadsheetImportAdminMixin
 
 from .imports import roster_import
-from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from .models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 from .services import team_rule_errors
 
 
@@ -209,3 +209,12 @@ class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
         self.message_user(request, f"{count} team(s) unlocked.")
+
+
+@admin.register(Follower)
+class FollowerAdmin(ScopedAdmin):
+    """ODIHR staff following missions: granted by superusers, who see every mission."""
+
+    list_display = ("user", "mission", "granted_at")
+    list_filter = ("mission",)
+    autocomplete_fields = ("user",)

@@ -104,3 +104,16 @@ def test_coordinator_creates_a_person_in_their_own_mission_through_the_admin(cli
     assert response.status_code == 302
     person = Observer.objects.get(email="newcomer@example.org")
     assert list(person.memberships.values_list("mission_id", "role")) == [(mission.pk, "sto")]
+
+
+@pytest.mark.parametrize("page", ["map/", "map/data/"])
+def test_coordinator_of_another_mission_cannot_tell_from_the_map_that_a_mission_exists(
+    client, mission, outsider_coordinator, page
+):
+    client.force_login(outsider_coordinator)
+
+    existing = client.get(f"/cockpit/{mission.slug}/{page}")
+    unknown = client.get(f"/cockpit/no-such-mission-2019/{page}")
+
+    assert unknown.status_code == 404
+    assert existing.status_code == unknown.status_code
