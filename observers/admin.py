@@ -12,7 +12,7 @@ from access.rules import writable_by
 from missions.admin import SpreadsheetImportAdminMixin
 
 from .imports import roster_import
-from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from .models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 from .services import team_rule_errors
 
 
@@ -40,6 +40,28 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
+class NationalityFilter(admin.SimpleListFilter):
+    """The nationalities of the people in the list the user may see, never those of other missions' people.
+
+    (Django's AllValuesFieldListFilter reads every observer in the database for a field across a relation.)
+    """
+
+    title = "nationality"
+    parameter_name = "observer__nationality"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by("observer__nationality")
+            .values_list("observer__nationality", flat=True)
+            .distinct()
+        )
+        return [(code, code) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(observer__nationality=self.value()) if self.value() else queryset
+
+
 class MembershipFormMixin:
     """Binds the requesting user to the membership form, so its clean() asks the access layer."""
 
@@ -62,6 +84,10 @@ class MembershipInline(MembershipFormMixin, ScopedTabularInline):
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            # A new person joins a mission, as through the API: a person in no mission is nobody's to see or
+            # change, yet their e-mail address would block every mission's roster import of it.
+            kwargs.update(min_num=1, validate_min=True)
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._bound_form(request, formset.form)
         return formset
@@ -93,7 +119,7 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
         "role",
         "status",
         "first_mission",
-        ("observer__nationality", admin.AllValuesFieldListFilter),
+        NationalityFilter,
     )
     search_fields = ("observer__full_name", "observer__email")
     autocomplete_fields = ("observer",)
@@ -184,3 +210,12 @@ class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
         self.message_user(request, f"{count} team(s) unlocked.")
+
+
+@admin.register(Follower)
+class FollowerAdmin(ScopedAdmin):
+    """ODIHR staff following missions: granted by superusers, who see every mission."""
+
+    list_display = ("user", "mission", "granted_at")
+    list_filter = ("mission",)
+    autocomplete_fields = ("user",)

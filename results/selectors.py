@@ -10,7 +10,7 @@ from access import Actor, actor_for, actors_for, visible_to
 from checklists.choices import FormKind
 from checklists.models import Question
 from missions.models import Mission, PollingStation, Region
-from submissions.models import Answer, Submission
+from submissions.models import Answer, RevisionAnswer, Submission, SubmissionRevision
 
 from .analysis import CrossCheck, crosscheck, tec_crosscheck
 from .choices import RESULT_LINE_NAMES, ResultsLevel
@@ -104,7 +104,8 @@ def observed_protocols(*, mission: Mission, cutoff=None, at: str = ResultsLevel.
     """Observer forms that carry protocol figures, tied to a station (or, `at` TEC level, to a TEC and no station):
     station, TEC, form and figures by protocol field.
 
-    A form's figures are its answers as they stand now (or, with a cut-off, the forms received by then).
+    Without a cut-off, each form as it stands now. With one, a snapshot: each form received by then as it stood
+    then (the revision current at the cut-off), so corrections and moves made later never change it.
     """
     questions = Question.objects.filter(
         template__mission=mission, template__kind__in=COMPARED_KINDS, protocol_field__gt=""
@@ -121,46 +122,60 @@ def observed_protocols(*, mission: Mission, cutoff=None, at: str = ResultsLevel.
         if at == ResultsLevel.STATION
         else Q(polling_station__isnull=True, tec__isnull=False)
     )
-    submissions = Submission.objects.filter(place, mission=mission, kind__in=COMPARED_KINDS, confidential=False)
-    if cutoff is not None:
-        submissions = submissions.filter(received_at__lte=cutoff)
-    forms = {
-        row["id"]: row
-        for row in submissions.order_by("polling_station_id", "received_at", "id").values(
-            "id", "uuid", "kind", "template_id", "polling_station_id", "tec_id", "region_id", "team__code"
+    common = ("kind", "polling_station_id", "tec_id", "region_id", "team__code")
+    if cutoff is None:
+        rows = Submission.objects.filter(place, mission=mission, kind__in=COMPARED_KINDS, confidential=False)
+        forms = rows.order_by("polling_station_id", "received_at", "id").values(
+            *common, form_id=F("id"), form_uuid=F("uuid"), form_template_id=F("template_id")
         )
-    }
+        answers = Answer.objects.filter(submission__in=rows).values_list("submission_id", "question_code", "number")
+    else:
+        rows = SubmissionRevision.objects.filter(
+            place,
+            Q(valid_until__isnull=True) | Q(valid_until__gt=cutoff),
+            mission=mission,
+            kind__in=COMPARED_KINDS,
+            confidential=False,
+            valid_from__lte=cutoff,
+        )
+        forms = rows.order_by("polling_station_id", "received_at", "submission_id").values(
+            *common,
+            key=F("id"),
+            form_id=F("submission_id"),
+            form_uuid=F("submission__uuid"),
+            form_template_id=F("submission__template_id"),
+        )
+        answers = RevisionAnswer.objects.filter(revision__in=rows).values_list("revision_id", "question_code", "number")
+    by_key = {form.get("key", form["form_id"]): form for form in forms}
     figures: dict[int, dict[str, int]] = defaultdict(dict)
-    answers = Answer.objects.filter(
-        submission__in=submissions, question_code__in=codes, number__isnull=False
-    ).values_list("submission_id", "question_code", "number")
-    for submission_id, code, number in answers.order_by():
-        form = forms.get(submission_id)
-        protocol_field = fields_by_template.get(form["template_id"], {}).get(code) if form else None
+    for key, code, number in answers.filter(question_code__in=codes, number__isnull=False).order_by():
+        form = by_key.get(key)
+        protocol_field = fields_by_template.get(form["form_template_id"], {}).get(code) if form else None
         if protocol_field:
-            figures[submission_id][protocol_field] = number
+            figures[key][protocol_field] = number
     return [
         {
-            "submission_id": form_id,
-            "uuid": form["uuid"],
+            "submission_id": form["form_id"],
+            "uuid": form["form_uuid"],
             "kind": form["kind"],
             "team": form["team__code"] or "",
             "station_id": form["polling_station_id"],
             "tec_id": form["tec_id"],
             "region_id": form["region_id"],
-            "figures": figures[form_id],
+            "figures": figures[key],
         }
-        for form_id, form in forms.items()
-        if figures.get(form_id)
+        for key, form in by_key.items()
+        if figures.get(key)
     ]
 
 
 def tec_rows(*, version: ResultsVersion) -> list[dict]:
     fields = ("tec_id", "region_id", "region_text", "tec_text", "row_number", "votes", *RESULT_LINE_NAMES)
-    rows = list(TecResult.objects.filter(version=version).order_by("row_number").values(*fields, "tec__code"))
+    rows = TecResult.objects.filter(version=version).order_by("row_number").values(*fields, "tec__code", "region__name")
+    rows = list(rows)
     for row in rows:
         row["tec_code"] = row.pop("tec__code")
-        row["region_name"] = row["region_text"]
+        row["region_name"] = row.pop("region__name")
     return rows
 
 

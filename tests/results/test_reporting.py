@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 from django.utils import timezone
 
 from results.imports import results_import
-from results.models import ResultsVersion
 from results.reporting import official_results_section, official_results_sheets
-from submissions.models import Submission
+from submissions.services import submission_correct
+from tests.checklists.factories import answers_for
 from tests.results.builders import MAPPING, as_csv, build_cec_world, file_rows, observed_answers, record_count
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +22,28 @@ def test_a_mission_without_official_results_has_no_section(mission):
     assert official_results_section(mission=world.mission) is None
 
 
-def test_the_section_holds_the_latest_version_by_the_cut_off_and_only_forms_received_by_then(mission):
+def test_the_section_is_a_snapshot_at_the_cut_off_versions_forms_and_corrections_as_they_stood(mission):
     world = build_cec_world(mission)
     keys = list(world.official)
     results_import(mission=mission, upload=as_csv(file_rows(world)), mapping=MAPPING)
-    later = results_import(mission=mission, upload=as_csv(file_rows(world, leave_out={keys[0]})), mapping=MAPPING)
-    early_form = record_count(world, world.stations[keys[12]], observed_answers(world.official[keys[12]]))
+    early_answers = observed_answers(world.official[keys[12]])
+    early_form = record_count(world, world.stations[keys[12]], early_answers)
+    cutoff = timezone.now()
+    results_import(mission=mission, upload=as_csv(file_rows(world, leave_out={keys[0]})), mapping=MAPPING)
     late = observed_answers(world.official[keys[13]])
     late["ballots_valid"] += 1
-    late_form = record_count(world, world.stations[keys[13]], late)
-    now = timezone.now()
-    Submission.objects.filter(pk=early_form.pk).update(received_at=now - datetime.timedelta(hours=2))
-    Submission.objects.filter(pk=late_form.pk).update(received_at=now + datetime.timedelta(hours=2))
-    ResultsVersion.objects.filter(pk=later.version.pk).update(imported_at=now + datetime.timedelta(hours=1))
+    record_count(world, world.stations[keys[13]], late)
+    corrected = {**early_answers, "ballots_invalid": early_answers["ballots_invalid"] + 2}
+    template = world.template("counting")
+    submission_correct(
+        user=world.coordinator,
+        submission=early_form,
+        payload={"polling_station": early_form.polling_station_id, "answers": answers_for(template, **corrected)},
+    )
 
-    at_cutoff = official_results_section(mission=mission, cutoff=now)
-    afterwards = official_results_section(mission=mission, cutoff=now + datetime.timedelta(hours=3))
+    at_cutoff = official_results_section(mission=mission, cutoff=cutoff)
+    now = official_results_section(mission=mission, cutoff=timezone.now())
+    live = official_results_section(mission=mission)
 
     assert at_cutoff["version"]["number"] == 1
     assert at_cutoff["summary"] == {
@@ -49,16 +54,17 @@ def test_the_section_holds_the_latest_version_by_the_cut_off_and_only_forms_rece
         "not_comparable": 0,
     }
     assert at_cutoff["kinds"]["missing_station"] == 0
-    assert afterwards["version"]["number"] == 2
-    assert afterwards["summary"] == {
-        "observed": 2,
-        "matching": 1,
-        "differing": 1,
-        "not_published": 0,
-        "not_comparable": 0,
+    assert now["version"]["number"] == 2
+    assert now["summary"] == {"observed": 2, "matching": 0, "differing": 2, "not_published": 0, "not_comparable": 0}
+    assert {
+        (f["line"], f["official"], f["observed"]) for f in now["findings"] if f["kind"] == "differs_from_observers"
+    } == {
+        ("ballots_invalid", world.official[keys[12]]["ballots_invalid"], corrected["ballots_invalid"]),
+        ("ballots_valid", world.official[keys[13]]["ballots_valid"], late["ballots_valid"]),
     }
-    assert afterwards["kinds"]["missing_station"] == 1
-    assert json.loads(json.dumps(afterwards)) == afterwards
+    assert now["kinds"]["missing_station"] == 1
+    assert live["summary"] == now["summary"]
+    assert json.loads(json.dumps(now)) == now
 
 
 def test_a_region_s_section_holds_that_region_s_counts_and_findings_and_its_sheets_list_them(mission):

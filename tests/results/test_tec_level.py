@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.urls import reverse
 
 from checklists.services import template_create_from_specification, template_publish
 from checklists.standard.counting import protocol_questions, tabulation
@@ -51,7 +52,7 @@ def tec_file(world, totals) -> bytes:
     return as_xlsx(rows)
 
 
-def test_tec_totals_are_checked_against_their_stations_and_the_observers_tabulation_forms(mission):
+def test_tec_totals_are_checked_against_their_stations_and_the_observers_tabulation_forms(mission, client):
     world = build_cec_world(mission)
     stations = results_import(mission=mission, upload=as_csv(file_rows(world)), mapping=MAPPING)
     totals = tec_totals(world)
@@ -118,6 +119,12 @@ def test_tec_totals_are_checked_against_their_stations_and_the_observers_tabulat
     assert section["tec"]["version"]["level"] == "tec"
     assert section["tec"]["kinds"]["tec_total_differs"] == len(expected_totals)
     assert len(dict(official_results_sheets(section))["Official TEC results findings"]) == 1 + len(check.findings)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("results:mission", args=[mission.slug]), {"version": report.version.number})
+    assert page.status_code == 200
+    shown = [f["kind"] for f in page.context["findings"]]
+    assert shown.count("tec_total_differs") == len(expected_totals)
+    assert "TECs observed at the tabulation" in page.content.decode()
 
 
 def test_a_tec_totals_file_naming_a_tec_the_list_lacks_imports_nothing(mission):
