@@ -78,6 +78,11 @@ KINDS: dict[str, Kind] = {
     "results.stationresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.tecresult": Kind("version__mission_id", add=NONE, change=NONE, delete=NONE),
     "results.resultssettings": Kind("mission_id", add=NONE, delete=NONE),
+    # Coordinators decide conflicts between teams' forms (through the run page's service); the core team reads them.
+    "reports.conflictresolution": Kind("mission_id", add=NONE, change=NONE, delete=NONE),
+    "submissions.revisionanswer": Kind("revision__submission__mission_id", add=NONE, change=NONE, delete=NONE),
+    # A mission's region outlines for the cockpit map: its own geography, managed by its coordinators.
+    "cockpit.mapoutline": Kind("mission_id", view=WRITE),
 }
 
 

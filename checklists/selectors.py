@@ -158,7 +158,8 @@ def templates_visible_to(*, user) -> QuerySet[FormTemplate]:
                 queryset=Section.objects.order_by("order", "id").prefetch_related(
                     Prefetch("questions", queryset=Question.objects.order_by("order", "id"))
                 ),
-            )
+            ),
+            Prefetch("rules", queryset=DataRule.objects.order_by("order", "id")),
         )
         .order_by("mission_id", "kind", "-version")
     )

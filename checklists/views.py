@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from observers.access import actor_for
 
@@ -9,6 +10,7 @@ from .choices import OBSERVATION_KINDS
 from .selectors import template_schema, template_with_structure
 
 
+@require_GET
 def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
     """A checklist as observers will see it; coordinators of its mission only (404 for anyone else)."""
     template = template_with_structure(template_id=template_id)
@@ -28,6 +30,7 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
         "schema": schema,
         "condition_texts": codes,
         "observation": template.kind in OBSERVATION_KINDS,
+        "rules": list(template.rules.all()),
         "title": f"Preview: {template}",
     }
     return render(request, "checklists/preview.html", context)

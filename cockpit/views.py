@@ -204,9 +204,12 @@ def guide_image(request: HttpRequest, name: str) -> FileResponse:
 
 
 def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
-    """The mission and the user's Actor, for any member; 404 unknown mission, 403 for everyone else."""
+    """The mission and the user's Actor, for any member; 404 for users with no business in the mission (as for a
+    mission that does not exist: nothing to confirm), 403 for those following it."""
     mission = get_object_or_404(Mission, slug=slug)
     actor = actor_for(request.user, mission)
+    if actor is None and actor_for(request.user, mission, followers=True) is None:
+        raise Http404(_("No such mission."))
     if actor is None or not (actor.sees_whole_mission or actor.is_observer):
         raise PermissionDenied(_("You are not a member of this mission."))
     return mission, actor

@@ -11,7 +11,7 @@ from access.rules import writable_by
 from missions.admin import SpreadsheetImportAdminMixin
 
 from .imports import roster_import
-from .models import Membership, Observer, ObserverLanguage, Team, TeamMember
+from .models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 from .services import team_rule_errors
 
 
@@ -83,6 +83,10 @@ class MembershipInline(MembershipFormMixin, ScopedTabularInline):
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            # A new person joins a mission, as through the API: a person in no mission is nobody's to see or
+            # change, yet their e-mail address would block every mission's roster import of it.
+            kwargs.update(min_num=1, validate_min=True)
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._bound_form(request, formset.form)
         return formset
@@ -205,3 +209,12 @@ class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
         self.message_user(request, f"{count} team(s) unlocked.")
+
+
+@admin.register(Follower)
+class FollowerAdmin(ScopedAdmin):
+    """ODIHR staff following missions: granted by superusers, who see every mission."""
+
+    list_display = ("user", "mission", "granted_at")
+    list_filter = ("mission",)
+    autocomplete_fields = ("user",)

@@ -184,7 +184,13 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Lift the embargo, in two steps: the first POST shows what publishing means and asks to confirm (no JavaScript
+    needed); only a POST carrying the confirmation publishes."""
     run, _access = run_for(request.user, run_id)
+    if not can_publish(request.user, run.mission):
+        raise PermissionDenied("Only the head of mission or an analyst can publish a report run.")
+    if request.POST.get("confirm") != "publish":
+        return render(request, "reports/run_publish_confirm.html", {"run": run})
     try:
         report_run_publish(run=run, user=request.user)
     except ValidationError as exc:

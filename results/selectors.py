@@ -171,10 +171,11 @@ def observed_protocols(*, mission: Mission, cutoff=None, at: str = ResultsLevel.
 
 def tec_rows(*, version: ResultsVersion) -> list[dict]:
     fields = ("tec_id", "region_id", "region_text", "tec_text", "row_number", "votes", *RESULT_LINE_NAMES)
-    rows = list(TecResult.objects.filter(version=version).order_by("row_number").values(*fields, "tec__code"))
+    rows = TecResult.objects.filter(version=version).order_by("row_number").values(*fields, "tec__code", "region__name")
+    rows = list(rows)
     for row in rows:
         row["tec_code"] = row.pop("tec__code")
-        row["region_name"] = row["region_text"]
+        row["region_name"] = row.pop("region__name")
     return rows
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
 from access.rules import may_read_kind
+from checklists.rules import flag_messages
 from missions.models import Mission
 
 from .models import PhaseLock, Submission, SubmissionRevision
@@ -81,6 +82,7 @@ class SubmissionAdmin(ScopedAdmin):
         "overall_assessment",
         "protocol_mismatch",
         "protocol_issues",
+        "rule_flags",
         "confidential",
         "notes",
         "payload",
@@ -91,6 +93,11 @@ class SubmissionAdmin(ScopedAdmin):
         "updated_at",
     )
     fields = readonly_fields
+
+    @admin.display(description="Data-quality flags")
+    def rule_flags(self, obj):
+        """The rules the form breaks (the protocol arithmetic included), as sentences."""
+        return "; ".join(flag_messages(obj.protocol_issues, template=obj.template)) or "-"
 
     def get_queryset(self, request):
         # One select_related for list and form pages (the changelist skips list_select_related once one is set).

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from checklists.models import FormTemplate, Question, Section
-from checklists.services import QUESTION_FIELDS
+from checklists.models import DataRule, FormTemplate, Question, Section
+from checklists.services import QUESTION_FIELDS, RULE_FIELDS
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -24,11 +24,32 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DataRuleSerializer(serializers.ModelSerializer):
+    """A data-quality rule: a form whose answers break `expression` is flagged with `code` (never refused)."""
+
+    class Meta:
+        model = DataRule
+        fields = ["order", *RULE_FIELDS]
+        read_only_fields = fields
+
+
 class FormTemplateSerializer(serializers.ModelSerializer):
     mission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
+    rules = DataRuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = FormTemplate
-        fields = ["id", "mission", "kind", "version", "status", "title", "title_ru", "published_at", "sections"]
+        fields = [
+            "id",
+            "mission",
+            "kind",
+            "version",
+            "status",
+            "title",
+            "title_ru",
+            "published_at",
+            "sections",
+            "rules",
+        ]
         read_only_fields = fields

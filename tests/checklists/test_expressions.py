@@ -195,3 +195,19 @@ class TestEvaluation:
         assert evaluate(tree, {"share": "0.30"}.get, {"share": NUMBER}) is True
         assert evaluate(parse("0.1 + 0.2 = 0.3"), {}.get) is True
         assert isinstance(evaluate(parse("1 / 3"), {}.get), decimal.Decimal)
+
+
+def test_a_rule_message_fills_answers_by_code_and_never_reaches_attributes():
+    from types import SimpleNamespace
+
+    from checklists.rules import flag_message
+
+    rule = SimpleNamespace(
+        code="turnout",
+        expression="voters_voted <= voters_on_list",
+        message="Voted {voters_voted} of {voters_on_list}; {voters_voted.__class__} {0}",
+        message_ru="",
+    )
+    flag = {"rule": "turnout", "values": {"voters_voted": 130, "voters_on_list": None}}
+    assert flag_message(flag, rules={"turnout": rule}) == "Voted 130 of blank; {voters_voted.__class__} {0}"
+    assert flag_message(flag, rules={"turnout": rule}, language="ru").startswith("Voted 130 of пусто;")

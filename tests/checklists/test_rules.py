@@ -214,3 +214,44 @@ class TestStatistics:
             [f"Voted {voted} of {on_list}." for on_list, voted in turnout_broken]
             + ["Rule some_voted: voters_voted > 0 (voters_voted = 0)" for _ in none_voted]
         )
+
+
+def test_the_api_gives_a_checklists_rules_and_conditions(world, client):
+    published = _with_rules(world, ("turnout", TURNOUT_RULE, "Voted {voters_voted} of {voters_on_list}."))
+    client.force_login(world.owner)
+
+    body = client.get(f"/api/form-templates/{published.pk}/").json()
+
+    assert body["rules"] == [
+        {
+            "order": 1,
+            "code": "turnout",
+            "expression": TURNOUT_RULE,
+            "message": "Voted {voters_voted} of {voters_on_list}.",
+            "message_ru": "RU Voted {voters_voted} of {voters_on_list}.",
+        }
+    ]
+    questions = {q["code"]: q for section in body["sections"] for q in section["questions"]}
+    assert questions["unauthorised_who"]["shown_if_code"] == "unauthorised_present"
+    assert questions["unauthorised_who"]["condition"] == ""
+
+
+def test_the_preview_shows_the_rules_and_expression_conditions(world, client):
+    from django.urls import reverse
+
+    published = _with_rules(world, ("turnout", TURNOUT_RULE, "Voted {voters_voted} of {voters_on_list}."))
+    client.force_login(world.coordinator)
+    page = client.get(reverse("checklists:preview", args=[published.pk])).content.decode()
+    assert "<code>turnout</code>: <code>voters_voted &lt;= voters_on_list</code>" in page
+
+
+def test_the_submissions_admin_shows_a_forms_flags_as_sentences(world, client):
+    from django.urls import reverse
+
+    _with_rules(world, ("turnout", TURNOUT_RULE, "Voted {voters_voted} of {voters_on_list}."))
+    submission, _ = world.record("voting", voters_on_list=100, voters_voted=130)
+    world.coordinator.is_staff = True
+    world.coordinator.save()
+    client.force_login(world.coordinator)
+    page = client.get(reverse("admin:submissions_submission_change", args=[submission.pk])).content.decode()
+    assert "Voted 130 of 100." in page

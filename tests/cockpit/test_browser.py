@@ -29,10 +29,24 @@ def browser(live_server, monkeypatch):
             connections.close_all()
 
 
-def log_in(browser, live_server, username, *, width=1280, height=900):
-    """A fresh browser session for one person, logged in through the login page; returns the page they land on."""
+def _no_background_requests(route):
+    if route.request.resource_type in ("fetch", "xhr"):
+        route.abort()
+    else:
+        route.continue_()
+
+
+def log_in(browser, live_server, username, *, width=1280, height=900, pages_only=False):
+    """A fresh browser session for one person, logged in through the login page; returns the page they land on.
+
+    pages_only: the pages' own data requests (map, dashboard) are dropped. The test server shares one in-memory
+    SQLite connection between its threads, and two requests at once on it can hang; a test that only follows
+    links does not need them.
+    """
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
     context.set_default_timeout(20000)
+    if pages_only:
+        context.route("**/*", _no_background_requests)
     page = context.new_page()
     page.goto(reverse("login"))
     page.get_by_label("Username").fill(username)
@@ -206,7 +220,7 @@ TOOLS = {
 @pytest.mark.parametrize("username", sorted(TOOLS))
 def test_every_tool_of_a_role_is_reachable_by_clicks_from_its_home_page(browser, live_server, mission, username):
     build_cockpit_site(mission)
-    page = log_in(browser, live_server, username)
+    page = log_in(browser, live_server, username, pages_only=True)
     home = page.url
     opened = {}
     for name in TOOLS[username]:

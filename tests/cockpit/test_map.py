@@ -101,9 +101,14 @@ def test_the_other_sto_team_does_not_see_the_first_teams_route_or_incident(as_us
     assert statuses(data) == {"202": "observed"}
 
 
-@pytest.mark.parametrize("who", ["outsider", "odihr"])
-def test_outsiders_and_odihr_staff_get_no_map_of_the_mission(as_user, placed, who):
-    status, _data = map_of(as_user(getattr(placed, who)), placed)
+def test_an_outsider_gets_no_map_of_the_mission_and_is_not_told_it_exists(as_user, placed):
+    status, _data = map_of(as_user(placed.outsider), placed)
+
+    assert status == 404
+
+
+def test_odihr_staff_following_the_mission_get_no_map_of_it(as_user, placed):
+    status, _data = map_of(as_user(placed.odihr), placed)
 
     assert status == 403
 
@@ -218,7 +223,7 @@ def test_the_map_is_on_the_cockpit_the_dashboard_the_planning_page_and_its_own_p
 
 def test_an_observer_opens_the_map_page_of_its_area(as_user, placed):
     assert as_user(placed.owner).get(reverse("cockpit:map", args=[placed.mission.slug])).status_code == 200
-    assert as_user(placed.outsider).get(reverse("cockpit:map", args=[placed.mission.slug])).status_code == 403
+    assert as_user(placed.outsider).get(reverse("cockpit:map", args=[placed.mission.slug])).status_code == 404
 
 
 def test_without_a_tile_url_the_map_loads_no_tiles_and_the_policy_allows_none(as_user, placed, settings):

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from observers.models import Observer
 from tests.factories import MembershipFactory, MissionFactory, ObserverFactory, core_team_user
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,56 @@ def test_coordinator_filtering_memberships_by_nationality_finds_their_own_missio
     html = response.content.decode()
     assert own.observer.full_name in html
     assert "Zoé Other" not in html
+
+
+def _person_form(email: str, memberships: list[dict]) -> dict:
+    data = {
+        "full_name": "Nadia Newcomer",
+        "gender": "female",
+        "nationality": "DE",
+        "email": email,
+        "phone": "+49 30 555 0101",
+        "passport_number": "C01X00T7",
+        "languages-TOTAL_FORMS": "0",
+        "languages-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": "0",
+    }
+    for index, membership in enumerate(memberships):
+        data.update({f"memberships-{index}-{name}": value for name, value in membership.items()})
+    return data
+
+
+def test_coordinator_cannot_create_a_person_outside_every_mission_through_the_admin(client, mission, coordinator):
+    client.force_login(coordinator)
+    people_before = Observer.objects.count()
+
+    response = client.post("/admin/observers/observer/add/", _person_form("squatter@example.org", []))
+
+    assert response.status_code == 200  # the form again, with its error
+    assert Observer.objects.count() == people_before
+    assert not Observer.objects.filter(email="squatter@example.org").exists()
+
+
+def test_coordinator_creates_a_person_in_their_own_mission_through_the_admin(client, mission, coordinator):
+    client.force_login(coordinator)
+    membership = {"mission": str(mission.pk), "role": "sto", "status": "accredited"}
+
+    response = client.post("/admin/observers/observer/add/", _person_form("newcomer@example.org", [membership]))
+
+    assert response.status_code == 302
+    person = Observer.objects.get(email="newcomer@example.org")
+    assert list(person.memberships.values_list("mission_id", "role")) == [(mission.pk, "sto")]
+
+
+@pytest.mark.parametrize("page", ["map/", "map/data/"])
+def test_coordinator_of_another_mission_cannot_tell_from_the_map_that_a_mission_exists(
+    client, mission, outsider_coordinator, page
+):
+    client.force_login(outsider_coordinator)
+
+    existing = client.get(f"/cockpit/{mission.slug}/{page}")
+    unknown = client.get(f"/cockpit/no-such-mission-2019/{page}")
+
+    assert unknown.status_code == 404
+    assert existing.status_code == unknown.status_code

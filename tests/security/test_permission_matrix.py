@@ -235,6 +235,8 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
+    "admin:checklists_formtemplate_xlsform_import": Rule(COORDINATOR, scoped=False),
+    "admin:checklists_formtemplate_xlsform": Rule(CORE, lambda w, p: ({"pk": p.template.pk}, "")),
     "admin:results_resultsversion_import": Rule(COORDINATOR, scoped=False),
 }
 
@@ -272,6 +274,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "observers.observer": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.observer),
     "observers.membership": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.membership),
     "observers.team": AdminModel(COORDINATOR, COORDINATOR, COORDINATOR, COORDINATOR, lambda p: p.team),
+    # ODIHR staff following missions: granted by superusers
+    "observers.follower": superusers_only(),
     # checklists: published versions are never deleted
     "checklists.formtemplate": AdminModel(CORE, COORDINATOR, CORE, NOBODY, lambda p: p.template),
     # submissions: read in the admin, recorded only through the observers' site and the API
