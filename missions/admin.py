@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, require_coordinator
@@ -138,7 +139,7 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
         states = seconding_state_figures(mission=mission)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{mission.name}: coordinators' figures",
+            "title": _("%(mission)s: coordinators' figures") % {"mission": mission.name},
             "mission": mission,
             "opts": self.model._meta,
             "states": states,
@@ -170,7 +171,7 @@ class TecAdmin(ScopedAdmin):
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     import_service = stations_import
     import_form_class = StationImportForm
-    import_title = "Import polling stations"
+    import_title = _("Import polling stations")
     import_columns = (
         "number, region, tec_code and/or tec_name (required); name, address, area_type (urban/rural, blank if not "
         "known), registered_voters, special_type, latitude, longitude (optional). A station is identified by its "

@@ -224,14 +224,14 @@ def summary_rows(result: dict, run) -> Iterator[list]:
     names = region_names(result)
     yield ["Mission", result["mission"]["name"]]
     yield ["Report run", run.pk]
-    yield ["Form kinds", ", ".join(KIND_LABELS.get(kind, kind) for kind in result["filters"]["kinds"])]
+    yield ["Form kinds", ", ".join(str(KIND_LABELS.get(kind, kind)) for kind in result["filters"]["kinds"])]
     yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
     yield ["Snapshot", (result.get("snapshot") or {}).get("label", "")]
     yield ["Forms received and corrected up to (UTC)", result["filters"]["cutoff"] or ""]
     yield []
     yield ["Observations", "Kind", "Count", "Distinct stations", "Distinct TECs"]
     for kind, data in result["kinds"].items():
-        yield ["", KIND_LABELS.get(kind, kind), data["observations"], data["stations"], data.get("tecs")]
+        yield ["", str(KIND_LABELS.get(kind, kind)), data["observations"], data["stations"], data.get("tecs")]
     coverage = result["coverage"]
     yield ["", "Total", coverage["observations_total"], coverage["stations"]["observed"]]
     yield []
@@ -258,7 +258,7 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         negative = assessment["negative"]
         yield [
             "",
-            KIND_LABELS.get(kind, kind),
+            str(KIND_LABELS.get(kind, kind)),
             assessment["n"],
             counts["very_good"],
             counts["good"],
@@ -315,7 +315,7 @@ def incident_rows(result: dict) -> Iterator[list]:
         yield [
             row["received_at"],
             row["submission"],
-            KIND_LABELS.get(row["kind"], row["kind"]),
+            str(KIND_LABELS.get(row["kind"], row["kind"])),
             row["team"],
             names.get(row["region"], row["region"]),
             row["station"],
@@ -333,7 +333,7 @@ def protocol_rows(result: dict) -> Iterator[list]:
         yield [
             row["received_at"],
             row["submission"],
-            KIND_LABELS.get(row["kind"], row["kind"]),
+            str(KIND_LABELS.get(row["kind"], row["kind"])),
             row["team"],
             names.get(row["region"], row["region"]),
             row.get("tec", ""),
@@ -359,7 +359,7 @@ def conflict_rows(result: dict) -> Iterator[list]:
         for line in conflict["lines"]:
             for form in conflict["forms"]:
                 yield [
-                    KIND_LABELS.get(conflict["kind"], conflict["kind"]),
+                    str(KIND_LABELS.get(conflict["kind"], conflict["kind"])),
                     names.get(conflict["region"], conflict["region"]),
                     conflict["station"],
                     line["code"],
@@ -377,7 +377,7 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     workbook = Workbook(write_only=True)
     sheets = [("Summary", summary_rows(result, run))]
     for kind in result["kinds"]:
-        sheets.append((KIND_LABELS.get(kind, kind)[:31], _kind_rows(result, kind)))
+        sheets.append((str(KIND_LABELS.get(kind, kind))[:31], _kind_rows(result, kind)))
     sheets.append(("Incidents", incident_rows(result)))
     sheets.append(("Protocol mismatches", protocol_rows(result)))
     sheets.append(("Conflicts", conflict_rows(result)))

@@ -123,7 +123,7 @@ class CrossCheck:
 def _finding(kind: str, station: dict, **extra) -> dict:
     return {
         "kind": kind,
-        "kind_label": FindingKind(kind).label,
+        "kind_label": str(FindingKind(kind).label),
         "region": station.get("region_name") or station.get("region_text") or "",
         "region_id": station.get("region_id"),
         "tec": station.get("tec_code") or station.get("tec_text") or "",

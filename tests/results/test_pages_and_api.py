@@ -223,6 +223,6 @@ def test_a_russian_speaking_coordinator_reads_the_page_in_russian(client, publis
 
     text = body.content.decode()
     assert "Сверка с копиями протоколов наблюдателей" in text
-    assert "Показано находок: 3 из 3" in text
+    assert "Показаны 3 из 3 находок" in text
     assert "Как работают проверки" in text
     assert "Cross-check with the observers' protocol copies" not in text
