@@ -169,11 +169,13 @@ def test_a_russian_session_shows_no_english_on_any_page_of_any_role(client, site
     assert not problems, "\n".join(problems)
 
 
-def test_the_admin_index_links_back_to_the_cockpit_in_russian(client, site):
+def test_the_admin_index_names_the_site_and_the_apps_in_russian(client, site):
     client.force_login(site.coordinator)
     page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Вернуться на панель миссии" in page
     assert "Back to the mission cockpit" not in page
+    assert "Миссия по наблюдению за выборами — координаторы" in page  # the site header
+    assert "Миссии и география" in page and "Missions and geography" not in page  # the apps' names
 
 
 def test_the_incident_emails_read_in_russian(site, product_strings):
