@@ -4,6 +4,8 @@ under the run's embargo."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -115,3 +117,20 @@ def test_odihr_staff_and_outsiders_cannot_read_the_section_of_an_unpublished_run
     assert "Official results against the observers" in client.get(urls[0]).content.decode()
     client.force_login(world.outsider)
     assert client.get(urls[0]).status_code == 404
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_the_run_s_pdf_has_a_short_official_results_section_with_the_summary(mission, tmp_path):
+    world, outcome, (differing, answers) = _world_with_results_and_counts(mission)
+
+    run = _compiled(mission, world.analyst)
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(run.pdf_file.read())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Official results against the observers' forms" in flat
+    expected = _expected(outcome)
+    assert "All regions " + " ".join(str(expected[key]) for key in SUMMARY_KEYS) in flat
+    findings = len(run.result["official_results"]["findings"])
+    assert f"All {findings} shown." in flat
