@@ -26,6 +26,7 @@ from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
+from .presentation import answer_label
 from .statistics import forms_as_of
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -203,7 +204,7 @@ def _kind_rows(result: dict, kind: str) -> Iterator[list]:
                     (v for v in by_region.get(code, {}).get("values", []) if v["value"] == value["value"]), None
                 )
                 region_cells += [found["count"], found["pct"]] if found else [0, None]
-            yield ["", value["label"], value["count"], value["pct"]] + region_cells
+            yield ["", str(answer_label(value["value"], value["label"])), value["count"], value["pct"]] + region_cells
         if "sum" in question:
             for label, name in (("sum", "sum"), ("mean", "mean"), ("minimum", "min"), ("maximum", "max")):
                 yield ["", label, question[name], ""] + [
