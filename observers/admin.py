@@ -108,7 +108,7 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
     import_service = roster_import
     import_passes_actor = True
     import_title = _("Import the observer roster")
-    import_columns = (
+    import_columns = _(
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "
         "date_of_birth, passport_number, languages (e.g. 'en:fluent; ru:working'), role, core_function, status, "
         "arrival_date, departure_date, first_mission (yes/no)"

@@ -1,5 +1,7 @@
 """Every string the product shows has a Russian translation in the catalogue."""
 
+import re
+
 from tests.language.catalogue import Message, product_messages, read_catalogue
 
 
@@ -31,3 +33,16 @@ def test_the_catalogue_reader_finds_translations_and_refuses_untranslated_ones(t
     assert Message("Region") not in catalogue
     assert catalogue[Message("Two lines")] == [""]
     assert catalogue[Message("%(n)s form", plural="%(n)s forms")] == ["%(n)s форма", "%(n)s формы", "%(n)s форм"]
+
+
+def test_every_russian_translation_keeps_the_placeholders_of_its_english_string():
+    placeholder = re.compile(r"%\(\w+\)s|%%")
+    broken = [
+        f"{message.msgid!r} -> {translation!r}"
+        for message, translations in read_catalogue().items()
+        for translation in translations
+        if translation
+        and sorted(placeholder.findall(translation)) != sorted(placeholder.findall(message.msgid))
+        and not message.plural
+    ]
+    assert not broken, "\n".join(broken)

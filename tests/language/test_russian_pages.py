@@ -127,6 +127,8 @@ def pages(site):
         (site.analyst, reverse("results:mission", args=[slug])),
         (site.coordinator, reverse("deployment:planning", args=[slug])),
         (site.coordinator, reverse("admin:missions_mission_figures", args=[mission.pk])),
+        (site.coordinator, reverse("admin:missions_pollingstation_import")),
+        (site.coordinator, reverse("admin:observers_membership_import")),
     ]
 
 
@@ -140,6 +142,7 @@ def product_part(url: str, html: str) -> str:
 
 def site_data(site) -> set[str]:
     """What the test itself created and the pages show as it is: names, codes, addresses, usernames."""
+    from missions.imports import COLUMN_ALIASES
     from missions.models import PollingStation, Region, Tec
     from observers.models import Observer, Team
 
@@ -151,6 +154,8 @@ def site_data(site) -> set[str]:
     values |= set(Team.objects.filter(mission=mission).values_list("code", flat=True))
     for observer in Observer.objects.all():
         values |= {observer.full_name, observer.user.username if observer.user else ""}
+    # A file's column names are written as the file writes them, in every language.
+    values |= set(COLUMN_ALIASES)
     return {value for value in values if value}
 
 
@@ -169,11 +174,13 @@ def test_a_russian_session_shows_no_english_on_any_page_of_any_role(client, site
     assert not problems, "\n".join(problems)
 
 
-def test_the_admin_index_links_back_to_the_cockpit_in_russian(client, site):
+def test_the_admin_index_names_the_site_and_the_apps_in_russian(client, site):
     client.force_login(site.coordinator)
     page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Вернуться на панель миссии" in page
     assert "Back to the mission cockpit" not in page
+    assert "Миссия по наблюдению за выборами — координаторы" in page  # the site header
+    assert "Миссии и география" in page and "Missions and geography" not in page  # the apps' names
 
 
 def test_the_incident_emails_read_in_russian(site, product_strings):
