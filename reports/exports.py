@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
+from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
@@ -381,6 +382,8 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     sheets.append(("Incidents", incident_rows(result)))
     sheets.append(("Protocol mismatches", protocol_rows(result)))
     sheets.append(("Conflicts", conflict_rows(result)))
+    if result.get("official_results"):
+        sheets.extend(official_results_sheets(result["official_results"]))
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from checklists.choices import Assessment, FormKind
+from results.choices import FindingKind
+from results.exports import SUMMARY_COLUMNS
 
 from .charts import MAX_PROBLEMS, main_problems, region_names
 
@@ -76,6 +78,30 @@ def listing(rows: list, *, name: str, page: int | str | None, pdf: bool, where: 
         "complete": paginator.num_pages <= 1,
         "where": where,
         "page": current,
+    }
+
+
+def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict | None:
+    """The official results section of a run: its summary overall and per region, findings by kind, and the list."""
+    if not section:
+        return None
+    summary_rows = [] if section.get("region") else [{"label": "All regions", **section["summary"]}]
+    summary_rows += [{"label": row["name"], **row} for row in section["regions"]]
+    return {
+        "section": section,
+        "summary_headers": [label for _key, label in SUMMARY_COLUMNS],
+        "summary_rows": [
+            {"label": row["label"], "cells": [row.get(key, 0) for key, _label in SUMMARY_COLUMNS]}
+            for row in summary_rows
+        ],
+        "kinds": [(FindingKind(kind).label, count) for kind, count in section["kinds"].items() if count],
+        "findings": listing(
+            section["findings"],
+            name="official",
+            page=pages.get("official"),
+            pdf=pdf,
+            where="every one is in the XLSX (sheet Official results findings) and on the report page",
+        ),
     }
 
 
@@ -207,6 +233,7 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
             pdf=pdf,
             where="every one is in the XLSX (sheet Conflicts) and on the report page",
         ),
+        "official": _official_results(result.get("official_results"), pages=pages, pdf=pdf),
         "turnout_rows": [
             {"label": names.get(code, code), **result["turnout"]["by_region"][code]}
             for code in region_order(result, result["turnout"]["by_region"])

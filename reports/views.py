@@ -133,7 +133,9 @@ def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
 
 def _list_pages(request: HttpRequest) -> dict[str, str]:
     """The page asked for of each list on the report (?incidents=2&protocol=3)."""
-    return {name: request.GET[name] for name in ("incidents", "protocol", "conflicts") if name in request.GET}
+    return {
+        name: request.GET[name] for name in ("incidents", "protocol", "conflicts", "official") if name in request.GET
+    }
 
 
 @login_required
