@@ -27,6 +27,7 @@ from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
+from .presentation import answer_label
 from .statistics import forms_as_of
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -204,7 +205,7 @@ def _kind_rows(result: dict, kind: str) -> Iterator[list]:
                     (v for v in by_region.get(code, {}).get("values", []) if v["value"] == value["value"]), None
                 )
                 region_cells += [found["count"], found["pct"]] if found else [0, None]
-            yield ["", value["label"], value["count"], value["pct"]] + region_cells
+            yield ["", str(answer_label(value["value"], value["label"])), value["count"], value["pct"]] + region_cells
         if "sum" in question:
             for label, name in (("sum", "sum"), ("mean", "mean"), ("minimum", "min"), ("maximum", "max")):
                 yield ["", label, question[name], ""] + [

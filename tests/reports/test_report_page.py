@@ -4,12 +4,15 @@ Regions are named so that their name order differs from their code order; every 
 the forms the test created.
 """
 
+import io
 import re
 import shutil
 import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from checklists.choices import FormKind, QuestionType, TemplateStatus
 from reports.choices import RunStatus
@@ -118,9 +121,23 @@ def test_yes_no_answers_are_shown_as_words_with_region_breakdown_as_rows(client,
     assert "Did you see ballot-box stuffing?: Yes" in incidents and ": yes" not in incidents
 
 
+def test_the_xlsx_shows_yes_no_answers_as_words_too(client, report, actors):
+    forms = report["forms"]
+    sealed_yes = sum(1 for form in forms if form["answers"]["sealed"] == "yes")
+    client.force_login(actors["analyst"])
+    url = reverse("reports:run_export", args=[report["run"].pk, "xlsx"])
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    rows = list(workbook["Voting"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] and str(row[0]).startswith("sealed:"))
+    answers = {row[1]: row[2] for row in rows[start + 1 : start + 4]}
+    assert answers["Yes"] == sealed_yes and answers["No"] == len(forms) - sealed_yes
+    assert "yes" not in answers and "no" not in answers
+
+
 def test_yes_no_words_are_translated_for_a_russian_reader(client, report, actors):
     client.force_login(actors["analyst"])
-    page = client.get(reverse("reports:run", args=[report["run"].pk]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    with translation.override(None):  # the language the request switches to stays with the request
+        page = client.get(reverse("reports:run", args=[report["run"].pk]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     table = re.search(r'data-question="voting-sealed">(.*?)</table>', page, re.S).group(1)
     assert "<td>Да</td>" in table and "<td>Нет</td>" in table
 
