@@ -12,7 +12,7 @@ from .models import PhaseLock, Submission, SubmissionRevision
 
 
 def _listing(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    return queryset.select_related("template", "team", "polling_station", "tec", "region", "submitted_by")
+    return queryset.select_related("template", "team", "polling_station__region", "tec", "region", "submitted_by")
 
 
 def submissions_visible_to(*, actor: Actor | None) -> QuerySet[Submission]:
@@ -68,7 +68,7 @@ def _across_missions(user, per_actor) -> QuerySet[Submission]:
 
 
 def _joined(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    return queryset.select_related("mission", "template", "team", "polling_station", "tec", "region")
+    return queryset.select_related("mission", "template", "team", "polling_station__region", "tec", "region")
 
 
 def api_submissions_visible_to(*, user) -> QuerySet[Submission]:

@@ -123,7 +123,7 @@ def _submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Sub
     submission = (
         submissions_visible_to(actor=actor)
         .filter(mission=mission, uuid=submission_uuid)
-        .select_related("template", "team", "polling_station", "tec", "region")
+        .select_related("template", "team", "polling_station__region", "tec", "region")
         .first()
     )
     if submission is None:
@@ -163,7 +163,7 @@ def _team_with_members(team_id: int) -> Team | None:
 
 def _plan(team: Team) -> TeamAssignment | None:
     """The team's plan for election day with its stations (one query per relation, whatever the route length)."""
-    visits = PlannedVisit.objects.select_related("polling_station__tec").order_by("purpose", "order", "id")
+    visits = PlannedVisit.objects.select_related("polling_station__tec", "polling_station__region").order_by("purpose", "order", "id")
     return (
         TeamAssignment.objects.filter(team=team)
         .select_related("region", "tabulation_tec")
@@ -209,7 +209,7 @@ def _mission_panel(mission: Mission, actor: Actor) -> dict:
         submissions = _decorate(
             submissions_visible_to(actor=actor)
             .filter(mission=mission, team_id=actor.team_id)
-            .select_related("polling_station", "tec")[:TEAM_SUBMISSIONS_SHOWN],
+            .select_related("polling_station__region", "tec")[:TEAM_SUBMISSIONS_SHOWN],
             locked,
         )
         panel["submissions"] = submissions
@@ -547,7 +547,7 @@ def _submission_list(request: HttpRequest, mission: Mission, actor: Actor) -> Ht
     kind = request.GET.get("kind", "")
     if kind in FormKind.values:
         submissions = submissions.filter(kind=kind)
-    submissions = submissions.select_related("team", "polling_station", "tec", "region")
+    submissions = submissions.select_related("team", "polling_station__region", "tec", "region")
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
     rows = _decorate(page.object_list, locked_kinds(mission=mission))
     kinds = [(value, kind_label(value)) for value in FormKind.values]
@@ -791,7 +791,7 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
     submissions = _decorate(
         submissions_visible_to(actor=actor)
         .filter(mission=mission, team=team)
-        .select_related("polling_station", "tec", "region")[:TEAM_SUBMISSIONS_SHOWN],
+        .select_related("polling_station__region", "tec", "region")[:TEAM_SUBMISSIONS_SHOWN],
         locked_kinds(mission=mission),
     )
     context = {"mission": mission, "actor": actor, "team": team, "submissions": submissions}
@@ -800,7 +800,7 @@ def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpRe
 
 def _incident_rows(mission: Mission) -> list[dict]:
     rows = []
-    incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station", "tec", "region")
+    incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station__region", "tec", "region")
     for submission in incidents_qs[:INCIDENTS_SHOWN]:
         rows.append(
             {

@@ -67,7 +67,7 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
     form_uuid = _open(page, voting_path)
     _fill(page)
     page.get_by_role("button", name="Send form").click()
-    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Voting · PS 102 is kept on this device")
+    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Voting · Akmola — No. 102 is kept on this device")
     one_clock = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}")
     expect(page.locator("#form-status")).to_contain_text(one_clock)
 
@@ -83,7 +83,7 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
         expect(banner).to_be_visible()
         expect(page.locator("#queue-text")).to_contain_text("1 form waiting to send")
         expect(page.locator("#queue-text")).to_contain_text("No network")
-        expect(page.locator("#queue-waiting")).to_contain_text("Voting · PS 102, kept since")
+        expect(page.locator("#queue-waiting")).to_contain_text("Voting · Akmola — No. 102, kept since")
     # On the home page the planned visit that waits says so, so nobody fills it in again.
     waiting_link = page.locator(f'a[href="{voting_path}"]')
     expect(page.locator(".waiting-here")).to_have_count(waiting_link.count())
@@ -95,7 +95,7 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
     browser_context.set_offline(False)
     page.goto(reverse("submissions:home"))
     expect(banner).to_be_hidden(timeout=45000)
-    expect(page.locator("#confirmation")).to_contain_text("Received by the mission: Voting · PS 102, at")
+    expect(page.locator("#confirmation")).to_contain_text("Received by the mission: Voting · Akmola — No. 102, at")
     assert _wait_for(lambda: Submission.objects.filter(uuid=form_uuid).exists())
     assert Submission.objects.filter(mission=site.mission, kind="voting").count() == 1
 
@@ -129,7 +129,7 @@ def test_a_draft_of_the_counting_form_survives_a_reload_and_a_closed_tab(mission
 
     page.get_by_role("button", name="Send form").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.locator("#confirmation")).to_contain_text("Received by the mission: Counting · PS 102, at")
+    expect(page.locator("#confirmation")).to_contain_text("Received by the mission: Counting · Akmola — No. 102, at")
     assert Submission.objects.filter(uuid=form_uuid).count() == 1
     assert Submission.objects.get(uuid=form_uuid).notes == "Count started late; ballots stacked unsorted."
     assert page.evaluate(DRAFT_KEYS) == []
@@ -214,7 +214,7 @@ def test_a_sent_station_offers_its_correction_and_the_resend_updates_the_same_fo
     assert page.get_attribute("#observation-form", "data-uuid") == str(sent.uuid)
     page.get_by_label("Notes (what you saw, in your own words)").fill("Opened ten minutes late.")
     page.get_by_role("button", name="Save correction").click()
-    expect(page.locator("#confirmation")).to_contain_text("Correction saved. Received by the mission: Opening · PS 101")
+    expect(page.locator("#confirmation")).to_contain_text("Correction saved. Received by the mission: Opening · Akmola — No. 101")
     expect(page).to_have_url(re.compile(re.escape(str(sent.uuid)) + r"/$"))
 
     rows = Submission.objects.filter(mission=site.mission, kind="opening", polling_station=site.opening_station)
@@ -263,7 +263,7 @@ def test_a_correction_made_offline_waits_on_the_device_and_updates_the_same_form
     page.wait_for_selector("#observation-form[data-ready='1']")
     page.get_by_label("Notes (what you saw, in your own words)").fill("Opened ten minutes late.")
     page.get_by_role("button", name="Save correction").click()
-    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Correction of Opening · PS 101")
+    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Correction of Opening · Akmola — No. 101")
     expect(page.locator("#queue-text")).to_contain_text("1 form waiting to send")
     page.reload()
     expect(page.locator("#form-waiting-here")).to_contain_text("A correction of this form is waiting")

@@ -48,7 +48,7 @@ def test_home_shows_the_owner_team_members_and_plan(as_user, site):
     assert "STO-001" in page
     for member in site.team.members.select_related("membership__observer"):
         assert member.membership.observer.full_name in page
-    assert "PS 101" in page and "PS 102" in page
+    assert "Akmola — No. 101" in page and "Akmola — No. 102" in page
     assert site.opening_station.address in page
     assert _form_url(site, "opening") in page
     assert _form_url(site, "counting", site.voting_station) in page
