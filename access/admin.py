@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .actors import actors_for
@@ -127,6 +128,28 @@ class ScopedInline(ScopedChoicesMixin):
 
     def get_queryset(self, request):
         return admin_visible_to(admin_actors(request), super().get_queryset(request))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Each row deleted or changed is asked about on its own: the parent's permission is not the row's (a
+        coordinator may edit the head of mission's person, never delete their membership)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        actors = admin_actors(request)
+
+        class RowScopedFormSet(formset):
+            def clean(self):
+                super().clean()
+                for form in self.initial_forms:
+                    row = form.instance
+                    if row.pk is None:
+                        continue
+                    if self.can_delete and self._should_delete_form(form):
+                        if not can_delete(actors, row):
+                            raise ValidationError(f"You may not delete {row}.")
+                    elif form.has_changed() and not can_change(actors, row):
+                        raise ValidationError(f"You may not change {row}.")
+
+        RowScopedFormSet.__name__ = formset.__name__
+        return RowScopedFormSet
 
     def has_view_permission(self, request, obj=None):
         return may_read_kind(admin_actors(request), self.model, "view")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """What a user is in one mission: worked out from their membership (or a follower grant) there."""
 
-    HEAD_OF_MISSION = "head_of_mission", "Head of mission"
-    COORDINATOR = "coordinator", "Coordinator (core team)"
-    ANALYST = "analyst", "Analyst (core team)"
-    CORE = "core", "Core team"
-    LTO = "lto", "Long-term observer"
-    STO = "sto", "Short-term observer"
-    ODIHR_STAFF = "odihr_staff", "ODIHR staff (follows the mission, read-only)"
+    HEAD_OF_MISSION = "head_of_mission", _("Head of mission")
+    COORDINATOR = "coordinator", _("Coordinator (core team)")
+    ANALYST = "analyst", _("Analyst (core team)")
+    CORE = "core", _("Core team")
+    LTO = "lto", _("Long-term observer")
+    STO = "sto", _("Short-term observer")
+    ODIHR_STAFF = "odihr_staff", _("ODIHR staff (follows the mission, read-only)")
 
 
 # Higher ranks include what lower ranks may do to the roster; nobody grants a role ranked above their own.

@@ -46,6 +46,7 @@ from submissions.services import (
     content_hash,
     revision_build,
 )
+from submissions.services.recording import REVISION_FIELDS
 
 BENCH_PASSWORD = "bench-observe-2019"  # noqa: S105 -- benchmark database only
 DEMO_STATIONS = sum(row[4] for row in REGIONS)
@@ -538,21 +539,7 @@ def _insert_postgresql(mission: Mission, template: FormTemplate, batch: list) ->
                 "changes",
                 "changed_by_id",
                 "changed_at",
-                "mission_id",
-                "kind",
-                "team_id",
-                "polling_station_id",
-                "tec_id",
-                "region_id",
-                "area_type",
-                "arrival_time",
-                "notes",
-                "urgent",
-                "has_critical",
-                "overall_assessment",
-                "protocol_mismatch",
-                "protocol_issues",
-                "confidential",
+                *REVISION_FIELDS,
                 "received_at",
                 "valid_from",
                 "valid_until",

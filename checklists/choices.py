@@ -1,14 +1,15 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FormKind(models.TextChoices):
-    OPENING = "opening", "Opening"
-    VOTING = "voting", "Voting"
-    COUNTING = "counting", "Counting"
-    TABULATION = "tabulation", "Tabulation"
-    LTO_WEEKLY = "lto_weekly", "LTO weekly report"
-    MEETING = "meeting", "Meeting record"
-    INCIDENT = "incident", "Incident report"
+    OPENING = "opening", _("Opening")
+    VOTING = "voting", _("Voting")
+    COUNTING = "counting", _("Counting")
+    TABULATION = "tabulation", _("Tabulation")
+    LTO_WEEKLY = "lto_weekly", _("LTO weekly report")
+    MEETING = "meeting", _("Meeting record")
+    INCIDENT = "incident", _("Incident report")
 
 
 # Election-day observation forms: one per observation, tied to a polling station (or TEC), with an overall assessment.
@@ -17,32 +18,32 @@ LTO_KINDS = (FormKind.LTO_WEEKLY, FormKind.MEETING, FormKind.INCIDENT)
 
 
 class TemplateStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
 
 
 class QuestionType(models.TextChoices):
-    YES_NO = "yes_no", "Yes / no"
-    YES_NO_NA = "yes_no_na", "Yes / no / not applicable"
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
-    INTEGER = "integer", "Integer"
-    DECIMAL = "decimal", "Decimal number"
+    YES_NO = "yes_no", _("Yes / no")
+    YES_NO_NA = "yes_no_na", _("Yes / no / not applicable")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    INTEGER = "integer", _("Integer")
+    DECIMAL = "decimal", _("Decimal number")
     # A calendar date, stored as YYYY-MM-DD.
-    DATE = "date", "Date"
-    TIME = "time", "Time"
-    TEXT = "text", "Text"
+    DATE = "date", _("Date")
+    TIME = "time", _("Time")
+    TEXT = "text", _("Text")
     # A calendar week (Monday to Sunday), stored as the date of its Monday.
-    WEEK = "week", "Week"
-    NOTE = "note", "Note (text shown, no answer)"
+    WEEK = "week", _("Week")
+    NOTE = "note", _("Note (text shown, no answer)")
 
 
 class Assessment(models.TextChoices):
-    VERY_GOOD = "very_good", "Very good"
-    GOOD = "good", "Good"
-    BAD = "bad", "Bad"
-    VERY_BAD = "very_bad", "Very bad"
+    VERY_GOOD = "very_good", _("Very good")
+    GOOD = "good", _("Good")
+    BAD = "bad", _("Bad")
+    VERY_BAD = "very_bad", _("Very bad")
 
 
 NEGATIVE_ASSESSMENTS = (Assessment.BAD, Assessment.VERY_BAD)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CockpitConfig(AppConfig):
@@ -6,4 +7,4 @@ class CockpitConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "cockpit"
-    verbose_name = "Mission cockpit"
+    verbose_name = _("Mission cockpit")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeploymentConfig(AppConfig):
     name = "deployment"
-    verbose_name = "Deployment plan"
+    verbose_name = _("Deployment plan")

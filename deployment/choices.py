@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jobs.choices import JobStatus
 
@@ -7,22 +8,22 @@ __all__ = ["FormationKind", "JobKind", "JobStatus", "PlanningBasis", "VisitPurpo
 
 
 class VisitPurpose(models.TextChoices):
-    OPENING = "opening", "Opening"
-    VOTING = "voting", "Voting"
-    COUNTING = "counting", "Counting"
+    OPENING = "opening", _("Opening")
+    VOTING = "voting", _("Voting")
+    COUNTING = "counting", _("Counting")
 
 
 class PlanningBasis(models.TextChoices):
-    STATIONS = "stations", "Polling stations"
-    VOTERS = "voters", "Registered voters"
+    STATIONS = "stations", _("Polling stations")
+    VOTERS = "voters", _("Registered voters")
 
 
 class FormationKind(models.TextChoices):
-    LTO = "lto", "LTO teams"
-    STO = "sto", "STO teams"
-    ALL = "all", "LTO and STO teams"
+    LTO = "lto", _("LTO teams")
+    STO = "sto", _("STO teams")
+    ALL = "all", _("LTO and STO teams")
 
 
 class JobKind(models.TextChoices):
-    FORM_TEAMS = "form_teams", "Form teams"
-    PLAN_DEPLOYMENT = "plan_deployment", "Plan deployment"
+    FORM_TEAMS = "form_teams", _("Form teams")
+    PLAN_DEPLOYMENT = "plan_deployment", _("Plan deployment")

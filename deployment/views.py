@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.parsing import ids, required_id
@@ -95,9 +96,13 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_job_json(job), status=202)
     if job.dispatch_error:
-        messages.warning(request, f"{job.get_kind_display()} is saved but not started yet. {job.dispatch_error}")
+        messages.warning(
+            request,
+            _("%(job)s is saved but not started yet. %(error)s")
+            % {"job": job.get_kind_display(), "error": job.dispatch_error},
+        )
     else:
-        messages.info(request, f"{job.get_kind_display()} started.")
+        messages.info(request, _("%(job)s started.") % {"job": job.get_kind_display()})
     return redirect("deployment:planning", mission_slug=mission.slug)
 
 
@@ -121,12 +126,14 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
             TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
         )
         assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
-        label = f"The assignment of {assignment.team.code}"
+        message = (
+            _("The assignment of %(team)s is locked.") if locked else _("The assignment of %(team)s is unlocked.")
+        ) % {"team": assignment.team.code}
     else:
         team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
         team_lock_set(actor=request.actor, team=team, locked=locked)
-        label = f"Team {team.code}"
-    messages.success(request, f"{label} is {'locked' if locked else 'unlocked'}.")
+        message = (_("Team %(team)s is locked.") if locked else _("Team %(team)s is unlocked.")) % {"team": team.code}
+    messages.success(request, message)
     return redirect("deployment:planning", mission_slug=mission.slug)
 
 
@@ -171,7 +178,9 @@ def team_move(request, mission_slug: str) -> HttpResponse:
     except ValidationError as error:
         _refusals(request, error)
     else:
-        messages.success(request, f"{team.code} moved to {assignment.region.name}.")
+        messages.success(
+            request, _("%(team)s moved to %(region)s.") % {"team": team.code, "region": assignment.region.name}
+        )
     return redirect("deployment:planning", mission_slug=mission.slug)
 
 
@@ -189,7 +198,15 @@ def member_swap(request, mission_slug: str) -> HttpResponse:
     except ValidationError as error:
         _refusals(request, error)
     else:
-        messages.success(request, f"{add.observer.full_name} replaces {remove.observer.full_name} in {team.code}.")
+        messages.success(
+            request,
+            _("%(new)s replaces %(old)s in %(team)s.")
+            % {"new": add.observer.full_name, "old": remove.observer.full_name, "team": team.code},
+        )
         if len(changed) > 1:
-            messages.info(request, f"{remove.observer.full_name} takes the free seat in {changed[1].code}.")
+            messages.info(
+                request,
+                _("%(who)s takes the free seat in %(team)s.")
+                % {"who": remove.observer.full_name, "team": changed[1].code},
+            )
     return redirect("deployment:planning", mission_slug=mission.slug)

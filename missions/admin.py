@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, require_coordinator
@@ -22,8 +24,8 @@ MissionScopedAdmin = ScopedAdmin
 
 
 class SpreadsheetImportForm(forms.Form):
-    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
-    file = forms.FileField(help_text="CSV (.csv) or Excel (.xlsx).")
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), label=_("Mission"))
+    file = forms.FileField(label=_("File"), help_text=_("CSV (.csv) or Excel (.xlsx)."))
 
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,15 +39,19 @@ class SpreadsheetImportForm(forms.Form):
 class StationImportForm(SpreadsheetImportForm):
     create_geography = forms.BooleanField(
         required=False,
-        label="Create regions and TECs from the file",
-        help_text="Otherwise a region or TEC the mission does not have yet is an error on its row.",
+        label=_("Create regions and TECs from the file"),
+        help_text=_("Otherwise a region or TEC the mission does not have yet is an error on its row."),
     )
     columns = forms.CharField(
         required=False,
-        label="Column mapping",
+        label=_("Column mapping"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="Where the file's headers differ, one field=Header per line, e.g. number=Номер участка. "
-        f"Fields: {', '.join(COLUMN_ALIASES)}.",
+        help_text=format_lazy(
+            "{} {} {}.",
+            _("Where the file's headers differ, one field=Header per line, e.g. number=Номер участка."),
+            _("Fields:"),
+            ", ".join(COLUMN_ALIASES),
+        ),
     )
 
     def clean_columns(self):
@@ -138,7 +144,7 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
         states = seconding_state_figures(mission=mission)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{mission.name}: coordinators' figures",
+            "title": _("%(mission)s: coordinators' figures") % {"mission": mission.name},
             "mission": mission,
             "opts": self.model._meta,
             "states": states,
@@ -170,8 +176,8 @@ class TecAdmin(ScopedAdmin):
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     import_service = stations_import
     import_form_class = StationImportForm
-    import_title = "Import polling stations"
-    import_columns = (
+    import_title = _("Import polling stations")
+    import_columns = _(
         "number, region, tec_code and/or tec_name (required); name, address, area_type (urban/rural, blank if not "
         "known), registered_voters, special_type, latitude, longitude (optional). A station is identified by its "
         "region and number (and TEC where the mission's numbers restart per TEC)"

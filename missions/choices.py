@@ -1,45 +1,46 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ElectionType(models.TextChoices):
-    PRESIDENTIAL = "presidential", "Presidential"
-    EARLY_PRESIDENTIAL = "early_presidential", "Early presidential"
-    PARLIAMENTARY = "parliamentary", "Parliamentary"
-    LOCAL = "local", "Local"
-    REFERENDUM = "referendum", "Referendum"
+    PRESIDENTIAL = "presidential", _("Presidential")
+    EARLY_PRESIDENTIAL = "early_presidential", _("Early presidential")
+    PARLIAMENTARY = "parliamentary", _("Parliamentary")
+    LOCAL = "local", _("Local")
+    REFERENDUM = "referendum", _("Referendum")
 
 
 class MissionStatus(models.TextChoices):
-    PLANNING = "planning", "Planning"
-    DEPLOYED = "deployed", "Deployed"
-    ELECTION_DAY = "election_day", "Election day"
-    REPORTING = "reporting", "Reporting"
-    CLOSED = "closed", "Closed"
+    PLANNING = "planning", _("Planning")
+    DEPLOYED = "deployed", _("Deployed")
+    ELECTION_DAY = "election_day", _("Election day")
+    REPORTING = "reporting", _("Reporting")
+    CLOSED = "closed", _("Closed")
 
 
 class RegionKind(models.TextChoices):
-    REGION = "region", "Region"
-    CITY = "city", "City of republican significance"
+    REGION = "region", _("Region")
+    CITY = "city", _("City of republican significance")
 
 
 class AreaType(models.TextChoices):
     """Urban or rural; a station whose list does not say is stored blank and reported as "unknown"."""
 
-    URBAN = "urban", "Urban"
-    RURAL = "rural", "Rural"
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
 
 
 class StationNumbering(models.TextChoices):
     """Where polling-station numbers restart, and so what identifies a station besides its number."""
 
-    REGION = "region", "Numbers restart in each region (region + number identify a station)"
-    TEC = "tec", "Numbers restart in each TEC (region + TEC + number identify a station)"
+    REGION = "region", _("Numbers restart in each region (region + number identify a station)")
+    TEC = "tec", _("Numbers restart in each TEC (region + TEC + number identify a station)")
 
 
 class SpecialStationType(models.TextChoices):
-    NONE = "", "Ordinary"
-    HOSPITAL = "hospital", "Hospital"
-    PRISON = "prison", "Prison / detention"
-    ABROAD = "abroad", "Abroad"
-    MILITARY = "military", "Military"
-    OTHER = "other", "Other special"
+    NONE = "", _("Ordinary")
+    HOSPITAL = "hospital", _("Hospital")
+    PRISON = "prison", _("Prison / detention")
+    ABROAD = "abroad", _("Abroad")
+    MILITARY = "military", _("Military")
+    OTHER = "other", _("Other special")

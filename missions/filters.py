@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from access.filters import ScopedFilterSet
@@ -80,7 +81,7 @@ class PollingStationFilterSet(ScopedFilterSet):
     tec = django_filters.ModelChoiceFilter(queryset=Tec.objects.all(), help_text="TEC id.")
     tec_code = django_filters.CharFilter(field_name="tec__code", help_text="TEC code.")
     area_type = django_filters.ChoiceFilter(
-        choices=[*AreaType.choices, (UNKNOWN_AREA, "Not known")],
+        choices=[*AreaType.choices, (UNKNOWN_AREA, _("Not known"))],
         method="filter_area_type",
         help_text="Urban, rural, or unknown (the list did not say).",
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, can_set_membership
@@ -106,8 +107,8 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
     form = MembershipForm
     import_service = roster_import
     import_passes_actor = True
-    import_title = "Import the observer roster"
-    import_columns = (
+    import_title = _("Import the observer roster")
+    import_columns = _(
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "
         "date_of_birth, passport_number, languages (e.g. 'en:fluent; ru:working'), role, core_function, status, "
         "arrival_date, departure_date, first_mission (yes/no)"

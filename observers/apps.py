@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ObserversConfig(AppConfig):
     name = "observers"
-    verbose_name = "Roster and teams"
+    verbose_name = _("Roster and teams")

@@ -17,7 +17,7 @@ class ObserverFilterSet(ScopedFilterSet):
     mission = django_filters.ModelChoiceFilter(
         queryset=Mission.objects.all(),
         to_field_name="slug",
-        method="filter_membership",
+        method="filter_mission",
         help_text="Mission slug, e.g. kz-2019.",
     )
     role = django_filters.ChoiceFilter(
@@ -31,6 +31,10 @@ class ObserverFilterSet(ScopedFilterSet):
     class Meta:
         model = Observer
         fields = ["mission", "role", "gender", "nationality"]
+
+    def filter_mission(self, queryset, name, value: str):
+        """The hint tells the schema the parameter is a slug (a string), not a model."""
+        return self.filter_membership(queryset, name, value)
 
     def filter_membership(self, queryset, name, value):
         """People by mission or role, judged only on the memberships the user may see."""

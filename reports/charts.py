@@ -79,7 +79,7 @@ def assessment_by_region(result: dict) -> str | None:
             widths,
             left=left,
             color=ASSESSMENT_COLOURS[value.value],
-            label=value.label,
+            label=str(value.label),
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axes.set_xlim(0, 100)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jobs.choices import JobStatus
 
@@ -7,11 +8,11 @@ RunStatus = JobStatus
 
 
 class ExportFormat(models.TextChoices):
-    XLSX = "xlsx", "Excel workbook"
-    CSV = "csv", "CSV raw data"
-    PDF = "pdf", "PDF report"
+    XLSX = "xlsx", _("Excel workbook")
+    CSV = "csv", _("CSV raw data")
+    PDF = "pdf", _("PDF report")
 
 
 class ConflictDecision(models.TextChoices):
-    ONE_IS_RIGHT = "one_is_right", "One form is right"
-    BOTH_STAND = "both_stand", "Both forms stand"
+    ONE_IS_RIGHT = "one_is_right", _("One form is right")
+    BOTH_STAND = "both_stand", _("Both forms stand")

@@ -23,9 +23,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
+from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
+from .presentation import answer_label
 from .statistics import forms_as_of
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -203,7 +205,7 @@ def _kind_rows(result: dict, kind: str) -> Iterator[list]:
                     (v for v in by_region.get(code, {}).get("values", []) if v["value"] == value["value"]), None
                 )
                 region_cells += [found["count"], found["pct"]] if found else [0, None]
-            yield ["", value["label"], value["count"], value["pct"]] + region_cells
+            yield ["", str(answer_label(value["value"], value["label"])), value["count"], value["pct"]] + region_cells
         if "sum" in question:
             for label, name in (("sum", "sum"), ("mean", "mean"), ("minimum", "min"), ("maximum", "max")):
                 yield ["", label, question[name], ""] + [
@@ -223,14 +225,14 @@ def summary_rows(result: dict, run) -> Iterator[list]:
     names = region_names(result)
     yield ["Mission", result["mission"]["name"]]
     yield ["Report run", run.pk]
-    yield ["Form kinds", ", ".join(KIND_LABELS.get(kind, kind) for kind in result["filters"]["kinds"])]
+    yield ["Form kinds", ", ".join(str(KIND_LABELS.get(kind, kind)) for kind in result["filters"]["kinds"])]
     yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
     yield ["Snapshot", (result.get("snapshot") or {}).get("label", "")]
     yield ["Forms received and corrected up to (UTC)", result["filters"]["cutoff"] or ""]
     yield []
     yield ["Observations", "Kind", "Count", "Distinct stations", "Distinct TECs"]
     for kind, data in result["kinds"].items():
-        yield ["", KIND_LABELS.get(kind, kind), data["observations"], data["stations"], data.get("tecs")]
+        yield ["", str(KIND_LABELS.get(kind, kind)), data["observations"], data["stations"], data.get("tecs")]
     coverage = result["coverage"]
     yield ["", "Total", coverage["observations_total"], coverage["stations"]["observed"]]
     yield []
@@ -257,7 +259,7 @@ def summary_rows(result: dict, run) -> Iterator[list]:
         negative = assessment["negative"]
         yield [
             "",
-            KIND_LABELS.get(kind, kind),
+            str(KIND_LABELS.get(kind, kind)),
             assessment["n"],
             counts["very_good"],
             counts["good"],
@@ -314,7 +316,7 @@ def incident_rows(result: dict) -> Iterator[list]:
         yield [
             row["received_at"],
             row["submission"],
-            KIND_LABELS.get(row["kind"], row["kind"]),
+            str(KIND_LABELS.get(row["kind"], row["kind"])),
             row["team"],
             names.get(row["region"], row["region"]),
             row["station"],
@@ -332,7 +334,7 @@ def protocol_rows(result: dict) -> Iterator[list]:
         yield [
             row["received_at"],
             row["submission"],
-            KIND_LABELS.get(row["kind"], row["kind"]),
+            str(KIND_LABELS.get(row["kind"], row["kind"])),
             row["team"],
             names.get(row["region"], row["region"]),
             row.get("tec", ""),
@@ -358,7 +360,7 @@ def conflict_rows(result: dict) -> Iterator[list]:
         for line in conflict["lines"]:
             for form in conflict["forms"]:
                 yield [
-                    KIND_LABELS.get(conflict["kind"], conflict["kind"]),
+                    str(KIND_LABELS.get(conflict["kind"], conflict["kind"])),
                     names.get(conflict["region"], conflict["region"]),
                     conflict["station"],
                     line["code"],
@@ -376,10 +378,12 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     workbook = Workbook(write_only=True)
     sheets = [("Summary", summary_rows(result, run))]
     for kind in result["kinds"]:
-        sheets.append((KIND_LABELS.get(kind, kind)[:31], _kind_rows(result, kind)))
+        sheets.append((str(KIND_LABELS.get(kind, kind))[:31], _kind_rows(result, kind)))
     sheets.append(("Incidents", incident_rows(result)))
     sheets.append(("Protocol mismatches", protocol_rows(result)))
     sheets.append(("Conflicts", conflict_rows(result)))
+    if result.get("official_results"):
+        sheets.extend(official_results_sheets(result["official_results"]))
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 
 from checklists.choices import Assessment, FormKind
+from results.choices import FindingKind
+from results.exports import SUMMARY_COLUMNS
 
 from .charts import MAX_PROBLEMS, main_problems, region_names
 
@@ -26,6 +29,23 @@ def _questions_with_critical_answers(result: dict) -> int:
         for question in result["kinds"][kind]["questions"]
         if question.get("critical") and question["critical"]["count"]
     )
+
+
+# Yes/no answers are stored as codes; the report shows them as words in the reader's language.
+ANSWER_WORDS = {"yes": _("Yes"), "no": _("No"), "na": _("Not applicable")}
+
+
+def answer_label(value: str, label: str | None = None) -> str:
+    """The label of an answer: the question's own label, else the word for a yes/no code, else the value as given."""
+    if label and label != value:
+        return label
+    return ANSWER_WORDS.get(value, label or value)
+
+
+def region_order(result: dict, by_region: dict) -> list[str]:
+    """The codes of `by_region` in the order of the region names (an unknown region last)."""
+    order = {region["code"]: index for index, region in enumerate(result["regions"])}
+    return sorted(by_region, key=lambda code: (code == "", order.get(code, len(order)), code))
 
 
 def _ci(cell) -> str:
@@ -61,6 +81,30 @@ def listing(rows: list, *, name: str, page: int | str | None, pdf: bool, where: 
     }
 
 
+def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict | None:
+    """The official results section of a run: its summary overall and per region, findings by kind, and the list."""
+    if not section:
+        return None
+    summary_rows = [] if section.get("region") else [{"label": "All regions", **section["summary"]}]
+    summary_rows += [{"label": row["name"], **row} for row in section["regions"]]
+    return {
+        "section": section,
+        "summary_headers": [label for _key, label in SUMMARY_COLUMNS],
+        "summary_rows": [
+            {"label": row["label"], "cells": [row.get(key, 0) for key, _label in SUMMARY_COLUMNS]}
+            for row in summary_rows
+        ],
+        "kinds": [(FindingKind(kind).label, count) for kind, count in section["kinds"].items() if count],
+        "findings": listing(
+            section["findings"],
+            name="official",
+            page=pages.get("official"),
+            pdf=pdf,
+            where="every one is in the XLSX (sheet Official results findings) and on the report page",
+        ),
+    }
+
+
 def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False) -> dict:
     """Rows for every table of the report: coverage, assessment, questions by region and by area, incidents.
 
@@ -87,7 +131,8 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
 
         assessment_rows = [assessment_row("All", assessment)]
         assessment_rows += [
-            assessment_row(names.get(code, code), cell) for code, cell in assessment["by_region"].items()
+            assessment_row(names.get(code, code), assessment["by_region"][code])
+            for code in region_order(result, assessment["by_region"])
         ]
         assessment_rows += [
             assessment_row(AREA_LABELS.get(code, code), cell) for code, cell in assessment["by_area"].items()
@@ -96,20 +141,26 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
         for question in data["questions"]:
             columns = [(names.get(code, code), question["by_region"].get(code)) for code in region_codes]
             columns += [(AREA_LABELS.get(code, code), cell) for code, cell in question["by_area"].items()]
-            value_rows = []
-            for value in question.get("values", []):
-                cells = []
-                for _label, cell in columns:
-                    found = next((v for v in (cell or {}).get("values", []) if v["value"] == value["value"]), None)
-                    cells.append(found)
-                value_rows.append({"value": value, "ci": _ci(value), "cells": cells})
+            values = question.get("values", [])
+            value_rows = [
+                {"value": value, "label": answer_label(value["value"], value.get("label")), "ci": _ci(value)}
+                for value in values
+            ]
+            # The breakdown has regions (in name order) and areas as rows and the answers as columns, so that a
+            # mission of twenty regions reads down the page rather than sideways.
+            breakdown = []
+            for label, cell in columns:
+                if not cell or not cell.get("n"):
+                    continue
+                found = {v["value"]: v for v in cell.get("values", [])}
+                breakdown.append(
+                    {"label": label, "cell": cell, "cells": [found.get(value["value"]) for value in values]}
+                )
             questions.append(
                 {
                     "question": question,
-                    "headers": [label for label, _cell in columns],
-                    "n_cells": [(cell or {}).get("n", 0) for _label, cell in columns],
-                    "integer_cells": [cell for _label, cell in columns],
                     "value_rows": value_rows,
+                    "breakdown": breakdown,
                     "critical_ci": _ci(question.get("critical")),
                 }
             )
@@ -121,10 +172,14 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
                 "assessment_headers": [value.label for value in Assessment],
                 "assessment_rows": assessment_rows,
                 "questions": questions,
+                "integers": [item for item in questions if item["question"]["type"] == "integer"],
             }
         )
     return {
-        "coverage_rows": [{"label": names.get(code, code), **cell} for code, cell in coverage["by_region"].items()]
+        "coverage_rows": [
+            {"label": names.get(code, code), **coverage["by_region"][code]}
+            for code in region_order(result, coverage["by_region"])
+        ]
         + [{"label": AREA_LABELS.get(code, code), **cell} for code, cell in coverage["by_area"].items()],
         "kinds": kinds,
         "problems": [
@@ -134,7 +189,16 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
         "problems_total": _questions_with_critical_answers(result),
         "problems_limit": MAX_PROBLEMS,
         "incidents": listing(
-            [{**row, "region_name": names.get(row["region"], row["region"])} for row in result["incidents"]["list"]],
+            [
+                {
+                    **row,
+                    "region_name": names.get(row["region"], row["region"]),
+                    "critical_answers": [
+                        {**answer, "label": answer_label(answer["value"])} for answer in row["critical_answers"]
+                    ],
+                }
+                for row in result["incidents"]["list"]
+            ],
             name="incidents",
             page=pages.get("incidents"),
             pdf=pdf,
@@ -169,8 +233,10 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
             pdf=pdf,
             where="every one is in the XLSX (sheet Conflicts) and on the report page",
         ),
+        "official": _official_results(result.get("official_results"), pages=pages, pdf=pdf),
         "turnout_rows": [
-            {"label": names.get(code, code), **cell} for code, cell in result["turnout"]["by_region"].items()
+            {"label": names.get(code, code), **result["turnout"]["by_region"][code]}
+            for code in region_order(result, result["turnout"]["by_region"])
         ],
         "kind_labels": KIND_LABELS,
     }

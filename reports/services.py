@@ -18,6 +18,7 @@ from access import can_compile as access_can_compile
 from access import can_publish as access_can_publish
 from checklists.choices import OBSERVATION_KINDS
 from jobs.lifecycle import Lifecycle
+from results.reporting import official_results_section
 
 from .charts import charts_render
 from .choices import ConflictDecision, RunStatus
@@ -102,6 +103,10 @@ def _build(run: ReportRun, progress) -> list[str]:
         cutoff=cutoff,
         progress=lambda pct: progress(pct * 0.5),
     )
+    # Official results and their cross-check with the forms as they stood at the same cut-off, frozen with the rest.
+    official = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)
+    if official is not None:
+        result["official_results"] = official
     charts = charts_render(result)
     progress(55)
     for field in (run.xlsx_file, run.csv_file, run.pdf_file):

@@ -5,7 +5,7 @@ the denominator n of a question is the forms where it was shown and answered ("n
 reported separately, never counted in n); answers given on several versions of a form are merged by question code.
 
 Every percentage, mean, median and interval bound is rounded half up to one decimal from exact integers
-(reports.figures). Integer questions give n, sum, mean, median (over all forms) and min-max. Tabulation forms are about
+(missions.figures). Integer questions give n, sum, mean, median (over all forms) and min-max. Tabulation forms are about
 a TEC: their distinct TECs are counted, their distinct stations are not applicable. Turnout follows
 TURNOUT_CONVENTION and says how many forms it leaves out and why.
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import actor_for
@@ -81,7 +82,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
         if request.POST.get("region"):
             region = regions.filter(code=request.POST["region"]).first()
             if region is None:
-                messages.error(request, "Unknown region.")
+                messages.error(request, _("Unknown region."))
                 return redirect("reports:mission", slug=mission.slug)
         cutoff = None
         if request.POST.get("cutoff"):
@@ -90,7 +91,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             except ValueError:  # well formed but not a real moment, e.g. 2019-06-31T25:00
                 cutoff = None
             if cutoff is None:
-                messages.error(request, "The cut-off must be a date and time, e.g. 2019-06-10T04:00.")
+                messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
                 from zoneinfo import ZoneInfo
@@ -105,9 +106,13 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("reports:mission", slug=mission.slug)
         run.refresh_from_db()
         if run.dispatch_error:
-            messages.warning(request, f"Compilation {run.pk} is saved but not started yet. {run.dispatch_error}")
+            messages.warning(
+                request,
+                _("Compilation %(run)s is saved but not started yet. %(error)s")
+                % {"run": run.pk, "error": run.dispatch_error},
+            )
         else:
-            messages.success(request, f"Compilation {run.pk} requested.")
+            messages.success(request, _("Compilation %(run)s requested.") % {"run": run.pk})
         return redirect(f"{reverse('reports:mission', args=[mission.slug])}#run-{run.pk}")
     context = {
         "mission": mission,
@@ -128,7 +133,9 @@ def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
 
 def _list_pages(request: HttpRequest) -> dict[str, str]:
     """The page asked for of each list on the report (?incidents=2&protocol=3)."""
-    return {name: request.GET[name] for name in ("incidents", "protocol", "conflicts") if name in request.GET}
+    return {
+        name: request.GET[name] for name in ("incidents", "protocol", "conflicts", "official") if name in request.GET
+    }
 
 
 @login_required
@@ -184,13 +191,19 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Lift the embargo, in two steps: the first POST shows what publishing means and asks to confirm (no JavaScript
+    needed); only a POST carrying the confirmation publishes."""
     run, _access = run_for(request.user, run_id)
+    if not can_publish(request.user, run.mission):
+        raise PermissionDenied("Only the head of mission or an analyst can publish a report run.")
+    if request.POST.get("confirm") != "publish":
+        return render(request, "reports/run_publish_confirm.html", {"run": run})
     try:
         report_run_publish(run=run, user=request.user)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Report run {run.pk} is published: ODIHR staff can now see it.")
+        messages.success(request, _("Report run %(run)s is published: ODIHR staff can now see it.") % {"run": run.pk})
     return redirect("reports:run", run_id=run.pk)
 
 
@@ -208,7 +221,7 @@ def run_conflict_resolve(request: HttpRequest, run_id: int) -> HttpResponse:
         decision = ConflictDecision.BOTH_STAND if chosen == "both" else ConflictDecision.ONE_IS_RIGHT
         right_form = None if chosen == "both" else int(chosen)
     except ValueError:
-        messages.error(request, "Choose which form is right, or that both stand.")
+        messages.error(request, _("Choose which form is right, or that both stand."))
     else:
         try:
             conflict_resolve(
@@ -223,7 +236,7 @@ def run_conflict_resolve(request: HttpRequest, run_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
-            messages.success(request, "Decision recorded. It applies to compilations from now on: compile again.")
+            messages.success(request, _("Decision recorded. It applies to compilations from now on: compile again."))
     return redirect(reverse("reports:run", args=[run.pk]) + "#conflicts")
 
 

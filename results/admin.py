@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
@@ -80,7 +81,7 @@ class ResultsVersionAdmin(ScopedAdmin):
             mission = missions[0] if len(missions) == 1 else None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import official results",
+            "title": _("Import official results"),
             "opts": self.model._meta,
             "missions": missions,
             "mission": mission,
@@ -113,7 +114,7 @@ class ResultsVersionAdmin(ScopedAdmin):
                 level=level,
             )
             if report.ok:
-                messages.success(request, f"Official results: {report.summary()}")
+                messages.success(request, _("Official results: %(summary)s") % {"summary": report.summary()})
                 return redirect(f"{reverse('results:mission', args=[mission.slug])}?version={report.version.number}")
         context.update({"form": form, "report": report})
         return TemplateResponse(request, "admin/results/import.html", context)

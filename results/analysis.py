@@ -25,7 +25,9 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from missions.figures import exact
 
 from .choices import RESULT_LINES, FindingKind
 
@@ -44,18 +46,14 @@ OBSERVED_LINES = {
 }
 
 
-def percent(part: int, whole: int) -> float | None:
-    """A percentage rounded half up to one decimal, as everywhere in the product."""
-    if not whole:
-        return None
-    return float((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def turnout(row: dict) -> Fraction | None:
+    """Ballots issued as a share of registered voters, in per cent, exactly (unrounded); None when not computable.
 
-
-def turnout(row: dict) -> float | None:
-    """Ballots issued as a share of registered voters, in per cent (unrounded); None when not computable."""
+    Published turnouts are rounded from this exact fraction by the product's one rule (half up, one decimal).
+    """
     if not row.get("registered_voters") or row.get("ballots_issued") is None:
         return None
-    return 100 * row["ballots_issued"] / row["registered_voters"]
+    return Fraction(100 * int(row["ballots_issued"]), int(row["registered_voters"]))
 
 
 def arithmetic_issues(row: dict) -> list[str]:
@@ -81,7 +79,7 @@ def arithmetic_issues(row: dict) -> list[str]:
     return issues
 
 
-def robust_z_scores(values: list[float]) -> list[float] | None:
+def robust_z_scores(values: list[Fraction]) -> list[float] | None:
     """0.6745 (x - median) / MAD for each value; None when the group is too small or its MAD is 0."""
     if len(values) < OUTLIER_MIN_STATIONS:
         return None
@@ -125,7 +123,7 @@ class CrossCheck:
 def _finding(kind: str, station: dict, **extra) -> dict:
     return {
         "kind": kind,
-        "kind_label": FindingKind(kind).label,
+        "kind_label": str(FindingKind(kind).label),
         "region": station.get("region_name") or station.get("region_text") or "",
         "region_id": station.get("region_id"),
         "tec": station.get("tec_code") or station.get("tec_text") or "",
@@ -162,21 +160,21 @@ def crosscheck(
     """
     result = CrossCheck(stations_in_results=len(official), stations_in_list=len(missing))
     findings = result.findings
-    by_tec: dict[int, list[tuple[float, dict]]] = defaultdict(list)
+    by_tec: dict[int, list[tuple[Fraction, dict]]] = defaultdict(list)
     for row in official:
         for message in arithmetic_issues(row):
             findings.append(_finding(FindingKind.ARITHMETIC, row, message=message))
         share = turnout(row)
         if share is not None and share > 100:
             findings.append(
-                _finding(FindingKind.TURNOUT_OVER_100, row, official=round(share, 1), message=_turnout_text(row))
+                _finding(FindingKind.TURNOUT_OVER_100, row, official=exact(share), message=_turnout_text(row))
             )
-        elif share is not None and share > threshold:
+        elif share is not None and share > Fraction(str(threshold)):
             findings.append(
                 _finding(
                     FindingKind.TURNOUT_OVER_THRESHOLD,
                     row,
-                    official=round(share, 1),
+                    official=exact(share),
                     message=f"{_turnout_text(row)}; the mission's threshold is {threshold:g} %.",
                 )
             )
@@ -202,8 +200,8 @@ def crosscheck(
                     _finding(
                         FindingKind.TURNOUT_OUTLIER,
                         row,
-                        official=round(share, 1),
-                        message=f"Turnout {share:.1f} % against a median of {median:.1f} % in TEC "
+                        official=exact(share),
+                        message=f"Turnout {exact(share):.1f} % against a median of {exact(median):.1f} % in TEC "
                         f"{row.get('tec_code')} ({len(members)} stations): robust z-score {score:.1f}.",
                     )
                 )
@@ -222,7 +220,7 @@ def crosscheck(
 
 def _turnout_text(row: dict) -> str:
     return (
-        f"Turnout {turnout(row):.1f} %: {row['ballots_issued']} ballots issued to {row['registered_voters']} "
+        f"Turnout {exact(turnout(row)):.1f} %: {row['ballots_issued']} ballots issued to {row['registered_voters']} "
         "registered voters"
     )
 

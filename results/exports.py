@@ -68,7 +68,7 @@ def findings_xlsx(check: CrossCheck, findings: list[dict], *, title: str) -> byt
     from .choices import FindingKind
 
     for kind, count in check.kinds.items():
-        sheet.append([FindingKind(kind).label, count])
+        sheet.append([str(FindingKind(kind).label), count])
     sheet = workbook.create_sheet("Findings")
     for row in finding_rows(findings):
         sheet.append(safe_row(row))

@@ -74,7 +74,7 @@ def official_results_sheets(section: dict) -> Iterator[tuple[str, list[list]]]:
     if not section.get("region"):
         summary.append(["All regions", *(section["summary"].get(key, 0) for key, _label in SUMMARY_COLUMNS)])
     summary += [[row["name"], *(row[key] for key, _label in SUMMARY_COLUMNS)] for row in section["regions"]]
-    summary += [[], ["Finding", "Count"], *([FindingKind(k).label, n] for k, n in section["kinds"].items())]
+    summary += [[], ["Finding", "Count"], *([str(FindingKind(k).label), n] for k, n in section["kinds"].items())]
     summary += [[], [section["version"]["label"]], [section["method"]]]
     yield "Official results", summary
     findings = [[label for _key, label in FINDING_COLUMNS]]

@@ -603,6 +603,65 @@ def _submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
     return JsonResponse(_submission_json(mission, submission), status=201 if created else 200)
 
 
+def _answer_display(question: dict, value) -> str:
+    """An answer as the reader reads it: choice labels in the page's language, lists joined, nothing as empty."""
+    labels = dict(question["choices"])
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    if value is None or value == "":
+        return ""
+    if question["type"] == QuestionType.WEEK:
+        return _("Week of Monday %(monday)s") % {"monday": value}
+    return labels.get(str(value), str(value))
+
+
+def _header_labels() -> dict:
+    return {
+        "polling_station": _("Polling station"),
+        "tec": _("TEC"),
+        "team": _("Team"),
+        "arrival_time": _("Arrival time"),
+        "departure_time": _("Departure time"),
+        "urgent": _("Urgent"),
+        "notes": _("Notes"),
+        "confidential": _("Confidential"),
+    }
+
+
+def _header_display(key: str, value, mission: Mission) -> str:
+    """A header field of a form (ids, moments, flags) as the reader reads it."""
+    if value is None or value == "":
+        return ""
+    if key in ("urgent", "confidential"):
+        return _("Yes") if value else _("No")
+    if key in ("arrival_time", "departure_time"):
+        return local_moment(value, mission, with_zone=True)
+    if key == "polling_station":
+        number = PollingStation.objects.filter(pk=value, mission=mission).values_list("number", flat=True).first()
+        return _("PS %(number)s") % {"number": number} if number else str(value)
+    if key == "tec":
+        return Tec.objects.filter(pk=value, mission=mission).values_list("name", flat=True).first() or str(value)
+    if key == "team":
+        return Team.objects.filter(pk=value, mission=mission).values_list("code", flat=True).first() or str(value)
+    return str(value)
+
+
+def _changes_shown(changes: dict, questions: dict, mission: Mission) -> list[dict]:
+    """A correction's changes with question texts and answer labels instead of codes and stored values."""
+    headers = _header_labels()
+    shown = []
+    for code, pair in changes.items():
+        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+        if code in questions:
+            question = questions[code]
+            label, before, after = question["text"], _answer_display(question, old), _answer_display(question, new)
+        else:
+            label = headers.get(code, code)
+            before, after = _header_display(code, old, mission), _header_display(code, new, mission)
+        shown.append({"code": code, "label": label, "old": before or "—", "new": after or "—"})
+    return shown
+
+
 @login_required
 @require_GET
 def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResponse:
@@ -614,18 +673,12 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
     answers = (submission.payload or {}).get("answers", {})
     for section in sections:
         for question in section["questions"]:
-            value = answers.get(question["code"])
-            labels = dict(question["choices"])
-            if isinstance(value, list):
-                question["display"] = ", ".join(labels.get(str(item), str(item)) for item in value)
-            elif value is None:
-                question["display"] = ""
-            elif question["type"] == QuestionType.WEEK:
-                question["display"] = _("Week of Monday %(monday)s") % {"monday": value}
-            else:
-                question["display"] = labels.get(str(value), str(value))
+            question["display"] = _answer_display(question, answers.get(question["code"]))
             question["answered"] = question["code"] in answers
-    revisions = submission.revisions.select_related("changed_by").order_by("-revision")
+    revisions = list(submission.revisions.select_related("changed_by").order_by("-revision"))
+    questions = {question["code"]: question for section in sections for question in section["questions"]}
+    for revision in revisions:
+        revision.changes_shown = _changes_shown(revision.changes or {}, questions, mission)
     locked = submission.kind in locked_kinds(mission=mission)
     context = {
         "mission": mission,

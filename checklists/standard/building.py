@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from ..choices import Assessment, QuestionType
 
 YES = "yes"
@@ -84,7 +86,9 @@ def text(code, text_en, text_ru, **extra) -> dict:
 
 
 def overall_assessment() -> dict:
-    """The closing question of every observation form."""
+    """The closing question of every observation form (its labels stored in English, whatever the language now)."""
+    with translation.override("en"):
+        labels = [(value, str(label)) for value, label in Assessment.choices]
     return question(
         "overall_assessment",
         QuestionType.SINGLE,
@@ -92,7 +96,7 @@ def overall_assessment() -> dict:
         "В целом, как вы оцениваете то, что наблюдали?",
         help_text="'Bad' and 'very bad' are negative assessments; explain them in the notes.",
         help_text_ru="«Плохо» и «очень плохо» — отрицательные оценки; поясните их в примечаниях.",
-        choices=[choice(value, label, ASSESSMENT_RU[value]) for value, label in Assessment.choices],
+        choices=[choice(value, label, ASSESSMENT_RU[value]) for value, label in labels],
         required=True,
     )
 

@@ -91,6 +91,7 @@ def test_the_report_page_shows_its_cut_off_as_local_time(as_user, site, incident
 def test_the_dashboard_gives_the_script_the_mission_zone_to_write_times_in(as_user, site, incident):
     page = as_user(site.analyst).get(reverse("reports:dashboard", args=[site.mission.slug])).content.decode()
     assert f'data-time-zone="{site.mission.time_zone}"' in page
+    assert f"({site.mission.time_zone})</th>" in page  # the hours of the timeline are the mission's
 
 
 def test_the_admin_shows_utc_and_says_so(as_user, site, incident):

@@ -112,7 +112,7 @@ def test_publishing_from_the_page_is_for_the_head_of_mission_or_an_analyst(clien
     assert client.post(reverse("reports:run_publish", args=[run.pk])).status_code == 403
     client.force_login(actors["analyst"])
     assert "Publish" in client.get(reverse("reports:run", args=[run.pk])).content.decode()
-    response = client.post(reverse("reports:run_publish", args=[run.pk]))
+    response = client.post(reverse("reports:run_publish", args=[run.pk]), {"confirm": "publish"})
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.published and run.published_by == actors["analyst"]

@@ -189,3 +189,40 @@ def test_the_owner_lowers_the_turnout_threshold_in_the_admin_and_the_colleague_m
     assert saved.status_code == 302
     assert len(page.context["findings"]) == expected
     assert f"Turnout threshold: {threshold}" in page.content.decode()
+
+
+def test_a_turnout_of_5_in_16_reads_31_3_on_the_page_rounded_half_up_from_the_exact_figures(client, mission):
+    world = build_cec_world(mission)
+    keys = list(world.official)
+    figures = {key: dict(value, votes=list(value["votes"])) for key, value in world.official.items()}
+    figures[keys[3]] = {  # 5 ballots issued to 16 voters: 31.25 %, among stations at 55-65 % in its TEC
+        "registered_voters": 16,
+        "ballots_received": 6,
+        "ballots_issued": 5,
+        "ballots_cancelled": 1,
+        "ballots_valid": 4,
+        "ballots_invalid": 1,
+        "votes": [2, 1, 1],
+    }
+    report = results_import(mission=mission, upload=as_csv(file_rows(world, figures=figures)), mapping=MAPPING)
+    assert report.errors == []
+    client.force_login(world.coordinator)
+
+    body = client.get(reverse("results:mission", args=[mission.slug])).content.decode()
+
+    assert "<td>31.3</td>" in body
+    assert "Turnout 31.3 % against a median of" in body
+    assert "31.2" not in body
+    assert "31.25" not in body
+
+
+def test_a_russian_speaking_coordinator_reads_the_page_in_russian(client, published):
+    client.force_login(published.coordinator)
+
+    body = client.get(reverse("results:mission", args=[published.mission.slug]), HTTP_ACCEPT_LANGUAGE="ru")
+
+    text = body.content.decode()
+    assert "Сверка с копиями протоколов наблюдателей" in text
+    assert "Показаны 3 из 3 находок" in text
+    assert "Как работают проверки" in text
+    assert "Cross-check with the observers' protocol copies" not in text

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from observers.models import Observer
+from observers.models import Membership, Observer
 from tests.factories import MembershipFactory, MissionFactory, ObserverFactory, core_team_user
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,46 @@ def test_coordinator_of_another_mission_cannot_tell_from_the_map_that_a_mission_
 
     assert unknown.status_code == 404
     assert existing.status_code == unknown.status_code
+
+
+def _inline_data(person, membership) -> dict:
+    return {
+        "full_name": person.full_name,
+        "gender": person.gender,
+        "nationality": str(person.nationality),
+        "email": person.email,
+        "phone": person.phone,
+        "passport_number": person.passport_number,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "languages-TOTAL_FORMS": "0",
+        "languages-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": str(membership.pk),
+        "memberships-0-observer": str(person.pk),
+        "memberships-0-mission": str(membership.mission_id),
+        "memberships-0-role": membership.role,
+        "memberships-0-core_function": membership.core_function,
+        "memberships-0-status": membership.status,
+        "memberships-0-DELETE": "on",
+    }
+
+
+def test_coordinator_cannot_delete_the_head_of_missions_membership_from_the_persons_page(client, mission, coordinator):
+    head = MembershipFactory(mission=mission, role="head_of_mission", observer=ObserverFactory(full_name="Hanna Head"))
+    client.force_login(coordinator)
+
+    response = client.post(f"/admin/observers/observer/{head.observer_id}/change/", _inline_data(head.observer, head))
+
+    assert response.status_code == 200  # the form again, with its error
+    assert Membership.objects.filter(pk=head.pk, role="head_of_mission").exists()
+
+
+def test_coordinator_removes_an_observer_from_their_mission_on_the_persons_page(client, mission, coordinator):
+    sto = MembershipFactory(mission=mission, role="sto", observer=ObserverFactory(full_name="Sam Short"))
+    client.force_login(coordinator)
+
+    response = client.post(f"/admin/observers/observer/{sto.observer_id}/change/", _inline_data(sto.observer, sto))
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=sto.pk).exists()
