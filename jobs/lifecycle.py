@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from .choices import FINISHED, JobStatus
@@ -200,7 +201,10 @@ class Lifecycle:
         if job is None:
             return self.model.objects.filter(pk=job_id).first()
         try:
-            fields = self.work(job, lambda percent: self.progress(job.pk, percent))
+            # The files and texts a job writes are in the site's language, whichever thread runs it (a worker, or a
+            # request that ran it in-process with the reader's language active).
+            with translation.override(settings.LANGUAGE_CODE):
+                fields = self.work(job, lambda percent: self.progress(job.pk, percent))
         except SoftTimeLimitExceeded:
             soft, _hard = self.time_limit()
             self.fail(job.pk, f"The {self.what} took longer than {soft} seconds and was stopped.")

@@ -172,11 +172,13 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
 
     phone = pick(row, "phone", "mobile", "telephone")
     passport = pick(row, "passport_number", "passport", "passport_no")
-    for column, value, limit in (
-        ("full_name", full_name, 200),
-        ("phone", phone, 40),
-        ("passport_number", passport, 40),
+    for column, value in (
+        ("full_name", full_name),
+        ("email", email),
+        ("phone", phone),
+        ("passport_number", passport),
     ):
+        limit = Observer._meta.get_field(column).max_length
         if len(value) > limit:
             bad(column, f"longer than {limit} characters")
 

@@ -118,3 +118,19 @@ def test_it_refuses_a_zip_bomb_workbook(mission):
         actor=system_actor(mission), mission=mission, upload=buffer.getvalue(), filename="roster.xlsx"
     )
     assert "zip bomb" in str(report.errors[0])
+
+
+def test_an_email_longer_than_the_column_is_a_row_error_and_writes_nothing(mission):
+    # Valid as an address (64-character local parts, short labels), but 254 characters is the column's limit.
+    long_email = ("a" * 64) + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert len(long_email) > 254
+    report = roster_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=_csv(GOOD.replace("anna.berg@example.org", long_email)),
+        filename="roster.csv",
+    )
+    assert not report.ok
+    assert [(error.row, error.column) for error in report.errors] == [(2, "email")]
+    assert "longer than 254 characters" in report.errors[0].message
+    assert Observer.objects.count() == 0 and Membership.objects.count() == 0

@@ -200,3 +200,14 @@ def test_the_pdf_states_the_headline_figures_counted_from_the_forms(client, repo
     assert f"{urgent} urgent incidents; {critical} forms with critical answers." in flat
     assert re.search(rf"Yes\s+{sealed_yes}\s", text[text.index("sealed") :])
     assert "in the XLSX export" in flat
+
+
+def test_a_run_compiled_while_a_russian_reader_is_active_writes_its_files_in_the_site_language(mission, report, actors):
+    english = load_workbook(report["run"].xlsx_file.path).sheetnames
+    with translation.override("ru"):
+        run = report_run_create(mission=mission)
+        report_run_compile(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert load_workbook(run.xlsx_file.path).sheetnames == english
+    assert "Voting" in english
