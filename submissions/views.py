@@ -163,7 +163,9 @@ def _team_with_members(team_id: int) -> Team | None:
 
 def _plan(team: Team) -> TeamAssignment | None:
     """The team's plan for election day with its stations (one query per relation, whatever the route length)."""
-    visits = PlannedVisit.objects.select_related("polling_station__tec", "polling_station__region").order_by("purpose", "order", "id")
+    visits = PlannedVisit.objects.select_related("polling_station__tec", "polling_station__region").order_by(
+        "purpose", "order", "id"
+    )
     return (
         TeamAssignment.objects.filter(team=team)
         .select_related("region", "tabulation_tec")

@@ -67,7 +67,9 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
     form_uuid = _open(page, voting_path)
     _fill(page)
     page.get_by_role("button", name="Send form").click()
-    expect(page.locator("#form-status")).to_contain_text("Not sent yet: Voting · Akmola — No. 102 is kept on this device")
+    expect(page.locator("#form-status")).to_contain_text(
+        "Not sent yet: Voting · Akmola — No. 102 is kept on this device"
+    )
     one_clock = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}")
     expect(page.locator("#form-status")).to_contain_text(one_clock)
 
@@ -214,7 +216,9 @@ def test_a_sent_station_offers_its_correction_and_the_resend_updates_the_same_fo
     assert page.get_attribute("#observation-form", "data-uuid") == str(sent.uuid)
     page.get_by_label("Notes (what you saw, in your own words)").fill("Opened ten minutes late.")
     page.get_by_role("button", name="Save correction").click()
-    expect(page.locator("#confirmation")).to_contain_text("Correction saved. Received by the mission: Opening · Akmola — No. 101")
+    expect(page.locator("#confirmation")).to_contain_text(
+        "Correction saved. Received by the mission: Opening · Akmola — No. 101"
+    )
     expect(page).to_have_url(re.compile(re.escape(str(sent.uuid)) + r"/$"))
 
     rows = Submission.objects.filter(mission=site.mission, kind="opening", polling_station=site.opening_station)
