@@ -63,3 +63,13 @@ def mission(db):
     from tests.factories import MissionFactory
 
     return MissionFactory(slug="kz-2019", name="Kazakhstan 2019")
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in Russian leaves its language active on the thread; every test starts in the site's language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
