@@ -33,7 +33,7 @@ def _coordinator_mission(request, mission_slug: str) -> Mission:
     if actor is None:
         raise Http404("No such mission.")
     if not actor.is_coordinator:
-        raise PermissionDenied("Only the mission's coordinators plan the deployment.")
+        raise PermissionDenied(_("Only the mission's coordinators plan the deployment."))
     request.actor = actor
     return mission
 

@@ -76,7 +76,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
     regions = Region.objects.filter(mission=mission).order_by("name")
     if request.method == "POST":
         if access != FULL:
-            raise PermissionDenied("Only the core team and analysts of this mission can compile statistics.")
+            raise PermissionDenied(_("Only the core team and analysts of this mission can compile statistics."))
         kinds = [kind for kind in request.POST.getlist("kinds") if kind]
         region = None
         if request.POST.get("region"):
@@ -176,7 +176,7 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     if not other_id:
         raise Http404("Choose a run to compare with.")
     if parse_id(other_id) is None:
-        raise BadRequest("Choose a run to compare with: 'with' must be the id of one.")
+        raise BadRequest(_("Choose a run to compare with: 'with' must be the id of one."))
     other, _access = run_for(request.user, parse_id(other_id))
     old, new = sorted([other, run], key=lambda r: (r.finished_at or r.created_at, r.pk))
     try:
@@ -195,7 +195,7 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     needed); only a POST carrying the confirmation publishes."""
     run, _access = run_for(request.user, run_id)
     if not can_publish(request.user, run.mission):
-        raise PermissionDenied("Only the head of mission or an analyst can publish a report run.")
+        raise PermissionDenied(_("Only the head of mission or an analyst can publish a report run."))
     if request.POST.get("confirm") != "publish":
         return render(request, "reports/run_publish_confirm.html", {"run": run})
     try:
@@ -213,7 +213,7 @@ def run_conflict_resolve(request: HttpRequest, run_id: int) -> HttpResponse:
     """A coordinator decides one conflict of the run: which form is right, or that both stand."""
     run, _access = run_for(request.user, run_id)
     if not can_resolve_conflicts(request.user, run.mission):
-        raise PermissionDenied("Only the mission's coordinators decide conflicts between teams.")
+        raise PermissionDenied(_("Only the mission's coordinators decide conflicts between teams."))
     try:
         forms = [int(value) for value in request.POST.getlist("forms")]
         station = int(request.POST.get("station", ""))

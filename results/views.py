@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from access import actor_for
@@ -36,7 +37,7 @@ def _mission_and_actor(request: HttpRequest, slug: str):
     if actor is None:
         if actor_for(request.user, mission, followers=True) is None:
             raise Http404("No such mission.")  # as for a mission that does not exist: nothing to confirm
-        raise PermissionDenied("Official results are for the mission's core team.")
+        raise PermissionDenied(_("Official results are for the mission's core team."))
     return mission, actor
 
 
@@ -44,7 +45,7 @@ def _selection(request: HttpRequest, mission: Mission):
     """The version (by number, default the latest), the region (by code) and the kind asked for."""
     number = request.GET.get("version", "")
     if number and parse_id(number) is None:
-        raise BadRequest("Choose a version: 'version' must be its number.")
+        raise BadRequest(_("Choose a version: 'version' must be its number."))
     version = results_version(mission=mission, number=parse_id(number) if number else None)
     if number and version is None:
         raise Http404("No such version of the official results.")

@@ -304,9 +304,9 @@ def _authorise_actor(actor: Actor | None) -> None:
     if actor.is_coordinator:
         return
     if actor.role not in ("sto", "lto"):
-        raise PermissionDenied("Only observers and coordinators submit forms.")
+        raise PermissionDenied(_("Only observers and coordinators submit forms."))
     if actor.team_id is None:
-        raise PermissionDenied("You are not in a team yet, so you cannot submit forms.")
+        raise PermissionDenied(_("You are not in a team yet, so you cannot submit forms."))
 
 
 def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
@@ -315,12 +315,13 @@ def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
     if actor.is_coordinator:
         return
     if place.team is None or place.team.pk != actor.team_id:
-        raise PermissionDenied("You can submit forms only for your own team.")
+        raise PermissionDenied(_("You can submit forms only for your own team."))
     if actor.role == "sto" and kind in LTO_ONLY_KINDS:
-        raise PermissionDenied("Weekly reports and meeting records are filed by long-term observers.")
+        raise PermissionDenied(_("Weekly reports and meeting records are filed by long-term observers."))
     if place.region_id is not None and place.region_id not in actor.region_ids:
-        area = "your team's area" if actor.role == "sto" else "your area of responsibility"
-        raise PermissionDenied(f"That place is outside {area}.")
+        if actor.role == "sto":
+            raise PermissionDenied(_("That place is outside your team's area."))
+        raise PermissionDenied(_("That place is outside your area of responsibility."))
 
 
 def _check_template(*, mission: Mission, template: FormTemplate) -> None:
@@ -420,7 +421,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
     if actor is None:
         raise PermissionDenied(_("You are not a member of this mission."))
     if not actor.is_coordinator and (actor.team_id is None or actor.team_id != submission.team_id):
-        raise PermissionDenied("Only the team that submitted this form, or a coordinator, can correct it.")
+        raise PermissionDenied(_("Only the team that submitted this form, or a coordinator, can correct it."))
     if _phase_locked(mission.pk, submission.kind):
         raise PermissionDenied(
             f"Coordinators have locked the {submission.get_kind_display().lower()} phase; "
