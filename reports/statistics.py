@@ -1,8 +1,8 @@
 """Mission statistics computed in the database with a constant number of aggregate queries.
 
-Counting rules (DOMAIN.md): the unit is the observation (one form); distinct polling stations are given alongside;
-the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
-reported separately, never counted in n); answers given on several versions of a form are merged by question code.
+Counting rules (docs/findings.md): the unit is the observation (one form); distinct polling stations are given
+alongside; the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank
+are reported separately, never counted in n); answers given on several versions of a form are merged by question code.
 
 Every percentage, mean, median and interval bound is rounded half up to one decimal from exact integers
 (missions.figures). Integer questions give n, sum, mean, median (over all forms) and min-max. Tabulation forms are about

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "results",
     "incidents",
     "cockpit",
+    "synthetic",
 ]
 
 MIDDLEWARE = [
