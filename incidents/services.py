@@ -66,7 +66,7 @@ def case_notify_dispatch(*, case_id: int) -> bool:
 
 
 def _absolute(path: str) -> str:
-    base = getattr(settings, "EOM_SITE_URL", "").rstrip("/")
+    base = settings.EOM_SITE_URL.rstrip("/")
     return f"{base}{path}" if base else path
 
 
