@@ -1,4 +1,5 @@
-"""Writing built forms in bulk: each form, its first revision and both sets of answer rows, as recording stores them.
+"""Writing built forms in bulk: each form, its first revision and both sets of answer rows, as recording stores them,
+and the revision's tally events (tallies: the running counts compilations read).
 
 Rows come from unsaved model instances (`submission_build`, `revision_build`) and the service's answer tuples, and
 the columns are read from the models' `_meta`, so a column added to a model is written here too or refused loudly,
@@ -16,6 +17,7 @@ from django.db import connection, models, transaction
 
 from submissions.models import Answer, RevisionAnswer, Submission, SubmissionRevision
 from submissions.services import revision_build
+from tallies.services import tally_revisions_add
 
 # The shape of the recording service's answer tuples (`answer_values`): the answer models' columns past the owner.
 ANSWER_TUPLE = ("question_code", "value", "number", "text")
@@ -123,6 +125,7 @@ def _write_batch(batch: Sequence[tuple[Submission, list[tuple]]]) -> list[Submis
         revision.changed_at = revision.received_at
     columns = model_columns(SubmissionRevision)
     _insert(SubmissionRevision, columns, _instance_rows(revisions, columns))
+    tally_revisions_add(revisions)
     fields = answer_columns(RevisionAnswer, "revision")
     _insert(RevisionAnswer, fields, _answer_rows([r.pk for r in revisions], values, fields))
     return submissions
