@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from access import Actor, require_coordinator
+from access import Actor
 from jobs.lifecycle import Lifecycle
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
 from ..models import PlanningJob
 from .formation import teams_form
+from .guard import require_planner
 from .planning import MAX_ROUTE_LENGTH, deployment_plan
 
 # (soft, hard) seconds for one planning job.
@@ -52,7 +53,7 @@ def planning_job_start(
     *, actor: Actor, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
 ) -> PlanningJob:
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
-    require_coordinator(actor, mission.pk)
+    require_planner(actor, mission.pk)
     if kind not in JobKind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     clean = _clean_parameters(kind, parameters or {})
