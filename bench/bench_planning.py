@@ -148,8 +148,8 @@ def run(scale: str = "full", seed: int = 2019) -> dict:
         )
 
     lto, sto = timed("formation", form_all)
-    plan = timed("planning", deployment_plan, mission=mission, seed=seed)
-    replan = timed("replanning", deployment_plan, mission=mission, seed=seed)
+    plan = timed("planning", deployment_plan, actor=system_actor(mission), mission=mission, seed=seed)
+    replan = timed("replanning", deployment_plan, actor=system_actor(mission), mission=mission, seed=seed)
     return {
         "scale": scale,
         "database": connection.vendor,
