@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "observers",
     "checklists",
     "submissions",
+    "tallies",
     "deployment",
     "reports",
     "results",
@@ -199,7 +200,16 @@ CELERY_BEAT_SCHEDULE = {
     "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
     # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
     "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
+    # Running tallies: fold the events ingest appends into hourly counts (tallies/models.py).
+    "tallies-roll-up": {
+        "task": "tallies.roll_up",
+        "schedule": float(os.environ.get("EOM_TALLIES_ROLLUP_SECONDS", "60")),
+    },
 }
+# Events folded per transaction by the roll-up.
+TALLIES_ROLLUP_BATCH = int(os.environ.get("EOM_TALLIES_ROLLUP_BATCH", "2000"))
+# How a compilation counts the answers: "tallies" (the running tallies) or "recount" (every answer row, the verifier).
+REPORTS_COUNT_ANSWERS = os.environ.get("EOM_REPORTS_COUNT_ANSWERS", "tallies")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Long work: report compilation's own time limits (seconds); the watchdog waits the hard limit plus a minute.
 REPORTS_COMPILE_TIME_LIMIT = int(os.environ.get("EOM_REPORTS_COMPILE_TIME_LIMIT", "900"))
