@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from access import Role
+from access import Role, system_actor
 from checklists.services import checklists_load_standard
 from deployment.services import deployment_plan
 from missions.models import Mission
@@ -92,7 +92,7 @@ def demo_mission_seed() -> DemoSummary:
     # Checklists, the deployment plan and a plausible election day, from the apps that own them.
     checklists_load_standard(mission=mission)
     if not mission.assignments.exists():
-        deployment_plan(mission=mission, seed=SEED)
+        deployment_plan(actor=system_actor(mission), mission=mission, seed=SEED)
     election_day_generate(mission=mission, seed=SEED)
     return demo_summary(mission)
 

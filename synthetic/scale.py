@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from access import system_actor
 from checklists.services import checklists_load_standard
 from deployment.services import deployment_plan
 from missions.models import Mission
@@ -55,6 +56,6 @@ def mission_generate(
         if teams:
             teams_generate(mission, seed=seed)
             if not mission.assignments.exists():
-                deployment_plan(mission=mission, seed=seed)
+                deployment_plan(actor=system_actor(mission), mission=mission, seed=seed)
             team_logins_generate(mission, teams=logins, password=PASSWORD)
     return mission

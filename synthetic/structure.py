@@ -13,6 +13,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from access import system_actor
 from deployment.services import teams_form
 from missions.choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType
 from missions.models import Mission, PollingStation, Region, Tec
@@ -247,12 +248,15 @@ def teams_generate(mission: Mission, *, seed: int = 2019) -> None:
     if Team.objects.filter(mission=mission).exists():
         return
     regions = {r.code: r for r in Region.objects.filter(mission=mission)}
-    lto_teams = sorted(teams_form(mission=mission, kind=TeamKind.LTO, seed=seed).teams, key=lambda t: t.code)
+    lto_teams = sorted(
+        teams_form(actor=system_actor(mission), mission=mission, kind=TeamKind.LTO, seed=seed).teams,
+        key=lambda t: t.code,
+    )
     for team, (_code, base_city, area) in zip(lto_teams, LTO_AREAS, strict=False):
         team.base_city = base_city
         team.save(update_fields=["base_city"])
         team.area_regions.set([regions[c] for c in area])
-    teams_form(mission=mission, kind=TeamKind.STO, seed=seed)
+    teams_form(actor=system_actor(mission), mission=mission, kind=TeamKind.STO, seed=seed)
 
 
 def team_logins_generate(mission: Mission, *, teams: int, password: str) -> None:
