@@ -41,8 +41,8 @@ def test_pages_name_the_session_with_a_tag_that_changes_with_the_session_and_rev
     owner, colleague = UserFactory(username="owner"), UserFactory(username="colleague")
     assert "EOM-Session" not in client.get(reverse("login")).headers
     client.force_login(owner)
-    first = client.get(reverse("submissions:home")).headers["EOM-Session"]
-    assert first == client.get(reverse("submissions:home")).headers["EOM-Session"]
+    first = client.get(reverse("observe:home")).headers["EOM-Session"]
+    assert first == client.get(reverse("observe:home")).headers["EOM-Session"]
     assert client.session.session_key not in first
     client.force_login(colleague)
-    assert client.get(reverse("submissions:home")).headers["EOM-Session"] != first
+    assert client.get(reverse("observe:home")).headers["EOM-Session"] != first
