@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from submissions.models import SubmissionRevision
 
-from .statistics import forms_as_of
+from .compile import forms_as_of
 
 # The columns of a form before its answers; reports.exports.RAW_FIELDS names them.
 FORM_VALUES = (

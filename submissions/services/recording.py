@@ -27,6 +27,7 @@ from checklists.selectors import template_content, template_questions
 from missions.models import Mission, PollingStation, Tec
 from observers.access import Actor, actor_for
 from observers.models import Team
+from tallies.services import tally_revision_change
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
@@ -36,7 +37,7 @@ from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
     CleanForm,
-    _clean_form,
+    form_clean,
 )
 
 logger = logging.getLogger(__name__)
@@ -220,7 +221,8 @@ def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
     ]
 
 
-def _has_critical(questions: list[Question], answers: dict) -> bool:
+def answers_critical(questions: list[Question], answers: dict) -> bool:
+    """Whether any shown answer holds one of its question's critical values (the form is then flagged critical)."""
     for question in questions:
         if not question.critical_values or question.code not in answers:
             continue
@@ -254,7 +256,7 @@ def _apply(
     submission.urgent = form.urgent
     submission.confidential = form.confidential
     submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
-    submission.has_critical = _has_critical(questions, answers)
+    submission.has_critical = answers_critical(questions, answers)
     # Every data-quality rule, the protocol arithmetic of the standard set included: flags, never refusals.
     flags = form_flags(template=form.template, questions=questions, answers=answers, rules=rules)
     submission.protocol_issues = flags
@@ -387,7 +389,7 @@ def submission_record(
     _check_template(mission=mission, template=template)
     content = template_content(template)  # read once per process for a published version
     questions = list(content.questions)
-    form = _clean_form(template=template, payload=payload, questions=questions)
+    form = form_clean(template=template, payload=payload, questions=questions)
     place = _resolve_place(mission=mission, form=form, actor=actor)
     _authorise(actor, kind=template.kind, place=place)
     submission, answers = submission_build(
@@ -398,6 +400,8 @@ def submission_record(
     # Everything a new form writes happens in this one transaction.
     with transaction.atomic():
         revision = submission_insert_once(submission=submission, values=answers, changed_by=user)
+        if revision is not None:
+            tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from)
     if revision is None:  # the UUID was taken, perhaps by a request that won a race: decide against what it stored
         return _already_stored(uuid, mission, submission.content_hash)
     _announce_after_commit(submission)
@@ -436,7 +440,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
     template = submission.template
     questions = template_questions(template)
-    form = _clean_form(template=template, payload=payload, questions=questions)
+    form = form_clean(template=template, payload=payload, questions=questions)
     if not form.team_given and submission.team_id is not None:
         form.team_id, form.team_given = submission.team_id, True  # a correction keeps the form's team
     place = _resolve_place(mission=mission, form=form, actor=actor)
@@ -459,7 +463,9 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         Answer.objects.bulk_create(_answer_rows(current, values))
         # The correction takes effect now: the previous revision stays what a snapshot before now counts.
         now = timezone.now()
-        SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True).update(valid_until=now)
+        previous = SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True)
+        superseded = list(previous.values_list("id", flat=True))
+        previous.update(valid_until=now)
         revision = revision_build(
             current,
             revision=current.revision,
@@ -469,5 +475,6 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
         revision.save()
         RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
+        tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=now, superseded_ids=superseded)
     _announce_after_commit(current)
     return current

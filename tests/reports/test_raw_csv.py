@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from checklists.choices import FormKind, TemplateStatus
+from reports.compile import statistics_compile
 from reports.raw_csv import write_csv, write_csv_rows
-from reports.statistics import statistics_compile
 from tests.factories import TeamFactory
 
 from .data import VOTING_V2, add_forms, make_template
