@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from access import actor_for
 from access import can_compile as access_can_compile
@@ -138,7 +139,7 @@ def _build(run: ReportRun, progress) -> list[str]:
 compilation = Lifecycle(
     model=ReportRun,
     task="reports.tasks.report_compile",
-    what="compilation",
+    what=gettext_noop("compilation"),
     work=_build,
     time_limit=compile_time_limits,
     select_related=("mission", "region"),

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from jobs.notices import listed, notice, notice_dumps
 from missions.models import Mission
 from observers.choices import TeamKind
 from observers.models import Team
@@ -212,7 +213,7 @@ def deployment_plan(
     plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
     for region_id in geo.region_order:
         if region_id not in plannable:
-            result.warnings.append(f"{geo.regions[region_id]['name']} has no polling stations: no team can go there.")
+            result.warnings.append(notice("deployment.region_no_stations", region=geo.regions[region_id]["name"]))
     seats, quotas = largest_remainder(
         {r: geo.region_weight.get(r, 0.0) for r in plannable},
         len(teams),
@@ -231,12 +232,16 @@ def deployment_plan(
         planner.reserve(assignment.station_ids())
     for team in teams:
         if team.locked and team.pk not in existing:
-            result.warnings.append(f"{team.code} is locked but has no assignment: unlock it to plan it.")
+            result.warnings.append(notice("deployment.locked_without_assignment", team=team.code))
     for region_id, count in kept_in_region.items():
         if region_id in seats and count > seats[region_id]:
             result.warnings.append(
-                f"{geo.regions[region_id]['name']} holds {count} locked teams, above its quota of "
-                f"{quotas[region_id]:.2f}."
+                notice(
+                    "deployment.locked_above_quota",
+                    region=geo.regions[region_id]["name"],
+                    n=count,
+                    quota=f"{quotas[region_id]:.2f}",
+                )
             )
     for team in teams:
         assignment = existing.get(team.pk)
@@ -271,16 +276,12 @@ def deployment_plan(
     for team in to_place[len(openings) :]:
         result.unplaced.append(team.code)
     if result.unplaced:
-        result.warnings.append(
-            f"{len(result.unplaced)} STO team(s) could not be placed because locked teams hold their seats: "
-            + ", ".join(result.unplaced[:20])
-        )
+        result.warnings.append(notice("deployment.unplaced", n=len(result.unplaced), teams=listed(result.unplaced, 20)))
 
     # TEC areas and routes for the new assignments, region by region.
     new_assignments: list[TeamAssignment] = []
     plans: list[tuple[TeamAssignment, list[int], list[int]]] = []
     total_weight = sum(geo.region_weight.get(r, 0.0) for r in plannable)
-    basis_label = PlanningBasis(basis).label.lower()
     teams_by_region: dict[int, list[int]] = defaultdict(list)
     for team_id, region_id in new_region.items():
         teams_by_region[region_id].append(team_id)
@@ -302,14 +303,21 @@ def deployment_plan(
             tec_ids = list(dict.fromkeys(slot + [geo.stations[s].tec_id for s in route]))
             counting_tec = geo.stations[route[-1]].tec_id if route else slot[0]
             urban = sum(1 for s in route if geo.stations[s].urban)
-            reason = (
-                f"{region_name}: quota {quotas[region_id]:.2f} of {len(teams)} STO teams by {basis_label} "
-                f"({geo.region_weight[region_id]:,.0f} of {total_weight:,.0f}); {seats[region_id]} planned by the "
-                f"largest remainder method"
-                + (", at least one per region" if len(teams) >= len(plannable) else "")
-                + f". Area: TEC {', '.join(geo.tecs[t]['code'] for t in tec_ids)}; route of {len(route)} stations, "
-                f"{urban} urban (region {geo.region_urban_share[region_id]:.0%} urban). Tabulation at TEC "
-                f"{geo.tecs[counting_tec]['code']}, where the counting station's protocol goes."
+            reason = notice_dumps(
+                "deployment.assignment_planned",
+                region=region_name,
+                quota=f"{quotas[region_id]:.2f}",
+                teams=len(teams),
+                basis=basis,
+                weight=f"{geo.region_weight[region_id]:,.0f}",
+                total=f"{total_weight:,.0f}",
+                seats=seats[region_id],
+                at_least_one=len(teams) >= len(plannable),
+                tecs=", ".join(geo.tecs[t]["code"] for t in tec_ids),
+                stations=len(route),
+                urban=urban,
+                urban_share=f"{geo.region_urban_share[region_id]:.0%}",
+                tabulation=geo.tecs[counting_tec]["code"],
             )
             assignment = TeamAssignment(
                 team_id=team_id,
@@ -360,7 +368,7 @@ def deployment_plan(
             }
         )
         if teams and not teams_in_region[region_id] and len(teams) >= len(plannable):
-            result.warnings.append(f"{geo.regions[region_id]['name']} has no STO team.")
+            result.warnings.append(notice("deployment.region_no_sto", region=geo.regions[region_id]["name"]))
     if progress:
         progress(100)
     return result
