@@ -124,6 +124,7 @@ def run(scale: str = "full", seed: int = 2019) -> dict:
     """Build (or reuse) the mission, clear its teams, then time formation and planning; returns the figures."""
     from django.db import connection
 
+    from access import system_actor
     from deployment.services import deployment_plan, teams_form
     from observers.models import Team
 
@@ -142,11 +143,13 @@ def run(scale: str = "full", seed: int = 2019) -> dict:
         return value
 
     def form_all():
-        return teams_form(mission=mission, kind="lto", seed=seed), teams_form(mission=mission, kind="sto", seed=seed)
+        return teams_form(actor=system_actor(mission), mission=mission, kind="lto", seed=seed), teams_form(
+            actor=system_actor(mission), mission=mission, kind="sto", seed=seed
+        )
 
     lto, sto = timed("formation", form_all)
-    plan = timed("planning", deployment_plan, mission=mission, seed=seed)
-    replan = timed("replanning", deployment_plan, mission=mission, seed=seed)
+    plan = timed("planning", deployment_plan, actor=system_actor(mission), mission=mission, seed=seed)
+    replan = timed("replanning", deployment_plan, actor=system_actor(mission), mission=mission, seed=seed)
     return {
         "scale": scale,
         "database": connection.vendor,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from access import Role
+from access import Role, system_actor
 from observers.choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, TeamKind
 from observers.models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 
@@ -516,12 +516,15 @@ def _teams(mission: Mission, seed: int) -> None:
     if Team.objects.filter(mission=mission).exists():
         return
     regions = {r.code: r for r in Region.objects.filter(mission=mission)}
-    lto_teams = sorted(teams_form(mission=mission, kind=TeamKind.LTO, seed=seed).teams, key=lambda t: t.code)
+    lto_teams = sorted(
+        teams_form(actor=system_actor(mission), mission=mission, kind=TeamKind.LTO, seed=seed).teams,
+        key=lambda t: t.code,
+    )
     for team, (_code, base_city, area) in zip(lto_teams, LTO_AREAS, strict=True):
         team.base_city = base_city
         team.save(update_fields=["base_city"])
         team.area_regions.set([regions[c] for c in area])
-    teams_form(mission=mission, kind=TeamKind.STO, seed=seed)
+    teams_form(actor=system_actor(mission), mission=mission, kind=TeamKind.STO, seed=seed)
 
 
 def _users(mission: Mission) -> None:
@@ -574,7 +577,7 @@ def _plan_and_forms(mission: Mission) -> int:
 
     checklists_load_standard(mission=mission)
     if not mission.assignments.exists():
-        deployment_plan(mission=mission, seed=SEED)
+        deployment_plan(actor=system_actor(mission), mission=mission, seed=SEED)
     return election_day_generate(mission=mission, seed=SEED)
 
 

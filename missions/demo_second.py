@@ -14,7 +14,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from access import Role
+from access import Role, system_actor
 from observers.choices import CoreFunction, Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Observer, Team, TeamMember
 
@@ -174,5 +174,5 @@ def second_mission_seed() -> Mission:
     _people(mission)
     checklists_load_standard(mission=mission)
     if not mission.assignments.exists():
-        deployment_plan(mission=mission, seed=2021, route_length=3)
+        deployment_plan(actor=system_actor(mission), mission=mission, seed=2021, route_length=3)
     return mission

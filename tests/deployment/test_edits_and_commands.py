@@ -18,8 +18,8 @@ def planned(mission):
     geography(mission, {"Akmola": [(30, 0.4), (30, 0.1)], "Aktobe": [(40, 0.5)]})
     roster(mission, 4, role=MemberRole.LTO)
     roster(mission, 8)
-    teams_form(mission=mission, kind="all", seed=1)
-    deployment_plan(mission=mission, seed=1)
+    teams_form(actor=system_actor(mission), mission=mission, kind="all", seed=1)
+    deployment_plan(actor=system_actor(mission), mission=mission, seed=1)
     return mission
 
 

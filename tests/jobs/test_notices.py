@@ -76,8 +76,8 @@ def staffed(mission):
 
 
 def test_a_plan_stores_its_reasons_and_warnings_as_notices_that_read_in_russian(staffed):
-    teams_form(mission=staffed, kind="all", seed=1)
-    result = deployment_plan(mission=staffed, basis="stations", route_length=5, seed=1)
+    teams_form(actor=system_actor(staffed), mission=staffed, kind="all", seed=1)
+    result = deployment_plan(actor=system_actor(staffed), mission=staffed, basis="stations", route_length=5, seed=1)
 
     assert all(isinstance(warning, dict) and warning["notice"] for warning in result.warnings)
     assignment = TeamAssignment.objects.filter(mission=staffed).first()
