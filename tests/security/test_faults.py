@@ -110,7 +110,7 @@ def test_with_the_broker_down_a_compilation_request_is_kept_with_a_clear_message
     (run,) = ReportRun.objects.exclude(pk__in=before)
     assert run.status == RunStatus.QUEUED
     assert run.dispatched_at is None
-    assert "not reachable" in run.dispatch_error
+    assert "not reachable" in run.dispatch_error_text
     page = client.get(reverse("reports:run", args=[run.pk]))
     assert page.status_code == 200
 
