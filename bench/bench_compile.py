@@ -82,6 +82,7 @@ def measure(forms: int) -> dict:
     from bench.data import dataset_ensure
     from reports.charts import charts_render
     from reports.compile import statistics_compile
+    from reports.result import ReportLabels
     from submissions.models import Answer
 
     dataset = dataset_ensure(forms=forms)
@@ -90,7 +91,7 @@ def measure(forms: int) -> dict:
     sql_seconds, groups = _best(lambda: limit_query(mission.pk))
     compile_seconds, result = _best(lambda: statistics_compile(mission=mission, kinds=["voting"]))
     charts_started = time.perf_counter()
-    charts_render(result)
+    charts_render(result, ReportLabels.for_result(result, mission=mission))
     charts_seconds = time.perf_counter() - charts_started
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
@@ -104,7 +105,7 @@ def measure(forms: int) -> dict:
         "compile_seconds": round(compile_seconds, 3),
         "charts_seconds": round(charts_seconds, 3),
         "compile_queries": len(captured),
-        "observations": result["coverage"]["observations_total"],
+        "observations": result.coverage.observations_total,
         "compile_to_sql": round(compile_seconds / sql_seconds, 2) if sql_seconds else None,
     }
     try:

@@ -41,13 +41,15 @@ def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
     from missions.models import Mission
     from reports.exports import write_csv, write_xlsx
     from reports.models import ReportRun
+    from reports.result import ReportLabels, ReportResult
 
     mission = Mission.objects.get(slug=slug)
-    result = json.loads(Path(result_path).read_text())
+    result = ReportResult.from_json(json.loads(Path(result_path).read_text()))
     baseline = _peak_rss_mb()
     started = time.perf_counter()
     if fmt == "xlsx":
-        rows = write_xlsx(path=output, run=ReportRun(mission=mission), result=result)
+        labels = ReportLabels.for_result(result, mission=mission)
+        rows = write_xlsx(path=output, run=ReportRun(mission=mission), result=result, labels=labels)
     else:
         rows = write_csv(path=output, mission=mission, result=result)
     seconds = time.perf_counter() - started
@@ -70,7 +72,7 @@ def measure(forms: int) -> dict:
     figures: dict = {"forms": dataset.forms, "formats": {}}
     with tempfile.TemporaryDirectory() as directory:
         result_path = Path(directory) / "result.json"
-        result_path.write_text(json.dumps(result))
+        result_path.write_text(json.dumps(result.to_json()))
         for fmt in FORMATS:
             output = Path(directory) / f"export.{fmt}"
             completed = subprocess.run(

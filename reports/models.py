@@ -7,6 +7,7 @@ from django.db.models import Q
 from jobs.models import BackgroundJob
 
 from .choices import ConflictDecision
+from .result.model import ReportResult
 
 
 def run_output_path(instance, filename: str) -> str:
@@ -52,6 +53,10 @@ class ReportRun(BackgroundJob):
 
     def __str__(self) -> str:
         return f"Report run {self.pk} ({self.get_status_display()})"
+
+    def report(self) -> ReportResult | None:
+        """The compiled result as typed values; None until the run is done."""
+        return ReportResult.from_json(self.result) if self.result else None
 
     def output_file(self, fmt: str):
         return {"xlsx": self.xlsx_file, "csv": self.csv_file, "pdf": self.pdf_file}[fmt]

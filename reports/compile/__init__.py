@@ -28,6 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ..conflicts import conflicts_compile
+from ..result import SCHEMA, ReportResult
 from .answers import AnswerTally, answers_count
 from .base import (
     ANSWERED,
@@ -94,7 +95,7 @@ __all__ = [
 ]
 
 
-def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> dict:
+def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> ReportResult:
     """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
 
     Counts every form as it stood at `cutoff` (forms received and corrected up to then); without a cut-off, as it
@@ -114,7 +115,7 @@ def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progres
             cursor.execute("RESET jit; RESET work_mem")
 
 
-def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> dict:
+def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> ReportResult:
     """Run the phases in order and assemble the compiled result.
 
     `answers`, when given, is a callable (scope, catalogue) -> AnswerTally used instead of reading the answers
@@ -148,7 +149,8 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
         rkey=scope.rkey,
     )
     tell(80)
-    return {
+    compiled = {
+        "schema": SCHEMA,
         "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
         "filters": {
             "kinds": list(kinds),
@@ -165,3 +167,4 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
         "conflicts": conflicts,
         "timeline": timeline,
     }
+    return ReportResult.from_json(compiled)

@@ -70,7 +70,6 @@ def snapshot_description(at: datetime, time_zone: str) -> dict:
         "at": at.isoformat(),
         "local": local.strftime("%Y-%m-%d %H:%M"),
         "time_zone": zone.key,
-        "label": f"Forms as received and corrected up to {local:%H:%M} local time ({local:%Y-%m-%d}, {zone.key}).",
     }
 
 
