@@ -90,6 +90,7 @@ def build_mission(scale: str = "full"):
     for index in range(size["stos"] + size["ltos"]):
         people.append(
             Observer(
+                mission=mission,
                 full_name=f"Bench observer {scale} {index:05d}",
                 gender=rng.choice([Gender.FEMALE, Gender.MALE]),
                 nationality=NATIONALITIES[index % len(NATIONALITIES)],

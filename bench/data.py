@@ -169,6 +169,7 @@ def _people(mission: Mission, sto_teams: int, rng: random.Random) -> None:
         role = "hom" if index == 0 else ("lto" if index <= lto_count else "sto")
         observers.append(
             Observer(
+                mission=mission,
                 full_name=f"Observer {role.upper()} {index:06d}",
                 gender=Gender.FEMALE if rng.random() < 0.47 else Gender.MALE,
                 # Consecutive observers (a team) never share a nationality.
@@ -182,9 +183,7 @@ def _people(mission: Mission, sto_teams: int, rng: random.Random) -> None:
         if first.nationality == second.nationality:
             second.nationality = "GB" if first.nationality != "GB" else "DE"
     Observer.objects.bulk_create(observers, batch_size=5000)
-    by_email = Observer.objects.filter(email__endswith="@bench.example", email__startswith=f"{mission.slug}.").in_bulk(
-        field_name="email"
-    )
+    by_email = {person.email: person for person in Observer.objects.filter(mission=mission)}
     memberships = []
     for index, person in enumerate(observers):
         role = MemberRole.HEAD_OF_MISSION if index == 0 else (MemberRole.LTO if index <= lto_count else MemberRole.STO)

@@ -479,8 +479,9 @@ def _roster(mission: Mission, rng: random.Random) -> None:
             )
         )
 
-    Observer.objects.bulk_create([Observer(**p) for p, _m, _l in people], ignore_conflicts=True)
-    observers = Observer.objects.in_bulk([p["email"] for p, _m, _l in people], field_name="email")
+    Observer.objects.bulk_create([Observer(mission=mission, **p) for p, _m, _l in people], ignore_conflicts=True)
+    emails = [p["email"] for p, _m, _l in people]
+    observers = {o.email: o for o in Observer.objects.filter(mission=mission, email__in=emails)}
     arrival = {MemberRole.STO: mission.sto_arrival_date, MemberRole.LTO: mission.lto_deployment_date}
     Membership.objects.bulk_create(
         [
@@ -549,7 +550,8 @@ def _users(mission: Mission) -> None:
             )
             membership = seat.membership if seat else None
         if membership is not None and membership.observer.user_id != user.pk:
-            Observer.objects.filter(user=user).exclude(pk=membership.observer_id).update(user=None)
+            # One record per login in a mission; the login's records in other missions stay linked.
+            Observer.objects.filter(user=user, mission=mission).exclude(pk=membership.observer_id).update(user=None)
             membership.observer.user = user
             membership.observer.save(update_fields=["user"])
 
