@@ -83,10 +83,7 @@ def held_memberships(user) -> QuerySet:
 
 def _member_actor(user, mission_id: int) -> Actor | None:
     membership = (
-        held_memberships(user)
-        .filter(mission_id=mission_id)
-        .only("id", "mission_id", "role", "core_function")
-        .first()
+        held_memberships(user).filter(mission_id=mission_id).only("id", "mission_id", "role", "core_function").first()
     )
     return None if membership is None else _actor_of_membership(user, membership)
 
@@ -172,11 +169,7 @@ def actors_for(user, *, followers: bool = False) -> list[Actor]:
         mission_ids = missions_for(user).values_list("pk", flat=True).order_by("pk")
         actors = [actor_for(user, mission_id) for mission_id in mission_ids]
     else:
-        memberships = (
-            held_memberships(user)
-            .only("id", "mission_id", "role", "core_function")
-            .order_by("mission_id")
-        )
+        memberships = held_memberships(user).only("id", "mission_id", "role", "core_function").order_by("mission_id")
         actors = [_actor_of_membership(user, membership) for membership in memberships]
         if followers:
             Follower = apps.get_model("observers", "Follower")
