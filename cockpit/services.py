@@ -48,7 +48,7 @@ def _check_geometry(geometry) -> None:
 
 def outline_parse(raw: bytes) -> dict:
     """A FeatureCollection of region polygons from uploaded GeoJSON, with only the names kept; ValidationError else."""
-    limit = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    limit = settings.IMPORT_MAX_BYTES
     if len(raw) > limit:
         raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB; simplify the outlines first.")
     try:

@@ -1,6 +1,7 @@
 """Request hygiene shared by every page and endpoint."""
 
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 
 NUL_MESSAGE = "The request contains a NUL character (\\u0000), which no field accepts."
@@ -60,4 +61,28 @@ class SessionTagMiddleware:
             response.headers[SESSION_TAG_HEADER] = salted_hmac(
                 "config.middleware.SessionTagMiddleware", session_key
             ).hexdigest()[:24]
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Tell browsers and proxies to store no answer given to a signed-in user or an API token.
+
+    Pages and API answers carry personal data, embargoed figures and plans: once the session ends, a shared
+    computer's disk cache, the back button or a caching proxy must have nothing of them. Static files are answered
+    before this middleware runs (WhiteNoise), so they keep their long caching for everyone; anonymous pages (the
+    login page) are left to their views.
+
+    The observers' service worker still keeps the few pages a team needs without a network (its own list, bound to
+    the session): its store is not the HTTP cache, and it forgets them when the session ends.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the API's token user too: DRF sets it on the request it wraps
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
         return response

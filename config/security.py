@@ -3,7 +3,8 @@
 The policy allows scripts only from this site's own files: an injected <script> in a page (a note, a station name)
 is not run even if escaping failed somewhere. Inline styles are allowed (the admin and a few templates use them);
 inline scripts are not. Pages that need more (the API documentation, whose third-party templates set themselves
-up with an inline script) are listed in CONTENT_SECURITY_POLICY_RELAXED with the directives they replace.
+up with an inline script) are listed in CONTENT_SECURITY_POLICY_RELAXED with the directives they replace. The
+policies themselves are settings (config/settings/base.py).
 
 Development and test send the policy as Content-Security-Policy-Report-Only, so a violation shows in the browser
 console without breaking a page; production (CONTENT_SECURITY_POLICY_ENFORCE = True) enforces it.
@@ -16,34 +17,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-CONTENT_SECURITY_POLICY: dict[str, str] = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self' 'unsafe-inline'",
-    "img-src": "'self' data:",
-    "font-src": "'self'",
-    "connect-src": "'self'",
-    "worker-src": "'self'",
-    "manifest-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
-
-# (path prefix, directives that replace the default ones there)
-CONTENT_SECURITY_POLICY_RELAXED: tuple[tuple[str, dict[str, str]], ...] = (
-    # drf-spectacular's Swagger UI and Redoc pages start with an inline script and Redoc runs a blob: worker.
-    ("/api/docs/", {"script-src": "'self' 'unsafe-inline'"}),
-    ("/api/redoc/", {"script-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"}),
-)
-
-# Nothing in the product needs the camera, microphone, location or payments: a hostile script cannot ask for them.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
-)
-
 
 def policy_text(directives: dict[str, str]) -> str:
     """A directives mapping as the header value, in a stable order."""
@@ -52,11 +25,11 @@ def policy_text(directives: dict[str, str]) -> str:
 
 def policy_for_path(path: str) -> str:
     """The Content-Security-Policy value for a request path."""
-    directives = dict(getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY))
-    for prefix, replaced in getattr(settings, "CONTENT_SECURITY_POLICY_RELAXED", CONTENT_SECURITY_POLICY_RELAXED):
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    for prefix, replaced in settings.CONTENT_SECURITY_POLICY_RELAXED:
         if path.startswith(prefix):
             directives.update(replaced)
-    tiles = map_tile_origin(getattr(settings, "MAP_TILE_URL", ""))
+    tiles = map_tile_origin(settings.MAP_TILE_URL)
     if tiles:
         directives["img-src"] = f"{directives.get('img-src', '')} {tiles}".strip()
     return policy_text(directives)
@@ -80,11 +53,11 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        enforce = getattr(settings, "CONTENT_SECURITY_POLICY_ENFORCE", False)
+        enforce = settings.CONTENT_SECURITY_POLICY_ENFORCE
         header = "Content-Security-Policy" if enforce else "Content-Security-Policy-Report-Only"
         if "Content-Security-Policy" not in response and "Content-Security-Policy-Report-Only" not in response:
             response[header] = policy_for_path(request.path)
-        response.setdefault("Permissions-Policy", getattr(settings, "PERMISSIONS_POLICY", PERMISSIONS_POLICY))
-        response.setdefault("Referrer-Policy", getattr(settings, "SECURE_REFERRER_POLICY", None) or "same-origin")
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from missions.models import Mission
 from observers.access import Actor
 from observers.choices import MemberRole, MemberStatus
-from observers.models import Membership
+from observers.models import Membership, Observer
 
 from .choices import OPEN_STATUSES
 from .models import Case, CaseNote
@@ -18,7 +18,11 @@ CORE_ROLES = (MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
 
 def _listing(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.select_related(
-        "assignee", "submission__team", "submission__polling_station", "submission__tec", "submission__region"
+        "assignee",
+        "submission__team",
+        "submission__polling_station__region",
+        "submission__tec",
+        "submission__region",
     )
 
 
@@ -63,3 +67,13 @@ def core_team_users(*, mission: Mission | int):
 def core_team_emails(*, mission: Mission | int) -> list[str]:
     """The e-mail addresses (from the roster) of the mission's head and core team."""
     return sorted(set(_core_memberships(mission).values_list("observer__email", flat=True)) - {""})
+
+
+def core_team_recipients(*, mission: Mission) -> dict[str, list[str]]:
+    """The core team's e-mail addresses by the language to write to them in (Observer.language_in): one e-mail
+    per language."""
+    by_language: dict[str, set[str]] = {}
+    people = Observer.objects.filter(pk__in=_core_memberships(mission).values("observer_id")).exclude(email="")
+    for observer in people.only("email", "language"):
+        by_language.setdefault(observer.language_in(mission), set()).add(observer.email)
+    return {language: sorted(emails) for language, emails in sorted(by_language.items())}

@@ -120,6 +120,7 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
         ("Key dates", {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
         ("Observers requested", {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
         ("Time zones", {"fields": ("time_zone", "other_time_zones")}),
+        ("Language", {"fields": ("language",)}),
     )
 
     @admin.display(description="Figures")

@@ -44,6 +44,13 @@ class Observer(models.Model):
         related_name="observer_records",
         help_text="The person's login. Linked by a superuser only; one login may hold one record in each mission.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of the e-mails sent to this person; blank: the mission's working language. "
+        "Choosing a language on the site sets it.",
+    )
     history = HistoricalRecords(excluded_fields=["passport_number", "date_of_birth"])
 
     class Meta:
@@ -74,6 +81,10 @@ class Observer(models.Model):
                 raise ValidationError(
                     {"email": _("This mission's roster already has a person with this e-mail address.")}
                 )
+
+    def language_in(self, mission) -> str:
+        """The language to write to this person in about a mission: their own choice, else the mission's."""
+        return self.language or mission.language
 
     def speaks(self, languages) -> bool:
         return any(language.language in languages for language in self.languages.all())

@@ -90,7 +90,7 @@ def report_run_request(*, mission, user, kinds=None, region=None, cutoff=None) -
 
 def _build(run: ReportRun, progress) -> list[str]:
     """Compute the statistics, charts and output files of a claimed run; the names of the fields it set."""
-    delay = float(getattr(settings, "REPORTS_COMPILE_DELAY", 0) or 0)
+    delay = float(settings.REPORTS_COMPILE_DELAY)
     if delay and run.attempts == 1:
         # Test settings only: keeps the first attempt busy so a test can kill the worker mid-compilation.
         progress(1)

@@ -245,7 +245,7 @@ def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progres
     # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
     # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
     with connection.cursor() as cursor:
-        cursor.execute(f"SET jit = off; SET work_mem = '{int(getattr(settings, 'REPORTS_WORK_MEM_MB', 64))}MB'")
+        cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
     try:
         return _compile(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
     finally:

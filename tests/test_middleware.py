@@ -46,3 +46,38 @@ def test_pages_name_the_session_with_a_tag_that_changes_with_the_session_and_rev
     assert client.session.session_key not in first
     client.force_login(colleague)
     assert client.get(reverse("submissions:home")).headers["EOM-Session"] != first
+
+
+def test_every_page_and_api_answer_to_a_signed_in_user_says_no_store(logged_in):
+    from django.urls import reverse
+
+    for path in (reverse("submissions:home"), reverse("reports:index"), "/api/teams/", reverse("admin:index")):
+        response = logged_in.get(path)
+        assert "no-store" in response.headers.get("Cache-Control", ""), path
+
+
+def test_api_answers_to_a_token_say_no_store(client):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    token = Token.objects.create(user=UserFactory(username="script"))
+    response = client.get("/api/teams/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 403  # a role in no mission; the refusal is not kept either
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_static_files_keep_their_caching_for_visitors_and_signed_in_users(settings):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the source folders, as collectstatic would
+    settings.WHITENOISE_AUTOREFRESH = True
+    signed_in = Client()
+    signed_in.force_login(UserFactory(username="reader"))
+    for visitor in (Client(), signed_in):
+        response = visitor.get("/static/css/site.css")
+        assert response.status_code == 200
+        assert "max-age" in response.headers["Cache-Control"]
+        assert "no-store" not in response.headers["Cache-Control"]

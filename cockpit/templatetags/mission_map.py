@@ -8,9 +8,9 @@ register = template.Library()
 
 @register.simple_tag
 def map_tile_url() -> str:
-    return getattr(settings, "MAP_TILE_URL", "")
+    return settings.MAP_TILE_URL
 
 
 @register.simple_tag
 def map_tile_attribution() -> str:
-    return getattr(settings, "MAP_TILE_ATTRIBUTION", "")
+    return settings.MAP_TILE_ATTRIBUTION

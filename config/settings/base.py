@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "observers",
     "checklists",
     "submissions",
+    "tallies",
     "deployment",
     "reports",
     "results",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.SessionTagMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -198,13 +200,28 @@ CELERY_BEAT_SCHEDULE = {
     "reports-autocompile": {"task": "reports.autocompile", "schedule": 300.0},
     # The core team's digest of open incident cases (also opens a case for any urgent form that lacks one).
     "incidents-digest": {"task": "incidents.digest", "schedule": INCIDENT_DIGEST_HOURS * 3600},
+    # Running tallies: fold the events ingest appends into hourly counts (tallies/models.py).
+    "tallies-roll-up": {
+        "task": "tallies.roll_up",
+        "schedule": float(os.environ.get("EOM_TALLIES_ROLLUP_SECONDS", "60")),
+    },
 }
+# Events folded per transaction by the roll-up.
+TALLIES_ROLLUP_BATCH = int(os.environ.get("EOM_TALLIES_ROLLUP_BATCH", "2000"))
+# How a compilation counts the answers: "tallies" (the running tallies) or "recount" (every answer row, the verifier).
+REPORTS_COUNT_ANSWERS = os.environ.get("EOM_REPORTS_COUNT_ANSWERS", "tallies")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Long work: report compilation's own time limits (seconds); the watchdog waits the hard limit plus a minute.
 REPORTS_COMPILE_TIME_LIMIT = int(os.environ.get("EOM_REPORTS_COMPILE_TIME_LIMIT", "900"))
 REPORTS_COMPILE_SOFT_TIME_LIMIT = REPORTS_COMPILE_TIME_LIMIT - 60
 # On election day, compile each mission's statistics every N minutes (0: only on request).
 REPORTS_AUTOCOMPILE_MINUTES = int(os.environ.get("EOM_REPORTS_AUTOCOMPILE_MINUTES", "0"))
+# PostgreSQL's work_mem (megabytes) for one compilation: its few large aggregates then hash in memory instead of
+# sorting on disk (reports/statistics.py sets it for the compilation's own statements only).
+REPORTS_WORK_MEM_MB = int(os.environ.get("EOM_REPORTS_WORK_MEM_MB", "64"))
+# Seconds a compilation's first attempt waits before it starts: always 0 in use; the test settings raise it so a
+# test can kill a worker mid-compilation and see the job taken over.
+REPORTS_COMPILE_DELAY = 0.0
 
 # E-mail: SMTP when EMAIL_HOST is set (production); otherwise printed on the console (the embedded default).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -224,6 +241,39 @@ EOM_SITE_URL = os.environ.get("EOM_SITE_URL", "")
 # internet in the capital). Empty: no tiles; the map draws stations over the region outlines the mission uploaded.
 MAP_TILE_URL = os.environ.get("EOM_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("EOM_MAP_TILE_ATTRIBUTION", "")
+
+# Response headers Django does not set itself (config/security.py). The policy allows scripts only from this site's
+# own files, so an injected <script> is not run even if escaping failed somewhere; inline styles are allowed (the
+# admin and a few templates use them). Development and test send it as Content-Security-Policy-Report-Only, so a
+# violation shows in the browser console without breaking a page; production enforces it.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# (path prefix, directives that replace the default ones there): drf-spectacular's Swagger UI and Redoc pages start
+# with an inline script, and Redoc runs a blob: worker.
+CONTENT_SECURITY_POLICY_RELAXED = (
+    ("/api/docs/", {"script-src": "'self' 'unsafe-inline'"}),
+    ("/api/redoc/", {"script-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"}),
+)
+CONTENT_SECURITY_POLICY_ENFORCE = False  # production.py enforces it
+# Nothing in the product needs the camera, microphone, location or payments: a hostile script cannot ask for them.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
+# Links to other sites carry no path or query (a mission or case id must not leak into another site's logs).
+SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

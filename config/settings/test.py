@@ -18,6 +18,7 @@ CELERY_TASK_DEFAULT_QUEUE = _TEST_QUEUE or "eom-test"
 if _TEST_QUEUE:
     CELERY_TASK_ROUTES = {"*": {"queue": _TEST_QUEUE}}
 # Report compilation: a test may slow the first attempt (seconds) to kill its worker mid-compilation.
+# Declared in base.py (0 there); a worker started by a test reads its delay from the environment.
 REPORTS_COMPILE_DELAY = float(__import__("os").environ.get("EOM_REPORTS_COMPILE_DELAY", "0"))
 # Mail stays in django.core.mail.outbox, also for the browser tests' live server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -27,6 +27,7 @@ from checklists.selectors import template_questions
 from missions.models import Mission, PollingStation, Tec
 from observers.access import Actor, actor_for
 from observers.models import Team
+from tallies.services import tally_revision_change
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
@@ -387,6 +388,7 @@ def submission_record(
             revision = revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=user)
             revision.save()
             RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, answers))
+            tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from)
     except IntegrityError:
         # Another request stored this UUID between our look-up and our insert: decide against what it stored.
         existing = _stored(uuid)
@@ -452,7 +454,9 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         Answer.objects.bulk_create(_answer_rows(current, values))
         # The correction takes effect now: the previous revision stays what a snapshot before now counts.
         now = timezone.now()
-        SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True).update(valid_until=now)
+        previous = SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True)
+        superseded = list(previous.values_list("id", flat=True))
+        previous.update(valid_until=now)
         revision = revision_build(
             current,
             revision=current.revision,
@@ -462,5 +466,6 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
         revision.save()
         RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
+        tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=now, superseded_ids=superseded)
     _announce_after_commit(current)
     return current

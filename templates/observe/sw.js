@@ -3,8 +3,9 @@
 
    What the device keeps is limited to the pages a team needs without a network (its plan, blank forms, its own
    forms): never planning, report runs or results, other teams' pages, the admin or the API, which hold personal data
-   or embargoed figures (KEEP_PATTERNS is the whole list, built from the URL configuration by the server). A page
-   answered with Cache-Control: no-store is never kept either.
+   or embargoed figures (KEEP_PATTERNS is the whole list, built from the URL configuration by the server). Every
+   page of a signed-in user comes with Cache-Control: no-store, so the browser's own HTTP cache keeps none of them;
+   this worker's store is separate, holds only the listed pages, and is bound to the session (below).
 
    Kept pages belong to one session. Every page the server sends names its session with an opaque tag (EOM-Session,
    see config/middleware.py); when the tag changes (someone else signed in, or the same person again), when a page
@@ -87,10 +88,9 @@ async function sameSession(response) {
 }
 
 async function keep(request, response) {
-  // Keep only real pages of the signed-in user that the server lets be stored: no redirects, errors or no-store.
+  // Keep only real pages of the signed-in user on the list: no redirects or errors.
   if (!response.ok || response.redirected || response.type !== "basic") return;
   if (!mayKeep(new URL(response.url || request.url))) return;
-  if ((response.headers.get("cache-control") || "").includes("no-store")) return;
   if (!(await sameSession(response))) return;
   const cache = await caches.open(PAGE_CACHE);
   await cache.put(request, response.clone());

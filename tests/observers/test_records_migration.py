@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("observers", "0003_records_belong_to_their_mission")]
-AFTER = [("observers", "0005_one_mission_per_record")]
+BEFORE = [("observers", "0004_records_belong_to_their_mission")]
+AFTER = [("observers", "0006_one_mission_per_record")]
 
 
 def _migrate(targets):

@@ -287,6 +287,7 @@ def record_first_revisions(submissions: list[Submission], values: list[list[tupl
     """The first revision of each bulk-written form and its answer rows, as submission_record writes them."""
     from submissions.models import RevisionAnswer, SubmissionRevision
     from submissions.services import revision_answer_rows, revision_build
+    from tallies.services import tally_revisions_add
 
     revisions = SubmissionRevision.objects.bulk_create(
         revision_build(submission, revision=1, valid_from=submission.received_at) for submission in submissions
@@ -294,3 +295,4 @@ def record_first_revisions(submissions: list[Submission], values: list[list[tupl
     RevisionAnswer.objects.bulk_create(
         row for revision, rows in zip(revisions, values, strict=True) for row in revision_answer_rows(revision, rows)
     )
+    tally_revisions_add(revisions)

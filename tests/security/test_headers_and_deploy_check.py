@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
-from config.security import CONTENT_SECURITY_POLICY, policy_for_path
+from config.security import policy_for_path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PRODUCTION_ENV = {
@@ -72,7 +73,7 @@ def test_production_enforces_the_content_security_policy():
 def test_the_policy_allows_scripts_from_the_site_only_and_no_framing():
     policy = policy_for_path("/")
     assert "script-src 'self';" in policy
-    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY["script-src"]
+    assert "'unsafe-inline'" not in django_settings.CONTENT_SECURITY_POLICY["script-src"]
     assert "frame-ancestors 'none'" in policy
     assert "object-src 'none'" in policy
 

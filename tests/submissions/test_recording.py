@@ -331,11 +331,11 @@ def test_recording_a_form_takes_a_constant_number_of_queries(world, django_asser
     voting = world.payload("voting")
     world.record("voting", payload=voting)
     # 5 to read the published template (with its data-quality rules), 7 to check the actor, the place and the UUID,
-    # 6 to write (the form, its answers, its first revision and that revision's answers, in a transaction): whatever
-    # the form.
-    with django_assert_max_num_queries(18):
+    # 7 to write (the form, its answers, its first revision, that revision's answers and its tally event, in a
+    # transaction): whatever the form.
+    with django_assert_max_num_queries(19):
         world.record("counting", payload=counting)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         world.record("voting", payload=voting)
 
 

@@ -12,7 +12,17 @@ places is named in an error: add it to a mission or delete it, then migrate agai
 
 from django.db import migrations
 
-PERSONAL = ("full_name", "gender", "nationality", "email", "phone", "date_of_birth", "passport_number", "user_id")
+PERSONAL = (
+    "full_name",
+    "gender",
+    "nationality",
+    "email",
+    "phone",
+    "date_of_birth",
+    "passport_number",
+    "language",
+    "user_id",
+)
 
 
 def split_people_by_mission(apps, schema_editor):
@@ -68,7 +78,7 @@ def split_people_by_mission(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observers", "0003_records_belong_to_their_mission"),
+        ("observers", "0004_records_belong_to_their_mission"),
     ]
 
     # Going back is possible only while no two records share an address (the old rule): the copies are kept.

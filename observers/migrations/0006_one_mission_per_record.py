@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("missions", "0006_station_identity_by_region"),
-        ("observers", "0004_split_people_by_mission"),
+        ("observers", "0005_split_people_by_mission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("missions", "0006_station_identity_by_region"),
-        ("observers", "0002_follower_and_roles_per_mission"),
+        ("observers", "0003_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,60 @@
+"""Running tallies of the answers: what a compilation reads instead of scanning every answer of every form.
+
+A form's revision fills cells (mission, form kind, region, urban/rural, question, answer): one answer row each, and
+one more per multiple-choice question answered. When a revision becomes a form's content its cells gain one; when a
+correction replaces it, they lose one. Ingest appends one TallyEvent per such change, in the revision's own
+transaction (an insert, never an update of a shared row, so concurrent forms never wait on each other). A worker
+folds pending events into TallyCount rows, one per cell and hour. A compilation as of a moment sums the hours that
+ended before it, the pending events of those hours, and every event of the moment's own hour up to the moment.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from checklists.choices import FormKind
+from missions.choices import AreaType
+
+
+class TallyEvent(models.Model):
+    """A revision began (+1) or stopped (-1) being its form's content at `at`: a delta of every cell it fills."""
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
+    revision = models.ForeignKey("submissions.SubmissionRevision", on_delete=models.CASCADE, related_name="+")
+    sign = models.SmallIntegerField()
+    at = models.DateTimeField(help_text="The revision's valid_from (+1) or valid_until (-1).")
+    hour = models.DateTimeField(help_text="The start of the hour (UTC) `at` lies in: the TallyCount row it folds into.")
+    rolled_up = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(sign__in=(1, -1)), name="tally_event_sign")]
+        indexes = [
+            models.Index(fields=["mission", "hour", "at"], name="tally_event_hour_idx"),
+            models.Index(fields=["id"], name="tally_event_pending_idx", condition=Q(rolled_up=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision_id} {self.sign:+d} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class TallyCount(models.Model):
+    """The folded events of one cell in one hour: answers gained minus answers lost, and their integers' sum."""
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16, choices=FormKind.choices)
+    region = models.ForeignKey(
+        "missions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    area_type = models.CharField(max_length=8, choices=AreaType.choices, blank=True)
+    question_code = models.CharField(max_length=64)
+    # The answer as a compilation groups it (reports.statistics): the value of a closed question, a mark for an
+    # answered integer, time or text question, "na", or NULL for shown and left blank.
+    answer = models.CharField(max_length=2000, null=True, blank=True)
+    hour = models.DateTimeField()
+    count = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0, help_text="The sum of the integer answers counted.")
+
+    class Meta:
+        indexes = [models.Index(fields=["mission", "hour"], name="tally_count_hour_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.question_code}={self.answer} @{self.hour:%Y-%m-%d %H}: {self.count}"

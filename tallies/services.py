@@ -1,0 +1,167 @@
+"""Writes of the running tallies: an event per revision change at ingest, folding events by the worker, rebuilding."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from submissions.models import SubmissionRevision
+
+from .cells import CELL_COLUMNS, cells_sql, events_src, hour_of
+from .models import TallyCount, TallyEvent
+
+# Folding is one writer at a time: PostgreSQL's transaction-scoped advisory lock under this key (SQLite serialises
+# writers by itself).
+ROLLUP_LOCK_KEY = 7_150_015
+
+
+def tally_revision_change(
+    *, mission_id: int, revision_id: int, at: datetime.datetime, superseded_ids: Iterable[int] = ()
+) -> None:
+    """Record that a revision became its form's content at `at`, replacing `superseded_ids`: one insert, no update.
+
+    Called inside the transaction that writes the revision, so the tallies never see a form the answers do not.
+    """
+    hour = hour_of(at)
+    events = [TallyEvent(mission_id=mission_id, revision_id=revision_id, sign=1, at=at, hour=hour)]
+    events += [TallyEvent(mission_id=mission_id, revision_id=old, sign=-1, at=at, hour=hour) for old in superseded_ids]
+    TallyEvent.objects.bulk_create(events)
+
+
+def tally_revisions_add(revisions: Iterable[SubmissionRevision]) -> None:
+    """Record first revisions written in bulk (the demo, imports): +1 each from its valid_from (and -1 at its end)."""
+    events = []
+    for revision in revisions:
+        events.append(
+            TallyEvent(
+                mission_id=revision.mission_id,
+                revision_id=revision.pk,
+                sign=1,
+                at=revision.valid_from,
+                hour=hour_of(revision.valid_from),
+            )
+        )
+        if revision.valid_until is not None:
+            events.append(
+                TallyEvent(
+                    mission_id=revision.mission_id,
+                    revision_id=revision.pk,
+                    sign=-1,
+                    at=revision.valid_until,
+                    hour=hour_of(revision.valid_until),
+                )
+            )
+    TallyEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def _take_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ROLLUP_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _fold(hour: datetime.datetime, ids: list[int]) -> int:
+    """Add the cells of some events of one hour to that hour's counts; returns the rows written."""
+    src, src_params = events_src(ids)
+    cells, cell_params = cells_sql()
+    names = ", ".join(CELL_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH src AS ({src}) SELECT mission_id, {names}, SUM(count), SUM(total) "  # noqa: S608 - names from models
+            f"FROM ({cells}) c GROUP BY mission_id, {names}",
+            src_params + cell_params,
+        )
+        found = cursor.fetchall()
+    missions = {row[0] for row in found}
+    existing = {
+        (row.mission_id, row.kind, row.region_id, row.area_type, row.question_code, row.answer): row
+        for row in TallyCount.objects.filter(mission_id__in=missions, hour=hour)
+    }
+    changed, added = [], []
+    for mission_id, kind, region_id, area_type, code, answer, count, total in found:
+        key = (mission_id, kind, region_id, area_type, code, answer)
+        row = existing.get(key)
+        if row is None:
+            added.append(
+                TallyCount(
+                    mission_id=mission_id,
+                    kind=kind,
+                    region_id=region_id,
+                    area_type=area_type,
+                    question_code=code,
+                    answer=answer,
+                    hour=hour,
+                    count=count,
+                    total=total or 0,
+                )
+            )
+        else:
+            row.count += count
+            row.total += total or 0
+            changed.append(row)
+    TallyCount.objects.bulk_create(added, batch_size=2000)
+    TallyCount.objects.bulk_update(changed, ["count", "total"], batch_size=1000)
+    return len(added) + len(changed)
+
+
+def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = None) -> int:
+    """Fold pending events into hourly counts, oldest first, a batch per transaction; returns the events folded.
+
+    Safe to run twice at once: a second run finds the lock taken and returns 0.
+    """
+    batch_size = batch_size or settings.TALLIES_ROLLUP_BATCH
+    folded = batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            if not _take_lock():
+                return folded
+            pending = list(
+                TallyEvent.objects.filter(rolled_up=False).order_by("id").values_list("id", "hour")[:batch_size]
+            )
+            if not pending:
+                return folded
+            by_hour: dict[datetime.datetime, list[int]] = defaultdict(list)
+            for event_id, hour in pending:
+                by_hour[hour].append(event_id)
+            for hour, ids in sorted(by_hour.items()):
+                _fold(hour, ids)
+            TallyEvent.objects.filter(id__in=[event_id for event_id, _hour in pending]).update(rolled_up=True)
+        folded += len(pending)
+        batches += 1
+    return folded
+
+
+def tallies_rebuild(*, mission) -> int:
+    """Start a mission's tallies again from its revisions (after an upgrade, or to repair); returns the events.
+
+    Meant for a quiet mission: a form recorded while it runs may be counted twice until the next rebuild.
+    """
+    with transaction.atomic():
+        TallyCount.objects.filter(mission=mission).delete()
+        TallyEvent.objects.filter(mission=mission).delete()
+        revisions = SubmissionRevision.objects.filter(mission=mission).only(
+            "id", "mission_id", "valid_from", "valid_until"
+        )
+        count = 0
+        chunk: list[SubmissionRevision] = []
+        for revision in revisions.order_by("id").iterator(chunk_size=5000):
+            chunk.append(revision)
+            if len(chunk) == 5000:
+                tally_revisions_add(chunk)
+                count += len(chunk)
+                chunk = []
+        tally_revisions_add(chunk)
+        count += len(chunk)
+    tallies_roll_up()
+    return count
+
+
+def pending_events() -> int:
+    """Events not folded yet (what a compilation reads beyond the counts)."""
+    return TallyEvent.objects.filter(rolled_up=False).count()

@@ -1,0 +1,132 @@
+"""The running tallies as of any moment equal a count of the answers of the revisions current then."""
+
+import datetime
+import random
+from collections import defaultdict
+
+import pytest
+from django.db.models import Q
+
+from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
+from checklists.models import Question
+from submissions.models import SubmissionRevision
+from tallies.cells import ANSWERED, MULTIPLE_ANSWERED, SUMMARISED_TYPES
+from tallies.models import TallyCount, TallyEvent
+from tallies.selectors import tally_cells
+from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
+
+from .conftest import tell_story
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["voting", "counting", "meeting"]
+
+
+def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple]:
+    """The cells counted straight from the answers, in Python: what the tallies must say."""
+    revisions = (
+        SubmissionRevision.objects.filter(mission=mission, confidential=False, kind__in=kinds, valid_from__lte=at)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        .exclude(submission_id__in=list(left_out))
+        .select_related("submission")
+        .prefetch_related("answers")
+    )
+    if region is not None:
+        revisions = revisions.filter(region=region)
+    types = {(q.template_id, q.code): q.type for q in Question.objects.filter(template__mission=mission)}
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for revision in revisions:
+        place = (revision.kind, revision.region_id, revision.area_type)
+        answered_multiple = set()
+        for answer in revision.answers.all():
+            if answer.question_code == OVERALL_ASSESSMENT_CODE:
+                continue
+            question_type = types.get((revision.submission.template_id, answer.question_code))
+            key = answer.value
+            if question_type in SUMMARISED_TYPES:
+                if answer.value is None and answer.number is None:
+                    key = None
+                elif answer.value != NOT_APPLICABLE:
+                    key = ANSWERED
+            cell = cells[(*place, answer.question_code, key)]
+            cell[0] += 1
+            cell[1] += answer.number or 0
+            if question_type == QuestionType.MULTIPLE and answer.value not in (None, NOT_APPLICABLE):
+                answered_multiple.add(answer.question_code)
+        for code in answered_multiple:
+            cells[(*place, code, MULTIPLE_ANSWERED)][0] += 1
+    return sorted(((*key, count, total) for key, (count, total) in cells.items()), key=repr)
+
+
+def tallied(mission, **options) -> list[tuple]:
+    return sorted(tally_cells(mission=mission, kinds=options.pop("kinds", KINDS), **options), key=repr)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_the_tallies_at_every_moment_equal_the_answers_current_then(mission, seed):
+    story = tell_story(mission, seed=seed)
+    assert TallyEvent.objects.filter(sign=-1).exists()  # corrections happened
+    assert TallyEvent.objects.filter(rolled_up=True).exists() and pending_events()  # some folded, some not
+    hours = {event.hour for event in TallyEvent.objects.all()}
+    assert len(hours) > 3
+    for at in story.moments:
+        assert tallied(mission, at=at) == counted(mission, at=at), at
+    assert tallied(mission, at=story.moments[0] - datetime.timedelta(hours=1)) == []
+
+
+def test_folding_everything_changes_no_figure_and_a_second_fold_finds_nothing(story):
+    mission = story.mission
+    before = {at: tallied(mission, at=at) for at in story.moments[::5]}
+    assert tallies_roll_up() > 0
+    assert pending_events() == 0
+    assert tallies_roll_up() == 0
+    assert {at: tallied(mission, at=at) for at in story.moments[::5]} == before
+
+
+def test_a_rebuild_gives_the_tallies_ingest_kept(story):
+    mission = story.mission
+    tallies_roll_up()
+    kept = sorted(
+        TallyCount.objects.filter(count__gt=0).values_list(
+            "kind", "region_id", "area_type", "question_code", "answer", "hour", "count", "total"
+        ),
+        key=repr,
+    )
+    tallies_rebuild(mission=mission)
+    assert pending_events() == 0
+    rebuilt = sorted(
+        TallyCount.objects.filter(count__gt=0).values_list(
+            "kind", "region_id", "area_type", "question_code", "answer", "hour", "count", "total"
+        ),
+        key=repr,
+    )
+    # Hour by hour a rebuild may fold a correction's -1 and +1 into other rows; what it counts never differs.
+    assert sum(row[-2] for row in rebuilt) == sum(row[-2] for row in kept)
+    for at in story.moments[::4]:
+        assert tallied(mission, at=at) == counted(mission, at=at)
+
+
+def test_forms_left_out_by_a_conflict_decision_and_a_region_filter_are_exact(story):
+    mission = story.mission
+    rng = random.Random(3)
+    regions = list(mission.regions.all())
+    for at in story.moments[::3]:
+        left_out = rng.sample(story.forms, k=min(3, len(story.forms)))
+        region = rng.choice(regions + [None])
+        assert tallied(mission, at=at, left_out=left_out, region=region, kinds=["voting"]) == counted(
+            mission, at=at, left_out=left_out, region=region, kinds=["voting"]
+        )
+
+
+def test_a_confidential_record_is_never_tallied(story):
+    mission = story.mission
+    assert SubmissionRevision.objects.filter(mission=mission, confidential=True).exists()
+    at = story.moments[-1]
+    assert not [cell for cell in tallied(mission, at=at) if cell[0] == "meeting"]
+
+
+def test_ingest_appends_one_event_per_new_form_and_two_per_correction(story):
+    revisions = SubmissionRevision.objects.filter(mission=story.mission)
+    replaced = revisions.filter(valid_until__isnull=False).count()
+    assert TallyEvent.objects.filter(sign=1).count() == revisions.count()
+    assert TallyEvent.objects.filter(sign=-1).count() == replaced
