@@ -120,6 +120,14 @@ class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("user",)
     list_select_related = ("mission",)
 
+    def get_changeform_initial_data(self, request):
+        """A coordinator of one mission records people in that mission: it is chosen for them."""
+        initial = super().get_changeform_initial_data(request)
+        coordinated = {actor.mission_id for actor in admin_actors(request) if actor.is_coordinator}
+        if len(coordinated) == 1 and "mission" not in initial:
+            initial["mission"] = coordinated.pop()
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         fixed = list(super().get_readonly_fields(request, obj))
         if obj is not None:
