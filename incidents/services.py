@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from access import can_follow_up_case
 from checklists.choices import FormKind
 from missions.models import Mission
 from observers.access import Actor
@@ -101,15 +102,11 @@ def case_notify(*, case_id: int) -> int:
     return sent
 
 
-def _can_follow_up(actor: Actor | None, case: Case) -> bool:
-    return actor is not None and actor.sees_whole_mission and actor.mission_id == case.mission_id
-
-
 def case_update(
     *, actor: Actor | None, user, case: Case, status: str = "", assignee_id: int | None = None, text: str = ""
 ) -> CaseNote:
     """Record a step of the follow-up: a note, a new status, a new assignee (one of the core team), or several."""
-    if not _can_follow_up(actor, case):
+    if not can_follow_up_case(actor, case):
         raise PermissionDenied(_("Only the mission's core team follows up incidents."))
     text = (text or "").strip()
     if len(text) > NOTE_MAX_LENGTH:
