@@ -4,16 +4,14 @@ Every surface asks it: pages, the API, the admin, imports, exports, Celery tasks
 below the domain apps and imports none of them (models are reached through the app registry).
 """
 
-from .actors import Actor, actor_for, actor_in, actors_for, forget_actors, missions_for, system_actor
+from .actors import Actor, actor_for, actor_in, actors_for, forget_actors, job_actor, missions_for, system_actor
 from .roles import Role, may_grant, role_of_membership
 from .rules import (
     admin_visible_to,
     can_add,
     can_change,
-    can_compile,
     can_delete,
     can_grant,
-    can_publish,
     can_set_membership,
     can_view,
     deletable_by,
@@ -22,8 +20,44 @@ from .rules import (
     visible_to,
     writable_by,
 )
+from .verbs import (
+    NAMED_RULES,
+    can_compile,
+    can_follow_up_case,
+    can_import_results,
+    can_import_roster,
+    can_import_stations,
+    can_lock_phases,
+    can_name_head_of_mission,
+    can_open_cockpit,
+    can_plan_deployment,
+    can_preview_checklist,
+    can_publish,
+    can_read_published_runs,
+    can_resolve_conflicts,
+    can_view_cases,
+    can_view_map,
+    can_view_results,
+    require,
+)
 
 __all__ = [
+    "NAMED_RULES",
+    "can_follow_up_case",
+    "can_import_results",
+    "can_import_roster",
+    "can_import_stations",
+    "can_lock_phases",
+    "can_name_head_of_mission",
+    "can_open_cockpit",
+    "can_plan_deployment",
+    "can_preview_checklist",
+    "can_read_published_runs",
+    "can_resolve_conflicts",
+    "can_view_cases",
+    "can_view_map",
+    "can_view_results",
+    "require",
     "Actor",
     "Role",
     "actor_for",
@@ -40,6 +74,7 @@ __all__ = [
     "can_view",
     "deletable_by",
     "forget_actors",
+    "job_actor",
     "may_grant",
     "missions_for",
     "require_coordinator",

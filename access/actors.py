@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from .roles import COORDINATING, OBSERVING, PUBLISHING, WHOLE_MISSION, Role, role_of_membership
 
 WITHDRAWN = "withdrawn"
+SYSTEM_USER_ID = 0  # no account has this id: the system Actor is never a person
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class Actor:
     def publishes(self) -> bool:
         """Only the head of mission and analysts lift the embargo on a report run."""
         return self.role in PUBLISHING
+
+    @property
+    def is_system(self) -> bool:
+        """A management command or a job queued by one, not a person (see ``system_actor``)."""
+        return self.user_id == SYSTEM_USER_ID
 
     @property
     def is_follower(self) -> bool:
@@ -191,8 +197,28 @@ def actor_in(user, mission_id: int, *, followers: bool = False) -> Actor | None:
 
 
 def system_actor(mission) -> Actor:
-    """The Actor of a management command or a background task started by one: the operator with a shell."""
-    return Actor(user_id=0, mission_id=getattr(mission, "pk", mission), role=Role.HEAD_OF_MISSION, superuser=True)
+    """The Actor of a management command, or of a background job no person queued: the operator with a shell.
+
+    Services that change data take an ``actor`` and ask the access layer themselves; a command has no signed-in
+    user, so it passes ``system_actor(mission)`` explicitly, in the open, where a reader sees it. It may do what a
+    superuser may, in that one mission. Never build it from a request: pages, the API and the admin always pass the
+    requesting user's Actor.
+    """
+    return Actor(
+        user_id=SYSTEM_USER_ID, mission_id=getattr(mission, "pk", mission), role=Role.HEAD_OF_MISSION, superuser=True
+    )
+
+
+def job_actor(requested_by, mission) -> Actor | None:
+    """The Actor a background job runs as, when the worker picks it up.
+
+    A job queued by a person runs as that person, with their role in the mission as it is now: one who lost the
+    role since it was queued gets None, and the service refuses the job. A job no person queued (a management
+    command, the beat schedule: ``requested_by`` is None) runs as the system Actor.
+    """
+    if requested_by is None:
+        return system_actor(mission)
+    return actor_for(requested_by, mission)
 
 
 def forget_actors(user) -> None:

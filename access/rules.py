@@ -132,6 +132,14 @@ def team_scope(actor: Actor) -> Q:
     return mission & own
 
 
+def area_region_ids(actor: Actor) -> frozenset[int] | None:
+    """The regions an actor works in: None for the whole mission (the core team), else an observer's area (an
+    LTO's area regions, an STO team's assigned regions; empty without a team)."""
+    if actor.sees_whole_mission:
+        return None
+    return actor.region_ids if actor.is_observer else frozenset()
+
+
 def _team_ids(actor: Actor):
     Team = _model("observers.team")
     return Team.objects.filter(team_scope(actor)).values("pk")
@@ -213,6 +221,13 @@ def _read_scope(actor: Actor, label: str) -> Q:
         return Q(mission_id=mission) if actor.is_coordinator else NOTHING
     if label in ("reports.reportrun", "reports.exportlog"):
         return Q(mission_id=mission) if whole else NOTHING
+    if label == "incidents.case":
+        # The core team works every case; observers follow those of their own team's forms.
+        if whole:
+            return Q(mission_id=mission)
+        if actor.is_observer and actor.team_id is not None:
+            return Q(mission_id=mission, submission__team_id=actor.team_id)
+        return NOTHING
     kind = KINDS.get(label)
     if kind is not None and whole:
         return Q(**{kind.mission: mission})  # the core team's kinds: the whole mission
@@ -400,16 +415,6 @@ def can_set_membership(actor: Actor | None, *, membership, member_role: str, cor
     if membership.pk is not None and not writable_by(actor, type(membership)).filter(pk=membership.pk).exists():
         return False
     return can_grant(actor, role_of(member_role, core_function))
-
-
-def can_compile(actor: Actor | None) -> bool:
-    """The core team (head of mission, coordinators, analysts, the rest of the core team) requests compilations."""
-    return actor is not None and actor.sees_whole_mission
-
-
-def can_publish(actor: Actor | None) -> bool:
-    """Only the head of mission and the mission's analysts lift the embargo on a run."""
-    return actor is not None and actor.publishes
 
 
 def observes(actor: Actor | None) -> bool:

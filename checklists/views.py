@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from observers.access import actor_for
+from access import actor_for, can_preview_checklist
 
 from .choices import OBSERVATION_KINDS
 from .selectors import template_schema, template_with_structure
@@ -17,7 +17,7 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
     if template is None:
         raise Http404("No such checklist.")
     actor = actor_for(request.user, template.mission)
-    if actor is None or not actor.is_coordinator:
+    if not can_preview_checklist(actor, template):
         raise Http404("No such checklist.")
     language = request.GET.get("language", "en")
     schema = template_schema(template, language=language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 
-from access import team_scope
+from access.rules import area_region_ids, team_scope
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit
@@ -35,8 +35,9 @@ def _coordinate(value) -> float:
 def map_regions(*, mission: Mission, actor: Actor) -> list[Region]:
     """The regions an actor may filter the map by: all for the core team, the area for observers."""
     regions = Region.objects.filter(mission=mission).order_by("name")
-    if not actor.sees_whole_mission:
-        regions = regions.filter(pk__in=actor.region_ids)
+    area = area_region_ids(actor)
+    if area is not None:
+        regions = regions.filter(pk__in=area)
     return list(regions)
 
 
@@ -44,8 +45,9 @@ def map_data(*, mission: Mission, actor: Actor, region_id: int | None = None, ki
     """Everything the map draws for this actor, in six queries whatever the mission's size."""
     kind = kind if kind in MAP_KINDS else ""
     stations = PollingStation.objects.filter(mission=mission)
-    if not actor.sees_whole_mission:
-        stations = stations.filter(region_id__in=actor.region_ids)
+    area = area_region_ids(actor)
+    if area is not None:
+        stations = stations.filter(region_id__in=area)
     if region_id is not None:
         stations = stations.filter(region_id=region_id)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
+from access import can_open_cockpit
 from deployment.models import PlannedVisit, PlanningJob, TeamAssignment
 from incidents.choices import OPEN_STATUSES
 from incidents.models import Case
@@ -49,7 +50,7 @@ def cockpit_missions(user) -> list[tuple[Mission, Actor]]:
     out = []
     for mission in missions_for(user).order_by("-election_day", "name"):
         actor = actor_for(user, mission)
-        if actor is not None and actor.sees_whole_mission:
+        if can_open_cockpit(actor, mission):
             out.append((mission, actor))
     return out
 

@@ -1,7 +1,7 @@
 """The cockpit pages: where each user lands after logging in, and one mission's state at a glance.
 
-Who may open a cockpit is decided by observers.access.actor_for: the head of mission, coordinators, analysts and
-the rest of the core team (Actor.sees_whole_mission). Observers are sent to their own pages, ODIHR staff to the
+Who may open a cockpit is decided by the access layer's rule ``can_open_cockpit``: the head of mission,
+coordinators, analysts and the rest of the core team. Observers are sent to their own pages, ODIHR staff to the
 published reports they may read.
 """
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from access import actor_for
+from access import actor_for, can_open_cockpit, can_plan_deployment, can_view_map
 from access.rules import may_read_kind
 from config.parsing import parse_id
 from missions.models import Mission
@@ -101,7 +101,7 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
         Tool(_("Official results and cross-checks"), reverse("results:mission", args=[slug])),
     ]
     groups.append((_("Statistics"), statistics))
-    if actor.is_coordinator:
+    if can_plan_deployment(actor, mission):
         planning = [
             Tool(_("Deployment planning"), reverse("deployment:planning", args=[slug])),
             Tool(_("Deployment plan (XLSX)"), reverse("deployment:export", args=[slug, "xlsx"])),
@@ -145,7 +145,7 @@ def cockpit_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     actor = actor_for(request.user, mission)
     if actor is None and actor_for(request.user, mission, followers=True) is None:
         raise Http404(_("No such mission."))  # as for a mission that does not exist: nothing to confirm
-    if actor is None or not actor.sees_whole_mission:
+    if not can_open_cockpit(actor, mission):
         raise PermissionDenied(_("The cockpit is for the mission's head, coordinators and analysts."))
     return mission, actor
 
@@ -210,7 +210,7 @@ def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     actor = actor_for(request.user, mission)
     if actor is None and actor_for(request.user, mission, followers=True) is None:
         raise Http404(_("No such mission."))
-    if actor is None or not (actor.sees_whole_mission or actor.is_observer):
+    if not can_view_map(actor, mission):
         raise PermissionDenied(_("You are not a member of this mission."))
     return mission, actor
 
@@ -220,7 +220,8 @@ def _member_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
 def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The mission map on a page of its own: what the user's role may see of stations, routes and incidents."""
     mission, actor = _member_scope(request, slug)
-    return render(request, "cockpit/map.html", {"mission": mission, "actor": actor})
+    context = {"mission": mission, "actor": actor, "can_open_cockpit": can_open_cockpit(actor, mission)}
+    return render(request, "cockpit/map.html", context)
 
 
 @never_cache

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.views import language_choose
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_choose, name="set_language"),
     path("api/", include("config.api")),
     path("cockpit/", include("cockpit.urls")),
     path("incidents/", include("incidents.urls")),

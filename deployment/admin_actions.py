@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from access import actor_for
+from access import actor_for, can_plan_deployment
 
 from .choices import FormationKind, JobKind, PlanningBasis
 from .services import planning_job_start
@@ -14,7 +14,7 @@ from .services import planning_job_start
 def _start(modeladmin, request, queryset, kind: str, parameters: dict) -> None:
     for mission in queryset:
         actor = actor_for(request.user, mission)
-        if actor is None or not actor.is_coordinator:
+        if not can_plan_deployment(actor, mission):
             modeladmin.message_user(
                 request, f"{mission.name}: only the mission's coordinators plan its deployment.", messages.ERROR
             )

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from access import actor_for, can_plan_deployment
 from config.parsing import ids, required_id
 from missions.models import Mission, Region, Tec
-from observers.access import actor_for
 from observers.models import Membership, Team
 from reports.services import export_log_record
 
@@ -32,7 +32,7 @@ def _coordinator_mission(request, mission_slug: str) -> Mission:
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404("No such mission.")
-    if not actor.is_coordinator:
+    if not can_plan_deployment(actor, mission):
         raise PermissionDenied(_("Only the mission's coordinators plan the deployment."))
     request.actor = actor
     return mission

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from access import visible_to
 from missions.models import Mission
 from observers.access import Actor
 from observers.choices import MemberRole, MemberStatus
-from observers.models import Membership
+from observers.models import Membership, Observer
 
 from .choices import OPEN_STATUSES
 from .models import Case, CaseNote
@@ -18,7 +19,11 @@ CORE_ROLES = (MemberRole.HEAD_OF_MISSION, MemberRole.CORE_TEAM)
 
 def _listing(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.select_related(
-        "assignee", "submission__team", "submission__polling_station", "submission__tec", "submission__region"
+        "assignee",
+        "submission__team",
+        "submission__polling_station__region",
+        "submission__tec",
+        "submission__region",
     )
 
 
@@ -26,12 +31,7 @@ def cases_visible_to(*, actor: Actor | None) -> QuerySet[Case]:
     """The core team sees every case of the mission; an observer the cases of their own team's forms."""
     if actor is None:
         return Case.objects.none()
-    cases = Case.objects.filter(mission_id=actor.mission_id)
-    if actor.sees_whole_mission:
-        return _listing(cases)
-    if actor.is_observer and actor.team_id is not None:
-        return _listing(cases.filter(submission__team_id=actor.team_id))
-    return Case.objects.none()
+    return _listing(visible_to(actor, Case.objects.filter(mission_id=actor.mission_id)))  # superusers: this one
 
 
 def open_cases(*, mission: Mission | int) -> QuerySet[Case]:
@@ -63,3 +63,13 @@ def core_team_users(*, mission: Mission | int):
 def core_team_emails(*, mission: Mission | int) -> list[str]:
     """The e-mail addresses (from the roster) of the mission's head and core team."""
     return sorted(set(_core_memberships(mission).values_list("observer__email", flat=True)) - {""})
+
+
+def core_team_recipients(*, mission: Mission) -> dict[str, list[str]]:
+    """The core team's e-mail addresses by the language to write to them in (Observer.language_in): one e-mail
+    per language."""
+    by_language: dict[str, set[str]] = {}
+    people = Observer.objects.filter(pk__in=_core_memberships(mission).values("observer_id")).exclude(email="")
+    for observer in people.only("email", "language"):
+        by_language.setdefault(observer.language_in(mission), set()).add(observer.email)
+    return {language: sorted(emails) for language, emails in sorted(by_language.items())}

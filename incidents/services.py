@@ -1,4 +1,8 @@
-"""Writes for incident follow-up: open a case for an urgent form, update it, tell the core team, send the digest."""
+"""Writes for incident follow-up: open a case for an urgent form, update it, tell the core team, send the digest.
+
+E-mails are written in each recipient's language (Observer.language_in: their own choice, else the mission's working
+language), one e-mail per language, with every time on the mission's clock (its local time, zone named).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from access import can_follow_up_case
 from checklists.choices import FormKind
 from missions.models import Mission
 from observers.access import Actor
@@ -21,7 +26,7 @@ from submissions.models import Submission
 
 from .choices import OPEN_STATUSES, CaseStatus
 from .models import Case, CaseNote
-from .selectors import case_for_notification, core_team_emails, core_team_users, open_cases
+from .selectors import case_for_notification, core_team_recipients, core_team_users, open_cases
 
 logger = logging.getLogger(__name__)
 
@@ -71,38 +76,37 @@ def case_notify(*, case_id: int) -> int:
     case = case_for_notification(case_id=case_id)
     if case is None or case.notified_at is not None:
         return 0
-    recipients = core_team_emails(mission=case.mission)
+    recipients = core_team_recipients(mission=case.mission)
     if not recipients:
         logger.warning("case %s: the mission has no core team e-mail address to tell", case_id)
         return 0
     claimed = Case.objects.filter(pk=case.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     if not claimed:
         return 0  # another worker sent it
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "case": case,
-            "submission": case.submission,
-            "mission": case.mission,
-            "url": _absolute(reverse("incidents:case", args=[case.mission.slug, case.pk])),
-        }
-        subject = _("[%(mission)s] Urgent: %(what)s") % {
-            "mission": case.mission.name,
-            "what": case.submission.get_kind_display(),
-        }
-        body = render_to_string("incidents/email_new_case.txt", context)
-    send_mail(subject, body, None, recipients)
-    return len(recipients)
-
-
-def _can_follow_up(actor: Actor | None, case: Case) -> bool:
-    return actor is not None and actor.sees_whole_mission and actor.mission_id == case.mission_id
+    context = {
+        "case": case,
+        "submission": case.submission,
+        "mission": case.mission,
+        "url": _absolute(reverse("incidents:case", args=[case.mission.slug, case.pk])),
+    }
+    sent = 0
+    for language, addresses in recipients.items():
+        with translation.override(language):
+            subject = _("[%(mission)s] Urgent: %(what)s") % {
+                "mission": case.mission.name,
+                "what": case.submission.get_kind_display(),
+            }
+            body = render_to_string("incidents/email_new_case.txt", context)
+        send_mail(subject, body, None, addresses)
+        sent += len(addresses)
+    return sent
 
 
 def case_update(
     *, actor: Actor | None, user, case: Case, status: str = "", assignee_id: int | None = None, text: str = ""
 ) -> CaseNote:
     """Record a step of the follow-up: a note, a new status, a new assignee (one of the core team), or several."""
-    if not _can_follow_up(actor, case):
+    if not can_follow_up_case(actor, case):
         raise PermissionDenied(_("Only the mission's core team follows up incidents."))
     text = (text or "").strip()
     if len(text) > NOTE_MAX_LENGTH:
@@ -151,19 +155,24 @@ def cases_digest(*, mission: Mission) -> dict:
     cases = list(open_cases(mission=mission))
     if not cases:
         return {"mission": mission.slug, "opened": opened, "open": 0, "recipients": 0}
-    recipients = core_team_emails(mission=mission)
+    recipients = core_team_recipients(mission=mission)
     Case.objects.filter(pk__in=[case.pk for case in cases], notified_at__isnull=True).update(notified_at=timezone.now())
-    if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "mission": mission,
-                "cases": cases,
-                "by_status": {status: sum(case.status == status for case in cases) for status in OPEN_STATUSES},
-                "url": _absolute(reverse("incidents:cases", args=[mission.slug])),
-            }
+    context = {
+        "mission": mission,
+        "cases": cases,
+        "by_status": {status: sum(case.status == status for case in cases) for status in OPEN_STATUSES},
+        "url": _absolute(reverse("incidents:cases", args=[mission.slug])),
+    }
+    for language, addresses in recipients.items():
+        with translation.override(language):
             subject = _("[%(mission)s] %(n)s open incident cases") % {"mission": mission.name, "n": len(cases)}
-            send_mail(subject, render_to_string("incidents/email_digest.txt", context), None, recipients)
-    return {"mission": mission.slug, "opened": opened, "open": len(cases), "recipients": len(recipients)}
+            send_mail(subject, render_to_string("incidents/email_digest.txt", context), None, addresses)
+    return {
+        "mission": mission.slug,
+        "opened": opened,
+        "open": len(cases),
+        "recipients": sum(map(len, recipients.values())),
+    }
 
 
 def cases_digest_all() -> list[dict]:

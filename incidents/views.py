@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from access import can_follow_up_case, can_view_cases
 from config.parsing import parse_id
 from missions.models import Mission
 from observers.access import Actor, actor_for
@@ -26,7 +27,7 @@ def _scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:
     actor = actor_for(request.user, mission)
     if actor is None:
         raise Http404(_("No such mission."))  # as for a mission that does not exist: nothing to confirm
-    if not (actor.sees_whole_mission or actor.is_observer):
+    if not can_view_cases(actor, mission):
         raise PermissionDenied(_("Cases are for the mission's core team and its observers."))
     return mission, actor
 
@@ -48,6 +49,7 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
         "mission": mission,
         "actor": actor,
         "cases": list(visible.order_by("-opened_at", "-id")[:CASES_SHOWN]),
+        "can_follow_up": can_follow_up_case(actor, mission),
         "shown": shown,
         "statuses": CaseStatus.choices,
     }
@@ -86,8 +88,9 @@ def case(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         "actor": actor,
         "case": found,
         "submission": found.submission,
-        "notes": list(case_notes(case=found)) if actor.sees_whole_mission else [],
+        "can_follow_up": can_follow_up_case(actor, found),
+        "notes": list(case_notes(case=found)) if can_follow_up_case(actor, found) else [],
         "statuses": CaseStatus.choices,
-        "assignees": list(core_team_users(mission=mission)) if actor.sees_whole_mission else [],
+        "assignees": list(core_team_users(mission=mission)) if can_follow_up_case(actor, found) else [],
     }
     return render(request, "incidents/case.html", context)

@@ -37,7 +37,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -210,6 +210,8 @@ class Lifecycle:
             self.fail(job.pk, f"The {self.what} took longer than {soft} seconds and was stopped.")
         except ValidationError as error:
             self.fail(job.pk, "; ".join(error.messages))
+        except PermissionDenied as error:  # whoever queued it may no longer do it (access.job_actor)
+            self.fail(job.pk, str(error))
         except (OperationalError, InterfaceError):
             try:
                 self.model.objects.filter(pk=job.pk).update(

@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, require_coordinator
+from access import actor_in, can_name_head_of_mission, require_coordinator
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 
@@ -120,7 +120,16 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
         ("Key dates", {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
         ("Observers requested", {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
         ("Time zones", {"fields": ("time_zone", "other_time_zones")}),
+        ("Language", {"fields": ("language",)}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        """The "Head of mission" field is named by the head of mission themself or a superuser (the access layer's
+        ``can_name_head_of_mission``); to everyone else it is shown, not offered."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not can_name_head_of_mission(actor_in(request.user, obj.pk), obj):
+            readonly.append("head_of_mission")
+        return readonly
 
     @admin.display(description="Figures")
     def figures_link(self, obj):
@@ -175,6 +184,7 @@ class TecAdmin(ScopedAdmin):
 @admin.register(PollingStation)
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     import_service = stations_import
+    import_passes_actor = True
     import_form_class = StationImportForm
     import_title = _("Import polling stations")
     import_columns = _(

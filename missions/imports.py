@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access import Actor, can_import_stations, require
 
 from .choices import AreaType, SpecialStationType, StationNumbering
 from .models import Mission, PollingStation, Region, Tec
@@ -163,6 +166,7 @@ def _unique_code(text: str, taken: set[str]) -> str:
 
 def stations_import(
     *,
+    actor: Actor,
     mission: Mission,
     upload,
     filename: str | None = None,
@@ -173,7 +177,10 @@ def stations_import(
 
     ``create_geography`` creates the regions and TECs the file names that the mission does not have yet (otherwise
     each is an error); ``columns`` maps a field to the file's own header where it differs ({"number": "Номер УИК"}).
+    Only an actor who may import the mission's stations may (PermissionDenied otherwise; a command passes
+    ``access.system_actor``).
     """
+    require(can_import_stations(actor, mission), _("Only the mission's coordinators import its polling stations."))
     report = ImportReport()
     columns = {name: normalise_header(header) for name, header in (columns or {}).items()}
     unknown = sorted(set(columns) - set(COLUMN_ALIASES))

@@ -1,9 +1,11 @@
 """A mission and the geography it deploys into; geography belongs to one mission because units change."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +36,12 @@ class Mission(models.Model):
         default=list,
         blank=True,
         help_text="ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk'].",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The mission's working language: e-mails go out in it to people who have chosen none.",
     )
     candidates = models.JSONField(default=list, blank=True, help_text="Candidate names in ballot order.")
     station_numbering = models.CharField(
@@ -197,5 +205,8 @@ class PollingStation(models.Model):
 
 
 def station_label(region_name: str, number: str) -> str:
-    """How a station is shown everywhere: its region and its number, e.g. "Akmola — No. 1"."""
-    return f"{region_name} — No. {number}"
+    """How a station is shown everywhere, in the reader's language: its region and its number, e.g. "Akmola — No. 1".
+
+    Templates use the same words through the `station` filter (missions/templatetags/stations.py).
+    """
+    return gettext("%(region)s — No. %(number)s") % {"region": region_name, "number": number}

@@ -26,6 +26,13 @@ class Observer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="observer"
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of the e-mails sent to this person; blank: the mission's working language. "
+        "Choosing a language on the site sets it.",
+    )
     history = HistoricalRecords(excluded_fields=["passport_number", "date_of_birth"])
 
     class Meta:
@@ -33,6 +40,10 @@ class Observer(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def language_in(self, mission) -> str:
+        """The language to write to this person in about a mission: their own choice, else the mission's."""
+        return self.language or mission.language
 
     def speaks(self, languages) -> bool:
         return any(language.language in languages for language in self.languages.all())

@@ -154,3 +154,12 @@ def membership_save(*, actor: Actor | None, membership: Membership, fields: dict
     membership.full_clean()
     membership.save()
     return membership
+
+
+def observer_language_set(*, user, language: str) -> int:
+    """Keep a language chosen on the site as the person's e-mail language; returns 1 when their record changed."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        return 0
+    return Observer.objects.filter(user=user).exclude(language=language).update(language=language)

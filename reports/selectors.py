@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Window
 from django.db.models.functions import TruncHour
 from django.http import Http404
 
-from access import actor_for, actors_for, missions_for, visible_to
+from access import actor_for, actors_for, can_compile, can_read_published_runs, missions_for, visible_to
 from checklists.choices import OBSERVATION_KINDS
 from missions.models import Mission, PollingStation, Region
 from submissions.models import Submission
@@ -26,11 +26,9 @@ def report_access(user, mission) -> str | None:
     """'full' for the core team (head of mission, coordinators, analysts), 'published' for ODIHR staff following
     the mission, else None."""
     actor = actor_for(user, mission, followers=True)
-    if actor is None:
-        return None
-    if actor.sees_whole_mission:
+    if can_compile(actor, mission):
         return FULL
-    if actor.is_follower:
+    if can_read_published_runs(actor, mission):
         return PUBLISHED
     return None
 

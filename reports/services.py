@@ -9,13 +9,12 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from access import actor_for
-from access import can_compile as access_can_compile
-from access import can_publish as access_can_publish
+from access import actor_for, can_compile, can_publish, can_resolve_conflicts, require
 from checklists.choices import OBSERVATION_KINDS
 from jobs.lifecycle import Lifecycle
 from results.reporting import official_results_section
@@ -42,16 +41,6 @@ def export_log_record(*, user, mission, what: str, format: str, rows: int | None
     )
 
 
-def can_compile(user, mission) -> bool:
-    """The head of mission, coordinators, analysts and the rest of the core team may request compilations."""
-    return access_can_compile(actor_for(user, mission))
-
-
-def can_publish(user, mission) -> bool:
-    """Only the head of mission and the mission's analysts lift the embargo on a run."""
-    return access_can_publish(actor_for(user, mission))
-
-
 def report_run_create(*, mission, user=None, kinds=None, region=None, cutoff=None) -> ReportRun:
     """Validate a compilation request and record it as queued (not yet sent to the broker)."""
     kinds = list(kinds or OBSERVATION_KINDS)
@@ -66,8 +55,11 @@ def report_run_create(*, mission, user=None, kinds=None, region=None, cutoff=Non
     kinds = [kind for kind in OBSERVATION_KINDS if kind in kinds]
     if region is not None and region.mission_id != mission.pk:
         raise ValidationError({"region": "The region belongs to another mission."})
-    if user is not None and not can_compile(user, mission):
-        raise PermissionDenied("Only the core team and analysts of this mission can compile statistics.")
+    if user is not None:  # None: the schedule or a command (see access.system_actor); a person is asked
+        require(
+            can_compile(actor_for(user, mission), mission),
+            _("Only the core team and analysts of this mission can compile statistics."),
+        )
     return ReportRun.objects.create(
         mission=mission,
         kinds=kinds,
@@ -181,8 +173,10 @@ def report_runs_autocompile(*, now=None, every_minutes: int | None = None) -> li
 
 def report_run_publish(*, run: ReportRun, user) -> ReportRun:
     """Lift the embargo on a finished run (head of mission or analyst only): ODIHR staff can then see it."""
-    if not can_publish(user, run.mission):
-        raise PermissionDenied("Only the head of mission or an analyst can publish a report run.")
+    require(
+        can_publish(actor_for(user, run.mission), run),
+        _("Only the head of mission or an analyst can publish a report run."),
+    )
     if run.status != RunStatus.DONE:
         raise ValidationError("Only a finished compilation can be published.")
     if not run.published:
@@ -268,12 +262,6 @@ def _delta(before, after):
     return difference(before, after)
 
 
-def can_resolve_conflicts(user, mission) -> bool:
-    """Coordinators (and the head of mission) decide conflicts between teams' forms."""
-    actor = actor_for(user, mission)
-    return actor is not None and actor.is_coordinator
-
-
 def conflict_resolve(
     *, user, mission, kind: str, polling_station_id: int, forms: list[int], decision: str, right_form: int | None
 ) -> ConflictResolution:
@@ -283,8 +271,10 @@ def conflict_resolve(
     """
     from submissions.models import SubmissionRevision
 
-    if not can_resolve_conflicts(user, mission):
-        raise PermissionDenied("Only the mission's coordinators decide conflicts between teams.")
+    require(
+        can_resolve_conflicts(actor_for(user, mission), mission),
+        _("Only the mission's coordinators decide conflicts between teams."),
+    )
     if decision not in ConflictDecision.values:
         raise ValidationError({"decision": "Choose which form is right, or that both stand."})
     # The forms as they stood in a snapshot: a form moved away from the station since still belongs to the conflict.

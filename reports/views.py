@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import actor_for
+from access import actor_for, can_publish, can_resolve_conflicts
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
 from missions.models import Mission, Region
@@ -23,8 +23,6 @@ from .conflicts import decisions_as_of
 from .presentation import report_tables
 from .selectors import FULL, dashboard_counts, latest_done_run, missions_with_reports, report_access, run_for, runs_for
 from .services import (
-    can_publish,
-    can_resolve_conflicts,
     conflict_resolve,
     export_log_record,
     report_run_publish,
@@ -148,6 +146,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         others = list(
             visible.select_related(None).filter(status=RunStatus.DONE).exclude(pk=run.pk).only("id", "finished_at")[:20]
         )
+    actor = actor_for(request.user, run.mission)
     context = {
         "run": run,
         "access": access,
@@ -156,8 +155,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "charts": run.charts,
         "status": _run_status(run),
         "others": others,
-        "can_publish": run.status == RunStatus.DONE and not run.published and can_publish(request.user, run.mission),
-        "can_resolve": access == FULL and can_resolve_conflicts(request.user, run.mission),
+        "can_publish": run.status == RunStatus.DONE and not run.published and can_publish(actor, run),
+        "can_resolve": access == FULL and can_resolve_conflicts(actor, run.mission),
     }
     if run.result and run.result.get("conflicts", {}).get("list"):
         # Decisions made since this snapshot are shown beside it (a new compilation applies them).
@@ -194,7 +193,7 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     """Lift the embargo, in two steps: the first POST shows what publishing means and asks to confirm (no JavaScript
     needed); only a POST carrying the confirmation publishes."""
     run, _access = run_for(request.user, run_id)
-    if not can_publish(request.user, run.mission):
+    if not can_publish(actor_for(request.user, run.mission), run):
         raise PermissionDenied(_("Only the head of mission or an analyst can publish a report run."))
     if request.POST.get("confirm") != "publish":
         return render(request, "reports/run_publish_confirm.html", {"run": run})
@@ -212,7 +211,7 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_conflict_resolve(request: HttpRequest, run_id: int) -> HttpResponse:
     """A coordinator decides one conflict of the run: which form is right, or that both stand."""
     run, _access = run_for(request.user, run_id)
-    if not can_resolve_conflicts(request.user, run.mission):
+    if not can_resolve_conflicts(actor_for(request.user, run.mission), run.mission):
         raise PermissionDenied(_("Only the mission's coordinators decide conflicts between teams."))
     try:
         forms = [int(value) for value in request.POST.getlist("forms")]

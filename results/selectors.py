@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import F, Q, QuerySet
 
-from access import Actor, actor_for, actors_for, visible_to
+from access import Actor, actor_for, actors_for, can_view_results, visible_to
 from checklists.choices import FormKind
 from checklists.models import Question
 from missions.models import Mission, PollingStation, Region
@@ -21,19 +21,10 @@ DEFAULT_TURNOUT_THRESHOLD = 95.0
 COMPARED_KINDS = (FormKind.COUNTING, FormKind.TABULATION)
 
 
-def can_view_results(actor: Actor | None) -> bool:
-    """Official results and their findings are the core team's (coordinators, analysts, head of mission)."""
-    return actor is not None and actor.sees_whole_mission
-
-
-def can_import_results(actor: Actor | None) -> bool:
-    return actor is not None and actor.is_coordinator
-
-
 def results_access(user, mission) -> Actor | None:
     """The user's Actor when they may see the mission's official results, else None."""
     actor = actor_for(user, mission)
-    return actor if can_view_results(actor) else None
+    return actor if can_view_results(actor, mission) else None
 
 
 def results_versions_visible_to(*, user) -> QuerySet[ResultsVersion]:

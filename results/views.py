@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from access import actor_for
+from access import actor_for, can_import_results
 from config.parsing import parse_id
 from missions.models import Mission, Region
 
@@ -18,7 +18,6 @@ from .choices import FindingKind
 from .exports import findings_csv, findings_xlsx
 from .models import ResultsSettings
 from .selectors import (
-    can_import_results,
     findings_filter,
     results_access,
     results_crosscheck,
@@ -73,7 +72,7 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
         "kind": kind,
         "regions": Region.objects.filter(mission=mission).order_by("name"),
         "kinds": FindingKind.choices,
-        "can_import": can_import_results(actor),
+        "can_import": can_import_results(actor, mission),
         "threshold": turnout_threshold(mission=mission),
         "settings_id": ResultsSettings.objects.filter(mission=mission).values_list("pk", flat=True).first(),
         "outlier_z": OUTLIER_Z,

@@ -7,7 +7,7 @@ import random
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from access import Actor, require_coordinator
+from access import Actor
 from missions.models import Region, Tec
 from observers.choices import TeamKind
 from observers.models import Membership, Team, TeamMember
@@ -15,12 +15,13 @@ from observers.services import team_check, team_rule_errors
 
 from ..models import PlannedVisit, TeamAssignment
 from .formation import SPEAKING_LEVELS
+from .guard import require_planner
 from .planning import MAX_ROUTE_LENGTH, PlanningBasis, RoutePlanner, assignments_write, geography_load
 
 
 def team_lock_set(*, actor: Actor, team: Team, locked: bool) -> Team:
     """Lock or unlock a team: formation and planning keep a locked team and its assignment as they are."""
-    require_coordinator(actor, team.mission_id)
+    require_planner(actor, team.mission_id)
     team.locked = locked
     team.save(update_fields=["locked"])
     return team
@@ -28,7 +29,7 @@ def team_lock_set(*, actor: Actor, team: Team, locked: bool) -> Team:
 
 def assignment_lock_set(*, actor: Actor, assignment: TeamAssignment, locked: bool) -> TeamAssignment:
     """Lock or unlock one team's assignment: planning keeps a locked assignment exactly as it is."""
-    require_coordinator(actor, assignment.mission_id)
+    require_planner(actor, assignment.mission_id)
     assignment.locked = locked
     assignment.save(update_fields=["locked"])
     return assignment
@@ -52,7 +53,7 @@ def team_member_swap(*, actor: Actor, team: Team, remove: Membership, add: Membe
 
     Both resulting teams are checked with the team rules; any broken rule refuses the whole swap.
     """
-    require_coordinator(actor, team.mission_id)
+    require_planner(actor, team.mission_id)
     if remove.mission_id != team.mission_id or add.mission_id != team.mission_id:
         raise ValidationError("Both people must be members of the team's mission.")
     seats = {seat.membership_id: seat for seat in TeamMember.objects.filter(team=team).select_related("membership")}
@@ -128,7 +129,7 @@ def assignment_move(
 
     The route avoids stations other teams are planned for; the team must still satisfy the team rules.
     """
-    require_coordinator(actor, team.mission_id)
+    require_planner(actor, team.mission_id)
     if region.mission_id != team.mission_id:
         raise ValidationError("The region belongs to another mission.")
     tecs = list(tecs or [])

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
+from access import Actor
 from missions.models import Mission
 from observers.choices import ROLES_FOR_TEAM_KIND, Gender, LanguageLevel, MemberStatus, TeamKind
 from observers.models import Membership, ObserverLanguage, Team, TeamMember
 from observers.services import team_rule_errors
 
 from ..choices import FormationKind
+from .guard import require_planner
 
 # How much each soft preference weighs when choosing a partner; an interpreter costs most, so language leads.
 WEIGHT_LOCAL_LANGUAGE = 8
@@ -342,6 +344,7 @@ def _leftover_reason(candidate: _Candidate, leftovers: list[_Candidate]) -> str:
 
 def teams_form(
     *,
+    actor: Actor,
     mission: Mission,
     kind: str,
     seed: int = 2019,
@@ -353,16 +356,18 @@ def teams_form(
     Soft preferences (mixed gender, a first-timer with an experienced observer, a local-language speaker, a
     shared working language) are optimised greedily; a team without a local-language speaker is flagged as
     needing an interpreter. With reform=True the kind's unlocked teams are dissolved first; locked teams are
-    always kept exactly as they are.
+    always kept exactly as they are. Only an actor who may plan the mission's deployment may (commands and jobs:
+    ``access.system_actor``, ``access.job_actor``).
     """
+    require_planner(actor, mission)
     if kind not in FormationKind.values:
         raise ValidationError(f"Unknown team kind {kind!r}: use lto, sto or all.")
     kind = FormationKind(kind)
     if kind == FormationKind.ALL:
-        lto = teams_form(mission=mission, kind=TeamKind.LTO, seed=seed, reform=reform)
+        lto = teams_form(actor=actor, mission=mission, kind=TeamKind.LTO, seed=seed, reform=reform)
         if progress:
             progress(50)
-        sto = teams_form(mission=mission, kind=TeamKind.STO, seed=seed, reform=reform)
+        sto = teams_form(actor=actor, mission=mission, kind=TeamKind.STO, seed=seed, reform=reform)
         return FormationResult(
             kind=FormationKind.ALL,
             teams=lto.teams + sto.teams,

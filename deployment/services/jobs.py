@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from access import Actor, require_coordinator
+from access import Actor, job_actor
 from jobs.lifecycle import Lifecycle
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
 from ..models import PlanningJob
 from .formation import teams_form
+from .guard import require_planner
 from .planning import MAX_ROUTE_LENGTH, deployment_plan
 
 # (soft, hard) seconds for one planning job.
@@ -52,7 +53,7 @@ def planning_job_start(
     *, actor: Actor, mission: Mission, kind: str, parameters: dict | None = None, requested_by=None
 ) -> PlanningJob:
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
-    require_coordinator(actor, mission.pk)
+    require_planner(actor, mission.pk)
     if kind not in JobKind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     clean = _clean_parameters(kind, parameters or {})
@@ -83,8 +84,11 @@ def planning_job_start(
 def _plan(job: PlanningJob, progress) -> list[str]:
     """The work of a claimed job: form teams or plan the deployment; the summary goes on the job."""
     parameters = job.parameters
+    # The job was allowed when it was queued; it runs as whoever queued it, asked again now (access.job_actor).
+    actor = job_actor(job.requested_by, job.mission)
     if job.kind == JobKind.FORM_TEAMS:
         result = teams_form(
+            actor=actor,
             mission=job.mission,
             kind=parameters["kind"],
             seed=parameters["seed"],
@@ -93,6 +97,7 @@ def _plan(job: PlanningJob, progress) -> list[str]:
         )
     else:
         result = deployment_plan(
+            actor=actor,
             mission=job.mission,
             basis=parameters["basis"],
             route_length=parameters["route_length"],
@@ -109,7 +114,7 @@ planning = Lifecycle(
     what="planning job",
     work=_plan,
     time_limit=lambda: TIME_LIMITS,
-    select_related=("mission",),
+    select_related=("mission", "requested_by"),
 )
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from access import Actor
 from missions.models import Mission
 from observers.choices import TeamKind
 from observers.models import Team
@@ -27,6 +28,7 @@ from ..models import PlannedVisit, TeamAssignment
 from .allocation import balanced_groups, largest_remainder, route_order
 from .areas import lto_areas_plan
 from .geography import Geography, geography_load
+from .guard import require_planner
 from .result import PlanResult
 
 ProgressCallback = Callable[[int], None]
@@ -178,53 +180,68 @@ def _tec_slots(geo: Geography, region_id: int, teams: int) -> list[list[int]]:
     return [[tec_id] for tec_id in tec_ids for _ in range(seats[tec_id])]
 
 
-def deployment_plan(
-    *,
-    mission: Mission,
-    basis: str = PlanningBasis.STATIONS,
-    route_length: int = 10,
-    seed: int = 2019,
-    progress: ProgressCallback | None = None,
-) -> PlanResult:
-    """Plan LTO areas and every STO team's region, TECs and route; keeps locked and valid existing plans.
+@dataclass
+class PlanningState:
+    """What the phases of one planning run share: its inputs, what each phase decided, and the result so far."""
 
-    Everything is decided in memory first (progress is reported then) and written in one transaction.
-    """
+    mission: Mission
+    geo: Geography
+    teams: list[Team]  # the mission's STO teams, in code order
+    existing: dict[int, _Existing]  # the current assignments, by team id
+    planner: RoutePlanner
+    basis: str
+    route_length: int
+    result: PlanResult
+    plannable: list[int] = field(default_factory=list)  # regions with polling stations, in region order
+    seats: dict[int, int] = field(default_factory=dict)  # region id -> teams it gets
+    quotas: dict[int, float] = field(default_factory=dict)  # region id -> its exact share of the teams
+    kept: dict[int, _Existing] = field(default_factory=dict)  # team id -> the assignment it keeps
+    kept_in_region: Counter = field(default_factory=Counter)
+    locked_ids: list[int] = field(default_factory=list)
+    to_place: list[Team] = field(default_factory=list)
+    openings: list[int] = field(default_factory=list)  # one region id per free seat, in region order
+    new_region: dict[int, int] = field(default_factory=dict)  # team id -> the region it is newly planned in
+
+
+def plan_arguments_check(*, basis: str, route_length) -> None:
+    """Refuse an unknown basis or a route length out of range before anything is read."""
     if basis not in PlanningBasis.values:
         raise ValidationError(f"Unknown planning basis {basis!r}: use one of {', '.join(PlanningBasis.values)}.")
     if not isinstance(route_length, int) or not 1 <= route_length <= MAX_ROUTE_LENGTH:
         raise ValidationError(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
-    result = PlanResult(basis=basis, route_length=route_length, seed=seed)
-    geo = geography_load(mission, basis)
+
+
+def geography_check(*, mission: Mission, geo: Geography) -> None:
+    """Refuse to plan a mission without regions or polling stations."""
     if not geo.regions:
         raise ValidationError(f"{mission.name} has no regions yet: import the geography before planning.")
     if not geo.stations:
         raise ValidationError(f"{mission.name} has no polling stations yet: import them before planning.")
-    if progress:
-        progress(10)
-    lto_owner, lto_codes, write_lto_areas = lto_areas_plan(mission, geo, result)
-    if progress:
-        progress(25)
 
-    teams = list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code"))
-    existing = _load_existing(mission)
-    planner = RoutePlanner(geo, random.Random(seed), route_length)
-    plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
+
+def seats_allot(state: PlanningState) -> None:
+    """Share the STO teams among the regions with stations by weight (largest remainder, one each if enough)."""
+    geo, teams = state.geo, state.teams
+    state.plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
     for region_id in geo.region_order:
-        if region_id not in plannable:
-            result.warnings.append(f"{geo.regions[region_id]['name']} has no polling stations: no team can go there.")
-    seats, quotas = largest_remainder(
-        {r: geo.region_weight.get(r, 0.0) for r in plannable},
+        if region_id not in state.plannable:
+            state.result.warnings.append(
+                f"{geo.regions[region_id]['name']} has no polling stations: no team can go there."
+            )
+    state.seats, state.quotas = largest_remainder(
+        {r: geo.region_weight.get(r, 0.0) for r in state.plannable},
         len(teams),
-        at_least_one=len(teams) >= len(plannable),
-        order=plannable,
+        at_least_one=len(teams) >= len(state.plannable),
+        order=state.plannable,
     )
 
-    # Locked first (whatever they hold), then valid unlocked assignments while their region has room.
-    kept: dict[int, _Existing] = {}
-    kept_in_region: Counter = Counter()
-    locked_ids = [t.pk for t in teams if t.pk in existing and (t.locked or existing[t.pk].locked)]
-    for team_id in locked_ids:
+
+def assignments_keep(state: PlanningState) -> None:
+    """Keep locked assignments (whatever they hold), then valid unlocked ones while their region has room."""
+    geo, teams, existing, planner, result = state.geo, state.teams, state.existing, state.planner, state.result
+    seats, kept, kept_in_region = state.seats, state.kept, state.kept_in_region
+    state.locked_ids = [t.pk for t in teams if t.pk in existing and (t.locked or existing[t.pk].locked)]
+    for team_id in state.locked_ids:
         assignment = existing[team_id]
         kept[team_id] = assignment
         kept_in_region[assignment.region_id] += 1
@@ -236,7 +253,7 @@ def deployment_plan(
         if region_id in seats and count > seats[region_id]:
             result.warnings.append(
                 f"{geo.regions[region_id]['name']} holds {count} locked teams, above its quota of "
-                f"{quotas[region_id]:.2f}."
+                f"{state.quotas[region_id]:.2f}."
             )
     for team in teams:
         assignment = existing.get(team.pk)
@@ -248,27 +265,28 @@ def deployment_plan(
         stations = assignment.station_ids()
         # Sharing is allowed where the region has fewer stations than its teams' routes need.
         region_stations = sum(len(geo.stations_by_tec[t]) for t in geo.tecs_by_region[region_id])
-        must_share = seats[region_id] * route_length > region_stations
+        must_share = seats[region_id] * state.route_length > region_stations
         clashes = not must_share and any(planner.usage[s] for s in stations)
-        if clashes or not _is_valid(assignment, geo, route_length):
+        if clashes or not _is_valid(assignment, geo, state.route_length):
             continue
         kept[team.pk] = assignment
         kept_in_region[region_id] += 1
         planner.reserve(stations)
-    result.locked = len(locked_ids)
-    result.kept = len(kept) - len(locked_ids)
-    if progress:
-        progress(40)
+    result.locked = len(state.locked_ids)
+    result.kept = len(kept) - len(state.locked_ids)
 
-    # Teams still to place go to the regions short of their seats, in region then team-code order.
-    to_place = [team for team in teams if team.pk not in kept and not team.locked]
-    openings: list[int] = []
-    for region_id in plannable:
-        openings.extend([region_id] * max(0, seats[region_id] - kept_in_region[region_id]))
-    new_region: dict[int, int] = {}
-    for team, region_id in zip(to_place, openings, strict=False):
-        new_region[team.pk] = region_id
-    for team in to_place[len(openings) :]:
+
+def teams_place(state: PlanningState) -> None:
+    """Send the teams still to place to the regions short of their seats, in region then team-code order."""
+    result = state.result
+    state.to_place = [team for team in state.teams if team.pk not in state.kept and not team.locked]
+    state.openings = []
+    for region_id in state.plannable:
+        state.openings.extend([region_id] * max(0, state.seats[region_id] - state.kept_in_region[region_id]))
+    state.new_region = {}
+    for team, region_id in zip(state.to_place, state.openings, strict=False):
+        state.new_region[team.pk] = region_id
+    for team in state.to_place[len(state.openings) :]:
         result.unplaced.append(team.code)
     if result.unplaced:
         result.warnings.append(
@@ -276,19 +294,23 @@ def deployment_plan(
             + ", ".join(result.unplaced[:20])
         )
 
-    # TEC areas and routes for the new assignments, region by region.
-    new_assignments: list[TeamAssignment] = []
+
+def routes_plan(
+    state: PlanningState, progress: ProgressCallback | None = None
+) -> list[tuple[TeamAssignment, list[int], list[int]]]:
+    """TEC areas and routes for the newly placed teams, region by region: (assignment, TEC ids, route) each."""
+    geo, teams, plannable, seats, quotas = state.geo, state.teams, state.plannable, state.seats, state.quotas
     plans: list[tuple[TeamAssignment, list[int], list[int]]] = []
     total_weight = sum(geo.region_weight.get(r, 0.0) for r in plannable)
-    basis_label = PlanningBasis(basis).label.lower()
+    basis_label = PlanningBasis(state.basis).label.lower()
     teams_by_region: dict[int, list[int]] = defaultdict(list)
-    for team_id, region_id in new_region.items():
+    for team_id, region_id in state.new_region.items():
         teams_by_region[region_id].append(team_id)
     for index, region_id in enumerate(plannable):
         newcomers = teams_by_region.get(region_id, [])
         if not newcomers:
             continue
-        kept_here = [a for a in kept.values() if a.region_id == region_id]
+        kept_here = [a for a in state.kept.values() if a.region_id == region_id]
         slots = _tec_slots(geo, region_id, len(kept_here) + len(newcomers))
         for assignment in kept_here:  # a kept team occupies the slot it overlaps most
             if not slots:
@@ -298,7 +320,7 @@ def deployment_plan(
         region_name = geo.regions[region_id]["name"]
         for position, team_id in enumerate(newcomers):
             slot = slots[position] if position < len(slots) else geo.tecs_by_region[region_id]
-            route = planner.plan(region_id, list(dict.fromkeys(slot)))
+            route = state.planner.plan(region_id, list(dict.fromkeys(slot)))
             tec_ids = list(dict.fromkeys(slot + [geo.stations[s].tec_id for s in route]))
             counting_tec = geo.stations[route[-1]].tec_id if route else slot[0]
             urban = sum(1 for s in route if geo.stations[s].urban)
@@ -313,54 +335,111 @@ def deployment_plan(
             )
             assignment = TeamAssignment(
                 team_id=team_id,
-                mission=mission,
+                mission=state.mission,
                 region_id=region_id,
                 tabulation_tec_id=counting_tec,
                 quota=Decimal(f"{quotas[region_id]:.3f}"),
                 reason=reason,
             )
-            new_assignments.append(assignment)
             plans.append((assignment, tec_ids, route))
         if progress:
             progress(40 + int(40 * (index + 1) / len(plannable)))
+    return plans
 
-    for team_id, region_id in new_region.items():
+
+def plan_changes(state: PlanningState, lto_owner: dict[int, int]) -> tuple[list[int], list[Team], dict[int, int]]:
+    """What the write replaces: the assignments to delete, the STO teams whose LTO team changes (each answers to
+    the LTO team whose area holds its region), and every team's final region. Counts the teams moved."""
+    existing = state.existing
+    for team_id, region_id in state.new_region.items():
         if team_id in existing and existing[team_id].region_id != region_id:
-            result.moved += 1
-    replaced = [existing[t].id for t in new_region if t in existing]
-    replaced += [existing[t.pk].id for t in to_place[len(openings) :] if t.pk in existing]
-    # Each unlocked STO team answers to the LTO team whose area holds its region.
-    final_region = {team_id: a.region_id for team_id, a in kept.items()}
-    final_region.update(new_region)
+            state.result.moved += 1
+    replaced = [existing[t].id for t in state.new_region if t in existing]
+    replaced += [existing[t.pk].id for t in state.to_place[len(state.openings) :] if t.pk in existing]
+    final_region = {team_id: a.region_id for team_id, a in state.kept.items()}
+    final_region.update(state.new_region)
     relinked = []
-    for team in teams:
+    for team in state.teams:
         if team.locked:
             continue
         lto_team_id = lto_owner.get(final_region.get(team.pk))
         if team.lto_team_id != lto_team_id:
             team.lto_team_id = lto_team_id
             relinked.append(team)
+    return replaced, relinked, final_region
+
+
+def regions_summarise(
+    state: PlanningState, final_region: dict[int, int], lto_owner: dict[int, int], lto_codes: dict[int, str]
+) -> None:
+    """One row per plannable region on the result (weight, quota, seats, teams, LTO team); warn of empty ones."""
+    geo, teams, result = state.geo, state.teams, state.result
+    teams_in_region = Counter(final_region.values())
+    for region_id in state.plannable:
+        result.regions.append(
+            {
+                "region": geo.regions[region_id]["name"],
+                "weight": round(geo.region_weight[region_id], 1),
+                "quota": round(state.quotas[region_id], 3),
+                "seats": state.seats[region_id],
+                "teams": teams_in_region[region_id],
+                "lto_team": lto_codes.get(lto_owner.get(region_id), ""),
+            }
+        )
+        if teams and not teams_in_region[region_id] and len(teams) >= len(state.plannable):
+            result.warnings.append(f"{geo.regions[region_id]['name']} has no STO team.")
+
+
+def deployment_plan(
+    *,
+    actor: Actor,
+    mission: Mission,
+    basis: str = PlanningBasis.STATIONS,
+    route_length: int = 10,
+    seed: int = 2019,
+    progress: ProgressCallback | None = None,
+) -> PlanResult:
+    """Plan LTO areas and every STO team's region, TECs and route; keeps locked and valid existing plans.
+
+    Only an actor who may plan the mission's deployment may (commands and jobs: ``access.system_actor``,
+    ``access.job_actor``). Everything is decided in memory first, phase by phase (progress is reported then), and
+    written in one transaction.
+    """
+    require_planner(actor, mission)
+    plan_arguments_check(basis=basis, route_length=route_length)
+    result = PlanResult(basis=basis, route_length=route_length, seed=seed)
+    geo = geography_load(mission, basis)
+    geography_check(mission=mission, geo=geo)
+    if progress:
+        progress(10)
+    lto_owner, lto_codes, write_lto_areas = lto_areas_plan(mission, geo, result)
+    if progress:
+        progress(25)
+
+    state = PlanningState(
+        mission=mission,
+        geo=geo,
+        teams=list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code")),
+        existing=_load_existing(mission),
+        planner=RoutePlanner(geo, random.Random(seed), route_length),
+        basis=basis,
+        route_length=route_length,
+        result=result,
+    )
+    seats_allot(state)
+    assignments_keep(state)
+    if progress:
+        progress(40)
+    teams_place(state)
+    plans = routes_plan(state, progress)
+    replaced, relinked, final_region = plan_changes(state, lto_owner)
     with transaction.atomic():
         write_lto_areas()
         assignments_write(replaced, plans)
         if relinked:
             bulk_update_with_history(relinked, Team, ["lto_team"], batch_size=500)
-    result.planned = len(new_assignments)
-
-    teams_in_region = Counter(final_region.values())
-    for region_id in plannable:
-        result.regions.append(
-            {
-                "region": geo.regions[region_id]["name"],
-                "weight": round(geo.region_weight[region_id], 1),
-                "quota": round(quotas[region_id], 3),
-                "seats": seats[region_id],
-                "teams": teams_in_region[region_id],
-                "lto_team": lto_codes.get(lto_owner.get(region_id), ""),
-            }
-        )
-        if teams and not teams_in_region[region_id] and len(teams) >= len(plannable):
-            result.warnings.append(f"{geo.regions[region_id]['name']} has no STO team.")
+    result.planned = len(plans)
+    regions_summarise(state, final_region, lto_owner, lto_codes)
     if progress:
         progress(100)
     return result

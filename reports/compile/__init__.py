@@ -1,7 +1,7 @@
 """Mission statistics computed in the database with a constant number of aggregate queries, in named phases.
 
-Counting rules (DOMAIN.md): the unit is the observation (one form); distinct polling stations are given alongside;
-the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
+Counting rules (docs/findings.md): the unit is the observation (one form); distinct polling stations are given
+alongside; the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
 reported separately, never counted in n); answers given on several versions of a form are merged by question code.
 
 Every percentage, mean, median and interval bound is rounded half up to one decimal from exact integers

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from access import Actor, actor_for, can_lock_phases
 from checklists.choices import (
     FormKind,
 )
 from missions.models import Mission
-from observers.access import Actor, actor_for
 
 from ..choices import SubmissionStatus
 from ..models import PhaseLock, Submission
@@ -17,7 +17,7 @@ from ..models import PhaseLock, Submission
 
 def _coordinator(user, mission: Mission) -> Actor:
     actor = actor_for(user, mission)
-    if actor is None or not actor.is_coordinator:
+    if not can_lock_phases(actor, mission):
         raise PermissionDenied("Only coordinators lock and unlock phases.")
     return actor
 

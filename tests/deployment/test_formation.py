@@ -1,5 +1,6 @@
 import pytest
 
+from access import system_actor
 from deployment.services import teams_form
 from observers.choices import Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Team, TeamMember
@@ -16,7 +17,7 @@ def _reasons(result):
 
 def test_it_pairs_every_sto_into_multinational_teams_of_two(mission):
     roster(mission, 40)
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 20
     assert result.left_out == []
     for team in Team.objects.filter(mission=mission):
@@ -27,7 +28,7 @@ def test_it_pairs_every_sto_into_multinational_teams_of_two(mission):
 
 def test_it_names_the_odd_one_left_over(mission):
     roster(mission, 5)
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 2
     assert len(result.left_out) == 1
     assert "an odd number of observers was left to pair" in _reasons(result)[0]
@@ -37,7 +38,7 @@ def test_it_leaves_out_observers_when_only_one_nationality_remains(mission):
     for _ in range(4):
         observer(mission, "DE")
     observer(mission, "FR")
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 1
     assert len(result.left_out) == 3
     assert all("only nationals of Germany remain" in reason for reason in _reasons(result))
@@ -48,7 +49,7 @@ def test_it_never_deploys_a_host_country_national(mission):
     host = observer(mission, "KZ", name="Aigerim Host")
     observer(mission, "DE")
     observer(mission, "FR")
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 1
     assert result.left_out == [
         (host, "Aigerim Host is a national of the host country (Kazakhstan) and cannot observe there.")
@@ -61,7 +62,7 @@ def test_it_skips_withdrawn_observers_and_those_already_in_a_team(mission):
     observer(mission, "IT", status=MemberStatus.WITHDRAWN)
     observer(mission, "PL")
     observer(mission, "SE")
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert [team.code for team in result.teams] == ["STO-008"]  # codes continue the sequence
     assert existing.members.count() == 2
     assert TeamMember.objects.count() == 4
@@ -70,7 +71,7 @@ def test_it_skips_withdrawn_observers_and_those_already_in_a_team(mission):
 def test_it_forms_lto_teams_only_from_ltos_with_their_own_codes(mission):
     roster(mission, 4, role=MemberRole.LTO)
     roster(mission, 4)
-    result = teams_form(mission=mission, kind="lto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="lto", seed=1)
     assert [team.code for team in result.teams] == ["LTO-01", "LTO-02"]
     assert all(team.kind == TeamKind.LTO for team in result.teams)
     assert Team.objects.filter(kind=TeamKind.STO).count() == 0
@@ -79,7 +80,7 @@ def test_it_forms_lto_teams_only_from_ltos_with_their_own_codes(mission):
 def test_parliamentarians_deploy_like_stos(mission):
     observer(mission, "DE", role=MemberRole.PARLIAMENTARIAN)
     observer(mission, "FR", role=MemberRole.STO)
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 1
 
 
@@ -88,7 +89,7 @@ def test_it_mixes_genders_and_pairs_first_timers_with_experienced_observers(miss
         observer(mission, nationality, gender=Gender.FEMALE, first_mission=True)
     for nationality in ("SE", "GB", "NO", "US"):
         observer(mission, nationality, gender=Gender.MALE, first_mission=False)
-    result = teams_form(mission=mission, kind="sto", seed=3)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=3)
     assert len(result.teams) == 4
     for team in result.teams:
         seats = [seat.membership for seat in team.members.all()]
@@ -101,7 +102,7 @@ def test_it_spreads_local_language_speakers_and_flags_teams_needing_an_interpret
         observer(mission, nationality, languages=("en", "ru"))
     for nationality in ("IT", "PL", "SE", "GB"):
         observer(mission, nationality, languages=("en",))
-    result = teams_form(mission=mission, kind="sto", seed=5)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=5)
     flags = sorted(team.needs_interpreter for team in result.teams)
     assert flags == [False, False, True]
 
@@ -111,7 +112,7 @@ def test_it_prefers_a_partner_with_a_shared_working_language(mission):
     observer(mission, "IT", languages=("en",), gender=Gender.MALE)
     observer(mission, "FR", languages=("fr",), gender=Gender.MALE)
     observer(mission, "PL", languages=("en",), gender=Gender.FEMALE)
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     for team in result.teams:
         languages = [
             {language.language for language in seat.membership.observer.languages.all()} for seat in team.members.all()
@@ -121,12 +122,12 @@ def test_it_prefers_a_partner_with_a_shared_working_language(mission):
 
 def test_locked_teams_survive_re_formation(mission):
     roster(mission, 8)
-    first = teams_form(mission=mission, kind="sto", seed=1)
+    first = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     keep = first.teams[0]
     keep.locked = True
     keep.save()
     members = set(keep.members.values_list("membership_id", flat=True))
-    again = teams_form(mission=mission, kind="sto", seed=99, reform=True)
+    again = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=99, reform=True)
     assert again.dissolved == 3
     keep.refresh_from_db()
     assert set(keep.members.values_list("membership_id", flat=True)) == members
@@ -143,10 +144,10 @@ def test_formation_is_deterministic_for_a_seed(mission):
             for team in Team.objects.filter(mission=mission)
         )
 
-    teams_form(mission=mission, kind="sto", seed=11)
+    teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=11)
     first = pairing()
     Team.objects.all().delete()
-    teams_form(mission=mission, kind="sto", seed=11)
+    teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=11)
     assert pairing() == first
 
 
@@ -155,7 +156,7 @@ def test_it_keeps_the_maximum_number_of_pairs_when_one_nationality_dominates(mis
         observer(mission, "DE")
     for nationality in ("FR", "IT", "PL", "SE", "GB", "NO"):
         observer(mission, nationality)
-    result = teams_form(mission=mission, kind="sto", seed=2)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=2)
     assert len(result.teams) == 6
     assert result.left_out == []
 
@@ -164,7 +165,7 @@ def test_it_refuses_an_unknown_kind_with_a_clear_message(mission):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="Unknown team kind 'observers': use lto, sto or all."):
-        teams_form(mission=mission, kind="observers")
+        teams_form(actor=system_actor(mission), mission=mission, kind="observers")
 
 
 def test_a_pair_the_team_rules_refuse_is_left_out_with_their_message_and_never_written(mission, monkeypatch):
@@ -178,7 +179,7 @@ def test_a_pair_the_team_rules_refuse_is_left_out_with_their_message_and_never_w
         return ["Refused by the team rules."] if refused["calls"] == 1 else []
 
     monkeypatch.setattr(formation, "team_rule_errors", refuse_first)
-    result = teams_form(mission=mission, kind="sto", seed=1)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 1 and Team.objects.count() == 1
     assert _reasons(result) == ["Refused by the team rules.", "Refused by the team rules."]
 
@@ -186,13 +187,13 @@ def test_a_pair_the_team_rules_refuse_is_left_out_with_their_message_and_never_w
 def test_formation_queries_grow_by_one_rule_check_per_team(mission, django_assert_max_num_queries):
     roster(mission, 60)
     with django_assert_max_num_queries(30 + 30):
-        teams_form(mission=mission, kind="sto", seed=1)
+        teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
 
 
 def test_soft_preferences_reach_the_best_the_roster_allows(mission):
     # 40 observers: 20 women and 20 men, 10 first-timers, 14 Russian speakers (tests.deployment.builders.roster).
     roster(mission, 40)
-    result = teams_form(mission=mission, kind="sto", seed=2019)
+    result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=2019)
     teams = Team.objects.filter(mission=mission).prefetch_related("members__membership__observer")
     mixed = first_with_experienced = 0
     for team in teams:

@@ -45,8 +45,8 @@ def planned(mission, actors):
     roster(mission, 4, role=MemberRole.LTO)
     roster(mission, 12)
     Membership.objects.filter(observer__user__username__in=["coordinator", "analyst"]).update(role=MemberRole.CORE_TEAM)
-    teams_form(mission=mission, kind="all", seed=1)
-    deployment_plan(mission=mission, seed=1)
+    teams_form(actor=system_actor(mission), mission=mission, kind="all", seed=1)
+    deployment_plan(actor=system_actor(mission), mission=mission, seed=1)
     return mission
 
 
@@ -206,8 +206,8 @@ def test_the_planning_page_takes_a_constant_number_of_queries(client, planned, a
     with django_assert_max_num_queries(30):
         client.get(reverse("deployment:planning", args=[planned.slug]))
     roster(planned, 20)
-    teams_form(mission=planned, kind="sto", seed=2)
-    deployment_plan(mission=planned, seed=2)
+    teams_form(actor=system_actor(planned), mission=planned, kind="sto", seed=2)
+    deployment_plan(actor=system_actor(planned), mission=planned, seed=2)
     with django_assert_max_num_queries(30):
         client.get(reverse("deployment:planning", args=[planned.slug]))
 

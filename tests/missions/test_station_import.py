@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from access import system_actor
 from missions.choices import StationNumbering
 from missions.imports import stations_import
 from missions.models import PollingStation, Region, Tec
@@ -93,7 +94,12 @@ def test_a_real_shaped_list_with_numbers_restarting_per_region_imports_every_sta
     # Three reads, two savepoints, one insert each for regions and TECs, then the stations in batches.
     with django_assert_max_num_queries(7 + _station_insert_batches(len(rows))):
         report = stations_import(
-            mission=mission, upload=upload, filename="cec.csv", create_geography=True, columns=CEC_MAPPING
+            actor=system_actor(mission),
+            mission=mission,
+            upload=upload,
+            filename="cec.csv",
+            create_geography=True,
+            columns=CEC_MAPPING,
         )
 
     assert report.ok, report.errors[:5]
@@ -119,14 +125,23 @@ def test_importing_the_real_shaped_list_again_updates_the_stations_it_identifies
     mission, django_assert_max_num_queries
 ):
     upload, rows = real_shaped_list()
-    stations_import(mission=mission, upload=upload, filename="cec.csv", create_geography=True, columns=CEC_MAPPING)
+    stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=upload,
+        filename="cec.csv",
+        create_geography=True,
+        columns=CEC_MAPPING,
+    )
     text = upload.decode("cp1251").splitlines()
     # The second row is PEC No. 1 of the first oblast: a new address there, and nowhere else.
     text[1] = text[1].replace(rows[0]["address"], "ул. Новая, 1")
     changed = ("\r\n".join(text) + "\r\n").encode("cp1251")
 
     with django_assert_max_num_queries(8):
-        report = stations_import(mission=mission, upload=changed, filename="cec.csv", columns=CEC_MAPPING)
+        report = stations_import(
+            actor=system_actor(mission), mission=mission, upload=changed, filename="cec.csv", columns=CEC_MAPPING
+        )
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, len(rows) - 1)
     assert PollingStation.objects.count() == len(rows)
@@ -143,7 +158,7 @@ def test_without_the_option_a_region_or_tec_the_mission_lacks_is_an_error_on_its
         b"1,Akmola,Kokshetau city\n"  # TEC not yet in Akmola
         b"1,Pavlodar,Pavlodar city\n"  # region not in the mission
     )
-    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=upload, filename="stations.csv")
     assert [str(e) for e in report.errors] == [
         "row 2, tec: TEC 'Kokshetau city' is not in Akmola (add it, or import with regions and TECs created from "
         "the file)",
@@ -157,14 +172,23 @@ def test_a_list_naming_regions_by_code_finds_the_mission_regions(mission):
     akmola = RegionFactory(mission=mission, code="AKM", name="Akmola")
     tec = TecFactory(region=akmola, mission=mission, code="01-01", name="Kokshetau city")
     report = stations_import(
-        mission=mission, upload=b"number,region,tec_code\n1,akm,01-01\n2,Akmola,01-01\n", filename="s.csv"
+        actor=system_actor(mission),
+        mission=mission,
+        upload=b"number,region,tec_code\n1,akm,01-01\n2,Akmola,01-01\n",
+        filename="s.csv",
     )
     assert report.ok, report.errors
     assert set(tec.polling_stations.values_list("number", flat=True)) == {"1", "2"}
 
 
 def test_a_station_list_imports_with_its_regions_and_tecs(mission):
-    report = stations_import(mission=mission, upload=GOOD.encode(), filename="stations.csv", create_geography=True)
+    report = stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=GOOD.encode(),
+        filename="stations.csv",
+        create_geography=True,
+    )
     assert report.ok, report.errors
     assert report.created == 3
     assert set(Region.objects.values_list("name", flat=True)) == {"Akmola", "Pavlodar"}
@@ -175,8 +199,19 @@ def test_a_station_list_imports_with_its_regions_and_tecs(mission):
 
 
 def test_importing_the_station_list_again_updates_rather_than_duplicates(mission):
-    stations_import(mission=mission, upload=GOOD.encode(), filename="stations.csv", create_geography=True)
-    report = stations_import(mission=mission, upload=GOOD.replace("1850", "1900").encode(), filename="stations.csv")
+    stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=GOOD.encode(),
+        filename="stations.csv",
+        create_geography=True,
+    )
+    report = stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=GOOD.replace("1850", "1900").encode(),
+        filename="stations.csv",
+    )
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     assert PollingStation.objects.count() == 3
     assert PollingStation.objects.get(number="0001").registered_voters == 1900
@@ -189,7 +224,13 @@ def test_a_station_list_with_bad_rows_writes_nothing_and_lists_every_error_by_ro
         "0006,,,,01-01,,,,,,\n"
         "0001,Same number elsewhere,,Pavlodar,12-01,,,,,,\n"
     )
-    report = stations_import(mission=mission, upload=bad.encode(), filename="stations.csv", create_geography=True)
+    report = stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=bad.encode(),
+        filename="stations.csv",
+        create_geography=True,
+    )
     assert [str(e) for e in report.errors] == [
         "row 6, area_type: 'suburban' is not urban or rural (leave it blank if not known)",
         "row 6, registered_voters: '-3' is not a whole number of voters",
@@ -198,7 +239,13 @@ def test_a_station_list_with_bad_rows_writes_nothing_and_lists_every_error_by_ro
     ]
     # Rows that cannot be read are reported first; the identity of the readable ones is checked once they are.
     fixed = bad.replace("suburban,-3,,95", "rural,3,,45").replace("0006,,,,", "0006,,,Akmola,")
-    report = stations_import(mission=mission, upload=fixed.encode(), filename="stations.csv", create_geography=True)
+    report = stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=fixed.encode(),
+        filename="stations.csv",
+        create_geography=True,
+    )
     assert [str(e) for e in report.errors] == [
         "row 5, number: No. 0001 of Akmola appears twice in the file (also row 2)"
     ]
@@ -207,13 +254,16 @@ def test_a_station_list_with_bad_rows_writes_nothing_and_lists_every_error_by_ro
 
 def test_a_file_without_a_column_for_the_number_says_how_to_map_one(mission):
     upload = "Номер УИК;Область;ТИК\n1;Акмолинская область;Ленинская\n".encode()
-    report = stations_import(mission=mission, upload=upload, filename="s.csv", create_geography=True)
+    report = stations_import(
+        actor=system_actor(mission), mission=mission, upload=upload, filename="s.csv", create_geography=True
+    )
     assert [str(e) for e in report.errors] == [
         "file, number: no column for the station number: map one, e.g. number=Header",
         "file, region: no column for the region: map one, e.g. region=Header",
         "file, tec: no column for the TEC: map tec_code=Header or tec_name=Header",
     ]
     report = stations_import(
+        actor=system_actor(mission),
         mission=mission,
         upload=upload,
         filename="s.csv",
@@ -230,12 +280,18 @@ def test_where_numbers_restart_per_tec_the_tec_is_part_of_the_identity(mission):
     mission.station_numbering = StationNumbering.TEC
     mission.save()
     upload = "number,region,tec_name\n1,Minsk,Lenin district\n1,Minsk,Soviet district\n1,Minsk,Lenin district\n"
-    report = stations_import(mission=mission, upload=upload.encode(), filename="s.csv", create_geography=True)
+    report = stations_import(
+        actor=system_actor(mission), mission=mission, upload=upload.encode(), filename="s.csv", create_geography=True
+    )
     assert [str(e) for e in report.errors] == [
         "row 4, number: No. 1 of Minsk, TEC Lenin district appears twice in the file (also row 2)"
     ]
     report = stations_import(
-        mission=mission, upload=upload.rsplit("1,Minsk", 1)[0].encode(), filename="s.csv", create_geography=True
+        actor=system_actor(mission),
+        mission=mission,
+        upload=upload.rsplit("1,Minsk", 1)[0].encode(),
+        filename="s.csv",
+        create_geography=True,
     )
     assert report.ok, report.errors
     assert sorted(PollingStation.objects.values_list("tec__name", "number")) == [
@@ -259,16 +315,22 @@ def test_a_second_station_with_the_same_number_in_one_region_is_refused(mission)
 
 
 def test_a_re_import_leaves_alone_what_its_list_has_no_column_for(mission):
-    stations_import(mission=mission, upload=GOOD.encode(), filename="stations.csv", create_geography=True)
+    stations_import(
+        actor=system_actor(mission),
+        mission=mission,
+        upload=GOOD.encode(),
+        filename="stations.csv",
+        create_geography=True,
+    )
     # The mission learns later which stations are rural; the CEC's next list still does not say.
     PollingStation.objects.filter(number="0002").update(area_type="rural", registered_voters=433)
     without = b"number,region,tec_code,address\n0002,Akmola,01-02,Main St 2a\n"
-    report = stations_import(mission=mission, upload=without, filename="stations.csv")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=without, filename="stations.csv")
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     station = PollingStation.objects.get(number="0002")
     assert (station.address, station.area_type, station.registered_voters) == ("Main St 2a", "rural", 433)
     # A list that has the column and leaves the cell blank says "not known".
     blank = b"number,region,tec_code,area_type\n0002,Akmola,01-02,\n"
-    stations_import(mission=mission, upload=blank, filename="stations.csv")
+    stations_import(actor=system_actor(mission), mission=mission, upload=blank, filename="stations.csv")
     station.refresh_from_db()
     assert (station.area_type, station.registered_voters) == ("", 433)

@@ -103,7 +103,7 @@ def test_the_roster_import_refuses_an_entity_bomb_and_writes_nothing(mission):
     ],
 )
 def test_the_station_import_refuses_files_that_are_not_spreadsheets(mission, payload, filename, message):
-    report = stations_import(mission=mission, upload=payload, filename=filename)
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=payload, filename=filename)
     assert not report.ok
     assert message in str(report.errors[0])
     assert not PollingStation.objects.exists()
@@ -111,7 +111,9 @@ def test_the_station_import_refuses_files_that_are_not_spreadsheets(mission, pay
 
 def test_the_station_import_refuses_an_oversized_file(mission, settings):
     settings.IMPORT_MAX_BYTES = 1024
-    report = stations_import(mission=mission, upload=b"number,name\n" + b"0101,School\n" * 200, filename="s.csv")
+    report = stations_import(
+        actor=system_actor(mission), mission=mission, upload=b"number,name\n" + b"0101,School\n" * 200, filename="s.csv"
+    )
     assert "the limit is 1 KB" in str(report.errors[0])
     assert not PollingStation.objects.exists()
 
@@ -121,9 +123,13 @@ def test_the_station_import_refuses_a_zip_bomb_and_an_entity_bomb(mission):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", "<a>" + "0" * 50_000_000 + "</a>")
-    bomb = stations_import(mission=mission, upload=buffer.getvalue(), filename="stations.xlsx")
+    bomb = stations_import(
+        actor=system_actor(mission), mission=mission, upload=buffer.getvalue(), filename="stations.xlsx"
+    )
     assert "zip bomb" in str(bomb.errors[0])
-    laughs = stations_import(mission=mission, upload=_billion_laughs(), filename="stations.xlsx")
+    laughs = stations_import(
+        actor=system_actor(mission), mission=mission, upload=_billion_laughs(), filename="stations.xlsx"
+    )
     assert not laughs.ok and "entity" in str(laughs.errors[0]).lower()
     assert not PollingStation.objects.exists()
 
@@ -190,7 +196,7 @@ def test_a_small_workbook_of_millions_of_shared_strings_is_refused_before_it_is_
     flood = _shared_strings_flood(3_000_000)
     assert len(flood) < 800_000  # passes the size limit and the zip-bomb checks: only the new cap stops it
     started = time.monotonic()
-    report = stations_import(mission=mission, upload=flood, filename="stations.xlsx")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=flood, filename="stations.xlsx")
     elapsed = time.monotonic() - started
     assert not report.ok
     assert "more than 200,000 distinct texts" in str(report.errors[0])
@@ -586,7 +592,7 @@ def test_a_planning_post_with_a_malformed_id_is_a_400_and_changes_nothing(client
 def test_a_csv_cell_over_the_csv_modules_field_limit_is_a_message(mission):
     huge = "x" * (csv.field_size_limit() + 1)
     upload = f'number,region,tec,name\n0101,Akmola,TEC-1,"{huge}"\n'.encode()
-    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=upload, filename="stations.csv")
     assert not report.ok
     assert "Line 2 cannot be read as CSV: field larger than field limit" in str(report.errors[0])
     assert not PollingStation.objects.exists()
@@ -596,7 +602,7 @@ def test_a_nul_byte_deep_in_an_uploaded_csv_is_a_message(mission):
     rows = "".join(f"{number:04d},Akmola,TEC-1,School {number}\n" for number in range(1, 400))
     upload = ("number,region,tec,name\n" + rows).encode() + b"0400,Akmola,TEC-1,Sch\x00ol\n"
     assert b"\x00" not in upload[:4096]
-    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=upload, filename="stations.csv")
     assert not report.ok
     assert str(report.errors[0]) == (
         "file: Line 401 contains a NUL byte, which no field accepts; the file may be damaged."
@@ -606,7 +612,7 @@ def test_a_nul_byte_deep_in_an_uploaded_csv_is_a_message(mission):
 
 def test_a_workbook_with_a_missing_sheet_part_is_a_message(mission):
     broken = _with_parts(_workbook_bytes(), {"xl/worksheets/sheet1.xml": None})
-    report = stations_import(mission=mission, upload=broken, filename="stations.xlsx")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=broken, filename="stations.xlsx")
     assert not report.ok
     assert "The workbook cannot be read" in str(report.errors[0])
     roster = roster_import(actor=system_actor(mission), mission=mission, upload=broken, filename="roster.xlsx")
@@ -616,7 +622,7 @@ def test_a_workbook_with_a_missing_sheet_part_is_a_message(mission):
 
 def test_a_station_number_longer_than_the_column_is_a_row_error(mission):
     upload = f"number,region,tec,name\n{'7' * 33},Akmola,TEC-1,School\n0102,Akmola,TEC-1,School 2\n".encode()
-    report = stations_import(mission=mission, upload=upload, filename="stations.csv")
+    report = stations_import(actor=system_actor(mission), mission=mission, upload=upload, filename="stations.csv")
     assert [str(error) for error in report.errors] == ["row 2, number: longer than 32 characters"]
     assert not PollingStation.objects.exists()
 

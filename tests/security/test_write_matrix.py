@@ -340,7 +340,7 @@ NOT_MISSION_DATA = {
     "password_change": "the user's own password",
     "password_reset": "sends a reset e-mail",
     "password_reset_confirm": "the user's own password",
-    "set_language": "the session's language",
+    "set_language": "the session's language and the person's own e-mail language",
     "api-token": "the user's own API token",
     "admin:login": "signs in",
     "admin:logout": "ends the session",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from access import system_actor
 from deployment.choices import FormationKind
 from deployment.services import teams_form
 from missions.models import Mission
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No mission with the slug {mission!r}.")
         try:
-            result = teams_form(mission=found, kind=kind, seed=seed, reform=reform)
+            result = teams_form(actor=system_actor(found), mission=found, kind=kind, seed=seed, reform=reform)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         if result.dissolved:

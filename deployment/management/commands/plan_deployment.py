@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from access import system_actor
 from deployment.choices import PlanningBasis
 from deployment.services import deployment_plan
 from missions.models import Mission
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No mission with the slug {mission!r}.")
         try:
-            result = deployment_plan(mission=found, basis=basis, route_length=route_length, seed=seed)
+            result = deployment_plan(
+                actor=system_actor(found), mission=found, basis=basis, route_length=route_length, seed=seed
+            )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         write = self.stdout.write

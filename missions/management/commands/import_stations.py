@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 
+from access import system_actor
 from missions.imports import parse_column_mapping, stations_import
 from missions.management.import_command import ImportCommand
 
@@ -33,4 +34,6 @@ class Command(ImportCommand):
         return super().handle(*args, **options)
 
     def import_file(self, *, mission, upload, filename):
-        return stations_import(mission=mission, upload=upload, filename=filename, **self.import_options)
+        return stations_import(
+            actor=system_actor(mission), mission=mission, upload=upload, filename=filename, **self.import_options
+        )

@@ -14,12 +14,11 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from access import Role
+from access import Role, system_actor
+from missions.choices import AreaType, ElectionType, MissionStatus, RegionKind
+from missions.models import Mission, PollingStation, Region, Tec
 from observers.choices import CoreFunction, Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Observer, Team, TeamMember
-
-from .choices import AreaType, ElectionType, MissionStatus, RegionKind
-from .models import Mission, PollingStation, Region, Tec
 
 SECOND_SLUG = "kg-2021"
 SECOND_PASSWORD = "observe-kz-2019"  # noqa: S105 -- demo database only, the same as the first demo mission's
@@ -174,5 +173,5 @@ def second_mission_seed() -> Mission:
     _people(mission)
     checklists_load_standard(mission=mission)
     if not mission.assignments.exists():
-        deployment_plan(mission=mission, seed=2021, route_length=3)
+        deployment_plan(actor=system_actor(mission), mission=mission, seed=2021, route_length=3)
     return mission
