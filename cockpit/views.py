@@ -29,12 +29,12 @@ from django.views.decorators.http import require_GET
 from access import actor_for, can_open_cockpit, can_plan_deployment, can_view_map
 from access.rules import may_read_kind
 from config.parsing import parse_id
+from missions.clock import local_moment
 from missions.models import Mission
 from observers.access import Actor, is_odihr_staff
 
 from .map_selectors import map_data, map_regions
 from .selectors import cockpit_missions, mission_state
-from .templatetags.mission_clock import local_moment
 
 SILENCE_HOURS_DEFAULT = 3
 SILENCE_HOURS_MAX = 168
@@ -91,9 +91,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
         Tool(_("Map"), reverse("cockpit:map", args=[slug])),
         Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
-        Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
-        Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
-        Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),
+        Tool(_("Urgent incidents"), reverse("observe:incidents", args=[slug])),
+        Tool(_("All submissions"), reverse("observe:submission_collection", args=[slug])),
+        Tool(_("LTO reports and STO teams"), reverse("observe:lto_area", args=[slug])),
     ]
     groups = [(_("Election day"), election_day)]
     statistics = [
@@ -136,7 +136,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         return render(request, "cockpit/index.html", {"missions": missions})
     if is_odihr_staff(request.user):
         return redirect("reports:index")
-    return redirect("submissions:home")
+    return redirect("observe:home")
 
 
 def cockpit_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:

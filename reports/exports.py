@@ -13,7 +13,6 @@ apostrophe goes before that piece.
 from __future__ import annotations
 
 import base64
-import csv
 import functools
 import logging
 import re
@@ -30,6 +29,7 @@ from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .compile import TURNOUT_CONVENTION, forms_as_of
 from .conflicts import CONFLICT_RULE
+from .raw_csv import write_csv
 from .result import ANSWER_WORDS, ReportLabels, ReportResult
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -53,6 +53,7 @@ RAW_FIELDS = [
     "notes",
     OVERALL_ASSESSMENT_CODE,
 ]
+__all__ = ["RAW_FIELDS", "neutralise", "raw_codes", "raw_rows", "write_csv", "write_pdf", "write_xlsx"]
 
 
 # The start of the text, or just after a separator either kind of spreadsheet splits on, then optional blanks,
@@ -172,18 +173,6 @@ def raw_rows(*, mission, result: ReportResult, region=None) -> Iterator[list]:
                 *answers.get(row[0], empty),
             ]
             yield ["" if cell is None else cell for cell in cells]
-
-
-def write_csv(*, path, mission, result, region=None) -> int:
-    """Write the raw data as CSV; returns the number of submissions written."""
-    count = -1
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        # Text quoted (numbers not), so a reader splitting on "," or ";" keeps every text cell whole.
-        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
-        for row in raw_rows(mission=mission, result=result, region=region):
-            writer.writerow([neutralise(cell) if cell.__class__ is str else cell for cell in row])
-            count += 1
-    return count
 
 
 def _per_region(by_region: dict, regions: list[str], name: str, default=None) -> list:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import actor_for, can_publish, can_resolve_conflicts
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
+from missions.clock import local_zone
 from missions.models import Mission, Region
 
 from .charts import charts_in_language
@@ -47,8 +48,8 @@ def _run_status(run) -> dict:
         "status_label": run.get_status_display(),
         "progress": run.progress,
         "attempts": run.attempts,
-        "error": run.error,
-        "dispatch_error": run.dispatch_error,
+        "error": run.error_text,
+        "dispatch_error": run.dispatch_error_text,
         "finished": run.is_finished,
         "url": reverse("reports:run", args=[run.pk]),
     }
@@ -95,9 +96,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
-                from zoneinfo import ZoneInfo
-
-                cutoff = cutoff.replace(tzinfo=ZoneInfo(mission.time_zone or "UTC"))
+                cutoff = cutoff.replace(tzinfo=local_zone(mission))
         try:
             run = report_run_request(
                 mission=mission, user=request.user, kinds=kinds or None, region=region, cutoff=cutoff
@@ -110,7 +109,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             messages.warning(
                 request,
                 _("Compilation %(run)s is saved but not started yet. %(error)s")
-                % {"run": run.pk, "error": run.dispatch_error},
+                % {"run": run.pk, "error": run.dispatch_error_text},
             )
         else:
             messages.success(request, _("Compilation %(run)s requested.") % {"run": run.pk})

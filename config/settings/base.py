@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "observers",
     "checklists",
     "submissions",
+    "observe",
     "tallies",
     "deployment",
     "reports",
     "results",
     "incidents",
     "cockpit",
+    "synthetic",
 ]
 
 MIDDLEWARE = [

@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from access import Role, actors_for
-from missions.demo_second import SECOND_SLUG, SECOND_USERS, second_mission_seed
 from missions.models import Mission
 from observers.choices import MemberRole
 from observers.models import Membership, Observer, Team
 from observers.services import team_check
+from synthetic.second import SECOND_SLUG, SECOND_USERS, second_mission_seed
 from tests.factories import MembershipFactory, ObserverFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def first_mission_coordinator(mission):
     user = UserFactory(username="coordinator")
     MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user, nationality="CZ"),
+        observer=ObserverFactory(mission=mission, user=user, nationality="CZ"),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
@@ -59,10 +59,14 @@ def test_each_demo_login_holds_its_role_in_the_second_mission_only(first_mission
         assert held[second.pk] == role, username
     shared = {actor.mission_id: actor.role for actor in actors_for(users.get(username="coordinator"))}
     assert shared == {mission.pk: Role.COORDINATOR, second.pk: Role.LTO}
+    # One login, a record of the person in each mission (each mission's own details).
+    records = Observer.objects.filter(user__username="coordinator").order_by("mission_id")
+    assert [record.mission_id for record in records] == sorted([mission.pk, second.pk])
+    assert len({record.email for record in records}) == 1
 
 
 def test_demo_logins_prints_both_missions_users(first_mission_coordinator, capsys, monkeypatch):
-    import missions.management.commands.demo_logins as command
+    import synthetic.management.commands.demo_logins as command
 
     second_mission_seed()
     monkeypatch.setattr(command, "DEMO_SLUG", SECOND_SLUG)  # the first mission is the test's own here
