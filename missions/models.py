@@ -106,6 +106,8 @@ class Mission(models.Model):
             raise ValidationError({"closing_date": "The mission cannot close before it opens."})
         if self.opening_date and self.election_day and self.election_day < self.opening_date:
             raise ValidationError({"election_day": "Election day must fall after the mission opens."})
+        if self.head_of_mission_id and self.head_of_mission.mission_id != self.pk:
+            raise ValidationError({"head_of_mission": _("The head of mission is a person on this mission's roster.")})
 
 
 class Region(models.Model):

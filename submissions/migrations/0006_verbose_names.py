@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('checklists', '0005_verbose_names'),
         ('missions', '0008_verbose_names'),
-        ('observers', '0004_verbose_names'),
+        ('observers', '0006_one_mission_per_record'),
         ('submissions', '0005_revision_snapshot_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
