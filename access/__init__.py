@@ -23,6 +23,9 @@ from .rules import (
 from .verbs import (
     NAMED_RULES,
     can_compile,
+    can_correct_form,
+    can_file_for_any_team,
+    can_file_lto_reports,
     can_follow_up_case,
     can_import_results,
     can_import_roster,
@@ -35,6 +38,7 @@ from .verbs import (
     can_publish,
     can_read_published_runs,
     can_resolve_conflicts,
+    can_submit_forms,
     can_view_cases,
     can_view_map,
     can_view_results,
@@ -43,6 +47,9 @@ from .verbs import (
 
 __all__ = [
     "NAMED_RULES",
+    "can_correct_form",
+    "can_file_for_any_team",
+    "can_file_lto_reports",
     "can_follow_up_case",
     "can_import_results",
     "can_import_roster",
@@ -54,6 +61,7 @@ __all__ = [
     "can_preview_checklist",
     "can_read_published_runs",
     "can_resolve_conflicts",
+    "can_submit_forms",
     "can_view_cases",
     "can_view_map",
     "can_view_results",
