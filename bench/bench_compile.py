@@ -3,7 +3,7 @@
     DJANGO_SETTINGS_MODULE=config.settings.local python -m bench.bench_compile --forms 10000
 
 In one run, on the same data (bench.data missions, written with COPY and reused between runs), it times:
-- the full compilation (reports.statistics.statistics_compile over the voting forms, then its charts);
+- the full compilation (reports.compile.statistics_compile over the voting forms, then its charts);
 - the single hand-written SQL query of per-question answer counts by region: the limit, since the compilation's
   main aggregate is that query with urban/rural added and everything else is small;
 - loading the same answers into pandas and grouping them, as peer tools do (only when pandas is importable);
@@ -81,7 +81,7 @@ def measure(forms: int) -> dict:
 
     from bench.data import dataset_ensure
     from reports.charts import charts_render
-    from reports.statistics import statistics_compile
+    from reports.compile import statistics_compile
     from submissions.models import Answer
 
     dataset = dataset_ensure(forms=forms)

@@ -63,7 +63,7 @@ def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
 def measure(forms: int) -> dict:
     """Generate (or reuse) the forms, compile once, then export each format in its own process."""
     from bench.data import dataset_ensure
-    from reports.statistics import statistics_compile
+    from reports.compile import statistics_compile
 
     dataset = dataset_ensure(forms=forms)
     result = statistics_compile(mission=dataset.mission, kinds=["voting"])

@@ -199,8 +199,8 @@ def _session_clients(dataset, count: int) -> list[Client]:
 
 def _payload_factory(dataset, seed: int):
     """A function (rng, client) -> JSON body of a new, valid voting form for that client's team."""
-    from bench.data import AnswerMaker
     from missions.models import PollingStation
+    from synthetic.answers import AnswerMaker
 
     maker = AnswerMaker(dataset.template, list(dataset.mission.candidates or []))
     voters = dict(PollingStation.objects.filter(mission=dataset.mission).values_list("id", "registered_voters"))

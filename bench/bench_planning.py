@@ -9,20 +9,14 @@ once and kept; each run clears its teams and plans from scratch, so the figures 
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import random
 import time
 
 SCALES = {
-    # regions, TECs per region, stations per TEC, STOs
-    "full": {"regions": 30, "tecs": 25, "stations": 40, "stos": 2000, "ltos": 30},
-    "tiny": {"regions": 4, "tecs": 3, "stations": 6, "stos": 24, "ltos": 4},
+    # polling stations (Kazakhstan-shaped: 17 regions in the 2019 proportions), LTOs, STOs
+    "full": {"stations": 30_000, "ltos": 30, "stos": 2000},
+    "tiny": {"stations": 72, "ltos": 4, "stos": 24},
 }
-NATIONALITIES = [
-    "AT", "BE", "BG", "CA", "CH", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT",
-    "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK", "US", "GE", "AM", "MD", "RS", "MK",
-]  # fmt: skip
 
 
 def _setup_django() -> None:
@@ -33,91 +27,18 @@ def _setup_django() -> None:
 
 
 def build_mission(scale: str = "full"):
-    """The synthetic mission for a scale: geography, roster and languages, created in bulk once."""
-    from missions.choices import AreaType
-    from missions.models import Mission, PollingStation, Region, Tec
-    from observers.choices import Gender, LanguageLevel, MemberRole, MemberStatus
-    from observers.models import Membership, Observer, ObserverLanguage
+    """The synthetic mission for a scale: geography, roster and languages, without teams (made once, then kept)."""
+    from synthetic.scale import mission_generate
 
     size = SCALES[scale]
-    slug = f"bench-planning-{scale}"
-    mission, created = Mission.objects.get_or_create(
-        slug=slug,
-        defaults={
-            "name": f"Planning benchmark ({scale})",
-            "host_country": "KZ",
-            "election_type": "presidential",
-            "election_day": datetime.date(2019, 6, 9),
-            "local_languages": ["ru", "kk"],
-        },
+    return mission_generate(
+        slug=f"bench-planning-{scale}",
+        stations=size["stations"],
+        ltos=size["ltos"],
+        sto_teams=size["stos"] // 2,
+        seed=7,
+        teams=False,
     )
-    if not created:
-        return mission
-    rng = random.Random(7)
-    regions = Region.objects.bulk_create(
-        [Region(mission=mission, code=f"B{r:02d}", name=f"Bench region {r:02d}") for r in range(size["regions"])]
-    )
-    regions = list(Region.objects.filter(mission=mission).order_by("code"))
-    for index, region in enumerate(regions[1:], start=1):
-        region.neighbours.add(regions[index - 1])
-    Tec.objects.bulk_create(
-        [
-            Tec(mission=mission, region=region, code=f"{region.code}-{t:02d}", name=f"{region.name} district {t:02d}")
-            for region in regions
-            for t in range(size["tecs"])
-        ]
-    )
-    stations = []
-    number = 0
-    for tec in Tec.objects.filter(mission=mission).select_related("region"):
-        urban_share = rng.choice([0.2, 0.4, 0.6, 1.0])
-        for s in range(size["stations"]):
-            number += 1
-            stations.append(
-                PollingStation(
-                    mission=mission,
-                    region=tec.region,
-                    tec=tec,
-                    number=f"{number:06d}",
-                    name=f"School {number}",
-                    address=f"{number} Bench Street",
-                    area_type=AreaType.URBAN if s < urban_share * size["stations"] else AreaType.RURAL,
-                    registered_voters=rng.randint(300, 2500),
-                )
-            )
-    PollingStation.objects.bulk_create(stations, batch_size=2000)
-    people = []
-    for index in range(size["stos"] + size["ltos"]):
-        people.append(
-            Observer(
-                full_name=f"Bench observer {scale} {index:05d}",
-                gender=rng.choice([Gender.FEMALE, Gender.MALE]),
-                nationality=NATIONALITIES[index % len(NATIONALITIES)],
-                email=f"bench-{scale}-{index}@example.org",
-            )
-        )
-    Observer.objects.bulk_create(people, batch_size=2000)
-    observers = list(Observer.objects.filter(email__startswith=f"bench-{scale}-").order_by("email"))
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                mission=mission,
-                observer=person,
-                role=MemberRole.LTO if index < size["ltos"] else MemberRole.STO,
-                status=MemberStatus.ACCREDITED,
-                first_mission=rng.random() < 0.3,
-            )
-            for index, person in enumerate(observers)
-        ],
-        batch_size=2000,
-    )
-    languages = []
-    for person in observers:
-        languages.append(ObserverLanguage(observer=person, language="en", level=LanguageLevel.FLUENT))
-        if rng.random() < 0.35:
-            languages.append(ObserverLanguage(observer=person, language="ru", level=LanguageLevel.WORKING))
-    ObserverLanguage.objects.bulk_create(languages, batch_size=2000)
-    return mission
 
 
 def run(scale: str = "full", seed: int = 2019) -> dict:

@@ -65,10 +65,10 @@ def build(stations: int):
     """The mission, its official figures by station id, the results file, and its counting forms (made once)."""
     from django.db import transaction
 
-    from bench.data import mission_generate
     from checklists.choices import FormKind
     from checklists.models import FormTemplate
     from submissions.models import Answer, Submission
+    from synthetic.scale import mission_generate
 
     mission = mission_generate(slug=f"bench-results-{stations}", stations=stations, sto_teams=max(20, stations // 60))
     candidates = list(mission.candidates or [])

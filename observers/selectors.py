@@ -13,7 +13,7 @@ from missions.models import Mission, Region
 from .choices import MemberRole, MemberStatus, TeamKind
 from .models import Membership, Observer, Team
 
-# DOMAIN.md: one seconding state supplies at most 15 % of the STOs requested.
+# docs/missions.md: one seconding state supplies at most 15 % of the STOs requested.
 SECONDING_STATE_CAP = 0.15
 
 

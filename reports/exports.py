@@ -27,8 +27,8 @@ from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .charts import region_names
+from .compile import forms_as_of
 from .presentation import answer_label
-from .statistics import forms_as_of
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

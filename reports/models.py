@@ -58,7 +58,7 @@ class ReportRun(BackgroundJob):
 
 
 class ExportLog(models.Model):
-    """Every export leaves a line: who downloaded what, when (DOMAIN.md: findings are embargoed)."""
+    """Every export leaves a line: who downloaded what, when (docs/findings.md: findings are embargoed)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     mission = models.ForeignKey("missions.Mission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -21,10 +21,10 @@ from results.reporting import official_results_section
 
 from .charts import charts_render
 from .choices import ConflictDecision, RunStatus
+from .compile import statistics_compile
 from .exports import write_csv, write_pdf, write_xlsx
 from .figures import difference
 from .models import ConflictResolution, ExportLog, ReportRun
-from .statistics import statistics_compile
 
 logger = logging.getLogger(__name__)
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "results",
     "incidents",
     "cockpit",
+    "synthetic",
 ]
 
 MIDDLEWARE = [
@@ -217,7 +218,7 @@ REPORTS_COMPILE_SOFT_TIME_LIMIT = REPORTS_COMPILE_TIME_LIMIT - 60
 # On election day, compile each mission's statistics every N minutes (0: only on request).
 REPORTS_AUTOCOMPILE_MINUTES = int(os.environ.get("EOM_REPORTS_AUTOCOMPILE_MINUTES", "0"))
 # PostgreSQL's work_mem (megabytes) for one compilation: its few large aggregates then hash in memory instead of
-# sorting on disk (reports/statistics.py sets it for the compilation's own statements only).
+# sorting on disk (reports/compile/ sets it for the compilation's own statements only).
 REPORTS_WORK_MEM_MB = int(os.environ.get("EOM_REPORTS_WORK_MEM_MB", "64"))
 # Seconds a compilation's first attempt waits before it starts: always 0 in use; the test settings raise it so a
 # test can kill a worker mid-compilation and see the job taken over.

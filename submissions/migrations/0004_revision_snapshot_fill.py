@@ -117,7 +117,7 @@ def fill_earlier(apps, connection, SubmissionRevision, RevisionAnswer) -> None:
     run for each revision and one prepared INSERT run for each answer row (values always as parameters).
     """
     from submissions.services.protocol import protocol_check, protocol_figures
-    from submissions.services.recording import _has_critical, answer_values
+    from submissions.services.recording import answers_critical, answer_values
 
     PollingStation = apps.get_model("missions", "PollingStation")
     Tec = apps.get_model("missions", "Tec")
@@ -175,7 +175,7 @@ def fill_earlier(apps, connection, SubmissionRevision, RevisionAnswer) -> None:
                 "urgent": bool(payload.get("urgent")),
                 "confidential": bool(payload.get("confidential")),
                 "overall_assessment": answers.get("overall_assessment") or "",
-                "has_critical": _has_critical(questions, answers),
+                "has_critical": answers_critical(questions, answers),
                 "protocol_issues": issues,
                 "protocol_mismatch": bool(issues),
             }

@@ -45,7 +45,7 @@ from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
     CleanForm,
-    _clean_form,
+    form_clean,
 )
 
 logger = logging.getLogger(__name__)
@@ -224,7 +224,8 @@ def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
     ]
 
 
-def _has_critical(questions: list[Question], answers: dict) -> bool:
+def answers_critical(questions: list[Question], answers: dict) -> bool:
+    """Whether any shown answer holds one of its question's critical values (the form is then flagged critical)."""
     for question in questions:
         if not question.critical_values or question.code not in answers:
             continue
@@ -256,7 +257,7 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
     submission.urgent = form.urgent
     submission.confidential = form.confidential
     submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
-    submission.has_critical = _has_critical(questions, answers)
+    submission.has_critical = answers_critical(questions, answers)
     # Every data-quality rule, the protocol arithmetic of the standard set included: flags, never refusals.
     flags = form_flags(template=form.template, questions=questions, answers=answers)
     submission.protocol_issues = flags
@@ -379,7 +380,7 @@ def submission_record(
     _authorise_actor(actor)
     _check_template(mission=mission, template=template)
     questions = template_questions(template)
-    form = _clean_form(template=template, payload=payload, questions=questions)
+    form = form_clean(template=template, payload=payload, questions=questions)
     place = _resolve_place(mission=mission, form=form, actor=actor)
     _authorise(actor, kind=template.kind, place=place)
     submission, answers = submission_build(
@@ -440,7 +441,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
     template = submission.template
     questions = template_questions(template)
-    form = _clean_form(template=template, payload=payload, questions=questions)
+    form = form_clean(template=template, payload=payload, questions=questions)
     if not form.team_given and submission.team_id is not None:
         form.team_id, form.team_given = submission.team_id, True  # a correction keeps the form's team
     place = _resolve_place(mission=mission, form=form, actor=actor)

@@ -64,15 +64,6 @@ class CleanForm:
     answers: dict = field(default_factory=dict)
 
 
-def _is_shown(question: Question, answers: dict, shown: set[str], kinds: dict | None = None) -> bool:
-    """The rule the browser applies: shown when its condition holds over the questions shown so far.
-
-    `kinds` marks the codes that hold numbers (checklists.rules.number_kinds); without it whole numbers are still
-    read as numbers, decimals as texts.
-    """
-    return is_shown(question, answers, shown, kinds)
-
-
 DECIMAL_PATTERN = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
 
 
@@ -223,7 +214,7 @@ def _clean_answers(questions: list[Question], raw, errors: dict) -> dict:
     shown: set[str] = set()
     kinds = number_kinds(questions)
     for question in questions:
-        if not _is_shown(question, answers, shown, kinds):
+        if not is_shown(question, answers, shown, kinds):
             continue  # a hidden question's answer is dropped, never stored (see submission_validate)
         shown.add(question.code)
         value, message = _clean_answer(question, raw.get(question.code))
@@ -282,7 +273,7 @@ def _clean_flag(name: str, value, errors: dict) -> bool:
     return False
 
 
-def _clean_form(*, template: FormTemplate, payload, questions: list[Question] | None = None) -> CleanForm:
+def form_clean(*, template: FormTemplate, payload, questions: list[Question] | None = None) -> CleanForm:
     """Validate a whole payload; raises ValidationError listing every problem by field or question code."""
     if not isinstance(payload, dict):
         raise ValidationError({"payload": ["The form must be sent as a JSON object."]})
@@ -341,4 +332,4 @@ def submission_validate(*, template: FormTemplate, payload: dict) -> dict:
     choice values (multiple choice, in the order of the choices), an int, "HH:MM", a date "YYYY-MM-DD" (a week is
     the date of its Monday), a text, or None for blank.
     """
-    return _clean_form(template=template, payload=payload).answers
+    return form_clean(template=template, payload=payload).answers

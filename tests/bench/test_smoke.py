@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 
 from bench import __main__ as harness
-from bench.data import dataset_ensure, submissions_generate
+from bench.data import dataset_ensure
 from checklists.choices import FormKind
 from submissions.models import Answer, Submission
 from submissions.services import submission_record
+from synthetic.voting import voting_forms_generate
 
 
 @pytest.mark.slow
@@ -79,7 +80,7 @@ def test_a_second_call_only_adds_the_missing_forms():
     again = dataset_ensure(forms=20)
     assert again.mission.pk == first.mission.pk
     assert Submission.objects.filter(mission=first.mission, kind=FormKind.VOTING).count() == 20
-    assert submissions_generate(mission=first.mission, count=5, start=20) == 5
+    assert voting_forms_generate(mission=first.mission, count=5, start=20) == 5
     assert Submission.objects.filter(mission=first.mission).values("uuid").distinct().count() == 25
 
 

@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass
 
 from checklists.choices import QuestionType
+from checklists.rules import is_shown
 from checklists.selectors import template_published, template_questions
 from checklists.services import checklists_load_standard
 from checklists.standard import expected_answers
 from deployment.models import TeamAssignment
 from observers.choices import MemberRole, TeamKind
-from submissions.services import _is_shown, submission_record
+from submissions.services import submission_record
 from tests.factories import (
     MembershipFactory,
     ObserverFactory,
@@ -29,7 +30,7 @@ def answers_for(template, **overrides) -> dict:
     answers: dict = {}
     shown: set[str] = set()
     for question in template_questions(template):
-        if not _is_shown(question, {**answers, **overrides}, shown):
+        if not is_shown(question, {**answers, **overrides}, shown):
             continue
         shown.add(question.code)
         if question.code in overrides:

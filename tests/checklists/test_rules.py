@@ -192,7 +192,7 @@ class TestConditions:
 
 class TestStatistics:
     def test_forms_flagged_by_each_rule_are_counted_and_listed_with_the_rules_message(self, world):
-        from reports.statistics import statistics_compile
+        from reports.compile import statistics_compile
 
         _with_rules(
             world,

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
 
-from missions.demo import DEMO_PASSWORD, DEMO_SLUG
 from missions.models import PollingStation
+from synthetic.demo import DEMO_PASSWORD, DEMO_SLUG
 from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [

@@ -114,7 +114,7 @@ def test_the_planning_benchmark_runs_at_tiny_scale(db):
     from bench.bench_planning import run
 
     figures = run(scale="tiny")
-    assert figures["stations"] == 4 * 3 * 6
+    assert figures["stations"] == 72
     assert figures["sto_teams"] == 12 and figures["assignments_planned"] == 12
     assert figures["replan_moved"] == 0 and figures["replan_kept"] == 12
     assert figures["planning_seconds"] >= 0
@@ -124,9 +124,9 @@ def test_the_planning_benchmark_runs_at_tiny_scale(db):
 def test_the_demo_mission_forms_11_lto_and_150_sto_teams_and_plans_them_by_the_rules(db):
     from collections import Counter
 
-    from missions.demo import DEMO_SLUG, demo_mission_seed
     from missions.models import Mission
     from observers.services import team_check
+    from synthetic.demo import DEMO_SLUG, demo_mission_seed
 
     demo_mission_seed()
     mission = Mission.objects.get(slug=DEMO_SLUG)

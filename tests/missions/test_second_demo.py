@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from access import Role, actors_for
-from missions.demo_second import SECOND_SLUG, SECOND_USERS, second_mission_seed
 from missions.models import Mission
 from observers.choices import MemberRole
 from observers.models import Membership, Observer, Team
 from observers.services import team_check
+from synthetic.second import SECOND_SLUG, SECOND_USERS, second_mission_seed
 from tests.factories import MembershipFactory, ObserverFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_each_demo_login_holds_its_role_in_the_second_mission_only(first_mission
 
 
 def test_demo_logins_prints_both_missions_users(first_mission_coordinator, capsys, monkeypatch):
-    import missions.management.commands.demo_logins as command
+    import synthetic.management.commands.demo_logins as command
 
     second_mission_seed()
     monkeypatch.setattr(command, "DEMO_SLUG", SECOND_SLUG)  # the first mission is the test's own here

@@ -1,12 +1,12 @@
 import pytest
 from django.core.management import call_command
 
-from missions.demo import DEMO_SLUG
 from missions.models import Mission
 from observers.choices import MemberRole, TeamKind
 from observers.models import Membership, Observer, Team
 from observers.selectors import seconding_state_figures
 from observers.services import team_check
+from synthetic.demo import DEMO_SLUG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

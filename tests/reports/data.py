@@ -8,8 +8,11 @@ from django.utils import timezone
 
 from checklists.choices import FormKind, QuestionType, TemplateStatus
 from checklists.models import FormTemplate, Question, Section
+from checklists.selectors import template_questions
 from missions.choices import AreaType
-from submissions.models import Answer, Submission
+from submissions.models import Submission
+from submissions.services import CleanForm, Place, submission_build
+from synthetic.writing import forms_write
 from tests.factories import PollingStationFactory, RegionFactory, TeamFactory, TecFactory
 
 YES_NO = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
@@ -210,22 +213,18 @@ def build_election_day(mission, *, forms: int = 60, seed: int = 7) -> dict:
             rows.append(("overall_assessment", assessment, None))
         submissions.append(submission)
         answer_rows.append(rows)
-    Submission.objects.bulk_create(submissions)
-    # received_at is auto_now_add: set the generated times afterwards.
+    # Received half an hour after arrival; written with their first revisions as recording writes them.
     for submission in submissions:
         submission.received_at = submission.arrival_time + datetime.timedelta(minutes=30)
-    Submission.objects.bulk_update(submissions, ["received_at"])
-    Answer.objects.bulk_create(
-        Answer(submission=submission, question_code=code, value=value, number=number)
-        for submission, rows in zip(submissions, answer_rows, strict=True)
-        for code, value, number in rows
-    )
-    record_first_revisions(
-        submissions, [[(code, value, number, "") for code, value, number in rows] for rows in answer_rows]
+    forms_write(
+        [
+            (submission, [(code, value, number, "") for code, value, number in rows])
+            for submission, rows in zip(submissions, answer_rows, strict=True)
+        ]
     )
     # One confidential meeting record must never count or be exported.
     meeting = make_template(mission, FormKind.MEETING, 1, TemplateStatus.PUBLISHED, [])
-    secret = Submission.objects.create(
+    secret = Submission(
         mission=mission,
         template=meeting,
         kind=FormKind.MEETING,
@@ -234,7 +233,7 @@ def build_election_day(mission, *, forms: int = 60, seed: int = 7) -> dict:
         payload={},
         content_hash="meeting",
     )
-    record_first_revisions([secret], [[]])
+    forms_write([(secret, [])])
     return {"regions": regions, "stations": stations, "teams": teams, "silent_team": silent_team, "now": timezone.now()}
 
 
@@ -243,9 +242,6 @@ def add_forms(mission, template, forms: list[dict]) -> list[Submission]:
 
     Each form is a dict: station (or tec), team, answers {code: value}, and optionally notes, urgent, received.
     """
-    from checklists.selectors import template_questions
-    from submissions.services import CleanForm, Place, submission_build
-
     questions = template_questions(template)
     built = []
     for spec in forms:
@@ -267,32 +263,7 @@ def add_forms(mission, template, forms: list[dict]) -> list[Submission]:
             tec=tec,
             region_id=station.region_id if station is not None else tec.region_id,
         )
-        built.append(submission_build(mission=mission, form=form, place=place, questions=questions))
-    submissions = Submission.objects.bulk_create([submission for submission, _values in built])
-    Answer.objects.bulk_create(
-        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
-        for submission, values in built
-        for code, value, number, text in values
-    )
-    received = [spec.get("received") for spec in forms]
-    if any(received):
-        for submission, moment in zip(submissions, received, strict=True):
-            submission.received_at = moment or submission.received_at
-        Submission.objects.bulk_update(submissions, ["received_at"])
-    record_first_revisions(submissions, [values for _submission, values in built])
-    return submissions
-
-
-def record_first_revisions(submissions: list[Submission], values: list[list[tuple]]) -> None:
-    """The first revision of each bulk-written form and its answer rows, as submission_record writes them."""
-    from submissions.models import RevisionAnswer, SubmissionRevision
-    from submissions.services import revision_answer_rows, revision_build
-    from tallies.services import tally_revisions_add
-
-    revisions = SubmissionRevision.objects.bulk_create(
-        revision_build(submission, revision=1, valid_from=submission.received_at) for submission in submissions
-    )
-    RevisionAnswer.objects.bulk_create(
-        row for revision, rows in zip(revisions, values, strict=True) for row in revision_answer_rows(revision, rows)
-    )
-    tally_revisions_add(revisions)
+        submission, values = submission_build(mission=mission, form=form, place=place, questions=questions)
+        submission.received_at = spec.get("received") or timezone.now()
+        built.append((submission, values))
+    return forms_write(built)

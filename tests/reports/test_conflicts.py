@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from checklists.choices import FormKind, QuestionType, TemplateStatus
 from reports.choices import RunStatus
+from reports.compile import statistics_compile
 from reports.models import ConflictResolution
 from reports.services import report_run_compile, report_run_create
-from reports.statistics import statistics_compile
 from tests.factories import PollingStationFactory, RegionFactory, TeamFactory, TecFactory
 
 from .data import YES_NO, add_forms, make_template

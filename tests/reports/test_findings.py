@@ -18,8 +18,8 @@ from checklists.choices import FormKind, QuestionType, TemplateStatus
 from deployment.models import TeamAssignment
 from observers.choices import TeamKind
 from reports.choices import RunStatus
+from reports.compile import statistics_compile
 from reports.services import report_run_compile, report_run_create
-from reports.statistics import statistics_compile
 from tests.factories import PollingStationFactory, RegionFactory, TeamFactory, TecFactory
 
 from . import expected

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from checklists.models import Question
 from reports.choices import RunStatus
+from reports.compile import statistics_compile
 from reports.models import ReportRun
 from reports.services import (
     report_run_compile,
@@ -18,7 +19,6 @@ from reports.services import (
     report_runs_compare,
     report_runs_watchdog,
 )
-from reports.statistics import statistics_compile
 
 pytestmark = pytest.mark.django_db
 

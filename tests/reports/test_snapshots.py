@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from checklists.choices import FormKind, TemplateStatus
 from reports.choices import RunStatus
+from reports.compile import statistics_compile
 from reports.services import report_run_compile, report_run_create, report_runs_compare
-from reports.statistics import statistics_compile
 from submissions.services import submission_correct, submission_record
 from tests.factories import PollingStationFactory, RegionFactory, TeamFactory, TecFactory
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from checklists.choices import NEGATIVE_ASSESSMENTS
-from reports.statistics import percent, statistics_compile, wilson_interval
+from reports.compile import statistics_compile, wilson_interval
+from reports.figures import percent
 
 from . import expected
 from .data import build_election_day

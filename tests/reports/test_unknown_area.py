@@ -2,8 +2,8 @@
 
 import pytest
 
+from reports.compile import statistics_compile
 from reports.presentation import report_tables
-from reports.statistics import statistics_compile
 from tests.factories import PollingStationFactory
 from tests.observe.conftest import build_site
 

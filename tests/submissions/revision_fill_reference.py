@@ -30,7 +30,7 @@ SNAPSHOT_FIELDS = (
 def form_by_form_fill(apps):
     """The fill as first written (one form at a time), kept as the reference the set-based fill must match."""
     from submissions.services.protocol import protocol_check, protocol_figures
-    from submissions.services.recording import _has_critical, answer_values
+    from submissions.services.recording import answer_values, answers_critical
 
     Submission = apps.get_model("submissions", "Submission")
     SubmissionRevision = apps.get_model("submissions", "SubmissionRevision")
@@ -92,7 +92,7 @@ def form_by_form_fill(apps):
                 revision.urgent = bool(payload.get("urgent"))
                 revision.confidential = bool(payload.get("confidential"))
                 revision.overall_assessment = answers.get("overall_assessment") or ""
-                revision.has_critical = _has_critical(questions, answers)
+                revision.has_critical = answers_critical(questions, answers)
                 issues = protocol_check(protocol_figures(questions, answers)) if submission.kind == "counting" else []
                 revision.protocol_issues = issues
                 revision.protocol_mismatch = bool(issues)

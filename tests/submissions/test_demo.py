@@ -10,9 +10,9 @@ from checklists.choices import FormKind
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit
 from observers.choices import TeamKind
-from submissions.demo import election_day_generate
 from submissions.models import Answer, Submission, SubmissionRevision
 from submissions.services import submission_validate
+from synthetic.election_day import election_day_generate
 from tests.factories import PollingStationFactory, TecFactory, team_with_members
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from access import Role, system_actor
+from missions.choices import AreaType, ElectionType, MissionStatus, RegionKind
+from missions.models import Mission, PollingStation, Region, Tec
 from observers.choices import CoreFunction, Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Observer, Team, TeamMember
-
-from .choices import AreaType, ElectionType, MissionStatus, RegionKind
-from .models import Mission, PollingStation, Region, Tec
 
 SECOND_SLUG = "kg-2021"
 SECOND_PASSWORD = "observe-kz-2019"  # noqa: S105 -- demo database only, the same as the first demo mission's

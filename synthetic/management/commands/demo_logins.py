@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from missions.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS
-from missions.demo_second import SECOND_SLUG, SECOND_USERS
 from missions.models import Mission
+from synthetic.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS
+from synthetic.second import SECOND_SLUG, SECOND_USERS
 
 
 class Command(BaseCommand):

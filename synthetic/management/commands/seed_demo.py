@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from missions.demo import demo_mission_seed
-from missions.demo_second import second_mission_seed
+from synthetic.demo import demo_mission_seed
+from synthetic.second import second_mission_seed
 
 
 class Command(BaseCommand):

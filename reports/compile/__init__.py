@@ -1,0 +1,167 @@
+"""Mission statistics computed in the database with a constant number of aggregate queries, in named phases.
+
+Counting rules (docs/findings.md): the unit is the observation (one form); distinct polling stations are given
+alongside; the denominator n of a question is the forms where it was shown and answered ("not applicable" and blank are
+reported separately, never counted in n); answers given on several versions of a form are merged by question code.
+
+Every percentage, mean, median and interval bound is rounded half up to one decimal from exact integers
+(missions.figures). Integer questions give n, sum, mean, median (over all forms) and min-max. Tabulation forms are about
+a TEC: their distinct TECs are counted, their distinct stations are not applicable. Turnout follows
+TURNOUT_CONVENTION and says how many forms it leaves out and why.
+
+The phases, each a function of its own module, in the order `compile_phases` runs them:
+  0. scope_build (base)            which forms count: the snapshot filter, conflict decisions, the regions
+  1. question_catalogue            the questions per kind, merged by code across versions
+  2. coverage_count (coverage)     per kind and cell: observations, stations, TECs, flags, assessments
+  3. answers_count (answers)       the one phase that reads answers: tallies per question, kind and cell
+  4. kinds_compile (questions)     each kind's figures and each question's distribution, from 2 and 3
+  5. turnout_count, teams_count    turnout at voting visits; teams deployed and reporting
+  6. flagged_list (flagged)        flagged forms, then protocol_summary, rule_counts and incidents_summary
+  7. timeline_count                forms received per hour, in local time
+  8. conflicts_compile             forms of different teams that disagree (reports.conflicts)
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from ..conflicts import conflicts_compile
+from .answers import AnswerTally, answers_count
+from .base import (
+    ANSWERED,
+    ASSESSMENT_VALUES,
+    STATION_KINDS,
+    SUMMARISED_TYPES,
+    UNKNOWN_REGION,
+    VOTERS_ON_LIST,
+    VOTERS_VOTED,
+    Cells,
+    Extremes,
+    Scope,
+    area_key,
+    forms_as_of,
+    scope_build,
+    share,
+    snapshot_description,
+    wilson_interval,
+)
+from .catalogue import question_catalogue
+from .coverage import CoverageTally, assessment_summary, coverage_count, coverage_summary, kind_cover, teams_count
+from .flagged import flagged_list, incidents_summary, protocol_summary, rule_counts
+from .questions import kinds_compile, question_cells
+from .timeline import timeline_count
+from .turnout import TURNOUT_CONVENTION, turnout_count
+
+__all__ = [
+    "ANSWERED",
+    "ASSESSMENT_VALUES",
+    "STATION_KINDS",
+    "SUMMARISED_TYPES",
+    "TURNOUT_CONVENTION",
+    "UNKNOWN_REGION",
+    "VOTERS_ON_LIST",
+    "VOTERS_VOTED",
+    "AnswerTally",
+    "Cells",
+    "CoverageTally",
+    "Extremes",
+    "Scope",
+    "area_key",
+    "assessment_summary",
+    "answers_count",
+    "compile_phases",
+    "coverage_count",
+    "coverage_summary",
+    "flagged_list",
+    "forms_as_of",
+    "incidents_summary",
+    "kind_cover",
+    "kinds_compile",
+    "protocol_summary",
+    "question_catalogue",
+    "question_cells",
+    "rule_counts",
+    "scope_build",
+    "share",
+    "snapshot_description",
+    "statistics_compile",
+    "teams_count",
+    "timeline_count",
+    "turnout_count",
+    "wilson_interval",
+]
+
+
+def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> dict:
+    """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
+
+    Counts every form as it stood at `cutoff` (forms received and corrected up to then); without a cut-off, as it
+    stands when compilation starts. `progress`, when given, is called with a percentage (0-100) between steps.
+    """
+    cutoff = cutoff or timezone.now()
+    if connection.vendor != "postgresql":
+        return compile_phases(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
+    # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
+    # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
+    try:
+        return compile_phases(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit; RESET work_mem")
+
+
+def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> dict:
+    """Run the phases in order and assemble the compiled result.
+
+    `answers`, when given, is a callable (scope, catalogue) -> AnswerTally used instead of reading the answers
+    (answers_count), for a source that keeps those counts as forms arrive.
+    """
+    tell = progress or (lambda pct: None)
+    scope = scope_build(mission=mission, kinds=kinds, region=region, cutoff=cutoff)
+    kinds = scope.kinds
+    catalogue = question_catalogue(mission=mission, kinds=kinds)
+    tell(5)
+    coverage = coverage_count(scope)
+    tell(15)
+    answer_tally = (answers or answers_count)(scope, catalogue)
+    tell(55)
+    kinds_out = kinds_compile(kinds=kinds, catalogue=catalogue, coverage=coverage, answers=answer_tally)
+    coverage_out = coverage_summary(coverage, kinds)
+    coverage_out["teams"] = teams_count(scope)
+    turnout = turnout_count(scope, catalogue)
+    tell(70)
+    flagged = flagged_list(scope)
+    incidents = incidents_summary(flagged=flagged, catalogue=catalogue, per_kind=coverage.per_kind)
+    protocol = protocol_summary(flagged=flagged, per_kind=coverage.per_kind, kinds=kinds)
+    protocol["by_rule"] = rule_counts(flagged)
+    timeline = timeline_count(scope)
+    conflicts = conflicts_compile(
+        detect=scope.detect,
+        answer_detect=scope.answer_detect,
+        catalogue=catalogue,
+        kinds=kinds,
+        decisions=scope.decisions,
+        rkey=scope.rkey,
+    )
+    tell(80)
+    return {
+        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
+        "filters": {
+            "kinds": list(kinds),
+            "region": region.code if region is not None else None,
+            "cutoff": cutoff.isoformat(),
+        },
+        "snapshot": snapshot_description(cutoff, mission.time_zone),
+        "regions": [{"code": row["code"], "name": row["name"]} for row in scope.regions],
+        "coverage": coverage_out,
+        "kinds": kinds_out,
+        "turnout": turnout,
+        "protocol": protocol,
+        "incidents": incidents,
+        "conflicts": conflicts,
+        "timeline": timeline,
+    }
