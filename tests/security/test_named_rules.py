@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from access import NAMED_RULES, Actor, Role, actor_for, system_actor
-from missions.demo import DEMO_SLUG, DEMO_USERS
-from missions.demo_second import SECOND_USERS, second_mission_seed
 from observers.choices import MemberRole
 from observers.models import Follower
+from synthetic.demo import DEMO_SLUG, DEMO_USERS
+from synthetic.second import SECOND_USERS, second_mission_seed
 from tests.factories import MembershipFactory, MissionFactory, ObserverFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
