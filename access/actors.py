@@ -90,8 +90,12 @@ def _actor_of_membership(user, membership) -> Actor:
     role = role_of_membership(membership.role, membership.core_function)
     if role in WHOLE_MISSION:
         return Actor(user_id=user.pk, mission_id=mission_id, role=role, membership_id=membership.pk)
+    # The team and its planned region (an STO team's area) in the same query.
     seat = (
-        TeamMember.objects.filter(membership=membership).select_related("team").only("team__id", "team__kind").first()
+        TeamMember.objects.filter(membership=membership)
+        .select_related("team__assignment")
+        .only("team__id", "team__kind", "team__lto_team_id", "team__assignment__team_id", "team__assignment__region_id")
+        .first()
     )
     team = seat.team if seat else None
     if team is None:

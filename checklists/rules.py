@@ -229,11 +229,12 @@ def standard_flags(figures: dict) -> list[dict]:
     return flags
 
 
-def form_flags(*, template, questions: list, answers: dict) -> list[dict]:
+def form_flags(*, template, questions: list, answers: dict, rules=None) -> list[dict]:
     """Every rule a form's answers break: the standard set on counting forms, then the checklist's own rules.
 
-    `answers` are the cleaned answers of the shown questions (hidden ones absent); `template.rules` is read
-    through the selectors' prefetch when there is one.
+    `answers` are the cleaned answers of the shown questions (hidden ones absent); `rules` are the checklist's
+    rules when the caller has them already, else `template.rules` is read (through the selectors' prefetch when
+    there is one).
     """
     flags: list[dict] = []
     if template.kind == FormKind.COUNTING:
@@ -241,7 +242,7 @@ def form_flags(*, template, questions: list, answers: dict) -> list[dict]:
         if figures:
             flags.extend(standard_flags(figures))
     kinds = number_kinds(questions)
-    for rule in template.rules.all():
+    for rule in template.rules.all() if rules is None else rules:
         try:
             tree = parsed(rule.expression)
         except ExpressionError:

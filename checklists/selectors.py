@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from access import actors_for, visible_to
@@ -60,6 +64,49 @@ def templates_for_mission(*, mission: Mission | int) -> QuerySet[FormTemplate]:
 def template_questions(template: FormTemplate) -> list[Question]:
     """The questions in form order (uses the prefetch when the template came from a selector)."""
     return sorted(template.questions.all(), key=lambda q: (_section_order(template, q), q.order, q.pk))
+
+
+@dataclass(frozen=True)
+class TemplateContent:
+    """What validating a form needs of its checklist version: the questions in form order and the data-quality rules."""
+
+    questions: tuple[Question, ...]
+    rules: tuple[DataRule, ...]
+
+
+# A published version never changes (FormTemplate refuses it), so each process may keep what it read: keyed by the
+# version's identity and the moment it was published, a key can never name other content, in this process or any
+# other. Drafts are always read afresh. Bounded, oldest dropped first; the lock makes it safe under threaded workers.
+_CONTENT_CACHE: OrderedDict[tuple, TemplateContent] = OrderedDict()
+_CONTENT_CACHE_SIZE = 256
+_CONTENT_LOCK = threading.Lock()
+
+
+def _content_key(template: FormTemplate) -> tuple | None:
+    if template.status == TemplateStatus.DRAFT or template.published_at is None:
+        return None
+    return (template.pk, template.version, template.mission_id, template.kind, template.published_at.isoformat())
+
+
+def template_content(template: FormTemplate) -> TemplateContent:
+    """A version's questions (form order) and rules: read once per process for a published or retired version."""
+    key = _content_key(template)
+    if key is not None:
+        with _CONTENT_LOCK:
+            cached = _CONTENT_CACHE.get(key)
+            if cached is not None:
+                _CONTENT_CACHE.move_to_end(key)
+                return cached
+    content = TemplateContent(
+        questions=tuple(template_questions(template)),
+        rules=tuple(DataRule.objects.filter(template=template).order_by("order", "id")),
+    )
+    if key is not None:
+        with _CONTENT_LOCK:
+            _CONTENT_CACHE[key] = content
+            while len(_CONTENT_CACHE) > _CONTENT_CACHE_SIZE:
+                _CONTENT_CACHE.popitem(last=False)
+    return content
 
 
 def _section_order(template: FormTemplate, question: Question) -> int:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from jobs.models import BackgroundJob
+from jobs.notices import notice_text
 
 from .choices import JobKind, VisitPurpose
 
@@ -36,6 +37,11 @@ class TeamAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} → {self.region}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why the team is here, in the reader's language (the row keeps a notice, jobs/notices.py)."""
+        return notice_text(self.reason)
 
 
 class PlannedVisit(models.Model):

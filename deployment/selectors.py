@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access import actors_for, visible_to
 from missions.choices import AreaType
@@ -127,30 +129,65 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
         }
         rows.append(row)
         if not owners:
-            warnings.append(f"{region['name']} lies in no LTO area.")
+            warnings.append(_("%(region)s lies in no LTO area.") % {"region": region["name"]})
         elif len(owners) > 1:
-            warnings.append(f"{region['name']} lies in the areas of {', '.join(owners)}; it must be in exactly one.")
+            warnings.append(
+                _("%(region)s lies in the areas of %(teams)s; it must be in exactly one.")
+                % {"region": region["name"], "teams": ", ".join(owners)}
+            )
         if stats["stations"] and sto_count >= len(weights) and not teams:
-            warnings.append(f"{region['name']} has no STO team.")
+            warnings.append(_("%(region)s has no STO team.") % {"region": region["name"]})
         if stats["stations"] and teams and not row["within_quota"]:
-            warnings.append(f"{region['name']} has {teams} STO teams against a quota of {quota:.2f}.")
+            warnings.append(
+                ngettext(
+                    "%(region)s has %(n)s STO team against a quota of %(quota)s.",
+                    "%(region)s has %(n)s STO teams against a quota of %(quota)s.",
+                    teams,
+                )
+                % {"region": region["name"], "n": teams, "quota": f"{quota:.2f}"}
+            )
     if unassigned:
-        warnings.append(f"{len(unassigned)} STO team(s) have no assignment yet: {', '.join(unassigned[:20])}.")
+        warnings.append(
+            ngettext(
+                "%(n)s STO team has no assignment yet: %(teams)s.",
+                "%(n)s STO teams have no assignment yet: %(teams)s.",
+                len(unassigned),
+            )
+            % {"n": len(unassigned), "teams": ", ".join(unassigned[:20])}
+        )
     if interpreter:
-        warnings.append(f"{len(interpreter)} team(s) need an interpreter: {', '.join(interpreter[:30])}.")
+        warnings.append(
+            ngettext(
+                "%(n)s team needs an interpreter: %(teams)s.",
+                "%(n)s teams need an interpreter: %(teams)s.",
+                len(interpreter),
+            )
+            % {"n": len(interpreter), "teams": ", ".join(interpreter[:30])}
+        )
     if twice:
-        shown = ", ".join(f"{label} ({teams} teams)" for label, teams in twice[:20])
-        warnings.append(f"{len(twice)} station(s) are planned for more than one team: {shown}.")
+        shown = ", ".join(
+            ngettext("%(station)s (%(n)s team)", "%(station)s (%(n)s teams)", teams) % {"station": label, "n": teams}
+            for label, teams in twice[:20]
+        )
+        warnings.append(
+            ngettext(
+                "%(n)s station is planned for more than one team: %(stations)s.",
+                "%(n)s stations are planned for more than one team: %(stations)s.",
+                len(twice),
+            )
+            % {"n": len(twice), "stations": shown}
+        )
     if len(area_load) > 1:
         average = sum(area_load.values()) / len(area_load)
         heavy = [code for code, load in sorted(area_load.items()) if average and load > IMBALANCE_FACTOR * average]
         if heavy:
             warnings.append(
-                f"LTO areas are imbalanced: {', '.join(heavy)} cover more than twice the average "
-                f"{PlanningBasis(basis).label.lower()}."
+                _("LTO areas are imbalanced: %(teams)s cover more than twice the average %(basis)s.")
+                % {"teams": ", ".join(heavy), "basis": str(PlanningBasis(basis).label).lower()}
             )
     return {
         "basis": basis,
+        "basis_label": str(PlanningBasis(basis).label).lower(),
         "regions": rows,
         "sto_teams": sto_count,
         "assigned": sum(teams_per_region.values()),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access import actor_for, can_plan_deployment
 from config.parsing import ids, required_id
+from jobs.notices import notices_written
 from missions.models import Mission, Region, Tec
 from observers.models import Membership, Team
 from reports.services import export_log_record
@@ -47,9 +48,9 @@ def _job_json(job: PlanningJob) -> dict:
         "status_label": job.get_status_display(),
         "progress": job.progress,
         "finished": job.is_finished,
-        "error": job.error,
-        "dispatch_error": job.dispatch_error,
-        "summary": job.summary,
+        "error": job.error_text,
+        "dispatch_error": job.dispatch_error_text,
+        "summary": notices_written(job.summary),
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
@@ -99,7 +100,7 @@ def job_start(request, mission_slug: str, kind: str) -> HttpResponse:
         messages.warning(
             request,
             _("%(job)s is saved but not started yet. %(error)s")
-            % {"job": job.get_kind_display(), "error": job.dispatch_error},
+            % {"job": job.get_kind_display(), "error": job.dispatch_error_text},
         )
     else:
         messages.info(request, _("%(job)s started.") % {"job": job.get_kind_display()})

@@ -45,13 +45,12 @@ from django.utils.module_loading import import_string
 
 from .choices import FINISHED, JobStatus
 from .models import BackgroundJob
+from .notices import notice_dumps
 
 logger = logging.getLogger(__name__)
 
-BROKER_DOWN_MESSAGE = (
-    "The task queue is not reachable right now. This is saved as queued and will be sent automatically when the "
-    "queue is back; nothing needs to be requested again."
-)
+# Messages are stored as notices (jobs/notices.py) and written out in the reader's language when shown.
+BROKER_DOWN_MESSAGE = notice_dumps("jobs.broker_down")
 
 # Every lifecycle defined, by model label: each registers itself when its module is imported (see lifecycles()).
 REGISTRY: dict[str, Lifecycle] = {}
@@ -82,7 +81,7 @@ class Lifecycle:
 
     model: type[BackgroundJob]
     task: str  # dotted path of the Celery task, e.g. "reports.tasks.report_compile"
-    what: str  # what the job is called in messages, e.g. "compilation"
+    what: str  # what the job is called in messages, marked with gettext_noop, e.g. gettext_noop("compilation")
     work: Callable  # work(job, progress) -> names of the result fields it set on the job
     time_limit: Callable[[], tuple[int, int]]  # (soft, hard) seconds, read when needed so settings can change them
     max_attempts: int = 3
@@ -154,10 +153,7 @@ class Lifecycle:
             now = timezone.now()
             if job.attempts >= self.max_attempts:
                 job.status = JobStatus.FAILED
-                job.error = (
-                    f"Gave up after {job.attempts} attempts: the process running this {self.what} stopped each time "
-                    "(killed, out of memory or over the time limit). Try a narrower request or ask an administrator."
-                )
+                job.error = notice_dumps("jobs.gave_up", n=job.attempts, what=self.what)
                 job.finished_at = now
                 job.save(update_fields=["status", "error", "finished_at"])
                 return None
@@ -207,7 +203,7 @@ class Lifecycle:
                 fields = self.work(job, lambda percent: self.progress(job.pk, percent))
         except SoftTimeLimitExceeded:
             soft, _hard = self.time_limit()
-            self.fail(job.pk, f"The {self.what} took longer than {soft} seconds and was stopped.")
+            self.fail(job.pk, notice_dumps("jobs.too_long", what=self.what, seconds=soft))
         except ValidationError as error:
             self.fail(job.pk, "; ".join(error.messages))
         except PermissionDenied as error:  # whoever queued it may no longer do it (access.job_actor)
@@ -215,14 +211,16 @@ class Lifecycle:
         except (OperationalError, InterfaceError):
             try:
                 self.model.objects.filter(pk=job.pk).update(
-                    status=JobStatus.QUEUED, error="Database unavailable; retrying."
+                    status=JobStatus.QUEUED, error=notice_dumps("jobs.database_down")
                 )
             except (OperationalError, InterfaceError):
                 logger.warning("%s %s: database still unavailable", self.what, job.pk)
             raise
         except Exception as exc:
             logger.exception("%s %s failed", self.what, job.pk)
-            self.fail(job.pk, f"The {self.what} failed: {exc.__class__.__name__}: {exc}")
+            self.fail(
+                job.pk, notice_dumps("jobs.failed", what=self.what, error=f"{exc.__class__.__name__}: {exc}"[:1500])
+            )
         else:
             self.finish(job, list(fields))
         return self.model.objects.get(pk=job.pk)
@@ -246,15 +244,12 @@ class Lifecycle:
             if (beat is not None and beat >= limit) and not _dead_here(job.worker):
                 continue  # on this host, alive and beating
             if job.attempts >= self.max_attempts:
-                self.fail(
-                    job.pk,
-                    f"The process running this {self.what} stopped responding {job.attempts} times; it was given up.",
-                )
+                self.fail(job.pk, notice_dumps("jobs.stopped_given_up", n=job.attempts, what=self.what))
                 failed.append(job.pk)
                 continue
             updated = self.model.objects.filter(pk=job.pk, status=JobStatus.RUNNING, heartbeat_at=beat).update(
                 status=JobStatus.QUEUED,
-                error=f"The process running this {self.what} stopped responding; it was queued again.",
+                error=notice_dumps("jobs.stopped_queued_again", what=self.what),
                 worker="",
             )
             if updated:

@@ -25,5 +25,18 @@ class BackgroundJob(models.Model):
         abstract = True
 
     @property
+    def error_text(self) -> str:
+        """Why it failed (or was queued again), in the reader's language (the row keeps a notice)."""
+        from .notices import notice_text
+
+        return notice_text(self.error)
+
+    @property
+    def dispatch_error_text(self) -> str:
+        from .notices import notice_text
+
+        return notice_text(self.dispatch_error)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in FINISHED

@@ -13,7 +13,6 @@ apostrophe goes before that piece.
 from __future__ import annotations
 
 import base64
-import csv
 import logging
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from submissions.models import RevisionAnswer, SubmissionRevision
 from .charts import region_names
 from .compile import forms_as_of
 from .presentation import answer_label
+from .raw_csv import write_csv
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -52,6 +52,7 @@ RAW_FIELDS = [
     OVERALL_ASSESSMENT_CODE,
 ]
 KIND_LABELS = dict(FormKind.choices)
+__all__ = ["RAW_FIELDS", "neutralise", "raw_codes", "raw_rows", "write_csv", "write_pdf", "write_xlsx"]
 
 
 # The start of the text, or just after a separator either kind of spreadsheet splits on, then optional blanks,
@@ -171,18 +172,6 @@ def raw_rows(*, mission, result: dict, region=None) -> Iterator[list]:
                 *answers.get(row[0], empty),
             ]
             yield ["" if cell is None else cell for cell in cells]
-
-
-def write_csv(*, path, mission, result, region=None) -> int:
-    """Write the raw data as CSV; returns the number of submissions written."""
-    count = -1
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        # Text quoted (numbers not), so a reader splitting on "," or ";" keeps every text cell whole.
-        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
-        for row in raw_rows(mission=mission, result=result, region=region):
-            writer.writerow([neutralise(cell) if cell.__class__ is str else cell for cell in row])
-            count += 1
-    return count
 
 
 def _kind_rows(result: dict, kind: str) -> Iterator[list]:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from access import actor_for, can_compile, can_publish, can_resolve_conflicts, require
 from checklists.choices import OBSERVATION_KINDS
@@ -130,7 +131,7 @@ def _build(run: ReportRun, progress) -> list[str]:
 compilation = Lifecycle(
     model=ReportRun,
     task="reports.tasks.report_compile",
-    what="compilation",
+    what=gettext_noop("compilation"),
     work=_build,
     time_limit=compile_time_limits,
     select_related=("mission", "region"),

@@ -44,8 +44,8 @@ def _run_status(run) -> dict:
         "status_label": run.get_status_display(),
         "progress": run.progress,
         "attempts": run.attempts,
-        "error": run.error,
-        "dispatch_error": run.dispatch_error,
+        "error": run.error_text,
+        "dispatch_error": run.dispatch_error_text,
         "finished": run.is_finished,
         "url": reverse("reports:run", args=[run.pk]),
     }
@@ -107,7 +107,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             messages.warning(
                 request,
                 _("Compilation %(run)s is saved but not started yet. %(error)s")
-                % {"run": run.pk, "error": run.dispatch_error},
+                % {"run": run.pk, "error": run.dispatch_error_text},
             )
         else:
             messages.success(request, _("Compilation %(run)s requested.") % {"run": run.pk})

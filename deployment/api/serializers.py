@@ -6,6 +6,7 @@ from rest_framework.reverse import reverse
 from access.api import ScopedMissionField
 from deployment.choices import JobKind
 from deployment.models import PlannedVisit, PlanningJob, TeamAssignment
+from jobs.notices import notices_written
 
 
 class PlannedVisitSerializer(serializers.ModelSerializer):
@@ -22,6 +23,7 @@ class TeamAssignmentSerializer(serializers.ModelSerializer):
     mission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     team_code = serializers.CharField(source="team.code", read_only=True)
     visits = PlannedVisitSerializer(many=True, read_only=True)
+    reason = serializers.CharField(source="reason_text", read_only=True)
 
     class Meta:
         model = TeamAssignment
@@ -44,6 +46,8 @@ class TeamAssignmentSerializer(serializers.ModelSerializer):
 class PlanningJobSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     mission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    summary = serializers.SerializerMethodField()
+    error = serializers.CharField(source="error_text", read_only=True)
 
     class Meta:
         model = PlanningJob
@@ -62,6 +66,10 @@ class PlanningJobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+    def get_summary(self, job) -> dict:
+        """The summary with its warnings and reasons written in the reader's language."""
+        return notices_written(job.summary)
 
     def get_url(self, job) -> str:
         return reverse("planning-job-detail", args=[job.pk], request=self.context.get("request"))

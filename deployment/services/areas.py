@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from simple_history.utils import bulk_update_with_history
 
+from jobs.notices import notice
 from missions.choices import RegionKind
 from missions.models import Mission
 from observers.choices import TeamKind
 from observers.models import Team
 
-from ..choices import PlanningBasis
 from .geography import Geography
 from .result import PlanResult
 
@@ -37,22 +37,25 @@ def lto_areas_plan(mission: Mission, geo: Geography, result: PlanResult) -> tupl
             if region_id in owner:
                 if team.locked:
                     result.warnings.append(
-                        f"{geo.regions[region_id]['name']} is in the areas of two locked LTO teams; "
-                        f"it stays with {codes[owner[region_id]]} in the plan."
+                        notice(
+                            "deployment.area_two_locked",
+                            region=geo.regions[region_id]["name"],
+                            team=codes[owner[region_id]],
+                        )
                     )
                 continue
             owner[region_id] = team.pk
             areas[team.pk].add(region_id)
     if not teams:
         if geo.regions:
-            result.warnings.append("The mission has no LTO teams: no region lies in an LTO area.")
+            result.warnings.append(notice("deployment.no_lto_teams"))
         return owner, codes, lambda: None
     free_teams = [team for team in teams if not team.locked]
     unowned = [region_id for region_id in geo.region_order if region_id not in owner]
     if unowned and not free_teams:
         for region_id in unowned:
             result.warnings.append(
-                f"{geo.regions[region_id]['name']} lies in no LTO area and every LTO team is locked."
+                notice("deployment.region_no_area_all_locked", region=geo.regions[region_id]["name"])
             )
     elif unowned:
         _grow_areas(geo, unowned, free_teams, areas, owner)
@@ -78,7 +81,7 @@ def lto_areas_plan(mission: Mission, geo: Geography, result: PlanResult) -> tupl
 
     for team in teams:
         if not areas[team.pk]:
-            result.warnings.append(f"LTO team {team.code} has no area of responsibility.")
+            result.warnings.append(notice("deployment.lto_team_no_area", team=team.code))
         result.lto_areas.append(
             {
                 "team": team.code,
@@ -90,10 +93,7 @@ def lto_areas_plan(mission: Mission, geo: Geography, result: PlanResult) -> tupl
         )
     loads = [load[team.pk] for team in teams if areas[team.pk]]
     if len(loads) > 1 and min(loads) > 0 and max(loads) / (sum(loads) / len(loads)) > 2.0:
-        result.warnings.append(
-            "LTO areas are imbalanced: the largest area has more than twice the average "
-            f"{PlanningBasis(result.basis).label.lower()}."
-        )
+        result.warnings.append(notice("deployment.areas_imbalanced", basis=result.basis))
     return owner, codes, apply
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from access import Actor
+from jobs.notices import notice_dumps
 from missions.models import Region, Tec
 from observers.choices import TeamKind
 from observers.models import Membership, Team, TeamMember
@@ -158,7 +159,7 @@ def assignment_move(
         region=region,
         tabulation_tec_id=tabulation,
         quota=current.quota if current and current.region_id == region.pk else None,
-        reason=f"Moved by a coordinator to {region.name}, TEC {codes}; route of {len(route)} stations.",
+        reason=notice_dumps("deployment.assignment_moved", region=region.name, tecs=codes, stations=len(route)),
     )
     assignments_write([current.pk] if current else [], [(assignment, area, route)])
     lto_team_id = (

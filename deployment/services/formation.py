@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
 from access import Actor
+from jobs.notices import notice
 from missions.models import Mission
 from observers.choices import ROLES_FOR_TEAM_KIND, Gender, LanguageLevel, MemberStatus, TeamKind
 from observers.models import Membership, ObserverLanguage, Team, TeamMember
@@ -51,7 +52,7 @@ class FormationResult:
 
     kind: str
     teams: list[Team] = field(default_factory=list)
-    left_out: list[tuple[Membership, str]] = field(default_factory=list)
+    left_out: list[tuple[Membership, dict | str]] = field(default_factory=list)  # a notice, or the team rules' words
     dissolved: int = 0
 
     @property
@@ -328,18 +329,15 @@ def _create_teams(mission: Mission, proposed: list[tuple[Team, list[Membership]]
     bulk_create_with_history(seats, TeamMember, batch_size=1000)
 
 
-def _leftover_reason(candidate: _Candidate, leftovers: list[_Candidate]) -> str:
+def _leftover_reason(candidate: _Candidate, leftovers: list[_Candidate]) -> dict:
     name = candidate.membership.observer.full_name
     nationalities = {c.nationality for c in leftovers}
     if len(leftovers) == 1:
-        return f"{name} has no partner: an odd number of observers was left to pair."
+        return notice("deployment.no_partner_odd", name=name)
     if len(nationalities) == 1:
-        country = candidate.membership.observer.nationality.name
-        return (
-            f"{name} has no partner of another nationality: only nationals of {country} remain, "
-            "and a team must be multinational."
-        )
-    return f"{name} has no partner that keeps every team multinational."
+        country = candidate.membership.observer.nationality.code
+        return notice("deployment.no_partner_nationality", name=name, country=country)
+    return notice("deployment.no_partner_multinational", name=name)
 
 
 def teams_form(
@@ -395,8 +393,11 @@ def _teams_form_one_kind(
             result.left_out.append(
                 (
                     membership,
-                    f"{membership.observer.full_name} is a national of the host country "
-                    f"({mission.host_country.name}) and cannot observe there.",
+                    notice(
+                        "deployment.host_national",
+                        name=membership.observer.full_name,
+                        country=mission.host_country.code,
+                    ),
                 )
             )
             continue

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from access import Actor, job_actor
 from jobs.lifecycle import Lifecycle
+from jobs.notices import notice_dumps
 from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
@@ -62,7 +64,7 @@ def planning_job_start(
         # A job silent for longer than the hard time limit has lost its worker: close it so a new one can run.
         planning.fail_stale(
             PlanningJob.objects.filter(mission=mission, kind=kind),
-            "The job did not finish within its time limit (the worker stopped?); start it again.",
+            notice_dumps("jobs.not_finished"),
         )
         pending = PlanningJob.objects.filter(mission=mission, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
         if pending is not None and pending.kind == kind:
@@ -111,7 +113,7 @@ def _plan(job: PlanningJob, progress) -> list[str]:
 planning = Lifecycle(
     model=PlanningJob,
     task="deployment.tasks.planning_job_run",
-    what="planning job",
+    what=gettext_noop("planning job"),
     work=_plan,
     time_limit=lambda: TIME_LIMITS,
     select_related=("mission", "requested_by"),

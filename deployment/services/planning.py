@@ -19,6 +19,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access import Actor
+from jobs.notices import listed, notice, notice_dumps
 from missions.models import Mission
 from observers.choices import TeamKind
 from observers.models import Team
@@ -225,9 +226,7 @@ def seats_allot(state: PlanningState) -> None:
     state.plannable = [r for r in geo.region_order if geo.tecs_by_region.get(r)]
     for region_id in geo.region_order:
         if region_id not in state.plannable:
-            state.result.warnings.append(
-                f"{geo.regions[region_id]['name']} has no polling stations: no team can go there."
-            )
+            state.result.warnings.append(notice("deployment.region_no_stations", region=geo.regions[region_id]["name"]))
     state.seats, state.quotas = largest_remainder(
         {r: geo.region_weight.get(r, 0.0) for r in state.plannable},
         len(teams),
@@ -248,12 +247,16 @@ def assignments_keep(state: PlanningState) -> None:
         planner.reserve(assignment.station_ids())
     for team in teams:
         if team.locked and team.pk not in existing:
-            result.warnings.append(f"{team.code} is locked but has no assignment: unlock it to plan it.")
+            result.warnings.append(notice("deployment.locked_without_assignment", team=team.code))
     for region_id, count in kept_in_region.items():
         if region_id in seats and count > seats[region_id]:
             result.warnings.append(
-                f"{geo.regions[region_id]['name']} holds {count} locked teams, above its quota of "
-                f"{state.quotas[region_id]:.2f}."
+                notice(
+                    "deployment.locked_above_quota",
+                    region=geo.regions[region_id]["name"],
+                    n=count,
+                    quota=f"{state.quotas[region_id]:.2f}",
+                )
             )
     for team in teams:
         assignment = existing.get(team.pk)
@@ -289,10 +292,7 @@ def teams_place(state: PlanningState) -> None:
     for team in state.to_place[len(state.openings) :]:
         result.unplaced.append(team.code)
     if result.unplaced:
-        result.warnings.append(
-            f"{len(result.unplaced)} STO team(s) could not be placed because locked teams hold their seats: "
-            + ", ".join(result.unplaced[:20])
-        )
+        result.warnings.append(notice("deployment.unplaced", n=len(result.unplaced), teams=listed(result.unplaced, 20)))
 
 
 def routes_plan(
@@ -302,7 +302,6 @@ def routes_plan(
     geo, teams, plannable, seats, quotas = state.geo, state.teams, state.plannable, state.seats, state.quotas
     plans: list[tuple[TeamAssignment, list[int], list[int]]] = []
     total_weight = sum(geo.region_weight.get(r, 0.0) for r in plannable)
-    basis_label = PlanningBasis(state.basis).label.lower()
     teams_by_region: dict[int, list[int]] = defaultdict(list)
     for team_id, region_id in state.new_region.items():
         teams_by_region[region_id].append(team_id)
@@ -324,14 +323,21 @@ def routes_plan(
             tec_ids = list(dict.fromkeys(slot + [geo.stations[s].tec_id for s in route]))
             counting_tec = geo.stations[route[-1]].tec_id if route else slot[0]
             urban = sum(1 for s in route if geo.stations[s].urban)
-            reason = (
-                f"{region_name}: quota {quotas[region_id]:.2f} of {len(teams)} STO teams by {basis_label} "
-                f"({geo.region_weight[region_id]:,.0f} of {total_weight:,.0f}); {seats[region_id]} planned by the "
-                f"largest remainder method"
-                + (", at least one per region" if len(teams) >= len(plannable) else "")
-                + f". Area: TEC {', '.join(geo.tecs[t]['code'] for t in tec_ids)}; route of {len(route)} stations, "
-                f"{urban} urban (region {geo.region_urban_share[region_id]:.0%} urban). Tabulation at TEC "
-                f"{geo.tecs[counting_tec]['code']}, where the counting station's protocol goes."
+            reason = notice_dumps(
+                "deployment.assignment_planned",
+                region=region_name,
+                quota=f"{quotas[region_id]:.2f}",
+                teams=len(teams),
+                basis=state.basis,
+                weight=f"{geo.region_weight[region_id]:,.0f}",
+                total=f"{total_weight:,.0f}",
+                seats=seats[region_id],
+                at_least_one=len(teams) >= len(plannable),
+                tecs=", ".join(geo.tecs[t]["code"] for t in tec_ids),
+                stations=len(route),
+                urban=urban,
+                urban_share=f"{geo.region_urban_share[region_id]:.0%}",
+                tabulation=geo.tecs[counting_tec]["code"],
             )
             assignment = TeamAssignment(
                 team_id=team_id,
@@ -387,7 +393,7 @@ def regions_summarise(
             }
         )
         if teams and not teams_in_region[region_id] and len(teams) >= len(state.plannable):
-            result.warnings.append(f"{geo.regions[region_id]['name']} has no STO team.")
+            result.warnings.append(notice("deployment.region_no_sto", region=geo.regions[region_id]["name"]))
 
 
 def deployment_plan(

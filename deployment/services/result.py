@@ -19,7 +19,7 @@ class PlanResult:
     planned: int = 0
     moved: int = 0
     unplaced: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # notices (jobs/notices.py)
 
     def as_dict(self) -> dict:
         return {

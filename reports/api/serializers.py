@@ -13,6 +13,7 @@ from reports.models import ReportRun
 class ReportRunSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     mission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    error = serializers.CharField(source="error_text", read_only=True)
     downloads = serializers.SerializerMethodField(
         help_text="Format -> URL of the report pages' download, once the run is done (every download is logged)."
     )

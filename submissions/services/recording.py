@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from checklists.choices import (
 )
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
-from checklists.selectors import template_questions
+from checklists.selectors import template_content, template_questions
 from missions.models import Mission, PollingStation, Tec
 from observers.models import Team
 from tallies.services import tally_revision_change
@@ -41,6 +41,7 @@ from tallies.services import tally_revision_change
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import submission_stored
+from .storing import submission_insert_once
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -75,12 +76,17 @@ class SubmissionConflict(Exception):
 
 @dataclass
 class Place:
-    """Where a form was filled in, resolved from its ids."""
+    """Where a form was filled in, resolved from its ids (the team by id alone when it is the observer's own)."""
 
     team: Team | None
     polling_station: PollingStation | None
     tec: Tec | None
     region_id: int | None
+    team_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.team is not None:
+            self.team_id = self.team.pk
 
 
 def _local_zone(mission: Mission, place: Place) -> zoneinfo.ZoneInfo:
@@ -130,7 +136,7 @@ def canonical_payload(form: CleanForm, place: Place, arrival, departure) -> dict
         "template": form.template.pk,
         "polling_station": place.polling_station.pk if place.polling_station else None,
         "tec": place.tec.pk if place.tec else None,
-        "team": place.team.pk if place.team else None,
+        "team": place.team_id,
         "arrival_time": _iso(arrival),
         "departure_time": _iso(departure),
         "urgent": form.urgent,
@@ -237,12 +243,14 @@ def answers_critical(questions: list[Question], answers: dict) -> bool:
     return False
 
 
-def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: list[Question], canonical: dict):
+def _apply(
+    submission: Submission, *, form: CleanForm, place: Place, questions: list[Question], canonical: dict, rules=None
+):
     """Copy a validated form's derived fields onto a submission (new or corrected)."""
     answers = form.answers
     submission.template = form.template
     submission.kind = form.template.kind
-    submission.team = place.team
+    submission.team_id = place.team_id
     submission.polling_station = place.polling_station
     submission.tec = place.tec
     submission.region_id = place.region_id
@@ -259,7 +267,7 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
     submission.overall_assessment = answers.get(OVERALL_ASSESSMENT_CODE) or ""
     submission.has_critical = answers_critical(questions, answers)
     # Every data-quality rule, the protocol arithmetic of the standard set included: flags, never refusals.
-    flags = form_flags(template=form.template, questions=questions, answers=answers)
+    flags = form_flags(template=form.template, questions=questions, answers=answers, rules=rules)
     submission.protocol_issues = flags
     submission.protocol_mismatch = bool(flags)
     submission.payload = canonical
@@ -267,13 +275,13 @@ def _apply(submission: Submission, *, form: CleanForm, place: Place, questions: 
 
 
 def submission_build(
-    *, mission: Mission, form: CleanForm, place: Place, questions: list[Question], user=None, uuid=None
+    *, mission: Mission, form: CleanForm, place: Place, questions: list[Question], user=None, uuid=None, rules=None
 ) -> tuple[Submission, list[tuple]]:
     """An unsaved submission and its answer_values from a validated form (shared by recording and the demo)."""
     arrival, departure = _moments(form, mission, place)
     canonical = canonical_payload(form, place, arrival, departure)
     submission = Submission(uuid=uuid or uuid_module.uuid4(), mission=mission, submitted_by=user)
-    _apply(submission, form=form, place=place, questions=questions, canonical=canonical)
+    _apply(submission, form=form, place=place, questions=questions, canonical=canonical, rules=rules)
     return submission, answer_values(questions, form.answers)
 
 
@@ -298,14 +306,15 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
     if station is not None and tec is None:
         tec = station.tec
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
-    if team_id is not None:
+    if team_id is not None and (actor is None or team_id != actor.team_id):
+        # The actor's own team is known to be in this mission; any other must be looked up.
         team = Team.objects.filter(mission=mission, pk=team_id).first()
         if team is None:
             errors["team"] = [f"No team with id {team_id} in this mission."]
     if errors:
         raise ValidationError(errors)
     region_id = station.region_id if station else (tec.region_id if tec else None)
-    return Place(team=team, polling_station=station, tec=tec, region_id=region_id)
+    return Place(team=team, polling_station=station, tec=tec, region_id=region_id, team_id=team_id)
 
 
 def _authorise_actor(actor: Actor | None) -> None:
@@ -324,7 +333,7 @@ def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
     _authorise_actor(actor)
     if can_file_for_any_team(actor, actor.mission_id):
         return
-    if place.team is None or place.team.pk != actor.team_id:
+    if place.team_id is None or place.team_id != actor.team_id:
         raise PermissionDenied(_("You can submit forms only for your own team."))
     if kind in LTO_ONLY_KINDS and not can_file_lto_reports(actor, actor.mission_id):
         raise PermissionDenied(_("Weekly reports and meeting records are filed by long-term observers."))
@@ -349,6 +358,14 @@ def _phase_locked(mission_id: int, kind: str) -> bool:
 def _stored(uuid) -> Submission | None:
     """The form already stored under a UUID, if any."""
     return Submission.objects.filter(uuid=uuid).first()
+
+
+def _already_stored(uuid, mission: Mission, digest: str) -> tuple[Submission, bool]:
+    """The insert found the UUID taken (by a form committed before ours): a replay or a conflict."""
+    existing = _stored(uuid)
+    if existing is None:  # removed since the insert saw it: report it as a conflict rather than store it again
+        raise SubmissionConflict(Submission(uuid=uuid, mission=mission))
+    return _replay_or_conflict(existing, mission, digest)
 
 
 def _replay_or_conflict(existing: Submission, mission: Mission, digest: str) -> tuple[Submission, bool]:
@@ -379,32 +396,23 @@ def submission_record(
         actor = actor_for(user, mission)
     _authorise_actor(actor)
     _check_template(mission=mission, template=template)
-    questions = template_questions(template)
+    content = template_content(template)  # read once per process for a published version
+    questions = list(content.questions)
     form = form_clean(template=template, payload=payload, questions=questions)
     place = _resolve_place(mission=mission, form=form, actor=actor)
     _authorise(actor, kind=template.kind, place=place)
     submission, answers = submission_build(
-        mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid
+        mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid, rules=content.rules
     )
-    existing = _stored(uuid)
-    if existing is not None:
-        return _replay_or_conflict(existing, mission, submission.content_hash)
     if _phase_locked(mission.pk, template.kind):
         submission.status = SubmissionStatus.LOCKED  # a late form is still kept, never lost
-    try:
-        with transaction.atomic():
-            submission.save()
-            Answer.objects.bulk_create(_answer_rows(submission, answers))
-            revision = revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=user)
-            revision.save()
-            RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, answers))
+    # Everything a new form writes happens in this one transaction.
+    with transaction.atomic():
+        revision = submission_insert_once(submission=submission, values=answers, changed_by=user)
+        if revision is not None:
             tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from)
-    except IntegrityError:
-        # Another request stored this UUID between our look-up and our insert: decide against what it stored.
-        existing = _stored(uuid)
-        if existing is None:
-            raise
-        return _replay_or_conflict(existing, mission, submission.content_hash)
+    if revision is None:  # the UUID was taken, perhaps by a request that won a race: decide against what it stored
+        return _already_stored(uuid, mission, submission.content_hash)
     _announce_after_commit(submission)
     return submission, True
 

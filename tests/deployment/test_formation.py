@@ -1,7 +1,9 @@
 import pytest
+from django.utils import translation
 
 from access import system_actor
 from deployment.services import teams_form
+from jobs.notices import notice_text
 from observers.choices import Gender, MemberRole, MemberStatus, TeamKind
 from observers.models import Team, TeamMember
 from observers.services import team_check
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _reasons(result):
-    return [reason for _membership, reason in result.left_out]
+    return [notice_text(reason) for _membership, reason in result.left_out]
 
 
 def test_it_pairs_every_sto_into_multinational_teams_of_two(mission):
@@ -51,9 +53,12 @@ def test_it_never_deploys_a_host_country_national(mission):
     observer(mission, "FR")
     result = teams_form(actor=system_actor(mission), mission=mission, kind="sto", seed=1)
     assert len(result.teams) == 1
-    assert result.left_out == [
-        (host, "Aigerim Host is a national of the host country (Kazakhstan) and cannot observe there.")
-    ]
+    assert [membership for membership, _reason in result.left_out] == [host]
+    assert _reasons(result) == ["Aigerim Host is a national of the host country (Kazakhstan) and cannot observe there."]
+    with translation.override("ru"):
+        assert _reasons(result) == [
+            "Aigerim Host — гражданин принимающей страны (Казахстан) и не может наблюдать в ней."
+        ]
     assert not TeamMember.objects.filter(membership=host).exists()
 
 

@@ -8,6 +8,7 @@ from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
 from deployment.selectors import plan_review
 from deployment.services import deployment_plan, teams_form
+from jobs.notices import notice_texts
 from missions.choices import AreaType
 from observers.choices import MemberRole, TeamKind
 from observers.models import Team
@@ -80,7 +81,7 @@ def test_each_sto_team_gets_ten_voting_stations_an_opening_and_a_count_in_its_ar
             v.polling_station.tec_id in area and v.polling_station.region_id == assignment.region_id for v in visits
         )
         assert assignment.tabulation_tec_id == counting[0].polling_station.tec_id
-        assert assignment.quota is not None and "largest remainder" in assignment.reason
+        assert assignment.quota is not None and "largest remainder" in assignment.reason_text
         team = assignment.team
         assert team.lto_team.area_regions.filter(pk=assignment.region_id).exists()
 
@@ -279,6 +280,6 @@ def test_the_review_warns_when_lto_areas_are_imbalanced(mission):
     roster(mission, 6, role=MemberRole.LTO)
     teams_form(actor=system_actor(mission), mission=mission, kind="lto", seed=1)
     result = deployment_plan(actor=system_actor(mission), mission=mission, seed=1)
-    assert any("LTO areas are imbalanced" in warning for warning in result.warnings)
+    assert any("LTO areas are imbalanced" in warning for warning in notice_texts(result.warnings))
     review = plan_review(mission=mission)
     assert any("LTO areas are imbalanced" in warning and "LTO-01" in warning for warning in review["warnings"])

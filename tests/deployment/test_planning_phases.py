@@ -25,6 +25,7 @@ from deployment.services.planning import (
     teams_place,
 )
 from deployment.services.result import PlanResult
+from jobs.notices import notice_texts
 from missions.models import Mission
 from observers.choices import MemberRole, TeamKind
 from observers.models import Team
@@ -107,7 +108,7 @@ def test_seats_go_to_regions_with_stations_by_weight_and_an_empty_region_is_name
     assert state.plannable == [NORTH, SOUTH]
     assert state.seats == {NORTH: 3, SOUTH: 1}
     assert state.quotas == {NORTH: 3.0, SOUTH: 1.0}
-    assert state.result.warnings == ["Empty has no polling stations: no team can go there."]
+    assert notice_texts(state.result.warnings) == ["Empty has no polling stations: no team can go there."]
 
 
 def test_teams_to_place_fill_the_free_seats_in_region_order_and_the_rest_are_reported_unplaced():
@@ -120,7 +121,7 @@ def test_teams_to_place_fill_the_free_seats_in_region_order_and_the_rest_are_rep
     assert state.openings == [NORTH]
     assert state.new_region == {2: NORTH}
     assert state.result.unplaced == ["STO-003"]
-    assert state.result.warnings[-1].startswith("1 STO team(s) could not be placed")
+    assert notice_texts(state.result.warnings)[-1].startswith("1 STO team could not be placed")
 
 
 def test_the_changes_count_moves_replace_old_assignments_and_link_teams_to_the_lto_of_their_region():
@@ -148,7 +149,7 @@ def test_the_summary_has_a_row_per_plannable_region_and_warns_of_a_region_left_w
         {"region": "North", "weight": 3.0, "quota": 1.5, "seats": 1, "teams": 1, "lto_team": "LTO-01"},
         {"region": "South", "weight": 1.0, "quota": 0.5, "seats": 1, "teams": 0, "lto_team": ""},
     ]
-    assert state.result.warnings == ["South has no STO team."]
+    assert notice_texts(state.result.warnings) == ["South has no STO team."]
 
 
 def test_routes_are_planned_for_the_newcomers_only_without_writing_anything():

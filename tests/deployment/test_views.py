@@ -9,6 +9,7 @@ from access import system_actor
 from deployment.choices import JobStatus
 from deployment.models import PlanningJob, TeamAssignment
 from deployment.services import deployment_plan, teams_form
+from jobs.notices import notice_texts
 from observers.choices import MemberRole
 from observers.models import Membership, Team
 from reports.models import ExportLog
@@ -130,7 +131,7 @@ def test_forming_teams_from_the_page_reports_who_was_left_out(
     job = PlanningJob.objects.get()
     assert job.status == JobStatus.DONE
     assert job.summary["teams_formed"] == 1
-    reasons = [item["reason"] for item in job.summary["left_out"]]
+    reasons = notice_texts(item["reason"] for item in job.summary["left_out"])
     assert any("Host National is a national of the host country" in reason for reason in reasons)
     page = client.get(reverse("deployment:planning", args=[mission.slug])).content.decode()
     assert "Host National is a national of the host country" in page
@@ -323,7 +324,7 @@ def test_a_job_whose_worker_was_lost_does_not_block_a_new_one(planned, actors, d
         )
     assert job.pk != stuck.pk
     stuck.refresh_from_db()
-    assert stuck.status == JobStatus.FAILED and "did not finish" in stuck.error
+    assert stuck.status == JobStatus.FAILED and "did not finish" in stuck.error_text
     assert PlanningJob.objects.get(pk=job.pk).status == JobStatus.DONE
 
 

@@ -100,7 +100,7 @@ def test_with_the_broker_down_a_planning_job_waits_queued_and_the_watchdog_sends
             actor=system_actor(staffed), mission=staffed, kind="form_teams", parameters={"kind": "all"}
         )
     job.refresh_from_db()
-    assert job.status == JobStatus.QUEUED and job.dispatched_at is None and "not reachable" in job.dispatch_error
+    assert job.status == JobStatus.QUEUED and job.dispatched_at is None and "not reachable" in job.dispatch_error_text
     monkeypatch.setattr(planning_job_run, "apply_async", real)
     assert watchdog_all()["deployment.PlanningJob"]["resent"] == [job.pk]
     job.refresh_from_db()
@@ -151,7 +151,7 @@ def test_a_job_that_keeps_dying_is_given_up_with_the_reason(staffed):
     )
     assert planning.watchdog()["failed"] == [job.pk]
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "stopped responding 3 times" in job.error
+    assert job.status == JobStatus.FAILED and "stopped responding 3 times" in job.error_text
 
 
 def test_routes_and_the_beat_schedule_are_declared_in_settings_not_by_importing_tasks():

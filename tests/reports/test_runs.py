@@ -130,7 +130,7 @@ def test_the_watchdog_requeues_a_stuck_run_and_fails_one_that_keeps_dying(missio
     stuck.refresh_from_db()
     hopeless.refresh_from_db()
     assert stuck.status == RunStatus.DONE  # re-sent and (eagerly) compiled
-    assert hopeless.status == RunStatus.FAILED and "stopped responding" in hopeless.error
+    assert hopeless.status == RunStatus.FAILED and "stopped responding" in hopeless.error_text
 
 
 def test_broker_down_keeps_the_run_queued_with_a_message_and_the_watchdog_sends_it_later(
@@ -150,7 +150,7 @@ def test_broker_down_keeps_the_run_queued_with_a_message_and_the_watchdog_sends_
         run = report_run_request(mission=mission, user=actors["analyst"])
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED and run.dispatched_at is None
-    assert "not reachable" in run.dispatch_error
+    assert "not reachable" in run.dispatch_error_text
     monkeypatch.setattr(report_compile, "apply_async", real)
     assert report_runs_watchdog()["resent"] == [run.pk]
     run.refresh_from_db()

@@ -82,7 +82,7 @@ def test_with_the_broker_unreachable_the_request_is_kept_and_sent_when_it_return
         run = report_run_request(mission=mission, user=actors["analyst"])
         run.refresh_from_db()
         assert run.status == RunStatus.QUEUED and run.dispatched_at is None
-        assert "not reachable" in run.dispatch_error
+        assert "not reachable" in run.dispatch_error_text
     assert report_runs_watchdog()["resent"] == [run.pk]
     wait_for(run, lambda r: r.is_finished)
     assert run.status == RunStatus.DONE and not run.dispatch_error

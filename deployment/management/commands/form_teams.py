@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from access import system_actor
 from deployment.choices import FormationKind
 from deployment.services import teams_form
+from jobs.notices import notice_text
 from missions.models import Mission
 
 
@@ -38,4 +39,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Codes: {result.teams[0].code} .. {result.teams[-1].code}")
         self.stdout.write(f"Left out: {len(result.left_out)}.")
         for _membership, reason in result.left_out:
-            self.stdout.write(self.style.WARNING(f"  - {reason}"))
+            self.stdout.write(self.style.WARNING(f"  - {notice_text(reason)}"))

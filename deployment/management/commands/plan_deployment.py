@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from access import system_actor
 from deployment.choices import PlanningBasis
 from deployment.services import deployment_plan
+from jobs.notices import notice_texts
 from missions.models import Mission
 
 
@@ -42,5 +43,5 @@ class Command(BaseCommand):
         for row in result.regions:
             write(f"{row['region']:<24}{row['lto_team']:>8}{row['quota']:>9.2f}{row['teams']:>7}")
         write(f"Warnings: {len(result.warnings)}")
-        for warning in result.warnings:
+        for warning in notice_texts(result.warnings):
             write(self.style.WARNING(f"  - {warning}"))

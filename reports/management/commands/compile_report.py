@@ -63,7 +63,7 @@ class Command(BaseCommand):
         run = ReportRun.objects.get(pk=run.pk)
         self.stdout.write(f"run {run.pk} {run.status}")
         if run.status != RunStatus.DONE:
-            raise CommandError(run.error or f"Run {run.pk} is still {run.status}.")
+            raise CommandError(run.error_text or f"Run {run.pk} is still {run.status}.")
         for field in (run.xlsx_file, run.csv_file, run.pdf_file):
             self.stdout.write(field.path)
 

@@ -1,0 +1,104 @@
+"""Writing a new form once: the submission, its answer rows, its first revision and that revision's answer rows.
+
+A UUID already stored is detected by the insert itself, never by a look-up first. On PostgreSQL the four inserts are
+one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feeds the other three as data-modifying
+CTEs), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
+inserts nothing. Elsewhere (SQLite) the form row is inserted under a savepoint and a unique violation on its UUID
+means the same thing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+
+from ..models import Answer, RevisionAnswer, Submission, SubmissionRevision
+
+
+def _columns(instance: Model, *, skip: tuple[str, ...] = ()) -> tuple[list[str], list]:
+    """Quoted column names and database-ready values of a new row (auto_now_add and defaults applied)."""
+    names, params = [], []
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or field.attname in skip:
+            continue
+        names.append(connection.ops.quote_name(field.column))
+        params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection))
+    return names, params
+
+
+def _answer_arrays(values: list[tuple]) -> list[list]:
+    """answer_values as four parallel arrays (question code, value, number, text) for `unnest`."""
+    return [[row[index] for row in values] for index in range(4)]
+
+
+def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
+    quote = connection.ops.quote_name
+    submission_columns, submission_params = _columns(submission)
+    # The first revision is current from the moment the form is received (set just above by auto_now_add).
+    revision = _first_revision(submission, changed_by=changed_by)
+    revision_columns, revision_params = _columns(revision, skip=("submission_id",))
+    answer_columns = ", ".join(quote(name) for name in ("question_code", "value", "number", "text"))
+    sql = f"""
+        WITH new_submission AS (
+            INSERT INTO {quote(Submission._meta.db_table)} ({", ".join(submission_columns)})
+            VALUES ({", ".join(["%s"] * len(submission_params))})
+            ON CONFLICT ({quote("uuid")}) DO NOTHING
+            RETURNING id
+        ), answer_values AS (
+            SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
+        ), new_answers AS (
+            INSERT INTO {quote(Answer._meta.db_table)} (submission_id, {answer_columns})
+            SELECT new_submission.id, answer_values.* FROM new_submission, answer_values
+        ), new_revision AS (
+            INSERT INTO {quote(SubmissionRevision._meta.db_table)} (submission_id, {", ".join(revision_columns)})
+            SELECT new_submission.id, {", ".join(["%s"] * len(revision_params))} FROM new_submission
+            RETURNING id
+        ), new_revision_answers AS (
+            INSERT INTO {quote(RevisionAnswer._meta.db_table)} (revision_id, {answer_columns})
+            SELECT new_revision.id, answer_values.* FROM new_revision, answer_values
+        )
+        SELECT new_submission.id, new_revision.id FROM new_submission, new_revision
+    """  # noqa: S608 - table and column names come from the models; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    submission.pk, revision.pk = row
+    revision.submission = submission
+    for instance in (submission, revision):
+        instance._state.adding, instance._state.db = False, connection.alias
+    return revision
+
+
+def _insert_elsewhere(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
+    from .recording import _answer_rows, revision_answer_rows
+
+    try:
+        with transaction.atomic():
+            submission.save(force_insert=True)
+    except IntegrityError:
+        if Submission.objects.filter(uuid=submission.uuid).exists():
+            return None
+        raise
+    Answer.objects.bulk_create(_answer_rows(submission, values))
+    revision = _first_revision(submission, changed_by=changed_by)
+    revision.save(force_insert=True)
+    RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
+    return revision
+
+
+def _first_revision(submission: Submission, *, changed_by) -> SubmissionRevision:
+    from .recording import revision_build
+
+    return revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=changed_by)
+
+
+def submission_insert_once(*, submission: Submission, values: list[tuple], changed_by) -> SubmissionRevision | None:
+    """Insert a new form with its answers and first revision; None (and nothing written) when its UUID is taken.
+
+    Call inside a transaction. `values` are the form's answer_values.
+    """
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(submission, values, changed_by=changed_by)
+    return _insert_elsewhere(submission, values, changed_by=changed_by)
