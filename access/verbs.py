@@ -81,6 +81,21 @@ def can_file_lto_reports(actor: Actor | None, mission) -> bool:
     return _in(actor, mission) and (actor.is_coordinator or actor.role == Role.LTO)
 
 
+def can_find_stations(actor: Actor | None, mission) -> bool:
+    """Finding a polling station to start a form for: the core team, and observers seated in a team."""
+    return _in(actor, mission) and (actor.sees_whole_mission or (actor.is_observer and actor.team_id is not None))
+
+
+def can_view_lto_area(actor: Actor | None, mission) -> bool:
+    """The LTO area page (the area's reports and STO teams): long-term observers and the core team."""
+    return _in(actor, mission) and (actor.sees_whole_mission or actor.role == Role.LTO)
+
+
+def can_view_urgent_incidents(actor: Actor | None, mission) -> bool:
+    """The urgent incidents page and its feed: the core team."""
+    return _in(actor, mission) and actor.sees_whole_mission
+
+
 def can_correct_form(actor: Actor | None, submission_or_mission) -> bool:
     """Correcting a filed form: coordinators and the head, or the team that filed it (given the form)."""
     if not _in(actor, submission_or_mission):
@@ -181,6 +196,9 @@ NAMED_RULES = (
     can_file_for_any_team,
     can_file_lto_reports,
     can_correct_form,
+    can_find_stations,
+    can_view_lto_area,
+    can_view_urgent_incidents,
     can_plan_deployment,
     can_compile,
     can_read_published_runs,

@@ -41,7 +41,10 @@ EXPECTED: dict[str, set] = {
     "can_submit_forms": PLANNERS | {LTO, STO},  # observers seated in a team: every demo observer is
     "can_file_for_any_team": PLANNERS,
     "can_file_lto_reports": PLANNERS | {LTO},
-    "can_correct_form": PLANNERS,  # asked about the mission; about a form, its own team too (below)
+    "can_correct_form": PLANNERS,
+    "can_find_stations": CORE | {LTO, STO},  # observers seated in a team: every demo observer is
+    "can_view_lto_area": CORE | {LTO},
+    "can_view_urgent_incidents": CORE,  # asked about the mission; about a form, its own team too (below)
     "can_plan_deployment": PLANNERS,
     "can_compile": CORE,
     "can_read_published_runs": CORE | {ODIHR},
