@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from access import Actor, can_file_lto_reports, can_view_lto_area, can_view_urgent_incidents
 from access.rules import team_scope
 from checklists.choices import LTO_KINDS
-from cockpit.templatetags.mission_clock import local_moment
+from missions.clock import local_moment
 from missions.models import Mission
 from observe.selectors import team_with_members
 from observe.templatetags.observe import kind_label

@@ -79,7 +79,7 @@ def _first_demo_mission():
         member_role, function = FIRST_MEMBERSHIPS[role]
         membership = MembershipFactory(
             mission=mission,
-            observer=ObserverFactory(user=user, nationality=next(nationalities)),
+            observer=ObserverFactory(mission=mission, user=user, nationality=next(nationalities)),
             role=member_role,
             core_function=function,
         )
@@ -89,9 +89,12 @@ def _first_demo_mission():
     return mission
 
 
-@pytest.fixture
-def demo(db):
-    """Both demo missions and every demo login's Actor in each: {(mission key, username): Actor or None}."""
+@pytest.fixture(scope="module")
+def demo(module_transaction):
+    """Both demo missions and every demo login's Actor in each: {(mission key, username): Actor or None}.
+
+    Built once for the module (the rules only read them; each test's own writes are rolled back after it).
+    """
     first = _first_demo_mission()
     second = second_mission_seed()
     users = get_user_model().objects
