@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 
 from access import Actor
 from checklists.choices import LTO_KINDS
-from cockpit.templatetags.mission_clock import local_moment
 from deployment.models import TeamAssignment
+from missions.clock import local_moment
 from missions.models import Mission
 from observe.selectors import team_with_members
 from observe.templatetags.observe import kind_label

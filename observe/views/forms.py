@@ -21,6 +21,7 @@ from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
 from config.parsing import parse_id
+from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.selectors import stations_find
 from observe.templatetags.observe import kind_label
@@ -32,7 +33,6 @@ from observe.views.common import (
     parse_json_body,
     submission_in_scope,
     submission_json,
-    submission_zone,
     validation_errors,
 )
 from submissions.models import Submission
@@ -324,7 +324,7 @@ def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpRespon
             return json_error(403, str(error) or _("This form can no longer be corrected."))
         return JsonResponse(submission_json(mission, submission), status=200)
     existing_payload = dict(submission.payload or {})
-    zone = submission_zone(mission, submission)
+    zone = local_zone(mission, submission.region)
     for name in ("arrival_time", "departure_time"):
         moment = getattr(submission, name)
         existing_payload[name.replace("_time", "_clock")] = moment.astimezone(zone).strftime("%H:%M") if moment else ""

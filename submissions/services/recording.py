@@ -24,6 +24,7 @@ from checklists.choices import (
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
 from checklists.selectors import template_content, template_questions
+from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.access import Actor, actor_for
 from observers.models import Team
@@ -81,16 +82,10 @@ class Place:
 
 
 def _local_zone(mission: Mission, place: Place) -> zoneinfo.ZoneInfo:
-    name = mission.time_zone or "UTC"
+    """The zone a form's clock times are in: its station's (or TEC's) region's, else the mission's."""
     station = place.polling_station
-    if station is not None and station.region.time_zone:
-        name = station.region.time_zone
-    elif place.tec is not None and place.tec.region.time_zone:
-        name = place.tec.region.time_zone
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    region = station.region if station is not None else place.tec.region if place.tec is not None else None
+    return local_zone(mission, region)
 
 
 def _moments(form: CleanForm, mission: Mission, place: Place) -> tuple[datetime.datetime | None, ...]:

@@ -72,7 +72,7 @@ def _first_demo_mission():
         member_role, function = FIRST_MEMBERSHIPS[role]
         membership = MembershipFactory(
             mission=mission,
-            observer=ObserverFactory(user=user, nationality=next(nationalities)),
+            observer=ObserverFactory(mission=mission, user=user, nationality=next(nationalities)),
             role=member_role,
             core_function=function,
         )

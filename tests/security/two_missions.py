@@ -102,7 +102,7 @@ def _side(key: str, users: dict) -> Side:
         users[f"{key}_{role}"] = user
         memberships[role] = MembershipFactory(
             mission=mission,
-            observer=ObserverFactory(user=user, nationality=next(nationality)),
+            observer=ObserverFactory(mission=mission, user=user, nationality=next(nationality)),
             role=member_role,
             core_function=function,
         )
@@ -121,7 +121,9 @@ def _side(key: str, users: dict) -> Side:
     assignment.tecs.set([tec])
     PlannedVisit.objects.create(assignment=assignment, polling_station=station, purpose=VisitPurpose.VOTING, order=1)
     spares = [
-        MembershipFactory(mission=mission, observer=ObserverFactory(nationality=code), role=MemberRole.STO)
+        MembershipFactory(
+            mission=mission, observer=ObserverFactory(mission=mission, nationality=code), role=MemberRole.STO
+        )
         for code in ("AU", "NZ")
     ]
     template = template_published(mission=mission, kind="voting")
