@@ -61,6 +61,14 @@ def can_follow_up_case(actor: Actor | None, case_or_mission) -> bool:
     return _in(actor, case_or_mission) and actor.sees_whole_mission
 
 
+# ------------------------------------------------------------------------------------------------ people
+
+
+def can_read_personal_data(actor: Actor | None, mission) -> bool:
+    """Observers' passport numbers, phones and dates of birth: the mission's coordinators and its head only."""
+    return _in(actor, mission) and actor.sees_personal_data
+
+
 # ------------------------------------------------------------------------------------------------ forms
 
 
@@ -192,6 +200,7 @@ NAMED_RULES = (
     can_view_map,
     can_view_cases,
     can_follow_up_case,
+    can_read_personal_data,
     can_submit_forms,
     can_file_for_any_team,
     can_file_lto_reports,

@@ -38,6 +38,7 @@ EXPECTED: dict[str, set] = {
     "can_view_map": MEMBERS,
     "can_view_cases": MEMBERS,
     "can_follow_up_case": CORE,
+    "can_read_personal_data": PLANNERS,
     "can_submit_forms": PLANNERS | {LTO, STO},  # observers seated in a team: every demo observer is
     "can_file_for_any_team": PLANNERS,
     "can_file_lto_reports": PLANNERS | {LTO},
