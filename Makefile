@@ -42,12 +42,14 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A config beat --loglevel INFO
 
-## make test: set up and run the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
+## make test: set up and run the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set), in parallel:
+## one pytest-xdist worker per core, each with its own test database and broker (TEST_WORKERS=0 runs it serially)
+TEST_WORKERS ?= auto
 test: setup-dev
 	$(BIN)/python manage.py check --settings=config.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(BIN)/ruff check .

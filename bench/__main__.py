@@ -281,6 +281,33 @@ def _compile_rows(figures: dict) -> list[dict]:
                 (to_sql is not None and to_sql <= 2) if is_target_size else None,
             )
         )
+        recount_s = entry.get("recount_seconds")
+        if recount_s is not None:
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: from the tallies / recounted",
+                    _number(compile_s, "s", 2),
+                    f"recount {_number(recount_s, 's', 2)}",
+                    f"{recount_s / compile_s:.1f}x faster" if compile_s else "-",
+                    "identical results",
+                    entry.get("identical"),
+                )
+            )
+        phase_s, phase_recount_s = (
+            entry.get("answers_phase_tallies_seconds"),
+            entry.get("answers_phase_recount_seconds"),
+        )
+        if phase_s is not None:
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: answers phase alone",
+                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows)",
+                    f"recount {_number(phase_recount_s, 's', 3)}",
+                    f"{phase_recount_s / phase_s:.1f}x faster" if phase_s and phase_recount_s else "-",
+                )
+            )
         faster = pandas_s / compile_s if compile_s and pandas_s else None
         rows.append(
             _row(
@@ -304,6 +331,13 @@ def _compile_rows(figures: dict) -> list[dict]:
                 "10x the forms",
             )
         )
+    for key, what in (
+        ("growth_recount", "growth, recounted"),
+        ("growth_answers_phase", "growth, answers phase from the tallies"),
+        ("growth_answers_phase_recount", "growth, answers phase recounted"),
+    ):
+        if figures.get(key) is not None:
+            rows.append(_row("compilation", what, f"{figures[key]:.1f}x the time", "10x the forms"))
     if not rows:
         rows.append(
             _row("compilation", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200])

@@ -119,7 +119,7 @@ def map_data(*, mission: Mission, actor: Actor, region_id: int | None = None, ki
                 "station": row["polling_station__number"] or "",
                 "received": local_moment(row["received_at"], mission),
                 "urgent": row["urgent"],
-                "url": reverse("submissions:submission_detail", args=[mission.slug, row["uuid"]]),
+                "url": reverse("observe:submission_detail", args=[mission.slug, row["uuid"]]),
             }
         )
 

@@ -91,9 +91,9 @@ def mission_tools(user, mission: Mission, actor: Actor) -> list[tuple[str, list[
         Tool(_("Election-day dashboard"), reverse("reports:dashboard", args=[slug])),
         Tool(_("Map"), reverse("cockpit:map", args=[slug])),
         Tool(_("Incident cases"), reverse("incidents:cases", args=[slug])),
-        Tool(_("Urgent incidents"), reverse("submissions:incidents", args=[slug])),
-        Tool(_("All submissions"), reverse("submissions:submission_collection", args=[slug])),
-        Tool(_("LTO reports and STO teams"), reverse("submissions:lto_area", args=[slug])),
+        Tool(_("Urgent incidents"), reverse("observe:incidents", args=[slug])),
+        Tool(_("All submissions"), reverse("observe:submission_collection", args=[slug])),
+        Tool(_("LTO reports and STO teams"), reverse("observe:lto_area", args=[slug])),
     ]
     groups = [(_("Election day"), election_day)]
     statistics = [
@@ -136,7 +136,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         return render(request, "cockpit/index.html", {"missions": missions})
     if is_odihr_staff(request.user):
         return redirect("reports:index")
-    return redirect("submissions:home")
+    return redirect("observe:home")
 
 
 def cockpit_scope(request: HttpRequest, slug: str) -> tuple[Mission, Actor]:

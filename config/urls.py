@@ -14,7 +14,7 @@ urlpatterns = [
     path("deployment/", include("deployment.urls")),
     path("reports/", include("reports.urls")),
     path("results/", include("results.urls")),
-    path("", include("submissions.urls")),
+    path("", include("observe.urls")),
 ]
 
 # A view that raises django.core.exceptions.BadRequest("...") answers 400 with that message.

@@ -1,12 +1,12 @@
 """The cells a revision fills, as SQL: one definition for folding events, reading the tail and leaving forms out.
 
-A revision's answer rows are grouped the way a compilation groups them (reports.statistics): a closed question by its
+A revision's answer rows are grouped the way a compilation groups them (reports.compile): a closed question by its
 value; an integer, time or text question only as answered (with the integer's sum), not applicable, or blank. A
 multiple-choice question answered with at least one real choice adds one more cell, MULTIPLE_ANSWERED, which counts
 the forms that answered it (its n). The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
-version of the mission agrees with the merged catalogue before it trusts the tallies (reports.statistics).
+version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
 """
 
 from __future__ import annotations

@@ -58,6 +58,21 @@ def celery_worker_factory(transactional_db, settings, tmp_path):
     workers.detach()
 
 
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a whole test module, rolled back at its end, for data its fixtures build only once.
+
+    Each test still runs in its own savepoint inside it (pytest-django's `db`), so what a test writes is undone
+    after it, and the module's data after the module. Only for modules with no transactional test (a transactional
+    test's flush would empty the tables under the open transaction).
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def mission(db):
     from tests.factories import MissionFactory

@@ -85,4 +85,4 @@ def test_the_500_page_renders_without_the_database(django_assert_num_queries):
 def test_the_way_home_leads_a_logged_in_observer_to_their_start_page(visitor):
     visitor.force_login(UserFactory(username="observer"))
     response = visitor.get(reverse("cockpit:landing"))
-    assert response.status_code == 302 and response["Location"] == reverse("submissions:home")
+    assert response.status_code == 302 and response["Location"] == reverse("observe:home")

@@ -41,17 +41,17 @@ def test_pages_name_the_session_with_a_tag_that_changes_with_the_session_and_rev
     owner, colleague = UserFactory(username="owner"), UserFactory(username="colleague")
     assert "EOM-Session" not in client.get(reverse("login")).headers
     client.force_login(owner)
-    first = client.get(reverse("submissions:home")).headers["EOM-Session"]
-    assert first == client.get(reverse("submissions:home")).headers["EOM-Session"]
+    first = client.get(reverse("observe:home")).headers["EOM-Session"]
+    assert first == client.get(reverse("observe:home")).headers["EOM-Session"]
     assert client.session.session_key not in first
     client.force_login(colleague)
-    assert client.get(reverse("submissions:home")).headers["EOM-Session"] != first
+    assert client.get(reverse("observe:home")).headers["EOM-Session"] != first
 
 
 def test_every_page_and_api_answer_to_a_signed_in_user_says_no_store(logged_in):
     from django.urls import reverse
 
-    for path in (reverse("submissions:home"), reverse("reports:index"), "/api/teams/", reverse("admin:index")):
+    for path in (reverse("observe:home"), reverse("reports:index"), "/api/teams/", reverse("admin:index")):
         response = logged_in.get(path)
         assert "no-store" in response.headers.get("Cache-Control", ""), path
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "observers",
     "checklists",
     "submissions",
+    "observe",
     "tallies",
     "deployment",
     "reports",

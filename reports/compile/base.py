@@ -13,18 +13,19 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from checklists.choices import OBSERVATION_KINDS, Assessment, FormKind, QuestionType
+from checklists.choices import OBSERVATION_KINDS, Assessment, FormKind
 from missions.models import Region
+from tallies.cells import ANSWERED as ANSWERED
+from tallies.cells import SUMMARISED_TYPES as SUMMARISED_TYPES
 
 from ..conflicts import decisions_as_of, excluded_forms
 from ..figures import percent, wilson_bounds, wilson_percent
 
-# Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
-ANSWERED = "__eom_answered__"
+# ANSWERED marks an answered integer, time or text question (SUMMARISED_TYPES) in the aggregate: those are
+# summarised, not tallied by value. Defined with the running tallies, which group answers the same way.
 UNKNOWN_REGION = ""
 VOTERS_ON_LIST = "voters_on_list"
 VOTERS_VOTED = "voters_voted"
-SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 ASSESSMENT_VALUES = [choice.value for choice in Assessment]
 STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 

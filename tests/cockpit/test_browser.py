@@ -124,7 +124,7 @@ def test_an_urgent_form_from_an_sto_reaches_the_core_team_and_its_follow_up_reac
 
     # The STO sends an urgent voting form from the phone.
     sto = log_in(browser, live_server, "owner", width=360, height=740)
-    url = reverse("submissions:form_new", args=[mission.slug, "voting"]) + f"?station={site.opening_station.pk}"
+    url = reverse("observe:form_new", args=[mission.slug, "voting"]) + f"?station={site.opening_station.pk}"
     sto.locator(f'a[href="{url}"]').first.click()
     sto.wait_for_selector("#observation-form[data-ready='1']")
     form_uuid = sto.get_attribute("#observation-form", "data-uuid")
@@ -161,7 +161,7 @@ def test_an_urgent_form_from_an_sto_reaches_the_core_team_and_its_follow_up_reac
     # The STO sees the follow-up status of the report on its own pages.
     sto.get_by_role("link", name="Follow-up of our urgent reports").click()
     expect(sto.locator(f"[data-case='{case.pk}'] [data-case-status]")).to_have_text("Followed up")
-    sto.goto(reverse("submissions:submission_detail", args=[mission.slug, form_uuid]))
+    sto.goto(reverse("observe:submission_detail", args=[mission.slug, form_uuid]))
     expect(sto.locator("[data-case-follow-up] [data-case-status]")).to_have_text("Followed up")
     expect(sto.locator("body")).not_to_contain_text("Complaint filed with the TEC.")
 

@@ -51,7 +51,7 @@ def test_odihr_staff_land_on_the_published_reports_instead_of_an_empty_home(clie
 def test_an_observer_lands_on_the_observers_home_page(client, site):
     chain = login_redirects(client, "owner")
 
-    assert chain[-1] == reverse("submissions:home")
+    assert chain[-1] == reverse("observe:home")
 
 
 def test_a_core_team_member_of_two_missions_chooses_the_mission_first(as_user, site):

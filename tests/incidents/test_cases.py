@@ -107,7 +107,7 @@ def test_the_browser_submit_endpoint_opens_the_case_after_answering(as_user, sit
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("submissions:submission_collection", args=[site.mission.slug]),
+            reverse("observe:submission_collection", args=[site.mission.slug]),
             body,
             content_type="application/json",
         )
@@ -177,7 +177,7 @@ def test_the_sto_team_sees_the_follow_up_status_of_its_own_report(as_user, site)
     client = as_user(site.teammate)
 
     listing = client.get(reverse("incidents:cases", args=[site.mission.slug]))
-    detail = client.get(reverse("submissions:submission_detail", args=[site.mission.slug, submission.uuid]))
+    detail = client.get(reverse("observe:submission_detail", args=[site.mission.slug, submission.uuid]))
     page = client.get(case_url(site, case))
 
     assert [row.pk for row in listing.context["cases"]] == [case.pk]

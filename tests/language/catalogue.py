@@ -2,7 +2,7 @@
 
 Templates are read the way makemessages reads them (Django's templatize), Python modules with ast: a call of
 gettext, gettext_lazy, _, pgettext, ngettext ... with literal arguments is a message. The strings the browser scripts
-show come from Python (submissions.templatetags.observe.observe_messages), so they are covered too.
+show come from Python (observe.templatetags.observe.observe_messages), so they are covered too.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ APPS = (
     "incidents",
     "jobs",
     "missions",
+    "observe",
     "observers",
     "reports",
     "results",

@@ -71,7 +71,7 @@ def test_the_incidents_pages_show_times_on_the_mission_clock(as_user, site, inci
 
 def test_a_form_and_its_history_are_on_the_same_clock(as_user, site, incident):
     submission, _case = incident
-    url = reverse("submissions:submission_detail", args=[site.mission.slug, submission.uuid])
+    url = reverse("observe:submission_detail", args=[site.mission.slug, submission.uuid])
     assert_one_clock(as_user(site.owner).get(url).content.decode(), site.mission)
 
 

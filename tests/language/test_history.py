@@ -12,7 +12,7 @@ def test_a_correction_is_shown_with_question_texts_and_answer_labels(as_user, si
     submission = site.record("voting", voters_turned_away="yes", turned_away_reasons=["not_on_list"])
     corrected = site.payload("voting", voters_turned_away="yes", turned_away_reasons=["no_id", "wrong_station"])
     submission_correct(user=site.owner, submission=submission, payload={**corrected, "urgent": True})
-    url = reverse("submissions:submission_detail", args=[site.mission.slug, submission.uuid])
+    url = reverse("observe:submission_detail", args=[site.mission.slug, submission.uuid])
 
     page = as_user(site.owner).get(url).content.decode()
     assert (

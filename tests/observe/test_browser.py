@@ -104,7 +104,7 @@ def _wait_for(condition, timeout=30.0):
 
 
 def _open_form(page, site, station):
-    url = reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={station.pk}"
+    url = reverse("observe:form_new", args=[site.mission.slug, "voting"]) + f"?station={station.pk}"
     page.locator(f'a[href="{url}"]').first.click()
     page.wait_for_selector("#observation-form[data-ready='1']")
     form_uuid = page.get_attribute("#observation-form", "data-uuid")
@@ -125,7 +125,7 @@ def test_an_sto_sends_a_planned_voting_form_then_one_offline_that_arrives_exactl
     context = browser_context
     page = context.new_page()
 
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("Username").fill("owner")
     page.get_by_label("Password").fill(PASSWORD)
@@ -155,12 +155,10 @@ def test_an_sto_sends_a_planned_voting_form_then_one_offline_that_arrives_exactl
     assert Submission.objects.filter(uuid=first_uuid).count() == 1
 
     # 2. Offline: the plan's pages come from the device, and the second voting visit waits there to be sent.
-    second_url = (
-        reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={site.voting_station.pk}"
-    )
+    second_url = reverse("observe:form_new", args=[site.mission.slug, "voting"]) + f"?station={site.voting_station.pk}"
     assert _wait_for(lambda: page.evaluate(KEPT_PAGE, second_url), timeout=20)
     context.set_offline(True)
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     expect(page.get_by_role("heading", name="Plan for election day")).to_be_visible()
     second_uuid = _open_form(page, site, site.voting_station)
     assert second_uuid != first_uuid
@@ -200,7 +198,7 @@ def test_the_urgent_incidents_page_shows_a_new_incident_without_reloading(missio
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.goto(reverse("submissions:incidents", args=[site.mission.slug]))
+    page.goto(reverse("observe:incidents", args=[site.mission.slug]))
     expect(page.locator("#incidents-body")).to_contain_text("Campaign posters inside")
     page.evaluate("document.body.dataset.sameDocument = 'yes'")
 

@@ -36,7 +36,7 @@ def _log_in(page, username="owner"):
 
 
 def _form_path(site, kind, station):
-    return reverse("submissions:form_new", args=[site.mission.slug, kind]) + f"?station={station.pk}"
+    return reverse("observe:form_new", args=[site.mission.slug, kind]) + f"?station={station.pk}"
 
 
 def _open(page, path):
@@ -80,7 +80,7 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
         elif step == "another form":
             _open(page, opening_path)
         else:
-            page.goto(reverse("submissions:home"))
+            page.goto(reverse("observe:home"))
             expect(page.get_by_role("heading", name="Plan for election day")).to_be_visible()
         expect(banner).to_be_visible()
         expect(page.locator("#queue-text")).to_contain_text("1 form waiting to send")
@@ -95,7 +95,7 @@ def test_the_waiting_banner_stays_across_reload_and_navigation_while_offline(mis
     assert Submission.objects.filter(uuid=form_uuid).count() == 0
 
     browser_context.set_offline(False)
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     expect(banner).to_be_hidden(timeout=45000)
     expect(page.locator("#confirmation")).to_contain_text("Received by the mission: Voting · Akmola — No. 102, at")
     assert _wait_for(lambda: Submission.objects.filter(uuid=form_uuid).exists())
@@ -147,7 +147,7 @@ def test_a_draft_of_the_counting_form_survives_a_reload_and_a_closed_tab(mission
           localStorage.setItem("eom-draft:recent", JSON.stringify({ savedAt: new Date().toISOString(), fields: {} }));
         }"""
     )
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     assert page.evaluate(DRAFT_KEYS) == ["eom-draft:recent"]
 
 
@@ -183,7 +183,7 @@ def test_leaving_a_changed_form_asks_first(mission, browser_context):  # noqa: F
 
     # Leaving by the browser (address bar, reload, closing) asks through the browser's own question.
     answer["accept"] = True
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     expect(page.get_by_role("heading", name="Plan for election day")).to_be_visible()
     assert asked == ["confirm", "beforeunload"]
 
@@ -205,7 +205,7 @@ def test_a_sent_station_offers_its_correction_and_the_resend_updates_the_same_fo
     page.on("dialog", lambda dialog: dialog.accept())
     _log_in(page)
 
-    edit_path = reverse("submissions:submission_edit", args=[site.mission.slug, sent.uuid])
+    edit_path = reverse("observe:submission_edit", args=[site.mission.slug, sent.uuid])
     opening_row = page.locator(".plan-row", has=page.locator(f'a[href="{edit_path}"]'))
     expect(opening_row.get_by_role("link", name="Correct")).to_be_visible()
     expect(opening_row.get_by_role("link", name="Start opening form")).to_have_count(0)
@@ -236,7 +236,7 @@ def test_an_lto_picks_the_report_week_and_it_is_kept_as_its_monday(mission, brow
     page = browser_context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     _log_in(page, "lto")
-    form_uuid = _open(page, reverse("submissions:form_new", args=[site.mission.slug, "lto_weekly"]))
+    form_uuid = _open(page, reverse("observe:form_new", args=[site.mission.slug, "lto_weekly"]))
     week = page.get_by_label("Which week does this report cover?")
     assert week.get_attribute("type") == "week"
     week.fill("2019-W21")
@@ -245,7 +245,7 @@ def test_an_lto_picks_the_report_week_and_it_is_kept_as_its_monday(mission, brow
     expect(page.locator("#confirmation")).to_contain_text("Received by the mission: LTO weekly report")
     assert Submission.objects.get(uuid=form_uuid).payload["answers"]["reporting_period"] == "2019-05-20"
 
-    _open(page, reverse("submissions:submission_edit", args=[site.mission.slug, form_uuid]))
+    _open(page, reverse("observe:submission_edit", args=[site.mission.slug, form_uuid]))
     expect(page.get_by_label("Which week does this report cover?")).to_have_value("2019-W21")
 
 
@@ -257,12 +257,12 @@ def test_a_correction_made_offline_waits_on_the_device_and_updates_the_same_form
     page = browser_context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     _log_in(page)
-    edit_path = reverse("submissions:submission_edit", args=[site.mission.slug, sent.uuid])
+    edit_path = reverse("observe:submission_edit", args=[site.mission.slug, sent.uuid])
     assert page.evaluate("navigator.serviceWorker.ready.then((registration) => !!registration.active)")
     assert _wait_for(lambda: page.evaluate(KEPT_PAGE, edit_path))
 
     browser_context.set_offline(True)
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     page.locator(f'a[href="{edit_path}"]').click()
     page.wait_for_selector("#observation-form[data-ready='1']")
     page.get_by_label("Notes (what you saw, in your own words)").fill("Opened ten minutes late.")

@@ -14,16 +14,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _form_url(site, kind, station):
-    return reverse("submissions:form_new", args=[site.mission.slug, kind]) + f"?station={station.pk}"
+    return reverse("observe:form_new", args=[site.mission.slug, kind]) + f"?station={station.pk}"
 
 
 def _edit_url(site, submission):
-    return reverse("submissions:submission_edit", args=[site.mission.slug, submission.uuid])
+    return reverse("observe:submission_edit", args=[site.mission.slug, submission.uuid])
 
 
 def test_home_offers_the_correction_of_a_sent_opening_instead_of_a_new_form(as_user, site):
     sent = site.record("opening", station=site.opening_station)
-    page = as_user(site.teammate).get(reverse("submissions:home")).content.decode()
+    page = as_user(site.teammate).get(reverse("observe:home")).content.decode()
     assert _edit_url(site, sent) in page
     assert "Start opening form" not in page
     # The voting visits to the same station are still to come.
@@ -33,7 +33,7 @@ def test_home_offers_the_correction_of_a_sent_opening_instead_of_a_new_form(as_u
 
 def test_a_sent_voting_visit_offers_its_correction_and_a_new_visit(as_user, site):
     sent = site.record("voting", station=site.voting_station)
-    page = as_user(site.owner).get(reverse("submissions:home")).content.decode()
+    page = as_user(site.owner).get(reverse("observe:home")).content.decode()
     assert _edit_url(site, sent) in page
     assert page.count("New visit to this station") == 1
     assert page.count("Start voting form") == 1  # the other planned voting visit
@@ -43,16 +43,16 @@ def test_a_sent_voting_visit_offers_its_correction_and_a_new_visit(as_user, site
 def test_a_locked_phase_shows_the_form_as_sent_without_a_correction(as_user, site):
     sent = site.record("opening", station=site.opening_station)
     PhaseLock.objects.create(mission=site.mission, kind="opening")
-    page = as_user(site.owner).get(reverse("submissions:home")).content.decode()
+    page = as_user(site.owner).get(reverse("observe:home")).content.decode()
     assert _edit_url(site, sent) not in page
-    assert reverse("submissions:submission_detail", args=[site.mission.slug, sent.uuid]) in page
+    assert reverse("observe:submission_detail", args=[site.mission.slug, sent.uuid]) in page
     assert "Start opening form" not in page
 
 
 def test_another_team_sending_the_same_station_does_not_change_our_plan(as_user, site):
     theirs = site.record("opening", station=site.opening_station, user=site.coordinator)
     assert theirs.team_id != site.team.pk
-    page = as_user(site.owner).get(reverse("submissions:home")).content.decode()
+    page = as_user(site.owner).get(reverse("observe:home")).content.decode()
     assert "Start opening form" in page
     assert ">Correct</a>" not in page
 
@@ -71,7 +71,7 @@ def test_the_home_page_offers_corrections_in_russian(as_user, site):
     site.record("opening", station=site.opening_station)
     client = as_user(site.owner)
     client.post(reverse("set_language"), {"language": "ru", "next": "/"})
-    page = client.get(reverse("submissions:home")).content.decode()
+    page = client.get(reverse("observe:home")).content.decode()
     assert ">Исправить</a>" in page
     messages_start = page.index('<script id="eom-messages" type="application/json">')
     messages = json.loads(page[page.index(">", messages_start) + 1 : page.index("</script>", messages_start)])
@@ -84,7 +84,7 @@ def test_the_answer_to_a_sent_form_carries_the_time_it_was_received(as_user, sit
     form_uuid = uuid.uuid4()
     body = {"uuid": str(form_uuid), "template": site.template("voting").pk, **site.payload("voting")}
     response = client.post(
-        reverse("submissions:submission_collection", args=[site.mission.slug]),
+        reverse("observe:submission_collection", args=[site.mission.slug]),
         data=json.dumps(body),
         content_type="application/json",
     )
@@ -110,19 +110,19 @@ def test_every_time_of_a_form_reads_on_the_mission_clock(as_user, site):
     client = as_user(site.owner)
     received = _one_clock(sent.received_at, site.mission.time_zone)
     assert received.startswith("2019-06-09 0")  # 03:05 UTC is morning in Kazakhstan, on the same day
-    detail = client.get(reverse("submissions:submission_detail", args=[site.mission.slug, sent.uuid])).content.decode()
+    detail = client.get(reverse("observe:submission_detail", args=[site.mission.slug, sent.uuid])).content.decode()
     assert f"<dd>{received}</dd>" in detail
     assert f"<dd>{_one_clock(sent.arrival_time, site.mission.time_zone)}</dd>" in detail
     revision = sent.revisions.get()
     assert f"Revision 1, {_one_clock(revision.changed_at, site.mission.time_zone)}, by owner" in detail
-    for page in (reverse("submissions:home"), reverse("submissions:submission_collection", args=[site.mission.slug])):
+    for page in (reverse("observe:home"), reverse("observe:submission_collection", args=[site.mission.slug])):
         assert f"<td>{received}</td>" in client.get(page).content.decode()
-    assert "2019-06-09" in client.get(reverse("submissions:home")).content.decode()  # election day, ISO
+    assert "2019-06-09" in client.get(reverse("observe:home")).content.decode()  # election day, ISO
 
 
 def test_urgent_incidents_read_on_the_mission_clock(as_user, site):
     urgent = site.record("voting", payload={**site.payload("voting"), "urgent": True})
-    feed = as_user(site.coordinator).get(reverse("submissions:incidents_feed", args=[site.mission.slug])).json()
+    feed = as_user(site.coordinator).get(reverse("observe:incidents_feed", args=[site.mission.slug])).json()
     assert feed["incidents"][0]["received_at"] == _one_clock(urgent.received_at, site.mission.time_zone)
 
 
@@ -130,7 +130,7 @@ def test_the_station_search_offers_corrections_for_forms_the_team_sent(as_user, 
     counting = site.record("counting", station=site.unplanned_station)
     voting = site.record("voting", station=site.unplanned_station)
     client = as_user(site.owner)
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    url = reverse("observe:station_search", args=[site.mission.slug])
     with django_assert_max_num_queries(16):
         page = client.get(url, {"number": "150"}).content.decode()
     assert _edit_url(site, counting) in page and ">Correct: Counting</a>" in page
@@ -143,7 +143,7 @@ def test_the_station_search_offers_no_correction_for_another_teams_forms(as_user
     theirs = site.record("counting", station=site.unplanned_station, user=site.coordinator)
     page = (
         as_user(site.owner)
-        .get(reverse("submissions:station_search", args=[site.mission.slug]), {"number": "150"})
+        .get(reverse("observe:station_search", args=[site.mission.slug]), {"number": "150"})
         .content.decode()
     )
     assert _edit_url(site, theirs) not in page

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _post(client, site, kind, **answers):
     body = {"uuid": str(uuid.uuid4()), "template": site.template(kind).pk, **site.payload(kind, **answers)}
     response = client.post(
-        reverse("submissions:submission_collection", args=[site.mission.slug]),
+        reverse("observe:submission_collection", args=[site.mission.slug]),
         data=json.dumps(body),
         content_type="application/json",
     )
@@ -23,8 +23,8 @@ def _post(client, site, kind, **answers):
 
 def test_the_lto_forms_offer_a_date_picker_and_a_week_picker(as_user, site):
     client = as_user(site.lto)
-    meeting = client.get(reverse("submissions:form_new", args=[site.mission.slug, "meeting"])).content.decode()
-    weekly = client.get(reverse("submissions:form_new", args=[site.mission.slug, "lto_weekly"])).content.decode()
+    meeting = client.get(reverse("observe:form_new", args=[site.mission.slug, "meeting"])).content.decode()
+    weekly = client.get(reverse("observe:form_new", args=[site.mission.slug, "lto_weekly"])).content.decode()
     assert 'name="meeting_date" type="date"' in meeting
     assert 'name="reporting_period" type="week"' in weekly
 
@@ -71,7 +71,7 @@ def test_a_report_week_that_is_not_a_week_is_refused_with_a_message(as_user, sit
 def test_the_form_sent_shows_the_report_week_by_its_monday(as_user, site):
     client = as_user(site.lto)
     _, form_uuid = _post(client, site, "lto_weekly", reporting_period="2019-W21")
-    page = client.get(reverse("submissions:submission_detail", args=[site.mission.slug, form_uuid])).content.decode()
+    page = client.get(reverse("observe:submission_detail", args=[site.mission.slug, form_uuid])).content.decode()
     assert "Week of Monday 2019-05-20" in page
 
 

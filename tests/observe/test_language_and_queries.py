@@ -9,14 +9,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _switch_to_russian(client):
-    response = client.post(reverse("set_language"), {"language": "ru", "next": reverse("submissions:home")})
+    response = client.post(reverse("set_language"), {"language": "ru", "next": reverse("observe:home")})
     assert response.status_code == 302
 
 
 def test_the_home_page_renders_in_russian_after_switching_language(as_user, site):
     client = as_user(site.owner)
     _switch_to_russian(client)
-    page = client.get(reverse("submissions:home")).content.decode()
+    page = client.get(reverse("observe:home")).content.decode()
     assert '<html lang="ru">' in page
     assert "План на день выборов" in page
     assert "Начать форму голосования" in page
@@ -25,7 +25,7 @@ def test_the_home_page_renders_in_russian_after_switching_language(as_user, site
 
 def test_question_texts_follow_the_chosen_language(as_user, site):
     client = as_user(site.owner)
-    url = reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={site.opening_station.pk}"
+    url = reverse("observe:form_new", args=[site.mission.slug, "voting"]) + f"?station={site.opening_station.pk}"
     question = site.template("voting").questions.exclude(text_ru="").first()
     english = client.get(url).content.decode()
     assert question.text in english
@@ -40,7 +40,7 @@ def test_question_texts_follow_the_chosen_language(as_user, site):
 def test_the_queue_messages_reach_the_browser_in_russian_with_plural_forms(as_user, site):
     client = as_user(site.owner)
     _switch_to_russian(client)
-    page = client.get(reverse("submissions:home")).content.decode()
+    page = client.get(reverse("observe:home")).content.decode()
     start = page.index('<script id="eom-messages" type="application/json">') + len(
         '<script id="eom-messages" type="application/json">'
     )
@@ -82,7 +82,7 @@ def test_pages_use_a_constant_number_of_queries_as_submissions_grow(
 ):
     client = as_user(getattr(site, actor))
     args = [] if url_name == "home" else [site.mission.slug]
-    url = reverse(f"submissions:{url_name}", args=args)
+    url = reverse(f"observe:{url_name}", args=args)
     _grow(site, 2)
     site.record("voting", payload={**site.payload("voting"), "urgent": True})
     few = _queries_for(client, url, django_assert_max_num_queries, limit)

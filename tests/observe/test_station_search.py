@@ -24,7 +24,7 @@ def two_pecs_no_1(site):
 
 
 def test_the_coordinator_finds_pec_no_1_of_each_region_exact_numbers_first(as_user, site, two_pecs_no_1):
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    url = reverse("observe:station_search", args=[site.mission.slug])
     page = as_user(site.coordinator).get(url, {"number": "1"}).content.decode()
     assert _found(page) == [
         "Akmola — No. 1",
@@ -37,10 +37,10 @@ def test_the_coordinator_finds_pec_no_1_of_each_region_exact_numbers_first(as_us
 
 def test_choosing_a_region_keeps_only_its_pec_no_1(as_user, site, two_pecs_no_1):
     akmola_no_1, atyrau_no_1 = two_pecs_no_1
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    url = reverse("observe:station_search", args=[site.mission.slug])
     page = as_user(site.coordinator).get(url, {"number": "1", "region": site.other_region.pk}).content.decode()
     assert _found(page) == ["Atyrau — No. 1"]
-    voting = reverse("submissions:form_new", args=[site.mission.slug, "voting"])
+    voting = reverse("observe:form_new", args=[site.mission.slug, "voting"])
     assert f"{voting}?station={atyrau_no_1.pk}" in page
     assert f"station={akmola_no_1.pk}" not in page
 
@@ -48,7 +48,7 @@ def test_choosing_a_region_keeps_only_its_pec_no_1(as_user, site, two_pecs_no_1)
 def test_the_team_finds_only_the_pec_no_1_of_its_own_region_whatever_region_it_asks_for(
     as_user, site, two_pecs_no_1, django_assert_max_num_queries
 ):
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    url = reverse("observe:station_search", args=[site.mission.slug])
     client = as_user(site.owner)
     page = client.get(url, {"number": "1"}).content.decode()
     assert _found(page) == ["Akmola — No. 1", "Akmola — No. 101", "Akmola — No. 102", "Akmola — No. 150"]
@@ -59,8 +59,8 @@ def test_the_team_finds_only_the_pec_no_1_of_its_own_region_whatever_region_it_a
 
 def test_in_russian_each_station_found_names_its_region_and_pec_number(as_user, site, two_pecs_no_1):
     client = as_user(site.coordinator)
-    client.post(reverse("set_language"), {"language": "ru", "next": reverse("submissions:home")})
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    client.post(reverse("set_language"), {"language": "ru", "next": reverse("observe:home")})
+    url = reverse("observe:station_search", args=[site.mission.slug])
     page = client.get(url, {"number": "1"}).content.decode()
     assert "<strong>Akmola — УИК № 1</strong>" in page and "<strong>Atyrau — УИК № 1</strong>" in page
     assert "Все регионы вашего района" in page

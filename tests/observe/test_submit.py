@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, site, body, *, url=None):
-    url = url or reverse("submissions:submission_collection", args=[site.mission.slug])
+    url = url or reverse("observe:submission_collection", args=[site.mission.slug])
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
@@ -30,12 +30,12 @@ def test_a_new_form_is_recorded_with_201(as_user, site):
     assert submission.team == site.team
     assert submission.polling_station == site.opening_station
     assert response.json()["uuid"] == body["uuid"]
-    assert response.json()["url"] == reverse("submissions:submission_detail", args=[site.mission.slug, body["uuid"]])
+    assert response.json()["url"] == reverse("observe:submission_detail", args=[site.mission.slug, body["uuid"]])
 
 
 def test_submitting_works_out_who_the_observer_is_only_once(as_user, site, monkeypatch):
+    from observe.views import forms as views
     from observers import access
-    from submissions import views
     from submissions.services import recording
 
     calls = []
@@ -91,7 +91,7 @@ def test_a_number_out_of_bounds_is_refused_with_its_message(as_user, site):
 
 def test_an_unreadable_body_or_bad_uuid_is_a_400(as_user, site):
     client = as_user(site.owner)
-    url = reverse("submissions:submission_collection", args=[site.mission.slug])
+    url = reverse("observe:submission_collection", args=[site.mission.slug])
     assert client.post(url, data="{not json", content_type="application/json").status_code == 400
     assert _post(client, site, _body(site, uuid="not-a-uuid")).json()["errors"]["uuid"]
     assert _post(client, site, _body(site, template=999999)).status_code == 400
@@ -127,9 +127,9 @@ def test_the_submit_endpoint_is_csrf_protected(site):
     response = _post(client, site, _body(site))
     assert response.status_code == 403
     assert not Submission.objects.exists()
-    client.get(reverse("submissions:home"))
+    client.get(reverse("observe:home"))
     token = client.cookies["csrftoken"].value
-    url = reverse("submissions:submission_collection", args=[site.mission.slug])
+    url = reverse("observe:submission_collection", args=[site.mission.slug])
     response = client.post(url, data=json.dumps(_body(site)), content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201
 
@@ -159,7 +159,7 @@ def test_the_lto_files_a_confidential_meeting_record_without_a_station(as_user, 
 
 def test_the_team_corrects_its_own_form_and_every_version_is_kept(as_user, site):
     submission = site.record("voting")
-    url = reverse("submissions:submission_edit", args=[site.mission.slug, submission.uuid])
+    url = reverse("observe:submission_edit", args=[site.mission.slug, submission.uuid])
     client = as_user(site.teammate)
     page = client.get(url)
     assert page.status_code == 200
@@ -172,13 +172,13 @@ def test_the_team_corrects_its_own_form_and_every_version_is_kept(as_user, site)
     submission.refresh_from_db()
     assert submission.notes == "Corrected after the visit."
     assert submission.revision == 2
-    detail = client.get(reverse("submissions:submission_detail", args=[site.mission.slug, submission.uuid]))
+    detail = client.get(reverse("observe:submission_detail", args=[site.mission.slug, submission.uuid]))
     assert "Corrected" in detail.content.decode()
 
 
 def test_corrections_are_refused_to_other_teams_and_after_the_phase_lock(as_user, site):
     submission = site.record("voting")
-    url = reverse("submissions:submission_edit", args=[site.mission.slug, submission.uuid])
+    url = reverse("observe:submission_edit", args=[site.mission.slug, submission.uuid])
     assert as_user(site.other_sto).get(url).status_code == 404
     assert as_user(site.lto).get(url).status_code == 403
     assert as_user(site.outsider).get(url).status_code == 404
@@ -191,7 +191,7 @@ def test_corrections_are_refused_to_other_teams_and_after_the_phase_lock(as_user
     assert response.status_code == 403
     submission.refresh_from_db()
     assert submission.notes != "too late"
-    page = client.get(reverse("submissions:home")).content.decode()
+    page = client.get(reverse("observe:home")).content.decode()
     assert "Locked" in page
 
 
@@ -206,4 +206,4 @@ def test_the_service_worker_is_served_at_the_root_scope(client):
 
 
 def test_the_offline_page_is_public(client):
-    assert client.get(reverse("submissions:offline")).status_code == 200
+    assert client.get(reverse("observe:offline")).status_code == 200

@@ -277,7 +277,7 @@ def site(mission):
 
 
 def _submit_url(site) -> str:
-    return reverse("submissions:submission_collection", args=[site.mission.slug])
+    return reverse("observe:submission_collection", args=[site.mission.slug])
 
 
 def _body(site, **overrides) -> dict:
@@ -438,7 +438,7 @@ def _message(response) -> str:
 
 def test_a_superscript_digit_as_the_region_of_the_station_search_is_a_400(client, site):
     client.force_login(site.owner)
-    url = reverse("submissions:station_search", args=[site.mission.slug])
+    url = reverse("observe:station_search", args=[site.mission.slug])
     response = client.get(url, {"number": "101", "region": SUPERSCRIPT})
     assert response.status_code == 400
     assert "'region' must be the id of one" in _message(response)
@@ -446,7 +446,7 @@ def test_a_superscript_digit_as_the_region_of_the_station_search_is_a_400(client
 
 def test_a_superscript_digit_as_the_station_of_a_new_form_is_a_400(client, site):
     client.force_login(site.owner)
-    url = reverse("submissions:form_new", args=[site.mission.slug, "voting"])
+    url = reverse("observe:form_new", args=[site.mission.slug, "voting"])
     for value in (SUPERSCRIPT, BEYOND_64_BITS):
         response = client.get(url, {"station": value})
         assert response.status_code == 400

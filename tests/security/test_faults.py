@@ -63,7 +63,7 @@ def _form_body(world, **overrides) -> dict:
 
 
 def _submit(client, world, body):
-    url = reverse("submissions:submission_collection", args=[world.own.mission.slug])
+    url = reverse("observe:submission_collection", args=[world.own.mission.slug])
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
@@ -89,8 +89,8 @@ def test_with_the_broker_down_coordinators_pages_still_work(world):
     slug = world.own.mission.slug
     with broker_unreachable():
         for url in (
-            reverse("submissions:incidents", args=[slug]),
-            reverse("submissions:submission_collection", args=[slug]),
+            reverse("observe:incidents", args=[slug]),
+            reverse("observe:submission_collection", args=[slug]),
             reverse("deployment:planning", args=[slug]),
             reverse("reports:mission", args=[slug]),
             reverse("reports:dashboard", args=[slug]),

@@ -28,7 +28,7 @@ THREADS = 24
 def test_two_hundred_concurrent_posts_store_every_unique_form_exactly_once(mission):
     site = build_site(mission)
     template = site.template("voting")
-    url = reverse("submissions:submission_collection", args=[mission.slug])
+    url = reverse("observe:submission_collection", args=[mission.slug])
     observers = [site.owner, site.teammate]
     forms = []
     for number in range(UNIQUE_FORMS):

@@ -166,12 +166,12 @@ def test_logout_ends_the_session_on_the_server(client):
     owner = UserFactory(username="owner")
     assert _login(client, owner.username, PASSWORD).status_code == 302
     old_key = client.session.session_key
-    assert client.get(reverse("submissions:home")).status_code == 200
+    assert client.get(reverse("observe:home")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
     assert not SessionStore(session_key=old_key).exists(old_key)
     replay = Client()
     replay.cookies[django_settings.SESSION_COOKIE_NAME] = old_key
-    response = replay.get(reverse("submissions:home"))
+    response = replay.get(reverse("observe:home"))
     assert response.status_code == 302
     assert response.headers["Location"].startswith(reverse("login"))
 

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from access import NAMED_RULES, Actor, Role, actor_for, system_actor
-from missions.demo import DEMO_SLUG, DEMO_USERS
-from missions.demo_second import SECOND_USERS, second_mission_seed
 from observers.choices import MemberRole
 from observers.models import Follower
+from synthetic.demo import DEMO_SLUG, DEMO_USERS
+from synthetic.second import SECOND_USERS, second_mission_seed
 from tests.factories import MembershipFactory, MissionFactory, ObserverFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,12 @@ def _first_demo_mission():
     return mission
 
 
-@pytest.fixture
-def demo(db):
-    """Both demo missions and every demo login's Actor in each: {(mission key, username): Actor or None}."""
+@pytest.fixture(scope="module")
+def demo(module_transaction):
+    """Both demo missions and every demo login's Actor in each: {(mission key, username): Actor or None}.
+
+    Built once for the module (the rules only read them; each test's own writes are rolled back after it).
+    """
     first = _first_demo_mission()
     second = second_mission_seed()
     users = get_user_model().objects

@@ -47,13 +47,13 @@ def theirs(site):
 def test_another_teams_form_answers_like_a_forged_uuid(as_user, site, theirs):
     owner = as_user(site.owner)
     forged = uuid.uuid4()
-    for name in ("submissions:submission_detail", "submissions:submission_edit"):
+    for name in ("observe:submission_detail", "observe:submission_edit"):
         hidden = _answer(owner, reverse(name, args=[site.mission.slug, theirs.uuid]))
         missing = _answer(owner, reverse(name, args=[site.mission.slug, forged]))
         assert hidden[0] == 404, name
         assert hidden == missing, name
     # The other team itself still reaches it: the 404 is about the owner, not the form.
-    detail = reverse("submissions:submission_detail", args=[site.mission.slug, theirs.uuid])
+    detail = reverse("observe:submission_detail", args=[site.mission.slug, theirs.uuid])
     assert as_user(site.other_sto).get(detail).status_code == 200
 
 
@@ -61,21 +61,21 @@ def test_a_form_of_another_mission_answers_like_a_forged_uuid_to_its_own_filer(a
     outsider = as_user(site.outsider)
     own_mission = site.outsider.observer.memberships.get().mission
     for slug in (site.mission.slug, own_mission.slug):
-        url = reverse("submissions:submission_detail", args=[slug, theirs.uuid])
+        url = reverse("observe:submission_detail", args=[slug, theirs.uuid])
         assert outsider.get(url).status_code == 404, slug
 
 
 def test_an_outsider_gets_404_on_every_observer_page_as_for_a_mission_that_does_not_exist(as_user, site, theirs):
     outsider = as_user(site.outsider)
     pages = {
-        "submissions:submission_collection": (),
-        "submissions:station_search": (),
-        "submissions:lto_area": (),
-        "submissions:incidents": (),
-        "submissions:incidents_feed": (),
-        "submissions:form_new": ("voting",),
-        "submissions:team_detail": (site.team.pk,),
-        "submissions:submission_detail": (theirs.uuid,),
+        "observe:submission_collection": (),
+        "observe:station_search": (),
+        "observe:lto_area": (),
+        "observe:incidents": (),
+        "observe:incidents_feed": (),
+        "observe:form_new": ("voting",),
+        "observe:team_detail": (site.team.pk,),
+        "observe:submission_detail": (theirs.uuid,),
     }
     for name, args in pages.items():
         real = outsider.get(reverse(name, args=[site.mission.slug, *args])).status_code
@@ -85,11 +85,11 @@ def test_an_outsider_gets_404_on_every_observer_page_as_for_a_mission_that_does_
 
 def test_a_team_or_station_outside_the_area_answers_like_one_that_does_not_exist(as_user, site):
     owner = as_user(site.owner)
-    team = reverse("submissions:team_detail", args=[site.mission.slug, site.other_team.pk])
-    no_team = reverse("submissions:team_detail", args=[site.mission.slug, 999_999])
+    team = reverse("observe:team_detail", args=[site.mission.slug, site.other_team.pk])
+    no_team = reverse("observe:team_detail", args=[site.mission.slug, 999_999])
     assert _answer(owner, team)[0] == 404
     assert _answer(owner, team) == _answer(owner, no_team)
-    form = reverse("submissions:form_new", args=[site.mission.slug, "voting"])
+    form = reverse("observe:form_new", args=[site.mission.slug, "voting"])
     outside = owner.get(form, {"station": site.other_station.pk})
     nowhere = owner.get(form, {"station": 999_999})
     assert outside.status_code == nowhere.status_code == 404

@@ -200,24 +200,24 @@ PAGES: dict[str, Rule] = {
     "results:mission": Rule(CORE, slug_only),
     "results:export": Rule(CORE, lambda w, p: ({"slug": results_version(p).mission.slug, "fmt": "csv"}, "")),
     # the observers' site
-    "submissions:home": Rule(LOGGED_IN, scoped=False),
-    "submissions:service_worker": Rule(EVERYONE, scoped=False),
-    "submissions:offline": Rule(EVERYONE, scoped=False),
-    "submissions:station_search": Rule(MEMBERS, slug),
-    "submissions:form_new": Rule(
+    "observe:home": Rule(LOGGED_IN, scoped=False),
+    "observe:service_worker": Rule(EVERYONE, scoped=False),
+    "observe:offline": Rule(EVERYONE, scoped=False),
+    "observe:station_search": Rule(MEMBERS, slug),
+    "observe:form_new": Rule(
         FIELD, lambda w, p: ({"mission_slug": p.mission.slug, "kind": "voting"}, f"station={p.station.pk}")
     ),
-    "submissions:submission_collection": Rule(MEMBERS, slug),
-    "submissions:submission_detail": Rule(
+    "observe:submission_collection": Rule(MEMBERS, slug),
+    "observe:submission_detail": Rule(
         MEMBERS, lambda w, p: ({"mission_slug": p.mission.slug, "uuid": p.submission.uuid}, "")
     ),
-    "submissions:submission_edit": Rule(
+    "observe:submission_edit": Rule(
         frozenset({"sto"}), lambda w, p: ({"mission_slug": p.mission.slug, "uuid": p.submission.uuid}, "")
     ),
-    "submissions:lto_area": Rule(frozenset({"lto"}) | CORE, slug),
-    "submissions:team_detail": Rule(MEMBERS, lambda w, p: ({"mission_slug": p.mission.slug, "team_id": p.team.pk}, "")),
-    "submissions:incidents": Rule(CORE, slug),
-    "submissions:incidents_feed": Rule(CORE, slug),
+    "observe:lto_area": Rule(frozenset({"lto"}) | CORE, slug),
+    "observe:team_detail": Rule(MEMBERS, lambda w, p: ({"mission_slug": p.mission.slug, "team_id": p.team.pk}, "")),
+    "observe:incidents": Rule(CORE, slug),
+    "observe:incidents_feed": Rule(CORE, slug),
 }
 
 # The coordinators' admin: the site's own pages, then every registered model by who may view and who may edit.

@@ -43,7 +43,7 @@ def _controlled(page):
 
 
 def _form_path(site, station):
-    return reverse("submissions:form_new", args=[site.mission.slug, "voting"]) + f"?station={station.pk}"
+    return reverse("observe:form_new", args=[site.mission.slug, "voting"]) + f"?station={station.pk}"
 
 
 def test_the_device_keeps_no_planning_report_team_admin_or_api_page(mission, browser_context, settings, tmp_path):  # noqa: F811
@@ -58,16 +58,16 @@ def test_the_device_keeps_no_planning_report_team_admin_or_api_page(mission, bro
         reverse("deployment:planning", args=[mission.slug]),
         reverse("reports:run", args=[run.pk]),
         reverse("reports:mission", args=[mission.slug]),
-        reverse("submissions:team_detail", args=[mission.slug, site.other_team.pk]),
-        reverse("submissions:incidents", args=[mission.slug]),
+        reverse("observe:team_detail", args=[mission.slug, site.other_team.pk]),
+        reverse("observe:incidents", args=[mission.slug]),
         reverse("admin:index"),
         "/api/regions/",
     ]
     for path in sensitive:
         response = page.goto(path)
         assert response.status == 200, path
-    page.goto(reverse("submissions:home"))
-    home = reverse("submissions:home")
+    page.goto(reverse("observe:home"))
+    home = reverse("observe:home")
     assert _wait_for(lambda: home in page.evaluate(KEPT_PATHS), timeout=20)  # the worker does keep pages
     kept = page.evaluate(KEPT_PATHS)
     assert not [path for path in kept if path.split("?")[0] in {p.split("?")[0] for p in sensitive}], kept
@@ -78,12 +78,12 @@ def test_kept_pages_are_dropped_when_the_server_ends_the_session(mission, browse
     page = browser_context.new_page()
     _log_in(page, "owner")
     _controlled(page)
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     form = _form_path(site, site.voting_station)
     assert _wait_for(lambda: form in page.evaluate(KEPT_PATHS), timeout=20)
 
     Session.objects.all().delete()  # expired, or ended from the admin: the logout button was never pressed
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     page.wait_for_url(lambda url: "/accounts/login/" in url)
     assert _wait_for(lambda: page.evaluate(KEPT_PATHS) == [], timeout=10), page.evaluate(KEPT_PATHS)
 
@@ -97,7 +97,7 @@ def test_kept_pages_of_one_user_are_dropped_when_another_signs_in_on_the_device(
     page = browser_context.new_page()
     _log_in(page, "owner")
     _controlled(page)
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     owners_form = _form_path(site, site.voting_station)
     assert _wait_for(lambda: owners_form in page.evaluate(KEPT_PATHS), timeout=20)
 
@@ -108,7 +108,7 @@ def test_kept_pages_of_one_user_are_dropped_when_another_signs_in_on_the_device(
     browser_context.add_cookies(
         [{"name": "sessionid", "value": other.cookies["sessionid"].value, "url": live_server.url}]
     )
-    page.goto(reverse("submissions:home"))
+    page.goto(reverse("observe:home"))
     assert page.get_by_text(site.other_team.code).first.is_visible()  # the other observer's plan is shown
     assert _wait_for(lambda: owners_form not in page.evaluate(KEPT_PATHS), timeout=20), page.evaluate(KEPT_PATHS)
-    assert _wait_for(lambda: page.evaluate(KEPT_PATHS) == [reverse("submissions:home")], timeout=20)
+    assert _wait_for(lambda: page.evaluate(KEPT_PATHS) == [reverse("observe:home")], timeout=20)

@@ -299,11 +299,11 @@ PAGE_WRITES: dict[str, Write] = {
         forge=("membership",),
     ),
     # The observers' site takes forms from observers; the core team files through the API.
-    "submissions:submission_collection": Write(
+    "observe:submission_collection": Write(
         frozenset({"lto", "sto"}),
         lambda w, s, v: Attempt(
             "post",
-            reverse("submissions:submission_collection", args=[s.mission.slug]),
+            reverse("observe:submission_collection", args=[s.mission.slug]),
             {
                 "uuid": str(uuid.uuid4()),
                 "template": v["template"],
@@ -314,11 +314,11 @@ PAGE_WRITES: dict[str, Write] = {
         ),
         forge=("template", "station"),
     ),
-    "submissions:submission_edit": Write(
+    "observe:submission_edit": Write(
         frozenset({"sto"}),
         lambda w, s, v: Attempt(
             "post",
-            reverse("submissions:submission_edit", args=[s.mission.slug, v["submission"]]),
+            reverse("observe:submission_edit", args=[s.mission.slug, v["submission"]]),
             {"polling_station": s.station.pk, "answers": answers_for(s.template), "notes": "Corrected"},
             True,
         ),

@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "submissions"
+app_name = "observe"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sw.js", views.service_worker, name="service_worker"),

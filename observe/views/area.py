@@ -1,0 +1,147 @@
+"""Pages above one team: the LTO area, a team's page and the urgent incidents for the core team."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from access import Actor
+from checklists.choices import LTO_KINDS
+from cockpit.templatetags.mission_clock import local_moment
+from deployment.models import TeamAssignment
+from missions.models import Mission
+from observe.selectors import team_with_members
+from observe.templatetags.observe import kind_label
+from observe.views.common import (
+    TEAM_SUBMISSIONS_SHOWN,
+    form_url,
+    json_error,
+    mission_scope,
+    with_status,
+)
+from observers.choices import TeamKind
+from observers.models import Team
+from submissions.selectors import locked_kinds, submissions_visible_to, urgent_incidents
+
+INCIDENTS_SHOWN = 200
+
+
+@login_required
+@require_GET
+def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
+    """LTO pages: weekly reports, meeting records and incident reports of the area, and its STO teams."""
+    mission, actor = mission_scope(request, mission_slug)
+    if actor.role != "lto" and not actor.sees_whole_mission:
+        raise PermissionDenied(_("This page is for long-term observers."))
+    reports = with_status(
+        submissions_visible_to(actor=actor)
+        .filter(mission=mission, kind__in=LTO_KINDS)
+        .select_related("team", "region")[:TEAM_SUBMISSIONS_SHOWN],
+        locked_kinds(mission=mission),
+    )
+    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
+    if not actor.sees_whole_mission:
+        teams = teams.filter(Q(lto_team_id=actor.team_id) | Q(assignment__region_id__in=actor.region_ids))
+    teams = (
+        teams.select_related("assignment__region")
+        .annotate(submission_count=Count("submissions", distinct=True))
+        .distinct()
+        .order_by("code")
+    )
+    by_kind = {kind: [row for row in reports if row.kind == kind] for kind in LTO_KINDS}
+    context = {
+        "mission": mission,
+        "actor": actor,
+        "report_groups": [(kind_label(kind), kind, by_kind[kind]) for kind in LTO_KINDS],
+        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if actor.role == "lto" else [],
+        "teams": teams,
+    }
+    return render(request, "observe/lto_area.html", context)
+
+
+def _team_visible(actor: Actor, team: Team) -> bool:
+    if actor.sees_whole_mission or team.pk == actor.team_id:
+        return True
+    if actor.role != "lto" or team.kind != TeamKind.STO:
+        return False
+    if team.lto_team_id is not None and team.lto_team_id == actor.team_id:
+        return True
+    assignment = TeamAssignment.objects.filter(team=team).only("region_id").first()
+    return assignment is not None and assignment.region_id in actor.region_ids
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpResponse:
+    """One team, its members and its submissions: the team itself, its LTOs and the core team."""
+    mission, actor = mission_scope(request, mission_slug)
+    team = team_with_members(team_id)
+    if team is None or team.mission_id != mission.pk or not _team_visible(actor, team):
+        raise Http404(_("No such team."))
+    submissions = with_status(
+        submissions_visible_to(actor=actor)
+        .filter(mission=mission, team=team)
+        .select_related("polling_station__region", "tec", "region")[:TEAM_SUBMISSIONS_SHOWN],
+        locked_kinds(mission=mission),
+    )
+    context = {"mission": mission, "actor": actor, "team": team, "submissions": submissions}
+    return render(request, "observe/team_detail.html", context)
+
+
+def _incident_rows(mission: Mission) -> list[dict]:
+    rows = []
+    incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station__region", "tec", "region")
+    for submission in incidents_qs[:INCIDENTS_SHOWN]:
+        rows.append(
+            {
+                "uuid": str(submission.uuid),
+                "url": reverse("observe:submission_detail", args=[mission.slug, submission.uuid]),
+                "received_at": local_moment(submission.received_at, mission, with_zone=True),
+                "kind": kind_label(submission.kind),
+                "team": submission.team.code if submission.team_id else "",
+                "station": submission.polling_station.number if submission.polling_station_id else "",
+                "tec": submission.tec.name if submission.tec_id else "",
+                "region": submission.region.name if submission.region_id else "",
+                "urgent": submission.urgent,
+                "critical": submission.has_critical,
+                "notes": submission.notes,
+            }
+        )
+    return rows
+
+
+def _coordinators_only(request: HttpRequest, mission_slug: str) -> Mission:
+    mission, actor = mission_scope(request, mission_slug)
+    if not actor.sees_whole_mission:
+        raise PermissionDenied(_("Urgent incidents are for the core team."))
+    return mission
+
+
+@login_required
+@require_GET
+def incidents(request: HttpRequest, mission_slug: str) -> HttpResponse:
+    """Urgent or critical submissions, newest first; the page refreshes itself from the feed."""
+    mission = _coordinators_only(request, mission_slug)
+    context = {
+        "mission": mission,
+        "rows": _incident_rows(mission),
+        "feed_url": reverse("observe:incidents_feed", args=[mission.slug]),
+    }
+    return render(request, "observe/incidents.html", context)
+
+
+@never_cache
+@require_GET
+def incidents_feed(request: HttpRequest, mission_slug: str) -> JsonResponse:
+    """The urgent incidents as JSON for the page's polling."""
+    if not request.user.is_authenticated:
+        return json_error(401, _("Log in to see urgent incidents."))
+    mission = _coordinators_only(request, mission_slug)
+    return JsonResponse({"incidents": _incident_rows(mission)})

@@ -1,0 +1,343 @@
+"""Forms: finding a station, a blank form, sending it (JSON) and correcting it."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuid_module
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access import Actor, actor_for
+from checklists.choices import LTO_KINDS, FormKind, QuestionType
+from checklists.models import FormTemplate
+from checklists.selectors import template_published, template_schema, template_with_structure
+from config.parsing import parse_id
+from missions.models import Mission, PollingStation, Region, Tec
+from missions.selectors import stations_find
+from observe.templatetags.observe import kind_label
+from observe.views.common import (
+    PAYLOAD_KEYS,
+    form_url,
+    json_error,
+    mission_scope,
+    parse_json_body,
+    submission_in_scope,
+    submission_json,
+    submission_zone,
+    validation_errors,
+)
+from submissions.models import Submission
+from submissions.selectors import locked_kinds, submissions_visible_to
+from submissions.services import SubmissionConflict, submission_correct, submission_record
+
+
+def _in_area(actor: Actor, region_id: int | None) -> bool:
+    return actor.sees_whole_mission or (region_id is not None and region_id in actor.region_ids)
+
+
+def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
+    """A polling station of the mission inside the actor's area; anything else is refused."""
+    if not station_id:
+        raise Http404(_("Choose a polling station."))
+    if parse_id(station_id) is None:
+        raise BadRequest(_("Choose a polling station: 'station' must be the id of one."))
+    station = (
+        PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=parse_id(station_id)).first()
+    )
+    if station is None or not _in_area(actor, station.region_id):
+        raise Http404(_("No such polling station in your team's area."))
+    return station
+
+
+def _tec_in_area(actor: Actor, mission: Mission, tec_id: str | None) -> Tec:
+    """A TEC of the mission inside the actor's area; anything else is refused."""
+    if not tec_id:
+        raise Http404(_("Choose a territorial election commission."))
+    if parse_id(tec_id) is None:
+        raise BadRequest(_("Choose a territorial election commission: 'tec' must be the id of one."))
+    tec = Tec.objects.select_related("region").filter(mission=mission, pk=parse_id(tec_id)).first()
+    if tec is None or not _in_area(actor, tec.region_id):
+        raise Http404(_("No such TEC in your team's area."))
+    return tec
+
+
+def _choices_for(question: dict) -> list[tuple[str, str]]:
+    qtype = question.get("type")
+    if qtype == QuestionType.YES_NO:
+        return [("yes", _("Yes")), ("no", _("No"))]
+    if qtype == QuestionType.YES_NO_NA:
+        return [("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
+    result = []
+    for choice in question.get("choices") or []:
+        if isinstance(choice, dict):
+            result.append((str(choice.get("value")), str(choice.get("label") or choice.get("value"))))
+        else:
+            result.append((str(choice), str(choice)))
+    return result
+
+
+def form_sections(template: FormTemplate, language: str) -> list[dict]:
+    """The published template's sections and questions, in the chosen language, ready for the form template."""
+    schema = template_schema(template, language=language)
+    sections = []
+    for index, section in enumerate(schema.get("sections", [])):
+        questions = []
+        for question in section.get("questions", []):
+            shown_if = question.get("shown_if") or {}
+            code = question["code"]
+            questions.append(
+                {
+                    "code": code,
+                    "type": question.get("type"),
+                    "text": question.get("text") or code,
+                    "help": question.get("help") or "",
+                    "choices": _choices_for(question),
+                    "required": bool(question.get("required")),
+                    "min": question.get("min"),
+                    "max": question.get("max"),
+                    "shown_if_code": shown_if.get("code", "") if isinstance(shown_if, dict) else "",
+                    "shown_if_values": json.dumps(shown_if.get("values", []) if isinstance(shown_if, dict) else []),
+                    # The whole condition as a tree, for conditions written as expressions (and/or, comparisons).
+                    "condition": json.dumps(question["condition_tree"]) if question.get("condition") else "",
+                    "critical": bool(question.get("critical")),
+                    "protocol_field": question.get("protocol_field") or "",
+                }
+            )
+        sections.append(
+            {
+                "index": index,
+                "title": section.get("title", ""),
+                "questions": questions,
+                "has_protocol": any(question["protocol_field"] for question in questions),
+            }
+        )
+    return sections
+
+
+def _published_template(mission: Mission, kind: str) -> FormTemplate:
+    template = template_published(mission=mission, kind=kind)
+    if template is None:
+        raise Http404(_("No checklist of this kind is published for this mission yet."))
+    return template
+
+
+def _form_context(request: HttpRequest, mission: Mission, actor: Actor, template: FormTemplate, **extra) -> dict:
+    return {
+        "mission": mission,
+        "actor": actor,
+        "template": template,
+        "kind": template.kind,
+        "sections": form_sections(template, get_language() or "en"),
+        "is_lto_kind": template.kind in LTO_KINDS,
+        "is_meeting": template.kind == FormKind.MEETING,
+        "is_counting": template.kind == FormKind.COUNTING,
+        "submit_url": reverse("observe:submission_collection", args=[mission.slug]),
+        "home_url": reverse("observe:home"),
+        **extra,
+    }
+
+
+def _sent_by_team(mission: Mission, actor: Actor, stations: list, tecs: list) -> dict:
+    """The team's newest form per (kind, station or TEC) among those listed, in one query."""
+    if actor.team_id is None or not (stations or tecs):
+        return {}
+    place = Q(polling_station__in=[station.pk for station in stations]) | Q(
+        kind=FormKind.TABULATION, tec__in=[tec.pk for tec in tecs]
+    )
+    sent: dict = {}
+    for submission in submissions_visible_to(actor=actor).filter(place, mission=mission, team_id=actor.team_id):
+        where = submission.tec_id if submission.kind == FormKind.TABULATION else submission.polling_station_id
+        sent.setdefault((submission.kind, where), submission)
+    return sent
+
+
+def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set[str], **place) -> dict:
+    """What a station (or TEC) offers for one kind: a new form, or the correction of the one the team sent."""
+    link = {"kind": kind, "label": kind_label(kind), "url": form_url(mission, kind, **place), "sent": sent}
+    if sent is not None:
+        link["detail_url"] = reverse("observe:submission_detail", args=[mission.slug, sent.uuid])
+        if kind not in locked:
+            link["correct_url"] = reverse("observe:submission_edit", args=[mission.slug, sent.uuid])
+    return link
+
+
+@login_required
+@require_GET
+def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
+    """Find a polling station of the team's area by number, to start a form for a station not in the plan."""
+    mission, actor = mission_scope(request, mission_slug)
+    if actor.team_id is None and not actor.sees_whole_mission:
+        raise PermissionDenied(_("Only observer teams start forms."))
+    number = request.GET.get("number", "").strip().lstrip("№").strip()[:32]
+    area = None if actor.sees_whole_mission else actor.region_ids
+    regions = list(
+        Region.objects.filter(mission=mission)
+        .filter(Q() if area is None else Q(pk__in=area))
+        .order_by("name")
+        .values("pk", "name")
+    )
+    region_param = request.GET.get("region", "")
+    region_id = parse_id(region_param) if region_param else None
+    if region_param and region_id is None:
+        raise BadRequest(_("Choose a region: 'region' must be the id of one."))
+    if region_id not in {region["pk"] for region in regions}:
+        region_id = None
+    stations = []
+    if number:
+        # Station numbers restart in every region: the region narrows the search, and each result names its region.
+        stations = list(stations_find(mission=mission, number=number, region_ids=area, region_id=region_id)[:25])
+    tecs = list(
+        Tec.objects.filter(mission=mission)
+        .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
+        .order_by("code")[:50]
+    )
+    sent = _sent_by_team(mission, actor, stations, tecs)
+    locked = locked_kinds(mission=mission) if sent else set()
+    for station in stations:
+        station.form_links = [
+            _form_link(mission, kind, sent.get((kind, station.pk)), locked, station=station.pk)
+            for kind in (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
+        ]
+    for tec in tecs:
+        tec.form_link = _form_link(
+            mission, FormKind.TABULATION, sent.get((FormKind.TABULATION, tec.pk)), locked, tec=tec.pk
+        )
+    context = {
+        "mission": mission,
+        "actor": actor,
+        "number": number,
+        "stations": stations,
+        "tecs": tecs,
+        "regions": regions,
+        "region_id": region_id,
+    }
+    return render(request, "observe/station_search.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+@require_GET
+def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse:
+    """A blank form of one kind: for a station (or TEC) of the team's area, or without one for LTO reports."""
+    mission, actor = mission_scope(request, mission_slug)
+    if kind not in FormKind.values:
+        raise Http404(_("No such form."))
+    if actor.team_id is None:
+        raise PermissionDenied(_("Only observer teams fill in forms."))
+    station = tec = None
+    if kind in LTO_KINDS:
+        if actor.role != "lto":
+            raise PermissionDenied(_("Only long-term observers file this report."))
+    elif kind == FormKind.TABULATION:
+        tec = _tec_in_area(actor, mission, request.GET.get("tec"))
+    else:
+        station = _station_in_area(actor, mission, request.GET.get("station"))
+        tec = station.tec
+    template = _published_template(mission, kind)
+    already_sent = None
+    if station is not None or kind == FormKind.TABULATION:
+        place = {"polling_station": station} if station is not None else {"tec": tec}
+        ours = submissions_visible_to(actor=actor).filter(mission=mission, team_id=actor.team_id, kind=kind)
+        already_sent = ours.filter(**place).first()
+    context = _form_context(
+        request,
+        mission,
+        actor,
+        template,
+        station=station,
+        tec=tec,
+        existing=None,
+        page_title=kind_label(kind),
+        already_sent=already_sent,
+        already_sent_can_correct=already_sent is not None and kind not in locked_kinds(mission=mission),
+    )
+    return render(request, "observe/form.html", context)
+
+
+def submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
+    """Record one form posted by the browser: 201 new, 200 replay, 409 conflicting reuse, 400 invalid, 403 refused."""
+    if not request.user.is_authenticated:
+        return json_error(401, _("Your session has ended; log in again to send this form."))
+    mission = Mission.objects.filter(slug=mission_slug).first()
+    if mission is None:
+        return json_error(404, _("No such mission."))
+    actor = actor_for(request.user, mission)
+    if actor is None or actor.team_id is None:
+        return json_error(403, _("You cannot submit forms in this mission."))
+    try:
+        body = parse_json_body(request)
+        try:
+            submission_uuid = uuid_module.UUID(str(body.get("uuid", "")))
+        except ValueError as error:
+            raise ValidationError({"uuid": [_("The form has no valid identifier.")]}) from error
+        template_id = body.get("template")
+        template = None
+        if parse_id(template_id) is not None:
+            template = FormTemplate.objects.filter(mission=mission, pk=parse_id(template_id)).first()
+        if template is None:
+            raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
+        payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
+        payload["team"] = actor.team_id
+        submission, created = submission_record(
+            user=request.user, mission=mission, uuid=submission_uuid, template=template, payload=payload, actor=actor
+        )
+    except SubmissionConflict as error:
+        return json_error(409, str(error) or _("This form was already sent with different content."))
+    except ValidationError as error:
+        return json_error(400, _("Please correct the marked answers."), validation_errors(error))
+    except PermissionDenied as error:
+        return json_error(403, str(error) or _("You cannot submit this form."))
+    return JsonResponse(submission_json(mission, submission), status=201 if created else 200)
+
+
+@login_required
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpResponse:
+    """A team corrects its own form until coordinators lock that phase; every version is kept."""
+    mission, actor = mission_scope(request, mission_slug)
+    submission = submission_in_scope(actor, mission, uuid)
+    if actor.team_id is None or submission.team_id != actor.team_id:
+        raise PermissionDenied(_("Only the team that filed a form may correct it."))
+    if submission.kind in locked_kinds(mission=mission):
+        if request.method == "POST":
+            return json_error(403, _("This phase is locked; forms can no longer be corrected."))
+        raise PermissionDenied(_("This phase is locked; forms can no longer be corrected."))
+    if request.method == "POST":
+        try:
+            body = parse_json_body(request)
+            payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
+            payload["team"] = actor.team_id
+            submission = submission_correct(user=request.user, submission=submission, payload=payload)
+        except ValidationError as error:
+            return json_error(400, _("Please correct the marked answers."), validation_errors(error))
+        except PermissionDenied as error:
+            return json_error(403, str(error) or _("This form can no longer be corrected."))
+        return JsonResponse(submission_json(mission, submission), status=200)
+    existing_payload = dict(submission.payload or {})
+    zone = submission_zone(mission, submission)
+    for name in ("arrival_time", "departure_time"):
+        moment = getattr(submission, name)
+        existing_payload[name.replace("_time", "_clock")] = moment.astimezone(zone).strftime("%H:%M") if moment else ""
+    context = _form_context(
+        request,
+        mission,
+        actor,
+        template_with_structure(template_id=submission.template_id),
+        station=submission.polling_station,
+        tec=submission.tec,
+        existing=submission,
+        existing_payload=existing_payload,
+        page_title=_("Correct: %(kind)s") % {"kind": kind_label(submission.kind)},
+    )
+    context["submit_url"] = reverse("observe:submission_edit", args=[mission.slug, submission.uuid])
+    return render(request, "observe/form.html", context)
