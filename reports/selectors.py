@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.http import Http404
 
 from access import actor_for, actors_for, can_compile, can_read_published_runs, missions_for, visible_to
 from checklists.choices import OBSERVATION_KINDS
+from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Region
 from submissions.models import Submission
 
@@ -83,7 +82,7 @@ def report_runs_visible_to(*, user):
 
 def dashboard_counts(*, mission) -> dict:
     """Fresh, cheap counts for the election-day dashboard: forms per hour, coverage per region, latest incidents."""
-    zone = ZoneInfo(mission.time_zone or "UTC")
+    zone = local_zone(mission)
     observed = Q(mission=mission, kind__in=list(OBSERVATION_KINDS), confidential=False)
     hours: dict[str, dict[str, int]] = {}
     # Each count reads only submission_dashboard_idx (index-only): COUNT(*) rather than COUNT(id), which is not in it.

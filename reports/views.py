@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import actor_for, can_publish, can_resolve_conflicts
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
+from missions.clock import local_zone
 from missions.models import Mission, Region
 
 from .choices import ConflictDecision, ExportFormat, RunStatus
@@ -92,9 +93,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
-                from zoneinfo import ZoneInfo
-
-                cutoff = cutoff.replace(tzinfo=ZoneInfo(mission.time_zone or "UTC"))
+                cutoff = cutoff.replace(tzinfo=local_zone(mission))
         try:
             run = report_run_request(
                 mission=mission, user=request.user, kinds=kinds or None, region=region, cutoff=cutoff

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -89,18 +87,6 @@ def form_url(mission: Mission, kind: str, *, station: int | None = None, tec: in
     if tec is not None:
         return f"{url}?tec={tec}"
     return url
-
-
-def zone_named(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def submission_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
-    """The zone the observers' clock times are in: the region's, else the mission's."""
-    return zone_named((submission.region.time_zone if submission.region_id else "") or mission.time_zone)
 
 
 def parse_json_body(request: HttpRequest) -> dict:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from access import Actor
 from checklists.choices import FormKind, QuestionType
 from checklists.selectors import template_with_structure
-from cockpit.templatetags.mission_clock import local_moment
+from missions.clock import local_moment
 from missions.models import Mission, PollingStation, Tec
 from observe.templatetags.observe import kind_label
 from observe.views.common import (

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from missions.clock import local_zone
+
 from ..conflicts import conflicts_compile
 from .answers import AnswerTally, answers_count
 from .base import (
@@ -169,13 +171,13 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
     )
     tell(80)
     return {
-        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
+        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": local_zone(mission).key},
         "filters": {
             "kinds": list(kinds),
             "region": region.code if region is not None else None,
             "cutoff": cutoff.isoformat(),
         },
-        "snapshot": snapshot_description(cutoff, mission.time_zone),
+        "snapshot": snapshot_description(cutoff, mission),
         "regions": [{"code": row["code"], "name": row["name"]} for row in scope.regions],
         "coverage": coverage_out,
         "kinds": kinds_out,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
 from checklists.choices import OBSERVATION_KINDS, Assessment, FormKind
+from missions.clock import local_zone
 from missions.models import Region
 from tallies.cells import ANSWERED as ANSWERED
 from tallies.cells import SUMMARISED_TYPES as SUMMARISED_TYPES
@@ -63,9 +63,9 @@ def forms_as_of(*, mission, kinds, at, region=None, prefix: str = "") -> Q:
     return Q(**conditions) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": at}))
 
 
-def snapshot_description(at: datetime, time_zone: str) -> dict:
+def snapshot_description(at: datetime, mission) -> dict:
     """The moment a compilation counts forms as of, in UTC and the mission's local time, with the sentence to show."""
-    zone = ZoneInfo(time_zone or "UTC")
+    zone = local_zone(mission)
     local = at.astimezone(zone)
     return {
         "at": at.isoformat(),
