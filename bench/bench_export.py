@@ -107,7 +107,7 @@ def copy_reference(forms: int) -> dict:
         return {"skipped": "COPY needs PostgreSQL"}
     dataset = dataset_ensure(forms=forms)
     result = statistics_compile(mission=dataset.mission, kinds=["voting"])
-    condition = forms_as_of(mission=dataset.mission, kinds=["voting"], at=parse_datetime(result["filters"]["cutoff"]))
+    condition = forms_as_of(mission=dataset.mission, kinds=["voting"], at=parse_datetime(result.filters.cutoff))
     query, params = _copy_query(condition=condition, codes=raw_codes(result))
     connection.ensure_connection()
     statement = ClientCursor(connection.connection).mogrify(f"COPY ({query}) TO STDOUT", params)

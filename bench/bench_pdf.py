@@ -32,14 +32,16 @@ def pdf_measure(forms: int) -> dict:
     from reports.compile import statistics_compile
     from reports.exports import write_pdf
     from reports.models import ReportRun
+    from reports.result import ReportLabels
 
     dataset = dataset_ensure(forms=forms)
     result = statistics_compile(mission=dataset.mission, kinds=["voting"])
-    charts = charts_render(result)
+    labels = ReportLabels.for_result(result, mission=dataset.mission)
+    charts = charts_render(result, labels)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.pdf"
         started = time.perf_counter()
-        write_pdf(path=path, run=ReportRun(mission=dataset.mission), result=result, charts=charts)
+        write_pdf(path=path, run=ReportRun(mission=dataset.mission), result=result, labels=labels, charts=charts)
         seconds = time.perf_counter() - started
         return {
             "forms": dataset.forms,
