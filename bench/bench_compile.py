@@ -121,7 +121,7 @@ def measure(forms: int) -> dict:
     moment = timezone.now()
     result = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment, count_answers="tallies")
     recounted = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment, count_answers="recount")
-    identical = json.dumps(result, sort_keys=True) == json.dumps(recounted, sort_keys=True)
+    identical = json.dumps(result.to_json(), sort_keys=True) == json.dumps(recounted.to_json(), sort_keys=True)
     phase = answers_phase(mission)
     charts_started = time.perf_counter()
     charts_render(result, ReportLabels.for_result(result, mission=mission))
