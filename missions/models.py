@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -80,6 +81,8 @@ class Mission(models.Model):
             raise ValidationError({"closing_date": "The mission cannot close before it opens."})
         if self.opening_date and self.election_day and self.election_day < self.opening_date:
             raise ValidationError({"election_day": "Election day must fall after the mission opens."})
+        if self.head_of_mission_id and self.head_of_mission.mission_id != self.pk:
+            raise ValidationError({"head_of_mission": _("The head of mission is a person on this mission's roster.")})
 
 
 class Region(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from access import Actor, visible_to
+from access.rules import team_scope
 from checklists.choices import LTO_KINDS, FormKind
 from checklists.models import FormTemplate
 from deployment.models import PlannedVisit, TeamAssignment
@@ -59,10 +60,8 @@ def area_reports(*, actor: Actor, mission: Mission) -> list[Submission]:
 
 
 def area_sto_teams(*, actor: Actor, mission: Mission) -> QuerySet[Team]:
-    """The STO teams of the actor's area (of the LTO team or deployed in its regions) with their form counts."""
-    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
-    if not actor.sees_whole_mission:
-        teams = teams.filter(Q(lto_team_id=actor.team_id) | Q(assignment__region_id__in=actor.region_ids))
+    """The STO teams the actor sees (``access.rules.team_scope``: an LTO's area, the whole mission) with form counts."""
+    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO).filter(team_scope(actor))
     return (
         teams.select_related("assignment__region")
         .annotate(submission_count=Count("submissions", distinct=True))

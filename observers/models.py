@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -14,17 +16,33 @@ PERSONAL_FIELDS = ("email", "phone", "date_of_birth", "passport_number")
 
 
 class Observer(models.Model):
-    """A person on a roster, seconded by a participating State; may serve on several missions."""
+    """A person as one mission recorded them; someone serving on several missions has a record in each.
 
+    The record belongs to the mission that recorded it: only that mission reads or changes it, and its e-mail
+    address is unique within that mission alone, so another mission recording the same address learns nothing.
+    One login may be linked to a person's records in several missions (one record per mission).
+    """
+
+    mission = models.ForeignKey(
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="people",
+        help_text="The mission whose roster recorded this person; the record never moves to another mission.",
+    )
     full_name = models.CharField(max_length=200)
     gender = models.CharField(max_length=8, choices=Gender.choices)
     nationality = CountryField(help_text="The seconding state (ISO 3166-1 alpha-2).")
-    email = models.EmailField(unique=True)
+    email = models.EmailField(help_text="Unique within the mission's roster (compared without regard to case).")
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     passport_number = models.CharField(max_length=40, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="observer"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observer_records",
+        help_text="The person's login. Linked by a superuser only; one login may hold one record in each mission.",
     )
     language = models.CharField(
         max_length=8,
@@ -37,9 +55,32 @@ class Observer(models.Model):
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "mission",
+                Lower("email"),
+                name="observer_email_once_per_mission",
+                violation_error_message=_("This mission's roster already has a person with this e-mail address."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "mission"],
+                condition=Q(user__isnull=False),
+                name="observer_one_record_per_login_and_mission",
+                violation_error_message=_("This login already belongs to another person of this mission."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        # The constraint says the same; this names the field, so forms and the API show it next to the address.
+        if self.mission_id and self.email:
+            same = Observer.objects.filter(mission_id=self.mission_id, email__iexact=self.email).exclude(pk=self.pk)
+            if same.exists():
+                raise ValidationError(
+                    {"email": _("This mission's roster already has a person with this e-mail address.")}
+                )
 
     def language_in(self, mission) -> str:
         """The language to write to this person in about a mission: their own choice, else the mission's."""
@@ -87,7 +128,8 @@ class Membership(models.Model):
     class Meta:
         ordering = ["mission", "role", "observer__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "observer"], name="membership_once_per_mission"),
+            # A person's record belongs to one mission, so it holds one membership, in that mission.
+            models.UniqueConstraint(fields=["observer"], name="membership_one_per_record"),
             models.CheckConstraint(
                 name="membership_core_function_only_for_core_team",
                 condition=Q(role="core_team") | Q(core_function=""),
@@ -110,7 +152,11 @@ class Membership(models.Model):
             errors["core_function"] = "Only core team members have a core team function."
         if self.arrival_date and self.departure_date and self.departure_date < self.arrival_date:
             errors["departure_date"] = "Departure cannot be before arrival."
-        if self.observer_id and self.mission_id and self.observer.nationality == self.mission.host_country:
+        if self.observer_id and self.mission_id and self.observer.mission_id != self.mission_id:
+            errors["observer"] = _(
+                "This person's record belongs to another mission's roster; add them to this mission as a new person."
+            )
+        elif self.observer_id and self.mission_id and self.observer.nationality == self.mission.host_country:
             errors["observer"] = (
                 f"{self.observer} is a national of the host country ({self.mission.host_country.name}) "
                 "and cannot serve on this mission."

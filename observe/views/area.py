@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access import can_file_lto_reports, can_view_lto_area, can_view_urgent_incidents
 from checklists.choices import LTO_KINDS
 from missions.clock import local_moment
 from missions.models import Mission
@@ -36,15 +37,16 @@ from submissions.selectors import locked_kinds
 def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """LTO pages: weekly reports, meeting records and incident reports of the area, and its STO teams."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.role != "lto" and not actor.sees_whole_mission:
+    if not can_view_lto_area(actor, mission):
         raise PermissionDenied(_("This page is for long-term observers."))
     reports = with_status(area_reports(actor=actor, mission=mission), locked_kinds(mission=mission))
     by_kind = {kind: [row for row in reports if row.kind == kind] for kind in LTO_KINDS}
+    files_here = actor.team_id is not None and can_file_lto_reports(actor, mission)  # as form_new accepts
     context = {
         "mission": mission,
         "actor": actor,
         "report_groups": [(kind_label(kind), kind, by_kind[kind]) for kind in LTO_KINDS],
-        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if actor.role == "lto" else [],
+        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if files_here else [],
         "teams": area_sto_teams(actor=actor, mission=mission),
     }
     return render(request, "observe/lto_area.html", context)
@@ -86,7 +88,7 @@ def _incident_rows(mission: Mission) -> list[dict]:
 
 def _coordinators_only(request: HttpRequest, mission_slug: str) -> Mission:
     mission, actor = mission_scope(request, mission_slug)
-    if not actor.sees_whole_mission:
+    if not can_view_urgent_incidents(actor, mission):
         raise PermissionDenied(_("Urgent incidents are for the core team."))
     return mission
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access import Actor, actor_for
+from access import Actor, actor_for, can_file_lto_reports, can_find_stations
 from access.rules import area_region_ids
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
@@ -55,7 +55,7 @@ def _observer_payload(body: dict, actor: Actor) -> dict:
 
 def _in_area(actor: Actor, region_id: int | None) -> bool:
     area = area_region_ids(actor)
-    return area is None or region_id in area
+    return area is None or (region_id is not None and region_id in area)
 
 
 def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
@@ -173,7 +173,7 @@ def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set
 def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """Find a polling station of the team's area by number, to start a form for a station not in the plan."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.team_id is None and not actor.sees_whole_mission:
+    if not can_find_stations(actor, mission):
         raise PermissionDenied(_("Only observer teams start forms."))
     number = request.GET.get("number", "").strip().lstrip("№").strip()[:32]
     area = area_region_ids(actor)
@@ -224,7 +224,7 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         raise PermissionDenied(_("Only observer teams fill in forms."))
     station = tec = None
     if kind in LTO_KINDS:
-        if actor.role != "lto":
+        if not can_file_lto_reports(actor, mission):
             raise PermissionDenied(_("Only long-term observers file this report."))
     elif kind == FormKind.TABULATION:
         tec = _tec_in_area(actor, mission, request.GET.get("tec"))

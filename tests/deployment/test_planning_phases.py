@@ -250,7 +250,7 @@ def test_a_job_runs_as_whoever_queued_it_as_they_are_now_or_as_the_system_when_a
     user = UserFactory(username="planner")
     membership = MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user),
+        observer=ObserverFactory(mission=mission, user=user),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
