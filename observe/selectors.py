@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from access import Actor, visible_to
+from access import Actor, form_list_scope, visible_to
 from access.rules import team_scope
 from checklists.choices import LTO_KINDS, FormKind
 from checklists.models import FormTemplate
@@ -131,9 +131,7 @@ def form_already_sent(
 
 def submission_listing(*, actor: Actor, mission: Mission, kind: str = "") -> QuerySet[Submission]:
     """The forms the list page shows: the team's own for observers, all the actor sees otherwise; of one kind."""
-    submissions = submissions_visible_to(actor=actor).filter(mission=mission)
-    if actor.is_observer:
-        submissions = submissions.filter(team_id=actor.team_id)
+    submissions = submissions_visible_to(actor=actor).filter(mission=mission).filter(form_list_scope(actor))
     if kind:
         submissions = submissions.filter(kind=kind)
     return submissions.select_related("team", "polling_station__region", "tec", "region")
