@@ -83,7 +83,9 @@ def dataset_describe(mission: Mission, *, generate_seconds: float = 0.0) -> Data
     template = voting_template(mission)
     user_model = get_user_model()
     usernames = dict(
-        user_model.objects.filter(username__startswith=f"{mission.slug}-sto-").values_list("observer__id", "username")
+        user_model.objects.filter(
+            username__startswith=f"{mission.slug}-sto-", observer_records__mission=mission
+        ).values_list("observer_records__id", "username")
     )
     logins = []
     seats = (
