@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, can_set_membership
@@ -57,7 +58,7 @@ class NationalityFilter(admin.SimpleListFilter):
     (Django's AllValuesFieldListFilter reads every observer in the database for a field across a relation.)
     """
 
-    title = "nationality"
+    title = _("nationality")
     parameter_name = "observer__nationality"
 
     def lookups(self, request, model_admin):
@@ -167,11 +168,11 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
     def get_form(self, request, obj=None, change=False, **kwargs):
         return self._bound_form(request, super().get_form(request, obj, change=change, **kwargs))
 
-    @admin.display(description="Nationality", ordering="observer__nationality")
+    @admin.display(description=_("Nationality"), ordering="observer__nationality")
     def nationality(self, obj):
         return obj.observer.nationality.code
 
-    @admin.display(description="Team")
+    @admin.display(description=_("Team"))
     def team(self, obj):
         seats = obj.team_seats.all()
         return seats[0].team.code if seats else "—"
@@ -223,28 +224,28 @@ class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
             .prefetch_related("members__membership__observer", "area_regions")
         )
 
-    @admin.display(description="Members")
+    @admin.display(description=_("Members"))
     def member_names(self, obj):
         return ", ".join(
             f"{seat.membership.observer.full_name} ({seat.membership.observer.nationality.code})"
             for seat in obj.members.all()
         )
 
-    @admin.display(description="Area")
+    @admin.display(description=_("Area"))
     def area(self, obj):
         return ", ".join(region.name for region in obj.area_regions.all()) or "—"
 
     @admin.action(
-        description="Lock the selected teams (kept as they are by formation and planning)", permissions=["change"]
+        description=_("Lock the selected teams (kept as they are by formation and planning)"), permissions=["change"]
     )
     def lock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=True)
-        self.message_user(request, f"{count} team(s) locked.")
+        self.message_user(request, ngettext("%(n)s team locked.", "%(n)s teams locked.", count) % {"n": count})
 
-    @admin.action(description="Unlock the selected teams", permissions=["change"])
+    @admin.action(description=_("Unlock the selected teams"), permissions=["change"])
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
-        self.message_user(request, f"{count} team(s) unlocked.")
+        self.message_user(request, ngettext("%(n)s team unlocked.", "%(n)s teams unlocked.", count) % {"n": count})
 
 
 @admin.register(Follower)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from access import Actor
+from access import Actor, can_file_lto_reports, can_view_lto_area, can_view_urgent_incidents
+from access.rules import team_scope
 from checklists.choices import LTO_KINDS
-from deployment.models import TeamAssignment
 from missions.clock import local_moment
 from missions.models import Mission
 from observe.selectors import team_with_members
@@ -38,7 +38,7 @@ INCIDENTS_SHOWN = 200
 def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """LTO pages: weekly reports, meeting records and incident reports of the area, and its STO teams."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.role != "lto" and not actor.sees_whole_mission:
+    if not can_view_lto_area(actor, mission):
         raise PermissionDenied(_("This page is for long-term observers."))
     reports = with_status(
         submissions_visible_to(actor=actor)
@@ -46,9 +46,7 @@ def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .select_related("team", "region")[:TEAM_SUBMISSIONS_SHOWN],
         locked_kinds(mission=mission),
     )
-    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
-    if not actor.sees_whole_mission:
-        teams = teams.filter(Q(lto_team_id=actor.team_id) | Q(assignment__region_id__in=actor.region_ids))
+    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO).filter(team_scope(actor))
     teams = (
         teams.select_related("assignment__region")
         .annotate(submission_count=Count("submissions", distinct=True))
@@ -56,25 +54,20 @@ def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
         .order_by("code")
     )
     by_kind = {kind: [row for row in reports if row.kind == kind] for kind in LTO_KINDS}
+    files_here = actor.team_id is not None and can_file_lto_reports(actor, mission)  # as form_new accepts
     context = {
         "mission": mission,
         "actor": actor,
         "report_groups": [(kind_label(kind), kind, by_kind[kind]) for kind in LTO_KINDS],
-        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if actor.role == "lto" else [],
+        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if files_here else [],
         "teams": teams,
     }
     return render(request, "observe/lto_area.html", context)
 
 
 def _team_visible(actor: Actor, team: Team) -> bool:
-    if actor.sees_whole_mission or team.pk == actor.team_id:
-        return True
-    if actor.role != "lto" or team.kind != TeamKind.STO:
-        return False
-    if team.lto_team_id is not None and team.lto_team_id == actor.team_id:
-        return True
-    assignment = TeamAssignment.objects.filter(team=team).only("region_id").first()
-    return assignment is not None and assignment.region_id in actor.region_ids
+    """The team itself, the core team, and an LTO for the STO teams of their area (``access.rules.team_scope``)."""
+    return Team.objects.filter(pk=team.pk).filter(team_scope(actor)).exists()
 
 
 @login_required
@@ -119,7 +112,7 @@ def _incident_rows(mission: Mission) -> list[dict]:
 
 def _coordinators_only(request: HttpRequest, mission_slug: str) -> Mission:
     mission, actor = mission_scope(request, mission_slug)
-    if not actor.sees_whole_mission:
+    if not can_view_urgent_incidents(actor, mission):
         raise PermissionDenied(_("Urgent incidents are for the core team."))
     return mission
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access import Actor, actor_for
+from access import Actor, actor_for, can_file_lto_reports, can_find_stations
+from access.rules import area_region_ids
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
@@ -41,7 +42,8 @@ from submissions.services import SubmissionConflict, submission_correct, submiss
 
 
 def _in_area(actor: Actor, region_id: int | None) -> bool:
-    return actor.sees_whole_mission or (region_id is not None and region_id in actor.region_ids)
+    area = area_region_ids(actor)
+    return area is None or (region_id is not None and region_id in area)
 
 
 def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
@@ -175,10 +177,10 @@ def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set
 def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """Find a polling station of the team's area by number, to start a form for a station not in the plan."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.team_id is None and not actor.sees_whole_mission:
+    if not can_find_stations(actor, mission):
         raise PermissionDenied(_("Only observer teams start forms."))
     number = request.GET.get("number", "").strip().lstrip("№").strip()[:32]
-    area = None if actor.sees_whole_mission else actor.region_ids
+    area = area_region_ids(actor)
     regions = list(
         Region.objects.filter(mission=mission)
         .filter(Q() if area is None else Q(pk__in=area))
@@ -196,9 +198,7 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
         # Station numbers restart in every region: the region narrows the search, and each result names its region.
         stations = list(stations_find(mission=mission, number=number, region_ids=area, region_id=region_id)[:25])
     tecs = list(
-        Tec.objects.filter(mission=mission)
-        .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
-        .order_by("code")[:50]
+        Tec.objects.filter(mission=mission).filter(Q() if area is None else Q(region_id__in=area)).order_by("code")[:50]
     )
     sent = _sent_by_team(mission, actor, stations, tecs)
     locked = locked_kinds(mission=mission) if sent else set()
@@ -235,7 +235,7 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         raise PermissionDenied(_("Only observer teams fill in forms."))
     station = tec = None
     if kind in LTO_KINDS:
-        if actor.role != "lto":
+        if not can_file_lto_reports(actor, mission):
             raise PermissionDenied(_("Only long-term observers file this report."))
     elif kind == FormKind.TABULATION:
         tec = _tec_in_area(actor, mission, request.GET.get("tec"))

@@ -29,7 +29,8 @@ SAME_IN_RUSSIAN = {"XLSX", "CSV", "PDF", "UTC", "XLSForm", "MAD", "YYYY-Www", "E
 
 
 class _Text(HTMLParser):
-    """The visible text of a page, node by node (scripts, styles and JSON data left out), and its titles."""
+    """The visible text of a page, node by node (scripts, styles and JSON data left out, and <code>: column names,
+    expressions and other literals a file or a rule writes the same in every language), and its titles."""
 
     def __init__(self):
         super().__init__()
@@ -37,7 +38,7 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template", "code"):
             self._skip += 1
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label", "alt") and value:
@@ -46,7 +47,7 @@ class _Text(HTMLParser):
                 self.nodes.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in ("script", "style", "template", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
