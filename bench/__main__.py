@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-BENCHMARKS = ("ingest", "compile", "export", "planning", "pages", "results")
+BENCHMARKS = ("ingest", "compile", "export", "planning", "pages", "results", "pdf")
 # Benchmarks that open the database from other processes (gunicorn workers, one exporter process per format).
 CHILD_PROCESS_BENCHMARKS = {"ingest", "export"}
 MODULES = {
@@ -31,6 +31,7 @@ MODULES = {
     "planning": "bench.bench_planning",
     "pages": "bench.bench_pages",
     "results": "bench.bench_results",
+    "pdf": "bench.bench_pdf",
 }
 SCALES = ("tiny", "standard", "large")
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,6 +371,70 @@ def _export_rows(figures: dict) -> list[dict]:
     return rows
 
 
+def _export_reference_rows(figures: dict) -> list[dict]:
+    """The CSV against PostgreSQL's COPY of the same query, and the XLSX against the CSV of the same rows."""
+    rows = []
+    formats = figures.get("formats") or {}
+    csv_seconds = (formats.get("csv") or {}).get("seconds")
+    xlsx_seconds = (formats.get("xlsx") or {}).get("seconds")
+    copy = figures.get("copy_reference") or {}
+    if csv_seconds and copy.get("seconds"):
+        ratio = csv_seconds / copy["seconds"]
+        rows.append(
+            _row(
+                "export",
+                "CSV against COPY of the same query",
+                _number(csv_seconds, "s", 1),
+                f"COPY (query) TO STDOUT {_number(copy['seconds'], 's', 1)}",
+                f"{ratio:.1f}x COPY",
+                "<= 2x COPY",
+                ratio <= 2,
+            )
+        )
+    if csv_seconds and xlsx_seconds:
+        ratio = xlsx_seconds / csv_seconds
+        rows.append(
+            _row(
+                "export",
+                "XLSX against the CSV of the same rows",
+                _number(xlsx_seconds, "s", 1),
+                f"CSV {_number(csv_seconds, 's', 1)}",
+                f"{ratio:.1f}x CSV",
+                "<= 4x CSV",
+                ratio <= 4,
+            )
+        )
+    return rows
+
+
+def _pdf_rows(figures: dict) -> list[dict]:
+    sizes = figures.get("sizes") or {}
+    if len(sizes) < 2:
+        return [_row("pdf", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200])]
+    (small, small_figures), (large, large_figures) = sorted(sizes.items(), key=lambda item: int(item[0]))
+    growth = figures.get("growth")
+    return [
+        _row(
+            "pdf",
+            f"report PDF, {int(small):,} forms",
+            f"{_number(small_figures['seconds'], 's', 1)}, {small_figures.get('pages')} pages",
+            "",
+            "",
+            "a few seconds (< 10 s)",
+            small_figures["seconds"] < 10,
+        ),
+        _row(
+            "pdf",
+            f"report PDF, {int(large):,} forms",
+            f"{_number(large_figures['seconds'], 's', 1)}, {large_figures.get('pages')} pages",
+            f"at {int(small):,} forms: {_number(small_figures['seconds'], 's', 1)}",
+            f"{growth}x" if growth is not None else "",
+            "<= 3x the smaller",
+            growth is not None and growth <= 3,
+        ),
+    ]
+
+
 def _planning_rows(figures: dict) -> list[dict]:
     seconds = _first(figures, "planning_seconds", "seconds")
     return [
@@ -449,10 +514,11 @@ def _results_rows(figures: dict) -> list[dict]:
 ROW_BUILDERS = {
     "ingest": _ingest_rows,
     "compile": _compile_rows,
-    "export": _export_rows,
+    "export": lambda figures: _export_rows(figures) + _export_reference_rows(figures),
     "planning": _planning_rows,
     "pages": _pages_rows,
     "results": _results_rows,
+    "pdf": _pdf_rows,
 }
 
 

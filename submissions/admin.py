@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
+from access.admin import ScopedAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline, admin_actors
 from access.rules import may_read_kind
 from checklists.choices import FormKind
 from checklists.rules import flag_messages
@@ -48,15 +48,16 @@ class SubmissionAdmin(ScopedAdmin):
         "revision",
         "status",
     )
+    # Regions and missions offered from the user's scope, not found by scanning every form.
     list_filter = (
         "kind",
-        "region",
+        ("region", ScopedRelatedFieldListFilter),
         "urgent",
         "has_critical",
         "protocol_mismatch",
         "area_type",
         "status",
-        "mission",
+        ("mission", ScopedRelatedFieldListFilter),
         "received_at",
     )
     search_fields = ("polling_station__number", "polling_station__region__name", "team__code", "=uuid")

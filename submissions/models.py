@@ -96,6 +96,19 @@ class Submission(models.Model):
             models.Index(fields=["mission", "kind", "received_at"], name="submission_kind_time_idx"),
             models.Index(fields=["mission", "team"], name="submission_team_idx"),
             models.Index(fields=["mission", "urgent"], name="submission_urgent_idx", condition=Q(urgent=True)),
+            # Index-only reads for the pages watched on election night: the admin's list and its count by mission
+            # (newest first), the dashboard's counts per hour and region, and its latest urgent forms.
+            models.Index(fields=["mission", "received_at", "id"], name="submission_mission_recent_idx"),
+            models.Index(
+                fields=["mission", "region", "polling_station", "kind", "received_at"],
+                name="submission_dashboard_idx",
+                condition=Q(confidential=False),
+            ),
+            models.Index(
+                fields=["mission", "received_at", "kind"],
+                name="submission_urgent_recent_idx",
+                condition=Q(urgent=True, confidential=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ places is named in an error: add it to a mission or delete it, then migrate agai
 """
 
 from django.db import migrations
+from django.db.models import Count, OuterRef, Subquery
 
 PERSONAL = (
     "full_name",
@@ -31,25 +32,25 @@ def split_people_by_mission(apps, schema_editor):
     ObserverLanguage = apps.get_model("observers", "ObserverLanguage")
     HistoricalMembership = apps.get_model("observers", "HistoricalMembership")
     Mission = apps.get_model("missions", "Mission")
+    # Most people serve on one mission: their record takes the mission of their first membership in one statement.
+    first = Membership.objects.filter(observer_id=OuterRef("pk")).order_by("pk").values("mission_id")[:1]
+    Observer.objects.filter(mission__isnull=True).update(mission_id=Subquery(first))
+    # People on several missions: every membership after the first moves to a copy of the record in its mission.
+    shared = Observer.objects.annotate(serving=Count("memberships")).filter(serving__gt=1).order_by("pk")
+    for person in list(shared):
+        languages = list(ObserverLanguage.objects.filter(observer_id=person.pk))
+        for membership in Membership.objects.filter(observer_id=person.pk).order_by("pk")[1:]:
+            copy = Observer.objects.create(
+                mission_id=membership.mission_id, **{name: getattr(person, name) for name in PERSONAL}
+            )
+            ObserverLanguage.objects.bulk_create(
+                [ObserverLanguage(observer=copy, language=item.language, level=item.level) for item in languages]
+            )
+            Membership.objects.filter(pk=membership.pk).update(observer=copy)
+            Mission.objects.filter(pk=membership.mission_id, head_of_mission_id=person.pk).update(head_of_mission=copy)
+    # Records in no mission today (their membership was deleted).
     unplaced = []
     for person in list(Observer.objects.filter(mission__isnull=True).order_by("pk")):
-        memberships = list(Membership.objects.filter(observer_id=person.pk).order_by("pk"))
-        if memberships:
-            person.mission_id = memberships[0].mission_id
-            person.save(update_fields=["mission"])
-            languages = list(ObserverLanguage.objects.filter(observer_id=person.pk))
-            for membership in memberships[1:]:
-                copy = Observer.objects.create(
-                    mission_id=membership.mission_id, **{name: getattr(person, name) for name in PERSONAL}
-                )
-                ObserverLanguage.objects.bulk_create(
-                    [ObserverLanguage(observer=copy, language=item.language, level=item.level) for item in languages]
-                )
-                Membership.objects.filter(pk=membership.pk).update(observer=copy)
-                Mission.objects.filter(pk=membership.mission_id, head_of_mission_id=person.pk).update(
-                    head_of_mission=copy
-                )
-            continue
         last = (
             HistoricalMembership.objects.filter(observer_id=person.pk, mission_id__isnull=False)
             .order_by("-history_date", "-history_id")

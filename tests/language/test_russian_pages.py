@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from incidents.services import case_open
+from observers.choices import MemberRole
 from reports.choices import RunStatus
 from reports.services import report_run_compile, report_run_create
+from tests.factories import MembershipFactory, ObserverFactory, UserFactory
 from tests.language.catalogue import read_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,8 @@ def english_left(english_page: str, russian_page: str, product_strings, data: se
 
 @pytest.fixture
 def pages(site):
-    """(user, url) for every page each role reaches, with a form, an urgent case and a finished report run."""
+    """(user, url) for every page each role reaches, with a form, an urgent case and a finished report run: the STO
+    team (owner), the LTO team, the analyst, the coordinator, the head of mission and ODIHR staff following it."""
     mission = site.mission
     slug = mission.slug
     submission = site.record("voting", payload={**site.payload("voting"), "urgent": True})
@@ -106,6 +109,10 @@ def pages(site):
     report_run_compile(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
+    head = UserFactory(username="head")
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=head, mission=mission), role=MemberRole.HEAD_OF_MISSION
+    )
     return [
         (site.owner, reverse("observe:home")),
         (site.owner, reverse("observe:form_new", args=[slug, "voting"]) + f"?station={site.voting_station.pk}"),
@@ -130,6 +137,13 @@ def pages(site):
         (site.coordinator, reverse("admin:missions_mission_figures", args=[mission.pk])),
         (site.coordinator, reverse("admin:missions_pollingstation_import")),
         (site.coordinator, reverse("admin:observers_membership_import")),
+        (head, reverse("cockpit:mission", args=[slug])),
+        (head, reverse("deployment:planning", args=[slug])),
+        (head, reverse("reports:mission", args=[slug])),
+        (head, reverse("incidents:cases", args=[slug])),
+        # ODIHR staff following the mission: the report pages, and nothing else of it.
+        (site.odihr, reverse("reports:index")),
+        (site.odihr, reverse("reports:mission", args=[slug])),
     ]
 
 
