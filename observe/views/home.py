@@ -14,10 +14,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from access import Actor, actor_for, missions_for
+from access import (
+    Actor,
+    Role,
+    actor_for,
+    can_compile,
+    can_list_every_form,
+    can_open_cockpit,
+    can_view_lto_area,
+    can_view_urgent_incidents,
+    missions_for,
+)
 from checklists.choices import FormKind
 from deployment.models import PlannedVisit, TeamAssignment
 from missions.models import Mission
@@ -75,9 +86,39 @@ def _plan_rows(mission: Mission, assignment: TeamAssignment | None, done: dict) 
     return plan
 
 
+def _role_label(actor: Actor) -> str:
+    """The role as the home page names it (the head of mission and the rest of the core team: "Core team")."""
+    labels = {
+        Role.STO: _("Short-term observer"),
+        Role.LTO: _("Long-term observer"),
+        Role.COORDINATOR: _("Coordinator"),
+        Role.ANALYST: _("Analyst"),
+    }
+    return labels.get(actor.role, _("Core team"))
+
+
+def _panel_links(mission: Mission, actor: Actor) -> dict:
+    """Which of the mission's pages the home page links to, as the access layer's named rules decide."""
+    return {
+        "can_open_cockpit": can_open_cockpit(actor, mission),
+        "can_view_urgent_incidents": can_view_urgent_incidents(actor, mission),
+        "can_list_every_form": can_list_every_form(actor, mission),
+        "can_view_lto_area": can_view_lto_area(actor, mission),
+        "can_compile": can_compile(actor, mission),
+    }
+
+
 def _mission_panel(mission: Mission, actor: Actor) -> dict:
     """Everything the home page shows for one mission, in a fixed number of queries."""
-    panel: dict = {"mission": mission, "actor": actor, "team": None, "plan": None, "submissions": []}
+    panel: dict = {
+        "mission": mission,
+        "actor": actor,
+        "role_label": _role_label(actor),
+        "team": None,
+        "plan": None,
+        "submissions": [],
+        **_panel_links(mission, actor),
+    }
     if actor.team_id:
         team = team_with_members(actor.team_id)
         panel["team"] = team

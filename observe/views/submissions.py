@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from access import Actor
+from access import Actor, form_list_scope
 from checklists.choices import FormKind, QuestionType
 from checklists.selectors import template_with_structure
 from missions.clock import local_moment
@@ -29,9 +29,7 @@ from submissions.selectors import locked_kinds, submissions_visible_to
 
 
 def _submission_list(request: HttpRequest, mission: Mission, actor: Actor) -> HttpResponse:
-    submissions = submissions_visible_to(actor=actor).filter(mission=mission)
-    if actor.is_observer:
-        submissions = submissions.filter(team_id=actor.team_id)
+    submissions = submissions_visible_to(actor=actor).filter(mission=mission).filter(form_list_scope(actor))
     kind = request.GET.get("kind", "")
     if kind in FormKind.values:
         submissions = submissions.filter(kind=kind)
