@@ -21,6 +21,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .actors import Actor
 from .roles import COORDINATING, OBSERVING, WHOLE_MISSION, Role, may_grant
+from .verbs import can_list_every_form
 
 NOTHING = Q(pk__in=[])
 PUBLISHED_TEMPLATE_STATUSES = ("published", "retired")
@@ -173,6 +174,14 @@ def submission_scope(actor: Actor) -> Q:
         return NOTHING
     own_team = Q(team_id=actor.team_id) if actor.team_id is not None else NOTHING
     return mission & scope & (Q(confidential=False) | own_team)
+
+
+def form_list_scope(actor: Actor) -> Q:
+    """The forms the observers' form list shows, of those the actor may read (``submission_scope``): every one to
+    the core team (``can_list_every_form``), their own team's to anyone else, nothing to someone without a team."""
+    if can_list_every_form(actor, actor.mission_id):
+        return Q()
+    return Q(team_id=actor.team_id) if actor.team_id is not None else NOTHING
 
 
 def _read_scope(actor: Actor, label: str) -> Q:

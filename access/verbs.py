@@ -94,6 +94,15 @@ def can_find_stations(actor: Actor | None, mission) -> bool:
     return _in(actor, mission) and (actor.sees_whole_mission or (actor.is_observer and actor.team_id is not None))
 
 
+def can_list_every_form(actor: Actor | None, mission) -> bool:
+    """The observers' form list with every form the actor may read: the core team.
+
+    Observers list their own team's forms there (an LTO reads the other forms of their area on the LTO area page);
+    ``access.rules.form_list_scope`` narrows the list accordingly.
+    """
+    return _in(actor, mission) and actor.sees_whole_mission
+
+
 def can_view_lto_area(actor: Actor | None, mission) -> bool:
     """The LTO area page (the area's reports and STO teams): long-term observers and the core team."""
     return _in(actor, mission) and (actor.sees_whole_mission or actor.role == Role.LTO)
@@ -206,6 +215,7 @@ NAMED_RULES = (
     can_file_lto_reports,
     can_correct_form,
     can_find_stations,
+    can_list_every_form,
     can_view_lto_area,
     can_view_urgent_incidents,
     can_plan_deployment,

@@ -13,22 +13,9 @@ from access import Actor, actor_for
 from checklists.rules import flag_messages
 from config.parsing import parse_json
 from missions.models import Mission
+from observe.selectors import submission_in_scope
 from submissions.choices import SubmissionStatus
 from submissions.models import Submission
-from submissions.selectors import submissions_visible_to
-
-# Keys of a submission payload the browser may send; anything else is dropped before the service sees it.
-PAYLOAD_KEYS = (
-    "polling_station",
-    "tec",
-    "arrival_time",
-    "departure_time",
-    "urgent",
-    "notes",
-    "confidential",
-    "answers",
-)
-TEAM_SUBMISSIONS_SHOWN = 200
 
 
 def mission_scope(request: HttpRequest, mission_slug: str) -> tuple[Mission, Actor]:
@@ -51,14 +38,9 @@ def json_error(status: int, message: str, errors: dict | None = None) -> JsonRes
     return JsonResponse(body, status=status)
 
 
-def submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Submission:
+def submission_or_404(actor: Actor, mission: Mission, submission_uuid) -> Submission:
     """The submission if the actor may see it; 404 otherwise, whether or not the UUID exists."""
-    submission = (
-        submissions_visible_to(actor=actor)
-        .filter(mission=mission, uuid=submission_uuid)
-        .select_related("template", "team", "polling_station__region", "tec", "region")
-        .first()
-    )
+    submission = submission_in_scope(actor=actor, mission=mission, uuid=submission_uuid)
     if submission is None:
         raise Http404(_("No such form."))
     return submission

@@ -44,6 +44,7 @@ EXPECTED: dict[str, set] = {
     "can_file_lto_reports": PLANNERS | {LTO},
     "can_correct_form": PLANNERS,
     "can_find_stations": CORE | {LTO, STO},  # observers seated in a team: every demo observer is
+    "can_list_every_form": CORE,  # observers list their own team's forms (form_list_scope, below)
     "can_view_lto_area": CORE | {LTO},
     "can_view_urgent_incidents": CORE,  # asked about the mission; about a form, its own team too (below)
     "can_plan_deployment": PLANNERS,
@@ -177,6 +178,32 @@ def test_a_form_is_corrected_by_its_own_team_and_the_missions_coordinators_only(
     assert not can_correct_form(
         actors[("first", "analyst")], SimpleNamespace(mission_id=missions["first"].pk, team_id=1)
     )
+
+
+def test_the_form_list_shows_the_core_team_every_form_and_an_observer_their_own_teams_only(demo):
+    from django.db.models import Q
+
+    from access import form_list_scope
+    from access.rules import NOTHING
+
+    missions, actors = demo
+    wrong = []
+    for (key, username), actor in actors.items():
+        if actor is None:
+            continue
+        if actor.role in CORE:
+            expected = Q()
+        elif actor.role in (LTO, STO):
+            expected = Q(team_id=actor.team_id) if actor.team_id is not None else NOTHING
+        else:  # ODIHR staff following the mission: no team of theirs
+            expected = NOTHING
+        if form_list_scope(actor) != expected:
+            wrong.append(
+                f"{username} ({actor.role}) in the {key} mission: {form_list_scope(actor)}, expected {expected}"
+            )
+    observers = [actor for actor in actors.values() if actor is not None and actor.role in (LTO, STO)]
+    assert observers and all(actor.team_id is not None for actor in observers)  # every demo observer is seated
+    assert not wrong, "\n".join(wrong)
 
 
 # ------------------------------------------------------------------------------------------------ where they are asked

@@ -157,3 +157,19 @@ def test_the_rebuild_command_folds_or_rebuilds_one_mission(story):
     revisions = SubmissionRevision.objects.filter(mission=story.mission).count()
     assert f"{revisions} revisions tallied" in out.getvalue()
     assert tallied(story.mission, at=story.moments[-1]) == counted(story.mission, at=story.moments[-1])
+
+
+def test_the_upgrade_migration_gives_existing_forms_the_events_ingest_would_have_appended(story):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tallies.migrations.0002_events_of_existing_forms")
+    kept = sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour"))
+    at = story.moments[-1]
+    before = tallied(story.mission, at=at)
+    TallyEvent.objects.all().delete()
+    TallyCount.objects.all().delete()
+    migration.add_events(apps, None)
+    assert sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour")) == kept
+    assert tallied(story.mission, at=at) == before == counted(story.mission, at=at)
