@@ -771,10 +771,17 @@ def test_no_admin_inline_row_takes_an_id_of_the_other_mission(two):
                     problems.append(f"{where}: {forged.status_code}, an unknown id {unknown.status_code}")
                 if may_change and forged.status_code == 302:
                     problems.append(f"{where}: saved")
-    # Every inline id field was forged: the memberships' mission, the seats' membership, the visits' station and
-    # the questions' section (a change to this list means an inline gained or lost an id field: look at it).
+            if label == "observers.observer":
+                # A membership's mission is the record's own and no form field: a posted one is ignored.
+                smuggled = {**data, "memberships-0-mission": other.mission.pk}
+                _response, _body, smuggled_changed = _tried(client, Attempt("post", url, smuggled))
+                checked += 1
+                if other.mission.pk in smuggled_changed:
+                    problems.append(f"{role} {label}: a posted membership mission changed the other mission")
+    # Every inline id field was forged: the seats' membership, the visits' station and the questions' section (a
+    # change to this list means an inline gained or lost an id field: look at it). A person's memberships have no
+    # mission field since a record belongs to its mission; posting one anyway is tried above.
     assert {name.split(" ")[1] for name in forged_fields} >= {
-        "memberships-mission",
         "members-membership",
         "visits-polling_station",
         "questions-section",
