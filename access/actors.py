@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .roles import COORDINATING, OBSERVING, PUBLISHING, WHOLE_MISSION, Role, role_of_membership
 
@@ -73,13 +73,23 @@ def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
 
 
-def _member_actor(user, mission_id: int) -> Actor | None:
+def held_memberships(user) -> QuerySet:
+    """The user's active memberships: those of the person records linked to their login, one per mission.
+
+    A login may be linked to a person's records in several missions (one record each, linked by a superuser); each
+    record's membership gives the role in that record's own mission and nowhere else. A membership whose mission is
+    not its record's is never counted, so a slip elsewhere cannot open a mission.
+    """
     Membership = apps.get_model("observers", "Membership")
+    # One membership row must be both the user's and active: a chained exclude() over the relation is not.
+    return Membership.objects.filter(observer__user=user, observer__mission_id=F("mission_id")).exclude(
+        status=WITHDRAWN
+    )
+
+
+def _member_actor(user, mission_id: int) -> Actor | None:
     membership = (
-        Membership.objects.filter(mission_id=mission_id, observer__user=user)
-        .exclude(status=WITHDRAWN)
-        .only("id", "mission_id", "role", "core_function")
-        .first()
+        held_memberships(user).filter(mission_id=mission_id).only("id", "mission_id", "role", "core_function").first()
     )
     return None if membership is None else _actor_of_membership(user, membership)
 
@@ -145,9 +155,7 @@ def missions_for(user, *, followers: bool = False) -> QuerySet:
         return Mission.objects.none()
     if user.is_superuser:
         return Mission.objects.all()
-    Membership = apps.get_model("observers", "Membership")
-    # One membership row must be both the user's and active: a chained exclude() over the relation is not.
-    active = Membership.objects.filter(observer__user=user).exclude(status=WITHDRAWN)
+    active = held_memberships(user)
     missions = Mission.objects.filter(pk__in=active.values("mission_id"))
     if followers:
         Follower = apps.get_model("observers", "Follower")
@@ -171,13 +179,7 @@ def actors_for(user, *, followers: bool = False) -> list[Actor]:
         mission_ids = missions_for(user).values_list("pk", flat=True).order_by("pk")
         actors = [actor_for(user, mission_id) for mission_id in mission_ids]
     else:
-        Membership = apps.get_model("observers", "Membership")
-        memberships = (
-            Membership.objects.filter(observer__user=user)
-            .exclude(status=WITHDRAWN)
-            .only("id", "mission_id", "role", "core_function")
-            .order_by("mission_id")
-        )
+        memberships = held_memberships(user).only("id", "mission_id", "role", "core_function").order_by("mission_id")
         actors = [_actor_of_membership(user, membership) for membership in memberships]
         if followers:
             Follower = apps.get_model("observers", "Follower")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from .actors import Actor
-from .roles import OBSERVING, WHOLE_MISSION
+from .roles import OBSERVING, WHOLE_MISSION, Role
 
 MEMBERS = WHOLE_MISSION | OBSERVING  # everyone with a role in the mission except ODIHR staff following it
 
@@ -59,6 +59,66 @@ def can_view_cases(actor: Actor | None, mission) -> bool:
 def can_follow_up_case(actor: Actor | None, case_or_mission) -> bool:
     """Recording a step of a case's follow-up (a note, a status, an assignee), and reading its log: the core team."""
     return _in(actor, case_or_mission) and actor.sees_whole_mission
+
+
+# ------------------------------------------------------------------------------------------------ people
+
+
+def can_read_personal_data(actor: Actor | None, mission) -> bool:
+    """Observers' passport numbers, phones and dates of birth: the mission's coordinators and its head only."""
+    return _in(actor, mission) and actor.sees_personal_data
+
+
+# ------------------------------------------------------------------------------------------------ forms
+
+
+def can_submit_forms(actor: Actor | None, mission) -> bool:
+    """Filing observation forms at all: coordinators and the head (for any team), and observers seated in a team."""
+    if not _in(actor, mission):
+        return False
+    return actor.is_coordinator or (actor.is_observer and actor.team_id is not None)
+
+
+def can_file_for_any_team(actor: Actor | None, mission) -> bool:
+    """Filing a form for any team and any place of the mission (observers: their own team, inside their area)."""
+    return _in(actor, mission) and actor.is_coordinator
+
+
+def can_file_lto_reports(actor: Actor | None, mission) -> bool:
+    """Filing the long-term observers' own kinds (weekly reports, meeting records): LTOs, coordinators, the head."""
+    return _in(actor, mission) and (actor.is_coordinator or actor.role == Role.LTO)
+
+
+def can_find_stations(actor: Actor | None, mission) -> bool:
+    """Finding a polling station to start a form for: the core team, and observers seated in a team."""
+    return _in(actor, mission) and (actor.sees_whole_mission or (actor.is_observer and actor.team_id is not None))
+
+
+def can_list_every_form(actor: Actor | None, mission) -> bool:
+    """The observers' form list with every form the actor may read: the core team.
+
+    Observers list their own team's forms there (an LTO reads the other forms of their area on the LTO area page);
+    ``access.rules.form_list_scope`` narrows the list accordingly.
+    """
+    return _in(actor, mission) and actor.sees_whole_mission
+
+
+def can_view_lto_area(actor: Actor | None, mission) -> bool:
+    """The LTO area page (the area's reports and STO teams): long-term observers and the core team."""
+    return _in(actor, mission) and (actor.sees_whole_mission or actor.role == Role.LTO)
+
+
+def can_view_urgent_incidents(actor: Actor | None, mission) -> bool:
+    """The urgent incidents page and its feed: the core team."""
+    return _in(actor, mission) and actor.sees_whole_mission
+
+
+def can_correct_form(actor: Actor | None, submission_or_mission) -> bool:
+    """Correcting a filed form: coordinators and the head, or the team that filed it (given the form)."""
+    if not _in(actor, submission_or_mission):
+        return False
+    team_id = getattr(submission_or_mission, "team_id", None)
+    return actor.is_coordinator or (actor.team_id is not None and actor.team_id == team_id)
 
 
 # ------------------------------------------------------------------------------------------------ deployment
@@ -149,6 +209,15 @@ NAMED_RULES = (
     can_view_map,
     can_view_cases,
     can_follow_up_case,
+    can_read_personal_data,
+    can_submit_forms,
+    can_file_for_any_team,
+    can_file_lto_reports,
+    can_correct_form,
+    can_find_stations,
+    can_list_every_form,
+    can_view_lto_area,
+    can_view_urgent_incidents,
     can_plan_deployment,
     can_compile,
     can_read_published_runs,

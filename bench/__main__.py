@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-BENCHMARKS = ("ingest", "compile", "export", "planning", "pages", "results")
+BENCHMARKS = ("ingest", "compile", "export", "planning", "pages", "results", "pdf")
 # Benchmarks that open the database from other processes (gunicorn workers, one exporter process per format).
 CHILD_PROCESS_BENCHMARKS = {"ingest", "export"}
 MODULES = {
@@ -31,6 +31,7 @@ MODULES = {
     "planning": "bench.bench_planning",
     "pages": "bench.bench_pages",
     "results": "bench.bench_results",
+    "pdf": "bench.bench_pdf",
 }
 SCALES = ("tiny", "standard", "large")
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,6 +282,33 @@ def _compile_rows(figures: dict) -> list[dict]:
                 (to_sql is not None and to_sql <= 2) if is_target_size else None,
             )
         )
+        recount_s = entry.get("recount_seconds")
+        if recount_s is not None:
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: from the tallies / recounted",
+                    _number(compile_s, "s", 2),
+                    f"recount {_number(recount_s, 's', 2)}",
+                    f"{recount_s / compile_s:.1f}x faster" if compile_s else "-",
+                    "identical results",
+                    entry.get("identical"),
+                )
+            )
+        phase_s, phase_recount_s = (
+            entry.get("answers_phase_tallies_seconds"),
+            entry.get("answers_phase_recount_seconds"),
+        )
+        if phase_s is not None:
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: answers phase alone",
+                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows)",
+                    f"recount {_number(phase_recount_s, 's', 3)}",
+                    f"{phase_recount_s / phase_s:.1f}x faster" if phase_s and phase_recount_s else "-",
+                )
+            )
         faster = pandas_s / compile_s if compile_s and pandas_s else None
         rows.append(
             _row(
@@ -304,6 +332,13 @@ def _compile_rows(figures: dict) -> list[dict]:
                 "10x the forms",
             )
         )
+    for key, what in (
+        ("growth_recount", "growth, recounted"),
+        ("growth_answers_phase", "growth, answers phase from the tallies"),
+        ("growth_answers_phase_recount", "growth, answers phase recounted"),
+    ):
+        if figures.get(key) is not None:
+            rows.append(_row("compilation", what, f"{figures[key]:.1f}x the time", "10x the forms"))
     if not rows:
         rows.append(
             _row("compilation", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200])
@@ -334,6 +369,70 @@ def _export_rows(figures: dict) -> list[dict]:
     if not rows:
         rows.append(_row("export", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200]))
     return rows
+
+
+def _export_reference_rows(figures: dict) -> list[dict]:
+    """The CSV against PostgreSQL's COPY of the same query, and the XLSX against the CSV of the same rows."""
+    rows = []
+    formats = figures.get("formats") or {}
+    csv_seconds = (formats.get("csv") or {}).get("seconds")
+    xlsx_seconds = (formats.get("xlsx") or {}).get("seconds")
+    copy = figures.get("copy_reference") or {}
+    if csv_seconds and copy.get("seconds"):
+        ratio = csv_seconds / copy["seconds"]
+        rows.append(
+            _row(
+                "export",
+                "CSV against COPY of the same query",
+                _number(csv_seconds, "s", 1),
+                f"COPY (query) TO STDOUT {_number(copy['seconds'], 's', 1)}",
+                f"{ratio:.1f}x COPY",
+                "<= 2x COPY",
+                ratio <= 2,
+            )
+        )
+    if csv_seconds and xlsx_seconds:
+        ratio = xlsx_seconds / csv_seconds
+        rows.append(
+            _row(
+                "export",
+                "XLSX against the CSV of the same rows",
+                _number(xlsx_seconds, "s", 1),
+                f"CSV {_number(csv_seconds, 's', 1)}",
+                f"{ratio:.1f}x CSV",
+                "<= 4x CSV",
+                ratio <= 4,
+            )
+        )
+    return rows
+
+
+def _pdf_rows(figures: dict) -> list[dict]:
+    sizes = figures.get("sizes") or {}
+    if len(sizes) < 2:
+        return [_row("pdf", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200])]
+    (small, small_figures), (large, large_figures) = sorted(sizes.items(), key=lambda item: int(item[0]))
+    growth = figures.get("growth")
+    return [
+        _row(
+            "pdf",
+            f"report PDF, {int(small):,} forms",
+            f"{_number(small_figures['seconds'], 's', 1)}, {small_figures.get('pages')} pages",
+            "",
+            "",
+            "a few seconds (< 10 s)",
+            small_figures["seconds"] < 10,
+        ),
+        _row(
+            "pdf",
+            f"report PDF, {int(large):,} forms",
+            f"{_number(large_figures['seconds'], 's', 1)}, {large_figures.get('pages')} pages",
+            f"at {int(small):,} forms: {_number(small_figures['seconds'], 's', 1)}",
+            f"{growth}x" if growth is not None else "",
+            "<= 3x the smaller",
+            growth is not None and growth <= 3,
+        ),
+    ]
 
 
 def _planning_rows(figures: dict) -> list[dict]:
@@ -415,10 +514,11 @@ def _results_rows(figures: dict) -> list[dict]:
 ROW_BUILDERS = {
     "ingest": _ingest_rows,
     "compile": _compile_rows,
-    "export": _export_rows,
+    "export": lambda figures: _export_rows(figures) + _export_reference_rows(figures),
     "planning": _planning_rows,
     "pages": _pages_rows,
     "results": _results_rows,
+    "pdf": _pdf_rows,
 }
 
 

@@ -3,7 +3,9 @@
     DJANGO_SETTINGS_MODULE=config.settings.local python -m bench.bench_compile --forms 10000
 
 In one run, on the same data (bench.data missions, written with COPY and reused between runs), it times:
-- the full compilation (reports.compile.statistics_compile over the voting forms, then its charts);
+- the full compilation (reports.compile.statistics_compile over the voting forms, then its charts), as the product
+  runs it (per-question counts from the running tallies), and again counting every answer (the recount, the
+  verifier), checking that both give identical results; and the answers phase alone, both ways;
 - the single hand-written SQL query of per-question answer counts by region: the limit, since the compilation's
   main aggregate is that query with urban/rural added and everything else is small;
 - loading the same answers into pandas and grouping them, as peer tools do (only when pandas is importable);
@@ -74,23 +76,55 @@ def pandas_grouping(mission_id: int):
     return len(frame.groupby(["question_code", "value", "region_id"], dropna=False).size())
 
 
+def answers_phase(mission) -> dict:
+    """The phase that reads answers, alone: from the running tallies and by the recount, and the tally rows read."""
+    from django.utils import timezone
+
+    from reports.compile import answers_count, question_catalogue, scope_build
+    from reports.compile.tallied import answers_from_tallies
+    from tallies.models import TallyCount
+
+    scope = scope_build(mission=mission, kinds=["voting"], region=None, cutoff=timezone.now())
+    catalogue = question_catalogue(mission=mission, kinds=scope.kinds)
+    tallies_seconds, _tally = _best(lambda: answers_from_tallies(scope, catalogue))
+    recount_seconds, _tally = _best(lambda: answers_count(scope, catalogue))
+    return {
+        "answers_phase_tallies_seconds": round(tallies_seconds, 3),
+        "answers_phase_recount_seconds": round(recount_seconds, 3),
+        "tally_rows": TallyCount.objects.filter(mission=mission).count(),
+    }
+
+
 def measure(forms: int) -> dict:
     """Generate (or reuse) `forms` voting forms and time the compilation, the SQL limit and pandas on them."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from bench.data import dataset_ensure
     from reports.charts import charts_render
     from reports.compile import statistics_compile
+    from reports.result import ReportLabels
     from submissions.models import Answer
 
     dataset = dataset_ensure(forms=forms)
     mission = dataset.mission
     answers = Answer.objects.filter(submission__mission=mission, submission__kind="voting").count()
     sql_seconds, groups = _best(lambda: limit_query(mission.pk))
-    compile_seconds, result = _best(lambda: statistics_compile(mission=mission, kinds=["voting"]))
+    compile_seconds, result = _best(
+        lambda: statistics_compile(mission=mission, kinds=["voting"], count_answers="tallies")
+    )
+    recount_seconds, _recounted = _best(
+        lambda: statistics_compile(mission=mission, kinds=["voting"], count_answers="recount")
+    )
+    # The identity check compiles both ways as of one moment (the result names its cut-off).
+    moment = timezone.now()
+    result = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment, count_answers="tallies")
+    recounted = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment, count_answers="recount")
+    identical = json.dumps(result.to_json(), sort_keys=True) == json.dumps(recounted.to_json(), sort_keys=True)
+    phase = answers_phase(mission)
     charts_started = time.perf_counter()
-    charts_render(result)
+    charts_render(result, ReportLabels.for_result(result, mission=mission))
     charts_seconds = time.perf_counter() - charts_started
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
@@ -102,9 +136,13 @@ def measure(forms: int) -> dict:
         "sql_seconds": round(sql_seconds, 3),
         "sql_groups": groups,
         "compile_seconds": round(compile_seconds, 3),
+        "recount_seconds": round(recount_seconds, 3),
+        "identical": identical,
+        **phase,
+        "fold_seconds": dataset.fold_seconds,
         "charts_seconds": round(charts_seconds, 3),
         "compile_queries": len(captured),
-        "observations": result["coverage"]["observations_total"],
+        "observations": result.coverage.observations_total,
         "compile_to_sql": round(compile_seconds / sql_seconds, 2) if sql_seconds else None,
     }
     try:
@@ -124,7 +162,15 @@ def run(scale: str = "standard") -> dict:
     sizes = {str(forms): measure(forms) for forms in SCALES[scale]}
     out: dict = {"sizes": sizes}
     if "10000" in sizes and "100000" in sizes:
-        out["growth"] = round(sizes["100000"]["compile_seconds"] / sizes["10000"]["compile_seconds"], 2)
+        small, large = sizes["10000"], sizes["100000"]
+        out["growth"] = round(large["compile_seconds"] / small["compile_seconds"], 2)
+        out["growth_recount"] = round(large["recount_seconds"] / small["recount_seconds"], 2)
+        out["growth_answers_phase"] = round(
+            large["answers_phase_tallies_seconds"] / small["answers_phase_tallies_seconds"], 2
+        )
+        out["growth_answers_phase_recount"] = round(
+            large["answers_phase_recount_seconds"] / small["answers_phase_recount_seconds"], 2
+        )
     return out
 
 

@@ -41,13 +41,15 @@ def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
     from missions.models import Mission
     from reports.exports import write_csv, write_xlsx
     from reports.models import ReportRun
+    from reports.result import ReportLabels, ReportResult
 
     mission = Mission.objects.get(slug=slug)
-    result = json.loads(Path(result_path).read_text())
+    result = ReportResult.from_json(json.loads(Path(result_path).read_text()))
     baseline = _peak_rss_mb()
     started = time.perf_counter()
     if fmt == "xlsx":
-        rows = write_xlsx(path=output, run=ReportRun(mission=mission), result=result)
+        labels = ReportLabels.for_result(result, mission=mission)
+        rows = write_xlsx(path=output, run=ReportRun(mission=mission), result=result, labels=labels)
     else:
         rows = write_csv(path=output, mission=mission, result=result)
     seconds = time.perf_counter() - started
@@ -70,7 +72,7 @@ def measure(forms: int) -> dict:
     figures: dict = {"forms": dataset.forms, "formats": {}}
     with tempfile.TemporaryDirectory() as directory:
         result_path = Path(directory) / "result.json"
-        result_path.write_text(json.dumps(result))
+        result_path.write_text(json.dumps(result.to_json()))
         for fmt in FORMATS:
             output = Path(directory) / f"export.{fmt}"
             completed = subprocess.run(
@@ -90,10 +92,43 @@ def measure(forms: int) -> dict:
     return figures
 
 
+def copy_reference(forms: int) -> dict:
+    """The limit for the CSV: PostgreSQL running the export's own query as `COPY (query) TO STDOUT`, bytes discarded."""
+    from django.db import connection
+    from django.utils.dateparse import parse_datetime
+    from psycopg import ClientCursor
+
+    from bench.data import dataset_ensure
+    from reports.compile import forms_as_of, statistics_compile
+    from reports.exports import raw_codes
+    from reports.raw_csv import _copy_query
+
+    if connection.vendor != "postgresql":
+        return {"skipped": "COPY needs PostgreSQL"}
+    dataset = dataset_ensure(forms=forms)
+    result = statistics_compile(mission=dataset.mission, kinds=["voting"])
+    condition = forms_as_of(mission=dataset.mission, kinds=["voting"], at=parse_datetime(result.filters.cutoff))
+    query, params = _copy_query(condition=condition, codes=raw_codes(result))
+    connection.ensure_connection()
+    statement = ClientCursor(connection.connection).mogrify(f"COPY ({query}) TO STDOUT", params)
+    size = lines = 0
+    started = time.perf_counter()
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for block in copy:
+            size += len(block)
+            lines += 1
+    return {"seconds": round(time.perf_counter() - started, 2), "rows": lines, "bytes": size}
+
+
 def run(scale: str = "standard") -> dict:
-    """Figures for the harness: time and peak RSS of each export format."""
+    """Figures for the harness: time and peak RSS of each export format, and the COPY reference for the CSV."""
     _setup_django()
-    return measure(SCALES[scale])
+    from bench.settle import database_settle
+
+    database_settle()
+    figures = measure(SCALES[scale])
+    figures["copy_reference"] = copy_reference(SCALES[scale])
+    return figures
 
 
 def main(argv=None) -> None:

@@ -58,6 +58,7 @@ def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
     from django.urls import NoReverseMatch, reverse
 
     from bench.data import dataset_ensure
+    from bench.settle import database_settle
 
     size = SCALES[scale]
     repeats = repeats or size["repeats"]
@@ -65,6 +66,7 @@ def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
     results: dict = {"sizes": list(size["sizes"]), "pages": {}}
     for forms in size["sizes"]:
         dataset = dataset_ensure(forms=forms)
+        database_settle()
         client = Client()
         client.force_login(user_model.objects.get(username=dataset.coordinator))
         for label, name, with_slug in PAGES:

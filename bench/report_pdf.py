@@ -26,20 +26,24 @@ def _setup_django() -> None:
 
 
 def measure(slug: str, repeat: int) -> dict:
+    from reports.charts import charts_in_language
     from reports.choices import RunStatus
     from reports.exports import write_pdf
     from reports.models import ReportRun
+    from reports.result import ReportLabels
 
     run = ReportRun.objects.filter(mission__slug=slug, status=RunStatus.DONE).order_by("-finished_at").first()
     if run is None:
         raise SystemExit(f"No finished run for mission {slug!r}: compile one first.")
-    result, charts = run.result, run.charts or {}
+    result = run.report()
+    labels = ReportLabels.for_result(result, mission=run.mission)
+    charts = charts_in_language(run.charts or {}, run.mission.language)
     seconds = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.pdf"
         for _ in range(repeat):
             start = time.perf_counter()
-            write_pdf(path=path, run=run, result=result, charts=charts)
+            write_pdf(path=path, run=run, result=result, labels=labels, charts=charts)
             seconds.append(time.perf_counter() - start)
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
         pages = re.search(r"Pages:\s+(\d+)", info)

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, require_coordinator
@@ -71,7 +73,7 @@ class QuestionInline(ScopedStackedInline):
     ordering = ("section__order", "order", "id")
     fieldsets = (
         (None, {"fields": (("section", "order", "code", "type", "required"), ("text", "text_ru"))}),
-        ("Help", {"classes": ("collapse",), "fields": (("help_text", "help_text_ru"),)}),
+        (_("Help"), {"classes": ("collapse",), "fields": (("help_text", "help_text_ru"),)}),
         (
             "Choices, bounds, conditions",
             {
@@ -137,7 +139,7 @@ class DataRuleInline(ScopedTabularInline):
 @admin.register(FormTemplate)
 class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = (
-        "title",
+        "title_shown",
         "mission",
         "kind",
         "version",
@@ -168,21 +170,28 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
-    @admin.display(description="Questions", ordering="question_total")
+    @admin.display(description=_("title"), ordering="title")
+    def title_shown(self, obj):
+        """The checklist's title in the reader's language (its Russian title when reading Russian)."""
+        return obj.title_ru if obj.title_ru and get_language().startswith("ru") else obj.title
+
+    @admin.display(description=_("Questions"), ordering="question_total")
     def question_count(self, obj):
         return getattr(obj, "question_total", None)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return format_html('<a href="{}">preview</a>', reverse("checklists:preview", args=[obj.pk]))
+        return format_html('<a href="{}">{}</a>', reverse("checklists:preview", args=[obj.pk]), _("preview"))
 
-    @admin.display(description="XLSForm")
+    @admin.display(description=_("XLSForm"))
     def xlsform_link(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return format_html('<a href="{}">download</a>', reverse("admin:checklists_formtemplate_xlsform", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:checklists_formtemplate_xlsform", args=[obj.pk]), _("download")
+        )
 
     def get_urls(self):
         return [
@@ -231,7 +240,7 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
                 errors = error.messages
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import a checklist from XLSForm",
+            "title": _("Import a checklist from XLSForm"),
             "opts": self.model._meta,
             "form": form,
             "errors": errors,
@@ -246,16 +255,16 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{template}: {' '.join(error.messages)}", messages.ERROR)
             else:
-                self.message_user(request, f"{result}: {done}.", messages.SUCCESS)
+                self.message_user(request, f"{result}: {done}", messages.SUCCESS)
 
-    @admin.action(description="Create a new draft version", permissions=["change"])
+    @admin.action(description=_("Create a new draft version"), permissions=["change"])
     def new_draft_version(self, request, queryset):
-        self._each(request, queryset, template_new_version, "draft created; edit it, then publish it")
+        self._each(request, queryset, template_new_version, _("draft created; edit it, then publish it."))
 
-    @admin.action(description="Publish (retires the published version of the same kind)", permissions=["change"])
+    @admin.action(description=_("Publish (retires the published version of the same kind)"), permissions=["change"])
     def publish(self, request, queryset):
-        self._each(request, queryset, template_publish, "published")
+        self._each(request, queryset, template_publish, _("published."))
 
-    @admin.action(description="Retire", permissions=["change"])
+    @admin.action(description=_("Retire"), permissions=["change"])
     def retire(self, request, queryset):
-        self._each(request, queryset, template_retire, "retired")
+        self._each(request, queryset, template_retire, _("retired."))

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import FormKind, QuestionType, TemplateStatus
@@ -38,17 +39,23 @@ def _guard_template_editable(template_id) -> None:
 class FormTemplate(models.Model):
     """One version of a checklist of one kind for one mission; published versions are immutable."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="form_templates")
-    kind = models.CharField(max_length=16, choices=FormKind.choices)
-    version = models.PositiveIntegerField(default=1)
-    status = models.CharField(max_length=12, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
-    title = models.CharField(max_length=200)
-    title_ru = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="form_templates", verbose_name=_("mission")
+    )
+    kind = models.CharField(max_length=16, choices=FormKind.choices, verbose_name=_("kind"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    status = models.CharField(
+        max_length=12, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT, verbose_name=_("status")
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title_ru = models.CharField(max_length=200, blank=True, verbose_name=_("title ru"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("form template")
+        verbose_name_plural = _("form templates")
         ordering = ["mission", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "kind", "version"], name="template_version_unique"),
@@ -91,12 +98,16 @@ class FormTemplate(models.Model):
 class Section(models.Model):
     """An ordered group of questions in a template."""
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.CASCADE, related_name="sections")
-    order = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    title_ru = models.CharField(max_length=200, blank=True)
+    template = models.ForeignKey(
+        FormTemplate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("template")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title_ru = models.CharField(max_length=200, blank=True, verbose_name=_("title ru"))
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["template", "order", "id"]
 
     def __str__(self) -> str:
@@ -114,41 +125,60 @@ class Section(models.Model):
 class Question(models.Model):
     """A question with a stable code; answers on several versions are merged by that code."""
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.CASCADE, related_name="questions")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    order = models.PositiveIntegerField(default=0)
-    code = models.SlugField(max_length=64)
-    text = models.CharField(max_length=400)
-    text_ru = models.CharField(max_length=400, blank=True)
-    help_text = models.CharField(max_length=400, blank=True)
-    help_text_ru = models.CharField(max_length=400, blank=True)
-    type = models.CharField(max_length=12, choices=QuestionType.choices)
+    template = models.ForeignKey(
+        FormTemplate, on_delete=models.CASCADE, related_name="questions", verbose_name=_("template")
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
+    code = models.SlugField(max_length=64, verbose_name=_("code"))
+    text = models.CharField(max_length=400, verbose_name=_("text"))
+    text_ru = models.CharField(max_length=400, blank=True, verbose_name=_("text ru"))
+    help_text = models.CharField(max_length=400, blank=True, verbose_name=_("help text"))
+    help_text_ru = models.CharField(max_length=400, blank=True, verbose_name=_("help text ru"))
+    type = models.CharField(max_length=12, choices=QuestionType.choices, verbose_name=_("type"))
     choices = models.JSONField(
         default=list,
         blank=True,
-        help_text='For choice questions: [{"value": "...", "label": "...", "label_ru": "..."}].',
+        help_text=_('For choice questions: [{"value": "...", "label": "...", "label_ru": "..."}].'),
+        verbose_name=_("choices"),
     )
-    required = models.BooleanField(default=False)
-    min_value = models.IntegerField(null=True, blank=True)
-    max_value = models.IntegerField(null=True, blank=True)
-    shown_if_code = models.SlugField(max_length=64, blank=True, help_text="Shown only if this earlier question...")
-    shown_if_values = models.JSONField(default=list, blank=True, help_text="...has one of these answers.")
+    required = models.BooleanField(default=False, verbose_name=_("required"))
+    min_value = models.IntegerField(null=True, blank=True, verbose_name=_("min value"))
+    max_value = models.IntegerField(null=True, blank=True, verbose_name=_("max value"))
+    shown_if_code = models.SlugField(
+        max_length=64,
+        blank=True,
+        help_text=_("Shown only if this earlier question..."),
+        verbose_name=_("shown if code"),
+    )
+    shown_if_values = models.JSONField(
+        default=list, blank=True, help_text=_("...has one of these answers."), verbose_name=_("shown if values")
+    )
     condition = models.TextField(
         blank=True,
         max_length=2000,
-        help_text="Shown only if this holds, e.g. count_suspended = 'yes' and voters_voted > 0 "
-        "(earlier question codes; and/or/not, = != < <= > >=, in ['a', 'b'], is answered).",
+        help_text=_(
+            "Shown only if this holds, e.g. count_suspended = 'yes' and voters_voted > 0 "
+            "(earlier question codes; and/or/not, = != < <= > >=, in ['a', 'b'], is answered)."
+        ),
+        verbose_name=_("condition"),
     )
     critical_values = models.JSONField(
-        default=list, blank=True, help_text="Answers that raise an alert (e.g. ['yes'] for ballot-box stuffing seen)."
+        default=list,
+        blank=True,
+        help_text=_("Answers that raise an alert (e.g. ['yes'] for ballot-box stuffing seen)."),
+        verbose_name=_("critical values"),
     )
     protocol_field = models.CharField(
         max_length=32,
         blank=True,
-        help_text="Counting protocol figure this integer holds (ballots_received, ..., candidate_N).",
+        help_text=_("Counting protocol figure this integer holds (ballots_received, ..., candidate_N)."),
+        verbose_name=_("protocol field"),
     )
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["template", "section__order", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["template", "code"], name="question_code_unique_in_template"),
@@ -191,22 +221,32 @@ class Question(models.Model):
 class DataRule(models.Model):
     """A coordinator's data-quality rule on a checklist: a form whose answers break it is flagged, never refused."""
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.CASCADE, related_name="rules")
-    order = models.PositiveIntegerField(default=0)
-    code = models.SlugField(max_length=64, help_text="A short stable name, e.g. voted_within_list.")
+    template = models.ForeignKey(
+        FormTemplate, on_delete=models.CASCADE, related_name="rules", verbose_name=_("template")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
+    code = models.SlugField(
+        max_length=64, help_text=_("A short stable name, e.g. voted_within_list."), verbose_name=_("code")
+    )
     expression = models.TextField(
         max_length=2000,
-        help_text="What must hold, over question codes, e.g. voters_voted <= voters_on_list. A rule whose answers "
-        "are blank is not checked.",
+        help_text=_(
+            "What must hold, over question codes, e.g. voters_voted <= voters_on_list. A rule whose answers "
+            "are blank is not checked."
+        ),
+        verbose_name=_("expression"),
     )
     message = models.CharField(
         max_length=400,
         blank=True,
-        help_text="Shown when the rule is broken; {question_code} puts in that answer.",
+        help_text=_("Shown when the rule is broken; {question_code} puts in that answer."),
+        verbose_name=_("message"),
     )
-    message_ru = models.CharField(max_length=400, blank=True)
+    message_ru = models.CharField(max_length=400, blank=True, verbose_name=_("message ru"))
 
     class Meta:
+        verbose_name = _("data rule")
+        verbose_name_plural = _("data rules")
         ordering = ["template", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["template", "code"], name="data_rule_code_unique_in_template")]
 

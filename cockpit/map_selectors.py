@@ -14,13 +14,13 @@ from access.rules import area_region_ids, team_scope
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit
+from missions.clock import local_moment
 from missions.models import Mission, PollingStation, Region
 from observers.access import Actor
 from observers.models import Team
 from submissions.selectors import submissions_visible_to
 
 from .models import MapOutline
-from .templatetags.mission_clock import local_moment
 
 MAP_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 INCIDENTS_ON_MAP = 500

@@ -29,12 +29,12 @@ from django.views.decorators.http import require_GET
 from access import actor_for, can_open_cockpit, can_plan_deployment, can_view_map
 from access.rules import may_read_kind
 from config.parsing import parse_id
+from missions.clock import local_moment
 from missions.models import Mission
 from observers.access import Actor, is_odihr_staff
 
 from .map_selectors import map_data, map_regions
 from .selectors import cockpit_missions, mission_state
-from .templatetags.mission_clock import local_moment
 
 SILENCE_HOURS_DEFAULT = 3
 SILENCE_HOURS_MAX = 168

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
@@ -46,7 +48,9 @@ class PlannedVisitFormSet(forms.BaseInlineFormSet):
             if station is None or form.cleaned_data.get("DELETE"):
                 continue
             if region_id and station.region_id != region_id:
-                raise ValidationError(f"Polling station {station} lies outside the team's region.")
+                raise ValidationError(
+                    _("Polling station %(station)s lies outside the team's region.") % {"station": station}
+                )
 
 
 class PlannedVisitInline(ScopedTabularInline):
@@ -77,19 +81,23 @@ class TeamAssignmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
             .prefetch_related("tecs")
         )
 
-    @admin.display(description="TECs")
+    @admin.display(description=_("TECs"))
     def tec_codes(self, obj):
         return ", ".join(tec.code for tec in obj.tecs.all())
 
-    @admin.action(description="Lock the selected assignments (planning keeps them)", permissions=["change"])
+    @admin.action(description=_("Lock the selected assignments (planning keeps them)"), permissions=["change"])
     def lock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=True)
-        self.message_user(request, f"{count} assignment(s) locked.")
+        self.message_user(
+            request, ngettext("%(n)s assignment locked.", "%(n)s assignments locked.", count) % {"n": count}
+        )
 
-    @admin.action(description="Unlock the selected assignments", permissions=["change"])
+    @admin.action(description=_("Unlock the selected assignments"), permissions=["change"])
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
-        self.message_user(request, f"{count} assignment(s) unlocked.")
+        self.message_user(
+            request, ngettext("%(n)s assignment unlocked.", "%(n)s assignments unlocked.", count) % {"n": count}
+        )
 
 
 @admin.register(PlanningJob)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from access import actor_for, can_plan_deployment
 
@@ -16,7 +17,9 @@ def _start(modeladmin, request, queryset, kind: str, parameters: dict) -> None:
         actor = actor_for(request.user, mission)
         if not can_plan_deployment(actor, mission):
             modeladmin.message_user(
-                request, f"{mission.name}: only the mission's coordinators plan its deployment.", messages.ERROR
+                request,
+                _("%(mission)s: only the mission's coordinators plan its deployment.") % {"mission": mission.name},
+                messages.ERROR,
             )
             continue
         try:
@@ -30,11 +33,11 @@ def _start(modeladmin, request, queryset, kind: str, parameters: dict) -> None:
         modeladmin.message_user(
             request,
             format_html(
-                '{}: {} queued (job {}). <a href="{}">Follow its progress and review the plan</a>.',
+                '{}: {} <a href="{}">{}</a>.',
                 mission.name,
-                job.get_kind_display(),
-                job.pk,
+                _("%(job)s queued (job %(id)s).") % {"job": job.get_kind_display(), "id": job.pk},
                 url,
+                _("Follow its progress and review the plan"),
             ),
             messages.SUCCESS,
         )
@@ -45,7 +48,7 @@ def form_teams_action(modeladmin, request, queryset):
     _start(modeladmin, request, queryset, JobKind.FORM_TEAMS, {"kind": FormationKind.ALL})
 
 
-form_teams_action.short_description = "Form teams of two from unteamed LTOs and STOs"
+form_teams_action.short_description = _("Form teams of two from unteamed LTOs and STOs")
 
 
 def plan_deployment_action(modeladmin, request, queryset):
@@ -53,4 +56,4 @@ def plan_deployment_action(modeladmin, request, queryset):
     _start(modeladmin, request, queryset, JobKind.PLAN_DEPLOYMENT, {"basis": PlanningBasis.STATIONS})
 
 
-plan_deployment_action.short_description = "Plan the deployment (LTO areas, STO regions, TECs and routes)"
+plan_deployment_action.short_description = _("Plan the deployment (LTO areas, STO regions, TECs and routes)")

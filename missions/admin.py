@@ -116,11 +116,11 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("head_of_mission",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "host_country", "status", "head_of_mission")}),
-        ("Election", {"fields": ("election_type", "election_day", "candidates", "station_numbering")}),
-        ("Key dates", {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
-        ("Observers requested", {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
-        ("Time zones", {"fields": ("time_zone", "other_time_zones")}),
-        ("Language", {"fields": ("language",)}),
+        (_("Election"), {"fields": ("election_type", "election_day", "candidates", "station_numbering")}),
+        (_("Key dates"), {"fields": ("opening_date", "lto_deployment_date", "sto_arrival_date", "closing_date")}),
+        (_("Observers requested"), {"fields": ("ltos_requested", "stos_requested", "local_languages")}),
+        (_("Time zones"), {"fields": ("time_zone", "other_time_zones")}),
+        (_("Language"), {"fields": ("language",)}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -131,11 +131,12 @@ class MissionAdmin(ScopedAdmin, SimpleHistoryAdmin):
             readonly.append("head_of_mission")
         return readonly
 
-    @admin.display(description="Figures")
+    @admin.display(description=_("Figures"))
     def figures_link(self, obj):
         return format_html(
-            '<a href="{}">STOs per state, teams per region</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:missions_mission_figures", args=[obj.pk]),
+            _("STOs per state, teams per region"),
         )
 
     def get_urls(self):
@@ -200,7 +201,7 @@ class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistor
     show_full_result_count = False
     change_list_template = "admin/missions/pollingstation/change_list.html"
 
-    @admin.display(description="Polling station", ordering="region__name")
+    @admin.display(description=_("Polling station"), ordering="region__name")
     def station(self, obj):
         return str(obj)
 

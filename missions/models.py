@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -15,49 +16,74 @@ from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialS
 class Mission(models.Model):
     """An election observation mission to one election in one host country."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    host_country = CountryField(help_text="ISO 3166-1 alpha-2 code of the country observed.")
-    election_type = models.CharField(max_length=32, choices=ElectionType.choices)
-    election_day = models.DateField()
-    opening_date = models.DateField(null=True, blank=True)
-    lto_deployment_date = models.DateField(null=True, blank=True)
-    sto_arrival_date = models.DateField(null=True, blank=True)
-    closing_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=MissionStatus.choices, default=MissionStatus.PLANNING)
-    head_of_mission = models.ForeignKey(
-        "observers.Observer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    host_country = CountryField(
+        help_text=_("ISO 3166-1 alpha-2 code of the country observed."), verbose_name=_("host country")
     )
-    time_zone = models.CharField(max_length=64, default="UTC", help_text="Main time zone, e.g. Asia/Almaty.")
+    election_type = models.CharField(max_length=32, choices=ElectionType.choices, verbose_name=_("election type"))
+    election_day = models.DateField(verbose_name=_("election day"))
+    opening_date = models.DateField(null=True, blank=True, verbose_name=_("opening date"))
+    lto_deployment_date = models.DateField(null=True, blank=True, verbose_name=_("LTO deployment date"))
+    sto_arrival_date = models.DateField(null=True, blank=True, verbose_name=_("STO arrival date"))
+    closing_date = models.DateField(null=True, blank=True, verbose_name=_("closing date"))
+    status = models.CharField(
+        max_length=16, choices=MissionStatus.choices, default=MissionStatus.PLANNING, verbose_name=_("status")
+    )
+    head_of_mission = models.ForeignKey(
+        "observers.Observer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("head of mission"),
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text=_("Main time zone, e.g. Asia/Almaty."), verbose_name=_("time zone")
+    )
     other_time_zones = models.JSONField(
-        default=list, blank=True, help_text="Further zones in use, e.g. ['Asia/Aqtobe']."
+        default=list,
+        blank=True,
+        help_text=_("Further zones in use, e.g. ['Asia/Aqtobe']."),
+        verbose_name=_("other time zones"),
     )
     local_languages = models.JSONField(
         default=list,
         blank=True,
-        help_text="ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk'].",
+        help_text=_("ISO 639-1 codes of the languages observers should speak, e.g. ['ru', 'kk']."),
+        verbose_name=_("local languages"),
     )
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The mission's working language: e-mails go out in it to people who have chosen none.",
+        help_text=_("The mission's working language: e-mails go out in it to people who have chosen none."),
+        verbose_name=_("language"),
     )
-    candidates = models.JSONField(default=list, blank=True, help_text="Candidate names in ballot order.")
+    candidates = models.JSONField(
+        default=list, blank=True, help_text=_("Candidate names in ballot order."), verbose_name=_("candidates")
+    )
     station_numbering = models.CharField(
         max_length=8,
         choices=StationNumbering.choices,
         default=StationNumbering.REGION,
-        help_text="How the official station list numbers polling stations: PEC No. 1 may exist in every region.",
+        help_text=_("How the official station list numbers polling stations: PEC No. 1 may exist in every region."),
+        verbose_name=_("station numbering"),
     )
-    ltos_requested = models.PositiveIntegerField(default=0, help_text="LTOs requested from participating States.")
+    ltos_requested = models.PositiveIntegerField(
+        default=0, help_text=_("LTOs requested from participating States."), verbose_name=_("LTOs requested")
+    )
     stos_requested = models.PositiveIntegerField(
-        default=0, help_text="STOs requested; one seconding state supplies at most 15 % of this number."
+        default=0,
+        help_text=_("STOs requested; one seconding state supplies at most 15 % of this number."),
+        verbose_name=_("STOs requested"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
         ordering = ["-election_day", "name"]
         constraints = [
             models.CheckConstraint(
@@ -80,19 +106,27 @@ class Mission(models.Model):
             raise ValidationError({"closing_date": "The mission cannot close before it opens."})
         if self.opening_date and self.election_day and self.election_day < self.opening_date:
             raise ValidationError({"election_day": "Election day must fall after the mission opens."})
+        if self.head_of_mission_id and self.head_of_mission.mission_id != self.pk:
+            raise ValidationError({"head_of_mission": _("The head of mission is a person on this mission's roster.")})
 
 
 class Region(models.Model):
     """A top-level administrative unit (region or city of republican significance) of a mission's host country."""
 
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="regions")
-    code = models.CharField(max_length=32)
-    name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=16, choices=RegionKind.choices, default=RegionKind.REGION)
-    time_zone = models.CharField(max_length=64, blank=True, help_text="Leave blank to use the mission's.")
-    neighbours = models.ManyToManyField("self", blank=True, symmetrical=True)
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="regions", verbose_name=_("mission"))
+    code = models.CharField(max_length=32, verbose_name=_("code"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    kind = models.CharField(
+        max_length=16, choices=RegionKind.choices, default=RegionKind.REGION, verbose_name=_("kind")
+    )
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text=_("Leave blank to use the mission's."), verbose_name=_("time zone")
+    )
+    neighbours = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("neighbours"))
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["mission", "name"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "code"], name="region_code_unique_in_mission"),
@@ -106,15 +140,15 @@ class Region(models.Model):
 class Tec(models.Model):
     """A territorial election commission (district or city level) within a region."""
 
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="tecs")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tecs")
-    code = models.CharField(max_length=32)
-    name = models.CharField(max_length=160)
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="tecs", verbose_name=_("mission"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tecs", verbose_name=_("region"))
+    code = models.CharField(max_length=32, verbose_name=_("code"))
+    name = models.CharField(max_length=160, verbose_name=_("name"))
 
     class Meta:
         ordering = ["mission", "code"]
-        verbose_name = "territorial election commission"
-        verbose_name_plural = "territorial election commissions"
+        verbose_name = _("territorial election commission")
+        verbose_name_plural = _("territorial election commissions")
         # District commissions repeat across regions (a "Leninsky district" TEC in many of them).
         constraints = [models.UniqueConstraint(fields=["region", "code"], name="tec_code_unique_in_region")]
 
@@ -133,27 +167,37 @@ class PollingStation(models.Model):
     region + number (+ TEC where the mission's numbers restart per TEC), never by its number alone.
     """
 
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="polling_stations")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="polling_stations")
-    tec = models.ForeignKey(Tec, on_delete=models.CASCADE, related_name="polling_stations")
-    number = models.CharField(max_length=32)
-    name = models.CharField(max_length=200, blank=True)
-    address = models.CharField(max_length=300, blank=True)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="polling_stations", verbose_name=_("mission")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="polling_stations", verbose_name=_("region")
+    )
+    tec = models.ForeignKey(Tec, on_delete=models.CASCADE, related_name="polling_stations", verbose_name=_("TEC"))
+    number = models.CharField(max_length=32, verbose_name=_("number"))
+    name = models.CharField(max_length=200, blank=True, verbose_name=_("name"))
+    address = models.CharField(max_length=300, blank=True, verbose_name=_("address"))
     area_type = models.CharField(
         max_length=8,
         choices=AreaType.choices,
         blank=True,
         default="",
-        help_text="Blank: not known (reported as unknown).",
+        help_text=_("Blank: not known (reported as unknown)."),
+        verbose_name=_("area type"),
     )
-    registered_voters = models.PositiveIntegerField(null=True, blank=True, help_text="Blank: not known.")
-    special_type = models.CharField(max_length=16, choices=SpecialStationType.choices, blank=True, default="")
+    registered_voters = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Blank: not known."), verbose_name=_("registered voters")
+    )
+    special_type = models.CharField(
+        max_length=16, choices=SpecialStationType.choices, blank=True, default="", verbose_name=_("special type")
+    )
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        verbose_name=_("latitude"),
     )
     longitude = models.DecimalField(
         max_digits=9,
@@ -161,10 +205,13 @@ class PollingStation(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        verbose_name=_("longitude"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("polling station")
+        verbose_name_plural = _("polling stations")
         ordering = ["mission", "region", "number"]
         constraints = [
             # The finest identity the database can hold for every numbering; numbers unique in a region are

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from access import actor_in, can_set_membership
@@ -19,7 +20,8 @@ from .services import team_rule_errors
 class MembershipForm(forms.ModelForm):
     """A membership may be given a role only by someone who may grant it, in their own mission, never to themselves.
 
-    The admin sets ``user`` on the form class for the request (``MembershipFormMixin``).
+    The admin sets ``user`` on the form class for the request (``MembershipFormMixin``). In the person's inline the
+    mission is not asked: it is the person's own (``PersonMembershipFormSet`` sets it).
     """
 
     user = None
@@ -36,8 +38,18 @@ class MembershipForm(forms.ModelForm):
         if not can_set_membership(
             actor, membership=membership, member_role=role, core_function=cleaned.get("core_function") or ""
         ):
-            raise ValidationError("You may not give this role in this mission (above your own, or your own).")
+            raise ValidationError(_("You may not give this role in this mission (above your own, or your own)."))
         return cleaned
+
+
+class PersonMembershipFormSet(forms.BaseInlineFormSet):
+    """A person's membership is in the mission that recorded them: each row takes the person's mission."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.mission_id:
+            form.instance.mission_id = self.instance.mission_id
+        return form
 
 
 class NationalityFilter(admin.SimpleListFilter):
@@ -46,7 +58,7 @@ class NationalityFilter(admin.SimpleListFilter):
     (Django's AllValuesFieldListFilter reads every observer in the database for a field across a relation.)
     """
 
-    title = "nationality"
+    title = _("nationality")
     parameter_name = "observer__nationality"
 
     def lookups(self, request, model_admin):
@@ -75,18 +87,19 @@ class ObserverLanguageInline(ScopedTabularInline):
 
 
 class MembershipInline(MembershipFormMixin, ScopedTabularInline):
-    """Only the memberships of missions the user coordinates are shown; the choices offer only those missions."""
+    """The person's one membership, in the mission that recorded them (the mission is the person's, not asked)."""
 
     model = Membership
     form = MembershipForm
+    formset = PersonMembershipFormSet
     extra = 0
-    fields = ("mission", "role", "core_function", "status", "arrival_date", "departure_date", "first_mission")
+    max_num = 1
+    fields = ("role", "core_function", "status", "arrival_date", "departure_date", "first_mission")
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj is None and not request.user.is_superuser:
-            # A new person joins a mission, as through the API: a person in no mission is nobody's to see or
-            # change, yet their e-mail address would block every mission's roster import of it.
+            # A new person joins the mission that records them with a role, as through the API.
             kwargs.update(min_num=1, validate_min=True)
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._bound_form(request, formset.form)
@@ -95,11 +108,34 @@ class MembershipInline(MembershipFormMixin, ScopedTabularInline):
 
 @admin.register(Observer)
 class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ("full_name", "gender", "nationality", "email", "phone")
-    list_filter = ("gender", "nationality")
+    """A mission's own record of a person: its coordinators see and change it, no other mission's do.
+
+    The mission is chosen when the person is recorded and never changes; the login is linked by a superuser only
+    (a coordinator typing an address never links anyone's login).
+    """
+
+    list_display = ("full_name", "gender", "nationality", "email", "phone", "mission")
+    list_filter = ("mission", "gender", "nationality")
     search_fields = ("full_name", "email", "passport_number")
     inlines = (ObserverLanguageInline, MembershipInline)
     autocomplete_fields = ("user",)
+    list_select_related = ("mission",)
+
+    def get_changeform_initial_data(self, request):
+        """A coordinator of one mission records people in that mission: it is chosen for them."""
+        initial = super().get_changeform_initial_data(request)
+        coordinated = {actor.mission_id for actor in admin_actors(request) if actor.is_coordinator}
+        if len(coordinated) == 1 and "mission" not in initial:
+            initial["mission"] = coordinated.pop()
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fixed.append("mission")
+        if not request.user.is_superuser:
+            fixed.append("user")
+        return fixed
 
 
 @admin.register(Membership)
@@ -132,11 +168,11 @@ class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAd
     def get_form(self, request, obj=None, change=False, **kwargs):
         return self._bound_form(request, super().get_form(request, obj, change=change, **kwargs))
 
-    @admin.display(description="Nationality", ordering="observer__nationality")
+    @admin.display(description=_("Nationality"), ordering="observer__nationality")
     def nationality(self, obj):
         return obj.observer.nationality.code
 
-    @admin.display(description="Team")
+    @admin.display(description=_("Team"))
     def team(self, obj):
         seats = obj.team_seats.all()
         return seats[0].team.code if seats else "—"
@@ -188,28 +224,28 @@ class TeamAdmin(ScopedAdmin, SimpleHistoryAdmin):
             .prefetch_related("members__membership__observer", "area_regions")
         )
 
-    @admin.display(description="Members")
+    @admin.display(description=_("Members"))
     def member_names(self, obj):
         return ", ".join(
             f"{seat.membership.observer.full_name} ({seat.membership.observer.nationality.code})"
             for seat in obj.members.all()
         )
 
-    @admin.display(description="Area")
+    @admin.display(description=_("Area"))
     def area(self, obj):
         return ", ".join(region.name for region in obj.area_regions.all()) or "—"
 
     @admin.action(
-        description="Lock the selected teams (kept as they are by formation and planning)", permissions=["change"]
+        description=_("Lock the selected teams (kept as they are by formation and planning)"), permissions=["change"]
     )
     def lock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=True)
-        self.message_user(request, f"{count} team(s) locked.")
+        self.message_user(request, ngettext("%(n)s team locked.", "%(n)s teams locked.", count) % {"n": count})
 
-    @admin.action(description="Unlock the selected teams", permissions=["change"])
+    @admin.action(description=_("Unlock the selected teams"), permissions=["change"])
     def unlock(self, request, queryset):
         count = writable_by(admin_actors(request), queryset).update(locked=False)
-        self.message_user(request, f"{count} team(s) unlocked.")
+        self.message_user(request, ngettext("%(n)s team unlocked.", "%(n)s teams unlocked.", count) % {"n": count})
 
 
 @admin.register(Follower)

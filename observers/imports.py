@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django_countries import countries
 
 from access import Actor, can_set_membership, require_coordinator
@@ -211,13 +212,13 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
 def roster_import(
     *, actor: Actor | None, mission: Mission, upload, filename: str | None = None, dry_run: bool = False
 ) -> ImportReport:
-    """Check every row of a roster file; write nothing if any row is bad, else create or update by email.
+    """Check every row of a roster file; write nothing if any row is bad, else create or update by e-mail.
 
-    Only the mission's coordinators (or the head of mission) import, and only into their mission: people are
-    matched by e-mail among this mission's roster alone; a person who also serves on another mission keeps their
-    personal details (only their membership here changes); no row gives a role above the importer's own, or
-    changes the importer's own membership. An address already used outside this roster is refused without saying
-    where, so the summary tells nothing beyond this mission.
+    Only the mission's coordinators (or the head of mission) import, and only into their mission. People are matched
+    by e-mail (without regard to case) among this mission's own records alone: an address that another mission's
+    person also has simply makes a new record here, exactly as an unused address does, and that other record is
+    neither read nor changed. No row gives a role above the importer's own or changes the importer's own membership.
+    The summary therefore counts this mission's roster only.
     """
     require_coordinator(actor, mission)
     report = ImportReport()
@@ -242,7 +243,7 @@ def roster_import(
         return report
     if not cleaned and not report.errors:
         report.errors.append(RowError(0, "", "The file has no data rows."))
-    _check_scope(actor, mission, cleaned, report)
+    _check_roles(actor, mission, cleaned, report)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
@@ -251,29 +252,17 @@ def roster_import(
 
 
 def _roster_here(mission: Mission, emails: list[str]) -> dict[str, Observer]:
-    """People of this mission's roster by e-mail (nobody else is matched)."""
-    here = Observer.objects.filter(memberships__mission=mission, email__in=emails).distinct()
-    return {observer.email: observer for observer in here}
+    """This mission's own people by (lower-case) e-mail; no other mission's record is ever read."""
+    here = Observer.objects.annotate(email_key=Lower("email")).filter(mission=mission, email_key__in=emails)
+    return {observer.email_key: observer for observer in here}
 
 
-def _check_scope(actor: Actor, mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
-    """Rows the importer may not write: an address used outside this roster, a role above theirs, their own row."""
-    emails = [item.observer["email"] for item in cleaned]
-    here = _roster_here(mission, emails)
-    taken = set(
-        Observer.objects.filter(email__in=emails)
-        .exclude(pk__in=[o.pk for o in here.values()])
-        .values_list("email", flat=True)
-    )
+def _check_roles(actor: Actor, mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
+    """Rows the importer may not write: a role above their own, their own membership, one ranked above theirs."""
+    here = _roster_here(mission, [item.observer["email"] for item in cleaned])
     memberships = {m.observer_id: m for m in Membership.objects.filter(mission=mission, observer__in=here.values())}
     for item in cleaned:
-        email = item.observer["email"]
-        if email in taken:
-            report.errors.append(
-                RowError(item.row, "email", f"{email} is already used by a person this mission cannot change")
-            )
-            continue
-        observer = here.get(email)
+        observer = here.get(item.observer["email"])
         membership = memberships.get(observer.pk) if observer is not None else None
         candidate = membership or Membership(mission=mission)
         if not can_set_membership(
@@ -290,19 +279,13 @@ def _check_scope(actor: Actor, mission: Mission, cleaned: list[RosterRow], repor
 def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:
     existing = _roster_here(mission, [item.observer["email"] for item in cleaned])
     memberships = {m.observer_id: m for m in Membership.objects.filter(mission=mission, observer__in=existing.values())}
-    # People who also serve on another mission: their personal details are that roster's too, never changed here.
-    shared = set(
-        Membership.objects.filter(observer__in=existing.values())
-        .exclude(mission=mission)
-        .values_list("observer_id", flat=True)
-    )
     languages: dict[int, set] = {}
     for language in ObserverLanguage.objects.filter(observer__in=existing.values()):
         languages.setdefault(language.observer_id, set()).add((language.language, language.level))
     for item in cleaned:
         observer = existing.get(item.observer["email"])
         if observer is None:
-            observer = Observer.objects.create(**item.observer)
+            observer = Observer.objects.create(mission=mission, **item.observer)
             Membership.objects.create(mission=mission, observer=observer, **item.membership)
             ObserverLanguage.objects.bulk_create(
                 [ObserverLanguage(observer=observer, language=code, level=level) for code, level in item.languages]
@@ -312,7 +295,7 @@ def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportRepo
         changed = [
             name
             for name, value in item.observer.items()
-            if observer.pk not in shared and value not in ("", None) and getattr(observer, name) != value
+            if name != "email" and value not in ("", None) and getattr(observer, name) != value
         ]
         for name in changed:
             setattr(observer, name, item.observer[name])
@@ -330,7 +313,7 @@ def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportRepo
                 membership.save(update_fields=dirty)
                 changed.extend(dirty)
         wanted = set(item.languages)
-        if observer.pk not in shared and wanted and wanted != languages.get(observer.pk, set()):
+        if wanted and wanted != languages.get(observer.pk, set()):
             ObserverLanguage.objects.filter(observer=observer).delete()
             ObserverLanguage.objects.bulk_create(
                 [ObserverLanguage(observer=observer, language=code, level=level) for code, level in wanted]

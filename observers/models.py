@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -14,32 +16,80 @@ PERSONAL_FIELDS = ("email", "phone", "date_of_birth", "passport_number")
 
 
 class Observer(models.Model):
-    """A person on a roster, seconded by a participating State; may serve on several missions."""
+    """A person as one mission recorded them; someone serving on several missions has a record in each.
 
-    full_name = models.CharField(max_length=200)
-    gender = models.CharField(max_length=8, choices=Gender.choices)
-    nationality = CountryField(help_text="The seconding state (ISO 3166-1 alpha-2).")
-    email = models.EmailField(unique=True)
-    phone = models.CharField(max_length=40, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    passport_number = models.CharField(max_length=40, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="observer"
+    The record belongs to the mission that recorded it: only that mission reads or changes it, and its e-mail
+    address is unique within that mission alone, so another mission recording the same address learns nothing.
+    One login may be linked to a person's records in several missions (one record per mission).
+    """
+
+    mission = models.ForeignKey(
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="people",
+        help_text=_("The mission whose roster recorded this person; the record never moves to another mission."),
+        verbose_name=_("mission"),
+    )
+    full_name = models.CharField(max_length=200, verbose_name=_("full name"))
+    gender = models.CharField(max_length=8, choices=Gender.choices, verbose_name=_("gender"))
+    nationality = CountryField(help_text=_("The seconding state (ISO 3166-1 alpha-2)."), verbose_name=_("nationality"))
+    email = models.EmailField(
+        help_text=_("Unique within the mission's roster (compared without regard to case)."), verbose_name=_("email")
+    )
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    date_of_birth = models.DateField(null=True, blank=True, verbose_name=_("date of birth"))
+    passport_number = models.CharField(max_length=40, blank=True, verbose_name=_("passport number"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observer_records",
+        help_text=_("The person's login. Linked by a superuser only; one login may hold one record in each mission."),
+        verbose_name=_("user"),
     )
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text="The language of the e-mails sent to this person; blank: the mission's working language. "
-        "Choosing a language on the site sets it.",
+        help_text=_(
+            "The language of the e-mails sent to this person; blank: the mission's working language. "
+            "Choosing a language on the site sets it."
+        ),
+        verbose_name=_("language"),
     )
     history = HistoricalRecords(excluded_fields=["passport_number", "date_of_birth"])
 
     class Meta:
+        verbose_name = _("observer")
+        verbose_name_plural = _("observers")
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "mission",
+                Lower("email"),
+                name="observer_email_once_per_mission",
+                violation_error_message=_("This mission's roster already has a person with this e-mail address."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "mission"],
+                condition=Q(user__isnull=False),
+                name="observer_one_record_per_login_and_mission",
+                violation_error_message=_("This login already belongs to another person of this mission."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        # The constraint says the same; this names the field, so forms and the API show it next to the address.
+        if self.mission_id and self.email:
+            same = Observer.objects.filter(mission_id=self.mission_id, email__iexact=self.email).exclude(pk=self.pk)
+            if same.exists():
+                raise ValidationError(
+                    {"email": _("This mission's roster already has a person with this e-mail address.")}
+                )
 
     def language_in(self, mission) -> str:
         """The language to write to this person in about a mission: their own choice, else the mission's."""
@@ -52,11 +102,19 @@ class Observer(models.Model):
 class ObserverLanguage(models.Model):
     """A language an observer speaks, with the level."""
 
-    observer = models.ForeignKey(Observer, on_delete=models.CASCADE, related_name="languages")
-    language = models.CharField(max_length=8, help_text="ISO 639-1 code, e.g. en, ru, kk.")
-    level = models.CharField(max_length=8, choices=LanguageLevel.choices, default=LanguageLevel.WORKING)
+    observer = models.ForeignKey(
+        Observer, on_delete=models.CASCADE, related_name="languages", verbose_name=_("observer")
+    )
+    language = models.CharField(
+        max_length=8, help_text=_("ISO 639-1 code, e.g. en, ru, kk."), verbose_name=_("language")
+    )
+    level = models.CharField(
+        max_length=8, choices=LanguageLevel.choices, default=LanguageLevel.WORKING, verbose_name=_("level")
+    )
 
     class Meta:
+        verbose_name = _("observer language")
+        verbose_name_plural = _("observer languages")
         ordering = ["observer", "language"]
         constraints = [models.UniqueConstraint(fields=["observer", "language"], name="observer_language_once")]
 
@@ -67,27 +125,43 @@ class ObserverLanguage(models.Model):
 class Membership(models.Model):
     """An observer's place in one mission: role, status and dates."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="memberships")
-    observer = models.ForeignKey(Observer, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=MemberRole.choices)
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("mission")
+    )
+    observer = models.ForeignKey(
+        Observer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("observer")
+    )
+    role = models.CharField(max_length=16, choices=MemberRole.choices, verbose_name=_("role"))
     core_function = models.CharField(
         max_length=24,
         choices=CoreFunction.choices,
         blank=True,
         default="",
-        help_text="Core team only. Deputy head and LTO coordinator make a coordinator in this mission, the analyst "
-        "functions an analyst; the role is held in this mission alone.",
+        help_text=_(
+            "Core team only. Deputy head and LTO coordinator make a coordinator in this mission, the analyst "
+            "functions an analyst; the role is held in this mission alone."
+        ),
+        verbose_name=_("core function"),
     )
-    status = models.CharField(max_length=12, choices=MemberStatus.choices, default=MemberStatus.NOMINATED)
-    arrival_date = models.DateField(null=True, blank=True)
-    departure_date = models.DateField(null=True, blank=True)
-    first_mission = models.BooleanField(default=False, help_text="First observation mission (otherwise experienced).")
+    status = models.CharField(
+        max_length=12, choices=MemberStatus.choices, default=MemberStatus.NOMINATED, verbose_name=_("status")
+    )
+    arrival_date = models.DateField(null=True, blank=True, verbose_name=_("arrival date"))
+    departure_date = models.DateField(null=True, blank=True, verbose_name=_("departure date"))
+    first_mission = models.BooleanField(
+        default=False,
+        help_text=_("First observation mission (otherwise experienced)."),
+        verbose_name=_("first mission"),
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["mission", "role", "observer__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "observer"], name="membership_once_per_mission"),
+            # A person's record belongs to one mission, so it holds one membership, in that mission.
+            models.UniqueConstraint(fields=["observer"], name="membership_one_per_record"),
             models.CheckConstraint(
                 name="membership_core_function_only_for_core_team",
                 condition=Q(role="core_team") | Q(core_function=""),
@@ -110,7 +184,11 @@ class Membership(models.Model):
             errors["core_function"] = "Only core team members have a core team function."
         if self.arrival_date and self.departure_date and self.departure_date < self.arrival_date:
             errors["departure_date"] = "Departure cannot be before arrival."
-        if self.observer_id and self.mission_id and self.observer.nationality == self.mission.host_country:
+        if self.observer_id and self.mission_id and self.observer.mission_id != self.mission_id:
+            errors["observer"] = _(
+                "This person's record belongs to another mission's roster; add them to this mission as a new person."
+            )
+        elif self.observer_id and self.mission_id and self.observer.nationality == self.mission.host_country:
             errors["observer"] = (
                 f"{self.observer} is a national of the host country ({self.mission.host_country.name}) "
                 "and cannot serve on this mission."
@@ -122,12 +200,20 @@ class Membership(models.Model):
 class Team(models.Model):
     """A team of two observers of one kind (LTO or STO) within a mission."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="teams")
-    kind = models.CharField(max_length=3, choices=TeamKind.choices)
-    code = models.CharField(max_length=16, help_text="For example LTO-03 or STO-117.")
-    base_city = models.CharField(max_length=120, blank=True, help_text="LTO teams: where the team is based.")
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="teams", verbose_name=_("mission")
+    )
+    kind = models.CharField(max_length=3, choices=TeamKind.choices, verbose_name=_("kind"))
+    code = models.CharField(max_length=16, help_text=_("For example LTO-03 or STO-117."), verbose_name=_("code"))
+    base_city = models.CharField(
+        max_length=120, blank=True, help_text=_("LTO teams: where the team is based."), verbose_name=_("base city")
+    )
     area_regions = models.ManyToManyField(
-        "missions.Region", blank=True, related_name="lto_teams", help_text="LTO teams: the area of responsibility."
+        "missions.Region",
+        blank=True,
+        related_name="lto_teams",
+        help_text=_("LTO teams: the area of responsibility."),
+        verbose_name=_("area regions"),
     )
     lto_team = models.ForeignKey(
         "self",
@@ -135,17 +221,22 @@ class Team(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="sto_teams",
-        help_text="STO teams: the LTO team whose area the team deploys in.",
+        help_text=_("STO teams: the LTO team whose area the team deploys in."),
         limit_choices_to={"kind": TeamKind.LTO},
+        verbose_name=_("LTO team"),
     )
     locked = models.BooleanField(
-        default=False, help_text="Locked teams are kept as they are by team formation and planning."
+        default=False,
+        help_text=_("Locked teams are kept as they are by team formation and planning."),
+        verbose_name=_("locked"),
     )
-    needs_interpreter = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    needs_interpreter = models.BooleanField(default=False, verbose_name=_("needs interpreter"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["mission", "kind", "code"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "code"], name="team_code_unique_in_mission"),
@@ -170,11 +261,15 @@ class Team(models.Model):
 class TeamMember(models.Model):
     """One observer's seat in a team; a membership sits in at most one team."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="team_seats")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="team_seats", verbose_name=_("membership")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering = ["team", "membership__observer__full_name"]
         constraints = [
             # A membership belongs to one mission, so this is "nobody in two teams of the same mission".
@@ -188,11 +283,17 @@ class TeamMember(models.Model):
 class Follower(models.Model):
     """ODIHR staff following one mission: they read its published report runs and nothing else there."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="followers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_missions")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="followers", verbose_name=_("mission")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_missions", verbose_name=_("user")
+    )
+    granted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("granted at"))
 
     class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
         ordering = ["mission", "user"]
         constraints = [models.UniqueConstraint(fields=["mission", "user"], name="follower_once_per_mission")]
 

@@ -7,7 +7,7 @@ import math
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from access import actors_for, visible_to
+from access import actors_for, can_read_personal_data, visible_to
 from missions.models import Mission, Region
 
 from .choices import MemberRole, MemberStatus, TeamKind
@@ -45,7 +45,7 @@ def observers_visible_to(*, user) -> QuerySet[Observer]:
 def sees_personal_data_everywhere(user) -> bool:
     """True when the user sees personal data in every mission they see, so personal fields are theirs to read."""
     actors = actors_for(user)
-    return bool(actors) and all(actor.sees_personal_data for actor in actors)
+    return bool(actors) and all(can_read_personal_data(actor, actor.mission_id) for actor in actors)
 
 
 def teams_for_admin():

@@ -126,14 +126,16 @@ def team_check(*, team: Team) -> list[str]:
 def observer_join(
     *, actor: Actor | None, mission: Mission, role: str, core_function: str = "", fields: dict
 ) -> Observer:
-    """Add a new person to the roster of a mission with a role; the actor must be allowed to give that role there.
+    """Record a new person on a mission's roster with a role; the actor must be allowed to give that role there.
 
-    Any broken rule (host country national, a role above the actor's own) writes nothing.
+    The record is the mission's own: an address used by another mission's person is no concern here (that record is
+    neither read nor changed), and only an address already on this roster is refused. Any broken rule (host country
+    national, the same address twice in this mission, a role above the actor's own) writes nothing.
     """
     membership = Membership(mission=mission, role=role, core_function=core_function or "")
     if not can_set_membership(actor, membership=membership, member_role=role, core_function=core_function or ""):
         raise PermissionDenied("You may not give this role in this mission.")
-    observer = Observer(**fields)
+    observer = Observer(**{**fields, "mission": mission})
     observer.full_clean()
     observer.save()
     membership.observer = observer

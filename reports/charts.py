@@ -1,4 +1,5 @@
-"""SVG charts of a compiled result, drawn with matplotlib (Agg backend) when the run is compiled."""
+"""SVG charts of a compiled result, drawn with matplotlib (Agg backend) when the run is compiled, once per language
+the site offers (the words come from the result's labels in the language active while drawing)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.utils import translation  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 
 from checklists.choices import Assessment  # noqa: E402
 
+from .result import ReportLabels, ReportResult  # noqa: E402
+
 ASSESSMENT_COLOURS = {"very_good": "#1a7f37", "good": "#8cc56f", "bad": "#f0a04b", "very_bad": "#c0392b"}
-MAX_PROBLEMS = 5
 
 matplotlib.rcParams.update({"svg.hashsalt": "eom-report", "svg.fonttype": "none", "font.size": 9})
 # Region names and question texts are typed by users: matplotlib must draw them, never read them as mathtext
@@ -30,9 +35,9 @@ def _plain_text(chart):
     """Draw the chart with user text taken literally."""
 
     @functools.wraps(chart)
-    def draw(result: dict) -> str | None:
+    def draw(result: ReportResult, labels: ReportLabels) -> str | None:
         with matplotlib.rc_context(PLAIN_TEXT):
-            return chart(result)
+            return chart(result, labels)
 
     return draw
 
@@ -44,36 +49,21 @@ def _svg(figure) -> str:
     return buffer.getvalue()
 
 
-def main_kind(result: dict) -> str | None:
-    """The kind the headline charts describe: voting when compiled, else the kind with most observations."""
-    kinds = result.get("kinds", {})
-    if kinds.get("voting", {}).get("observations"):
-        return "voting"
-    populated = [(data["observations"], kind) for kind, data in kinds.items() if data["observations"]]
-    return max(populated)[1] if populated else None
-
-
-def region_names(result: dict) -> dict[str, str]:
-    names = {region["code"]: region["name"] for region in result.get("regions", [])}
-    names[""] = "Unknown region"
-    return names
-
-
 @_plain_text
-def assessment_by_region(result: dict) -> str | None:
+def assessment_by_region(result: ReportResult, labels: ReportLabels) -> str | None:
     """Stacked bars: the share of each overall assessment per region, for the main kind."""
-    kind = main_kind(result)
+    kind = result.main_kind()
     if kind is None:
         return None
-    by_region = result["kinds"][kind]["assessment"]["by_region"]
+    by_region = result.kinds[kind].assessment.by_region
     if not by_region:
         return None
-    names = region_names(result)
+    names = labels.region_names()
     regions = sorted(by_region, key=lambda code: names.get(code, code), reverse=True)
     figure, axes = plt.subplots(figsize=(7, 0.35 * len(regions) + 1.2))
     left = [0.0] * len(regions)
     for value in Assessment:
-        widths = [by_region[code]["pct"][value.value] or 0 for code in regions]
+        widths = [by_region[code].pct[value.value] or 0 for code in regions]
         axes.barh(
             [names.get(code, code) for code in regions],
             widths,
@@ -83,51 +73,63 @@ def assessment_by_region(result: dict) -> str | None:
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axes.set_xlim(0, 100)
-    axes.set_xlabel("% of observations")
-    axes.set_title(f"Overall assessment by region ({kind})")
+    axes.set_xlabel(_("% of observations"))
+    axes.set_title(_("Overall assessment by region (%(kind)s)") % {"kind": labels.kind(kind)})
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=4, frameon=False)
     return _svg(figure)
 
 
-def main_problems(result: dict) -> list[tuple[str, dict]]:
-    """Questions with critical answers, most frequent first (by share of observations)."""
-    kind = main_kind(result)
-    if kind is None:
-        return []
-    problems = [
-        question
-        for question in result["kinds"][kind]["questions"]
-        if question.get("critical") and question["critical"]["count"]
-    ]
-    problems.sort(key=lambda question: (-(question["critical"]["pct"] or 0), question["code"]))
-    return [(kind, question) for question in problems[:MAX_PROBLEMS]]
-
-
 @_plain_text
-def problems_by_region(result: dict) -> str | None:
+def problems_by_region(result: ReportResult, labels: ReportLabels) -> str | None:
     """Grouped bars: per region, the share of observations with each of the main problems."""
-    problems = main_problems(result)
+    problems = result.main_problems()
     if not problems:
         return None
-    names = region_names(result)
-    regions = sorted({code for _kind, question in problems for code in question["by_region"]})
+    names = labels.region_names()
+    regions = sorted({code for _kind, question in problems for code in question.by_region})
     regions.sort(key=lambda code: names.get(code, code))
     figure, axes = plt.subplots(figsize=(7, 0.45 * len(regions) * len(problems) / 2 + 1.5))
     height = 0.8 / len(problems)
-    for index, (_kind, question) in enumerate(problems):
-        values = [(question["by_region"].get(code, {}).get("critical") or {}).get("pct") or 0 for code in regions]
+    for index, (kind, question) in enumerate(problems):
+        values = [_critical_pct(question.by_region.get(code)) for code in regions]
         positions = [row + index * height for row in range(len(regions))]
-        axes.barh(positions, values, height=height, label=plain_label(question["text"][:60]))
+        axes.barh(positions, values, height=height, label=plain_label(labels.question(kind, question.code)[:60]))
     axes.set_yticks([row + 0.4 - height / 2 for row in range(len(regions))])
     axes.set_yticklabels([names.get(code, code) for code in regions])
     axes.invert_yaxis()
-    axes.set_xlabel("% of observations where answered")
-    axes.set_title("Main problems by region")
+    axes.set_xlabel(_("% of observations where answered"))
+    axes.set_title(_("Main problems by region"))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, frameon=False)
     return _svg(figure)
 
 
-def charts_render(result: dict) -> dict[str, str]:
-    """All charts of a result, by name (charts without data are left out)."""
-    charts = {"assessment_by_region": assessment_by_region(result), "problems_by_region": problems_by_region(result)}
+def _critical_pct(cell) -> float:
+    return (cell.critical.pct or 0) if cell is not None and cell.critical is not None else 0
+
+
+def charts_render(result: ReportResult, labels: ReportLabels) -> dict[str, str]:
+    """All charts of a result in the active language, by name (charts without data are left out)."""
+    charts = {
+        "assessment_by_region": assessment_by_region(result, labels),
+        "problems_by_region": problems_by_region(result, labels),
+    }
     return {name: svg for name, svg in charts.items() if svg}
+
+
+def charts_render_languages(result: ReportResult, labels: ReportLabels) -> dict[str, dict[str, str]]:
+    """The charts in every language the site offers: language code -> chart name -> SVG."""
+    out = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            out[language] = charts_render(result, labels)
+    return out
+
+
+def charts_in_language(stored: dict, language: str | None) -> dict[str, str]:
+    """A run's charts in a language: runs compiled before charts were drawn per language hold one set."""
+    if not stored:
+        return {}
+    if not all(isinstance(value, dict) for value in stored.values()):
+        return stored
+    code = (language or settings.LANGUAGE_CODE).split("-")[0]
+    return stored.get(code) or stored.get(settings.LANGUAGE_CODE) or next(iter(stored.values()))

@@ -13,6 +13,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
 
 from checklists.choices import NOT_APPLICABLE, FormKind, QuestionType
 from submissions.models import RevisionAnswer, SubmissionRevision
@@ -21,7 +22,7 @@ from .choices import ConflictDecision
 from .models import ConflictResolution
 
 CONFLICT_KINDS = (FormKind.OPENING, FormKind.COUNTING)
-CONFLICT_RULE = (
+CONFLICT_RULE = _(
     "A conflict is two or more forms of different teams about one station's opening or count that give different "
     "protocol figures or opposite answers to a critical question. Every form counts as an observation in every "
     "figure until a coordinator decides: when one form is marked right, the others of that conflict no longer "
@@ -84,7 +85,6 @@ def conflicts_compile(*, detect: Q, answer_detect: Q, catalogue: dict, kinds, de
     questions = _compared_questions(catalogue, kinds_here)
     codes = sorted({code for by_code in questions.values() for code in by_code})
     summary = {
-        "rule": CONFLICT_RULE,
         "count": 0,
         "decided": 0,
         "one_is_right": 0,
@@ -153,7 +153,6 @@ def conflicts_compile(*, detect: Q, answer_detect: Q, catalogue: dict, kinds, de
                 differing.append(
                     {
                         "code": code,
-                        "text": question["text"],
                         "values": {
                             str(submission): _shown(form["answers"].get(code)) for submission, form in by_form.items()
                         },

@@ -13,22 +13,24 @@ apostrophe goes before that piece.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 from collections.abc import Iterator
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from checklists.choices import OVERALL_ASSESSMENT_CODE, FormKind
+from checklists.choices import OVERALL_ASSESSMENT_CODE, Assessment
 from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
-from .charts import region_names
-from .compile import forms_as_of
-from .presentation import answer_label
+from .compile import TURNOUT_CONVENTION, forms_as_of
+from .conflicts import CONFLICT_RULE
 from .raw_csv import write_csv
+from .result import ANSWER_WORDS, ReportLabels, ReportResult
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -51,7 +53,6 @@ RAW_FIELDS = [
     "notes",
     OVERALL_ASSESSMENT_CODE,
 ]
-KIND_LABELS = dict(FormKind.choices)
 __all__ = ["RAW_FIELDS", "neutralise", "raw_codes", "raw_rows", "write_csv", "write_pdf", "write_xlsx"]
 
 
@@ -80,17 +81,17 @@ def _text_cells(sheet, row: list) -> list:
     return out
 
 
-def raw_codes(result: dict) -> list[str]:
+def raw_codes(result: ReportResult) -> list[str]:
     """Question codes of the raw-data columns: every question of the compiled kinds, free text included."""
     codes: list[str] = []
-    for data in result["kinds"].values():
-        for question in data["questions"]:
-            if question["code"] not in codes:
-                codes.append(question["code"])
+    for data in result.kinds.values():
+        for question in data.questions:
+            if question.code not in codes:
+                codes.append(question.code)
     return codes
 
 
-def raw_rows(*, mission, result: dict, region=None) -> Iterator[list]:
+def raw_rows(*, mission, result: ReportResult, region=None) -> Iterator[list]:
     """The header, then one row per form as it stood at the result's snapshot, read in chunks so memory stays flat.
 
     Values are as typed (text not neutralised): each writer makes them safe for its format.
@@ -98,8 +99,8 @@ def raw_rows(*, mission, result: dict, region=None) -> Iterator[list]:
     from django.utils.dateparse import parse_datetime
 
     codes = raw_codes(result)
-    at = parse_datetime(result["filters"]["cutoff"])
-    condition = forms_as_of(mission=mission, kinds=result["filters"]["kinds"], region=region, at=at)
+    at = parse_datetime(result.filters.cutoff)
+    condition = forms_as_of(mission=mission, kinds=result.filters.kinds, region=region, at=at)
     yield RAW_FIELDS + codes
     column = {code: index for index, code in enumerate(codes)}
     last_id = 0
@@ -174,210 +175,234 @@ def raw_rows(*, mission, result: dict, region=None) -> Iterator[list]:
             yield ["" if cell is None else cell for cell in cells]
 
 
-def _kind_rows(result: dict, kind: str) -> Iterator[list]:
+def _per_region(by_region: dict, regions: list[str], name: str, default=None) -> list:
+    """One figure of a question per region, each followed by an empty percentage cell."""
+    found = (getattr(by_region[code], name) if code in by_region else default for code in regions)
+    return [cell for value in found for cell in (value, "")]
+
+
+def _kind_rows(result: ReportResult, labels: ReportLabels, kind: str) -> Iterator[list]:
     """Per-question counts and percentages, overall and per region, for one kind's sheet."""
-    names = region_names(result)
-    regions = [region["code"] for region in result["regions"]]
-    yield ["Question", "Answer", "All: count", "All: %"] + [
-        f"{names.get(code, code)}: {label}" for code in regions for label in ("count", "%")
+    names = labels.region_names()
+    regions = [region.code for region in result.regions]
+    count, pct = _("count"), "%"
+    yield [_("Question"), _("Answer"), f"{_('All')}: {count}", f"{_('All')}: %"] + [
+        f"{names.get(code, code)}: {label}" for code in regions for label in (count, pct)
     ]
-    for question in result["kinds"][kind]["questions"]:
-        by_region = question["by_region"]
-        yield [f"{question['code']}: {question['text']}"]
-        yield ["", "n (answered)", question["n"], ""] + [
-            cell for code in regions for cell in (by_region.get(code, {}).get("n", 0), "")
-        ]
-        for value in question.get("values", []):
+    for question in result.kinds[kind].questions:
+        by_region = question.by_region
+        per_region = functools.partial(_per_region, by_region, regions)
+        yield [f"{question.code}: {labels.question(kind, question.code)}"]
+        yield ["", _("n (answered)"), question.n, ""] + per_region("n", 0)
+        for value in question.values or []:
             region_cells = []
             for code in regions:
-                found = next(
-                    (v for v in by_region.get(code, {}).get("values", []) if v["value"] == value["value"]), None
-                )
-                region_cells += [found["count"], found["pct"]] if found else [0, None]
-            yield ["", str(answer_label(value["value"], value["label"])), value["count"], value["pct"]] + region_cells
-        if "sum" in question:
-            for label, name in (("sum", "sum"), ("mean", "mean"), ("minimum", "min"), ("maximum", "max")):
-                yield ["", label, question[name], ""] + [
-                    cell for code in regions for cell in (by_region.get(code, {}).get(name), "")
-                ]
-            yield ["", "median", question.get("median"), ""]
-        yield ["", "not applicable", question["na"], ""] + [
-            cell for code in regions for cell in (by_region.get(code, {}).get("na", 0), "")
-        ]
-        yield ["", "blank", question["blank"], ""] + [
-            cell for code in regions for cell in (by_region.get(code, {}).get("blank", 0), "")
-        ]
+                found = by_region[code].value(value.value) if code in by_region else None
+                region_cells += [found.count, found.pct] if found else [0, None]
+            label = labels.answer(kind, question.code, value.value, value.label)
+            yield ["", label, value.count, value.pct] + region_cells
+        if question.integer:
+            for label, name in ((_("sum"), "sum"), (_("mean"), "mean"), (_("minimum"), "min"), (_("maximum"), "max")):
+                yield ["", label, getattr(question, name), ""] + per_region(name)
+            yield ["", _("median"), question.median, ""]
+        yield ["", _("not applicable"), question.na, ""] + per_region("na", 0)
+        yield ["", _("blank"), question.blank, ""] + per_region("blank", 0)
 
 
-def summary_rows(result: dict, run) -> Iterator[list]:
+def _ci(share) -> str:
+    return f"{share.ci[0]}–{share.ci[1]}" if share.ci else ""
+
+
+def summary_rows(result: ReportResult, labels: ReportLabels, run) -> Iterator[list]:
     """The summary sheet: what was compiled, coverage, and the overall assessment per kind."""
-    names = region_names(result)
-    yield ["Mission", result["mission"]["name"]]
-    yield ["Report run", run.pk]
-    yield ["Form kinds", ", ".join(str(KIND_LABELS.get(kind, kind)) for kind in result["filters"]["kinds"])]
-    yield ["Region", names.get(result["filters"]["region"] or "", "") if result["filters"]["region"] else "All"]
-    yield ["Snapshot", (result.get("snapshot") or {}).get("label", "")]
-    yield ["Forms received and corrected up to (UTC)", result["filters"]["cutoff"] or ""]
+    from .presentation import snapshot_sentence
+
+    names = labels.region_names()
+    region = result.filters.region
+    yield [_("Mission"), result.mission.name]
+    yield [_("Report run"), run.pk]
+    yield [_("Form kinds"), ", ".join(labels.kind(kind) for kind in result.filters.kinds)]
+    yield [_("Region"), names.get(region, "") if region else _("All")]
+    yield [_("Snapshot"), snapshot_sentence(result)]
+    yield [_("Forms received and corrected up to (UTC)"), result.filters.cutoff or ""]
     yield []
-    yield ["Observations", "Kind", "Count", "Distinct stations", "Distinct TECs"]
-    for kind, data in result["kinds"].items():
-        yield ["", str(KIND_LABELS.get(kind, kind)), data["observations"], data["stations"], data.get("tecs")]
-    coverage = result["coverage"]
-    yield ["", "Total", coverage["observations_total"], coverage["stations"]["observed"]]
+    yield [_("Observations"), _("Kind"), _("Count"), _("Distinct stations"), _("Distinct TECs")]
+    for kind, data in result.kinds.items():
+        yield ["", labels.kind(kind), data.observations, data.stations, data.tecs]
+    coverage = result.coverage
+    yield ["", _("Total"), coverage.observations_total, coverage.stations.observed]
     yield []
-    yield ["Coverage", "Region", "Stations observed", "Stations", "%"]
-    for code, cell in coverage["by_region"].items():
-        yield ["", names.get(code, code), cell["observed"], cell["stations"], cell["pct"]]
-    yield ["", "All", coverage["stations"]["observed"], coverage["stations"]["stations"], coverage["stations"]["pct"]]
+    yield [_("Coverage"), _("Region"), _("Stations observed"), _("Stations"), "%"]
+    for code in result.region_order(coverage.by_region):
+        cell = coverage.by_region[code]
+        yield ["", names.get(code, code), cell.observed, cell.stations, cell.pct]
+    yield ["", _("All"), coverage.stations.observed, coverage.stations.stations, coverage.stations.pct]
     yield []
-    yield [
-        "Overall assessment",
-        "Kind",
-        "n",
-        "Very good",
-        "Good",
-        "Bad",
-        "Very bad",
-        "Negative",
-        "Negative %",
-        "95% CI",
-    ]
-    for kind, data in result["kinds"].items():
-        assessment = data["assessment"]
-        counts = assessment["counts"]
-        negative = assessment["negative"]
-        yield [
-            "",
-            str(KIND_LABELS.get(kind, kind)),
-            assessment["n"],
-            counts["very_good"],
-            counts["good"],
-            counts["bad"],
-            counts["very_bad"],
-            negative["count"],
-            negative["pct"],
-            f"{negative['ci'][0]}–{negative['ci'][1]}" if negative["ci"] else "",
+    yield (
+        [_("Overall assessment"), _("Kind"), "n"]
+        + [str(value.label) for value in Assessment]
+        + [
+            _("Negative"),
+            _("Negative %"),
+            _("95% CI"),
         ]
-    turnout = result["turnout"]
+    )
+    for kind, data in result.kinds.items():
+        assessment = data.assessment
+        negative = assessment.negative
+        yield (
+            ["", labels.kind(kind), assessment.n]
+            + [assessment.counts[value.value] for value in Assessment]
+            + [
+                negative.count,
+                negative.pct,
+                _ci(negative),
+            ]
+        )
+    turnout = result.turnout
     yield []
     yield [
-        "Turnout at visits",
-        "Forms counted (n)",
-        turnout["forms"],
-        "Voted",
-        turnout["voters_voted"],
-        "On list",
-        turnout["voters_on_list"],
+        _("Turnout at visits"),
+        _("Forms counted (n)"),
+        turnout.forms,
+        _("Voted"),
+        turnout.voters_voted,
+        _("On list"),
+        turnout.voters_on_list,
         "%",
-        turnout["pct"],
-        "Forms with 0 on the list",
-        turnout.get("on_list_zero", 0),
-        "Forms lacking a figure",
-        turnout.get("incomplete", 0),
+        turnout.pct,
+        _("Forms with 0 on the list"),
+        turnout.on_list_zero,
+        _("Forms lacking a figure"),
+        turnout.incomplete,
     ]
-    yield ["", turnout.get("convention", "")]
+    yield ["", str(TURNOUT_CONVENTION)]
+    protocol = result.protocol
+    yield [_("Protocol mismatches"), protocol.mismatches, _("of counting forms"), protocol.counting_forms]
+    for code, count in protocol.by_rule.items():
+        yield [_("Forms flagged by data-quality rule"), code, _("forms"), count]
+    yield [_("Urgent incidents"), result.incidents.urgent, _("Critical answers"), result.incidents.critical]
+    conflicts = result.conflicts
     yield [
-        "Protocol mismatches",
-        result["protocol"]["mismatches"],
-        "of counting forms",
-        result["protocol"]["counting_forms"],
+        _("Conflicts between teams"),
+        conflicts.count,
+        _("decided"),
+        conflicts.decided,
+        _("forms no longer counted"),
+        conflicts.forms_not_counted,
     ]
-    for code, count in (result["protocol"].get("by_rule") or {}).items():
-        yield ["Forms flagged by data-quality rule", code, "forms", count]
-    yield ["Urgent incidents", result["incidents"]["urgent"], "Critical answers", result["incidents"]["critical"]]
-    conflicts = result.get("conflicts") or {}
-    yield [
-        "Conflicts between teams",
-        conflicts.get("count", 0),
-        "decided",
-        conflicts.get("decided", 0),
-        "forms no longer counted",
-        conflicts.get("forms_not_counted", 0),
-    ]
-    yield ["", conflicts.get("rule", "")]
+    yield ["", str(CONFLICT_RULE)]
 
 
-def incident_rows(result: dict) -> Iterator[list]:
+def _yes_no(flag: bool) -> str:
+    return str(ANSWER_WORDS["yes"] if flag else ANSWER_WORDS["no"])
+
+
+def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every urgent or critical form of the snapshot (never capped), newest first."""
-    names = region_names(result)
-    yield ["Received", "Form", "Kind", "Team", "Region", "Polling station", "Urgent", "Critical answers", "Notes"]
-    for row in result["incidents"]["list"]:
+    names = labels.region_names()
+    yield [
+        _("Received"),
+        _("Form"),
+        _("Kind"),
+        _("Team"),
+        _("Region"),
+        _("Polling station"),
+        _("Urgent"),
+        _("Critical answers"),
+        _("Notes"),
+    ]
+    for row in result.incidents.list:
         yield [
-            row["received_at"],
-            row["submission"],
-            str(KIND_LABELS.get(row["kind"], row["kind"])),
-            row["team"],
-            names.get(row["region"], row["region"]),
-            row["station"],
-            "yes" if row["urgent"] else "no",
-            "; ".join(f"{answer['code']}={answer['value']}" for answer in row["critical_answers"]),
-            row["notes"],
+            row.received_at,
+            row.submission,
+            labels.kind(row.kind),
+            row.team,
+            names.get(row.region, row.region),
+            row.station,
+            _yes_no(row.urgent),
+            "; ".join(
+                f"{labels.question(row.kind, answer.code)}: {labels.answer(row.kind, answer.code, answer.value)}"
+                for answer in row.critical_answers
+            ),
+            row.notes,
         ]
 
 
-def protocol_rows(result: dict) -> Iterator[list]:
+def protocol_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every form with a protocol arithmetic mismatch (never capped), oldest first."""
-    names = region_names(result)
-    yield ["Received", "Form", "Kind", "Team", "Region", "TEC", "Polling station", "Issues"]
-    for row in result["protocol"]["list"]:
+    names = labels.region_names()
+    yield [_("Received"), _("Form"), _("Kind"), _("Team"), _("Region"), "TEC", _("Polling station"), _("Issues")]
+    for row in result.protocol.list:
         yield [
-            row["received_at"],
-            row["submission"],
-            str(KIND_LABELS.get(row["kind"], row["kind"])),
-            row["team"],
-            names.get(row["region"], row["region"]),
-            row.get("tec", ""),
-            row["station"],
-            "; ".join(row["issues"]),
+            row.received_at,
+            row.submission,
+            labels.kind(row.kind),
+            row.team,
+            names.get(row.region, row.region),
+            row.tec,
+            row.station,
+            "; ".join(labels.issues(row)),
         ]
 
 
-def conflict_rows(result: dict) -> Iterator[list]:
+def conflict_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every conflict between teams: one row per differing line and form, with the decision the run applied."""
-    names = region_names(result)
-    conflicts = result.get("conflicts") or {}
-    yield ["How conflicts are counted", conflicts.get("rule", "")]
-    yield ["Kind", "Region", "Polling station", "Line", "Question", "Form", "Team", "Received", "Answer", "Decision"]
-    for conflict in conflicts.get("list", []):
-        decision = conflict["decision"]
+    names = labels.region_names()
+    yield [_("How conflicts are counted"), str(CONFLICT_RULE)]
+    yield [
+        _("Kind"),
+        _("Region"),
+        _("Polling station"),
+        _("Line"),
+        _("Question"),
+        _("Form"),
+        _("Team"),
+        _("Received"),
+        _("Answer"),
+        _("Decision"),
+    ]
+    for conflict in result.conflicts.list:
+        decision = conflict.decision
         if decision is None:
-            decided = "not decided"
+            decided = _("not decided")
         elif decision["decision"] == "both_stand":
-            decided = "both stand"
+            decided = _("both stand")
         else:
-            decided = f"form {decision['right_form']} is right"
-        for line in conflict["lines"]:
-            for form in conflict["forms"]:
+            decided = _("form %(form)s is right") % {"form": decision["right_form"]}
+        for line in conflict.lines:
+            for form in conflict.forms:
                 yield [
-                    str(KIND_LABELS.get(conflict["kind"], conflict["kind"])),
-                    names.get(conflict["region"], conflict["region"]),
-                    conflict["station"],
-                    line["code"],
-                    line["text"],
-                    form["submission"],
-                    form["team"],
-                    form["received_at"],
-                    line["values"].get(str(form["submission"]), ""),
+                    labels.kind(conflict.kind),
+                    names.get(conflict.region, conflict.region),
+                    conflict.station,
+                    line.code,
+                    labels.question(conflict.kind, line.code),
+                    form.submission,
+                    form.team,
+                    form.received_at,
+                    line.values.get(str(form.submission), ""),
                     decided,
                 ]
 
 
-def write_xlsx(*, path, run, result, region=None) -> int:
-    """Write the workbook with the streaming (write-only) writer; returns the number of raw rows."""
+def write_xlsx(*, path, run, result: ReportResult, labels: ReportLabels, region=None) -> int:
+    """Write the workbook with the streaming (write-only) writer, worded in the active language; returns the number
+    of raw rows."""
     workbook = Workbook(write_only=True)
-    sheets = [("Summary", summary_rows(result, run))]
-    for kind in result["kinds"]:
-        sheets.append((str(KIND_LABELS.get(kind, kind))[:31], _kind_rows(result, kind)))
-    sheets.append(("Incidents", incident_rows(result)))
-    sheets.append(("Protocol mismatches", protocol_rows(result)))
-    sheets.append(("Conflicts", conflict_rows(result)))
-    if result.get("official_results"):
-        sheets.extend(official_results_sheets(result["official_results"]))
+    sheets = [(_("Summary"), summary_rows(result, labels, run))]
+    for kind in result.kinds:
+        sheets.append((labels.kind(kind)[:31], _kind_rows(result, labels, kind)))
+    sheets.append((_("Incidents"), incident_rows(result, labels)))
+    sheets.append((_("Protocol mismatches"), protocol_rows(result, labels)))
+    sheets.append((_("Conflicts"), conflict_rows(result, labels)))
+    if result.official_results:
+        sheets.extend(official_results_sheets(result.official_results))
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(_text_cells(sheet, row))
-    raw = workbook.create_sheet("Raw data")
+    raw = workbook.create_sheet(_("Raw data"))
     count = -1
     for row in raw_rows(mission=run.mission, result=result, region=region):
         raw.append(_text_cells(raw, row))
@@ -386,8 +411,8 @@ def write_xlsx(*, path, run, result, region=None) -> int:
     return count
 
 
-def write_pdf(*, path, run, result, charts: dict) -> None:
-    """Render the report (tables and charts) to PDF with WeasyPrint."""
+def write_pdf(*, path, run, result: ReportResult, labels: ReportLabels, charts: dict) -> None:
+    """Render the report (tables and charts) to PDF with WeasyPrint, worded in the active language."""
     from weasyprint import HTML
 
     images = {
@@ -395,6 +420,11 @@ def write_pdf(*, path, run, result, charts: dict) -> None:
     }
     from .presentation import report_tables
 
-    context = {"run": run, "result": result, "tables": report_tables(result, pdf=True), "chart_images": images}
+    context = {
+        "run": run,
+        "result": result,
+        "tables": report_tables(result, labels, pdf=True),
+        "chart_images": images,
+    }
     html = render_to_string("reports/run_pdf.html", context)
     HTML(string=html).write_pdf(path)

@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from jobs.models import BackgroundJob
 
 from .choices import ConflictDecision
+from .result.model import ReportResult
 
 
 def run_output_path(instance, filename: str) -> str:
@@ -19,28 +21,53 @@ class ReportRun(BackgroundJob):
     Its status, progress, attempts and heartbeat follow the background-job lifecycle (jobs/lifecycle.py).
     """
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="report_runs")
-    kinds = models.JSONField(default=list, help_text="Form kinds compiled, e.g. ['opening', 'voting'].")
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="report_runs", verbose_name=_("mission")
+    )
+    kinds = models.JSONField(
+        default=list, help_text=_("Form kinds compiled, e.g. ['opening', 'voting']."), verbose_name=_("kinds")
+    )
     region = models.ForeignKey(
-        "missions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="report_runs"
+        "missions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        verbose_name=_("region"),
     )
-    cutoff = models.DateTimeField(null=True, blank=True, help_text="Only forms received up to this moment.")
+    cutoff = models.DateTimeField(
+        null=True, blank=True, help_text=_("Only forms received up to this moment."), verbose_name=_("cutoff")
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="report_runs"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_runs",
+        verbose_name=_("requested by"),
     )
-    result = models.JSONField(null=True, blank=True)
-    charts = models.JSONField(default=dict, blank=True, help_text="SVG charts rendered at compile time, by name.")
-    submissions_count = models.PositiveIntegerField(default=0)
-    xlsx_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300)
-    csv_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300)
-    pdf_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300)
-    published = models.BooleanField(default=False)
+    result = models.JSONField(null=True, blank=True, verbose_name=_("result"))
+    charts = models.JSONField(
+        default=dict, blank=True, help_text=_("SVG charts rendered at compile time, by name."), verbose_name=_("charts")
+    )
+    submissions_count = models.PositiveIntegerField(default=0, verbose_name=_("submissions count"))
+    xlsx_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300, verbose_name=_("XLSX file"))
+    csv_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300, verbose_name=_("CSV file"))
+    pdf_file = models.FileField(upload_to=run_output_path, blank=True, max_length=300, verbose_name=_("PDF file"))
+    published = models.BooleanField(default=False, verbose_name=_("published"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
 
     class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(name="report_run_progress_percent", condition=Q(progress__lte=100)),
@@ -53,6 +80,10 @@ class ReportRun(BackgroundJob):
     def __str__(self) -> str:
         return f"Report run {self.pk} ({self.get_status_display()})"
 
+    def report(self) -> ReportResult | None:
+        """The compiled result as typed values; None until the run is done."""
+        return ReportResult.from_json(self.result) if self.result else None
+
     def output_file(self, fmt: str):
         return {"xlsx": self.xlsx_file, "csv": self.csv_file, "pdf": self.pdf_file}[fmt]
 
@@ -60,14 +91,29 @@ class ReportRun(BackgroundJob):
 class ExportLog(models.Model):
     """Every export leaves a line: who downloaded what, when (docs/findings.md: findings are embargoed)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    mission = models.ForeignKey("missions.Mission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    what = models.CharField(max_length=120, help_text="What was exported, e.g. 'deployment plan' or 'report run 12'.")
-    format = models.CharField(max_length=8)
-    rows = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("mission"),
+    )
+    what = models.CharField(
+        max_length=120,
+        help_text=_("What was exported, e.g. 'deployment plan' or 'report run 12'."),
+        verbose_name=_("what"),
+    )
+    format = models.CharField(max_length=8, verbose_name=_("format"))
+    rows = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("rows"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("export log")
+        verbose_name_plural = _("export logs")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -81,19 +127,34 @@ class ConflictResolution(models.Model):
     snapshot compiled again later is unchanged by decisions made after it.
     """
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="conflict_resolutions")
-    kind = models.CharField(max_length=16)
-    polling_station = models.ForeignKey("missions.PollingStation", on_delete=models.CASCADE, related_name="+")
-    decision = models.CharField(max_length=16, choices=ConflictDecision.choices)
-    right_form = models.ForeignKey(
-        "submissions.Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="conflict_resolutions", verbose_name=_("mission")
     )
-    forms = models.JSONField(default=list, help_text="The forms in conflict when the decision was made.")
-    note = models.TextField(blank=True, max_length=2000)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=16, verbose_name=_("kind"))
+    polling_station = models.ForeignKey(
+        "missions.PollingStation", on_delete=models.CASCADE, related_name="+", verbose_name=_("polling station")
+    )
+    decision = models.CharField(max_length=16, choices=ConflictDecision.choices, verbose_name=_("decision"))
+    right_form = models.ForeignKey(
+        "submissions.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("right form"),
+    )
+    forms = models.JSONField(
+        default=list, help_text=_("The forms in conflict when the decision was made."), verbose_name=_("forms")
+    )
+    note = models.TextField(blank=True, max_length=2000, verbose_name=_("note"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(db_index=True, verbose_name=_("decided at"))
 
     class Meta:
+        verbose_name = _("conflict resolution")
+        verbose_name_plural = _("conflict resolutions")
         ordering = ["mission", "kind", "polling_station", "decided_at", "id"]
         constraints = [
             models.CheckConstraint(

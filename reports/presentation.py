@@ -1,55 +1,40 @@
-"""A compiled result shaped into rows for templates (page and PDF share them)."""
+"""A compiled result shaped into rows for templates (page and PDF share them), worded in the reader's language."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from checklists.choices import Assessment, FormKind
+from checklists.choices import Assessment
 from results.choices import FindingKind
 from results.exports import SUMMARY_COLUMNS
 
-from .charts import MAX_PROBLEMS, main_problems, region_names
+from .compile import TURNOUT_CONVENTION
+from .conflicts import CONFLICT_RULE
+from .result import KIND_WORDS, MAX_PROBLEMS, ReportLabels, ReportResult
 
-KIND_LABELS = dict(FormKind.choices)
 LIST_PAGE_SIZE = 100  # rows per page of a list on the report page
 PDF_LIST_ROWS = 200  # rows of a list printed in the PDF; the XLSX and the page hold them all
-AREA_LABELS = {"urban": "Urban", "rural": "Rural", "": "Unknown"}
-
-
-def _questions_with_critical_answers(result: dict) -> int:
-    """How many questions of the headline kind had critical answers (the main problems are the first of them)."""
-    from .charts import main_kind
-
-    kind = main_kind(result)
-    if kind is None:
-        return 0
-    return sum(
-        1
-        for question in result["kinds"][kind]["questions"]
-        if question.get("critical") and question["critical"]["count"]
-    )
-
-
-# Yes/no answers are stored as codes; the report shows them as words in the reader's language.
-ANSWER_WORDS = {"yes": _("Yes"), "no": _("No"), "na": _("Not applicable")}
-
-
-def answer_label(value: str, label: str | None = None) -> str:
-    """The label of an answer: the question's own label, else the word for a yes/no code, else the value as given."""
-    if label and label != value:
-        return label
-    return ANSWER_WORDS.get(value, label or value)
-
-
-def region_order(result: dict, by_region: dict) -> list[str]:
-    """The codes of `by_region` in the order of the region names (an unknown region last)."""
-    order = {region["code"]: index for index, region in enumerate(result["regions"])}
-    return sorted(by_region, key=lambda code: (code == "", order.get(code, len(order)), code))
+KIND_LABELS = KIND_WORDS
+WHERE_LIST = gettext_lazy("every one is in the XLSX (sheet %(sheet)s) and on the report page")
 
 
 def _ci(cell) -> str:
-    return f"{cell['ci'][0]}–{cell['ci'][1]}" if cell and cell.get("ci") else ""
+    ci = getattr(cell, "ci", None) if cell is not None else None
+    return f"{ci[0]}–{ci[1]}" if ci else ""
+
+
+def snapshot_sentence(result: ReportResult) -> str:
+    """The moment a result counts forms as of, as a sentence in the reader's language."""
+    snapshot = result.snapshot
+    if snapshot is None:
+        return ""
+    return _("Forms as received and corrected up to %(time)s local time (%(date)s, %(zone)s).") % {
+        "time": snapshot.time,
+        "date": snapshot.date,
+        "zone": snapshot.time_zone,
+    }
 
 
 def listing(rows: list, *, name: str, page: int | str | None, pdf: bool, where: str) -> dict:
@@ -85,7 +70,7 @@ def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict |
     """The official results section of a run: its summary overall and per region, findings by kind, and the list."""
     if not section:
         return None
-    summary_rows = [] if section.get("region") else [{"label": "All regions", **section["summary"]}]
+    summary_rows = [] if section.get("region") else [{"label": _("All regions"), **section["summary"]}]
     summary_rows += [{"label": row["name"], **row} for row in section["regions"]]
     return {
         "section": section,
@@ -100,12 +85,97 @@ def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict |
             name="official",
             page=pages.get("official"),
             pdf=pdf,
-            where="every one is in the XLSX (sheet Official results findings) and on the report page",
+            where=_("every one is in the XLSX (sheet Official results findings) and on the report page"),
         ),
     }
 
 
-def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False) -> dict:
+def _question_rows(kind: str, question, *, labels: ReportLabels, region_codes: list[str], names: dict) -> dict:
+    """One question: its text, answer rows with labels, and the breakdown by region (in name order) and by area."""
+    columns = [(names.get(code, code), question.by_region.get(code)) for code in region_codes]
+    columns += [(labels.area(code), cell) for code, cell in question.by_area.items()]
+    values = question.values or []
+    value_rows = [
+        {"value": value, "label": labels.answer(kind, question.code, value.value, value.label), "ci": _ci(value)}
+        for value in values
+    ]
+    # The breakdown has regions (in name order) and areas as rows and the answers as columns, so that a mission of
+    # twenty regions reads down the page rather than sideways.
+    breakdown = []
+    for label, cell in columns:
+        if cell is None or not cell.n:
+            continue
+        found = {value.value: value for value in cell.values or []}
+        breakdown.append({"label": label, "cell": cell, "cells": [found.get(value.value) for value in values]})
+    return {
+        "question": question,
+        "text": labels.question(kind, question.code),
+        "value_rows": value_rows,
+        "breakdown": breakdown,
+        "critical_ci": _ci(question.critical),
+    }
+
+
+def _kind_tables(kind: str, data, *, result: ReportResult, labels: ReportLabels, names: dict) -> dict:
+    assessment = data.assessment
+
+    def assessment_row(label, cell):
+        return {
+            "label": label,
+            "n": cell.n,
+            "cells": [(cell.counts[value.value], cell.pct[value.value]) for value in Assessment],
+            "negative": cell.negative,
+            "negative_ci": _ci(cell.negative),
+        }
+
+    assessment_rows = [assessment_row(_("All"), assessment)]
+    assessment_rows += [
+        assessment_row(names.get(code, code), assessment.by_region[code])
+        for code in result.region_order(assessment.by_region)
+    ]
+    assessment_rows += [assessment_row(labels.area(code), cell) for code, cell in assessment.by_area.items()]
+    region_codes = [region.code for region in result.regions]
+    questions = [
+        _question_rows(kind, question, labels=labels, region_codes=region_codes, names=names)
+        for question in data.questions
+    ]
+    return {
+        "kind": kind,
+        "label": labels.kind(kind),
+        "data": data,
+        "assessment_headers": [value.label for value in Assessment],
+        "assessment_rows": assessment_rows,
+        "questions": questions,
+        "integers": [item for item in questions if item["question"].integer],
+    }
+
+
+def _conflict_rows(result: ReportResult, *, labels: ReportLabels, names: dict) -> list[dict]:
+    return [
+        {
+            "conflict": conflict,
+            "kind": conflict.kind,
+            "station_id": conflict.station_id,
+            "station": conflict.station,
+            "forms": conflict.forms,
+            "decision": conflict.decision,
+            "key": f"{conflict.kind}:{conflict.station_id}",
+            "kind_label": labels.kind(conflict.kind),
+            "region_name": names.get(conflict.region, conflict.region),
+            "rows": [
+                {
+                    "line": line,
+                    "text": labels.question(conflict.kind, line.code),
+                    "cells": [line.values.get(str(form.submission), "") for form in conflict.forms],
+                }
+                for line in conflict.lines
+            ],
+        }
+        for conflict in result.conflicts.list
+    ]
+
+
+def report_tables(result: ReportResult, labels: ReportLabels, *, pages: dict | None = None, pdf: bool = False) -> dict:
     """Rows for every table of the report: coverage, assessment, questions by region and by area, incidents.
 
     Lists (incidents, protocol mismatches, conflicts) are whole: the page shows them page by page (`pages` maps a
@@ -113,130 +183,78 @@ def report_tables(result: dict, *, pages: dict | None = None, pdf: bool = False)
     rest is.
     """
     pages = pages or {}
-    names = region_names(result)
-    region_codes = [region["code"] for region in result["regions"]]
-    coverage = result["coverage"]
-    kinds = []
-    for kind, data in result["kinds"].items():
-        assessment = data["assessment"]
-
-        def assessment_row(label, cell):
-            return {
-                "label": label,
-                "n": cell["n"],
-                "cells": [(cell["counts"][value.value], cell["pct"][value.value]) for value in Assessment],
-                "negative": cell["negative"],
-                "negative_ci": _ci(cell["negative"]),
-            }
-
-        assessment_rows = [assessment_row("All", assessment)]
-        assessment_rows += [
-            assessment_row(names.get(code, code), assessment["by_region"][code])
-            for code in region_order(result, assessment["by_region"])
-        ]
-        assessment_rows += [
-            assessment_row(AREA_LABELS.get(code, code), cell) for code, cell in assessment["by_area"].items()
-        ]
-        questions = []
-        for question in data["questions"]:
-            columns = [(names.get(code, code), question["by_region"].get(code)) for code in region_codes]
-            columns += [(AREA_LABELS.get(code, code), cell) for code, cell in question["by_area"].items()]
-            values = question.get("values", [])
-            value_rows = [
-                {"value": value, "label": answer_label(value["value"], value.get("label")), "ci": _ci(value)}
-                for value in values
-            ]
-            # The breakdown has regions (in name order) and areas as rows and the answers as columns, so that a
-            # mission of twenty regions reads down the page rather than sideways.
-            breakdown = []
-            for label, cell in columns:
-                if not cell or not cell.get("n"):
-                    continue
-                found = {v["value"]: v for v in cell.get("values", [])}
-                breakdown.append(
-                    {"label": label, "cell": cell, "cells": [found.get(value["value"]) for value in values]}
-                )
-            questions.append(
-                {
-                    "question": question,
-                    "value_rows": value_rows,
-                    "breakdown": breakdown,
-                    "critical_ci": _ci(question.get("critical")),
-                }
-            )
-        kinds.append(
-            {
-                "kind": kind,
-                "label": KIND_LABELS.get(kind, kind),
-                "data": data,
-                "assessment_headers": [value.label for value in Assessment],
-                "assessment_rows": assessment_rows,
-                "questions": questions,
-                "integers": [item for item in questions if item["question"]["type"] == "integer"],
-            }
-        )
+    names = labels.region_names()
+    coverage = result.coverage
+    kinds = [_kind_tables(kind, data, result=result, labels=labels, names=names) for kind, data in result.kinds.items()]
     return {
+        "snapshot": snapshot_sentence(result),
         "coverage_rows": [
-            {"label": names.get(code, code), **coverage["by_region"][code]}
-            for code in region_order(result, coverage["by_region"])
+            {"label": names.get(code, code), **vars(coverage.by_region[code])}
+            for code in result.region_order(coverage.by_region)
         ]
-        + [{"label": AREA_LABELS.get(code, code), **cell} for code, cell in coverage["by_area"].items()],
+        + [{"label": labels.area(code), **vars(cell)} for code, cell in coverage.by_area.items()],
         "kinds": kinds,
         "problems": [
-            {"kind": KIND_LABELS.get(kind, kind), "question": question, "ci": _ci(question["critical"])}
-            for kind, question in main_problems(result)
+            {
+                "kind": labels.kind(kind),
+                "question": question,
+                "text": labels.question(kind, question.code),
+                "ci": _ci(question.critical),
+            }
+            for kind, question in result.main_problems()
         ],
-        "problems_total": _questions_with_critical_answers(result),
+        "problems_total": len(result.questions_with_critical_answers()),
         "problems_limit": MAX_PROBLEMS,
         "incidents": listing(
             [
                 {
-                    **row,
-                    "region_name": names.get(row["region"], row["region"]),
+                    **vars(row),
+                    "region_name": names.get(row.region, row.region),
+                    "kind_label": labels.kind(row.kind),
                     "critical_answers": [
-                        {**answer, "label": answer_label(answer["value"])} for answer in row["critical_answers"]
+                        {
+                            "answer": answer,
+                            "text": labels.question(row.kind, answer.code),
+                            "label": labels.answer(row.kind, answer.code, answer.value),
+                        }
+                        for answer in row.critical_answers
                     ],
                 }
-                for row in result["incidents"]["list"]
+                for row in result.incidents.list
             ],
             name="incidents",
             page=pages.get("incidents"),
             pdf=pdf,
-            where="every one is in the XLSX (sheet Incidents) and on the report page",
+            where=WHERE_LIST % {"sheet": _("Incidents")},
         ),
         "protocol": listing(
-            [{**row, "region_name": names.get(row["region"], row["region"])} for row in result["protocol"]["list"]],
+            [
+                {
+                    **vars(row),
+                    "region_name": names.get(row.region, row.region),
+                    "kind_label": labels.kind(row.kind),
+                    "issues": labels.issues(row),
+                }
+                for row in result.protocol.list
+            ],
             name="protocol",
             page=pages.get("protocol"),
             pdf=pdf,
-            where="every one is in the XLSX (sheet Protocol mismatches) and on the report page",
+            where=WHERE_LIST % {"sheet": _("Protocol mismatches")},
         ),
         "conflicts": listing(
-            [
-                {
-                    **conflict,
-                    "key": f"{conflict['kind']}:{conflict['station_id']}",
-                    "kind_label": KIND_LABELS.get(conflict["kind"], conflict["kind"]),
-                    "region_name": names.get(conflict["region"], conflict["region"]),
-                    "rows": [
-                        {
-                            "line": line,
-                            "cells": [line["values"].get(str(form["submission"]), "") for form in conflict["forms"]],
-                        }
-                        for line in conflict["lines"]
-                    ],
-                }
-                for conflict in result.get("conflicts", {}).get("list", [])
-            ],
+            _conflict_rows(result, labels=labels, names=names),
             name="conflicts",
             page=pages.get("conflicts"),
             pdf=pdf,
-            where="every one is in the XLSX (sheet Conflicts) and on the report page",
+            where=WHERE_LIST % {"sheet": _("Conflicts")},
         ),
-        "official": _official_results(result.get("official_results"), pages=pages, pdf=pdf),
+        "conflict_rule": str(CONFLICT_RULE),
+        "turnout_convention": str(TURNOUT_CONVENTION),
+        "official": _official_results(result.official_results, pages=pages, pdf=pdf),
         "turnout_rows": [
-            {"label": names.get(code, code), **result["turnout"]["by_region"][code]}
-            for code in region_order(result, result["turnout"]["by_region"])
+            {"label": names.get(code, code), **vars(result.turnout.by_region[code])}
+            for code in result.region_order(result.turnout.by_region)
         ],
-        "kind_labels": KIND_LABELS,
+        "kind_labels": {kind: labels.kind(kind) for kind in KIND_LABELS},
     }

@@ -147,7 +147,7 @@ def write_csv_copy(*, path, mission, result, region=None) -> int:
 
     codes = raw_codes(result)
     condition = forms_as_of(
-        mission=mission, kinds=result["filters"]["kinds"], region=region, at=parse_datetime(result["filters"]["cutoff"])
+        mission=mission, kinds=result.filters.kinds, region=region, at=parse_datetime(result.filters.cutoff)
     )
     query, params = _copy_query(condition=condition, codes=codes)
     count = 0

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,12 +20,13 @@ from checklists.choices import OBSERVATION_KINDS
 from jobs.lifecycle import Lifecycle
 from results.reporting import official_results_section
 
-from .charts import charts_render
+from .charts import charts_in_language, charts_render_languages
 from .choices import ConflictDecision, RunStatus
 from .compile import statistics_compile
 from .exports import write_csv, write_pdf, write_xlsx
 from .figures import difference
 from .models import ConflictResolution, ExportLog, ReportRun
+from .result import ReportLabels, ReportResult
 
 logger = logging.getLogger(__name__)
 
@@ -97,23 +98,33 @@ def _build(run: ReportRun, progress) -> list[str]:
         progress=lambda pct: progress(pct * 0.5),
     )
     # Official results and their cross-check with the forms as they stood at the same cut-off, frozen with the rest.
-    official = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)
-    if official is not None:
-        result["official_results"] = official
-    charts = charts_render(result)
+    result.official_results = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)
+    labels = ReportLabels.for_result(result, mission=run.mission)
+    # The page shows the charts in its reader's language; the files are written in the mission's working language.
+    charts = charts_render_languages(result, labels)
     progress(55)
+    with translation.override(run.mission.language or settings.LANGUAGE_CODE):
+        rows = _write_files(run, result, labels, charts_in_language(charts, translation.get_language()), progress)
+    run.result = result.to_json()
+    run.charts = charts
+    run.submissions_count = rows
+    return ["result", "charts", "submissions_count", "xlsx_file", "csv_file", "pdf_file"]
+
+
+def _write_files(run: ReportRun, result: ReportResult, labels: ReportLabels, charts: dict, progress) -> int:
+    """Write the run's XLSX, CSV and PDF in the active language; returns the number of raw rows."""
     for field in (run.xlsx_file, run.csv_file, run.pdf_file):
         if field:
             field.delete(save=False)
     with tempfile.TemporaryDirectory() as directory:
         xlsx_path = os.path.join(directory, "report.xlsx")
-        rows = write_xlsx(path=xlsx_path, run=run, result=result, region=run.region)
+        rows = write_xlsx(path=xlsx_path, run=run, result=result, labels=labels, region=run.region)
         progress(75)
         csv_path = os.path.join(directory, "raw.csv")
         write_csv(path=csv_path, mission=run.mission, result=result, region=run.region)
         progress(85)
         pdf_path = os.path.join(directory, "report.pdf")
-        write_pdf(path=pdf_path, run=run, result=result, charts=charts)
+        write_pdf(path=pdf_path, run=run, result=result, labels=labels, charts=charts)
         stem = f"{run.mission.slug}-run{run.pk}"
         for field, path, name in (
             (run.xlsx_file, xlsx_path, f"{stem}.xlsx"),
@@ -122,10 +133,7 @@ def _build(run: ReportRun, progress) -> list[str]:
         ):
             with open(path, "rb") as handle:
                 field.save(name, File(handle), save=False)
-    run.result = result
-    run.charts = charts
-    run.submissions_count = rows
-    return ["result", "charts", "submissions_count", "xlsx_file", "csv_file", "pdf_file"]
+    return rows
 
 
 compilation = Lifecycle(
@@ -189,55 +197,46 @@ def report_run_publish(*, run: ReportRun, user) -> ReportRun:
 
 
 def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
-    """What changed between two finished runs of one mission: observations, negative assessment, every answer share."""
+    """What changed between two finished runs of one mission: observations, negative assessment, every answer share.
+
+    Answers are given by kind, question code and value; the page words them in the reader's language.
+    """
     if old.mission_id != new.mission_id:
         raise ValidationError("Only runs of the same mission can be compared.")
     if old.status != RunStatus.DONE or new.status != RunStatus.DONE:
         raise ValidationError("Both runs must be finished to be compared.")
-    before, after = old.result, new.result
-    kinds = [kind for kind in OBSERVATION_KINDS if kind in before["kinds"] or kind in after["kinds"]]
-    empty_kind = {
-        "observations": 0,
-        "stations": 0,
-        "tecs": 0,
-        "assessment": {"negative": {"count": 0, "pct": None}},
-        "questions": [],
-    }
+    before, after = old.report(), new.report()
+    kinds = [kind for kind in OBSERVATION_KINDS if kind in before.kinds or kind in after.kinds]
     out_kinds, answers = [], []
     for kind in kinds:
-        was = before["kinds"].get(kind, empty_kind)
-        now = after["kinds"].get(kind, empty_kind)
-        negative_was, negative_now = was["assessment"]["negative"], now["assessment"]["negative"]
+        was, now = before.kinds.get(kind), after.kinds.get(kind)
+        negative_was = was.assessment.negative.pct if was is not None else None
+        negative_now = now.assessment.negative.pct if now is not None else None
+        observations_was = was.observations if was is not None else 0
+        observations_now = now.observations if now is not None else 0
         out_kinds.append(
             {
                 "kind": kind,
-                "observations": [was["observations"], now["observations"], now["observations"] - was["observations"]],
-                "stations": _change(was["stations"], now["stations"]),
-                "tecs": _change(was.get("tecs"), now.get("tecs")),
-                "negative_pct": [
-                    negative_was["pct"],
-                    negative_now["pct"],
-                    _delta(negative_was["pct"], negative_now["pct"]),
-                ],
+                "observations": [observations_was, observations_now, observations_now - observations_was],
+                "stations": _change(was.stations if was is not None else 0, now.stations if now is not None else 0),
+                "tecs": _change(was.tecs if was is not None else 0, now.tecs if now is not None else 0),
+                "negative_pct": [negative_was, negative_now, _delta(negative_was, negative_now)],
             }
         )
-        old_questions = {question["code"]: question for question in was["questions"]}
-        for question in now["questions"]:
-            previous = old_questions.get(question["code"], {})
-            old_values = {value["value"]: value for value in previous.get("values", [])}
-            for value in question.get("values", []):
-                earlier = old_values.get(value["value"], {"count": 0, "pct": None})
-                if earlier["count"] == value["count"] and earlier["pct"] == value["pct"]:
+        for question in now.questions if now is not None else []:
+            previous = was.question(question.code) if was is not None else None
+            for value in question.values or []:
+                earlier = previous.value(value.value) if previous is not None else None
+                count_was, pct_was = (earlier.count, earlier.pct) if earlier is not None else (0, None)
+                if count_was == value.count and pct_was == value.pct:
                     continue
                 answers.append(
                     {
                         "kind": kind,
-                        "code": question["code"],
-                        "text": question["text"],
-                        "value": value["value"],
-                        "label": value["label"],
-                        "count": [earlier["count"], value["count"], value["count"] - earlier["count"]],
-                        "pct": [earlier["pct"], value["pct"], _delta(earlier["pct"], value["pct"])],
+                        "code": question.code,
+                        "value": value.value,
+                        "count": [count_was, value.count, value.count - count_was],
+                        "pct": [pct_was, value.pct, _delta(pct_was, value.pct)],
                     }
                 )
     answers.sort(key=lambda row: (-abs(row["pct"][2] or 0), row["kind"], row["code"], row["value"]))
@@ -245,9 +244,9 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
         "old": old.pk,
         "new": new.pk,
         "observations_total": [
-            before["coverage"]["observations_total"],
-            after["coverage"]["observations_total"],
-            after["coverage"]["observations_total"] - before["coverage"]["observations_total"],
+            before.coverage.observations_total,
+            after.coverage.observations_total,
+            after.coverage.observations_total - before.coverage.observations_total,
         ],
         "kinds": out_kinds,
         "answers": answers,

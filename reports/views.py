@@ -10,17 +10,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import actor_for, can_publish, can_resolve_conflicts
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
+from missions.clock import local_zone
 from missions.models import Mission, Region
 
+from .charts import charts_in_language
 from .choices import ConflictDecision, ExportFormat, RunStatus
 from .conflicts import decisions_as_of
 from .presentation import report_tables
+from .result import ReportLabels, UnreadableResult
 from .selectors import FULL, dashboard_counts, latest_done_run, missions_with_reports, report_access, run_for, runs_for
 from .services import (
     conflict_resolve,
@@ -92,9 +96,7 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
-                from zoneinfo import ZoneInfo
-
-                cutoff = cutoff.replace(tzinfo=ZoneInfo(mission.time_zone or "UTC"))
+                cutoff = cutoff.replace(tzinfo=local_zone(mission))
         try:
             run = report_run_request(
                 mission=mission, user=request.user, kinds=kinds or None, region=region, cutoff=cutoff
@@ -147,18 +149,26 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             visible.select_related(None).filter(status=RunStatus.DONE).exclude(pk=run.pk).only("id", "finished_at")[:20]
         )
     actor = actor_for(request.user, run.mission)
+    try:
+        result = run.report()
+    except UnreadableResult:
+        result = None
+        messages.warning(request, _("This run's stored result cannot be read any more: compile it again."))
+    tables = None
+    if result is not None:
+        tables = report_tables(result, ReportLabels.for_result(result, mission=run.mission), pages=_list_pages(request))
     context = {
         "run": run,
         "access": access,
-        "result": run.result,
-        "tables": report_tables(run.result, pages=_list_pages(request)) if run.result else None,
-        "charts": run.charts,
+        "result": result,
+        "tables": tables,
+        "charts": charts_in_language(run.charts, get_language()),
         "status": _run_status(run),
         "others": others,
         "can_publish": run.status == RunStatus.DONE and not run.published and can_publish(actor, run),
         "can_resolve": access == FULL and can_resolve_conflicts(actor, run.mission),
     }
-    if run.result and run.result.get("conflicts", {}).get("list"):
+    if result is not None and result.conflicts.list:
         # Decisions made since this snapshot are shown beside it (a new compilation applies them).
         latest = decisions_as_of(mission=run.mission, at=timezone.now())
         for row in context["tables"]["conflicts"]["rows"]:
@@ -183,8 +193,14 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("reports:run", run_id=run.pk)
-    labels = dict(FormKind.choices)
-    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff, "kind_labels": labels})
+    # The answers that changed, worded from the newer run's checklist versions in the reader's language.
+    newer = new.report()
+    labels = ReportLabels.for_result(newer, mission=new.mission)
+    for row in diff["answers"]:
+        row["text"] = labels.question(row["kind"], row["code"])
+        row["label"] = labels.answer(row["kind"], row["code"], row["value"])
+    kind_labels = {kind: labels.kind(kind) for kind in OBSERVATION_KINDS}
+    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff, "kind_labels": kind_labels})
 
 
 @login_required
@@ -284,15 +300,15 @@ def dashboard_data(request: HttpRequest, slug: str) -> JsonResponse:
     run = latest_done_run(mission=mission)
     compiled = None
     if run is not None:
-        result = run.result
+        result = run.report()
         compiled = {
             "run": run.pk,
             "url": reverse("reports:run", args=[run.pk]),
             "finished_at": run.finished_at.isoformat(),
-            "observations": result["coverage"]["observations_total"],
-            "negative": {kind: result["kinds"][kind]["assessment"]["negative"]["pct"] for kind in result["kinds"]},
-            "kind_labels": {kind: str(FormKind(kind).label) for kind in result["kinds"]},
-            "urgent": result["incidents"]["urgent"],
-            "critical": result["incidents"]["critical"],
+            "observations": result.coverage.observations_total,
+            "negative": {kind: data.assessment.negative.pct for kind, data in result.kinds.items()},
+            "kind_labels": {kind: str(FormKind(kind).label) for kind in result.kinds},
+            "urgent": result.incidents.urgent,
+            "critical": result.incidents.critical,
         }
     return JsonResponse({**data, "compiled": compiled})

@@ -48,7 +48,7 @@ class ResultsVersionAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Checks and cross-check")
+    @admin.display(description=_("Checks and cross-check"))
     def page_link(self, obj):
         url = reverse("results:mission", args=[obj.mission.slug])
         return format_html('<a href="{}?version={}">Open</a>', url, obj.number)

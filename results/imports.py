@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
+from access import actor_for, can_import_results, require
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, normalise_header, read_rows
 
@@ -174,8 +176,15 @@ def results_import(
 ) -> ResultsImportReport:
     """Check every row of an official results file; write nothing if any is bad, else add it as a new version.
 
-    `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals).
+    `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals). A person
+    (`user`) must be allowed to import the mission's results (``access.can_import_results``); without one the
+    import is a command's, run by the operator with a shell.
     """
+    if user is not None:
+        require(
+            can_import_results(actor_for(user, mission), mission),
+            _("Only the mission's coordinators import its official results."),
+        )
     report = ResultsImportReport()
     candidates = list(mission.candidates or [])
     try:

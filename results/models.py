@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .choices import ResultsLevel, ResultsStage
 
@@ -11,23 +12,34 @@ from .choices import ResultsLevel, ResultsStage
 class ResultsSettings(models.Model):
     """A mission's settings for official results: the column mapping of its last import and the turnout threshold."""
 
-    mission = models.OneToOneField("missions.Mission", on_delete=models.CASCADE, related_name="results_settings")
-    column_mapping = models.JSONField(
-        default=dict, blank=True, help_text="Result line -> column header of the CEC file, reused for the next file."
+    mission = models.OneToOneField(
+        "missions.Mission", on_delete=models.CASCADE, related_name="results_settings", verbose_name=_("mission")
     )
-    tec_column_mapping = models.JSONField(default=dict, blank=True, help_text="The same for the files of TEC totals.")
+    column_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Result line -> column header of the CEC file, reused for the next file."),
+        verbose_name=_("column mapping"),
+    )
+    tec_column_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("The same for the files of TEC totals."),
+        verbose_name=_("TEC column mapping"),
+    )
     turnout_threshold = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=95,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Turnout (ballots issued / registered voters, in %) above which a station is listed.",
+        help_text=_("Turnout (ballots issued / registered voters, in %) above which a station is listed."),
+        verbose_name=_("turnout threshold"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
-        verbose_name = "official results settings"
-        verbose_name_plural = "official results settings"
+        verbose_name = _("official results settings")
+        verbose_name_plural = _("official results settings")
 
     def __str__(self) -> str:
         return f"Official results settings of {self.mission}"
@@ -36,24 +48,49 @@ class ResultsSettings(models.Model):
 class ResultsVersion(models.Model):
     """One imported file of official per-station results (preliminary, final, ...); versions are never overwritten."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="results_versions")
-    number = models.PositiveIntegerField(help_text="1 for the first file imported for the mission, then 2, ...")
-    stage = models.CharField(max_length=16, choices=ResultsStage.choices, default=ResultsStage.PRELIMINARY)
-    level = models.CharField(max_length=8, choices=ResultsLevel.choices, default=ResultsLevel.STATION)
-    label = models.CharField(max_length=200, blank=True, help_text="e.g. 'CEC preliminary results, 10 June 08:00'.")
-    published_on = models.DateField(null=True, blank=True, help_text="When the CEC published this file.")
-    filename = models.CharField(max_length=255, blank=True)
-    column_mapping = models.JSONField(default=dict, help_text="The mapping this file was read with.")
-    candidates = models.JSONField(default=list, help_text="The mission's candidates when the file was read.")
-    rows = models.PositiveIntegerField(default=0)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="results_versions", verbose_name=_("mission")
     )
-    imported_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveIntegerField(
+        help_text=_("1 for the first file imported for the mission, then 2, ..."), verbose_name=_("number")
+    )
+    stage = models.CharField(
+        max_length=16, choices=ResultsStage.choices, default=ResultsStage.PRELIMINARY, verbose_name=_("stage")
+    )
+    level = models.CharField(
+        max_length=8, choices=ResultsLevel.choices, default=ResultsLevel.STATION, verbose_name=_("level")
+    )
+    label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 'CEC preliminary results, 10 June 08:00'."),
+        verbose_name=_("label"),
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text=_("When the CEC published this file."), verbose_name=_("published on")
+    )
+    filename = models.CharField(max_length=255, blank=True, verbose_name=_("filename"))
+    column_mapping = models.JSONField(
+        default=dict, help_text=_("The mapping this file was read with."), verbose_name=_("column mapping")
+    )
+    candidates = models.JSONField(
+        default=list, help_text=_("The mission's candidates when the file was read."), verbose_name=_("candidates")
+    )
+    rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
 
     class Meta:
+        verbose_name_plural = _("official results versions")
         ordering = ["mission", "-number"]
-        verbose_name = "official results version"
+        verbose_name = _("official results version")
         constraints = [models.UniqueConstraint(fields=["mission", "number"], name="results_version_number_unique")]
 
     def __str__(self) -> str:
@@ -63,27 +100,43 @@ class ResultsVersion(models.Model):
 class StationResult(models.Model):
     """One row of an official results file: a station's protocol lines; the station is None when it is not known."""
 
-    version = models.ForeignKey(ResultsVersion, on_delete=models.CASCADE, related_name="station_results")
+    version = models.ForeignKey(
+        ResultsVersion, on_delete=models.CASCADE, related_name="station_results", verbose_name=_("version")
+    )
     polling_station = models.ForeignKey(
-        "missions.PollingStation", null=True, blank=True, on_delete=models.PROTECT, related_name="official_results"
+        "missions.PollingStation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="official_results",
+        verbose_name=_("polling station"),
     )
     region = models.ForeignKey(
-        "missions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="official_results"
+        "missions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="official_results",
+        verbose_name=_("region"),
     )
     # As written in the file, so a station the list does not know can still be named.
-    region_text = models.CharField(max_length=200)
-    tec_text = models.CharField(max_length=200, blank=True)
-    number_text = models.CharField(max_length=64)
-    row_number = models.PositiveIntegerField()
-    registered_voters = models.PositiveIntegerField(null=True, blank=True)
-    ballots_received = models.PositiveIntegerField(null=True, blank=True)
-    ballots_issued = models.PositiveIntegerField(null=True, blank=True)
-    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True)
-    ballots_valid = models.PositiveIntegerField(null=True, blank=True)
-    ballots_invalid = models.PositiveIntegerField(null=True, blank=True)
-    votes = models.JSONField(default=list, help_text="Votes per candidate in the version's candidate order.")
+    region_text = models.CharField(max_length=200, verbose_name=_("region text"))
+    tec_text = models.CharField(max_length=200, blank=True, verbose_name=_("TEC text"))
+    number_text = models.CharField(max_length=64, verbose_name=_("number text"))
+    row_number = models.PositiveIntegerField(verbose_name=_("row number"))
+    registered_voters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("registered voters"))
+    ballots_received = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots received"))
+    ballots_issued = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots issued"))
+    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots cancelled"))
+    ballots_valid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots valid"))
+    ballots_invalid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots invalid"))
+    votes = models.JSONField(
+        default=list, help_text=_("Votes per candidate in the version's candidate order."), verbose_name=_("votes")
+    )
 
     class Meta:
+        verbose_name = _("station result")
+        verbose_name_plural = _("station results")
         ordering = ["version", "row_number"]
         constraints = [
             models.UniqueConstraint(
@@ -100,23 +153,32 @@ class StationResult(models.Model):
 class TecResult(models.Model):
     """One row of a file of TEC totals (the tabulated results of a TEC), as the CEC publishes them."""
 
-    version = models.ForeignKey(ResultsVersion, on_delete=models.CASCADE, related_name="tec_results")
-    tec = models.ForeignKey("missions.Tec", on_delete=models.PROTECT, related_name="official_results")
-    region = models.ForeignKey("missions.Region", on_delete=models.PROTECT, related_name="official_tec_results")
-    region_text = models.CharField(max_length=200)
-    tec_text = models.CharField(max_length=200)
-    row_number = models.PositiveIntegerField()
-    registered_voters = models.PositiveIntegerField(null=True, blank=True)
-    ballots_received = models.PositiveIntegerField(null=True, blank=True)
-    ballots_issued = models.PositiveIntegerField(null=True, blank=True)
-    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True)
-    ballots_valid = models.PositiveIntegerField(null=True, blank=True)
-    ballots_invalid = models.PositiveIntegerField(null=True, blank=True)
-    votes = models.JSONField(default=list, help_text="Votes per candidate in the version's candidate order.")
+    version = models.ForeignKey(
+        ResultsVersion, on_delete=models.CASCADE, related_name="tec_results", verbose_name=_("version")
+    )
+    tec = models.ForeignKey(
+        "missions.Tec", on_delete=models.PROTECT, related_name="official_results", verbose_name=_("TEC")
+    )
+    region = models.ForeignKey(
+        "missions.Region", on_delete=models.PROTECT, related_name="official_tec_results", verbose_name=_("region")
+    )
+    region_text = models.CharField(max_length=200, verbose_name=_("region text"))
+    tec_text = models.CharField(max_length=200, verbose_name=_("TEC text"))
+    row_number = models.PositiveIntegerField(verbose_name=_("row number"))
+    registered_voters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("registered voters"))
+    ballots_received = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots received"))
+    ballots_issued = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots issued"))
+    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots cancelled"))
+    ballots_valid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots valid"))
+    ballots_invalid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots invalid"))
+    votes = models.JSONField(
+        default=list, help_text=_("Votes per candidate in the version's candidate order."), verbose_name=_("votes")
+    )
 
     class Meta:
+        verbose_name_plural = _("TEC results")
         ordering = ["version", "row_number"]
-        verbose_name = "TEC result"
+        verbose_name = _("TEC result")
         constraints = [models.UniqueConstraint(fields=["version", "tec"], name="tec_result_once_per_version")]
 
     def __str__(self) -> str:

@@ -2,9 +2,11 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
-from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
+from access.admin import ScopedAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline, admin_actors
 from access.rules import may_read_kind
+from checklists.choices import FormKind
 from checklists.rules import flag_messages
 from missions.models import Mission
 
@@ -46,15 +48,16 @@ class SubmissionAdmin(ScopedAdmin):
         "revision",
         "status",
     )
+    # Regions and missions offered from the user's scope, not found by scanning every form.
     list_filter = (
         "kind",
-        "region",
+        ("region", ScopedRelatedFieldListFilter),
         "urgent",
         "has_critical",
         "protocol_mismatch",
         "area_type",
         "status",
-        "mission",
+        ("mission", ScopedRelatedFieldListFilter),
         "received_at",
     )
     search_fields = ("polling_station__number", "polling_station__region__name", "team__code", "=uuid")
@@ -94,7 +97,7 @@ class SubmissionAdmin(ScopedAdmin):
     )
     fields = readonly_fields
 
-    @admin.display(description="Data-quality flags")
+    @admin.display(description=_("Data-quality flags"))
     def rule_flags(self, obj):
         """The rules the form breaks (the protocol arithmetic included), as sentences."""
         return "; ".join(flag_messages(obj.protocol_issues, template=obj.template)) or "-"
@@ -125,17 +128,19 @@ class SubmissionAdmin(ScopedAdmin):
             except PermissionDenied as error:
                 self.message_user(request, f"{mission} {kind}: {error}", messages.ERROR)
             else:
-                self.message_user(request, f"{mission}: the {kind} phase is {verb}.", messages.SUCCESS)
+                self.message_user(
+                    request, verb % {"mission": mission, "kind": str(FormKind(kind).label).lower()}, messages.SUCCESS
+                )
 
     @admin.action(
-        description="Lock this phase (no more corrections to forms of the selected kinds)", permissions=["lock"]
+        description=_("Lock this phase (no more corrections to forms of the selected kinds)"), permissions=["lock"]
     )
     def lock_phase(self, request, queryset):
-        self._phases(request, queryset, phase_lock, "locked")
+        self._phases(request, queryset, phase_lock, _("%(mission)s: the %(kind)s phase is locked."))
 
-    @admin.action(description="Unlock this phase", permissions=["lock"])
+    @admin.action(description=_("Unlock this phase"), permissions=["lock"])
     def unlock_phase(self, request, queryset):
-        self._phases(request, queryset, phase_unlock, "unlocked")
+        self._phases(request, queryset, phase_unlock, _("%(mission)s: the %(kind)s phase is unlocked."))
 
 
 @admin.register(PhaseLock)

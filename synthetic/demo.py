@@ -76,7 +76,8 @@ def _users(mission: Mission) -> None:
             )
             membership = seat.membership if seat else None
         if membership is not None and membership.observer.user_id != user.pk:
-            Observer.objects.filter(user=user).exclude(pk=membership.observer_id).update(user=None)
+            # One record per login in a mission; the login's records in other missions stay linked.
+            Observer.objects.filter(user=user, mission=mission).exclude(pk=membership.observer_id).update(user=None)
             membership.observer.user = user
             membership.observer.save(update_fields=["user"])
 

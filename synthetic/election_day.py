@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-import zoneinfo
 from collections import defaultdict
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from checklists.selectors import templates_published
 from checklists.services import checklists_load_standard
 from deployment.choices import VisitPurpose
 from deployment.models import PlannedVisit, TeamAssignment
+from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.choices import TeamKind
 from observers.models import Team, TeamMember
@@ -213,17 +213,10 @@ def election_day_generate(*, mission: Mission, seed: int = 2019) -> int:
                     payload["notes"] = rng.choice(NOTES)
                 add(team, kind, sequence, payload, station, tec, user)
         else:
-            _lto_forms(team, rng, generators, add, stations_by_region, day, _zone(mission))
+            _lto_forms(team, rng, generators, add, stations_by_region, day, local_zone(mission))
     forms_write(built)
     tallies_roll_up()  # the demo's forms arrive at once: fold them now rather than at the worker's next round
     return len(built)
-
-
-def _zone(mission: Mission) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(mission.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _before(day: datetime.date, zone, *, days: int, hour: float) -> datetime.datetime:

@@ -113,6 +113,7 @@ def _people(mission: Mission) -> None:
     teams: dict[str, list[Membership]] = {}
     for username, full_name, gender, nationality, role, function, team_code in SECOND_PEOPLE:
         observer, _ = Observer.objects.get_or_create(
+            mission=mission,
             email=_email(full_name),
             defaults={"full_name": full_name, "gender": gender, "nationality": nationality, "phone": "+996 555 0100"},
         )
@@ -126,20 +127,41 @@ def _people(mission: Mission) -> None:
             if created:
                 user.set_password(SECOND_PASSWORD)
                 user.save()
-            if observer.user_id is None and not Observer.objects.filter(user=user).exists():
+            if observer.user_id is None and not Observer.objects.filter(user=user, mission=mission).exists():
                 observer.user = user
                 observer.save(update_fields=["user"])
         if team_code:
             teams.setdefault(team_code, []).append(membership)
-    shared = Observer.objects.filter(user__username=SHARED_USERNAME).first()
-    if shared is not None and shared.nationality != mission.host_country:
-        membership, _ = Membership.objects.get_or_create(
-            mission=mission,
-            observer=shared,
-            defaults={"role": MemberRole.LTO, "status": MemberStatus.DEPLOYED},
-        )
+    membership = _shared_person(mission)
+    if membership is not None:
         teams.setdefault(SHARED_TEAM, []).append(membership)
     _teams(mission, teams)
+
+
+def _shared_person(mission: Mission) -> Membership | None:
+    """The first mission's LTO coordinator as this mission records them: this mission's own record of the person,
+    linked to the same login (as a superuser links it), so one sign-in opens both missions with a role in each."""
+    user = get_user_model().objects.filter(username=SHARED_USERNAME).first()
+    if user is None:
+        return None
+    elsewhere = Observer.objects.filter(user=user).exclude(mission=mission).order_by("pk").first()
+    if elsewhere is None or elsewhere.nationality == mission.host_country:
+        return None
+    observer, _ = Observer.objects.get_or_create(
+        mission=mission,
+        user=user,
+        defaults={
+            "full_name": elsewhere.full_name,
+            "gender": elsewhere.gender,
+            "nationality": elsewhere.nationality,
+            "email": elsewhere.email,
+            "phone": elsewhere.phone,
+        },
+    )
+    membership, _ = Membership.objects.get_or_create(
+        mission=mission, observer=observer, defaults={"role": MemberRole.LTO, "status": MemberStatus.DEPLOYED}
+    )
+    return membership
 
 
 def _teams(mission: Mission, teams: dict[str, list[Membership]]) -> None:

@@ -211,8 +211,10 @@ def roster_generate(
         person = _person(rng, index, nationality, "sto", domain)
         people.append((person, {"role": MemberRole.STO, "first_mission": rng.random() < 0.3}, languages))
 
-    Observer.objects.bulk_create([Observer(**p) for p, _m, _l in people], batch_size=5000, ignore_conflicts=True)
-    observers = Observer.objects.in_bulk([p["email"] for p, _m, _l in people], field_name="email")
+    Observer.objects.bulk_create(
+        [Observer(mission=mission, **p) for p, _m, _l in people], batch_size=5000, ignore_conflicts=True
+    )
+    observers = {o.email: o for o in Observer.objects.filter(mission=mission)}
     arrival = {MemberRole.STO: mission.sto_arrival_date, MemberRole.LTO: mission.lto_deployment_date}
     Membership.objects.bulk_create(
         [

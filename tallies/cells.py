@@ -1,12 +1,12 @@
 """The cells a revision fills, as SQL: one definition for folding events, reading the tail and leaving forms out.
 
-A revision's answer rows are grouped the way a compilation groups them (reports.statistics): a closed question by its
+A revision's answer rows are grouped the way a compilation groups them (reports.compile): a closed question by its
 value; an integer, time or text question only as answered (with the integer's sum), not applicable, or blank. A
 multiple-choice question answered with at least one real choice adds one more cell, MULTIPLE_ANSWERED, which counts
 the forms that answered it (its n). The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
-version of the mission agrees with the merged catalogue before it trusts the tallies (reports.statistics).
+version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
 """
 
 from __future__ import annotations
@@ -43,9 +43,13 @@ def column(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-def cells_sql() -> tuple[str, list]:
-    """SELECT mission_id, kind, region_id, area_type, question_code, answer, count, total: the signed cells of the
-    revisions in a `src (revision_id, sign)` table the caller defines (a WITH clause) before this statement."""
+def cells_sql() -> tuple[str, list, str, list]:
+    """The signed cells of the revisions in a `src (revision_id, sign)` table the caller defines first in a WITH.
+
+    Returns a WITH item named `answer_rows` to put after `src` and its parameters, then a SELECT of mission_id, kind,
+    region_id, area_type, question_code, answer, count, total over it and its parameters. Every answer row is read once;
+    the forms answering a multiple-choice question come from the same rows (one per revision, sign and question).
+    """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
 
     def r(name):
@@ -57,41 +61,39 @@ def cells_sql() -> tuple[str, list]:
     def q(name):
         return f"q.{column(question, name)}"
 
-    place = f"{r('mission')}, {r('kind')}, {r('region')}, {r('area_type')}"
-    joins = (
+    rows = (
+        "answer_rows AS ("  # noqa: S608 - names from the models
+        f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
+        f"{r('area_type')} AS area_type, {r('id')} AS revision_id, src.sign AS sign, "
+        f"{a('question_code')} AS question_code, {a('value')} AS value, {a('number')} AS number, "
+        f"{q('type')} AS question_type "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id "
-        f"JOIN {table(submission)} s ON s.{column(submission, 'id')} = {r('submission')}"
-    )
-    sql = (
-        f"SELECT {place}, {a('question_code')} AS question_code, "  # noqa: S608 - names from the models
-        f"CASE WHEN {q('type')} IN (%s, %s, %s) THEN "
-        f"CASE WHEN {a('value')} IS NULL AND {a('number')} IS NULL THEN NULL "
-        f"WHEN {a('value')} = %s THEN %s ELSE %s END ELSE {a('value')} END AS answer, "
-        f"src.sign AS count, src.sign * COALESCE({a('number')}, 0) AS total "
-        f"{joins} JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
+        f"JOIN {table(submission)} s ON s.{column(submission, 'id')} = {r('submission')} "
+        f"JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
         f"LEFT JOIN {table(question)} q ON {q('template')} = s.{column(submission, 'template')} "
         f"AND {q('code')} = {a('question_code')} "
-        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s "
+        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s)"
+    )
+    place = "mission_id, kind, region_id, area_type, question_code"
+    select = (
+        f"SELECT {place}, "  # noqa: S608 - names from the models
+        "CASE WHEN question_type IN (%s, %s, %s) THEN "
+        "CASE WHEN value IS NULL AND number IS NULL THEN NULL WHEN value = %s THEN %s ELSE %s END "
+        "ELSE value END AS answer, sign AS count, sign * COALESCE(number, 0) AS total FROM answer_rows "
         "UNION ALL "
-        f"SELECT {place}, {q('code')}, %s, src.sign, 0 "
-        f"{joins} JOIN {table(question)} q ON {q('template')} = s.{column(submission, 'template')} "
-        f"AND {q('type')} = %s "
-        f"WHERE {r('confidential')} = %s AND EXISTS (SELECT 1 FROM {table(answer)} a WHERE {a('revision')} = {r('id')} "
-        f"AND {a('question_code')} = {q('code')} AND {a('value')} IS NOT NULL AND {a('value')} <> %s)"
+        f"SELECT {place}, %s, sign, 0 FROM (SELECT DISTINCT {place}, revision_id, sign FROM answer_rows "
+        "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
         NOT_APPLICABLE,
         NOT_APPLICABLE,
         ANSWERED,
-        False,
-        OVERALL_ASSESSMENT_CODE,
         MULTIPLE_ANSWERED,
         str(QuestionType.MULTIPLE),
-        False,
         NOT_APPLICABLE,
     ]
-    return sql, params
+    return rows, [False, OVERALL_ASSESSMENT_CODE], select, params
 
 
 def events_src(ids: list[int]) -> tuple[str, list]:

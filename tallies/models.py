@@ -46,7 +46,7 @@ class TallyCount(models.Model):
     )
     area_type = models.CharField(max_length=8, choices=AreaType.choices, blank=True)
     question_code = models.CharField(max_length=64)
-    # The answer as a compilation groups it (reports.statistics): the value of a closed question, a mark for an
+    # The answer as a compilation groups it (reports.compile): the value of a closed question, a mark for an
     # answered integer, time or text question, "na", or NULL for shown and left blank.
     answer = models.CharField(max_length=2000, null=True, blank=True)
     hour = models.DateTimeField()

@@ -51,11 +51,11 @@ def tally_cells(
     if region is not None:
         where += " AND region_id = %s"
         where_params.append(region.pk)
-    cells, cell_params = cells_sql()
+    answer_rows, row_params, cells, cell_params = cells_sql()
     names = ", ".join(CELL_COLUMNS)
     stored = ", ".join(column(counts, name) for name in ("kind", "region", "area_type", "question_code", "answer"))
     sql = (
-        f"WITH src AS ({' UNION ALL '.join(sources)}) "  # noqa: S608 - names from the models
+        f"WITH src AS ({' UNION ALL '.join(sources)}), {answer_rows} "  # noqa: S608 - names from the models
         f"SELECT {names}, SUM(count), SUM(total) FROM ("
         f"SELECT {stored}, {column(counts, 'count')} AS count, {column(counts, 'total')} AS total "
         f"FROM {table(counts)} WHERE {column(counts, 'mission')} = %s AND {column(counts, 'hour')} < %s "
@@ -63,5 +63,5 @@ def tally_cells(
         f") x WHERE {where} GROUP BY {names} HAVING SUM(count) <> 0"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [mission.pk, hour] + cell_params + where_params)
+        cursor.execute(sql, params + row_params + [mission.pk, hour] + cell_params + where_params)
         return [(*row[:5], int(row[5]), int(row[6] or 0)) for row in cursor.fetchall()]

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from submissions.models import SubmissionRevision
 
-from .cells import CELL_COLUMNS, cells_sql, events_src, hour_of
+from .cells import CELL_COLUMNS, cells_sql, column, events_src, hour_of, table
 from .models import TallyCount, TallyEvent
 
 # Folding is one writer at a time: PostgreSQL's transaction-scoped advisory lock under this key (SQLite serialises
@@ -69,25 +69,26 @@ def _take_lock() -> bool:
 def _fold(hour: datetime.datetime, ids: list[int]) -> int:
     """Add the cells of some events of one hour to that hour's counts; returns the rows written."""
     src, src_params = events_src(ids)
-    cells, cell_params = cells_sql()
+    answer_rows, row_params, cells, cell_params = cells_sql()
     names = ", ".join(CELL_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH src AS ({src}) SELECT mission_id, {names}, SUM(count), SUM(total) "  # noqa: S608 - names from models
+            f"WITH src AS ({src}), {answer_rows} SELECT mission_id, {names}, SUM(count), SUM(total) "  # noqa: S608
             f"FROM ({cells}) c GROUP BY mission_id, {names}",
-            src_params + cell_params,
+            src_params + row_params + cell_params,
         )
         found = cursor.fetchall()
     missions = {row[0] for row in found}
     existing = {
-        (row.mission_id, row.kind, row.region_id, row.area_type, row.question_code, row.answer): row
-        for row in TallyCount.objects.filter(mission_id__in=missions, hour=hour)
+        key[:6]: key[6]
+        for key in TallyCount.objects.filter(mission_id__in=missions, hour=hour).values_list(
+            "mission_id", "kind", "region_id", "area_type", "question_code", "answer", "id"
+        )
     }
     changed, added = [], []
     for mission_id, kind, region_id, area_type, code, answer, count, total in found:
-        key = (mission_id, kind, region_id, area_type, code, answer)
-        row = existing.get(key)
-        if row is None:
+        row_id = existing.get((mission_id, kind, region_id, area_type, code, answer))
+        if row_id is None:
             added.append(
                 TallyCount(
                     mission_id=mission_id,
@@ -101,13 +102,27 @@ def _fold(hour: datetime.datetime, ids: list[int]) -> int:
                     total=total or 0,
                 )
             )
-        else:
-            row.count += count
-            row.total += total or 0
-            changed.append(row)
+        elif count or total:
+            changed.append((row_id, int(count), int(total or 0)))
     TallyCount.objects.bulk_create(added, batch_size=2000)
-    TallyCount.objects.bulk_update(changed, ["count", "total"], batch_size=1000)
+    _increment(changed)
     return len(added) + len(changed)
+
+
+def _increment(changed: list[tuple[int, int, int]]) -> None:
+    """Add (id, count, total) to existing rows: one UPDATE ... FROM (VALUES ...) per thousand rows."""
+    counts = TallyCount
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), 1000):
+            chunk = changed[start : start + 1000]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v (row_id, delta, delta_total) AS (VALUES {values}) "  # noqa: S608 - names from the model
+                f"UPDATE {table(counts)} SET {column(counts, 'count')} = {column(counts, 'count')} + v.delta, "
+                f"{column(counts, 'total')} = {column(counts, 'total')} + v.delta_total "
+                f"FROM v WHERE {column(counts, 'id')} = v.row_id",
+                [value for row in chunk for value in row],
+            )
 
 
 def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = None) -> int:

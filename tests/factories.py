@@ -86,6 +86,7 @@ class ObserverFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Observer
 
+    mission = factory.SubFactory(MissionFactory)
     full_name = factory.Sequence(lambda n: f"Observer {n}")
     gender = Gender.FEMALE
     nationality = "DE"
@@ -100,7 +101,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     mission = factory.SubFactory(MissionFactory)
-    observer = factory.SubFactory(ObserverFactory)
+    # A person's record belongs to the mission of their membership.
+    observer = factory.SubFactory(ObserverFactory, mission=factory.SelfAttribute("..mission"))
     role = MemberRole.STO
     status = MemberStatus.ACCREDITED
 
@@ -122,7 +124,9 @@ def team_with_members(
     team = TeamFactory(mission=mission, kind=kind, **({"code": code} if code else {}), **extra)
     genders = (Gender.FEMALE, Gender.MALE)
     for index, nationality in enumerate(nationalities):
-        observer = ObserverFactory(nationality=nationality, gender=genders[index % 2], user=users[index])
+        observer = ObserverFactory(
+            mission=mission, nationality=nationality, gender=genders[index % 2], user=users[index]
+        )
         membership = MembershipFactory(mission=mission, observer=observer, role=role)
         TeamMember.objects.create(team=team, membership=membership)
     return team
@@ -133,7 +137,7 @@ def core_team_user(mission, username, core_function="", *, role=MemberRole.CORE_
     user = UserFactory(username=username)
     MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user, nationality=nationality),
+        observer=ObserverFactory(mission=mission, user=user, nationality=nationality),
         role=role,
         core_function=core_function if role == MemberRole.CORE_TEAM else "",
     )

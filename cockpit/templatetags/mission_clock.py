@@ -1,41 +1,15 @@
-"""The mission's clock: moments shown in the mission's local time, ISO dates, 24-hour times, zone named."""
+"""The mission's clock in templates: moments in the mission's local time, ISO dates, 24-hour times, zone named.
+
+The zone itself is worked out in one place, missions.clock (with its fallback to UTC for an unknown zone name).
+"""
 
 from __future__ import annotations
 
-import datetime
-import zoneinfo
-
 from django import template
-from django.utils.dateparse import parse_datetime
+
+from missions.clock import local_moment, local_zone
 
 register = template.Library()
-
-
-def mission_zone(mission) -> zoneinfo.ZoneInfo:
-    """The mission's main time zone (UTC when the name is unknown)."""
-    try:
-        return zoneinfo.ZoneInfo(getattr(mission, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def local_moment(value: datetime.datetime | str | None, mission, *, with_zone: bool = False) -> str:
-    """'2019-06-09 14:05' in the mission's zone; with_zone adds the zone's abbreviation or offset.
-
-    An ISO string (as stored in a report's JSON, e.g. its cut-off) is read first; a naive one is taken as UTC.
-    """
-    if isinstance(value, str):
-        value = parse_datetime(value) if value else None
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.UTC)
-    if not value:
-        return ""
-    zone = mission_zone(mission)
-    moment = value.astimezone(zone)
-    text = moment.strftime("%Y-%m-%d %H:%M")
-    if with_zone:
-        text = f"{text} {moment.strftime('%Z')}"
-    return text
 
 
 @register.filter
@@ -48,3 +22,9 @@ def mission_time(value, mission):
 def mission_time_zone(value, mission):
     """Like mission_time, followed by the zone, e.g. '2019-06-09 14:05 +05'."""
     return local_moment(value, mission, with_zone=True)
+
+
+@register.filter
+def mission_zone_name(mission) -> str:
+    """{{ mission|mission_zone_name }} -> 'Asia/Almaty': the zone times are written in ('UTC' for an unknown one)."""
+    return local_zone(mission).key

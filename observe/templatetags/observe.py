@@ -7,9 +7,12 @@ from django import template
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from checklists.choices import FormKind
 from checklists.rules import flag_messages as rules_flag_messages
 
 register = template.Library()
+
+FORM_KIND_LABELS = dict(FormKind.choices)
 
 # A count that falls into each plural category (CLDR) in English and Russian, to pick the catalogue's plural form.
 PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
@@ -92,16 +95,8 @@ def observe_messages() -> dict:
 
 @register.filter
 def kind_label(kind: str) -> str:
-    """The name of a form kind in the page's language."""
-    return {
-        "opening": _("Opening"),
-        "voting": _("Voting"),
-        "counting": _("Counting"),
-        "tabulation": _("Tabulation"),
-        "lto_weekly": _("LTO weekly report"),
-        "meeting": _("Meeting record"),
-        "incident": _("Incident report"),
-    }.get(kind, kind)
+    """The name of a form kind in the page's language (its label in FormKind); an unknown kind as it is."""
+    return str(FORM_KIND_LABELS.get(kind, kind))
 
 
 @register.filter

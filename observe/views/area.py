@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,25 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from access import Actor
+from access import can_file_lto_reports, can_view_lto_area, can_view_urgent_incidents
 from checklists.choices import LTO_KINDS
-from cockpit.templatetags.mission_clock import local_moment
-from deployment.models import TeamAssignment
+from missions.clock import local_moment
 from missions.models import Mission
-from observe.selectors import team_with_members
+from observe.selectors import (
+    area_reports,
+    area_sto_teams,
+    incidents_listed,
+    team_forms,
+    team_with_members,
+)
 from observe.templatetags.observe import kind_label
 from observe.views.common import (
-    TEAM_SUBMISSIONS_SHOWN,
     form_url,
     json_error,
     mission_scope,
     with_status,
 )
-from observers.choices import TeamKind
-from observers.models import Team
-from submissions.selectors import locked_kinds, submissions_visible_to, urgent_incidents
-
-INCIDENTS_SHOWN = 200
+from submissions.selectors import locked_kinds
 
 
 @login_required
@@ -38,43 +37,19 @@ INCIDENTS_SHOWN = 200
 def lto_area(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """LTO pages: weekly reports, meeting records and incident reports of the area, and its STO teams."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.role != "lto" and not actor.sees_whole_mission:
+    if not can_view_lto_area(actor, mission):
         raise PermissionDenied(_("This page is for long-term observers."))
-    reports = with_status(
-        submissions_visible_to(actor=actor)
-        .filter(mission=mission, kind__in=LTO_KINDS)
-        .select_related("team", "region")[:TEAM_SUBMISSIONS_SHOWN],
-        locked_kinds(mission=mission),
-    )
-    teams = Team.objects.filter(mission=mission, kind=TeamKind.STO)
-    if not actor.sees_whole_mission:
-        teams = teams.filter(Q(lto_team_id=actor.team_id) | Q(assignment__region_id__in=actor.region_ids))
-    teams = (
-        teams.select_related("assignment__region")
-        .annotate(submission_count=Count("submissions", distinct=True))
-        .distinct()
-        .order_by("code")
-    )
+    reports = with_status(area_reports(actor=actor, mission=mission), locked_kinds(mission=mission))
     by_kind = {kind: [row for row in reports if row.kind == kind] for kind in LTO_KINDS}
+    files_here = actor.team_id is not None and can_file_lto_reports(actor, mission)  # as form_new accepts
     context = {
         "mission": mission,
         "actor": actor,
         "report_groups": [(kind_label(kind), kind, by_kind[kind]) for kind in LTO_KINDS],
-        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if actor.role == "lto" else [],
-        "teams": teams,
+        "new_links": [(kind_label(kind), form_url(mission, kind)) for kind in LTO_KINDS] if files_here else [],
+        "teams": area_sto_teams(actor=actor, mission=mission),
     }
     return render(request, "observe/lto_area.html", context)
-
-
-def _team_visible(actor: Actor, team: Team) -> bool:
-    if actor.sees_whole_mission or team.pk == actor.team_id:
-        return True
-    if actor.role != "lto" or team.kind != TeamKind.STO:
-        return False
-    if team.lto_team_id is not None and team.lto_team_id == actor.team_id:
-        return True
-    assignment = TeamAssignment.objects.filter(team=team).only("region_id").first()
-    return assignment is not None and assignment.region_id in actor.region_ids
 
 
 @login_required
@@ -82,23 +57,17 @@ def _team_visible(actor: Actor, team: Team) -> bool:
 def team_detail(request: HttpRequest, mission_slug: str, team_id: int) -> HttpResponse:
     """One team, its members and its submissions: the team itself, its LTOs and the core team."""
     mission, actor = mission_scope(request, mission_slug)
-    team = team_with_members(team_id)
-    if team is None or team.mission_id != mission.pk or not _team_visible(actor, team):
+    team = team_with_members(team_id=team_id, actor=actor)
+    if team is None or team.mission_id != mission.pk:
         raise Http404(_("No such team."))
-    submissions = with_status(
-        submissions_visible_to(actor=actor)
-        .filter(mission=mission, team=team)
-        .select_related("polling_station__region", "tec", "region")[:TEAM_SUBMISSIONS_SHOWN],
-        locked_kinds(mission=mission),
-    )
+    submissions = with_status(team_forms(actor=actor, mission=mission, team=team), locked_kinds(mission=mission))
     context = {"mission": mission, "actor": actor, "team": team, "submissions": submissions}
     return render(request, "observe/team_detail.html", context)
 
 
 def _incident_rows(mission: Mission) -> list[dict]:
     rows = []
-    incidents_qs = urgent_incidents(mission=mission).select_related("team", "polling_station__region", "tec", "region")
-    for submission in incidents_qs[:INCIDENTS_SHOWN]:
+    for submission in incidents_listed(mission=mission):
         rows.append(
             {
                 "uuid": str(submission.uuid),
@@ -119,7 +88,7 @@ def _incident_rows(mission: Mission) -> list[dict]:
 
 def _coordinators_only(request: HttpRequest, mission_slug: str) -> Mission:
     mission, actor = mission_scope(request, mission_slug)
-    if not actor.sees_whole_mission:
+    if not can_view_urgent_incidents(actor, mission):
         raise PermissionDenied(_("Urgent incidents are for the core team."))
     return mission
 

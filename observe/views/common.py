@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -15,22 +13,9 @@ from access import Actor, actor_for
 from checklists.rules import flag_messages
 from config.parsing import parse_json
 from missions.models import Mission
+from observe.selectors import submission_in_scope
 from submissions.choices import SubmissionStatus
 from submissions.models import Submission
-from submissions.selectors import submissions_visible_to
-
-# Keys of a submission payload the browser may send; anything else is dropped before the service sees it.
-PAYLOAD_KEYS = (
-    "polling_station",
-    "tec",
-    "arrival_time",
-    "departure_time",
-    "urgent",
-    "notes",
-    "confidential",
-    "answers",
-)
-TEAM_SUBMISSIONS_SHOWN = 200
 
 
 def mission_scope(request: HttpRequest, mission_slug: str) -> tuple[Mission, Actor]:
@@ -53,14 +38,9 @@ def json_error(status: int, message: str, errors: dict | None = None) -> JsonRes
     return JsonResponse(body, status=status)
 
 
-def submission_in_scope(actor: Actor, mission: Mission, submission_uuid) -> Submission:
+def submission_or_404(actor: Actor, mission: Mission, submission_uuid) -> Submission:
     """The submission if the actor may see it; 404 otherwise, whether or not the UUID exists."""
-    submission = (
-        submissions_visible_to(actor=actor)
-        .filter(mission=mission, uuid=submission_uuid)
-        .select_related("template", "team", "polling_station__region", "tec", "region")
-        .first()
-    )
+    submission = submission_in_scope(actor=actor, mission=mission, uuid=submission_uuid)
     if submission is None:
         raise Http404(_("No such form."))
     return submission
@@ -89,18 +69,6 @@ def form_url(mission: Mission, kind: str, *, station: int | None = None, tec: in
     if tec is not None:
         return f"{url}?tec={tec}"
     return url
-
-
-def zone_named(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def submission_zone(mission: Mission, submission: Submission) -> zoneinfo.ZoneInfo:
-    """The zone the observers' clock times are in: the region's, else the mission's."""
-    return zone_named((submission.region.time_zone if submission.region_id else "") or mission.time_zone)
 
 
 def parse_json_body(request: HttpRequest) -> dict:

@@ -7,7 +7,6 @@ import uuid as uuid_module
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,32 +15,47 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access import Actor, actor_for
+from access import Actor, actor_for, can_file_lto_reports, can_find_stations
+from access.rules import area_region_ids
 from checklists.choices import LTO_KINDS, FormKind, QuestionType
 from checklists.models import FormTemplate
 from checklists.selectors import template_published, template_schema, template_with_structure
 from config.parsing import parse_id
-from missions.models import Mission, PollingStation, Region, Tec
+from missions.clock import local_zone
+from missions.models import Mission, PollingStation, Tec
 from missions.selectors import stations_find
+from observe.selectors import (
+    form_already_sent,
+    forms_sent_by_team,
+    regions_in_area,
+    station_of_mission,
+    tec_of_mission,
+    tecs_in_area,
+    template_of_mission,
+)
 from observe.templatetags.observe import kind_label
 from observe.views.common import (
-    PAYLOAD_KEYS,
     form_url,
     json_error,
     mission_scope,
     parse_json_body,
-    submission_in_scope,
     submission_json,
-    submission_zone,
+    submission_or_404,
     validation_errors,
 )
 from submissions.models import Submission
-from submissions.selectors import locked_kinds, submissions_visible_to
-from submissions.services import SubmissionConflict, submission_correct, submission_record
+from submissions.selectors import locked_kinds
+from submissions.services import PAYLOAD_KEYS, STATION_KINDS, SubmissionConflict, submission_correct, submission_record
+
+
+def _observer_payload(body: dict, actor: Actor) -> dict:
+    """The form fields the browser may send (anything else is dropped), filed for the observer's own team."""
+    return {**{key: body[key] for key in PAYLOAD_KEYS if key in body}, "team": actor.team_id}
 
 
 def _in_area(actor: Actor, region_id: int | None) -> bool:
-    return actor.sees_whole_mission or (region_id is not None and region_id in actor.region_ids)
+    area = area_region_ids(actor)
+    return area is None or (region_id is not None and region_id in area)
 
 
 def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> PollingStation:
@@ -50,9 +64,7 @@ def _station_in_area(actor: Actor, mission: Mission, station_id: str | None) -> 
         raise Http404(_("Choose a polling station."))
     if parse_id(station_id) is None:
         raise BadRequest(_("Choose a polling station: 'station' must be the id of one."))
-    station = (
-        PollingStation.objects.select_related("tec", "region").filter(mission=mission, pk=parse_id(station_id)).first()
-    )
+    station = station_of_mission(mission=mission, station_id=parse_id(station_id))
     if station is None or not _in_area(actor, station.region_id):
         raise Http404(_("No such polling station in your team's area."))
     return station
@@ -64,7 +76,7 @@ def _tec_in_area(actor: Actor, mission: Mission, tec_id: str | None) -> Tec:
         raise Http404(_("Choose a territorial election commission."))
     if parse_id(tec_id) is None:
         raise BadRequest(_("Choose a territorial election commission: 'tec' must be the id of one."))
-    tec = Tec.objects.select_related("region").filter(mission=mission, pk=parse_id(tec_id)).first()
+    tec = tec_of_mission(mission=mission, tec_id=parse_id(tec_id))
     if tec is None or not _in_area(actor, tec.region_id):
         raise Http404(_("No such TEC in your team's area."))
     return tec
@@ -146,20 +158,6 @@ def _form_context(request: HttpRequest, mission: Mission, actor: Actor, template
     }
 
 
-def _sent_by_team(mission: Mission, actor: Actor, stations: list, tecs: list) -> dict:
-    """The team's newest form per (kind, station or TEC) among those listed, in one query."""
-    if actor.team_id is None or not (stations or tecs):
-        return {}
-    place = Q(polling_station__in=[station.pk for station in stations]) | Q(
-        kind=FormKind.TABULATION, tec__in=[tec.pk for tec in tecs]
-    )
-    sent: dict = {}
-    for submission in submissions_visible_to(actor=actor).filter(place, mission=mission, team_id=actor.team_id):
-        where = submission.tec_id if submission.kind == FormKind.TABULATION else submission.polling_station_id
-        sent.setdefault((submission.kind, where), submission)
-    return sent
-
-
 def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set[str], **place) -> dict:
     """What a station (or TEC) offers for one kind: a new form, or the correction of the one the team sent."""
     link = {"kind": kind, "label": kind_label(kind), "url": form_url(mission, kind, **place), "sent": sent}
@@ -175,16 +173,11 @@ def _form_link(mission: Mission, kind: str, sent: Submission | None, locked: set
 def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     """Find a polling station of the team's area by number, to start a form for a station not in the plan."""
     mission, actor = mission_scope(request, mission_slug)
-    if actor.team_id is None and not actor.sees_whole_mission:
+    if not can_find_stations(actor, mission):
         raise PermissionDenied(_("Only observer teams start forms."))
     number = request.GET.get("number", "").strip().lstrip("№").strip()[:32]
-    area = None if actor.sees_whole_mission else actor.region_ids
-    regions = list(
-        Region.objects.filter(mission=mission)
-        .filter(Q() if area is None else Q(pk__in=area))
-        .order_by("name")
-        .values("pk", "name")
-    )
+    area = area_region_ids(actor)
+    regions = regions_in_area(mission=mission, region_ids=area)
     region_param = request.GET.get("region", "")
     region_id = parse_id(region_param) if region_param else None
     if region_param and region_id is None:
@@ -195,17 +188,13 @@ def station_search(request: HttpRequest, mission_slug: str) -> HttpResponse:
     if number:
         # Station numbers restart in every region: the region narrows the search, and each result names its region.
         stations = list(stations_find(mission=mission, number=number, region_ids=area, region_id=region_id)[:25])
-    tecs = list(
-        Tec.objects.filter(mission=mission)
-        .filter(Q() if actor.sees_whole_mission else Q(region_id__in=actor.region_ids))
-        .order_by("code")[:50]
-    )
-    sent = _sent_by_team(mission, actor, stations, tecs)
+    tecs = tecs_in_area(mission=mission, region_ids=area)
+    sent = forms_sent_by_team(actor=actor, mission=mission, stations=stations, tecs=tecs)
     locked = locked_kinds(mission=mission) if sent else set()
     for station in stations:
         station.form_links = [
             _form_link(mission, kind, sent.get((kind, station.pk)), locked, station=station.pk)
-            for kind in (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
+            for kind in STATION_KINDS
         ]
     for tec in tecs:
         tec.form_link = _form_link(
@@ -235,7 +224,7 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
         raise PermissionDenied(_("Only observer teams fill in forms."))
     station = tec = None
     if kind in LTO_KINDS:
-        if actor.role != "lto":
+        if not can_file_lto_reports(actor, mission):
             raise PermissionDenied(_("Only long-term observers file this report."))
     elif kind == FormKind.TABULATION:
         tec = _tec_in_area(actor, mission, request.GET.get("tec"))
@@ -245,9 +234,7 @@ def form_new(request: HttpRequest, mission_slug: str, kind: str) -> HttpResponse
     template = _published_template(mission, kind)
     already_sent = None
     if station is not None or kind == FormKind.TABULATION:
-        place = {"polling_station": station} if station is not None else {"tec": tec}
-        ours = submissions_visible_to(actor=actor).filter(mission=mission, team_id=actor.team_id, kind=kind)
-        already_sent = ours.filter(**place).first()
+        already_sent = form_already_sent(actor=actor, mission=mission, kind=kind, station=station, tec=tec)
     context = _form_context(
         request,
         mission,
@@ -282,11 +269,10 @@ def submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
         template_id = body.get("template")
         template = None
         if parse_id(template_id) is not None:
-            template = FormTemplate.objects.filter(mission=mission, pk=parse_id(template_id)).first()
+            template = template_of_mission(mission=mission, template_id=parse_id(template_id))
         if template is None:
             raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
-        payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
-        payload["team"] = actor.team_id
+        payload = _observer_payload(body, actor)
         submission, created = submission_record(
             user=request.user, mission=mission, uuid=submission_uuid, template=template, payload=payload, actor=actor
         )
@@ -305,7 +291,7 @@ def submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
 def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpResponse:
     """A team corrects its own form until coordinators lock that phase; every version is kept."""
     mission, actor = mission_scope(request, mission_slug)
-    submission = submission_in_scope(actor, mission, uuid)
+    submission = submission_or_404(actor, mission, uuid)
     if actor.team_id is None or submission.team_id != actor.team_id:
         raise PermissionDenied(_("Only the team that filed a form may correct it."))
     if submission.kind in locked_kinds(mission=mission):
@@ -315,8 +301,7 @@ def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpRespon
     if request.method == "POST":
         try:
             body = parse_json_body(request)
-            payload = {key: body[key] for key in PAYLOAD_KEYS if key in body}
-            payload["team"] = actor.team_id
+            payload = _observer_payload(body, actor)
             submission = submission_correct(user=request.user, submission=submission, payload=payload)
         except ValidationError as error:
             return json_error(400, _("Please correct the marked answers."), validation_errors(error))
@@ -324,7 +309,7 @@ def submission_edit(request: HttpRequest, mission_slug: str, uuid) -> HttpRespon
             return json_error(403, str(error) or _("This form can no longer be corrected."))
         return JsonResponse(submission_json(mission, submission), status=200)
     existing_payload = dict(submission.payload or {})
-    zone = submission_zone(mission, submission)
+    zone = local_zone(mission, submission.region)
     for name in ("arrival_time", "departure_time"):
         moment = getattr(submission, name)
         existing_payload[name.replace("_time", "_clock")] = moment.astimezone(zone).strftime("%H:%M") if moment else ""

@@ -9,43 +9,38 @@ from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from access import Actor, actor_for, missions_for
+from access import (
+    Actor,
+    Role,
+    actor_for,
+    can_compile,
+    can_list_every_form,
+    can_open_cockpit,
+    can_view_lto_area,
+    can_view_urgent_incidents,
+    missions_for,
+)
 from checklists.choices import FormKind
-from deployment.models import PlannedVisit, TeamAssignment
+from deployment.models import TeamAssignment
 from missions.models import Mission
-from observe.selectors import team_with_members
+from observe.selectors import newest_by_place, team_forms, team_plan, team_with_members
 from observe.views.common import (
-    TEAM_SUBMISSIONS_SHOWN,
     form_url,
     with_status,
 )
 from observers.choices import TeamKind
-from observers.models import Team
-from submissions.selectors import locked_kinds, submissions_visible_to
+from submissions.selectors import locked_kinds
 
 # Files the service worker keeps for offline use; every observer page needs them.
 OFFLINE_STATIC_FILES = ("css/site.css", "js/site.js", "js/form.js", "js/incidents.js")
-
-
-def _plan(team: Team) -> TeamAssignment | None:
-    """The team's plan for election day with its stations (one query per relation, whatever the route length)."""
-    visits = PlannedVisit.objects.select_related("polling_station__tec", "polling_station__region").order_by(
-        "purpose", "order", "id"
-    )
-    return (
-        TeamAssignment.objects.filter(team=team)
-        .select_related("region", "tabulation_tec")
-        .prefetch_related(Prefetch("visits", queryset=visits), "tecs")
-        .first()
-    )
 
 
 def _plan_rows(mission: Mission, assignment: TeamAssignment | None, done: dict) -> dict:
@@ -75,26 +70,48 @@ def _plan_rows(mission: Mission, assignment: TeamAssignment | None, done: dict) 
     return plan
 
 
+def _role_label(actor: Actor) -> str:
+    """The role as the home page names it (the head of mission and the rest of the core team: "Core team")."""
+    labels = {
+        Role.STO: _("Short-term observer"),
+        Role.LTO: _("Long-term observer"),
+        Role.COORDINATOR: _("Coordinator"),
+        Role.ANALYST: _("Analyst"),
+    }
+    return labels.get(actor.role, _("Core team"))
+
+
+def _panel_links(mission: Mission, actor: Actor) -> dict:
+    """Which of the mission's pages the home page links to, as the access layer's named rules decide."""
+    return {
+        "can_open_cockpit": can_open_cockpit(actor, mission),
+        "can_view_urgent_incidents": can_view_urgent_incidents(actor, mission),
+        "can_list_every_form": can_list_every_form(actor, mission),
+        "can_view_lto_area": can_view_lto_area(actor, mission),
+        "can_compile": can_compile(actor, mission),
+    }
+
+
 def _mission_panel(mission: Mission, actor: Actor) -> dict:
     """Everything the home page shows for one mission, in a fixed number of queries."""
-    panel: dict = {"mission": mission, "actor": actor, "team": None, "plan": None, "submissions": []}
+    panel: dict = {
+        "mission": mission,
+        "actor": actor,
+        "role_label": _role_label(actor),
+        "team": None,
+        "plan": None,
+        "submissions": [],
+        **_panel_links(mission, actor),
+    }
     if actor.team_id:
-        team = team_with_members(actor.team_id)
+        team = team_with_members(team_id=actor.team_id)
         panel["team"] = team
-        locked = locked_kinds(mission=mission)
         submissions = with_status(
-            submissions_visible_to(actor=actor)
-            .filter(mission=mission, team_id=actor.team_id)
-            .select_related("polling_station__region", "tec")[:TEAM_SUBMISSIONS_SHOWN],
-            locked,
+            team_forms(actor=actor, mission=mission, team=actor.team_id), locked_kinds(mission=mission)
         )
         panel["submissions"] = submissions
         if team is not None and team.kind == TeamKind.STO:
-            done: dict = {}
-            for submission in submissions:
-                place = submission.polling_station_id if submission.kind != FormKind.TABULATION else submission.tec_id
-                done.setdefault((submission.kind, place), submission)
-            panel["plan"] = _plan_rows(mission, _plan(team), done)
+            panel["plan"] = _plan_rows(mission, team_plan(team=team), newest_by_place(submissions))
     return panel
 
 

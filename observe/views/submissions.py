@@ -14,28 +14,23 @@ from django.views.decorators.http import require_GET
 from access import Actor
 from checklists.choices import FormKind, QuestionType
 from checklists.selectors import template_with_structure
-from cockpit.templatetags.mission_clock import local_moment
-from missions.models import Mission, PollingStation, Tec
+from missions.clock import local_moment
+from missions.models import Mission
+from observe.selectors import header_names, revisions_newest_first, submission_listing
 from observe.templatetags.observe import kind_label
 from observe.views.common import (
     mission_scope,
     status_of,
-    submission_in_scope,
+    submission_or_404,
     with_status,
 )
 from observe.views.forms import form_sections, submit
-from observers.models import Team
-from submissions.selectors import locked_kinds, submissions_visible_to
+from submissions.selectors import locked_kinds
 
 
 def _submission_list(request: HttpRequest, mission: Mission, actor: Actor) -> HttpResponse:
-    submissions = submissions_visible_to(actor=actor).filter(mission=mission)
-    if actor.is_observer:
-        submissions = submissions.filter(team_id=actor.team_id)
     kind = request.GET.get("kind", "")
-    if kind in FormKind.values:
-        submissions = submissions.filter(kind=kind)
-    submissions = submissions.select_related("team", "polling_station__region", "tec", "region")
+    submissions = submission_listing(actor=actor, mission=mission, kind=kind if kind in FormKind.values else "")
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
     rows = with_status(page.object_list, locked_kinds(mission=mission))
     kinds = [(value, kind_label(value)) for value in FormKind.values]
@@ -88,14 +83,10 @@ def _header_display(key: str, value, mission: Mission) -> str:
         return _("Yes") if value else _("No")
     if key in ("arrival_time", "departure_time"):
         return local_moment(value, mission, with_zone=True)
-    if key == "polling_station":
-        number = PollingStation.objects.filter(pk=value, mission=mission).values_list("number", flat=True).first()
-        return _("PS %(number)s") % {"number": number} if number else str(value)
-    if key == "tec":
-        return Tec.objects.filter(pk=value, mission=mission).values_list("name", flat=True).first() or str(value)
-    if key == "team":
-        return Team.objects.filter(pk=value, mission=mission).values_list("code", flat=True).first() or str(value)
-    return str(value)
+    name = header_names(mission=mission, key=key, value=value)
+    if key == "polling_station" and name:
+        return _("PS %(number)s") % {"number": name}
+    return name or str(value)
 
 
 def _changes_shown(changes: dict, questions: dict, mission: Mission) -> list[dict]:
@@ -119,7 +110,7 @@ def _changes_shown(changes: dict, questions: dict, mission: Mission) -> list[dic
 def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResponse:
     """One submitted form with its answers and its history of corrections."""
     mission, actor = mission_scope(request, mission_slug)
-    submission = submission_in_scope(actor, mission, uuid)
+    submission = submission_or_404(actor, mission, uuid)
     language = get_language() or "en"
     sections = form_sections(template_with_structure(template_id=submission.template_id), language)
     answers = (submission.payload or {}).get("answers", {})
@@ -127,7 +118,7 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
         for question in section["questions"]:
             question["display"] = _answer_display(question, answers.get(question["code"]))
             question["answered"] = question["code"] in answers
-    revisions = list(submission.revisions.select_related("changed_by").order_by("-revision"))
+    revisions = revisions_newest_first(submission=submission)
     questions = {question["code"]: question for section in sections for question in section["questions"]}
     for revision in revisions:
         revision.changes_shown = _changes_shown(revision.changes or {}, questions, mission)

@@ -55,11 +55,15 @@ class ObserverPersonalSerializer(ObserverSerializer):
         fields = [*ObserverSerializer.Meta.fields, *PERSONAL_FIELDS, "mission", "role", "core_function"]
 
     def validate(self, attrs):
-        joining = {name: attrs.pop(name) for name in ("mission", "role", "core_function") if name in attrs}
-        if self.instance is None and "mission" not in joining:
-            raise serializers.ValidationError({"mission": ["A new person joins a mission: give its slug."]})
+        joining = {name: attrs.pop(name) for name in ("role", "core_function") if name in attrs}
+        mission = attrs.pop("mission", None)  # a record never moves: ignored on a change
+        if self.instance is None:
+            if mission is None:
+                raise serializers.ValidationError({"mission": ["A new person joins a mission: give its slug."]})
+            attrs["mission"] = mission  # the record is the mission's own; its address is checked in that roster
         attrs = super().validate(attrs)
         if self.instance is None:
+            joining["mission"] = attrs.pop("mission")
             attrs["joining"] = joining
         return attrs
 

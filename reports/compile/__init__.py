@@ -27,7 +27,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from missions.clock import local_zone
+
 from ..conflicts import conflicts_compile
+from ..result import SCHEMA, ReportResult
 from .answers import AnswerTally, answers_count
 from .base import (
     ANSWERED,
@@ -51,6 +54,7 @@ from .catalogue import question_catalogue
 from .coverage import CoverageTally, assessment_summary, coverage_count, coverage_summary, kind_cover, teams_count
 from .flagged import flagged_list, incidents_summary, protocol_summary, rule_counts
 from .questions import kinds_compile, question_cells
+from .tallied import answers_from_tallies
 from .timeline import timeline_count
 from .turnout import TURNOUT_CONVENTION, turnout_count
 
@@ -70,6 +74,7 @@ __all__ = [
     "Scope",
     "area_key",
     "assessment_summary",
+    "answer_source",
     "answers_count",
     "compile_phases",
     "coverage_count",
@@ -94,27 +99,45 @@ __all__ = [
 ]
 
 
-def statistics_compile(*, mission, kinds=None, region=None, cutoff=None, progress=None) -> dict:
+def statistics_compile(
+    *, mission, kinds=None, region=None, cutoff=None, progress=None, count_answers: str | None = None
+) -> ReportResult:
     """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
 
     Counts every form as it stood at `cutoff` (forms received and corrected up to then); without a cut-off, as it
     stands when compilation starts. `progress`, when given, is called with a percentage (0-100) between steps.
+    `count_answers` is "tallies" (the running tallies, tallied.py) or "recount" (every answer row, answers.py: the
+    verifier); by default REPORTS_COUNT_ANSWERS. Both give identical results.
     """
     cutoff = cutoff or timezone.now()
+    answers = answer_source(count_answers)
     if connection.vendor != "postgresql":
-        return compile_phases(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
+        return compile_phases(
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers
+        )
     # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
     # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
     with connection.cursor() as cursor:
         cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
     try:
-        return compile_phases(mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress)
+        return compile_phases(
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers
+        )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit; RESET work_mem")
 
 
-def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> dict:
+def answer_source(count_answers: str | None = None):
+    """The phase that reads answers, by name ("tallies" or "recount"; REPORTS_COUNT_ANSWERS when not given)."""
+    how = count_answers or settings.REPORTS_COUNT_ANSWERS
+    sources = {"tallies": answers_from_tallies, "recount": answers_count}
+    if how not in sources:
+        raise ValueError(f"count_answers is 'tallies' or 'recount', not {how!r}.")
+    return sources[how]
+
+
+def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> ReportResult:
     """Run the phases in order and assemble the compiled result.
 
     `answers`, when given, is a callable (scope, catalogue) -> AnswerTally used instead of reading the answers
@@ -148,14 +171,15 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
         rkey=scope.rkey,
     )
     tell(80)
-    return {
-        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": mission.time_zone},
+    compiled = {
+        "schema": SCHEMA,
+        "mission": {"slug": mission.slug, "name": mission.name, "time_zone": local_zone(mission).key},
         "filters": {
             "kinds": list(kinds),
             "region": region.code if region is not None else None,
             "cutoff": cutoff.isoformat(),
         },
-        "snapshot": snapshot_description(cutoff, mission.time_zone),
+        "snapshot": snapshot_description(cutoff, mission),
         "regions": [{"code": row["code"], "name": row["name"]} for row in scope.regions],
         "coverage": coverage_out,
         "kinds": kinds_out,
@@ -165,3 +189,4 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
         "conflicts": conflicts,
         "timeline": timeline,
     }
+    return ReportResult.from_json(compiled)

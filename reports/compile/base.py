@@ -9,22 +9,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from checklists.choices import OBSERVATION_KINDS, Assessment, FormKind, QuestionType
+from checklists.choices import OBSERVATION_KINDS, Assessment, FormKind
+from missions.clock import local_zone
 from missions.models import Region
+from tallies.cells import ANSWERED as ANSWERED
+from tallies.cells import SUMMARISED_TYPES as SUMMARISED_TYPES
 
 from ..conflicts import decisions_as_of, excluded_forms
 from ..figures import percent, wilson_bounds, wilson_percent
 
-# Marks an answered integer, time or text question in the aggregate: those are summarised, not tallied by value.
-ANSWERED = "__eom_answered__"
+# ANSWERED marks an answered integer, time or text question (SUMMARISED_TYPES) in the aggregate: those are
+# summarised, not tallied by value. Defined with the running tallies, which group answers the same way.
 UNKNOWN_REGION = ""
 VOTERS_ON_LIST = "voters_on_list"
 VOTERS_VOTED = "voters_voted"
-SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 ASSESSMENT_VALUES = [choice.value for choice in Assessment]
 STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 
@@ -62,15 +63,14 @@ def forms_as_of(*, mission, kinds, at, region=None, prefix: str = "") -> Q:
     return Q(**conditions) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": at}))
 
 
-def snapshot_description(at: datetime, time_zone: str) -> dict:
+def snapshot_description(at: datetime, mission) -> dict:
     """The moment a compilation counts forms as of, in UTC and the mission's local time, with the sentence to show."""
-    zone = ZoneInfo(time_zone or "UTC")
+    zone = local_zone(mission)
     local = at.astimezone(zone)
     return {
         "at": at.isoformat(),
         "local": local.strftime("%Y-%m-%d %H:%M"),
         "time_zone": zone.key,
-        "label": f"Forms as received and corrected up to {local:%H:%M} local time ({local:%Y-%m-%d}, {zone.key}).",
     }
 
 

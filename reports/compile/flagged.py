@@ -6,31 +6,9 @@ from collections import Counter, defaultdict
 
 from django.db.models import F, Q
 
-from checklists.models import DataRule
-from checklists.rules import flag_message
 from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .base import Cells, Scope
-
-
-def _issue_text(issue, rules: dict | None = None) -> str:
-    """A data-quality flag (rule code and values) as a sentence; a stored sentence as it is."""
-    return flag_message(issue, rules=rules)
-
-
-def _checklist_rules(rows: list[dict]) -> dict[int, dict]:
-    """The checklists' own rules named by these forms' flags, by template (one query, none when none is named)."""
-    wanted = {
-        row["template_id"]
-        for row in rows
-        for flag in row["protocol_issues"] or []
-        if isinstance(flag, dict) and not flag.get("standard") and not flag.get("message")
-    }
-    rules: dict[int, dict] = defaultdict(dict)
-    if wanted:
-        for rule in DataRule.objects.filter(template_id__in=wanted):
-            rules[rule.template_id][rule.code] = rule
-    return rules
 
 
 def rule_counts(flagged: list[dict]) -> dict[str, int]:
@@ -77,7 +55,6 @@ def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) 
     counting = per_kind.get("counting", Cells()) if "counting" in kinds else Cells()
     mismatches = sum(cells.total().get("mismatch", 0) for cells in per_kind.values())
     rows = [row for row in reversed(flagged) if row["protocol_mismatch"]]  # oldest first
-    rules = _checklist_rules(rows)
     by_region: dict[str, int] = {}
     for kind_cells in per_kind.values():
         for key, values in kind_cells.by(0).items():
@@ -96,9 +73,9 @@ def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) 
                 "tec": row["tec_code"] or "",
                 "region": row["region"],
                 "received_at": row["received_at"].isoformat(),
-                "issues": [
-                    _issue_text(issue, rules.get(row["template_id"])) for issue in (row["protocol_issues"] or [])
-                ],
+                # The flags as stored (rule codes and values): the report words them in the reader's language.
+                "flags": list(row["protocol_issues"] or []),
+                "template": row["template_id"],
             }
             for row in rows
         ],
@@ -109,24 +86,23 @@ def incidents_summary(*, flagged: list[dict], catalogue: dict[str, list[dict]], 
     """Urgent and critical forms: their counts and list, each with the critical answers it gave (one query)."""
     rows = [row for row in flagged if row["urgent"] or row["has_critical"]]
     critical_by_code: dict[str, set[str]] = defaultdict(set)
-    texts: dict[str, str] = {}
     for questions in catalogue.values():
         for question in questions:
             if question["critical_values"]:
                 critical_by_code[question["code"]] |= set(question["critical_values"])
-                texts[question["code"]] = question["text"]
     found: dict[int, list[dict]] = defaultdict(list)
     if critical_by_code and rows:
         # The critical answers of the flagged revisions, in one query over the flagged forms of the snapshot.
         for revision_id, code, value in (
             RevisionAnswer.objects.filter(
-                revision_id__in=[row["id"] for row in rows if row["has_critical"]], question_code__in=sorted(texts)
+                revision_id__in=[row["id"] for row in rows if row["has_critical"]],
+                question_code__in=sorted(critical_by_code),
             )
             .order_by("revision_id", "question_code", "value")
             .values_list("revision_id", "question_code", "value")
         ):
             if value in critical_by_code[code]:
-                found[revision_id].append({"code": code, "text": texts[code], "value": value})
+                found[revision_id].append({"code": code, "value": value})
     return {
         "urgent": sum(cells.total().get("urgent", 0) for cells in per_kind.values()),
         "critical": sum(cells.total().get("critical", 0) for cells in per_kind.values()),

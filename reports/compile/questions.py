@@ -68,7 +68,6 @@ def question_cells(
     """One question's distribution overall, by region and by urban/rural (integers: n, sum, mean, median, min-max)."""
     is_summarised = question["type"] in SUMMARISED_TYPES
     choice_order = [choice["value"] for choice in question["choices"] if choice["value"] != NOT_APPLICABLE]
-    labels = {choice["value"]: choice["label"] for choice in question["choices"]}
     value_keys = [key for key in tally if key not in (None, NOT_APPLICABLE, ANSWERED)]
     ordered_values = list(choice_order) + sorted(set(value_keys) - set(choice_order))
     if question["type"] in (QuestionType.YES_NO, QuestionType.YES_NO_NA) and not choice_order:
@@ -90,10 +89,7 @@ def question_cells(
             n = pick(answered_multiple).get("n", 0)
         else:
             n = sum(counts.get(key, 0) for key in value_keys)
-        values = [
-            {"value": value, "label": labels.get(value, value), **share(counts.get(value, 0), n)}
-            for value in ordered_values
-        ]
+        values = [{**share(counts.get(value, 0), n), "value": value} for value in ordered_values]
         out = {"n": n, "na": na, "blank": blank, "values": values}
         if question["critical_values"]:
             found = pick(critical) if critical is not None else {}
@@ -111,9 +107,8 @@ def question_cells(
         overall["median"] = median  # over every answered form; not split by region or area
     return {
         "code": question["code"],
-        "text": question["text"],
         "type": question["type"],
-        "section": question["section"],
+        "version": question["version"],
         "critical_values": question["critical_values"],
         **overall,
         "by_region": by(0),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.db.models.functions import TruncHour
 
+from missions.clock import local_zone
 from submissions.models import SubmissionRevision
 
 from .base import Scope
@@ -16,8 +16,7 @@ from .base import Scope
 
 def timeline_count(scope: Scope) -> list[dict]:
     """Forms received per hour of the mission's local time, per kind and in all."""
-    kinds, time_zone = scope.kinds, scope.mission.time_zone
-    zone = ZoneInfo(time_zone or "UTC")
+    kinds, zone = scope.kinds, local_zone(scope.mission)
     hours: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
         SubmissionRevision.objects.filter(scope.base)

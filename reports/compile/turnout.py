@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Case, Max, When
+from django.utils.translation import gettext_lazy as _
 
 from submissions.models import RevisionAnswer
 
 from ..figures import percent
 from .base import VOTERS_ON_LIST, VOTERS_VOTED, Cells, Scope, area_key
 
-TURNOUT_CONVENTION = (
+TURNOUT_CONVENTION = _(
     "Turnout at visits is the sum of voters who had voted over the sum of voters on the list, over the voting "
     "forms giving both figures with voters on the list above zero (n = those forms). Forms giving 0 voters on the "
     "list, and forms lacking either figure, are counted separately and are not in n."
@@ -26,7 +27,7 @@ def turnout_count(scope: Scope, catalogue: dict[str, list[dict]]) -> dict:
             codes[question["protocol_field"]] = question["code"]
     empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None, "on_list_zero": 0, "incomplete": 0}
     if "voting" not in kinds:
-        return {**empty, "convention": TURNOUT_CONVENTION, "by_region": {}, "by_area": {}}
+        return {**empty, "by_region": {}, "by_area": {}}
 
     # Only the two figures' rows (by the question-code index), joined to this mission's voting forms, then one row
     # per form holding both figures.
@@ -82,7 +83,6 @@ def turnout_count(scope: Scope, catalogue: dict[str, list[dict]]) -> dict:
 
     return {
         **summary(cells.total()),
-        "convention": TURNOUT_CONVENTION,
         "by_region": {key: summary(values) for key, values in sorted(cells.by(0).items())},
         "by_area": {key: summary(values) for key, values in sorted(cells.by(1).items())},
     }

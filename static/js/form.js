@@ -70,9 +70,17 @@
     var raw = inputs[0] ? inputs[0].value.trim() : "";
     if (raw === "") return null;
     if (type === "integer") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
-    if (type === "time") return /^\d{2}:\d{2}/.test(raw) ? raw.slice(0, 5) : raw;
+    if (type === "time") return time24(raw);
     if (type === "week") return weekMonday(raw);
     return raw;
+  }
+
+  // A time is typed as 24-hour HH:MM into a text field (Chromium's time picker shows AM/PM in English):
+  // "1405", "14.05", "9:05" and "14:05:00" all read as HH:MM; anything else is left for the check to refuse.
+  function time24(raw) {
+    var match = /^(\d{1,2})[:.h ]?(\d{2})(?::\d{2})?$/.exec(raw);
+    if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) return raw;
+    return (match[1].length === 1 ? "0" : "") + match[1] + ":" + match[2];
   }
 
   // ------------------------------------------------------------------------------------------ dates and weeks
@@ -253,7 +261,7 @@
     var departure = headerInput("departure_time");
     ["arrival_time", "departure_time"].forEach(function (name) {
       var input = headerInput(name);
-      if (input && input.value && !/^\d{2}:\d{2}/.test(input.value)) errors[name] = M.time;
+      if (input && input.value && !/^\d{2}:\d{2}$/.test(time24(input.value.trim()))) errors[name] = M.time;
     });
     return errors;
   }
@@ -407,8 +415,8 @@
       polling_station: numberOrNull(headerInput("polling_station").value),
       tec: numberOrNull(headerInput("tec").value),
       // Clock times: the server places them on election day in the station's time zone (counts may pass midnight).
-      arrival_time: arrival && arrival.value ? arrival.value.slice(0, 5) : null,
-      departure_time: departure && departure.value ? departure.value.slice(0, 5) : null,
+      arrival_time: arrival && arrival.value ? time24(arrival.value.trim()) : null,
+      departure_time: departure && departure.value ? time24(departure.value.trim()) : null,
       urgent: headerInput("urgent").checked,
       confidential: confidential ? confidential.checked : false,
       notes: headerInput("notes").value,

@@ -15,6 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import (
+    Actor,
+    Role,
+    actor_for,
+    can_correct_form,
+    can_file_for_any_team,
+    can_file_lto_reports,
+    can_submit_forms,
+)
+from access.rules import area_region_ids
 from checklists.choices import (
     OBSERVATION_KINDS,
     OVERALL_ASSESSMENT_CODE,
@@ -24,8 +34,8 @@ from checklists.choices import (
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
 from checklists.selectors import template_content, template_questions
+from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
-from observers.access import Actor, actor_for
 from observers.models import Team
 from tallies.services import tally_revision_change
 
@@ -81,16 +91,10 @@ class Place:
 
 
 def _local_zone(mission: Mission, place: Place) -> zoneinfo.ZoneInfo:
-    name = mission.time_zone or "UTC"
+    """The zone a form's clock times are in: its station's (or TEC's) region's, else the mission's."""
     station = place.polling_station
-    if station is not None and station.region.time_zone:
-        name = station.region.time_zone
-    elif place.tec is not None and place.tec.region.time_zone:
-        name = place.tec.region.time_zone
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    region = station.region if station is not None else place.tec.region if place.tec is not None else None
+    return local_zone(mission, region)
 
 
 def _moments(form: CleanForm, mission: Mission, place: Place) -> tuple[datetime.datetime | None, ...]:
@@ -309,28 +313,28 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
 
 
 def _authorise_actor(actor: Actor | None) -> None:
-    """Who may file forms at all (checked before the payload is even read)."""
+    """Who may file forms at all (checked before the payload is even read); the refusal says why."""
     if actor is None:
         raise PermissionDenied(_("You are not a member of this mission."))
-    if actor.is_coordinator:
+    if can_submit_forms(actor, actor.mission_id):
         return
-    if actor.role not in ("sto", "lto"):
+    if not actor.is_observer:
         raise PermissionDenied(_("Only observers and coordinators submit forms."))
-    if actor.team_id is None:
-        raise PermissionDenied(_("You are not in a team yet, so you cannot submit forms."))
+    raise PermissionDenied(_("You are not in a team yet, so you cannot submit forms."))
 
 
 def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
     """Who may file which form where; raises PermissionDenied with the reason."""
     _authorise_actor(actor)
-    if actor.is_coordinator:
+    if can_file_for_any_team(actor, actor.mission_id):
         return
     if place.team_id is None or place.team_id != actor.team_id:
         raise PermissionDenied(_("You can submit forms only for your own team."))
-    if actor.role == "sto" and kind in LTO_ONLY_KINDS:
+    if kind in LTO_ONLY_KINDS and not can_file_lto_reports(actor, actor.mission_id):
         raise PermissionDenied(_("Weekly reports and meeting records are filed by long-term observers."))
-    if place.region_id is not None and place.region_id not in actor.region_ids:
-        if actor.role == "sto":
+    area = area_region_ids(actor)
+    if place.region_id is not None and area is not None and place.region_id not in area:
+        if actor.role == Role.STO:  # the wording only
             raise PermissionDenied(_("That place is outside your team's area."))
         raise PermissionDenied(_("That place is outside your area of responsibility."))
 
@@ -431,7 +435,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
     actor = actor_for(user, mission)
     if actor is None:
         raise PermissionDenied(_("You are not a member of this mission."))
-    if not actor.is_coordinator and (actor.team_id is None or actor.team_id != submission.team_id):
+    if not can_correct_form(actor, submission):
         raise PermissionDenied(_("Only the team that submitted this form, or a coordinator, can correct it."))
     if _phase_locked(mission.pk, submission.kind):
         raise PermissionDenied(

@@ -52,7 +52,7 @@ def core_member(mission, username, core_function, role=MemberRole.CORE_TEAM, nat
         mission=mission,
         role=role,
         core_function=core_function,
-        observer=ObserverFactory(user=user, nationality=nationality),
+        observer=ObserverFactory(mission=mission, user=user, nationality=nationality),
     )
     return user
 

@@ -57,7 +57,11 @@ def test_an_outsider_sees_none_of_the_mission_roster(world):
 
 def test_a_coordinator_forms_a_team_through_the_team_rules(world):
     members = [
-        MembershipFactory(mission=world.mission, observer=ObserverFactory(nationality=code), role=MemberRole.STO)
+        MembershipFactory(
+            mission=world.mission,
+            observer=ObserverFactory(mission=world.mission, nationality=code),
+            role=MemberRole.STO,
+        )
         for code in ("NO", "FI")
     ]
     response = world.client("coordinator").post(
@@ -71,7 +75,11 @@ def test_a_coordinator_forms_a_team_through_the_team_rules(world):
 
 def test_a_team_breaking_the_rules_is_a_400_with_the_rules_messages(world):
     members = [
-        MembershipFactory(mission=world.mission, observer=ObserverFactory(nationality="NO"), role=MemberRole.STO)
+        MembershipFactory(
+            mission=world.mission,
+            observer=ObserverFactory(mission=world.mission, nationality="NO"),
+            role=MemberRole.STO,
+        )
         for _ in range(2)
     ]
     response = world.client("coordinator").post(

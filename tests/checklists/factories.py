@@ -122,7 +122,10 @@ class World:
 def _core_user(mission, username, core_function):
     user = UserFactory(username=username)
     MembershipFactory(
-        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function=core_function
+        mission=mission,
+        observer=ObserverFactory(mission=mission, user=user),
+        role=MemberRole.CORE_TEAM,
+        core_function=core_function,
     )
     return user
 

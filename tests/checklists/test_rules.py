@@ -193,6 +193,7 @@ class TestConditions:
 class TestStatistics:
     def test_forms_flagged_by_each_rule_are_counted_and_listed_with_the_rules_message(self, world):
         from reports.compile import statistics_compile
+        from reports.result import ReportLabels
 
         _with_rules(
             world,
@@ -205,11 +206,13 @@ class TestStatistics:
         turnout_broken = [(on_list, voted) for on_list, voted in figures if voted > on_list]
         none_voted = [(on_list, voted) for on_list, voted in figures if voted <= 0]
 
-        result = statistics_compile(mission=world.mission)
+        compiled = statistics_compile(mission=world.mission)
+        result = compiled.to_json()
 
         assert result["protocol"]["by_rule"] == {"some_voted": len(none_voted), "turnout": len(turnout_broken)}
         assert result["protocol"]["mismatches"] == len(turnout_broken) + len(none_voted)
-        listed = [issue for row in result["protocol"]["list"] for issue in row["issues"]]
+        labels = ReportLabels.for_result(compiled, mission=world.mission)
+        listed = [issue for row in compiled.protocol.list for issue in labels.issues(row)]
         assert sorted(listed) == sorted(
             [f"Voted {voted} of {on_list}." for on_list, voted in turnout_broken]
             + ["Rule some_voted: voters_voted > 0 (voters_voted = 0)" for _ in none_voted]

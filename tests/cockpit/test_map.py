@@ -199,7 +199,7 @@ def test_an_analyst_cannot_upload_region_outlines(as_user, placed):
 
 
 def test_a_coordinator_cannot_upload_outlines_for_another_mission(as_user, placed):
-    elsewhere = placed.outsider.observer.memberships.get().mission
+    elsewhere = placed.outsider.observer_records.get().mission
 
     as_user(placed.coordinator).post(
         reverse("admin:cockpit_mapoutline_add"), {"mission": elsewhere.pk, "upload": geojson_upload(OUTLINES)}

@@ -55,7 +55,8 @@ def test_an_observer_lands_on_the_observers_home_page(client, site):
 
 
 def test_a_core_team_member_of_two_missions_chooses_the_mission_first(as_user, site):
-    second = MembershipFactory(role=MemberRole.CORE_TEAM, observer=site.coordinator.observer).mission
+    # The second mission's own record of the same person, linked to the same login.
+    second = MembershipFactory(role=MemberRole.CORE_TEAM, observer__user=site.coordinator).mission
 
     response = as_user(site.coordinator).get(reverse("cockpit:landing"))
 
@@ -89,7 +90,7 @@ def test_an_unknown_mission_has_no_cockpit(as_user, site):
 
 
 def test_a_coordinator_of_one_mission_has_no_cockpit_in_another(as_user, site):
-    elsewhere = site.outsider.observer.memberships.get().mission
+    elsewhere = site.outsider.observer_records.get().mission
 
     response = as_user(site.coordinator).get(reverse("cockpit:mission", args=[elsewhere.slug]))
 

@@ -64,6 +64,7 @@ def observer(
     """One observer with a membership in the mission and the languages given (ISO codes, working level)."""
     n = next(_emails)
     person = Observer.objects.create(
+        mission=mission,
         full_name=name or f"Observer {nationality} {n:04d}",
         gender=gender,
         nationality=nationality,

@@ -250,10 +250,35 @@ def test_a_job_runs_as_whoever_queued_it_as_they_are_now_or_as_the_system_when_a
     user = UserFactory(username="planner")
     membership = MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user),
+        observer=ObserverFactory(mission=mission, user=user),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
     assert job_actor(user, mission).role == Role.COORDINATOR
     membership.delete()
     assert job_actor(user, mission) is None  # lost the role since: the service refuses the job
+
+
+@pytest.mark.django_db
+def test_a_job_whose_requester_lost_the_role_since_fails_with_the_reason_and_plans_nothing(teamed):
+    from deployment.choices import JobStatus
+    from deployment.models import PlanningJob
+    from deployment.services.jobs import planning_job_execute
+
+    former = UserFactory(username="former")  # queued it as a coordinator; holds no role in the mission any more
+    job = PlanningJob.objects.create(
+        mission=teamed,
+        kind="plan_deployment",
+        parameters={"basis": "stations", "route_length": 3, "seed": 1},
+        requested_by=former,
+    )
+    done = planning_job_execute(job_id=job.pk)
+    assert done.status == JobStatus.FAILED
+    assert "coordinators plan the deployment" in done.error
+    assert not TeamAssignment.objects.filter(mission=teamed).exists()
+
+    queued_by_a_command = PlanningJob.objects.create(
+        mission=teamed, kind="plan_deployment", parameters={"basis": "stations", "route_length": 3, "seed": 1}
+    )
+    assert planning_job_execute(job_id=queued_by_a_command.pk).status == JobStatus.DONE
+    assert TeamAssignment.objects.filter(mission=teamed).count() == 4

@@ -240,7 +240,7 @@ def test_the_digest_is_quiet_when_nothing_is_open(site):
 
 
 def test_a_withdrawn_member_of_the_core_team_is_not_emailed(site, django_capture_on_commit_callbacks):
-    gone = ObserverFactory(email="gone@example.org")
+    gone = ObserverFactory(mission=site.mission, email="gone@example.org")
     MembershipFactory(mission=site.mission, observer=gone, role=MemberRole.CORE_TEAM, status=MemberStatus.WITHDRAWN)
 
     with django_capture_on_commit_callbacks(execute=True):

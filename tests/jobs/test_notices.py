@@ -94,7 +94,10 @@ def test_a_failed_jobs_reason_reads_in_the_language_of_whoever_looks(staffed, cl
 
     user = UserFactory(username="planner")
     MembershipFactory(
-        mission=staffed, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function="lto_coordinator"
+        mission=staffed,
+        observer=ObserverFactory(mission=staffed, user=user),
+        role=MemberRole.CORE_TEAM,
+        core_function="lto_coordinator",
     )
     client.force_login(user)
     url = reverse("deployment:job-status", args=[staffed.slug, job.pk])

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from incidents.services import case_open
+from observers.choices import MemberRole
 from reports.choices import RunStatus
 from reports.services import report_run_compile, report_run_create
+from tests.factories import MembershipFactory, ObserverFactory, UserFactory
 from tests.language.catalogue import read_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,8 @@ SAME_IN_RUSSIAN = {"XLSX", "CSV", "PDF", "UTC", "XLSForm", "MAD", "YYYY-Www", "E
 
 
 class _Text(HTMLParser):
-    """The visible text of a page, node by node (scripts, styles and JSON data left out), and its titles."""
+    """The visible text of a page, node by node (scripts, styles and JSON data left out, and <code>: column names,
+    expressions and other literals a file or a rule writes the same in every language), and its titles."""
 
     def __init__(self):
         super().__init__()
@@ -37,7 +40,7 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template", "code"):
             self._skip += 1
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label", "alt") and value:
@@ -46,7 +49,7 @@ class _Text(HTMLParser):
                 self.nodes.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in ("script", "style", "template", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -96,7 +99,8 @@ def english_left(english_page: str, russian_page: str, product_strings, data: se
 
 @pytest.fixture
 def pages(site):
-    """(user, url) for every page each role reaches, with a form, an urgent case and a finished report run."""
+    """(user, url) for every page each role reaches, with a form, an urgent case and a finished report run: the STO
+    team (owner), the LTO team, the analyst, the coordinator, the head of mission and ODIHR staff following it."""
     mission = site.mission
     slug = mission.slug
     submission = site.record("voting", payload={**site.payload("voting"), "urgent": True})
@@ -105,6 +109,10 @@ def pages(site):
     report_run_compile(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
+    head = UserFactory(username="head")
+    MembershipFactory(
+        mission=mission, observer=ObserverFactory(user=head, mission=mission), role=MemberRole.HEAD_OF_MISSION
+    )
     return [
         (site.owner, reverse("observe:home")),
         (site.owner, reverse("observe:form_new", args=[slug, "voting"]) + f"?station={site.voting_station.pk}"),
@@ -129,6 +137,13 @@ def pages(site):
         (site.coordinator, reverse("admin:missions_mission_figures", args=[mission.pk])),
         (site.coordinator, reverse("admin:missions_pollingstation_import")),
         (site.coordinator, reverse("admin:observers_membership_import")),
+        (head, reverse("cockpit:mission", args=[slug])),
+        (head, reverse("deployment:planning", args=[slug])),
+        (head, reverse("reports:mission", args=[slug])),
+        (head, reverse("incidents:cases", args=[slug])),
+        # ODIHR staff following the mission: the report pages, and nothing else of it.
+        (site.odihr, reverse("reports:index")),
+        (site.odihr, reverse("reports:mission", args=[slug])),
     ]
 
 

@@ -18,7 +18,7 @@ def coordinator(mission):
     user = UserFactory(username="coordinator")
     MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user, nationality="SE"),
+        observer=ObserverFactory(mission=mission, user=user, nationality="SE"),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
@@ -31,9 +31,10 @@ def colleague_elsewhere():
     from tests.factories import MissionFactory
 
     user = UserFactory(username="other-coordinator")
+    other = MissionFactory(slug="other")
     MembershipFactory(
-        mission=MissionFactory(slug="other"),
-        observer=ObserverFactory(user=user),
+        mission=other,
+        observer=ObserverFactory(mission=other, user=user),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
@@ -42,7 +43,7 @@ def colleague_elsewhere():
 
 def test_an_observers_account_is_refused_by_the_admin_even_when_marked_staff(client, mission):
     user = UserFactory(username="sto", is_staff=True)
-    MembershipFactory(mission=mission, observer=ObserverFactory(user=user), role=MemberRole.STO)
+    MembershipFactory(mission=mission, observer=ObserverFactory(mission=mission, user=user), role=MemberRole.STO)
     client.force_login(user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -96,8 +97,8 @@ def test_a_coordinator_sees_only_the_missions_they_coordinate(client, coordinato
 
 
 def test_the_admin_refuses_a_same_nationality_team_with_the_rule_as_message(client, coordinator, mission):
-    first = MembershipFactory(mission=mission, observer=ObserverFactory(nationality="DE"))
-    second = MembershipFactory(mission=mission, observer=ObserverFactory(nationality="DE"))
+    first = MembershipFactory(mission=mission, observer=ObserverFactory(mission=mission, nationality="DE"))
+    second = MembershipFactory(mission=mission, observer=ObserverFactory(mission=mission, nationality="DE"))
     client.force_login(coordinator)
     response = client.post(
         reverse("admin:observers_team_add"),
@@ -126,7 +127,7 @@ def test_the_figures_page_shows_stos_per_state_against_the_cap(client, coordinat
     mission.stos_requested = 20
     mission.save()
     for _ in range(4):
-        MembershipFactory(mission=mission, observer=ObserverFactory(nationality="DE"))
+        MembershipFactory(mission=mission, observer=ObserverFactory(mission=mission, nationality="DE"))
     client.force_login(coordinator)
     page = client.get(reverse("admin:missions_mission_figures", args=[mission.pk])).content.decode()
     assert "Over the cap: Germany (4)" in page

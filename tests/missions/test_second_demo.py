@@ -20,7 +20,7 @@ def first_mission_coordinator(mission):
     user = UserFactory(username="coordinator")
     MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user, nationality="CZ"),
+        observer=ObserverFactory(mission=mission, user=user, nationality="CZ"),
         role=MemberRole.CORE_TEAM,
         core_function="lto_coordinator",
     )
@@ -59,6 +59,10 @@ def test_each_demo_login_holds_its_role_in_the_second_mission_only(first_mission
         assert held[second.pk] == role, username
     shared = {actor.mission_id: actor.role for actor in actors_for(users.get(username="coordinator"))}
     assert shared == {mission.pk: Role.COORDINATOR, second.pk: Role.LTO}
+    # One login, a record of the person in each mission (each mission's own details).
+    records = Observer.objects.filter(user__username="coordinator").order_by("mission_id")
+    assert [record.mission_id for record in records] == sorted([mission.pk, second.pk])
+    assert len({record.email for record in records}) == 1
 
 
 def test_demo_logins_prints_both_missions_users(first_mission_coordinator, capsys, monkeypatch):

@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
 def coordinator(mission):
     user = UserFactory(username="coordinator")
     MembershipFactory(
-        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function="lto_coordinator"
+        mission=mission,
+        observer=ObserverFactory(mission=mission, user=user),
+        role=MemberRole.CORE_TEAM,
+        core_function="lto_coordinator",
     )
     return user
 

@@ -59,6 +59,32 @@ def test_home_shows_the_owner_team_members_and_plan(as_user, site):
     )
 
 
+def test_home_links_each_role_to_the_pages_its_rules_open(as_user, site):
+    slug = site.mission.slug
+    cockpit = reverse("cockpit:mission", args=[slug])
+    incidents = reverse("observe:incidents", args=[slug])
+    every_form = reverse("observe:submission_collection", args=[slug])
+    area = reverse("observe:lto_area", args=[slug])
+    for user, role in ((site.coordinator, "Coordinator"), (site.analyst, "Analyst")):
+        page = as_user(user).get(reverse("observe:home")).content.decode()
+        assert role in page
+        for url in (cockpit, incidents, every_form, area, "/reports/"):
+            assert f'href="{url}"' in page, (user.username, url)
+        assert "My area: reports and STO teams" not in page
+        assert "You are not in a team yet" not in page
+    page = as_user(site.lto).get(reverse("observe:home")).content.decode()
+    assert "Long-term observer" in page and "My area: reports and STO teams" in page and f'href="{area}"' in page
+    for url in (cockpit, incidents, every_form):
+        assert f'href="{url}"' not in page, url
+    page = as_user(site.owner).get(reverse("observe:home")).content.decode()
+    assert "Short-term observer" in page
+    for url in (cockpit, incidents, every_form, area):
+        assert f'href="{url}"' not in page, url
+    site.team.members.filter(membership__observer__user=site.owner).delete()
+    page = as_user(site.owner).get(reverse("observe:home")).content.decode()
+    assert "You are not in a team yet" in page
+
+
 def test_home_lists_the_team_submissions_with_their_flags(as_user, site):
     voting = site.record("voting")
     urgent = site.record("voting", payload={**site.payload("voting"), "urgent": True, "notes": "Tension outside"})

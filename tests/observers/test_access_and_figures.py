@@ -18,10 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_withdrawal_from_one_mission_leaves_the_others_in_scope():
     user = UserFactory(username="twice")
-    observer = ObserverFactory(user=user)
     active, left = MissionFactory(slug="active"), MissionFactory(slug="left")
-    MembershipFactory(mission=active, observer=observer)
-    MembershipFactory(mission=left, observer=observer, status=MemberStatus.WITHDRAWN)
+    MembershipFactory(mission=active, observer=ObserverFactory(mission=active, user=user))
+    MembershipFactory(mission=left, observer=ObserverFactory(mission=left, user=user), status=MemberStatus.WITHDRAWN)
     assert list(missions_for(user)) == [active]
 
 

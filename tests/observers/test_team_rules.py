@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _member(mission, nationality="DE", role=MemberRole.STO, **kwargs):
-    return MembershipFactory(mission=mission, observer=ObserverFactory(nationality=nationality, **kwargs), role=role)
+    return MembershipFactory(
+        mission=mission, observer=ObserverFactory(mission=mission, nationality=nationality, **kwargs), role=role
+    )
 
 
 def test_it_creates_a_multinational_team_of_two(mission):

@@ -21,7 +21,7 @@ def election_day(mission):
 
 def member(mission, username, role, core_function=""):
     user = UserFactory(username=username)
-    observer = ObserverFactory(user=user, full_name=f"{username.title()} Person")
+    observer = ObserverFactory(mission=mission, user=user, full_name=f"{username.title()} Person")
     MembershipFactory(mission=mission, observer=observer, role=role, core_function=core_function)
     return user
 

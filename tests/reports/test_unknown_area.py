@@ -4,6 +4,7 @@ import pytest
 
 from reports.compile import statistics_compile
 from reports.presentation import report_tables
+from reports.result import ReportLabels, ReportResult
 from tests.factories import PollingStationFactory
 from tests.observe.conftest import build_site
 
@@ -21,7 +22,7 @@ def test_forms_from_stations_of_unknown_area_are_counted_as_unknown_not_dropped_
     site.record("voting", station=site.opening_station)  # urban (the factory's default)
     site.record("voting", station=site.opening_station)
 
-    result = statistics_compile(mission=mission, kinds=["voting"])
+    result = statistics_compile(mission=mission, kinds=["voting"]).to_json()
 
     voting = result["kinds"]["voting"]
     assert voting["by_area"] == {
@@ -31,6 +32,10 @@ def test_forms_from_stations_of_unknown_area_are_counted_as_unknown_not_dropped_
     coverage = result["coverage"]["by_area"]
     assert (coverage[""]["observed"], coverage[""]["stations"]) == (2, len(unknown))
     assert "rural" not in coverage
-    rows = {row["label"]: row for row in report_tables(result)["coverage_rows"]}
+    typed = ReportResult.from_json(result)
+    rows = {
+        row["label"]: row
+        for row in report_tables(typed, ReportLabels.for_result(typed, mission=mission))["coverage_rows"]
+    }
     assert (rows["Unknown"]["observed"], rows["Unknown"]["stations"]) == (2, len(unknown))
     assert "Rural" not in rows

@@ -118,7 +118,10 @@ def build_cec_world(mission, *, tecs_per_region: int = 2, stations_per_tec: int 
 def _core_user(mission, username, core_function):
     user = UserFactory(username=username)
     MembershipFactory(
-        mission=mission, observer=ObserverFactory(user=user), role=MemberRole.CORE_TEAM, core_function=core_function
+        mission=mission,
+        observer=ObserverFactory(mission=mission, user=user),
+        role=MemberRole.CORE_TEAM,
+        core_function=core_function,
     )
     return user
 

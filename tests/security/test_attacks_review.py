@@ -38,9 +38,9 @@ def _nationalities_offered(html: str) -> set[str]:
 def test_coordinator_is_offered_no_nationality_of_another_missions_people_in_the_membership_filter(
     client, mission, other_mission, coordinator
 ):
-    MembershipFactory(mission=mission, observer=ObserverFactory(nationality="FR"))
-    MembershipFactory(mission=other_mission, observer=ObserverFactory(nationality="MT"))
-    MembershipFactory(mission=other_mission, observer=ObserverFactory(nationality="CY"))
+    MembershipFactory(mission=mission, observer=ObserverFactory(mission=mission, nationality="FR"))
+    MembershipFactory(mission=other_mission, observer=ObserverFactory(mission=other_mission, nationality="MT"))
+    MembershipFactory(mission=other_mission, observer=ObserverFactory(mission=other_mission, nationality="CY"))
     client.force_login(coordinator)
 
     response = client.get("/admin/observers/membership/")
@@ -54,8 +54,12 @@ def test_coordinator_is_offered_no_nationality_of_another_missions_people_in_the
 def test_coordinator_filtering_memberships_by_nationality_finds_their_own_missions_people(
     client, mission, other_mission, coordinator
 ):
-    own = MembershipFactory(mission=mission, observer=ObserverFactory(nationality="FR", full_name="Amélie Own"))
-    MembershipFactory(mission=other_mission, observer=ObserverFactory(nationality="FR", full_name="Zoé Other"))
+    own = MembershipFactory(
+        mission=mission, observer=ObserverFactory(mission=mission, nationality="FR", full_name="Amélie Own")
+    )
+    MembershipFactory(
+        mission=other_mission, observer=ObserverFactory(mission=other_mission, nationality="FR", full_name="Zoé Other")
+    )
     client.force_login(coordinator)
 
     response = client.get("/admin/observers/membership/", {"observer__nationality": "FR"})
@@ -66,8 +70,9 @@ def test_coordinator_filtering_memberships_by_nationality_finds_their_own_missio
     assert "Zoé Other" not in html
 
 
-def _person_form(email: str, memberships: list[dict]) -> dict:
+def _person_form(email: str, memberships: list[dict], mission=None) -> dict:
     data = {
+        "mission": str(mission.pk) if mission is not None else "",
         "full_name": "Nadia Newcomer",
         "gender": "female",
         "nationality": "DE",
@@ -97,12 +102,15 @@ def test_coordinator_cannot_create_a_person_outside_every_mission_through_the_ad
 
 def test_coordinator_creates_a_person_in_their_own_mission_through_the_admin(client, mission, coordinator):
     client.force_login(coordinator)
-    membership = {"mission": str(mission.pk), "role": "sto", "status": "accredited"}
+    membership = {"role": "sto", "status": "accredited"}
 
-    response = client.post("/admin/observers/observer/add/", _person_form("newcomer@example.org", [membership]))
+    response = client.post(
+        "/admin/observers/observer/add/", _person_form("newcomer@example.org", [membership], mission=mission)
+    )
 
     assert response.status_code == 302
     person = Observer.objects.get(email="newcomer@example.org")
+    assert person.mission == mission
     assert list(person.memberships.values_list("mission_id", "role")) == [(mission.pk, "sto")]
 
 
@@ -143,7 +151,9 @@ def _inline_data(person, membership) -> dict:
 
 
 def test_coordinator_cannot_delete_the_head_of_missions_membership_from_the_persons_page(client, mission, coordinator):
-    head = MembershipFactory(mission=mission, role="head_of_mission", observer=ObserverFactory(full_name="Hanna Head"))
+    head = MembershipFactory(
+        mission=mission, role="head_of_mission", observer=ObserverFactory(mission=mission, full_name="Hanna Head")
+    )
     client.force_login(coordinator)
 
     response = client.post(f"/admin/observers/observer/{head.observer_id}/change/", _inline_data(head.observer, head))
@@ -153,7 +163,9 @@ def test_coordinator_cannot_delete_the_head_of_missions_membership_from_the_pers
 
 
 def test_coordinator_removes_an_observer_from_their_mission_on_the_persons_page(client, mission, coordinator):
-    sto = MembershipFactory(mission=mission, role="sto", observer=ObserverFactory(full_name="Sam Short"))
+    sto = MembershipFactory(
+        mission=mission, role="sto", observer=ObserverFactory(mission=mission, full_name="Sam Short")
+    )
     client.force_login(coordinator)
 
     response = client.post(f"/admin/observers/observer/{sto.observer_id}/change/", _inline_data(sto.observer, sto))

@@ -38,6 +38,15 @@ EXPECTED: dict[str, set] = {
     "can_view_map": MEMBERS,
     "can_view_cases": MEMBERS,
     "can_follow_up_case": CORE,
+    "can_read_personal_data": PLANNERS,
+    "can_submit_forms": PLANNERS | {LTO, STO},  # observers seated in a team: every demo observer is
+    "can_file_for_any_team": PLANNERS,
+    "can_file_lto_reports": PLANNERS | {LTO},
+    "can_correct_form": PLANNERS,
+    "can_find_stations": CORE | {LTO, STO},  # observers seated in a team: every demo observer is
+    "can_list_every_form": CORE,  # observers list their own team's forms (form_list_scope, below)
+    "can_view_lto_area": CORE | {LTO},
+    "can_view_urgent_incidents": CORE,  # asked about the mission; about a form, its own team too (below)
     "can_plan_deployment": PLANNERS,
     "can_compile": CORE,
     "can_read_published_runs": CORE | {ODIHR},
@@ -72,7 +81,7 @@ def _first_demo_mission():
         member_role, function = FIRST_MEMBERSHIPS[role]
         membership = MembershipFactory(
             mission=mission,
-            observer=ObserverFactory(user=user, nationality=next(nationalities)),
+            observer=ObserverFactory(mission=mission, user=user, nationality=next(nationalities)),
             role=member_role,
             core_function=function,
         )
@@ -151,6 +160,52 @@ def test_nobody_signed_out_and_the_system_actor_everywhere(demo, rule):
         )
 
 
+def test_a_form_is_corrected_by_its_own_team_and_the_missions_coordinators_only(demo):
+    from types import SimpleNamespace
+
+    from access import can_correct_form
+
+    missions, actors = demo
+    for key, observer in (("first", "sto"), ("first", "lto"), ("second", "sto2"), ("second", "coordinator")):
+        actor = actors[(key, observer)]
+        own_form = SimpleNamespace(mission_id=missions[key].pk, team_id=actor.team_id)
+        other_team = SimpleNamespace(mission_id=missions[key].pk, team_id=actor.team_id + 1000)
+        assert can_correct_form(actor, own_form), observer
+        assert not can_correct_form(actor, other_team), observer
+    for key, username in (("first", "coordinator"), ("first", "hom"), ("second", "coordinator2")):
+        form = SimpleNamespace(mission_id=missions[key].pk, team_id=None)
+        assert can_correct_form(actors[(key, username)], form)
+    assert not can_correct_form(
+        actors[("first", "analyst")], SimpleNamespace(mission_id=missions["first"].pk, team_id=1)
+    )
+
+
+def test_the_form_list_shows_the_core_team_every_form_and_an_observer_their_own_teams_only(demo):
+    from django.db.models import Q
+
+    from access import form_list_scope
+    from access.rules import NOTHING
+
+    missions, actors = demo
+    wrong = []
+    for (key, username), actor in actors.items():
+        if actor is None:
+            continue
+        if actor.role in CORE:
+            expected = Q()
+        elif actor.role in (LTO, STO):
+            expected = Q(team_id=actor.team_id) if actor.team_id is not None else NOTHING
+        else:  # ODIHR staff following the mission: no team of theirs
+            expected = NOTHING
+        if form_list_scope(actor) != expected:
+            wrong.append(
+                f"{username} ({actor.role}) in the {key} mission: {form_list_scope(actor)}, expected {expected}"
+            )
+    observers = [actor for actor in actors.values() if actor is not None and actor.role in (LTO, STO)]
+    assert observers and all(actor.team_id is not None for actor in observers)  # every demo observer is seated
+    assert not wrong, "\n".join(wrong)
+
+
 # ------------------------------------------------------------------------------------------------ where they are asked
 
 
@@ -211,3 +266,18 @@ def test_only_the_head_of_mission_names_the_head_of_mission_in_the_admin(demo, c
     assert response.status_code == 302, response.content.decode()[:500]
     mission.refresh_from_db()
     assert mission.head_of_mission_id == analyst.pk
+
+
+def test_the_results_import_itself_refuses_a_person_who_may_not_import(demo):
+    from results.imports import results_import
+    from results.models import ResultsVersion
+
+    missions, _actors = demo
+    users = get_user_model().objects
+    upload = b"region,number,registered_voters\nNorth,1,100\n"
+    for username in ("analyst", "lto", "sto", "odihr", "coordinator2"):
+        with pytest.raises(PermissionDenied):
+            results_import(
+                mission=missions["first"], upload=upload, filename="r.csv", user=users.get(username=username)
+            )
+    assert not ResultsVersion.objects.filter(mission=missions["first"]).exists()

@@ -59,7 +59,7 @@ def test_another_teams_form_answers_like_a_forged_uuid(as_user, site, theirs):
 
 def test_a_form_of_another_mission_answers_like_a_forged_uuid_to_its_own_filer(as_user, site, theirs):
     outsider = as_user(site.outsider)
-    own_mission = site.outsider.observer.memberships.get().mission
+    own_mission = site.outsider.observer_records.get().mission
     for slug in (site.mission.slug, own_mission.slug):
         url = reverse("observe:submission_detail", args=[slug, theirs.uuid])
         assert outsider.get(url).status_code == 404, slug

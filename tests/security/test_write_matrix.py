@@ -8,7 +8,9 @@ must get exactly the answer an id that was never issued gets. A URL pattern that
 with an add or change form, or an inline, without a row here fails the suite, as the read matrix does.
 
 Roles: ``a_hom``, ``a_coordinator``, ``a_analyst``, ``a_core``, ``a_lto``, ``a_sto`` hold their role in mission A,
-the ``b_`` ones in mission B; ``odihr`` follows both missions; ``outsider`` holds no role.
+the ``b_`` ones in mission B; ``a_odihr`` and ``b_odihr`` are ODIHR staff following only their mission (forged ids of
+the other mission are tried on them like on everyone); ``odihr`` follows both missions; ``outsider`` holds no role.
+Every admin inline is also posted with its first row's id fields pointing at the other mission.
 """
 
 from __future__ import annotations
@@ -642,3 +644,147 @@ def test_every_role_uses_the_admin_forms_only_where_the_table_allows(two):
                         )
     assert checked > 300
     assert not problems, f"{len(problems)} of {checked} admin writes are wrong:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------------------------------------ admin inlines
+# Every model admin with inlines, and the row of the acting role's mission whose change form holds them (with rows in
+# each inline that has a foreign key to forge). Checklists: a draft, since a published version's rows are read-only.
+INLINE_PARENTS: dict[str, Callable[[Side], object]] = {
+    "observers.observer": lambda s: s.spares[0].observer,  # memberships (mission), languages
+    "observers.team": lambda s: s.sto_team,  # seats (membership)
+    "deployment.teamassignment": lambda s: s.sto_team.assignment,  # visits (polling station)
+    "checklists.formtemplate": lambda s: _draft(s),  # sections, questions (section), data rules
+    "submissions.submission": lambda s: s.submission,  # revisions: read-only for everyone
+}
+INLINE_ROLES = ("a_coordinator", "b_hom", "a_analyst", "b_odihr")
+
+
+def _draft(side: Side):
+    from checklists.models import FormTemplate
+    from checklists.services import template_new_version
+
+    draft = FormTemplate.objects.filter(mission=side.mission, status="draft").first()
+    return draft or template_new_version(template=side.template)
+
+
+def _superuser_request():
+    from django.contrib.auth import get_user_model
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.filter(is_superuser=True).first()
+    return request
+
+
+def _form_value(field, value):
+    value = field.prepare_value(value)
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [getattr(item, "pk", item) for item in value]
+    return getattr(value, "pk", value)
+
+
+def _inline_rows(model_admin, obj) -> tuple[dict, list[tuple[str, object]]]:
+    """The inline part of a change form as a superuser posts it, every existing row included; and the id fields of
+    those rows that name another kind of object: (form field name, related model)."""
+    from django.forms.models import InlineForeignKeyField, ModelChoiceField
+
+    request = _superuser_request()
+    data: dict = {}
+    forgeable: list[tuple[str, object]] = []
+    for inline in model_admin.get_inline_instances(request, obj):
+        formset_class = inline.get_formset(request, obj)
+        prefix = formset_class.get_default_prefix()
+        formset = formset_class(instance=obj, prefix=prefix, queryset=inline.get_queryset(request))
+        rows = formset.initial_forms
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": str(len(rows)),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        pk_name = formset.model._meta.pk.name
+        for index, form in enumerate(rows):
+            for name, field in form.fields.items():
+                if name == "DELETE":
+                    continue
+                value = _form_value(field, form[name].value())
+                if value is not None:
+                    data[form.add_prefix(name)] = value
+                relation = isinstance(field, ModelChoiceField) and not isinstance(field, InlineForeignKeyField)
+                if relation and name != pk_name and index == 0:  # the first row stands for the others
+                    forgeable.append((form.add_prefix(name), field.queryset.model))
+    return data, forgeable
+
+
+def _id_in(model, side: Side):
+    """Any row of `model` in the given side's mission."""
+    from access.rules import KINDS
+
+    lookup = KINDS[model._meta.label_lower].mission
+    return model._default_manager.filter(**{lookup: side.mission.pk}).values_list("pk", flat=True).first()
+
+
+def test_every_admin_inline_with_rows_has_a_parent_here():
+    registry = admin.site._registry
+    with_inlines = {model._meta.label_lower for model, model_admin in registry.items() if model_admin.inlines}
+    assert with_inlines == set(INLINE_PARENTS)
+
+
+def test_no_admin_inline_row_takes_an_id_of_the_other_mission(two):
+    """The first existing row of each inline, posted with one id field pointing at the other mission's row: refused as
+    an id never issued is, and nothing changes. The same form posted unforged saves, for those who may change it."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", "root@example.org", "correct horse battery")
+    problems, checked, forged_fields = [], 0, set()
+    for role in INLINE_ROLES:
+        client = _client(two, role)
+        own, other = two.side(home(role)), two.other(home(role))
+        for label, parent in INLINE_PARENTS.items():
+            model = next(m for m in admin.site._registry if m._meta.label_lower == label)
+            model_admin = admin.site._registry[model]
+            obj = parent(own)
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+            rows, forgeable = _inline_rows(model_admin, obj)
+            data = {**_admin_form_data(model_admin, obj, side=own), **rows}
+            may_change = role_name(role) in COORDINATING and label != "submissions.submission"
+            response, body, changed = _tried(client, Attempt("post", url, data))
+            if may_change and response.status_code != 302:
+                problems.append(f"{role} {label}: the unforged form does not save ({response.status_code})")
+            if other.mission.pk in changed:
+                problems.append(f"{role} {label}: the unforged form changed the other mission")
+            for field_name, related in forgeable:
+                theirs = _id_in(related, other)
+                if theirs is None:
+                    continue
+                forged, forged_body, forged_changed = _tried(client, Attempt("post", url, {**data, field_name: theirs}))
+                unknown, _body, _changed = _tried(client, Attempt("post", url, {**data, field_name: UNKNOWN_ID}))
+                checked += 1
+                forged_fields.add(f"{label} {field_name.split('-')[0]}-{field_name.split('-')[-1]}")
+                where = f"{role} {label} {field_name} = the other mission's {related._meta.model_name}"
+                if forged_changed:
+                    problems.append(f"{where}: changed the database ({forged.status_code})")
+                if forged.status_code != unknown.status_code:
+                    problems.append(f"{where}: {forged.status_code}, an unknown id {unknown.status_code}")
+                if may_change and forged.status_code == 302:
+                    problems.append(f"{where}: saved")
+            if label == "observers.observer":
+                # A membership's mission is the record's own and no form field: a posted one is ignored.
+                smuggled = {**data, "memberships-0-mission": other.mission.pk}
+                _response, _body, smuggled_changed = _tried(client, Attempt("post", url, smuggled))
+                checked += 1
+                if other.mission.pk in smuggled_changed:
+                    problems.append(f"{role} {label}: a posted membership mission changed the other mission")
+    # Every inline id field was forged: the seats' membership, the visits' station and the questions' section (a
+    # change to this list means an inline gained or lost an id field: look at it). A person's memberships have no
+    # mission field since a record belongs to its mission; posting one anyway is tried above.
+    assert {name.split(" ")[1] for name in forged_fields} >= {
+        "members-membership",
+        "visits-polling_station",
+        "questions-section",
+    }, sorted(forged_fields)
+    assert checked >= 16
+    assert not problems, f"{len(problems)} of {checked} forged inline rows are wrong:\n" + "\n".join(problems)

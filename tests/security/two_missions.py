@@ -3,7 +3,8 @@
 Mission "a" and mission "b" each hold: two regions with a TEC and two stations each, an LTO team (area: the first
 region) and an STO team planned there, two unteamed STOs, the standard checklists, a form filed by the STO team,
 an embargoed compiled run, a planning job and an incident case. The users of a mission are named after it
-(``a_coordinator``, ``b_sto``, ...); ``odihr`` follows both missions, ``outsider`` holds no role anywhere.
+(``a_coordinator``, ``b_sto``, ...); ``a_odihr`` and ``b_odihr`` follow their mission only, ``odihr`` follows both
+missions, ``outsider`` holds no role anywhere.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def _side(key: str, users: dict) -> Side:
         users[f"{key}_{role}"] = user
         memberships[role] = MembershipFactory(
             mission=mission,
-            observer=ObserverFactory(user=user, nationality=next(nationality)),
+            observer=ObserverFactory(mission=mission, user=user, nationality=next(nationality)),
             role=member_role,
             core_function=function,
         )
@@ -121,7 +122,9 @@ def _side(key: str, users: dict) -> Side:
     assignment.tecs.set([tec])
     PlannedVisit.objects.create(assignment=assignment, polling_station=station, purpose=VisitPurpose.VOTING, order=1)
     spares = [
-        MembershipFactory(mission=mission, observer=ObserverFactory(nationality=code), role=MemberRole.STO)
+        MembershipFactory(
+            mission=mission, observer=ObserverFactory(mission=mission, nationality=code), role=MemberRole.STO
+        )
         for code in ("AU", "NZ")
     ]
     template = template_published(mission=mission, kind="voting")
@@ -156,11 +159,14 @@ def build_two_missions() -> TwoMissions:
     a = _side("a", users)
     b = _side("b", users)
     users["odihr"] = odihr_staff("odihr", a.mission, b.mission)
+    # ODIHR staff following one mission only: the other mission is as foreign to them as to its outsiders.
+    users["a_odihr"] = odihr_staff("a_odihr", a.mission)
+    users["b_odihr"] = odihr_staff("b_odihr", b.mission)
     users["outsider"] = UserFactory(username="outsider")
     return TwoMissions(a=a, b=b, users=users)
 
 
-ROLES = tuple(f"{key}_{role}" for key in ("a", "b") for role in MISSION_ROLES) + ("odihr", "outsider")
+ROLES = tuple(f"{key}_{role}" for key in ("a", "b") for role in (*MISSION_ROLES, "odihr")) + ("odihr", "outsider")
 
 
 def home(role: str) -> str:

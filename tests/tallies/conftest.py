@@ -107,7 +107,7 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
     user = UserFactory(username=f"coordinator{seed}")
     MembershipFactory(
         mission=mission,
-        observer=ObserverFactory(user=user),
+        observer=ObserverFactory(mission=mission, user=user),
         role=MemberRole.CORE_TEAM,
         core_function=CoreFunction.LTO_COORDINATOR,
     )

@@ -130,3 +130,46 @@ def test_ingest_appends_one_event_per_new_form_and_two_per_correction(story):
     replaced = revisions.filter(valid_until__isnull=False).count()
     assert TallyEvent.objects.filter(sign=1).count() == revisions.count()
     assert TallyEvent.objects.filter(sign=-1).count() == replaced
+
+
+def test_beat_folds_pending_events_with_the_declared_task(story, settings):
+    from config.celery import app
+    from tallies.tasks import tallies_roll_up_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["tallies-roll-up"]
+    assert entry["task"] == tallies_roll_up_task.name == "tallies.roll_up"
+    assert tallies_roll_up_task.name in app.tasks
+    pending = pending_events()
+    assert pending
+    assert tallies_roll_up_task.apply().get() == pending
+    assert pending_events() == 0
+
+
+def test_the_rebuild_command_folds_or_rebuilds_one_mission(story):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("tallies_rebuild", "--fold", stdout=out)
+    assert "0 pending" in out.getvalue()
+    call_command("tallies_rebuild", "--mission", story.mission.slug, stdout=out)
+    revisions = SubmissionRevision.objects.filter(mission=story.mission).count()
+    assert f"{revisions} revisions tallied" in out.getvalue()
+    assert tallied(story.mission, at=story.moments[-1]) == counted(story.mission, at=story.moments[-1])
+
+
+def test_the_upgrade_migration_gives_existing_forms_the_events_ingest_would_have_appended(story):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tallies.migrations.0002_events_of_existing_forms")
+    kept = sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour"))
+    at = story.moments[-1]
+    before = tallied(story.mission, at=at)
+    TallyEvent.objects.all().delete()
+    TallyCount.objects.all().delete()
+    migration.add_events(apps, None)
+    assert sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour")) == kept
+    assert tallied(story.mission, at=at) == before == counted(story.mission, at=at)

@@ -1,0 +1,101 @@
+"""A compilation from the running tallies gives the recount's figures, figure for figure, at any cut-off."""
+
+import datetime
+import json
+import random
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from checklists.choices import FormKind, QuestionType, TemplateStatus
+from reports.choices import ConflictDecision
+from reports.compile import statistics_compile
+from reports.models import ConflictResolution
+from submissions.models import Submission
+from tallies.services import tallies_roll_up
+from tests.reports.data import YES_NO, add_forms, build_election_day, make_template
+
+from .conftest import tell_story
+
+pytestmark = pytest.mark.django_db
+
+
+def both_ways(mission, **options) -> tuple[str, str]:
+    options.setdefault("cutoff", timezone.now())
+    tallied = statistics_compile(mission=mission, count_answers="tallies", **options)
+    recounted = statistics_compile(mission=mission, count_answers="recount", **options)
+    return json.dumps(tallied.to_json(), sort_keys=True), json.dumps(recounted.to_json(), sort_keys=True)
+
+
+def decide_against(mission, forms: list[int], at: datetime.datetime) -> None:
+    """A coordinator marks the first form right and the others wrong at `at` (as conflict_resolve records it)."""
+    first = Submission.objects.get(pk=forms[0])
+    ConflictResolution.objects.create(
+        mission=mission,
+        kind=first.kind,
+        polling_station_id=first.polling_station_id,
+        decision=ConflictDecision.ONE_IS_RIGHT,
+        right_form=first,
+        forms=sorted(forms),
+        decided_at=at,
+    )
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_corrections_moves_resends_decisions_and_cutoffs_give_the_same_figures_both_ways(mission, seed):
+    story = tell_story(mission, seed=seed, steps=60)
+    rng = random.Random(seed)
+    moments = story.moments
+    decide_against(mission, rng.sample(story.forms, 3), moments[len(moments) // 2])
+    regions = list(mission.regions.all())
+    checked = 0
+    for at in [*rng.sample(moments, 6), moments[-1]]:
+        options = {"cutoff": at}
+        if rng.random() < 0.4:
+            options["kinds"] = [rng.choice([FormKind.VOTING, FormKind.COUNTING])]
+        if rng.random() < 0.4:
+            options["region"] = rng.choice(regions)
+        tallied, recounted = both_ways(mission, **options)
+        assert tallied == recounted, options
+        checked += '"observations_total": 0' not in tallied
+    assert checked >= 3  # most moments compile forms, not an empty mission
+    tallies_roll_up()
+    assert both_ways(mission, cutoff=moments[-1])[0] == both_ways(mission, cutoff=moments[-1])[1]
+
+
+def test_the_generated_election_day_gives_the_same_figures_both_ways(mission):
+    build_election_day(mission, forms=120, seed=9)
+    tallied, recounted = both_ways(mission)
+    assert tallied == recounted
+    tallies_roll_up()
+    for kinds in (None, [FormKind.VOTING]):
+        tallied, recounted = both_ways(mission, kinds=kinds)
+        assert tallied == recounted
+
+
+def test_a_code_grouped_differently_by_two_versions_is_recounted_and_still_agrees(mission):
+    """An integer in one version and a yes/no in the next: the tallies keyed each form by its own version."""
+    old = make_template(
+        mission,
+        FormKind.VOTING,
+        1,
+        TemplateStatus.RETIRED,
+        [("queue", QuestionType.INTEGER, "People queuing", [], [], "", None)],
+    )
+    new = make_template(
+        mission,
+        FormKind.VOTING,
+        2,
+        TemplateStatus.PUBLISHED,
+        [("queue", QuestionType.YES_NO, "Was there a queue?", YES_NO, [], "", None)],
+    )
+    from tests.factories import PollingStationFactory
+
+    station = PollingStationFactory(mission=mission)
+    add_forms(mission, old, [{"station": station, "answers": {"queue": 12}}])
+    add_forms(mission, new, [{"station": station, "answers": {"queue": "yes"}}])
+    with mock.patch("reports.compile.tallied.tally_cells") as read:
+        tallied, recounted = both_ways(mission)
+    read.assert_not_called()
+    assert tallied == recounted
