@@ -29,7 +29,7 @@ from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .compile import TURNOUT_CONVENTION, forms_as_of
 from .conflicts import CONFLICT_RULE
-from .raw_csv import write_csv
+from .raw_csv import FORM_VALUES, write_csv
 from .result import ANSWER_WORDS, ReportLabels, ReportResult
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -108,24 +108,7 @@ def raw_rows(*, mission, result: ReportResult, region=None) -> Iterator[list]:
         chunk = list(
             SubmissionRevision.objects.filter(condition, submission_id__gt=last_id)
             .order_by("submission_id")
-            .values_list(
-                "submission_id",
-                "kind",
-                "submission__template__version",
-                "team__code",
-                "region__code",
-                "tec__code",
-                "polling_station__number",
-                "area_type",
-                "arrival_time",
-                "received_at",
-                "urgent",
-                "has_critical",
-                "protocol_mismatch",
-                "notes",
-                "overall_assessment",
-                "id",
-            )[:CHUNK]
+            .values_list(*FORM_VALUES)[:CHUNK]
         )
         if not chunk:
             return

@@ -22,6 +22,19 @@ def rule_counts(flagged: list[dict]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _form_line(row: dict) -> dict:
+    """What both lists say of a flagged form: which form, from whom and where, when it was received."""
+    return {
+        "submission": row["submission_id"],
+        "kind": row["kind"],
+        "team": row["team_code"] or "",
+        "station": row["station"] or "",
+        "tec": row["tec_code"] or "",
+        "region": row["region"],
+        "received_at": row["received_at"].isoformat(),
+    }
+
+
 def flagged_list(scope: Scope) -> list[dict]:
     """Every form flagged urgent, critical or with a protocol mismatch, as it stood, newest first (never capped)."""
     rows = list(
@@ -66,13 +79,7 @@ def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) 
         "by_region": dict(sorted(by_region.items())),
         "list": [
             {
-                "submission": row["submission_id"],
-                "kind": row["kind"],
-                "team": row["team_code"] or "",
-                "station": row["station"] or "",
-                "tec": row["tec_code"] or "",
-                "region": row["region"],
-                "received_at": row["received_at"].isoformat(),
+                **_form_line(row),
                 # The flags as stored (rule codes and values): the report words them in the reader's language.
                 "flags": list(row["protocol_issues"] or []),
                 "template": row["template_id"],
@@ -108,13 +115,7 @@ def incidents_summary(*, flagged: list[dict], catalogue: dict[str, list[dict]], 
         "critical": sum(cells.total().get("critical", 0) for cells in per_kind.values()),
         "list": [
             {
-                "submission": row["submission_id"],
-                "kind": row["kind"],
-                "team": row["team_code"] or "",
-                "station": row["station"] or "",
-                "tec": row["tec_code"] or "",
-                "region": row["region"],
-                "received_at": row["received_at"].isoformat(),
+                **_form_line(row),
                 "urgent": row["urgent"],
                 "critical": row["has_critical"],
                 "critical_answers": found.get(row["id"], []),
