@@ -10,9 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
 from access.rules import writable_by
 from missions.admin import MissionAdmin
+from observers.selectors import seconding_state_figures
 
 from .admin_actions import form_teams_action, plan_deployment_action
 from .models import PlannedVisit, PlanningJob, TeamAssignment
+from .selectors import region_team_counts
 from .services import assignment_rule_errors
 
 
@@ -128,3 +130,16 @@ class PlanningJobAdmin(ScopedAdmin):
 # Formation and planning start from the mission list: deployment adds its actions to the missions' admin, so that
 # missions never imports deployment.
 MissionAdmin.actions = (*(MissionAdmin.actions or ()), form_teams_action, plan_deployment_action)
+
+
+def mission_figures(mission) -> dict:
+    """The coordinators' figures page of a mission: STOs per seconding state against the cap, teams per region."""
+    states = seconding_state_figures(mission=mission)
+    return {
+        "states": states,
+        "over_cap": [row for row in states if row["over_cap"]],
+        "regions": region_team_counts(mission=mission),
+    }
+
+
+MissionAdmin.figures = staticmethod(mission_figures)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -337,3 +338,28 @@ def assignments_visible_to(*, user) -> QuerySet[TeamAssignment]:
 def planning_jobs_visible_to(*, user) -> QuerySet[PlanningJob]:
     """Planning jobs of the missions the user coordinates, newest first."""
     return visible_to(actors_for(user), PlanningJob).select_related("mission").order_by("-created_at", "-id")
+
+
+def region_team_counts(*, mission: Mission) -> list[dict]:
+    """For each region: the LTO teams whose area covers it, STO teams planned there, and its stations.
+
+    Each figure is its own subquery: joining all three relations at once would multiply their rows.
+    """
+
+    def count_of(queryset):
+        return Coalesce(Subquery(queryset.values("region_id").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    lto_areas = Team.area_regions.through.objects.filter(region_id=OuterRef("pk"), team__kind=TeamKind.LTO)
+    regions = (
+        Region.objects.filter(mission=mission)
+        .annotate(
+            lto_team_count=count_of(lto_areas),
+            sto_team_count=count_of(TeamAssignment.objects.filter(region_id=OuterRef("pk"))),
+            station_count=count_of(PollingStation.objects.filter(region_id=OuterRef("pk"))),
+        )
+        .order_by("name")
+    )
+    return [
+        {"region": r, "lto_teams": r.lto_team_count, "sto_teams": r.sto_team_count, "stations": r.station_count}
+        for r in regions
+    ]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 
 from access import actors_for, can_read_personal_data, visible_to
-from missions.models import Mission, Region
+from missions.models import Mission
 
-from .choices import MemberRole, MemberStatus, TeamKind
+from .choices import MemberRole, MemberStatus
 from .models import Membership, Observer, Team
 
 # docs/missions.md: one seconding state supplies at most 15 % of the STOs requested.
@@ -83,31 +82,4 @@ def seconding_state_figures(*, mission: Mission) -> list[dict]:
             "over_cap": row["stos"] > cap,
         }
         for row in rows
-    ]
-
-
-def teams_per_region(*, mission: Mission) -> list[dict]:
-    """For each region: the LTO teams whose area covers it, STO teams planned there, and its stations.
-
-    Each figure is its own subquery: joining all three relations at once would multiply their rows.
-    """
-    from deployment.models import TeamAssignment
-    from missions.models import PollingStation
-
-    def count_of(queryset):
-        return Coalesce(Subquery(queryset.values("region_id").annotate(n=Count("pk")).values("n")[:1]), 0)
-
-    lto_areas = Team.area_regions.through.objects.filter(region_id=OuterRef("pk"), team__kind=TeamKind.LTO)
-    regions = (
-        Region.objects.filter(mission=mission)
-        .annotate(
-            lto_team_count=count_of(lto_areas),
-            sto_team_count=count_of(TeamAssignment.objects.filter(region_id=OuterRef("pk"))),
-            station_count=count_of(PollingStation.objects.filter(region_id=OuterRef("pk"))),
-        )
-        .order_by("name")
-    )
-    return [
-        {"region": r, "lto_teams": r.lto_team_count, "sto_teams": r.sto_team_count, "stations": r.station_count}
-        for r in regions
     ]

@@ -1,8 +1,8 @@
 import pytest
 
+from deployment.selectors import region_team_counts
 from observers.access import missions_for
 from observers.choices import MemberStatus, TeamKind
-from observers.selectors import teams_per_region
 from tests.factories import (
     MembershipFactory,
     MissionFactory,
@@ -36,6 +36,6 @@ def test_teams_per_region_counts_each_relation_without_multiplying_them(mission)
         TeamAssignment.objects.create(team=team_with_members(mission=mission, code=code), mission=mission, region=north)
     figures = {
         row["region"].name: (row["lto_teams"], row["sto_teams"], row["stations"])
-        for row in teams_per_region(mission=mission)
+        for row in region_team_counts(mission=mission)
     }
     assert figures == {"North": (1, 2, 3), "South": (1, 0, 0)}
