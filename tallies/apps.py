@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TalliesConfig(AppConfig):
     name = "tallies"
     verbose_name = _("Running tallies")
+
+    def ready(self):
+        # Ingest announces each revision that becomes a form's content; the tallies count it in the same transaction.
+        from submissions.signals import revision_current
+
+        from .services import revision_current_received
+
+        revision_current.connect(revision_current_received, dispatch_uid="tallies.revision_current")

@@ -19,6 +19,11 @@ from .models import TallyCount, TallyEvent
 ROLLUP_LOCK_KEY = 7_150_015
 
 
+def revision_current_received(sender, *, mission_id, revision_id, at, superseded_ids=(), **kwargs) -> None:
+    """The listener of submissions' `revision_current` signal (connected in tallies/apps.py)."""
+    tally_revision_change(mission_id=mission_id, revision_id=revision_id, at=at, superseded_ids=superseded_ids)
+
+
 def tally_revision_change(
     *, mission_id: int, revision_id: int, at: datetime.datetime, superseded_ids: Iterable[int] = ()
 ) -> None:

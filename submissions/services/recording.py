@@ -37,11 +37,10 @@ from checklists.selectors import template_content, template_questions
 from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.models import Team
-from tallies.services import tally_revision_change
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
-from ..signals import submission_stored
+from ..signals import revision_current, submission_stored
 from .storing import submission_insert_once
 from .validation import (
     ANSWER_VALUE_PREFIX,
@@ -405,7 +404,9 @@ def submission_record(
     with transaction.atomic():
         revision = submission_insert_once(submission=submission, values=answers, changed_by=user)
         if revision is not None:
-            tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from)
+            revision_current.send(
+                sender=SubmissionRevision, mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from
+            )
     if revision is None:  # the UUID was taken, perhaps by a request that won a race: decide against what it stored
         return _already_stored(uuid, mission, submission.content_hash)
     _announce_after_commit(submission)
@@ -479,6 +480,8 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         )
         revision.save()
         RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
-        tally_revision_change(mission_id=mission.pk, revision_id=revision.pk, at=now, superseded_ids=superseded)
+        revision_current.send(
+            sender=SubmissionRevision, mission_id=mission.pk, revision_id=revision.pk, at=now, superseded_ids=superseded
+        )
     _announce_after_commit(current)
     return current
