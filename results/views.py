@@ -25,6 +25,7 @@ from .selectors import (
     results_versions,
     turnout_threshold,
 )
+from .signals import results_exported
 
 PAGE_FINDINGS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,8 +98,6 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    from reports.services import export_log_record
-
     mission, _actor = _mission_and_actor(request, slug)
     if fmt not in ("xlsx", "csv"):
         raise Http404("Unknown export format.")
@@ -107,8 +106,13 @@ def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404("No official results have been imported yet.")
     check = results_crosscheck(version=version)
     findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
-    export_log_record(
-        user=request.user, mission=mission, what=f"official results v{version.number}", format=fmt, rows=len(findings)
+    results_exported.send(
+        sender=results_export,
+        user=request.user,
+        mission=mission,
+        what=f"official results v{version.number}",
+        format=fmt,
+        rows=len(findings),
     )
     name = f"{mission.slug}-official-results-v{version.number}"
     if fmt == "csv":
