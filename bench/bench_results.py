@@ -63,12 +63,12 @@ def _figures(rng: random.Random, registered: int, candidates: int) -> dict:
 
 def build(stations: int):
     """The mission, its official figures by station id, the results file, and its counting forms (made once)."""
-    from django.db import transaction
-
     from checklists.choices import FormKind
-    from checklists.models import FormTemplate
-    from submissions.models import Answer, Submission
+    from checklists.selectors import templates_published
+    from synthetic.answers import AnswerMaker
+    from synthetic.election_day import UUID_NAMESPACE, form_build
     from synthetic.scale import mission_generate
+    from synthetic.writing import forms_write
 
     mission = mission_generate(slug=f"bench-results-{stations}", stations=stations, sto_teams=max(20, stations // 60))
     candidates = list(mission.candidates or [])
@@ -87,35 +87,28 @@ def build(stations: int):
             + [figures[f"candidate_{i}"] for i in range(1, len(candidates) + 1)]
         )
     content = buffer.getvalue().encode("utf-8-sig")
-    template = FormTemplate.objects.get(mission=mission, kind=FormKind.COUNTING, status="published")
-    if not Submission.objects.filter(mission=mission, kind=FormKind.COUNTING).exists():
+    if not mission.submissions.filter(kind=FormKind.COUNTING).exists():
+        # Written by the generator, as the recording service stores them: forms, first revisions, tally events.
+        maker = AnswerMaker(templates_published(mission=mission)[FormKind.COUNTING], candidates)
         observed = rows[:: max(1, len(rows) // max(20, stations // 10))]
-        stations_by_id = {s.pk: s for s in mission.polling_stations.filter(pk__in=[r[0] for r in observed])}
-        with transaction.atomic():
-            forms = [
-                Submission(
-                    uuid=uuid_module.UUID(int=rng.getrandbits(128), version=4),
-                    mission=mission,
-                    template=template,
-                    kind=FormKind.COUNTING,
-                    polling_station_id=pk,
-                    tec_id=stations_by_id[pk].tec_id,
-                    region_id=stations_by_id[pk].region_id,
-                    area_type=stations_by_id[pk].area_type,
-                    payload={},
-                    content_hash="bench",
-                )
-                for pk, _n, _r, _v in observed
-            ]
-            Submission.objects.bulk_create(forms, batch_size=2000)
-            answers = []
-            for index, form in enumerate(forms):
-                figures = _observed(official[form.polling_station_id], differ=index % 10 == 0)
-                answers += [
-                    Answer(submission=form, question_code=code, value=str(value), number=value)
-                    for code, value in figures.items()
-                ]
-            Answer.objects.bulk_create(answers, batch_size=5000)
+        stations_by_id = mission.polling_stations.select_related("region", "tec__region").in_bulk(
+            [pk for pk, _n, _r, _v in observed]
+        )
+        day = mission.election_day.isoformat()
+        built = []
+        for index, (pk, _n, _r, _v) in enumerate(observed):
+            station = stations_by_id[pk]
+            answers = maker.answers(rng, voters=station.registered_voters, hour=21)
+            answers |= {"protocol_figures_obtained": "yes"} | _observed(official[pk], differ=index % 10 == 0)
+            payload = {
+                "polling_station": pk,
+                "arrival_time": f"{day}T19:40",
+                "departure_time": f"{day}T23:10",
+                "answers": answers,
+            }
+            key = uuid_module.uuid5(UUID_NAMESPACE, f"{mission.slug}/results-bench/counting/{index}")
+            built.append(form_build(mission=mission, maker=maker, payload=payload, station=station, key=key))
+        forms_write(built)
     return mission, content
 
 
@@ -129,6 +122,8 @@ def _observed(figures: dict, *, differ: bool) -> dict:
         "ballots_issued_mobile": 0,
         "ballots_unused": figures["ballots_cancelled"],
         "ballots_spoiled": 0,
+        "ballots_found_stationary": figures["ballots_valid"] + figures["ballots_invalid"],
+        "ballots_found_mobile": 0,
         "ballots_valid": figures["ballots_valid"],
         "ballots_invalid": figures["ballots_invalid"],
         **{name: value for name, value in figures.items() if name.startswith("candidate_")},
