@@ -19,16 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.process import django_setup
+
 SCALES = {"tiny": 200, "standard": 100_000, "large": 1_000_000}
 FORMATS = ("xlsx", "csv")
 TARGET_MB = 300
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
 
 
 def _peak_rss_mb() -> float:
@@ -37,7 +32,7 @@ def _peak_rss_mb() -> float:
 
 def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
     """Inside the child process: write one export and report time and peak RSS."""
-    _setup_django()
+    django_setup()
     from missions.models import Mission
     from reports.exports import write_csv, write_xlsx
     from reports.models import ReportRun
@@ -122,7 +117,7 @@ def copy_reference(forms: int) -> dict:
 
 def run(scale: str = "standard") -> dict:
     """Figures for the harness: time and peak RSS of each export format, and the COPY reference for the CSV."""
-    _setup_django()
+    django_setup()
     from bench.settle import database_settle
 
     database_settle()
@@ -144,7 +139,7 @@ def main(argv=None) -> None:
         print(json.dumps(child(options.child, options.mission, options.result, options.output)))  # noqa: T201
         return
     if options.forms:
-        _setup_django()
+        django_setup()
         print(json.dumps(measure(options.forms), indent=2))  # noqa: T201
     else:
         print(json.dumps(run(options.scale), indent=2))  # noqa: T201

@@ -20,9 +20,10 @@ import random
 import time
 import uuid as uuid_module
 
+from bench.process import REPEAT, best_of, django_setup
+
 SCALES = {"tiny": 200, "standard": 10_000}
 TARGET_SECONDS = 5.0  # import + cross-check of 10,000 stations "in a few seconds"
-REPEAT = 2
 HEADERS = [
     "Область", "№ УИК", "Число избирателей, включенных в список", "Получено бюллетеней", "Выдано бюллетеней",
     "Погашено бюллетеней", "Действительных бюллетеней", "Недействительных бюллетеней",
@@ -30,13 +31,6 @@ HEADERS = [
 LINES = [
     "registered_voters", "ballots_received", "ballots_issued", "ballots_cancelled", "ballots_valid", "ballots_invalid",
 ]  # fmt: skip
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
 
 
 def _figures(rng: random.Random, registered: int, candidates: int) -> dict:
@@ -133,15 +127,6 @@ def _observed(figures: dict, *, differ: bool) -> dict:
     return answers
 
 
-def _best(function, repeat: int = REPEAT) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = function()
-        best = min(best, time.perf_counter() - started)
-    return best, value
-
-
 def run(scale: str = "standard") -> dict:
     """Build (or reuse) the data, then time the import and the cross-check against their references."""
     from django.db import connection
@@ -170,7 +155,7 @@ def run(scale: str = "standard") -> dict:
             raise RuntimeError(f"the benchmark's results file was refused: {report.errors[:3]}")
         return elapsed, report
 
-    parse_seconds, parsed_rows = _best(parse_only)
+    parse_seconds, parsed_rows = best_of(parse_only)
     timings = [import_once() for _ in range(REPEAT)]
     import_seconds = min(elapsed for elapsed, _report in timings)
     version = timings[-1][1].version
@@ -178,8 +163,8 @@ def run(scale: str = "standard") -> dict:
     def fetch_only():
         return len(list(StationResult.objects.filter(version=version).values_list(*LINES, "votes")))
 
-    fetch_seconds, _count = _best(fetch_only)
-    crosscheck_seconds, check = _best(lambda: results_crosscheck(version=version))
+    fetch_seconds, _count = best_of(fetch_only)
+    crosscheck_seconds, check = best_of(lambda: results_crosscheck(version=version))
     return {
         "scale": scale,
         "database": connection.vendor,
@@ -206,7 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
     arguments = parser.parse_args()
-    _setup_django()
+    django_setup()
     for key, value in run(arguments.scale).items():
         print(f"{key:>20}: {value}")
 
