@@ -96,14 +96,14 @@ def copy_reference(forms: int) -> dict:
     from bench.data import dataset_ensure
     from reports.compile import forms_as_of, statistics_compile
     from reports.exports import raw_codes
-    from reports.raw_csv import _copy_query
+    from reports.raw_csv import copy_query
 
     if connection.vendor != "postgresql":
         return {"skipped": "COPY needs PostgreSQL"}
     dataset = dataset_ensure(forms=forms)
     result = statistics_compile(mission=dataset.mission, kinds=["voting"])
     condition = forms_as_of(mission=dataset.mission, kinds=["voting"], at=parse_datetime(result.filters.cutoff))
-    query, params = _copy_query(condition=condition, codes=raw_codes(result))
+    query, params = copy_query(condition=condition, codes=raw_codes(result))
     connection.ensure_connection()
     statement = ClientCursor(connection.connection).mogrify(f"COPY ({query}) TO STDOUT", params)
     size = lines = 0
