@@ -41,7 +41,7 @@ from observers.models import Team
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import revision_current, submission_stored
-from .storing import submission_insert_once
+from .storing import answer_rows, revision_answer_rows, revision_build, submission_insert_once
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -164,64 +164,6 @@ def answer_values(questions: list[Question], answers: dict) -> list[tuple[str, s
         else:
             rows.append((code, str(value), None, ""))
     return rows
-
-
-# The submission's fields each revision records as they stood, for snapshot compilations.
-REVISION_FIELDS = (
-    "mission_id",
-    "kind",
-    "team_id",
-    "polling_station_id",
-    "tec_id",
-    "region_id",
-    "area_type",
-    "arrival_time",
-    "notes",
-    "urgent",
-    "has_critical",
-    "overall_assessment",
-    "protocol_mismatch",
-    "protocol_issues",
-    "confidential",
-)
-
-
-def revision_build(
-    submission: Submission,
-    *,
-    revision: int,
-    valid_from: datetime.datetime,
-    received_at: datetime.datetime | None = None,
-    changes: dict | None = None,
-    changed_by=None,
-) -> SubmissionRevision:
-    """An unsaved revision holding the submission as it now stands, current from `valid_from`."""
-    return SubmissionRevision(
-        submission=submission,
-        revision=revision,
-        payload=submission.payload,
-        changes=changes or {},
-        changed_by=changed_by,
-        received_at=received_at or submission.received_at,
-        valid_from=valid_from,
-        **{name: getattr(submission, name) for name in REVISION_FIELDS},
-    )
-
-
-def revision_answer_rows(revision: SubmissionRevision, values: list[tuple]) -> list[RevisionAnswer]:
-    """Unsaved RevisionAnswer rows of a revision from answer_values."""
-    return [
-        RevisionAnswer(revision=revision, question_code=code, value=value, number=number, text=text)
-        for code, value, number, text in values
-    ]
-
-
-def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
-    """Unsaved Answer rows of a submission from answer_values."""
-    return [
-        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
-        for code, value, number, text in values
-    ]
 
 
 def answers_critical(questions: list[Question], answers: dict) -> bool:
@@ -465,7 +407,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         current.save()
         values = answer_values(questions, form.answers)
         current.answers.all().delete()
-        Answer.objects.bulk_create(_answer_rows(current, values))
+        Answer.objects.bulk_create(answer_rows(current, values))
         # The correction takes effect now: the previous revision stays what a snapshot before now counts.
         now = timezone.now()
         previous = SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True)
