@@ -33,7 +33,7 @@ from checklists.choices import (
 )
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
-from checklists.selectors import template_content, template_questions
+from checklists.selectors import template_content
 from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.models import Team
@@ -386,7 +386,8 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
             "this form can no longer be corrected."
         )
     template = submission.template
-    questions = template_questions(template)
+    content = template_content(template)
+    questions = list(content.questions)
     form = form_clean(template=template, payload=payload, questions=questions)
     if not form.team_given and submission.team_id is not None:
         form.team_id, form.team_given = submission.team_id, True  # a correction keeps the form's team
@@ -401,7 +402,7 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         canonical = canonical_payload(form, place, arrival, departure)
         if content_hash(canonical) == current.content_hash:
             return current
-        _apply(current, form=form, place=place, questions=questions, canonical=canonical)
+        _apply(current, form=form, place=place, questions=questions, canonical=canonical, rules=content.rules)
         current.revision += 1
         current.status = SubmissionStatus.CORRECTED
         current.save()

@@ -350,7 +350,7 @@ def test_recording_a_form_takes_a_constant_number_of_queries(world, django_asser
 
 
 def test_a_published_checklist_is_read_once_and_a_draft_every_time(world, django_assert_num_queries):
-    from checklists.selectors import template_content
+    from checklists.selectors import template_content, template_questions, template_with_structure
 
     published = world.template("voting")
     template_content(published)
@@ -359,6 +359,10 @@ def test_a_published_checklist_is_read_once_and_a_draft_every_time(world, django
     assert [question.code for question in again.questions][:2] == [
         question.code for question in template_content(published).questions
     ][:2]
+    # What the cache holds is what the database holds: every question in form order and every rule.
+    fresh = template_with_structure(template_id=published.pk)
+    assert [question.pk for question in again.questions] == [question.pk for question in template_questions(fresh)]
+    assert [rule.pk for rule in again.rules] == [rule.pk for rule in fresh.rules.all()]
     draft = template_new_version(template=published)
     template_content(draft)
     with CaptureQueriesContext(connection) as captured:
