@@ -69,8 +69,8 @@ class SubmissionConflict(Exception):
     def __init__(self, submission: Submission):
         self.submission = submission
         super().__init__(
-            f"Form {submission.uuid} was already received with different content; "
-            "open a new form instead of reusing this one."
+            _("Form %(uuid)s was already received with different content; open a new form instead of reusing this one.")
+            % {"uuid": submission.uuid}
         )
 
 
@@ -232,13 +232,18 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
             .first()
         )
         if station is None:
-            errors["polling_station"] = [f"No polling station with id {form.polling_station_id} in this mission."]
+            errors["polling_station"] = [
+                _("No polling station with id %(id)s in this mission.") % {"id": form.polling_station_id}
+            ]
     if form.tec_id is not None:
         tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).first()
         if tec is None:
-            errors["tec"] = [f"No TEC with id {form.tec_id} in this mission."]
+            errors["tec"] = [_("No TEC with id %(id)s in this mission.") % {"id": form.tec_id}]
         elif station is not None and station.tec_id != tec.pk:
-            errors["tec"] = [f"Polling station {station} belongs to TEC {station.tec.code}, not {tec.code}."]
+            errors["tec"] = [
+                _("Polling station %(station)s belongs to TEC %(tec)s, not %(other)s.")
+                % {"station": station, "tec": station.tec.code, "other": tec.code}
+            ]
     if station is not None and tec is None:
         tec = station.tec
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
@@ -246,7 +251,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
         # The actor's own team is known to be in this mission; any other must be looked up.
         team = Team.objects.filter(mission=mission, pk=team_id).first()
         if team is None:
-            errors["team"] = [f"No team with id {team_id} in this mission."]
+            errors["team"] = [_("No team with id %(id)s in this mission.") % {"id": team_id}]
     if errors:
         raise ValidationError(errors)
     region_id = station.region_id if station else (tec.region_id if tec else None)
@@ -282,9 +287,9 @@ def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
 
 def _check_template(*, mission: Mission, template: FormTemplate) -> None:
     if template.mission_id != mission.pk:
-        raise ValidationError({"template": ["This checklist belongs to another mission."]})
+        raise ValidationError({"template": [_("This checklist belongs to another mission.")]})
     if template.status == TemplateStatus.DRAFT:
-        raise ValidationError({"template": ["This checklist version is a draft and does not accept forms yet."]})
+        raise ValidationError({"template": [_("This checklist version is a draft and does not accept forms yet.")]})
 
 
 def _phase_locked(mission_id: int, kind: str) -> bool:
@@ -327,7 +332,7 @@ def submission_record(
     try:
         uuid = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as error:
-        raise ValidationError({"uuid": ["Not a valid UUID."]}) from error
+        raise ValidationError({"uuid": [_("Not a valid UUID.")]}) from error
     if actor is None or actor.user_id != user.pk or actor.mission_id != mission.pk:
         actor = actor_for(user, mission)
     _authorise_actor(actor)
@@ -382,8 +387,8 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         raise PermissionDenied(_("Only the team that submitted this form, or a coordinator, can correct it."))
     if _phase_locked(mission.pk, submission.kind):
         raise PermissionDenied(
-            f"Coordinators have locked the {submission.get_kind_display().lower()} phase; "
-            "this form can no longer be corrected."
+            _("Coordinators have locked the %(kind)s phase; this form can no longer be corrected.")
+            % {"kind": submission.get_kind_display().lower()}
         )
     template = submission.template
     content = template_content(template)
@@ -396,7 +401,9 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         if _phase_locked(mission.pk, current.kind):
-            raise PermissionDenied(f"Coordinators have locked the {current.get_kind_display().lower()} phase.")
+            raise PermissionDenied(
+                _("Coordinators have locked the %(kind)s phase.") % {"kind": current.get_kind_display().lower()}
+            )
         old_payload = current.payload
         arrival, departure = _moments(form, mission, place)
         canonical = canonical_payload(form, place, arrival, departure)

@@ -225,6 +225,22 @@ class TestValidation:
             "polling_station": [f"No polling station with id {foreign.pk} in this mission."]
         }
 
+    def test_a_refusal_of_the_place_or_of_a_reused_uuid_speaks_the_observers_language(self, world):
+        from django.utils import translation
+
+        from tests.factories import PollingStationFactory
+
+        foreign = PollingStationFactory()
+        with translation.override("ru"), pytest.raises(ValidationError) as error:
+            world.record("voting", payload=world.payload("voting", station=foreign))
+        assert error.value.message_dict == {
+            "polling_station": [f"В этой миссии нет избирательного участка с идентификатором {foreign.pk}."]
+        }
+        submission, _created = world.record("voting")
+        with translation.override("ru"), pytest.raises(SubmissionConflict) as conflict:
+            world.record("voting", payload=world.payload("voting", long_queues="yes"), form_uuid=submission.uuid)
+        assert str(conflict.value).startswith(f"Форма {submission.uuid} уже получена с другим содержанием")
+
 
 class TestRaces:
     """A reused UUID is found by the insert itself: no look-up first, so no window between a look-up and an insert."""
