@@ -428,13 +428,3 @@ def can_set_membership(actor: Actor | None, *, membership, member_role: str, cor
 
 def observes(actor: Actor | None) -> bool:
     return actor is not None and actor.role in OBSERVING
-
-
-def require_coordinator(actor: Actor | None, mission) -> Actor:
-    """The actor, if they coordinate this mission; PermissionDenied otherwise (services call this themselves)."""
-    from django.core.exceptions import PermissionDenied
-
-    mission_id = getattr(mission, "pk", mission)
-    if actor is None or not actor.is_coordinator or actor.mission_id != mission_id:
-        raise PermissionDenied("Only the mission's coordinators and its head of mission may do this.")
-    return actor

@@ -142,7 +142,6 @@ class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
 class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = MembershipForm
     import_service = roster_import
-    import_passes_actor = True
     import_title = _("Import the observer roster")
     import_columns = _(
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "
