@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 
+from bench.process import best_of, django_setup
+
 SCALES = {"tiny": [200], "standard": [10_000, 100_000], "large": [10_000, 100_000, 1_000_000]}
-REPEAT = 2  # best of two: the first pass also warms the database cache
 
 # Compilation counts each form as it stood at a moment, from the revision tables: the limit reads the same rows
 # (the current revisions).
@@ -35,22 +35,6 @@ PANDAS_SQL = (
     "FROM submissions_revisionanswer a JOIN submissions_submissionrevision r ON r.id = a.revision_id "
     "WHERE r.mission_id = %s AND r.kind = 'voting' AND r.valid_until IS NULL"
 )
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
-
-
-def _best(function, repeat: int = REPEAT) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = function()
-        best = min(best, time.perf_counter() - started)
-    return best, value
 
 
 def limit_query(mission_id: int) -> int:
@@ -86,8 +70,8 @@ def answers_phase(mission) -> dict:
 
     scope = scope_build(mission=mission, kinds=["voting"], region=None, cutoff=timezone.now())
     catalogue = question_catalogue(mission=mission, kinds=scope.kinds)
-    tallies_seconds, _tally = _best(lambda: answers_from_tallies(scope, catalogue))
-    recount_seconds, _tally = _best(lambda: answers_count(scope, catalogue))
+    tallies_seconds, _tally = best_of(lambda: answers_from_tallies(scope, catalogue))
+    recount_seconds, _tally = best_of(lambda: answers_count(scope, catalogue))
     return {
         "answers_phase_tallies_seconds": round(tallies_seconds, 3),
         "answers_phase_recount_seconds": round(recount_seconds, 3),
@@ -110,11 +94,11 @@ def measure(forms: int) -> dict:
     dataset = dataset_ensure(forms=forms)
     mission = dataset.mission
     answers = Answer.objects.filter(submission__mission=mission, submission__kind="voting").count()
-    sql_seconds, groups = _best(lambda: limit_query(mission.pk))
-    compile_seconds, result = _best(
+    sql_seconds, groups = best_of(lambda: limit_query(mission.pk))
+    compile_seconds, result = best_of(
         lambda: statistics_compile(mission=mission, kinds=["voting"], count_answers="tallies")
     )
-    recount_seconds, _recounted = _best(
+    recount_seconds, _recounted = best_of(
         lambda: statistics_compile(mission=mission, kinds=["voting"], count_answers="recount")
     )
     # The identity check compiles both ways as of one moment (the result names its cut-off).
@@ -150,7 +134,7 @@ def measure(forms: int) -> dict:
     except ImportError:
         figures["pandas"] = "pandas not installed (pip install -r requirements-dev.txt)"
     else:
-        pandas_seconds, _groups = _best(lambda: pandas_grouping(mission.pk), repeat=1)
+        pandas_seconds, _groups = best_of(lambda: pandas_grouping(mission.pk), repeat=1)
         figures["pandas_seconds"] = round(pandas_seconds, 3)
         figures["pandas_to_compile"] = round(pandas_seconds / compile_seconds, 2) if compile_seconds else None
     return figures
@@ -158,7 +142,7 @@ def measure(forms: int) -> dict:
 
 def run(scale: str = "standard") -> dict:
     """Figures for the harness: per size, the compilation, the SQL limit, pandas and their ratios; and the growth."""
-    _setup_django()
+    django_setup()
     sizes = {str(forms): measure(forms) for forms in SCALES[scale]}
     out: dict = {"sizes": sizes}
     if "10000" in sizes and "100000" in sizes:
@@ -180,7 +164,7 @@ def main(argv=None) -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
     options = parser.parse_args(argv)
     if options.forms:
-        _setup_django()
+        django_setup()
         print(json.dumps(measure(options.forms), indent=2))  # noqa: T201
     else:
         print(json.dumps(run(options.scale), indent=2))  # noqa: T201

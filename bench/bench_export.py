@@ -19,16 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.process import django_setup
+
 SCALES = {"tiny": 200, "standard": 100_000, "large": 1_000_000}
 FORMATS = ("xlsx", "csv")
 TARGET_MB = 300
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
 
 
 def _peak_rss_mb() -> float:
@@ -37,7 +32,7 @@ def _peak_rss_mb() -> float:
 
 def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
     """Inside the child process: write one export and report time and peak RSS."""
-    _setup_django()
+    django_setup()
     from missions.models import Mission
     from reports.exports import write_csv, write_xlsx
     from reports.models import ReportRun
@@ -101,14 +96,14 @@ def copy_reference(forms: int) -> dict:
     from bench.data import dataset_ensure
     from reports.compile import forms_as_of, statistics_compile
     from reports.exports import raw_codes
-    from reports.raw_csv import _copy_query
+    from reports.raw_csv import copy_query
 
     if connection.vendor != "postgresql":
         return {"skipped": "COPY needs PostgreSQL"}
     dataset = dataset_ensure(forms=forms)
     result = statistics_compile(mission=dataset.mission, kinds=["voting"])
     condition = forms_as_of(mission=dataset.mission, kinds=["voting"], at=parse_datetime(result.filters.cutoff))
-    query, params = _copy_query(condition=condition, codes=raw_codes(result))
+    query, params = copy_query(condition=condition, codes=raw_codes(result))
     connection.ensure_connection()
     statement = ClientCursor(connection.connection).mogrify(f"COPY ({query}) TO STDOUT", params)
     size = lines = 0
@@ -122,7 +117,7 @@ def copy_reference(forms: int) -> dict:
 
 def run(scale: str = "standard") -> dict:
     """Figures for the harness: time and peak RSS of each export format, and the COPY reference for the CSV."""
-    _setup_django()
+    django_setup()
     from bench.settle import database_settle
 
     database_settle()
@@ -144,7 +139,7 @@ def main(argv=None) -> None:
         print(json.dumps(child(options.child, options.mission, options.result, options.output)))  # noqa: T201
         return
     if options.forms:
-        _setup_django()
+        django_setup()
         print(json.dumps(measure(options.forms), indent=2))  # noqa: T201
     else:
         print(json.dumps(run(options.scale), indent=2))  # noqa: T201

@@ -12,18 +12,13 @@ import argparse
 import os
 import time
 
+from bench.process import django_setup
+
 SCALES = {
     # polling stations (Kazakhstan-shaped: 17 regions in the 2019 proportions), LTOs, STOs
     "full": {"stations": 30_000, "ltos": 30, "stos": 2000},
     "tiny": {"stations": 72, "ltos": 4, "stos": 24},
 }
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
 
 
 def build_mission(scale: str = "full"):
@@ -94,7 +89,7 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--seed", type=int, default=2019)
     arguments = parser.parse_args()
-    _setup_django()
+    django_setup()
     figures = run(scale=arguments.scale, seed=arguments.seed)
     for key, value in figures.items():
         print(f"{key:>22}: {value}")

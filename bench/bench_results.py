@@ -20,9 +20,10 @@ import random
 import time
 import uuid as uuid_module
 
+from bench.process import REPEAT, best_of, django_setup
+
 SCALES = {"tiny": 200, "standard": 10_000}
 TARGET_SECONDS = 5.0  # import + cross-check of 10,000 stations "in a few seconds"
-REPEAT = 2
 HEADERS = [
     "Область", "№ УИК", "Число избирателей, включенных в список", "Получено бюллетеней", "Выдано бюллетеней",
     "Погашено бюллетеней", "Действительных бюллетеней", "Недействительных бюллетеней",
@@ -30,13 +31,6 @@ HEADERS = [
 LINES = [
     "registered_voters", "ballots_received", "ballots_issued", "ballots_cancelled", "ballots_valid", "ballots_invalid",
 ]  # fmt: skip
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
 
 
 def _figures(rng: random.Random, registered: int, candidates: int) -> dict:
@@ -63,12 +57,12 @@ def _figures(rng: random.Random, registered: int, candidates: int) -> dict:
 
 def build(stations: int):
     """The mission, its official figures by station id, the results file, and its counting forms (made once)."""
-    from django.db import transaction
-
     from checklists.choices import FormKind
-    from checklists.models import FormTemplate
-    from submissions.models import Answer, Submission
+    from checklists.selectors import templates_published
+    from synthetic.answers import AnswerMaker
+    from synthetic.election_day import UUID_NAMESPACE, form_build
     from synthetic.scale import mission_generate
+    from synthetic.writing import forms_write
 
     mission = mission_generate(slug=f"bench-results-{stations}", stations=stations, sto_teams=max(20, stations // 60))
     candidates = list(mission.candidates or [])
@@ -87,35 +81,28 @@ def build(stations: int):
             + [figures[f"candidate_{i}"] for i in range(1, len(candidates) + 1)]
         )
     content = buffer.getvalue().encode("utf-8-sig")
-    template = FormTemplate.objects.get(mission=mission, kind=FormKind.COUNTING, status="published")
-    if not Submission.objects.filter(mission=mission, kind=FormKind.COUNTING).exists():
+    if not mission.submissions.filter(kind=FormKind.COUNTING).exists():
+        # Written by the generator, as the recording service stores them: forms, first revisions, tally events.
+        maker = AnswerMaker(templates_published(mission=mission)[FormKind.COUNTING], candidates)
         observed = rows[:: max(1, len(rows) // max(20, stations // 10))]
-        stations_by_id = {s.pk: s for s in mission.polling_stations.filter(pk__in=[r[0] for r in observed])}
-        with transaction.atomic():
-            forms = [
-                Submission(
-                    uuid=uuid_module.UUID(int=rng.getrandbits(128), version=4),
-                    mission=mission,
-                    template=template,
-                    kind=FormKind.COUNTING,
-                    polling_station_id=pk,
-                    tec_id=stations_by_id[pk].tec_id,
-                    region_id=stations_by_id[pk].region_id,
-                    area_type=stations_by_id[pk].area_type,
-                    payload={},
-                    content_hash="bench",
-                )
-                for pk, _n, _r, _v in observed
-            ]
-            Submission.objects.bulk_create(forms, batch_size=2000)
-            answers = []
-            for index, form in enumerate(forms):
-                figures = _observed(official[form.polling_station_id], differ=index % 10 == 0)
-                answers += [
-                    Answer(submission=form, question_code=code, value=str(value), number=value)
-                    for code, value in figures.items()
-                ]
-            Answer.objects.bulk_create(answers, batch_size=5000)
+        stations_by_id = mission.polling_stations.select_related("region", "tec__region").in_bulk(
+            [pk for pk, _n, _r, _v in observed]
+        )
+        day = mission.election_day.isoformat()
+        built = []
+        for index, (pk, _n, _r, _v) in enumerate(observed):
+            station = stations_by_id[pk]
+            answers = maker.answers(rng, voters=station.registered_voters, hour=21)
+            answers |= {"protocol_figures_obtained": "yes"} | _observed(official[pk], differ=index % 10 == 0)
+            payload = {
+                "polling_station": pk,
+                "arrival_time": f"{day}T19:40",
+                "departure_time": f"{day}T23:10",
+                "answers": answers,
+            }
+            key = uuid_module.uuid5(UUID_NAMESPACE, f"{mission.slug}/results-bench/counting/{index}")
+            built.append(form_build(mission=mission, maker=maker, payload=payload, station=station, key=key))
+        forms_write(built)
     return mission, content
 
 
@@ -129,6 +116,8 @@ def _observed(figures: dict, *, differ: bool) -> dict:
         "ballots_issued_mobile": 0,
         "ballots_unused": figures["ballots_cancelled"],
         "ballots_spoiled": 0,
+        "ballots_found_stationary": figures["ballots_valid"] + figures["ballots_invalid"],
+        "ballots_found_mobile": 0,
         "ballots_valid": figures["ballots_valid"],
         "ballots_invalid": figures["ballots_invalid"],
         **{name: value for name, value in figures.items() if name.startswith("candidate_")},
@@ -136,15 +125,6 @@ def _observed(figures: dict, *, differ: bool) -> dict:
     if differ:
         answers["candidate_1"] += 3
     return answers
-
-
-def _best(function, repeat: int = REPEAT) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = function()
-        best = min(best, time.perf_counter() - started)
-    return best, value
 
 
 def run(scale: str = "standard") -> dict:
@@ -175,7 +155,7 @@ def run(scale: str = "standard") -> dict:
             raise RuntimeError(f"the benchmark's results file was refused: {report.errors[:3]}")
         return elapsed, report
 
-    parse_seconds, parsed_rows = _best(parse_only)
+    parse_seconds, parsed_rows = best_of(parse_only)
     timings = [import_once() for _ in range(REPEAT)]
     import_seconds = min(elapsed for elapsed, _report in timings)
     version = timings[-1][1].version
@@ -183,8 +163,8 @@ def run(scale: str = "standard") -> dict:
     def fetch_only():
         return len(list(StationResult.objects.filter(version=version).values_list(*LINES, "votes")))
 
-    fetch_seconds, _count = _best(fetch_only)
-    crosscheck_seconds, check = _best(lambda: results_crosscheck(version=version))
+    fetch_seconds, _count = best_of(fetch_only)
+    crosscheck_seconds, check = best_of(lambda: results_crosscheck(version=version))
     return {
         "scale": scale,
         "database": connection.vendor,
@@ -211,7 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="standard")
     arguments = parser.parse_args()
-    _setup_django()
+    django_setup()
     for key, value in run(arguments.scale).items():
         print(f"{key:>20}: {value}")
 

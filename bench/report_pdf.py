@@ -10,19 +10,13 @@ files are left as they are.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    import django
-
-    django.setup()
+from bench.process import django_setup
 
 
 def measure(slug: str, repeat: int) -> dict:
@@ -62,7 +56,7 @@ def main() -> None:
     parser.add_argument("--mission", default="kz-2019")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    _setup_django()
+    django_setup()
     figures = measure(args.mission, args.repeat)
     print(
         f"run {figures['run']} ({figures['forms']} forms): PDF in {figures['best']} s (best of {args.repeat}: "

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, Assessment
+from missions.clock import local_moment
 from results.reporting import official_results_sheets
 from submissions.models import RevisionAnswer, SubmissionRevision
 
@@ -297,7 +298,7 @@ def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     ]
     for row in result.incidents.list:
         yield [
-            row.received_at,
+            local_moment(row.received_at, result.mission, with_zone=True),
             row.submission,
             labels.kind(row.kind),
             row.team,
@@ -315,10 +316,10 @@ def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
 def protocol_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every form with a protocol arithmetic mismatch (never capped), oldest first."""
     names = labels.region_names()
-    yield [_("Received"), _("Form"), _("Kind"), _("Team"), _("Region"), "TEC", _("Polling station"), _("Issues")]
+    yield [_("Received"), _("Form"), _("Kind"), _("Team"), _("Region"), _("TEC"), _("Polling station"), _("Issues")]
     for row in result.protocol.list:
         yield [
-            row.received_at,
+            local_moment(row.received_at, result.mission, with_zone=True),
             row.submission,
             labels.kind(row.kind),
             row.team,
@@ -363,7 +364,7 @@ def conflict_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
                     labels.question(conflict.kind, line.code),
                     form.submission,
                     form.team,
-                    form.received_at,
+                    local_moment(form.received_at, result.mission, with_zone=True),
                     line.values.get(str(form.submission), ""),
                     decided,
                 ]

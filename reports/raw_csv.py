@@ -82,7 +82,7 @@ def _answer(index: int) -> str:
     )
 
 
-def _copy_query(*, condition, codes: list[str]) -> tuple[str, dict]:
+def copy_query(*, condition, codes: list[str]) -> tuple[str, dict]:
     """The COPY statement's query (one text column: a whole CSV line without its line end) and its parameters."""
     forms = SubmissionRevision.objects.filter(condition).values_list(*FORM_VALUES)
     forms_sql, forms_params = forms.query.sql_with_params()
@@ -149,7 +149,7 @@ def write_csv_copy(*, path, mission, result, region=None) -> int:
     condition = forms_as_of(
         mission=mission, kinds=result.filters.kinds, region=region, at=parse_datetime(result.filters.cutoff)
     )
-    query, params = _copy_query(condition=condition, codes=codes)
+    query, params = copy_query(condition=condition, codes=codes)
     count = 0
     connection.ensure_connection()
     # Parameters bound on the client: COPY takes none of its own.

@@ -183,25 +183,45 @@ def _tec_slots(geo: Geography, region_id: int, teams: int) -> list[list[int]]:
 
 @dataclass
 class PlanningState:
-    """What the phases of one planning run share: its inputs, what each phase decided, and the result so far."""
+    """What the phases of one planning run share: its inputs, what each phase decided, and the result so far.
+
+    The run's parameters (basis, route length, seed) are the result's; the state does not hold a second copy."""
 
     mission: Mission
     geo: Geography
     teams: list[Team]  # the mission's STO teams, in code order
     existing: dict[int, _Existing]  # the current assignments, by team id
     planner: RoutePlanner
-    basis: str
-    route_length: int
     result: PlanResult
     plannable: list[int] = field(default_factory=list)  # regions with polling stations, in region order
     seats: dict[int, int] = field(default_factory=dict)  # region id -> teams it gets
     quotas: dict[int, float] = field(default_factory=dict)  # region id -> its exact share of the teams
     kept: dict[int, _Existing] = field(default_factory=dict)  # team id -> the assignment it keeps
     kept_in_region: Counter = field(default_factory=Counter)
-    locked_ids: list[int] = field(default_factory=list)
     to_place: list[Team] = field(default_factory=list)
     openings: list[int] = field(default_factory=list)  # one region id per free seat, in region order
     new_region: dict[int, int] = field(default_factory=dict)  # team id -> the region it is newly planned in
+    unplaced: list[Team] = field(default_factory=list)  # teams to place that found no free seat
+
+    @property
+    def basis(self) -> str:
+        return self.result.basis
+
+    @property
+    def route_length(self) -> int:
+        return self.result.route_length
+
+
+def planning_state_load(*, mission: Mission, geo: Geography, result: PlanResult) -> PlanningState:
+    """The state a planning run starts from: the mission's STO teams, its current plan, and a seeded route planner."""
+    return PlanningState(
+        mission=mission,
+        geo=geo,
+        teams=list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code")),
+        existing=_load_existing(mission),
+        planner=RoutePlanner(geo, random.Random(result.seed), result.route_length),
+        result=result,
+    )
 
 
 def plan_arguments_check(*, basis: str, route_length) -> None:
@@ -239,8 +259,8 @@ def assignments_keep(state: PlanningState) -> None:
     """Keep locked assignments (whatever they hold), then valid unlocked ones while their region has room."""
     geo, teams, existing, planner, result = state.geo, state.teams, state.existing, state.planner, state.result
     seats, kept, kept_in_region = state.seats, state.kept, state.kept_in_region
-    state.locked_ids = [t.pk for t in teams if t.pk in existing and (t.locked or existing[t.pk].locked)]
-    for team_id in state.locked_ids:
+    locked_ids = [t.pk for t in teams if t.pk in existing and (t.locked or existing[t.pk].locked)]
+    for team_id in locked_ids:
         assignment = existing[team_id]
         kept[team_id] = assignment
         kept_in_region[assignment.region_id] += 1
@@ -275,8 +295,8 @@ def assignments_keep(state: PlanningState) -> None:
         kept[team.pk] = assignment
         kept_in_region[region_id] += 1
         planner.reserve(stations)
-    result.locked = len(state.locked_ids)
-    result.kept = len(kept) - len(state.locked_ids)
+    result.locked = len(locked_ids)
+    result.kept = len(kept) - len(locked_ids)
 
 
 def teams_place(state: PlanningState) -> None:
@@ -289,8 +309,8 @@ def teams_place(state: PlanningState) -> None:
     state.new_region = {}
     for team, region_id in zip(state.to_place, state.openings, strict=False):
         state.new_region[team.pk] = region_id
-    for team in state.to_place[len(state.openings) :]:
-        result.unplaced.append(team.code)
+    state.unplaced = state.to_place[len(state.openings) :]
+    result.unplaced = [team.code for team in state.unplaced]
     if result.unplaced:
         result.warnings.append(notice("deployment.unplaced", n=len(result.unplaced), teams=listed(result.unplaced, 20)))
 
@@ -361,7 +381,7 @@ def plan_changes(state: PlanningState, lto_owner: dict[int, int]) -> tuple[list[
         if team_id in existing and existing[team_id].region_id != region_id:
             state.result.moved += 1
     replaced = [existing[t].id for t in state.new_region if t in existing]
-    replaced += [existing[t.pk].id for t in state.to_place[len(state.openings) :] if t.pk in existing]
+    replaced += [existing[t.pk].id for t in state.unplaced if t.pk in existing]
     final_region = {team_id: a.region_id for team_id, a in state.kept.items()}
     final_region.update(state.new_region)
     relinked = []
@@ -422,16 +442,7 @@ def deployment_plan(
     if progress:
         progress(25)
 
-    state = PlanningState(
-        mission=mission,
-        geo=geo,
-        teams=list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code")),
-        existing=_load_existing(mission),
-        planner=RoutePlanner(geo, random.Random(seed), route_length),
-        basis=basis,
-        route_length=route_length,
-        result=result,
-    )
+    state = planning_state_load(mission=mission, geo=geo, result=result)
     seats_allot(state)
     assignments_keep(state)
     if progress:

@@ -6,7 +6,8 @@ the mission's own) are given at read time in the reader's language (reports.resu
 
 Schema versions: 2 is written today. 1 (runs compiled before results were typed) had no "schema" key and stored
 English texts (question text and section, answer labels, turnout convention, conflict rule, protocol sentences);
-it still loads, and those texts are kept only as the fallback for a question no checklist knows any more.
+it still loads. Only the texts a page falls back to are read (a question's text and section, an answer's label,
+a form's protocol sentences); the others are left out when it loads, like any key a schema does not know.
 """
 
 from __future__ import annotations
@@ -183,7 +184,6 @@ class TurnoutCell:
 class Turnout(TurnoutCell):
     by_region: dict[str, TurnoutCell] = field(default_factory=dict)
     by_area: dict[str, TurnoutCell] = field(default_factory=dict)
-    convention: str | None = legacy()
 
 
 @dataclass
@@ -221,7 +221,6 @@ class Protocol:
 class CriticalAnswer:
     code: str
     value: str
-    text: str | None = legacy()
 
 
 @dataclass
@@ -252,7 +251,6 @@ class ConflictLine:
 
     code: str
     values: dict[str, str]
-    text: str | None = legacy()
 
 
 @dataclass
@@ -274,7 +272,6 @@ class Conflicts:
     both_stand: int = 0
     forms_not_counted: int = 0
     list: list[Conflict] = field(default_factory=list)
-    rule: str | None = legacy()
 
 
 @dataclass
@@ -305,7 +302,6 @@ class Snapshot:
     at: str
     local: str
     time_zone: str
-    label: str | None = legacy()
 
     @property
     def date(self) -> str:

@@ -104,3 +104,27 @@ def test_each_benchmark_runs_in_its_own_process_when_the_database_can_be_shared(
     assert planning["sto_teams"] > 0
     assert planning["planning_seconds"] >= 0
     assert [row["benchmark"] for row in results["rows"]] == ["planning"]
+
+
+@pytest.mark.django_db
+def test_the_results_benchmarks_counting_forms_are_stored_as_recorded_and_a_cutoff_cross_check_sees_them():
+    from bench import bench_results
+    from results.imports import results_import
+    from results.selectors import results_crosscheck
+    from submissions.models import SubmissionRevision
+
+    mission, content = bench_results.build(40)
+    forms = Submission.objects.filter(mission=mission, kind=FormKind.COUNTING)
+    observed = forms.count()
+    assert observed >= 20
+    assert SubmissionRevision.objects.filter(submission__in=forms, revision=1).count() == observed
+    report = results_import(
+        mission=mission, upload=content, filename="cec.csv", mapping={"region": "Область", "number": "№ УИК"}
+    )
+    assert report.errors == []
+    now = results_crosscheck(version=report.version)
+    assert now.summary["observed"] == observed
+    assert now.summary["differing"] == len(range(0, observed, 10))  # one form in ten differs on one line
+    later = forms.order_by("-received_at").first().received_at
+    assert results_crosscheck(version=report.version, cutoff=later).summary == now.summary
+    assert bench_results.build(40)[0].submissions.filter(kind=FormKind.COUNTING).count() == observed  # made once

@@ -14,11 +14,11 @@ from deployment.services.planning import (
     PlanningState,
     RoutePlanner,
     _Existing,
-    _load_existing,
     assignments_keep,
     geography_check,
     plan_arguments_check,
     plan_changes,
+    planning_state_load,
     regions_summarise,
     routes_plan,
     seats_allot,
@@ -73,8 +73,6 @@ def _state(teams, existing=None, route_length=2) -> PlanningState:
         teams=teams,
         existing=existing or {},
         planner=RoutePlanner(geo, random.Random(1), route_length),
-        basis="stations",
-        route_length=route_length,
         result=PlanResult(basis="stations", route_length=route_length, seed=1),
     )
 
@@ -141,6 +139,19 @@ def test_the_changes_count_moves_replace_old_assignments_and_link_teams_to_the_l
     assert [(team.pk, team.lto_team_id) for team in relinked] == [(1, 50), (2, 50)]  # the locked team is left alone
 
 
+def test_a_team_left_without_a_seat_gives_up_its_old_assignment():
+    teams = _teams(2)
+    existing = {2: _Existing(id=12, team_id=2, region_id=SOUTH, locked=False, tabulation_tec_id=None)}
+    state = _state(teams, existing)
+    state.plannable, state.seats = [NORTH, SOUTH], {NORTH: 1, SOUTH: 0}
+    teams_place(state)
+    assert state.result.unplaced == ["STO-002"]
+    replaced, relinked, final_region = plan_changes(state, lto_owner={})
+    assert replaced == [12]
+    assert relinked == []
+    assert final_region == {1: NORTH}
+
+
 def test_the_summary_has_a_row_per_plannable_region_and_warns_of_a_region_left_without_a_team():
     state = _state(_teams(2))
     state.plannable, state.seats, state.quotas = [NORTH, SOUTH], {NORTH: 1, SOUTH: 1}, {NORTH: 1.5, SOUTH: 0.5}
@@ -184,15 +195,9 @@ def teamed(mission):
 
 
 def _loaded_state(mission, route_length=3) -> PlanningState:
-    geo = geography_load(mission, "stations")
-    return PlanningState(
+    return planning_state_load(
         mission=mission,
-        geo=geo,
-        teams=list(Team.objects.filter(mission=mission, kind=TeamKind.STO).order_by("code")),
-        existing=_load_existing(mission),
-        planner=RoutePlanner(geo, random.Random(1), route_length),
-        basis="stations",
-        route_length=route_length,
+        geo=geography_load(mission, "stations"),
         result=PlanResult(basis="stations", route_length=route_length, seed=1),
     )
 

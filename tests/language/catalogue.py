@@ -17,21 +17,14 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUE = ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po"
-APPS = (
-    "access",
-    "checklists",
-    "cockpit",
-    "config",
-    "deployment",
-    "incidents",
-    "jobs",
-    "missions",
-    "observe",
-    "observers",
-    "reports",
-    "results",
-    "submissions",
-)
+
+
+def product_packages() -> list[Path]:
+    """The product's Python packages: every top-level package of the repository but the tests, so a new app is
+    read without anyone remembering to list it here."""
+    return sorted(path.parent for path in ROOT.glob("*/__init__.py") if path.parent.name != "tests")
+
+
 SINGULAR = {"gettext", "gettext_lazy", "_", "gettext_noop", "_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy"}
 CONTEXT = {"pgettext", "pgettext_lazy"}
@@ -103,8 +96,8 @@ def product_messages() -> dict[Message, str]:
         if path.suffix in (".html", ".txt") and path.is_file():
             for message in template_messages(path):
                 where.setdefault(message, str(path.relative_to(ROOT)))
-    for app in APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
+    for package in product_packages():
+        for path in sorted(package.rglob("*.py")):
             if "migrations" in path.parts:
                 continue
             for message in python_messages(path):

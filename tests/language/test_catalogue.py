@@ -46,3 +46,15 @@ def test_every_russian_translation_keeps_the_placeholders_of_its_english_string(
         and not message.plural
     ]
     assert not broken, "\n".join(broken)
+
+
+def test_the_russian_catalogue_names_long_and_short_term_observers_one_way():
+    """LTO is ДН and STO is КН everywhere, so a coordinator never meets two abbreviations for one role."""
+    wrong = []
+    for message, translations in read_catalogue().items():
+        for english, russian in (("LTO", "ДН"), ("STO", "КН")):
+            if re.search(rf"\b{english}s?\b(?!-)", message.msgid):
+                wrong += [
+                    f"{message.msgid!r} -> {text!r}" for text in translations if not re.search(rf"\b{russian}\b", text)
+                ]
+    assert not wrong, "\n".join(wrong)

@@ -2,9 +2,11 @@
 time; the admin shows UTC and says so. Expected strings are computed here with zoneinfo."""
 
 import datetime
+import io
 import re
 import zoneinfo
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -12,7 +14,7 @@ from incidents.models import Case
 from incidents.services import case_open
 from reports.choices import RunStatus
 from reports.services import report_run_compile, report_run_create
-from submissions.models import Submission
+from submissions.models import Submission, SubmissionRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,26 @@ def test_the_report_page_shows_its_cut_off_as_local_time(as_user, site, incident
     assert f"up to {shown:%H:%M} local time ({shown:%Y-%m-%d}, {site.mission.time_zone})" in page
     assert cutoff.isoformat()[:16] not in page
     assert utc(cutoff) not in page
+
+
+def test_the_report_lists_show_when_a_form_was_received_on_the_mission_clock(as_user, site, incident):
+    submission, _case = incident
+    SubmissionRevision.objects.filter(submission=submission).update(received_at=MOMENT)  # as the lists read it
+    run = report_run_create(mission=site.mission)
+    report_run_compile(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    page = as_user(site.analyst).get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert 'data-table="incidents"' in page
+    assert_one_clock(page, site.mission)
+    assert MOMENT.isoformat()[:16] not in page, "the incident's time is shown in UTC"
+    with run.xlsx_file.open("rb") as handle:
+        workbook = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True)
+    # Every sheet but the raw data, whose moments are ISO 8601 with their offset for machines to read.
+    sheets = workbook.worksheets[:-1]
+    cells = {str(cell) for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert local(site.mission) in cells  # the incidents sheet
+    assert not {cell for cell in cells if cell.startswith(MOMENT.isoformat()[:16])}
 
 
 def test_the_dashboard_gives_the_script_the_mission_zone_to_write_times_in(as_user, site, incident):
