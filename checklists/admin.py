@@ -28,11 +28,15 @@ XLSFORM_MAX_BYTES = 5 * 1024 * 1024
 
 
 class XlsformImportForm(forms.Form):
-    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), label=_("Mission"))
     kind = forms.ChoiceField(
-        choices=[("", "As the workbook says (settings sheet, eom_kind)"), *FormKind.choices], required=False
+        choices=[("", _("As the workbook says (settings sheet, eom_kind)")), *FormKind.choices],
+        required=False,
+        label=_("Form kind"),
     )
-    file = forms.FileField(help_text="An XLSForm workbook (.xlsx) with survey, choices and settings sheets.")
+    file = forms.FileField(
+        label=_("File"), help_text=_("An XLSForm workbook (.xlsx) with survey, choices and settings sheets.")
+    )
 
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +45,9 @@ class XlsformImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > XLSFORM_MAX_BYTES:
-            raise forms.ValidationError(f"The file is over {XLSFORM_MAX_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                _("The file is over %(megabytes)s MB.") % {"megabytes": XLSFORM_MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

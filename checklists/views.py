@@ -2,11 +2,12 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from access import actor_for, can_preview_checklist
 
-from .choices import OBSERVATION_KINDS
+from .choices import OBSERVATION_KINDS, QuestionType
 from .selectors import template_schema, template_with_structure
 
 
@@ -21,16 +22,14 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
         raise Http404("No such checklist.")
     language = request.GET.get("language", "en")
     schema = template_schema(template, language=language)
-    codes = {}
     for section in schema["sections"]:
         for question in section["questions"]:
-            codes[question["code"]] = question["text"]
+            question["type_label"] = QuestionType(question["type"]).label
     context = {
         "template": template,
         "schema": schema,
-        "condition_texts": codes,
         "observation": template.kind in OBSERVATION_KINDS,
         "rules": list(template.rules.all()),
-        "title": f"Preview: {template}",
+        "title": _("Preview: %(template)s") % {"template": template},
     }
     return render(request, "checklists/preview.html", context)

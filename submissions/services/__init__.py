@@ -13,12 +13,11 @@ from .recording import (
     answers_critical,
     canonical_payload,
     content_hash,
-    revision_answer_rows,
-    revision_build,
     submission_build,
     submission_correct,
     submission_record,
 )
+from .storing import revision_answer_rows, revision_build
 from .validation import (
     ANSWER_VALUE_PREFIX,
     INTEGER_LIMIT,

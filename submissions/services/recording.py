@@ -33,7 +33,7 @@ from checklists.choices import (
 )
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
-from checklists.selectors import template_content, template_questions
+from checklists.selectors import template_content
 from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.models import Team
@@ -41,7 +41,7 @@ from observers.models import Team
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import revision_current, submission_stored
-from .storing import submission_insert_once
+from .storing import answer_rows, revision_answer_rows, revision_build, submission_insert_once
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -69,8 +69,8 @@ class SubmissionConflict(Exception):
     def __init__(self, submission: Submission):
         self.submission = submission
         super().__init__(
-            f"Form {submission.uuid} was already received with different content; "
-            "open a new form instead of reusing this one."
+            _("Form %(uuid)s was already received with different content; open a new form instead of reusing this one.")
+            % {"uuid": submission.uuid}
         )
 
 
@@ -166,64 +166,6 @@ def answer_values(questions: list[Question], answers: dict) -> list[tuple[str, s
     return rows
 
 
-# The submission's fields each revision records as they stood, for snapshot compilations.
-REVISION_FIELDS = (
-    "mission_id",
-    "kind",
-    "team_id",
-    "polling_station_id",
-    "tec_id",
-    "region_id",
-    "area_type",
-    "arrival_time",
-    "notes",
-    "urgent",
-    "has_critical",
-    "overall_assessment",
-    "protocol_mismatch",
-    "protocol_issues",
-    "confidential",
-)
-
-
-def revision_build(
-    submission: Submission,
-    *,
-    revision: int,
-    valid_from: datetime.datetime,
-    received_at: datetime.datetime | None = None,
-    changes: dict | None = None,
-    changed_by=None,
-) -> SubmissionRevision:
-    """An unsaved revision holding the submission as it now stands, current from `valid_from`."""
-    return SubmissionRevision(
-        submission=submission,
-        revision=revision,
-        payload=submission.payload,
-        changes=changes or {},
-        changed_by=changed_by,
-        received_at=received_at or submission.received_at,
-        valid_from=valid_from,
-        **{name: getattr(submission, name) for name in REVISION_FIELDS},
-    )
-
-
-def revision_answer_rows(revision: SubmissionRevision, values: list[tuple]) -> list[RevisionAnswer]:
-    """Unsaved RevisionAnswer rows of a revision from answer_values."""
-    return [
-        RevisionAnswer(revision=revision, question_code=code, value=value, number=number, text=text)
-        for code, value, number, text in values
-    ]
-
-
-def _answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
-    """Unsaved Answer rows of a submission from answer_values."""
-    return [
-        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
-        for code, value, number, text in values
-    ]
-
-
 def answers_critical(questions: list[Question], answers: dict) -> bool:
     """Whether any shown answer holds one of its question's critical values (the form is then flagged critical)."""
     for question in questions:
@@ -290,13 +232,18 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
             .first()
         )
         if station is None:
-            errors["polling_station"] = [f"No polling station with id {form.polling_station_id} in this mission."]
+            errors["polling_station"] = [
+                _("No polling station with id %(id)s in this mission.") % {"id": form.polling_station_id}
+            ]
     if form.tec_id is not None:
         tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).first()
         if tec is None:
-            errors["tec"] = [f"No TEC with id {form.tec_id} in this mission."]
+            errors["tec"] = [_("No TEC with id %(id)s in this mission.") % {"id": form.tec_id}]
         elif station is not None and station.tec_id != tec.pk:
-            errors["tec"] = [f"Polling station {station} belongs to TEC {station.tec.code}, not {tec.code}."]
+            errors["tec"] = [
+                _("Polling station %(station)s belongs to TEC %(tec)s, not %(other)s.")
+                % {"station": station, "tec": station.tec.code, "other": tec.code}
+            ]
     if station is not None and tec is None:
         tec = station.tec
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
@@ -304,7 +251,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
         # The actor's own team is known to be in this mission; any other must be looked up.
         team = Team.objects.filter(mission=mission, pk=team_id).first()
         if team is None:
-            errors["team"] = [f"No team with id {team_id} in this mission."]
+            errors["team"] = [_("No team with id %(id)s in this mission.") % {"id": team_id}]
     if errors:
         raise ValidationError(errors)
     region_id = station.region_id if station else (tec.region_id if tec else None)
@@ -340,9 +287,9 @@ def _authorise(actor: Actor | None, *, kind: str, place: Place) -> None:
 
 def _check_template(*, mission: Mission, template: FormTemplate) -> None:
     if template.mission_id != mission.pk:
-        raise ValidationError({"template": ["This checklist belongs to another mission."]})
+        raise ValidationError({"template": [_("This checklist belongs to another mission.")]})
     if template.status == TemplateStatus.DRAFT:
-        raise ValidationError({"template": ["This checklist version is a draft and does not accept forms yet."]})
+        raise ValidationError({"template": [_("This checklist version is a draft and does not accept forms yet.")]})
 
 
 def _phase_locked(mission_id: int, kind: str) -> bool:
@@ -385,7 +332,7 @@ def submission_record(
     try:
         uuid = uuid if isinstance(uuid, uuid_module.UUID) else uuid_module.UUID(str(uuid))
     except ValueError as error:
-        raise ValidationError({"uuid": ["Not a valid UUID."]}) from error
+        raise ValidationError({"uuid": [_("Not a valid UUID.")]}) from error
     if actor is None or actor.user_id != user.pk or actor.mission_id != mission.pk:
         actor = actor_for(user, mission)
     _authorise_actor(actor)
@@ -440,11 +387,12 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
         raise PermissionDenied(_("Only the team that submitted this form, or a coordinator, can correct it."))
     if _phase_locked(mission.pk, submission.kind):
         raise PermissionDenied(
-            f"Coordinators have locked the {submission.get_kind_display().lower()} phase; "
-            "this form can no longer be corrected."
+            _("Coordinators have locked the %(kind)s phase; this form can no longer be corrected.")
+            % {"kind": submission.get_kind_display().lower()}
         )
     template = submission.template
-    questions = template_questions(template)
+    content = template_content(template)
+    questions = list(content.questions)
     form = form_clean(template=template, payload=payload, questions=questions)
     if not form.team_given and submission.team_id is not None:
         form.team_id, form.team_given = submission.team_id, True  # a correction keeps the form's team
@@ -453,19 +401,21 @@ def submission_correct(*, user, submission: Submission, payload: dict) -> Submis
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         if _phase_locked(mission.pk, current.kind):
-            raise PermissionDenied(f"Coordinators have locked the {current.get_kind_display().lower()} phase.")
+            raise PermissionDenied(
+                _("Coordinators have locked the %(kind)s phase.") % {"kind": current.get_kind_display().lower()}
+            )
         old_payload = current.payload
         arrival, departure = _moments(form, mission, place)
         canonical = canonical_payload(form, place, arrival, departure)
         if content_hash(canonical) == current.content_hash:
             return current
-        _apply(current, form=form, place=place, questions=questions, canonical=canonical)
+        _apply(current, form=form, place=place, questions=questions, canonical=canonical, rules=content.rules)
         current.revision += 1
         current.status = SubmissionStatus.CORRECTED
         current.save()
         values = answer_values(questions, form.answers)
         current.answers.all().delete()
-        Answer.objects.bulk_create(_answer_rows(current, values))
+        Answer.objects.bulk_create(answer_rows(current, values))
         # The correction takes effect now: the previous revision stays what a snapshot before now counts.
         now = timezone.now()
         previous = SubmissionRevision.objects.filter(submission=current, valid_until__isnull=True)

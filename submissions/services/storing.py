@@ -1,4 +1,5 @@
-"""Writing a new form once: the submission, its answer rows, its first revision and that revision's answer rows.
+"""The rows a form becomes (its answers, its revisions and theirs), and writing a new form once: the submission, its
+answer rows, its first revision and that revision's answer rows.
 
 A UUID already stored is detected by the insert itself, never by a look-up first. On PostgreSQL the four inserts are
 one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feeds the other three as data-modifying
@@ -9,10 +10,69 @@ means the same thing.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from ..models import Answer, RevisionAnswer, Submission, SubmissionRevision
+
+# The submission's fields each revision records as they stood, for snapshot compilations.
+REVISION_FIELDS = (
+    "mission_id",
+    "kind",
+    "team_id",
+    "polling_station_id",
+    "tec_id",
+    "region_id",
+    "area_type",
+    "arrival_time",
+    "notes",
+    "urgent",
+    "has_critical",
+    "overall_assessment",
+    "protocol_mismatch",
+    "protocol_issues",
+    "confidential",
+)
+
+
+def revision_build(
+    submission: Submission,
+    *,
+    revision: int,
+    valid_from: datetime.datetime,
+    received_at: datetime.datetime | None = None,
+    changes: dict | None = None,
+    changed_by=None,
+) -> SubmissionRevision:
+    """An unsaved revision holding the submission as it now stands, current from `valid_from`."""
+    return SubmissionRevision(
+        submission=submission,
+        revision=revision,
+        payload=submission.payload,
+        changes=changes or {},
+        changed_by=changed_by,
+        received_at=received_at or submission.received_at,
+        valid_from=valid_from,
+        **{name: getattr(submission, name) for name in REVISION_FIELDS},
+    )
+
+
+def revision_answer_rows(revision: SubmissionRevision, values: list[tuple]) -> list[RevisionAnswer]:
+    """Unsaved RevisionAnswer rows of a revision from answer_values."""
+    return [
+        RevisionAnswer(revision=revision, question_code=code, value=value, number=number, text=text)
+        for code, value, number, text in values
+    ]
+
+
+def answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
+    """Unsaved Answer rows of a submission from answer_values."""
+    return [
+        Answer(submission=submission, question_code=code, value=value, number=number, text=text)
+        for code, value, number, text in values
+    ]
 
 
 def _columns(instance: Model, *, skip: tuple[str, ...] = ()) -> tuple[list[str], list]:
@@ -72,8 +132,6 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
 
 
 def _insert_elsewhere(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
-    from .recording import _answer_rows, revision_answer_rows
-
     try:
         with transaction.atomic():
             submission.save(force_insert=True)
@@ -81,7 +139,7 @@ def _insert_elsewhere(submission: Submission, values: list[tuple], *, changed_by
         if Submission.objects.filter(uuid=submission.uuid).exists():
             return None
         raise
-    Answer.objects.bulk_create(_answer_rows(submission, values))
+    Answer.objects.bulk_create(answer_rows(submission, values))
     revision = _first_revision(submission, changed_by=changed_by)
     revision.save(force_insert=True)
     RevisionAnswer.objects.bulk_create(revision_answer_rows(revision, values))
@@ -89,8 +147,6 @@ def _insert_elsewhere(submission: Submission, values: list[tuple], *, changed_by
 
 
 def _first_revision(submission: Submission, *, changed_by) -> SubmissionRevision:
-    from .recording import revision_build
-
     return revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=changed_by)
 
 

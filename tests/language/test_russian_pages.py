@@ -137,6 +137,8 @@ def pages(site):
         (site.coordinator, reverse("admin:missions_mission_figures", args=[mission.pk])),
         (site.coordinator, reverse("admin:missions_pollingstation_import")),
         (site.coordinator, reverse("admin:observers_membership_import")),
+        (site.coordinator, reverse("admin:checklists_formtemplate_xlsform_import")),
+        (site.coordinator, reverse("checklists:preview", args=[submission.template_id]) + "?language=ru"),
         (head, reverse("cockpit:mission", args=[slug])),
         (head, reverse("deployment:planning", args=[slug])),
         (head, reverse("reports:mission", args=[slug])),
@@ -171,6 +173,8 @@ def site_data(site) -> set[str]:
         values |= {observer.full_name, observer.user.username if observer.user else ""}
     # A file's column names are written as the file writes them, in every language.
     values |= set(COLUMN_ALIASES)
+    # So are an XLSForm workbook's sheet and setting names: XLSForm's own, the same in every language.
+    values |= {"survey", "choices", "settings", "eom_kind"}
     return {value for value in values if value}
 
 

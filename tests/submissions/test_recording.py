@@ -225,6 +225,22 @@ class TestValidation:
             "polling_station": [f"No polling station with id {foreign.pk} in this mission."]
         }
 
+    def test_a_refusal_of_the_place_or_of_a_reused_uuid_speaks_the_observers_language(self, world):
+        from django.utils import translation
+
+        from tests.factories import PollingStationFactory
+
+        foreign = PollingStationFactory()
+        with translation.override("ru"), pytest.raises(ValidationError) as error:
+            world.record("voting", payload=world.payload("voting", station=foreign))
+        assert error.value.message_dict == {
+            "polling_station": [f"В этой миссии нет избирательного участка с идентификатором {foreign.pk}."]
+        }
+        submission, _created = world.record("voting")
+        with translation.override("ru"), pytest.raises(SubmissionConflict) as conflict:
+            world.record("voting", payload=world.payload("voting", long_queues="yes"), form_uuid=submission.uuid)
+        assert str(conflict.value).startswith(f"Форма {submission.uuid} уже получена с другим содержанием")
+
 
 class TestRaces:
     """A reused UUID is found by the insert itself: no look-up first, so no window between a look-up and an insert."""
@@ -350,7 +366,7 @@ def test_recording_a_form_takes_a_constant_number_of_queries(world, django_asser
 
 
 def test_a_published_checklist_is_read_once_and_a_draft_every_time(world, django_assert_num_queries):
-    from checklists.selectors import template_content
+    from checklists.selectors import template_content, template_questions, template_with_structure
 
     published = world.template("voting")
     template_content(published)
@@ -359,6 +375,10 @@ def test_a_published_checklist_is_read_once_and_a_draft_every_time(world, django
     assert [question.code for question in again.questions][:2] == [
         question.code for question in template_content(published).questions
     ][:2]
+    # What the cache holds is what the database holds: every question in form order and every rule.
+    fresh = template_with_structure(template_id=published.pk)
+    assert [question.pk for question in again.questions] == [question.pk for question in template_questions(fresh)]
+    assert [rule.pk for rule in again.rules] == [rule.pk for rule in fresh.rules.all()]
     draft = template_new_version(template=published)
     template_content(draft)
     with CaptureQueriesContext(connection) as captured:
