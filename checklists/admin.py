@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, require_coordinator
+from access import actor_in, can_add
 from access.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, admin_actors
 from access.rules import writable_by
 from missions.models import Mission
@@ -238,7 +238,8 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
         result = None
         if request.method == "POST" and form.is_valid():
             mission = form.cleaned_data["mission"]
-            require_coordinator(actor_in(request.user, mission.pk), mission)
+            if not can_add(actor_in(request.user, mission.pk), FormTemplate, mission.pk):
+                raise PermissionDenied  # the form offers only missions the user may write; asked again here
             try:
                 result = template_import_xlsform(
                     mission=mission, raw=form.cleaned_data["file"].read(), kind=form.cleaned_data["kind"] or None
