@@ -202,8 +202,9 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     for row in diff["answers"]:
         row["text"] = labels.question(row["kind"], row["code"])
         row["label"] = labels.answer(row["kind"], row["code"], row["value"])
-    kind_labels = {kind: labels.kind(kind) for kind in OBSERVATION_KINDS}
-    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff, "kind_labels": kind_labels})
+    for row in diff["kinds"] + diff["answers"]:
+        row["kind_label"] = labels.kind(row["kind"])
+    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff})
 
 
 @login_required
