@@ -93,7 +93,10 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             except ValueError:  # well formed but not a real moment, e.g. 2019-06-31T25:00
                 cutoff = None
             if cutoff is None:
-                messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
+                messages.error(
+                    request,
+                    _("The cut-off must be a date and a 24-hour time, YYYY-MM-DD HH:MM, e.g. 2019-06-10 04:00."),
+                )
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
                 cutoff = cutoff.replace(tzinfo=local_zone(mission))
