@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .actors import actors_for
 from .rules import (
@@ -159,9 +160,9 @@ class ScopedInline(ScopedChoicesMixin):
                         continue
                     if self.can_delete and self._should_delete_form(form):
                         if not can_delete(actors, row):
-                            raise ValidationError(f"You may not delete {row}.")
+                            raise ValidationError(_("You may not delete %(row)s.") % {"row": row})
                     elif form.has_changed() and not can_change(actors, row):
-                        raise ValidationError(f"You may not change {row}.")
+                        raise ValidationError(_("You may not change %(row)s.") % {"row": row})
 
         RowScopedFormSet.__name__ = formset.__name__
         return RowScopedFormSet

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 from .actors import Actor
-from .roles import COORDINATING, OBSERVING, WHOLE_MISSION, Role, may_grant
+from .roles import COORDINATING, WHOLE_MISSION, Role, may_grant, role_of_membership
 from .verbs import can_list_every_form
 
 NOTHING = Q(pk__in=[])
@@ -249,24 +249,12 @@ def _admin_scope(actor: Actor, label: str, verb: str) -> Q:
     kind = KINDS.get(label)
     if kind is None or actor.role not in getattr(kind, verb):
         return NOTHING
-    if label == "observers.observer" and verb != "view":
-        return observer_write_scope([actor])
     if label == "observers.membership" and verb != "view":
         return membership_write_scope(actor)
     scope = _read_scope(actor, label)
     if label == "reports.reportrun" and actor.role not in WHOLE_MISSION:
         return NOTHING
     return scope
-
-
-def observer_write_scope(actors: list[Actor]) -> Q:
-    """People an actor may change: the records of the missions they coordinate (each record has one mission)."""
-    coordinated = [actor.mission_id for actor in actors if actor.is_coordinator]
-    if not coordinated:
-        return NOTHING
-    if any(actor.superuser for actor in actors):
-        return Q()
-    return Q(mission_id__in=coordinated)
 
 
 def membership_write_scope(actor: Actor) -> Q:
@@ -329,31 +317,13 @@ def _scoped(actor, model_or_queryset, verb: str) -> QuerySet:
     if _superuser(actors):
         return queryset
     label = label_of(queryset.model)
-    if label == "observers.observer" and verb != "view":
-        condition = observer_write_scope([a for a in actors if a.role in KINDS[label].change])
-    else:
-        condition = _any(_admin_scope(a, label, verb) for a in actors)
+    condition = _any(_admin_scope(a, label, verb) for a in actors)
     scoped = queryset.model._default_manager.filter(condition)
     if sum(1 for count in scoped.query.alias_refcount.values() if count) <= 1:
         # The condition reads the row's own columns (a mission id): no join can repeat a row, so filter directly and
         # let a count of 100,000 forms be one index-only scan rather than a join of the table with itself.
         return queryset.filter(condition)
     return queryset.filter(pk__in=scoped.values("pk"))
-
-
-def _mission_ids(obj: Model) -> set[int]:
-    label = label_of(type(obj))
-    if label == "missions.mission":
-        return {obj.pk}
-    kind = KINDS.get(label)
-    if kind is None:
-        return set()
-    if "__" not in kind.mission and hasattr(obj, kind.mission):
-        return {getattr(obj, kind.mission)}
-    if obj.pk is None:
-        return set()
-    values = type(obj)._default_manager.filter(pk=obj.pk).values_list(kind.mission, flat=True)
-    return {value for value in values if value is not None}
 
 
 def can_view(actor, obj: Model) -> bool:
@@ -388,11 +358,6 @@ def may_read_kind(actor, model, verb: str = "view") -> bool:
     return kind is not None and any(a.role in getattr(kind, verb) for a in actors)
 
 
-def mission_ids_of(obj: Model) -> set[int]:
-    """The missions a row belongs to (a person's record: the one mission that recorded it)."""
-    return _mission_ids(obj)
-
-
 # ------------------------------------------------------------------------------------------------ roles and runs
 
 
@@ -405,12 +370,6 @@ def can_grant(actor: Actor | None, role: str) -> bool:
     return may_grant(actor.role, role)
 
 
-def role_of(member_role: str, core_function: str = "") -> Role:
-    from .roles import role_of_membership
-
-    return role_of_membership(member_role, core_function)
-
-
 def can_set_membership(actor: Actor | None, *, membership, member_role: str, core_function: str) -> bool:
     """Whether the actor may create or change this membership so that it gives this role.
 
@@ -421,20 +380,6 @@ def can_set_membership(actor: Actor | None, *, membership, member_role: str, cor
         return False
     if actor.superuser:
         return True
-    if membership.pk is not None and not writable_by(actor, type(membership)).filter(pk=membership.pk).exists():
+    if membership.pk is not None and not can_change(actor, membership):
         return False
-    return can_grant(actor, role_of(member_role, core_function))
-
-
-def observes(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in OBSERVING
-
-
-def require_coordinator(actor: Actor | None, mission) -> Actor:
-    """The actor, if they coordinate this mission; PermissionDenied otherwise (services call this themselves)."""
-    from django.core.exceptions import PermissionDenied
-
-    mission_id = getattr(mission, "pk", mission)
-    if actor is None or not actor.is_coordinator or actor.mission_id != mission_id:
-        raise PermissionDenied("Only the mission's coordinators and its head of mission may do this.")
-    return actor
+    return can_grant(actor, role_of_membership(member_role, core_function))

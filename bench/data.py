@@ -7,6 +7,7 @@ would). A second call reuses what is there and only adds missing forms, so sever
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -79,7 +80,7 @@ def tallies_fold() -> float:
 
 
 def dataset_describe(mission: Mission, *, generate_seconds: float = 0.0) -> Dataset:
-    """What a benchmark mission holds and who can log in to it."""
+    """What a benchmark mission holds and who can log in to it (a fixed number of queries, however many logins)."""
     template = voting_template(mission)
     user_model = get_user_model()
     usernames = dict(
@@ -87,19 +88,18 @@ def dataset_describe(mission: Mission, *, generate_seconds: float = 0.0) -> Data
             username__startswith=f"{mission.slug}-sto-", observer_records__mission=mission
         ).values_list("observer_records__id", "username")
     )
+    stations_by_tec: dict[int, list[int]] = defaultdict(list)
+    for tec_id, station_id in PollingStation.objects.filter(mission=mission).values_list("tec_id", "id"):
+        stations_by_tec[tec_id].append(station_id)
     logins = []
     seats = (
         TeamMember.objects.filter(membership__observer_id__in=usernames)
         .select_related("team__assignment", "membership")
+        .prefetch_related("team__assignment__tecs")
         .order_by("team__code")
     )
     for seat in seats:
-        tec_ids = list(seat.team.assignment.tecs.values_list("id", flat=True))
-        station_ids = list(
-            PollingStation.objects.filter(mission=mission, tec_id__in=tec_ids)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
+        station_ids = sorted(s for tec in seat.team.assignment.tecs.all() for s in stations_by_tec[tec.pk])
         logins.append((usernames[seat.membership.observer_id], seat.team_id, station_ids))
     return Dataset(
         mission=mission,

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, require_coordinator
+from access import actor_in, can_add
 from access.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, admin_actors
 from access.rules import writable_by
 from missions.models import Mission
@@ -81,7 +81,7 @@ class QuestionInline(ScopedStackedInline):
         (None, {"fields": (("section", "order", "code", "type", "required"), ("text", "text_ru"))}),
         (_("Help"), {"classes": ("collapse",), "fields": (("help_text", "help_text_ru"),)}),
         (
-            "Choices, bounds, conditions",
+            _("Choices, bounds, conditions"),
             {
                 "fields": (
                     "choices",
@@ -105,7 +105,7 @@ class QuestionInline(ScopedStackedInline):
         if db_field.name == "section":
             template = getattr(request, "_checklist_template", None)
             kwargs["queryset"] = Section.objects.filter(template=template) if template else Section.objects.none()
-            kwargs.setdefault("help_text", "Save new sections first; questions then pick their section.")
+            kwargs.setdefault("help_text", _("Save new sections first; questions then pick their section."))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
@@ -125,7 +125,8 @@ class DataRuleInline(ScopedTabularInline):
     extra = 0
     fields = ("order", "code", "expression", "message", "message_ru")
     ordering = ("order", "id")
-    verbose_name = "data-quality rule"
+    verbose_name = _("data-quality rule")
+    verbose_name_plural = _("data-quality rules")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "expression":
@@ -237,7 +238,8 @@ class FormTemplateAdmin(ScopedAdmin, SimpleHistoryAdmin):
         result = None
         if request.method == "POST" and form.is_valid():
             mission = form.cleaned_data["mission"]
-            require_coordinator(actor_in(request.user, mission.pk), mission)
+            if not can_add(actor_in(request.user, mission.pk), FormTemplate, mission.pk):
+                raise PermissionDenied  # the form offers only missions the user may write; asked again here
             try:
                 result = template_import_xlsform(
                     mission=mission, raw=form.cleaned_data["file"].read(), kind=form.cleaned_data["kind"] or None

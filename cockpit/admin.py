@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdmin
 
@@ -12,9 +13,11 @@ from .services import map_outline_store, outline_parse
 
 class MapOutlineForm(forms.ModelForm):
     upload = forms.FileField(
-        label="GeoJSON file",
-        help_text="Region outlines as GeoJSON (WGS 84): a FeatureCollection of Polygons or MultiPolygons. "
-        "A feature's 'name' or 'code' is shown on the map. Uploading replaces the mission's outlines.",
+        label=_("GeoJSON file"),
+        help_text=_(
+            "Region outlines as GeoJSON (WGS 84): a FeatureCollection of Polygons or MultiPolygons. "
+            "A feature's 'name' or 'code' is shown on the map. Uploading replaces the mission's outlines."
+        ),
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,4 +31,4 @@ class MapOutline(models.Model):
         verbose_name_plural = _("region outlines (map)")
 
     def __str__(self) -> str:
-        return f"Region outlines of {self.mission}"
+        return gettext("Region outlines of %(mission)s") % {"mission": self.mission}

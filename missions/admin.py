@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, can_name_head_of_mission, require_coordinator
+from access import actor_in, can_name_head_of_mission
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 
@@ -67,11 +67,12 @@ class StationImportForm(SpreadsheetImportForm):
 class SpreadsheetImportAdminMixin:
     """An "Import" page on a changelist: every row checked first, all written or none, every error listed."""
 
-    import_service = None  # a function (*, mission, upload, filename, **form.import_options()) -> ImportReport
+    # A function (*, actor, mission, upload, filename, **form.import_options()) -> ImportReport: it asks the access
+    # layer itself whether the importer may import into the mission, and checks each row against the importer.
+    import_service = None
     import_form_class = SpreadsheetImportForm
     import_title = ""
     import_columns = ""
-    import_passes_actor = False  # the service takes the importer's Actor and checks each row against it
 
     def get_urls(self):
         name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
@@ -86,12 +87,14 @@ class SpreadsheetImportAdminMixin:
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             mission = form.cleaned_data["mission"]
-            actor = actor_in(request.user, mission.pk)
-            require_coordinator(actor, mission)  # the form offers only such missions; the rule is asked again
-            options = form.import_options()
-            if self.import_passes_actor:
-                options["actor"] = actor
-            report = type(self).import_service(mission=mission, upload=upload, filename=upload.name, **options)
+            # The form offers only missions the user may write; the service asks the rule again and refuses.
+            report = type(self).import_service(
+                actor=actor_in(request.user, mission.pk),
+                mission=mission,
+                upload=upload,
+                filename=upload.name,
+                **form.import_options(),
+            )
             if report.ok:
                 messages.success(request, f"{self.import_title}: {report.summary()}")
                 opts = self.model._meta
@@ -186,7 +189,6 @@ class TecAdmin(ScopedAdmin):
 @admin.register(PollingStation)
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     import_service = stations_import
-    import_passes_actor = True
     import_form_class = StationImportForm
     import_title = _("Import polling stations")
     import_columns = _(

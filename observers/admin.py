@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, can_set_membership
+from access import actor_in, can_add, can_set_membership
 from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
 from access.rules import writable_by
 from missions.admin import SpreadsheetImportAdminMixin
@@ -122,11 +122,11 @@ class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ("mission",)
 
     def get_changeform_initial_data(self, request):
-        """A coordinator of one mission records people in that mission: it is chosen for them."""
+        """Someone who may record people in one mission only records them there: it is chosen for them."""
         initial = super().get_changeform_initial_data(request)
-        coordinated = {actor.mission_id for actor in admin_actors(request) if actor.is_coordinator}
-        if len(coordinated) == 1 and "mission" not in initial:
-            initial["mission"] = coordinated.pop()
+        recording = {actor.mission_id for actor in admin_actors(request) if can_add(actor, Observer, actor.mission_id)}
+        if len(recording) == 1 and "mission" not in initial:
+            initial["mission"] = recording.pop()
         return initial
 
     def get_readonly_fields(self, request, obj=None):
@@ -142,7 +142,6 @@ class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
 class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = MembershipForm
     import_service = roster_import
-    import_passes_actor = True
     import_title = _("Import the observer roster")
     import_columns = _(
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 from django_countries import countries
 
-from access import Actor, can_set_membership, require_coordinator
+from access import Actor, can_import_roster, can_set_membership, require
 from missions.models import Mission
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, pick, read_rows
 
@@ -220,7 +221,7 @@ def roster_import(
     neither read nor changed. No row gives a role above the importer's own or changes the importer's own membership.
     The summary therefore counts this mission's roster only.
     """
-    require_coordinator(actor, mission)
+    require(can_import_roster(actor, mission), _("Only the mission's coordinators import its roster."))
     report = ImportReport()
     try:
         _headers, rows = read_rows(upload, filename=filename)

@@ -181,18 +181,17 @@ class Membership(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.role != MemberRole.CORE_TEAM and self.core_function:
-            errors["core_function"] = "Only core team members have a core team function."
+            errors["core_function"] = _("Only core team members have a core team function.")
         if self.arrival_date and self.departure_date and self.departure_date < self.arrival_date:
-            errors["departure_date"] = "Departure cannot be before arrival."
+            errors["departure_date"] = _("The departure date cannot be before the arrival date.")
         if self.observer_id and self.mission_id and self.observer.mission_id != self.mission_id:
             errors["observer"] = _(
                 "This person's record belongs to another mission's roster; add them to this mission as a new person."
             )
         elif self.observer_id and self.mission_id and self.observer.nationality == self.mission.host_country:
-            errors["observer"] = (
-                f"{self.observer} is a national of the host country ({self.mission.host_country.name}) "
-                "and cannot serve on this mission."
-            )
+            errors["observer"] = _(
+                "%(name)s is a national of the host country (%(country)s) and cannot serve on this mission."
+            ) % {"name": self.observer, "country": self.mission.host_country.name}
         if errors:
             raise ValidationError(errors)
 

@@ -93,7 +93,10 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
             except ValueError:  # well formed but not a real moment, e.g. 2019-06-31T25:00
                 cutoff = None
             if cutoff is None:
-                messages.error(request, _("The cut-off must be a date and time, e.g. 2019-06-10T04:00."))
+                messages.error(
+                    request,
+                    _("The cut-off must be a date and a 24-hour time, YYYY-MM-DD HH:MM, e.g. 2019-06-10 04:00."),
+                )
                 return redirect("reports:mission", slug=mission.slug)
             if cutoff.tzinfo is None:
                 cutoff = cutoff.replace(tzinfo=local_zone(mission))
@@ -199,8 +202,9 @@ def run_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     for row in diff["answers"]:
         row["text"] = labels.question(row["kind"], row["code"])
         row["label"] = labels.answer(row["kind"], row["code"], row["value"])
-    kind_labels = {kind: labels.kind(kind) for kind in OBSERVATION_KINDS}
-    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff, "kind_labels": kind_labels})
+    for row in diff["kinds"] + diff["answers"]:
+        row["kind_label"] = labels.kind(row["kind"])
+    return render(request, "reports/compare.html", {"old": old, "new": new, "diff": diff})
 
 
 @login_required

@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from missions.spreadsheets import safe_row
@@ -13,37 +15,43 @@ from missions.spreadsheets import safe_row
 from .analysis import CrossCheck
 
 FINDING_COLUMNS = (
-    ("kind_label", "Finding"),
-    ("region", "Region"),
-    ("tec", "TEC"),
-    ("station", "Station"),
-    ("line_label", "Line"),
-    ("official", "Official figure"),
-    ("observed", "Observers' figure"),
-    ("difference", "Official minus observers'"),
-    ("form_kind", "Form"),
-    ("submission", "Form UUID"),
-    ("team", "Team"),
-    ("message", "Details"),
+    ("kind_label", gettext_noop("Finding")),
+    ("region", gettext_noop("Region")),
+    ("tec", gettext_noop("TEC")),
+    ("station", gettext_noop("Station")),
+    ("line_label", gettext_noop("Line")),
+    ("official", gettext_noop("Official figure")),
+    ("observed", gettext_noop("Observers' figure")),
+    ("difference", gettext_noop("Official minus observers'")),
+    ("form_kind", gettext_noop("Form")),
+    ("submission", gettext_noop("Form UUID")),
+    ("team", gettext_noop("Team")),
+    ("message", gettext_noop("Details")),
 )
 SUMMARY_COLUMNS = (
-    ("observed", "Stations observed with a protocol copy"),
-    ("matching", "Matching"),
-    ("differing", "Differing"),
-    ("not_published", "Not yet published"),
-    ("not_comparable", "No line to compare"),
+    ("observed", gettext_noop("Stations observed with a protocol copy")),
+    ("matching", gettext_noop("Matching")),
+    ("differing", gettext_noop("Differing")),
+    ("not_published", gettext_noop("Not yet published")),
+    ("not_comparable", gettext_noop("No line to compare")),
 )
 
 
 def finding_rows(findings: list[dict]) -> Iterator[list]:
-    yield [label for _key, label in FINDING_COLUMNS]
+    """The header (in the active language), then one row per finding."""
+    yield [_(label) for _key, label in FINDING_COLUMNS]
     for finding in findings:
         yield [finding[key] if finding[key] is not None else "" for key, _label in FINDING_COLUMNS]
 
 
+def summary_header() -> list[str]:
+    """The cross-check summary's header row in the active language."""
+    return [_("Region"), *(_(label) for _key, label in SUMMARY_COLUMNS)]
+
+
 def summary_rows(check: CrossCheck) -> Iterator[list]:
-    yield ["Region", *(label for _key, label in SUMMARY_COLUMNS)]
-    yield ["All regions", *(check.summary.get(key, 0) for key, _label in SUMMARY_COLUMNS)]
+    yield summary_header()
+    yield [_("All regions"), *(check.summary.get(key, 0) for key, _label in SUMMARY_COLUMNS)]
     for region in check.regions:
         yield [region["name"], *(region[key] for key, _label in SUMMARY_COLUMNS)]
 
@@ -59,17 +67,17 @@ def findings_csv(findings: list[dict]) -> bytes:
 def findings_xlsx(check: CrossCheck, findings: list[dict], *, title: str) -> bytes:
     """A workbook with the summary per region, the counts per kind of finding, and every finding."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Cross-check summary")
+    sheet = workbook.create_sheet(_("Cross-check summary"))
     sheet.append(safe_row([title]))
     for row in summary_rows(check):
         sheet.append(safe_row(row))
     sheet.append([])
-    sheet.append(["Finding", "Count"])
+    sheet.append([_("Finding"), _("Count")])
     from .choices import FindingKind
 
     for kind, count in check.kinds.items():
         sheet.append([str(FindingKind(kind).label), count])
-    sheet = workbook.create_sheet("Findings")
+    sheet = workbook.create_sheet(_("Findings"))
     for row in finding_rows(findings):
         sheet.append(safe_row(row))
     buffer = io.BytesIO()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
 from .choices import FindingKind, ResultsLevel
-from .exports import FINDING_COLUMNS, SUMMARY_COLUMNS
+from .exports import SUMMARY_COLUMNS, finding_rows, summary_header
 from .models import ResultsVersion
 from .selectors import results_crosscheck
 
@@ -69,19 +71,15 @@ def _section(version: ResultsVersion, *, cutoff, region) -> dict:
 
 
 def official_results_sheets(section: dict) -> Iterator[tuple[str, list[list]]]:
-    """(sheet title, rows) for a report's exports: the cross-check summary by region, then every finding."""
-    summary = [["Region", *(label for _key, label in SUMMARY_COLUMNS)]]
+    """(sheet title, rows) for a report's exports, worded in the active language: the cross-check summary by region,
+    then every finding (the findings' own texts and the method are stored in English)."""
+    summary = [summary_header()]
     if not section.get("region"):
-        summary.append(["All regions", *(section["summary"].get(key, 0) for key, _label in SUMMARY_COLUMNS)])
+        summary.append([_("All regions"), *(section["summary"].get(key, 0) for key, _label in SUMMARY_COLUMNS)])
     summary += [[row["name"], *(row[key] for key, _label in SUMMARY_COLUMNS)] for row in section["regions"]]
-    summary += [[], ["Finding", "Count"], *([str(FindingKind(k).label), n] for k, n in section["kinds"].items())]
+    summary += [[], [_("Finding"), _("Count")], *([str(FindingKind(k).label), n] for k, n in section["kinds"].items())]
     summary += [[], [section["version"]["label"]], [section["method"]]]
-    yield "Official results", summary
-    findings = [[label for _key, label in FINDING_COLUMNS]]
-    findings += [[f[key] if f[key] is not None else "" for key, _label in FINDING_COLUMNS] for f in section["findings"]]
-    yield "Official results findings", findings
+    yield _("Official results"), summary
+    yield _("Official results findings"), list(finding_rows(section["findings"]))
     if section.get("tec"):
-        tec = section["tec"]
-        rows = [[label for _key, label in FINDING_COLUMNS]]
-        rows += [[f[key] if f[key] is not None else "" for key, _label in FINDING_COLUMNS] for f in tec["findings"]]
-        yield "Official TEC results findings", rows
+        yield _("Official TEC results findings"), list(finding_rows(section["tec"]["findings"]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from access import Actor
@@ -340,6 +341,12 @@ def _leftover_reason(candidate: _Candidate, leftovers: list[_Candidate]) -> dict
     return notice("deployment.no_partner_multinational", name=name)
 
 
+def formation_kind_check(kind: str) -> None:
+    """Refuse a kind of team formation other than lto, sto or all."""
+    if kind not in FormationKind.values:
+        raise ValidationError(_("Unknown team kind %(kind)r: use lto, sto or all.") % {"kind": kind})
+
+
 def teams_form(
     *,
     actor: Actor,
@@ -358,8 +365,7 @@ def teams_form(
     ``access.system_actor``, ``access.job_actor``).
     """
     require_planner(actor, mission)
-    if kind not in FormationKind.values:
-        raise ValidationError(f"Unknown team kind {kind!r}: use lto, sto or all.")
+    formation_kind_check(kind)
     kind = FormationKind(kind)
     if kind == FormationKind.ALL:
         lto = teams_form(actor=actor, mission=mission, kind=TeamKind.LTO, seed=seed, reform=reform)

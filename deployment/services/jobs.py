@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from access import Actor, job_actor
@@ -13,9 +14,9 @@ from missions.models import Mission
 
 from ..choices import FormationKind, JobKind, JobStatus, PlanningBasis
 from ..models import PlanningJob
-from .formation import teams_form
+from .formation import formation_kind_check, teams_form
 from .guard import require_planner
-from .planning import MAX_ROUTE_LENGTH, deployment_plan
+from .planning import deployment_plan, plan_arguments_check
 
 # (soft, hard) seconds for one planning job.
 TIME_LIMITS = (600, 660)
@@ -28,24 +29,24 @@ def _clean_parameters(kind: str, parameters: dict) -> dict:
     try:
         clean["seed"] = int(parameters.get("seed", 2019))
     except (TypeError, ValueError):
-        errors.append("The seed must be a whole number.")
+        errors.append(_("The seed must be a whole number."))
     if kind == JobKind.FORM_TEAMS:
-        team_kind = parameters.get("kind", FormationKind.ALL)
-        if team_kind not in FormationKind.values:
-            errors.append(f"Unknown team kind {team_kind!r}: use lto, sto or all.")
-        clean["kind"] = team_kind
+        clean["kind"] = parameters.get("kind", FormationKind.ALL)
+        try:
+            formation_kind_check(clean["kind"])
+        except ValidationError as error:
+            errors.extend(error.messages)
         clean["reform"] = bool(parameters.get("reform", False))
     else:
-        basis = parameters.get("basis", PlanningBasis.STATIONS)
-        if basis not in PlanningBasis.values:
-            errors.append(f"Unknown planning basis {basis!r}: use stations or voters.")
-        clean["basis"] = basis
+        clean["basis"] = parameters.get("basis", PlanningBasis.STATIONS)
         try:
             clean["route_length"] = int(parameters.get("route_length", 10))
-            if not 1 <= clean["route_length"] <= MAX_ROUTE_LENGTH:
-                raise ValueError
         except (TypeError, ValueError):
-            errors.append(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
+            clean["route_length"] = None  # refused by the planner's own check, with its message
+        try:
+            plan_arguments_check(basis=clean["basis"], route_length=clean["route_length"])
+        except ValidationError as error:
+            errors.extend(error.messages)
     if errors:
         raise ValidationError(errors)
     return clean
@@ -57,7 +58,7 @@ def planning_job_start(
     """Queue formation or planning for a mission; while one of the same kind is pending, return that one instead."""
     require_planner(actor, mission.pk)
     if kind not in JobKind.values:
-        raise ValidationError(f"Unknown job kind {kind!r}.")
+        raise ValidationError(_("Unknown job kind %(kind)r.") % {"kind": kind})
     clean = _clean_parameters(kind, parameters or {})
     with transaction.atomic():
         Mission.objects.select_for_update().filter(pk=mission.pk).first()
@@ -72,7 +73,8 @@ def planning_job_start(
         if pending is not None:
             # Forming teams while the plan is being written (or the reverse) would plan teams that change under it.
             raise ValidationError(
-                f"{pending.get_kind_display()} is still running for {mission.name}: wait for it to finish."
+                _("%(job)s is still running for %(mission)s: wait for it to finish.")
+                % {"job": pending.get_kind_display(), "mission": mission.name}
             )
         job = PlanningJob.objects.create(
             mission=mission,

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access import Actor
@@ -225,19 +226,31 @@ def planning_state_load(*, mission: Mission, geo: Geography, result: PlanResult)
 
 
 def plan_arguments_check(*, basis: str, route_length) -> None:
-    """Refuse an unknown basis or a route length out of range before anything is read."""
+    """Refuse an unknown basis or a route length out of range (each named) before anything is read."""
+    errors = []
     if basis not in PlanningBasis.values:
-        raise ValidationError(f"Unknown planning basis {basis!r}: use one of {', '.join(PlanningBasis.values)}.")
+        errors.append(
+            _("Unknown planning basis %(basis)r: use one of %(bases)s.")
+            % {"basis": basis, "bases": ", ".join(PlanningBasis.values)}
+        )
     if not isinstance(route_length, int) or not 1 <= route_length <= MAX_ROUTE_LENGTH:
-        raise ValidationError(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
+        errors.append(
+            _("The route length must be a whole number from 1 to %(longest)s.") % {"longest": MAX_ROUTE_LENGTH}
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def geography_check(*, mission: Mission, geo: Geography) -> None:
     """Refuse to plan a mission without regions or polling stations."""
     if not geo.regions:
-        raise ValidationError(f"{mission.name} has no regions yet: import the geography before planning.")
+        raise ValidationError(
+            _("%(mission)s has no regions yet: import the geography before planning.") % {"mission": mission.name}
+        )
     if not geo.stations:
-        raise ValidationError(f"{mission.name} has no polling stations yet: import them before planning.")
+        raise ValidationError(
+            _("%(mission)s has no polling stations yet: import them before planning.") % {"mission": mission.name}
+        )
 
 
 def seats_allot(state: PlanningState) -> None:

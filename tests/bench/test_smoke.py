@@ -128,3 +128,21 @@ def test_the_results_benchmarks_counting_forms_are_stored_as_recorded_and_a_cuto
     later = forms.order_by("-received_at").first().received_at
     assert results_crosscheck(version=report.version, cutoff=later).summary == now.summary
     assert bench_results.build(40)[0].submissions.filter(kind=FormKind.COUNTING).count() == observed  # made once
+
+
+@pytest.mark.django_db
+def test_describing_a_benchmark_mission_takes_the_same_queries_however_many_logins_it_has(
+    django_assert_max_num_queries,
+):
+    from bench.data import dataset_describe
+    from missions.models import PollingStation
+
+    mission = dataset_ensure(forms=20).mission
+    with django_assert_max_num_queries(12):
+        described = dataset_describe(mission)
+    assert len(described.team_logins) > 10
+    for _username, team_id, station_ids in described.team_logins:
+        tecs = mission.assignments.get(team_id=team_id).tecs.all()
+        assert station_ids == list(
+            PollingStation.objects.filter(tec__in=tecs).order_by("id").values_list("id", flat=True)
+        )

@@ -189,6 +189,21 @@ def test_an_outline_file_that_is_not_polygons_is_refused_with_a_message(as_user,
     assert not MapOutline.objects.exists()
 
 
+def test_an_outline_file_is_refused_in_the_readers_language(as_user, placed):
+    point = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [70, 52]}}
+
+    response = as_user(placed.coordinator).post(
+        reverse("admin:cockpit_mapoutline_add"),
+        {"mission": placed.mission.pk, "upload": geojson_upload(point)},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    page = response.content.decode()
+    assert "Контур 1: Каждый контур должен быть объектом Polygon или MultiPolygon." in page
+    assert "Файл GeoJSON" in page and "Контуры регионов в формате GeoJSON" in page
+    assert not MapOutline.objects.exists()
+
+
 def test_an_analyst_cannot_upload_region_outlines(as_user, placed):
     response = as_user(placed.analyst).post(
         reverse("admin:cockpit_mapoutline_add"), {"mission": placed.mission.pk, "upload": geojson_upload(OUTLINES)}

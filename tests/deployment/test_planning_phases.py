@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from access import Actor, Role, job_actor, system_actor
 from deployment.models import TeamAssignment
@@ -87,6 +88,15 @@ def test_the_arguments_are_checked_before_anything_is_read():
     for length in (0, 41, "10"):
         with pytest.raises(ValidationError, match="route length"):
             plan_arguments_check(basis="stations", route_length=length)
+
+
+def test_a_refusal_names_every_bad_argument_in_the_readers_language():
+    with translation.override("ru"), pytest.raises(ValidationError) as refusal:
+        plan_arguments_check(basis="people", route_length=0)
+    assert refusal.value.messages == [
+        "Неизвестная основа планирования 'people': используйте одну из следующих: stations, voters.",
+        "Длина маршрута должна быть целым числом от 1 до 40.",
+    ]
 
 
 def test_a_mission_without_regions_or_stations_is_refused():

@@ -121,3 +121,12 @@ def test_the_admin_shows_utc_and_says_so(as_user, site, incident):
     assert f"{utc()} UTC" in page
     assert not US_DATE.search(page)
     assert not TWELVE_HOUR.search(page)
+
+
+@pytest.mark.parametrize("typed", ["06/10/2019 4:00 AM", "2019-06-10 4:00 PM"])
+def test_a_report_cut_off_typed_the_us_way_is_refused_with_the_format_to_use(as_user, site, typed):
+    client = as_user(site.analyst)
+    url = reverse("reports:mission", args=[site.mission.slug])
+    response = client.post(url, {"cutoff": typed}, HTTP_ACCEPT_LANGUAGE="ru", follow=True)
+    assert "ГГГГ-ММ-ДД ЧЧ:ММ, например 2019-06-10 04:00" in response.content.decode()
+    assert not site.mission.report_runs.exists()

@@ -1,11 +1,13 @@
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
-from access import system_actor
+from access import actor_for, system_actor
 from observers.imports import roster_import
 from observers.models import Membership, Observer, ObserverLanguage
+from tests.factories import MissionFactory, core_team_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,28 @@ def test_a_good_roster_imports_every_row(mission):
         ("ru", "working"),
     }
     assert Observer.objects.get(email="jan.novak@example.org").nationality.code == "CZ"
+
+
+@pytest.mark.parametrize("importer", ["analyst", "other_coordinator", "nobody"])
+def test_only_the_missions_coordinators_import_its_roster_and_a_refusal_writes_nothing(mission, importer):
+    other = MissionFactory(slug="ge-2020", name="Georgia 2020")
+    users = {
+        "analyst": core_team_user(mission, "analyst", "election_analyst"),
+        "other_coordinator": core_team_user(other, "other-coordinator", "deputy_head"),
+    }
+    actor = actor_for(users[importer], mission) if importer in users else None
+    people = set(Observer.objects.values_list("pk", flat=True))
+    with pytest.raises(PermissionDenied, match="coordinators import its roster"):
+        roster_import(actor=actor, mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    assert set(Observer.objects.values_list("pk", flat=True)) == people
+    assert not Observer.objects.filter(email="anna.berg@example.org").exists()
+
+
+def test_a_coordinator_imports_into_their_own_mission(mission):
+    actor = actor_for(core_team_user(mission, "coordinator", "deputy_head"), mission)
+    report = roster_import(actor=actor, mission=mission, upload=_csv(GOOD), filename="roster.csv")
+    assert report.ok, report.errors
+    assert Observer.objects.filter(mission=mission, email="anna.berg@example.org").exists()
 
 
 def test_importing_the_same_file_again_changes_nothing(mission):

@@ -280,6 +280,11 @@ def test_compare_page_lists_changes(client, mission, election_day, actors):
     page = client.get(reverse("reports:run_compare", args=[runs[1].pk]) + f"?with={runs[0].pk}").content.decode()
     assert f"What changed from run {runs[0].pk} to run {runs[1].pk}" in page
     assert "box_sealed" in page
+    assert "<td>Voting</td>" in page and "<td>voting</td>" not in page  # kinds worded, not their codes
+    russian = client.get(
+        reverse("reports:run_compare", args=[runs[1].pk]) + f"?with={runs[0].pk}", HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    assert "<td>Голосование</td>" in russian and "<td>Voting</td>" not in russian
 
 
 def _dashboard_queries(client, mission, django_assert_num_queries, expected):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from results.imports import results_import
 from results.reporting import official_results_section, official_results_sheets
@@ -88,3 +88,22 @@ def test_a_region_s_section_holds_that_region_s_counts_and_findings_and_its_shee
     assert section["tec"] is None and "Official TEC results findings" not in sheets
     assert sheets["Official results"][1] == ["город Алматы", 1, 0, 1, 0, 0]
     assert sheets["Official results"][2] == []
+
+
+def test_the_sheets_are_worded_in_the_language_the_report_is_written_in(mission):
+    world = build_cec_world(mission, tecs_per_region=1, stations_per_tec=2)
+    keys = list(world.official)
+    results_import(mission=mission, upload=as_csv(file_rows(world, leave_out={keys[0]})), mapping=MAPPING)
+    section = official_results_section(mission=mission)
+
+    with translation.override("ru"):
+        sheets = dict(official_results_sheets(section))
+
+    assert set(sheets) == {"Официальные итоги", "Находки по официальным итогам"}
+    assert all(len(title) <= 31 for title in sheets)  # a spreadsheet's limit for a sheet's name
+    summary = sheets["Официальные итоги"]
+    assert summary[0][:2] == ["Регион", "Участки, где наблюдатели записали копию протокола"]
+    assert summary[1][0] == "Все регионы"
+    findings = sheets["Находки по официальным итогам"]
+    assert findings[0][:3] == ["Находка", "Регион", "ТИК"]
+    assert len(findings) == 1 + len(section["findings"]) and len(section["findings"]) >= 1

@@ -161,6 +161,20 @@ def test_the_admin_refuses_an_address_twice_in_one_mission(two):
     assert Observer.objects.count() == people_before
 
 
+def test_the_admin_chooses_the_mission_for_someone_who_records_people_in_one_mission_only(two):
+    """The choice offered is the one the access layer allows: a coordinator's own mission, never the other one."""
+    response = signed_in(two.users["b_coordinator"]).get("/admin/observers/observer/add/")
+    field = response.context["adminform"].form["mission"]
+    assert response.status_code == 200
+    assert field.value() == two.b.mission.pk
+    assert [choice.pk for choice in field.field.queryset] == [two.b.mission.pk]
+
+    superuser = UserFactory(username="root-of-both", is_superuser=True, is_staff=True)
+    assert (
+        signed_in(superuser).get("/admin/observers/observer/add/").context["adminform"].form["mission"].value() is None
+    )
+
+
 def test_a_coordinator_neither_links_nor_unlinks_a_login(two):
     """Linking a login is a superuser's step: the coordinator's form keeps the link as it is, whatever is posted."""
     client = signed_in(two.users["b_coordinator"])
