@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FINISHED, JobStatus
+from .notices import notice_text
 
 
 class BackgroundJob(models.Model):
@@ -38,14 +39,11 @@ class BackgroundJob(models.Model):
     @property
     def error_text(self) -> str:
         """Why it failed (or was queued again), in the reader's language (the row keeps a notice)."""
-        from .notices import notice_text
-
         return notice_text(self.error)
 
     @property
     def dispatch_error_text(self) -> str:
-        from .notices import notice_text
-
+        """Why it is not sent to the queue yet, in the reader's language."""
         return notice_text(self.dispatch_error)
 
     @property
