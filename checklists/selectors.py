@@ -55,12 +55,6 @@ def template_with_structure(*, template_id: int) -> FormTemplate | None:
     return _with_structure(FormTemplate.objects.filter(pk=template_id)).select_related("mission").first()
 
 
-def templates_for_mission(*, mission: Mission | int) -> QuerySet[FormTemplate]:
-    """All versions of a mission's checklists, newest version of each kind first."""
-    mission_id = getattr(mission, "pk", mission)
-    return FormTemplate.objects.filter(mission_id=mission_id).order_by("kind", "-version")
-
-
 def template_questions(template: FormTemplate) -> list[Question]:
     """The questions in form order (uses the prefetch when the template came from a selector)."""
     return sorted(template.questions.all(), key=lambda q: (_section_order(template, q), q.order, q.pk))

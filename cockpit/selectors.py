@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from access import can_open_cockpit
+from access import Actor, actor_in, can_open_cockpit, missions_for
 from deployment.models import PlannedVisit, PlanningJob, TeamAssignment
 from incidents.choices import OPEN_STATUSES
 from incidents.models import Case
 from incidents.selectors import open_cases
 from missions.models import Mission, PollingStation
-from observers.access import Actor, actor_for, missions_for
 from observers.choices import MemberRole, MemberStatus, TeamKind
 from observers.models import Membership, Team
 from reports.models import ReportRun
@@ -49,7 +48,7 @@ def cockpit_missions(user) -> list[tuple[Mission, Actor]]:
     """Missions whose cockpit the user may open (head of mission, coordinators, analysts, core team), newest first."""
     out = []
     for mission in missions_for(user).order_by("-election_day", "name"):
-        actor = actor_for(user, mission)
+        actor = actor_in(user, mission.pk)  # the request's Actors, read once for every mission
         if can_open_cockpit(actor, mission):
             out.append((mission, actor))
     return out

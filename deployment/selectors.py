@@ -198,16 +198,6 @@ def plan_review(*, mission: Mission, basis: str | None = None) -> dict:
     }
 
 
-def assignments_for_mission(*, mission: Mission):
-    """The mission's assignments with team, region, TECs and LTO team loaded, in team-code order."""
-    return (
-        TeamAssignment.objects.filter(mission=mission)
-        .select_related("team", "team__lto_team", "region", "tabulation_tec")
-        .prefetch_related("tecs")
-        .order_by("team__code")
-    )
-
-
 def teams_for_mission(*, mission: Mission):
     """The mission's teams with their members and assignment, LTO teams first."""
     seats = Prefetch("members", queryset=TeamMember.objects.select_related("membership__observer"))

@@ -83,14 +83,15 @@ def case(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The case is updated."))
         return redirect("incidents:case", slug=mission.slug, case_id=found.pk)
+    follow_up = can_follow_up_case(actor, found)
     context = {
         "mission": mission,
         "actor": actor,
         "case": found,
         "submission": found.submission,
-        "can_follow_up": can_follow_up_case(actor, found),
-        "notes": list(case_notes(case=found)) if can_follow_up_case(actor, found) else [],
+        "can_follow_up": follow_up,
+        "notes": list(case_notes(case=found)) if follow_up else [],
         "statuses": CaseStatus.choices,
-        "assignees": list(core_team_users(mission=mission)) if can_follow_up_case(actor, found) else [],
+        "assignees": list(core_team_users(mission=mission)) if follow_up else [],
     }
     return render(request, "incidents/case.html", context)

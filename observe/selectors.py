@@ -12,7 +12,7 @@ from access.rules import team_scope
 from checklists.choices import LTO_KINDS, FormKind
 from checklists.models import FormTemplate
 from deployment.models import PlannedVisit, TeamAssignment
-from missions.models import Mission, PollingStation, Region, Tec
+from missions.models import Mission, PollingStation, Region, Tec, station_label
 from observers.choices import TeamKind
 from observers.models import Team, TeamMember
 from submissions.models import Submission, SubmissionRevision
@@ -152,13 +152,20 @@ def revisions_newest_first(*, submission: Submission) -> list[SubmissionRevision
     return list(submission.revisions.select_related("changed_by").order_by("-revision"))
 
 
-def header_names(*, mission: Mission, key: str, value) -> str | None:
-    """What a header id of a form names: a station's number, a TEC's name, a team's code (None if unknown)."""
-    rows = {"polling_station": (PollingStation, "number"), "tec": (Tec, "name"), "team": (Team, "code")}
-    if key not in rows:
-        return None
-    model, field = rows[key]
-    return model.objects.filter(pk=value, mission=mission).values_list(field, flat=True).first()
+def header_names(*, mission: Mission, ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """What the header ids of a form's versions name, one query per kind of id: a station by its region and number
+    (as every page names it), a TEC by its name, a team by its code. An id of another mission names nothing."""
+    names: dict[str, dict[int, str]] = {}
+    if ids.get("polling_station"):
+        stations = PollingStation.objects.filter(mission=mission, pk__in=ids["polling_station"])
+        names["polling_station"] = {
+            pk: station_label(region, number)
+            for pk, region, number in stations.values_list("pk", "region__name", "number")
+        }
+    for key, model, field in (("tec", Tec, "name"), ("team", Team, "code")):
+        if ids.get(key):
+            names[key] = dict(model.objects.filter(mission=mission, pk__in=ids[key]).values_list("pk", field))
+    return names
 
 
 def incidents_listed(*, mission: Mission) -> list[Submission]:

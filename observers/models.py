@@ -253,7 +253,10 @@ class Team(models.Model):
         if assignment is not None:
             return [assignment.region_id]
         if self.lto_team_id:
-            return list(self.lto_team.area_regions.values_list("id", flat=True))
+            # The area straight from the link table, without loading the LTO team first (one query, not two).
+            return list(
+                Team.area_regions.through.objects.filter(team_id=self.lto_team_id).values_list("region_id", flat=True)
+            )
         return []
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-import re
 from collections.abc import Iterator
 
 from django.template.loader import render_to_string
@@ -23,50 +22,19 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from checklists.choices import OVERALL_ASSESSMENT_CODE, Assessment
+from checklists.choices import Assessment
 from missions.clock import local_moment
 from results.reporting import official_results_sheets
-from submissions.models import RevisionAnswer, SubmissionRevision
 
-from .compile import TURNOUT_CONVENTION, forms_as_of
+from .compile import TURNOUT_CONVENTION
 from .conflicts import CONFLICT_RULE
-from .raw_csv import FORM_VALUES, write_csv
+from .raw_csv import RAW_FIELDS, neutralise, raw_codes, raw_rows, write_csv
 from .result import ANSWER_WORDS, ReportLabels, ReportResult
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-CHUNK = 2000
-RAW_FIELDS = [
-    "form",
-    "kind",
-    "version",
-    "team",
-    "region",
-    "tec",
-    "polling_station",
-    "area_type",
-    "arrival_time",
-    "received_at",
-    "urgent",
-    "critical",
-    "protocol_mismatch",
-    "notes",
-    OVERALL_ASSESSMENT_CODE,
-]
 __all__ = ["RAW_FIELDS", "neutralise", "raw_codes", "raw_rows", "write_csv", "write_pdf", "write_xlsx"]
-
-
-# The start of the text, or just after a separator either kind of spreadsheet splits on, then optional blanks,
-# then a character that makes a spreadsheet read a formula.
-FORMULA_START = re.compile(r"(^|[,;])([ \t\r\n]*[=+\-@])")
-
-
-def neutralise(value):
-    """A CSV cell's text with an apostrophe before every piece a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value:
-        return FORMULA_START.sub(r"\1'\2", value)
-    return value
 
 
 def _text_cells(sheet, row: list) -> list:
@@ -80,83 +48,6 @@ def _text_cells(sheet, row: list) -> list:
         else:
             out.append(value)
     return out
-
-
-def raw_codes(result: ReportResult) -> list[str]:
-    """Question codes of the raw-data columns: every question of the compiled kinds, free text included."""
-    codes: list[str] = []
-    for data in result.kinds.values():
-        for question in data.questions:
-            if question.code not in codes:
-                codes.append(question.code)
-    return codes
-
-
-def raw_rows(*, mission, result: ReportResult, region=None) -> Iterator[list]:
-    """The header, then one row per form as it stood at the result's snapshot, read in chunks so memory stays flat.
-
-    Values are as typed (text not neutralised): each writer makes them safe for its format.
-    """
-    from django.utils.dateparse import parse_datetime
-
-    codes = raw_codes(result)
-    at = parse_datetime(result.filters.cutoff)
-    condition = forms_as_of(mission=mission, kinds=result.filters.kinds, region=region, at=at)
-    yield RAW_FIELDS + codes
-    column = {code: index for index, code in enumerate(codes)}
-    last_id = 0
-    while True:
-        chunk = list(
-            SubmissionRevision.objects.filter(condition, submission_id__gt=last_id)
-            .order_by("submission_id")
-            .values_list(*FORM_VALUES)[:CHUNK]
-        )
-        if not chunk:
-            return
-        last_id = chunk[-1][0]
-        form_of = {row[-1]: row[0] for row in chunk}
-        # One bounded query per chunk (CHUNK forms x their answers); answers placed by column index.
-        width = len(codes)
-        answers: dict[int, list] = {}
-        for revision_id, code, value, number, text in (
-            RevisionAnswer.objects.filter(revision_id__in=list(form_of), question_code__in=codes)
-            .order_by("revision_id", "question_code", "value")
-            .values_list("revision_id", "question_code", "value", "number", "text")
-        ):
-            submission_id = form_of[revision_id]
-            slots = answers.get(submission_id)
-            if slots is None:
-                slots = answers[submission_id] = [None] * width
-            # A text answer's full text (its value keeps only the opening characters).
-            given = number if number is not None else (text or value)
-            if given is None:
-                continue
-            index = column[code]
-            if slots[index] is None:
-                slots[index] = given
-            else:  # multiple choice: one row per chosen value, joined with ";" (sorted by the query)
-                slots[index] = f"{slots[index]};{given}"
-        empty = [None] * width
-        for row in chunk:
-            cells = [
-                row[0],
-                row[1],
-                row[2],
-                row[3] or "",
-                row[4] or "",
-                row[5] or "",
-                row[6] or "",
-                row[7],
-                row[8].isoformat() if row[8] else "",
-                row[9].isoformat(),
-                "yes" if row[10] else "no",
-                "yes" if row[11] else "no",
-                "yes" if row[12] else "no",
-                row[13],
-                row[14],
-                *answers.get(row[0], empty),
-            ]
-            yield ["" if cell is None else cell for cell in cells]
 
 
 def _per_region(by_region: dict, regions: list[str], name: str, default=None) -> list:

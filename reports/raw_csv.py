@@ -1,9 +1,10 @@
-"""The raw-data CSV: one row per form as it stood at the run's snapshot, one column per question.
+"""The raw data: one row per form as it stood at the run's snapshot, one column per question (the XLSX's raw
+sheet reads the rows from here), and its CSV.
 
 On PostgreSQL the database writes every line itself and streams them with `COPY (query) TO STDOUT`, so an export
 runs at the speed of the query; elsewhere the rows are read in bounded chunks and written by Python's csv module.
 Both give the same bytes: text cells quoted with quotes doubled, numbers bare, lines ending in CRLF, and an apostrophe
-before every piece of text a spreadsheet would run as a formula (`exports.neutralise`, written once as a pattern
+before every piece of text a spreadsheet would run as a formula (`neutralise`, written once as a pattern
 both Python and PostgreSQL apply).
 """
 
@@ -12,15 +13,48 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from submissions.models import SubmissionRevision
+from checklists.choices import OVERALL_ASSESSMENT_CODE
+from submissions.models import RevisionAnswer, SubmissionRevision
 
 from .compile import forms_as_of
+from .result import ReportResult
 
-# The columns of a form before its answers; reports.exports.RAW_FIELDS names them.
+CHUNK = 2000
+RAW_FIELDS = [
+    "form",
+    "kind",
+    "version",
+    "team",
+    "region",
+    "tec",
+    "polling_station",
+    "area_type",
+    "arrival_time",
+    "received_at",
+    "urgent",
+    "critical",
+    "protocol_mismatch",
+    "notes",
+    OVERALL_ASSESSMENT_CODE,
+]
+# The start of the text, or just after a separator either kind of spreadsheet splits on, then optional blanks,
+# then a character that makes a spreadsheet read a formula.
+FORMULA_START = re.compile(r"(^|[,;])([ \t\r\n]*[=+\-@])")
+
+
+def neutralise(value):
+    """A CSV cell's text with an apostrophe before every piece a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value:
+        return FORMULA_START.sub(r"\1'\2", value)
+    return value
+
+
+# The columns of a form before its answers, which RAW_FIELDS names.
 FORM_VALUES = (
     "submission_id",
     "kind",
@@ -50,8 +84,6 @@ _COPY_ESCAPE = re.compile(rb"\\([\\nrtbfv])")
 
 def _text(expression: str) -> str:
     """SQL: a text cell as Python's csv module writes a str under QUOTE_NONNUMERIC, neutralised first."""
-    from .exports import FORMULA_START
-
     pattern = FORMULA_START.pattern.replace("'", "''")
     neutralised = f"regexp_replace({expression}, '{pattern}', E'\\\\1''\\\\2', 'g')"
     return f"'\"' || replace({neutralised}, '\"', '\"\"') || '\"'"
@@ -88,10 +120,6 @@ def copy_query(*, condition, codes: list[str]) -> tuple[str, dict]:
     forms_sql, forms_params = forms.query.sql_with_params()
     params: dict = {f"form_{index}": value for index, value in enumerate(forms_params)}
     forms_sql = forms_sql % tuple(f"%(form_{index})s" for index in range(len(forms_params)))
-    from .exports import FORMULA_START
-
-    # The same pattern as exports.neutralise, and its replacement in PostgreSQL's notation (\1 for the group).
-    params["formula_start"], params["formula_guard"] = FORMULA_START.pattern, "\\1'\\2"
     params["codes"] = list(codes)
     params.update({f"code_{index}": code for index, code in enumerate(codes)})
     cells = [
@@ -125,9 +153,82 @@ def copy_query(*, condition, codes: list[str]) -> tuple[str, dict]:
     return query, params
 
 
-def _header(fields: list[str]) -> bytes:
-    from .exports import neutralise
+def raw_codes(result: ReportResult) -> list[str]:
+    """Question codes of the raw-data columns: every question of the compiled kinds, free text included."""
+    codes: list[str] = []
+    for data in result.kinds.values():
+        for question in data.questions:
+            if question.code not in codes:
+                codes.append(question.code)
+    return codes
 
+
+def raw_rows(*, mission, result: ReportResult, region=None) -> Iterator[list]:
+    """The header, then one row per form as it stood at the result's snapshot, read in chunks so memory stays flat.
+
+    Values are as typed (text not neutralised): each writer makes them safe for its format.
+    """
+    codes = raw_codes(result)
+    at = parse_datetime(result.filters.cutoff)
+    condition = forms_as_of(mission=mission, kinds=result.filters.kinds, region=region, at=at)
+    yield RAW_FIELDS + codes
+    column = {code: index for index, code in enumerate(codes)}
+    last_id = 0
+    while True:
+        chunk = list(
+            SubmissionRevision.objects.filter(condition, submission_id__gt=last_id)
+            .order_by("submission_id")
+            .values_list(*FORM_VALUES)[:CHUNK]
+        )
+        if not chunk:
+            return
+        last_id = chunk[-1][0]
+        form_of = {row[-1]: row[0] for row in chunk}
+        # One bounded query per chunk (CHUNK forms x their answers); answers placed by column index.
+        width = len(codes)
+        answers: dict[int, list] = {}
+        for revision_id, code, value, number, text in (
+            RevisionAnswer.objects.filter(revision_id__in=list(form_of), question_code__in=codes)
+            .order_by("revision_id", "question_code", "value")
+            .values_list("revision_id", "question_code", "value", "number", "text")
+        ):
+            submission_id = form_of[revision_id]
+            slots = answers.get(submission_id)
+            if slots is None:
+                slots = answers[submission_id] = [None] * width
+            # A text answer's full text (its value keeps only the opening characters).
+            given = number if number is not None else (text or value)
+            if given is None:
+                continue
+            index = column[code]
+            if slots[index] is None:
+                slots[index] = given
+            else:  # multiple choice: one row per chosen value, joined with ";" (sorted by the query)
+                slots[index] = f"{slots[index]};{given}"
+        empty = [None] * width
+        for row in chunk:
+            cells = [
+                row[0],
+                row[1],
+                row[2],
+                row[3] or "",
+                row[4] or "",
+                row[5] or "",
+                row[6] or "",
+                row[7],
+                row[8].isoformat() if row[8] else "",
+                row[9].isoformat(),
+                "yes" if row[10] else "no",
+                "yes" if row[11] else "no",
+                "yes" if row[12] else "no",
+                row[13],
+                row[14],
+                *answers.get(row[0], empty),
+            ]
+            yield ["" if cell is None else cell for cell in cells]
+
+
+def _header(fields: list[str]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC).writerow([neutralise(field) for field in fields])
     return buffer.getvalue().encode("utf-8")
@@ -142,8 +243,6 @@ def _unescape(line: bytes) -> bytes:
 def write_csv_copy(*, path, mission, result, region=None) -> int:
     """PostgreSQL: write the raw data as CSV lines the database formats and streams; returns the forms written."""
     from psycopg import ClientCursor
-
-    from .exports import RAW_FIELDS, raw_codes
 
     codes = raw_codes(result)
     condition = forms_as_of(
@@ -166,9 +265,7 @@ def write_csv_copy(*, path, mission, result, region=None) -> int:
 
 
 def write_csv_rows(*, path, mission, result, region=None) -> int:
-    """Any database: write the raw data as CSV from the chunked reader (`exports.raw_rows`); returns the forms."""
-    from .exports import neutralise, raw_rows
-
+    """Any database: write the raw data as CSV from the chunked reader (`raw_rows`); returns the forms."""
     count = -1
     with open(path, "w", newline="", encoding="utf-8") as handle:
         # Text quoted (numbers not), so a reader splitting on "," or ";" keeps every text cell whole.

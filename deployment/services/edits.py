@@ -6,6 +6,7 @@ import random
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from access import Actor
 from jobs.notices import notice_dumps
@@ -17,7 +18,7 @@ from observers.services import team_check, team_rule_errors
 from ..models import PlannedVisit, TeamAssignment
 from .formation import SPEAKING_LEVELS
 from .guard import require_planner
-from .planning import MAX_ROUTE_LENGTH, PlanningBasis, RoutePlanner, assignments_write, geography_load
+from .planning import PlanningBasis, RoutePlanner, assignments_write, geography_load, plan_arguments_check
 
 
 def team_lock_set(*, actor: Actor, team: Team, locked: bool) -> Team:
@@ -56,19 +57,28 @@ def team_member_swap(*, actor: Actor, team: Team, remove: Membership, add: Membe
     """
     require_planner(actor, team.mission_id)
     if remove.mission_id != team.mission_id or add.mission_id != team.mission_id:
-        raise ValidationError("Both people must be members of the team's mission.")
+        raise ValidationError(_("Both people must be members of the team's mission."))
     seats = {seat.membership_id: seat for seat in TeamMember.objects.filter(team=team).select_related("membership")}
     if remove.pk not in seats:
-        raise ValidationError(f"{remove.observer.full_name} is not in team {team.code}.")
+        raise ValidationError(
+            _("%(name)s is not in team %(team)s.") % {"name": remove.observer.full_name, "team": team.code}
+        )
     other_seat = TeamMember.objects.filter(membership=add).select_related("team").first()
     other = other_seat.team if other_seat else None
     if other is not None and other.pk == team.pk:
-        raise ValidationError(f"{add.observer.full_name} is already in team {team.code}.")
+        raise ValidationError(
+            _("%(name)s is already in team %(team)s.") % {"name": add.observer.full_name, "team": team.code}
+        )
     locked = [t.code for t in (team, other) if t is not None and t.locked]
     if locked:
-        raise ValidationError(f"Team {', '.join(locked)} is locked: unlock it before changing its members.")
+        raise ValidationError(
+            _("Team %(team)s is locked: unlock it before changing its members.") % {"team": ", ".join(locked)}
+        )
     if other is not None and other.kind != team.kind:
-        raise ValidationError(f"{add.observer.full_name} sits in {other.code}, a team of another kind.")
+        raise ValidationError(
+            _("%(name)s sits in %(team)s, a team of another kind.")
+            % {"name": add.observer.full_name, "team": other.code}
+        )
     new_members = [seat.membership for seat in seats.values() if seat.membership_id != remove.pk] + [add]
     seats[remove.pk].delete()
     if other_seat is not None:
@@ -104,14 +114,20 @@ def assignment_rule_errors(
     and a team that still satisfies the team rules (team_rule_errors)."""
     errors: list[str] = []
     if team.kind != TeamKind.STO:
-        errors.append(f"{team.code} is not an STO team: LTO teams are placed through their area of responsibility.")
+        errors.append(
+            _("%(team)s is not an STO team: LTO teams are placed through their area of responsibility.")
+            % {"team": team.code}
+        )
     if team.locked:
-        errors.append(f"Team {team.code} is locked: unlock it before changing its assignment.")
+        errors.append(_("Team %(team)s is locked: unlock it before changing its assignment.") % {"team": team.code})
     if region is not None and region.mission_id != team.mission_id:
-        errors.append(f"{region.name} belongs to another mission.")
+        errors.append(_("%(region)s belongs to another mission.") % {"region": region.name})
     for tec in [*tecs, *([tabulation_tec] if tabulation_tec else [])]:
         if region is not None and tec.region_id != region.pk:
-            errors.append(f"TEC {tec.code} lies in {tec.region.name}, not in {region.name}.")
+            errors.append(
+                _("TEC %(tec)s lies in %(tec_region)s, not in %(region)s.")
+                % {"tec": tec.code, "tec_region": tec.region.name, "region": region.name}
+            )
     errors += team_check(team=team)
     return list(dict.fromkeys(errors))
 
@@ -132,19 +148,23 @@ def assignment_move(
     """
     require_planner(actor, team.mission_id)
     if region.mission_id != team.mission_id:
-        raise ValidationError("The region belongs to another mission.")
+        raise ValidationError(_("The region belongs to another mission."))
     tecs = list(tecs or [])
     errors = assignment_rule_errors(team=team, region=region, tecs=tecs)
     current = TeamAssignment.objects.filter(team=team).first()
     if current is not None and current.locked:
-        errors.append(f"The assignment of {team.code} is locked: unlock it before moving the team.")
-    if not 1 <= route_length <= MAX_ROUTE_LENGTH:
-        errors.append(f"The route length must be a whole number from 1 to {MAX_ROUTE_LENGTH}.")
+        errors.append(
+            _("The assignment of %(team)s is locked: unlock it before moving the team.") % {"team": team.code}
+        )
+    try:
+        plan_arguments_check(basis=PlanningBasis.STATIONS, route_length=route_length)
+    except ValidationError as error:
+        errors.extend(error.messages)
     if errors:
         raise ValidationError(errors)
     geo = geography_load(team.mission, PlanningBasis.STATIONS)
     if not geo.tecs_by_region.get(region.pk):
-        raise ValidationError(f"{region.name} has no polling stations to plan a route in.")
+        raise ValidationError(_("%(region)s has no polling stations to plan a route in.") % {"region": region.name})
     tec_ids = [tec.pk for tec in tecs if geo.stations_by_tec.get(tec.pk)] or geo.tecs_by_region[region.pk]
     planner = RoutePlanner(geo, random.Random(f"{seed}:{team.code}"), route_length)
     others = PlannedVisit.objects.filter(assignment__mission=team.mission).exclude(assignment__team=team)

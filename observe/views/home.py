@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from access import (
     Actor,
     Role,
-    actor_for,
+    actor_in,
     can_compile,
     can_list_every_form,
     can_open_cockpit,
@@ -122,7 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The missions the user belongs to; for observers their team, plan for the day and submissions."""
     panels = []
     for mission in missions_for(request.user).order_by("-election_day", "name"):
-        actor = actor_for(request.user, mission)
+        actor = actor_in(request.user, mission.pk)  # the request's Actors, read once for every mission
         if actor is not None:
             panels.append(_mission_panel(mission, actor))
     precache = [url for panel in panels if panel["plan"] for url in panel["plan"]["urls"]]

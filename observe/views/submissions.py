@@ -75,7 +75,21 @@ def _header_labels() -> dict:
     }
 
 
-def _header_display(key: str, value, mission: Mission) -> str:
+# The header fields of a form that hold the id of a row: shown by what that row is called.
+HEADER_IDS = ("polling_station", "tec", "team")
+
+
+def _header_ids(revisions) -> dict[str, set[int]]:
+    """Every station, TEC and team id the versions' changes name, to look them all up at once."""
+    ids: dict[str, set[int]] = {key: set() for key in HEADER_IDS}
+    for revision in revisions:
+        for key, pair in (revision.changes or {}).items():
+            if key in ids and isinstance(pair, list | tuple):
+                ids[key].update(value for value in pair if isinstance(value, int) and not isinstance(value, bool))
+    return ids
+
+
+def _header_display(key: str, value, mission: Mission, names: dict[str, dict[int, str]]) -> str:
     """A header field of a form (ids, moments, flags) as the reader reads it."""
     if value is None or value == "":
         return ""
@@ -83,13 +97,10 @@ def _header_display(key: str, value, mission: Mission) -> str:
         return _("Yes") if value else _("No")
     if key in ("arrival_time", "departure_time"):
         return local_moment(value, mission, with_zone=True)
-    name = header_names(mission=mission, key=key, value=value)
-    if key == "polling_station" and name:
-        return _("PS %(number)s") % {"number": name}
-    return name or str(value)
+    return names.get(key, {}).get(value) or str(value)
 
 
-def _changes_shown(changes: dict, questions: dict, mission: Mission) -> list[dict]:
+def _changes_shown(changes: dict, questions: dict, mission: Mission, names: dict[str, dict[int, str]]) -> list[dict]:
     """A correction's changes with question texts and answer labels instead of codes and stored values."""
     headers = _header_labels()
     shown = []
@@ -100,7 +111,7 @@ def _changes_shown(changes: dict, questions: dict, mission: Mission) -> list[dic
             label, before, after = question["text"], _answer_display(question, old), _answer_display(question, new)
         else:
             label = headers.get(code, code)
-            before, after = _header_display(code, old, mission), _header_display(code, new, mission)
+            before, after = _header_display(code, old, mission, names), _header_display(code, new, mission, names)
         shown.append({"code": code, "label": label, "old": before or "—", "new": after or "—"})
     return shown
 
@@ -120,8 +131,9 @@ def submission_detail(request: HttpRequest, mission_slug: str, uuid) -> HttpResp
             question["answered"] = question["code"] in answers
     revisions = revisions_newest_first(submission=submission)
     questions = {question["code"]: question for section in sections for question in section["questions"]}
+    names = header_names(mission=mission, ids=_header_ids(revisions))
     for revision in revisions:
-        revision.changes_shown = _changes_shown(revision.changes or {}, questions, mission)
+        revision.changes_shown = _changes_shown(revision.changes or {}, questions, mission, names)
     locked = submission.kind in locked_kinds(mission=mission)
     context = {
         "mission": mission,

@@ -49,6 +49,22 @@ def test_moving_a_locked_team_or_into_a_foreign_tec_is_refused(planned):
     assert TeamAssignment.objects.get(team=team).pk == before
 
 
+def test_a_refused_move_names_each_broken_rule_in_the_readers_language(planned):
+    from django.utils import translation
+
+    team = Team.objects.filter(kind=TeamKind.STO).first()
+    akmola = planned.regions.get(name="Akmola")
+    foreign_tec = planned.tecs.exclude(region=akmola).first()
+    TeamAssignment.objects.filter(team=team).update(locked=True)
+    with translation.override("ru"), pytest.raises(ValidationError) as refusal:
+        assignment_move(actor=system_actor(team.mission), team=team, region=akmola, tecs=[foreign_tec], route_length=41)
+    assert refusal.value.messages == [
+        f"ТИК {foreign_tec.code} находится в регионе {foreign_tec.region.name}, а не в Akmola.",
+        f"Назначение команды {team.code} закреплено: снимите закрепление, прежде чем перемещать команду.",
+        "Длина маршрута должна быть целым числом от 1 до 40.",
+    ]
+
+
 def test_swapping_members_between_teams_is_checked_by_the_team_rules(mission):
     from observers.services import team_create
 

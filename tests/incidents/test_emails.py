@@ -109,3 +109,21 @@ def test_choosing_a_language_on_the_site_keeps_it_as_the_persons_email_language(
     assert Observer.objects.get(user=site.analyst).language == "ru"
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     assert Observer.objects.get(user=site.analyst).language == "ru"
+
+
+def test_the_digest_needs_the_same_queries_for_more_cases(site, django_assert_max_num_queries):
+    from incidents.models import Case
+    from incidents.services import cases_digest
+
+    Observer.objects.filter(user=site.analyst).update(language="ru")  # two languages: the e-mail is written twice
+    urgent_case(site)
+    with django_assert_max_num_queries(20) as few:
+        cases_digest(mission=site.mission)
+    for _index in range(5):
+        urgent_case(site)
+    Case.objects.update(assignee=site.coordinator)
+    mail.outbox.clear()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        summary = cases_digest(mission=site.mission)
+    assert summary["open"] == 6 and len(mail.outbox) == 2
+    assert all(message.body.count("Akmola — ") == 6 for message in mail.outbox)

@@ -160,3 +160,24 @@ def test_the_new_parts_of_the_form_read_in_russian(as_user, site):
     for english in ("Discard draft", "already sent", "Correct the form sent", "Which forms"):
         assert english not in page
     assert _edit_url(site, sent) in page
+
+
+def test_the_history_names_the_stations_a_form_moved_between_in_a_constant_number_of_queries(
+    as_user, site, django_assert_max_num_queries
+):
+    from submissions.services import submission_correct
+
+    sent = site.record("voting", station=site.opening_station)
+    client = as_user(site.owner)
+    url = reverse("observe:submission_detail", args=[site.mission.slug, sent.uuid])
+    counts = []
+    for station in (site.voting_station, site.unplanned_station, site.opening_station, site.voting_station):
+        submission_correct(user=site.owner, submission=sent, payload=site.payload("voting", station=station))
+        with django_assert_max_num_queries(20) as captured:
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[-1]  # one look-up for every station the history names, however many corrections
+    assert page.count('data-change="polling_station"') == 4
+    assert "Akmola — No. 101 → Akmola — No. 102" in page
+    assert "Akmola — No. 102 → Akmola — No. 150" in page
+    assert "PS " not in page

@@ -189,6 +189,7 @@ def test_a_russian_reader_sees_the_report_page_in_russian(client, mission, small
         assert words in russian, words
     for words in ("Were the ballot boxes sealed?", "Did you see ballot-box stuffing?", ">Never<", ">Yes<"):
         assert words not in russian, words
+    assert "95% CI" in english and "95% ДИ" in russian and "95% CI" not in russian  # the interval's header
 
 
 def test_the_files_are_written_in_the_missions_working_language(mission, small, tmp_path):

@@ -13,8 +13,9 @@ import io
 import json
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from access import Role, actor_for, actors_for
 from observers.imports import roster_import
@@ -328,3 +329,23 @@ def test_one_login_on_two_missions_signs_in_once_and_works_in_each_with_that_rol
     assert ours.status_code == 200
     assert theirs.status_code == 404
     assert Observer.objects.get(pk=two.b.spares[0].observer_id).phone != "+1 555 0142"
+
+
+@pytest.mark.parametrize("path", ["/cockpit/", "/"])
+def test_a_page_listing_a_logins_missions_reads_its_memberships_once(two, path):
+    """Each mission's Actor comes from the request's one reading of the login's memberships, not one per mission."""
+    user = two.users["a_coordinator"]
+    record = ObserverFactory(mission=two.b.mission, user=user, nationality="EE")
+    MembershipFactory(mission=two.b.mission, observer=record, role="core_team", core_function="deputy_head")
+    client = signed_in(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+
+    assert response.status_code == 200
+    memberships = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "observers_membership"."id", "observers_membership"."mission_id"')
+    ]
+    assert len(memberships) == 1, memberships
