@@ -103,9 +103,9 @@ class Mission(models.Model):
 
     def clean(self) -> None:
         if self.opening_date and self.closing_date and self.closing_date < self.opening_date:
-            raise ValidationError({"closing_date": "The mission cannot close before it opens."})
+            raise ValidationError({"closing_date": _("The mission cannot close before it opens.")})
         if self.opening_date and self.election_day and self.election_day < self.opening_date:
-            raise ValidationError({"election_day": "Election day must fall after the mission opens."})
+            raise ValidationError({"election_day": _("Election day must fall after the mission opens.")})
         if self.head_of_mission_id and self.head_of_mission.mission_id != self.pk:
             raise ValidationError({"head_of_mission": _("The head of mission is a person on this mission's roster.")})
 
@@ -157,7 +157,7 @@ class Tec(models.Model):
 
     def clean(self) -> None:
         if self.region_id and self.mission_id and self.region.mission_id != self.mission_id:
-            raise ValidationError({"region": "The region belongs to another mission."})
+            raise ValidationError({"region": _("The region belongs to another mission.")})
 
 
 class PollingStation(models.Model):
@@ -240,14 +240,17 @@ class PollingStation(models.Model):
 
     def clean(self) -> None:
         if self.tec_id and self.region_id and self.tec.region_id != self.region_id:
-            raise ValidationError({"tec": "The TEC lies in another region."})
+            raise ValidationError({"tec": _("The TEC lies in another region.")})
         if self.region_id and self.mission_id and self.region.mission_id != self.mission_id:
-            raise ValidationError({"region": "The region belongs to another mission."})
+            raise ValidationError({"region": _("The region belongs to another mission.")})
         numbered_per_region = self.mission_id and self.mission.station_numbering == StationNumbering.REGION
         if numbered_per_region and self.region_id and self.number:
             twins = PollingStation.objects.filter(region_id=self.region_id, number=self.number).exclude(pk=self.pk)
             if twins.exists():
-                message = f"{self.region.name} already has a polling station No. {self.number}."
+                message = _("%(region)s already has a polling station No. %(number)s.") % {
+                    "region": self.region.name,
+                    "number": self.number,
+                }
                 raise ValidationError({"number": message})
 
 

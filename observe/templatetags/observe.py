@@ -90,6 +90,11 @@ def observe_messages() -> dict:
         "dashboard_no_run": _("No compilation yet."),
         "dashboard_updated": _("%(n)s forms received · updated %(time)s"),
         "dashboard_retry": _("Could not refresh; retrying."),
+        "dashboard_incidents_some": _(
+            "The latest %(shown)s of %(total)s shown; every urgent form is in the incident list of each report run "
+            "and in the admin's list of forms (filter: urgent)."
+        ),
+        "dashboard_incidents_all": _("All %(total)s shown."),
     }
 
 

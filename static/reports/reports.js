@@ -92,10 +92,10 @@
       cell(row, incident.notes);
     });
     var status = dashboard.querySelector('[data-field="incidents-status"]');
-    status.textContent = data.incidents_total > data.incidents.length
-      ? "The latest " + data.incidents.length + " of " + data.incidents_total + " shown; every urgent form is in " +
-        "the incident list of each report run and in the admin's list of forms (filter: urgent)."
-      : "All " + data.incidents_total + " shown.";
+    status.textContent = format(
+      data.incidents_total > data.incidents.length ? M.dashboard_incidents_some : M.dashboard_incidents_all,
+      { shown: data.incidents.length, total: data.incidents_total }
+    );
     var compiled = dashboard.querySelector('[data-field="compiled"]');
     compiled.textContent = "";
     if (data.compiled) {

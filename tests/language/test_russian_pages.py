@@ -6,10 +6,13 @@ plain English that the English page shows too, except the data the test created 
 """
 
 import datetime
+import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -226,3 +229,14 @@ def test_the_check_finds_an_english_string_left_in_a_russian_page(product_string
     assert not english_left(
         english, "<p>Срочных случаев нет.</p><p>План развёртывания — Akmola</p>", product_strings, {"Akmola"}
     )
+
+
+def test_the_dashboard_script_writes_its_incident_list_status_from_the_pages_messages(client, site):
+    """The dashboard's script assembles no English of its own: the line under its urgent incidents comes translated."""
+    client.force_login(site.analyst)
+    page = client.get(reverse("reports:dashboard", args=[site.mission.slug]), HTTP_ACCEPT_LANGUAGE="ru")
+    messages = json.loads(re.search(r'id="eom-messages"[^>]*>(.*?)</script>', page.content.decode(), re.S).group(1))
+    assert messages["dashboard_incidents_some"].startswith("Показаны последние %(shown)s из %(total)s")
+    assert messages["dashboard_incidents_all"] == "Показаны все %(total)s."
+    script = (Path(settings.BASE_DIR) / "static" / "reports" / "reports.js").read_text(encoding="utf-8")
+    assert "M.dashboard_incidents_some" in script and "The latest" not in script
