@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from missions.models import ImportJob
+
 from .choices import ResultsLevel, ResultsStage
 
 
@@ -183,3 +185,11 @@ class TecResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_text} / {self.tec_text} (v{self.version_id})"
+
+
+class ResultsImport(ImportJob):
+    """A file of official results being imported into a new version (results/imports.py, in the background)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("results import")
+        verbose_name_plural = _("results imports")
