@@ -99,7 +99,26 @@ class ResultsVersion(models.Model):
         return f"Results v{self.number} ({self.get_stage_display()}){f': {self.label}' if self.label else ''}"
 
 
-class StationResult(models.Model):
+class ProtocolFigures(models.Model):
+    """The lines of a published protocol, as a row of an official results file gives them: a figure the file leaves
+    empty is unknown (None), never zero."""
+
+    row_number = models.PositiveIntegerField(verbose_name=_("row number"))
+    registered_voters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("registered voters"))
+    ballots_received = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots received"))
+    ballots_issued = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots issued"))
+    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots cancelled"))
+    ballots_valid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots valid"))
+    ballots_invalid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots invalid"))
+    votes = models.JSONField(
+        default=list, help_text=_("Votes per candidate in the version's candidate order."), verbose_name=_("votes")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StationResult(ProtocolFigures):
     """One row of an official results file: a station's protocol lines; the station is None when it is not known."""
 
     version = models.ForeignKey(
@@ -125,16 +144,6 @@ class StationResult(models.Model):
     region_text = models.CharField(max_length=200, verbose_name=_("region text"))
     tec_text = models.CharField(max_length=200, blank=True, verbose_name=_("TEC text"))
     number_text = models.CharField(max_length=64, verbose_name=_("number text"))
-    row_number = models.PositiveIntegerField(verbose_name=_("row number"))
-    registered_voters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("registered voters"))
-    ballots_received = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots received"))
-    ballots_issued = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots issued"))
-    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots cancelled"))
-    ballots_valid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots valid"))
-    ballots_invalid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots invalid"))
-    votes = models.JSONField(
-        default=list, help_text=_("Votes per candidate in the version's candidate order."), verbose_name=_("votes")
-    )
 
     class Meta:
         verbose_name = _("station result")
@@ -152,7 +161,7 @@ class StationResult(models.Model):
         return f"{self.region_text} / {self.number_text} (v{self.version_id})"
 
 
-class TecResult(models.Model):
+class TecResult(ProtocolFigures):
     """One row of a file of TEC totals (the tabulated results of a TEC), as the CEC publishes them."""
 
     version = models.ForeignKey(
@@ -166,16 +175,6 @@ class TecResult(models.Model):
     )
     region_text = models.CharField(max_length=200, verbose_name=_("region text"))
     tec_text = models.CharField(max_length=200, verbose_name=_("TEC text"))
-    row_number = models.PositiveIntegerField(verbose_name=_("row number"))
-    registered_voters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("registered voters"))
-    ballots_received = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots received"))
-    ballots_issued = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots issued"))
-    ballots_cancelled = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots cancelled"))
-    ballots_valid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots valid"))
-    ballots_invalid = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("ballots invalid"))
-    votes = models.JSONField(
-        default=list, help_text=_("Votes per candidate in the version's candidate order."), verbose_name=_("votes")
-    )
 
     class Meta:
         verbose_name_plural = _("TEC results")

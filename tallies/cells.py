@@ -3,7 +3,11 @@
 A revision's answer rows are grouped the way a compilation groups them (reports.compile): a closed question by its
 value; an integer, time or text question only as answered (with the integer's sum), not applicable, or blank. A
 multiple-choice question answered with at least one real choice adds one more cell, MULTIPLE_ANSWERED, which counts
-the forms that answered it (its n). The overall assessment is counted from the forms themselves, not from here.
+the forms that answered it (its n). Every integer answer also adds one to its value's cell, INTEGER_VALUE followed by
+the integer (`integer_cell`): a histogram per place and question, from which a compilation takes the smallest and
+largest integer (the least and greatest value with a positive count, so a correction subtracts safely) and the
+medians; it grows with the distinct values answered, not with the forms. The overall assessment is counted from the
+forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
 version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
@@ -25,6 +29,8 @@ from .models import TallyCount, TallyEvent
 ANSWERED = "__eom_answered__"
 # Counts the forms that chose at least one real answer of a multiple-choice question.
 MULTIPLE_ANSWERED = "__eom_multiple_answered__"
+# Starts the cell of one integer value: the histogram of an integer question's answers.
+INTEGER_VALUE = "__eom_integer__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 # The grouping columns of a cell, in the order every statement here returns them.
 CELL_COLUMNS = ("kind", "region_id", "area_type", "question_code", "answer")
@@ -33,6 +39,13 @@ CELL_COLUMNS = ("kind", "region_id", "area_type", "question_code", "answer")
 def hour_of(moment: datetime.datetime) -> datetime.datetime:
     """The start of the UTC hour a moment lies in: the TallyCount row its events fold into."""
     return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def integer_cell(key: str | None) -> int | None:
+    """The integer a histogram cell counts, or None for any other cell."""
+    if key is None or not key.startswith(INTEGER_VALUE):
+        return None
+    return int(key[len(INTEGER_VALUE) :])
 
 
 def table(model) -> str:
@@ -48,7 +61,7 @@ def cells_sql() -> tuple[str, list, str, list]:
 
     Returns a WITH item named `answer_rows` to put after `src` and its parameters, then a SELECT of mission_id, kind,
     region_id, area_type, question_code, answer, count, total over it and its parameters. Every answer row is read once;
-    the forms answering a multiple-choice question come from the same rows (one per revision, sign and question).
+    the forms answering a multiple-choice question and the integers' histogram come from the same rows.
     """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
 
@@ -82,7 +95,10 @@ def cells_sql() -> tuple[str, list, str, list]:
         "ELSE value END AS answer, sign AS count, sign * COALESCE(number, 0) AS total FROM answer_rows "
         "UNION ALL "
         f"SELECT {place}, %s, sign, 0 FROM (SELECT DISTINCT {place}, revision_id, sign FROM answer_rows "
-        "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered"
+        "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered "
+        "UNION ALL "
+        f"SELECT {place}, CAST(%s AS VARCHAR(64)) || CAST(number AS VARCHAR(24)), sign, sign * number "
+        "FROM answer_rows WHERE number IS NOT NULL"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -92,6 +108,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         MULTIPLE_ANSWERED,
         str(QuestionType.MULTIPLE),
         NOT_APPLICABLE,
+        INTEGER_VALUE,
     ]
     return rows, [False, OVERALL_ASSESSMENT_CODE], select, params
 

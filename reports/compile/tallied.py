@@ -2,9 +2,10 @@
 
 Counts per answer, answered / not applicable / blank, integer sums and the n of multiple-choice questions come from
 `tally_cells`: the counts of the hours before the cut-off, plus the events since, less the forms a conflict decision
-set aside. Three parts stay on the answers, each reading a slice of them, because a count cannot give them back:
-- the smallest and largest integer per cell and each integer question's median: a correction that removes the
-  smallest value cannot be subtracted from a minimum (they read the integer questions' rows only);
+set aside. The smallest and largest integer per cell and each integer question's median come from the integers'
+histogram among those cells (forms per place, question and value): the least and greatest value with a positive
+count, and the middle value(s) of the values in order. One part stays on the answers, because a count cannot give
+it back:
 - critical answers: distinct stations cannot be summed from counts (they read only rows holding a critical value,
   through the (code, value) index).
 The tallies group each form's answers by the question's type on the form's own checklist version, the recount by the
@@ -14,17 +15,20 @@ phase is recounted (answers_count), so the figures never differ.
 
 from __future__ import annotations
 
-from django.db.models import F, Max, Min
+from collections import defaultdict
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
-from submissions.models import RevisionAnswer
-from tallies.cells import MULTIPLE_ANSWERED
+from tallies.cells import MULTIPLE_ANSWERED, integer_cell
 from tallies.selectors import tally_cells
 
 from ..conflicts import excluded_forms
-from .answers import AnswerTally, _codes, _medians, _tally_critical, answers_count
+from ..figures import ratio
+from .answers import AnswerTally, _codes, _tally_critical, answers_count
 from .base import SUMMARISED_TYPES, Scope, area_key
+
+# (kind, code) -> (region key, area key) -> integer -> forms giving it.
+Histograms = dict[tuple[str, str], dict[tuple[str, str], dict[int, int]]]
 
 
 def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
@@ -48,6 +52,7 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
     if not tallies_fit(scope, catalogue):
         return answers_count(scope, catalogue)
     tally = AnswerTally()
+    histograms: Histograms = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for kind, region_id, area, code, key, count, total in tally_cells(
         mission=scope.mission,
         kinds=scope.kinds,
@@ -56,32 +61,54 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
         left_out=excluded_forms(scope.decisions),
     ):
         cell = (scope.rkey(region_id), area_key(area))
-        if key == MULTIPLE_ANSWERED:
+        number = integer_cell(key)
+        if number is not None:
+            histograms[(kind, code)][cell][number] += count
+        elif key == MULTIPLE_ANSWERED:
             tally.multiple[kind][code].add(*cell, n=count)
         else:
             tally.values[kind][code][key].add(*cell, count=count, total=total)
-    _extremes(scope, catalogue, tally)
-    tally.medians = _medians(answer_base=scope.answer_base, catalogue=catalogue)
+    _extremes(histograms, catalogue, tally)
+    tally.medians = _medians(histograms, catalogue)
     _tally_critical(scope, catalogue, tally)
     return tally
 
 
-def _extremes(scope: Scope, catalogue, tally: AnswerTally) -> None:
-    """Smallest and largest integer per kind, code and cell, from the summarised questions' integer rows only."""
-    codes = _codes(catalogue, SUMMARISED_TYPES)
-    if not codes:
-        return
-    for row in (
-        RevisionAnswer.objects.filter(scope.answer_base, question_code__in=codes, number__isnull=False)
-        .values(
-            "question_code",
-            kind=F("revision__kind"),
-            region_id=F("revision__region_id"),
-            area_type=F("revision__area_type"),
-        )
-        .annotate(low=Min("number"), high=Max("number"))
-        .order_by()
-    ):
-        tally.extremes[row["kind"]][row["question_code"]].add(
-            scope.rkey(row["region_id"]), area_key(row["area_type"]), low=row["low"], high=row["high"]
-        )
+def _extremes(histograms: Histograms, catalogue, tally: AnswerTally) -> None:
+    """Smallest and largest integer per kind, code and cell: the least and greatest value some form still gives."""
+    codes = set(_codes(catalogue, SUMMARISED_TYPES))
+    for (kind, code), cells in histograms.items():
+        if code not in codes:
+            continue
+        for cell, counts in cells.items():
+            given = [number for number, forms in counts.items() if forms > 0]
+            if given:
+                tally.extremes[kind][code].add(*cell, low=min(given), high=max(given))
+
+
+def _medians(histograms: Histograms, catalogue) -> dict[tuple[str, str], float]:
+    """(kind, code) -> an integer question's median over every cell: the middle value(s) of the values in order."""
+    codes = set(_codes(catalogue, (QuestionType.INTEGER,)))
+    medians = {}
+    for (kind, code), cells in histograms.items():
+        if code not in codes:
+            continue
+        forms: dict[int, int] = defaultdict(int)
+        for counts in cells.values():
+            for number, count in counts.items():
+                forms[number] += count
+        size = sum(count for count in forms.values() if count > 0)
+        if not size:
+            continue
+        # The middle position of an odd count, the two middle positions of an even one (1-based, as the recount).
+        wanted = sorted({(size + 1) // 2, (size + 2) // 2})
+        middle, seen = [], 0
+        for number in sorted(forms):
+            if forms[number] <= 0:
+                continue
+            seen += forms[number]
+            while wanted and wanted[0] <= seen:
+                middle.append(number)
+                wanted.pop(0)
+        medians[(kind, code)] = ratio(sum(middle), len(middle))
+    return medians

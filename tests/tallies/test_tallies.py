@@ -10,7 +10,7 @@ from django.db.models import Q
 from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
 from submissions.models import SubmissionRevision
-from tallies.cells import ANSWERED, MULTIPLE_ANSWERED, SUMMARISED_TYPES
+from tallies.cells import ANSWERED, INTEGER_VALUE, MULTIPLE_ANSWERED, SUMMARISED_TYPES
 from tallies.models import TallyCount, TallyEvent
 from tallies.selectors import tally_cells
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
@@ -51,6 +51,10 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
             cell = cells[(*place, answer.question_code, key)]
             cell[0] += 1
             cell[1] += answer.number or 0
+            if answer.number is not None:  # the integers' histogram: forms per value
+                value_cell = cells[(*place, answer.question_code, f"{INTEGER_VALUE}{answer.number}")]
+                value_cell[0] += 1
+                value_cell[1] += answer.number
             if question_type == QuestionType.MULTIPLE and answer.value not in (None, NOT_APPLICABLE):
                 answered_multiple.add(answer.question_code)
         for code in answered_multiple:
