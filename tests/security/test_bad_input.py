@@ -254,9 +254,7 @@ def test_a_header_row_wider_than_the_column_cap_is_refused(upload):
         read_rows(raw, filename=f"stations.{upload}")
 
 
-def test_the_import_pages_answer_a_hostile_upload_with_a_message(
-    client, mission, django_capture_on_commit_callbacks
-):
+def test_the_import_pages_answer_a_hostile_upload_with_a_message(client, mission, django_capture_on_commit_callbacks):
     from missions.models import StationImport
     from tests.security.conftest import build_world
 
