@@ -17,7 +17,7 @@ from access import actor_in, can_import_stations, can_name_head_of_mission
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
 from jobs.choices import JobStatus
-from jobs.notices import notices_written
+from jobs.notices import notice_texts, notices_written
 
 from .import_jobs import station_imports, stations_import_start
 from .imports import COLUMN_ALIASES, parse_column_mapping
@@ -61,7 +61,7 @@ class StationImportForm(SpreadsheetImportForm):
     def clean_columns(self):
         mapping, errors = parse_column_mapping(self.cleaned_data["columns"].splitlines())
         if errors:
-            raise forms.ValidationError(errors)
+            raise forms.ValidationError(notice_texts(errors))
         return mapping
 
     def import_options(self) -> dict:

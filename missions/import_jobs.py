@@ -20,6 +20,7 @@ reader's language when the job's page shows them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -93,20 +94,14 @@ def import_job_start(
 
 
 def report_outcome(report: ImportReport) -> dict:
-    """What an import did, as data to keep on its job: the figures, the summary and every row error."""
-    return {
-        "ok": report.ok,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "summary": report.summary(),
-        "errors": [str(error) for error in report.errors],
-    }
+    """What an import did, as data to keep on its job: the figures, and the summary and every row error as notices
+    (written out in the reader's language when the job's page shows them)."""
+    return report.as_data()
 
 
 def report_failure(report: ImportReport) -> str:
-    """Why a job whose file had bad rows failed (its outcome lists them), for the job's error."""
-    return report.summary()
+    """Why a job whose file had bad rows failed (its outcome lists them), as a notice for the job's error."""
+    return json.dumps(report.summary_notice(), ensure_ascii=False)
 
 
 def import_work(

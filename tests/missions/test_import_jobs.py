@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from access import system_actor
 from jobs.choices import JobStatus
+from jobs.notices import notice_texts
 from missions.import_jobs import station_imports, stations_import_start
 from missions.models import PollingStation, Region, StationImport
 from observers.import_jobs import roster_imports
@@ -107,9 +109,14 @@ def test_a_bad_row_fails_the_job_with_every_row_error_and_changes_nothing(
     assert job.status == JobStatus.FAILED
     assert job.error_text.startswith("Nothing imported")
     page = client.get(response.headers["Location"]).content.decode()
-    for error in job.outcome["errors"]:
+    for error in notice_texts(job.outcome["errors"]):
         assert error.startswith("row ")
-        assert error.replace("'", "&#x27;") in page
+        assert escape(error) in page
+    # Each reader reads them in their own language, however long after the import.
+    russian = client.get(response.headers["Location"], HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    for error in notice_texts(job.outcome["errors"], "ru"):
+        assert error.startswith("строка ")
+        assert escape(error) in russian
     assert len(job.outcome["errors"]) == (1 if kind == "stations" else 2)
     assert _imported(mission) == before
     assert not Region.objects.filter(mission=mission).exists()

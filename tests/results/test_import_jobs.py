@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from access import actor_for, system_actor
 from jobs.choices import JobStatus
+from jobs.notices import notice_texts
 from observers.models import Membership
 from results.import_jobs import results_import_start, results_imports
 from results.models import ResultsImport, ResultsSettings, ResultsVersion, StationResult
@@ -97,8 +98,9 @@ def test_a_file_with_bad_rows_fails_the_job_with_every_row_error_and_changes_not
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error_text == "Nothing imported: 2 error(s)."
-    assert [error.split(",")[0] for error in job.outcome["errors"]] == ["row 3", "row 10"]
+    assert job.error_text == "Nothing imported: 2 errors."
+    assert [error.split(",")[0] for error in notice_texts(job.outcome["errors"])] == ["row 3", "row 10"]
+    assert [error.split(",")[0] for error in notice_texts(job.outcome["errors"], "ru")] == ["строка 3", "строка 10"]
     assert not ResultsVersion.objects.exists() and not StationResult.objects.exists()
     assert not ResultsSettings.objects.exists()
 
