@@ -3,7 +3,14 @@
 A revision's answer rows are grouped the way a compilation groups them (reports.compile): a closed question by its
 value; an integer, time or text question only as answered (with the integer's sum), not applicable, or blank. A
 multiple-choice question answered with at least one real choice adds one more cell, MULTIPLE_ANSWERED, which counts
-the forms that answered it (its n). The overall assessment is counted from the forms themselves, not from here.
+the forms that answered it (its n). Every integer answer also adds one to its value's cell, INTEGER_VALUE followed by
+the integer (`integer_cell`): a histogram per place and question, from which a compilation takes the smallest and
+largest integer (the least and greatest value with a positive count, so a correction subtracts safely) and the
+medians; it grows with the distinct values answered, not with the forms. A question answered with one of its
+critical values (on the form's own checklist version) adds one to the cell of the form's station, CRITICAL_AT
+followed by the station's id (`critical_cell`): the forms giving a critical answer are the sum of those cells and the
+distinct stations the cells with a positive count; they grow with the stations, which are fixed, not with the forms.
+The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
 version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
@@ -25,6 +32,10 @@ from .models import TallyCount, TallyEvent
 ANSWERED = "__eom_answered__"
 # Counts the forms that chose at least one real answer of a multiple-choice question.
 MULTIPLE_ANSWERED = "__eom_multiple_answered__"
+# Starts the cell of one integer value: the histogram of an integer question's answers.
+INTEGER_VALUE = "__eom_integer__:"
+# Starts the cell of one polling station's forms giving a critical answer to a question (no id: forms without one).
+CRITICAL_AT = "__eom_critical_at__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 # The grouping columns of a cell, in the order every statement here returns them.
 CELL_COLUMNS = ("kind", "region_id", "area_type", "question_code", "answer")
@@ -33,6 +44,29 @@ CELL_COLUMNS = ("kind", "region_id", "area_type", "question_code", "answer")
 def hour_of(moment: datetime.datetime) -> datetime.datetime:
     """The start of the UTC hour a moment lies in: the TallyCount row its events fold into."""
     return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def integer_cell(key: str | None) -> int | None:
+    """The integer a histogram cell counts, or None for any other cell."""
+    if key is None or not key.startswith(INTEGER_VALUE):
+        return None
+    return int(key[len(INTEGER_VALUE) :])
+
+
+def critical_cell(key: str | None) -> str | None:
+    """The station id (as text; empty for none) of a critical-answer cell, or None for any other cell."""
+    if key is None or not key.startswith(CRITICAL_AT):
+        return None
+    return key[len(CRITICAL_AT) :]
+
+
+def _is_critical(question: str, answer: str) -> str:
+    """SQL: whether an answer's value is one of its question's critical values (a JSON list), 1 or 0."""
+    if connection.vendor == "postgresql":
+        found = f"SELECT 1 FROM jsonb_array_elements_text({question}) c (v) WHERE c.v = {answer}"  # noqa: S608
+    else:
+        found = f"SELECT 1 FROM json_each({question}) c WHERE CAST(c.value AS TEXT) = {answer}"  # noqa: S608
+    return f"CASE WHEN {answer} IS NOT NULL AND EXISTS ({found}) THEN 1 ELSE 0 END"
 
 
 def table(model) -> str:
@@ -48,7 +82,8 @@ def cells_sql() -> tuple[str, list, str, list]:
 
     Returns a WITH item named `answer_rows` to put after `src` and its parameters, then a SELECT of mission_id, kind,
     region_id, area_type, question_code, answer, count, total over it and its parameters. Every answer row is read once;
-    the forms answering a multiple-choice question come from the same rows (one per revision, sign and question).
+    the forms answering a multiple-choice question, the integers' histogram and the critical answers' stations come
+    from the same rows.
     """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
 
@@ -66,7 +101,8 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
         f"{r('area_type')} AS area_type, {r('id')} AS revision_id, src.sign AS sign, "
         f"{a('question_code')} AS question_code, {a('value')} AS value, {a('number')} AS number, "
-        f"{q('type')} AS question_type "
+        f"{q('type')} AS question_type, {r('polling_station')} AS station_id, "
+        f"{_is_critical(q('critical_values'), a('value'))} AS is_critical "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id "
         f"JOIN {table(submission)} s ON s.{column(submission, 'id')} = {r('submission')} "
         f"JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
@@ -82,7 +118,14 @@ def cells_sql() -> tuple[str, list, str, list]:
         "ELSE value END AS answer, sign AS count, sign * COALESCE(number, 0) AS total FROM answer_rows "
         "UNION ALL "
         f"SELECT {place}, %s, sign, 0 FROM (SELECT DISTINCT {place}, revision_id, sign FROM answer_rows "
-        "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered"
+        "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered "
+        "UNION ALL "
+        f"SELECT {place}, CAST(%s AS VARCHAR(64)) || CAST(number AS VARCHAR(24)), sign, sign * number "
+        "FROM answer_rows WHERE number IS NOT NULL "
+        "UNION ALL "
+        f"SELECT {place}, CAST(%s AS VARCHAR(64)) || COALESCE(CAST(station_id AS VARCHAR(24)), ''), sign, 0 "
+        f"FROM (SELECT DISTINCT {place}, station_id, revision_id, sign FROM answer_rows WHERE is_critical = 1) "
+        "critical_answers"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -92,6 +135,8 @@ def cells_sql() -> tuple[str, list, str, list]:
         MULTIPLE_ANSWERED,
         str(QuestionType.MULTIPLE),
         NOT_APPLICABLE,
+        INTEGER_VALUE,
+        CRITICAL_AT,
     ]
     return rows, [False, OVERALL_ASSESSMENT_CODE], select, params
 

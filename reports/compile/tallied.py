@@ -2,44 +2,53 @@
 
 Counts per answer, answered / not applicable / blank, integer sums and the n of multiple-choice questions come from
 `tally_cells`: the counts of the hours before the cut-off, plus the events since, less the forms a conflict decision
-set aside. Three parts stay on the answers, each reading a slice of them, because a count cannot give them back:
-- the smallest and largest integer per cell and each integer question's median: a correction that removes the
-  smallest value cannot be subtracted from a minimum (they read the integer questions' rows only);
-- critical answers: distinct stations cannot be summed from counts (they read only rows holding a critical value,
-  through the (code, value) index).
+set aside. The smallest and largest integer per cell and each integer question's median come from the integers'
+histogram among those cells (forms per place, question and value): the least and greatest value with a positive
+count, and the middle value(s) of the values in order. The forms giving a critical answer and their distinct stations
+come from the cells per station: the sum of the counts, and the stations with a positive count.
 The tallies group each form's answers by the question's type on the form's own checklist version, the recount by the
 merged catalogue; when the two disagree for some code (an integer in one version, a choice in another), the whole
-phase is recounted (answers_count), so the figures never differ.
+phase is recounted (answers_count), so the figures never differ. The same holds when two versions give one code
+different critical values: the tallies took each form's own, the recount takes them across the catalogue.
 """
 
 from __future__ import annotations
 
-from django.db.models import F, Max, Min
+from collections import defaultdict
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
-from submissions.models import RevisionAnswer
-from tallies.cells import MULTIPLE_ANSWERED
+from tallies.cells import MULTIPLE_ANSWERED, critical_cell, integer_cell
 from tallies.selectors import tally_cells
 
 from ..conflicts import excluded_forms
-from .answers import AnswerTally, _codes, _medians, _tally_critical, answers_count
+from ..figures import ratio
+from .answers import AnswerTally, _codes, answers_count
 from .base import SUMMARISED_TYPES, Scope, area_key
+
+# (kind, code) -> (region key, area key) -> integer -> forms giving it.
+Histograms = dict[tuple[str, str], dict[tuple[str, str], dict[int, int]]]
 
 
 def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
-    """Whether every checklist version groups each code as the merged catalogue does (one query)."""
+    """Whether every checklist version groups each code as the merged catalogue does, with the same critical values
+    (one query)."""
     summarised = set(_codes(catalogue, SUMMARISED_TYPES))
     multiple = set(_codes(catalogue, (QuestionType.MULTIPLE,)))
-    pairs = (
+    critical: dict[str, set[str]] = defaultdict(set)
+    for questions in catalogue.values():
+        for question in questions:
+            critical[question["code"]].update(question["critical_values"])
+    rows = (
         Question.objects.filter(template__mission=scope.mission, template__kind__in=scope.kinds)
         .exclude(code=OVERALL_ASSESSMENT_CODE)
-        .values_list("code", "type")
-        .distinct()
+        .values_list("code", "type", "critical_values")
     )
     return all(
-        (kind in SUMMARISED_TYPES) == (code in summarised) and (kind == QuestionType.MULTIPLE) == (code in multiple)
-        for code, kind in pairs
+        (kind in SUMMARISED_TYPES) == (code in summarised)
+        and (kind == QuestionType.MULTIPLE) == (code in multiple)
+        and {str(value) for value in (values or [])} == critical[code]
+        for code, kind, values in rows
     )
 
 
@@ -48,6 +57,9 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
     if not tallies_fit(scope, catalogue):
         return answers_count(scope, catalogue)
     tally = AnswerTally()
+    histograms: Histograms = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    # (kind, code, region id, area type) -> [forms, stations] giving a critical answer.
+    critical: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for kind, region_id, area, code, key, count, total in tally_cells(
         mission=scope.mission,
         kinds=scope.kinds,
@@ -56,32 +68,60 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
         left_out=excluded_forms(scope.decisions),
     ):
         cell = (scope.rkey(region_id), area_key(area))
-        if key == MULTIPLE_ANSWERED:
+        number, station = integer_cell(key), critical_cell(key)
+        if number is not None:
+            histograms[(kind, code)][cell][number] += count
+        elif station is not None:
+            found = critical[(kind, code, region_id, area)]
+            found[0] += count
+            found[1] += 1 if station and count > 0 else 0
+        elif key == MULTIPLE_ANSWERED:
             tally.multiple[kind][code].add(*cell, n=count)
         else:
             tally.values[kind][code][key].add(*cell, count=count, total=total)
-    _extremes(scope, catalogue, tally)
-    tally.medians = _medians(answer_base=scope.answer_base, catalogue=catalogue)
-    _tally_critical(scope, catalogue, tally)
+    _extremes(histograms, catalogue, tally)
+    tally.medians = _medians(histograms, catalogue)
+    for (kind, code, region_id, area), (forms, stations) in critical.items():
+        if forms:
+            tally.critical[kind][code].add(scope.rkey(region_id), area_key(area), observations=forms, stations=stations)
     return tally
 
 
-def _extremes(scope: Scope, catalogue, tally: AnswerTally) -> None:
-    """Smallest and largest integer per kind, code and cell, from the summarised questions' integer rows only."""
-    codes = _codes(catalogue, SUMMARISED_TYPES)
-    if not codes:
-        return
-    for row in (
-        RevisionAnswer.objects.filter(scope.answer_base, question_code__in=codes, number__isnull=False)
-        .values(
-            "question_code",
-            kind=F("revision__kind"),
-            region_id=F("revision__region_id"),
-            area_type=F("revision__area_type"),
-        )
-        .annotate(low=Min("number"), high=Max("number"))
-        .order_by()
-    ):
-        tally.extremes[row["kind"]][row["question_code"]].add(
-            scope.rkey(row["region_id"]), area_key(row["area_type"]), low=row["low"], high=row["high"]
-        )
+def _extremes(histograms: Histograms, catalogue, tally: AnswerTally) -> None:
+    """Smallest and largest integer per kind, code and cell: the least and greatest value some form still gives."""
+    codes = set(_codes(catalogue, SUMMARISED_TYPES))
+    for (kind, code), cells in histograms.items():
+        if code not in codes:
+            continue
+        for cell, counts in cells.items():
+            given = [number for number, forms in counts.items() if forms > 0]
+            if given:
+                tally.extremes[kind][code].add(*cell, low=min(given), high=max(given))
+
+
+def _medians(histograms: Histograms, catalogue) -> dict[tuple[str, str], float]:
+    """(kind, code) -> an integer question's median over every cell: the middle value(s) of the values in order."""
+    codes = set(_codes(catalogue, (QuestionType.INTEGER,)))
+    medians = {}
+    for (kind, code), cells in histograms.items():
+        if code not in codes:
+            continue
+        forms: dict[int, int] = defaultdict(int)
+        for counts in cells.values():
+            for number, count in counts.items():
+                forms[number] += count
+        size = sum(count for count in forms.values() if count > 0)
+        if not size:
+            continue
+        # The middle position of an odd count, the two middle positions of an even one (1-based, as the recount).
+        wanted = sorted({(size + 1) // 2, (size + 2) // 2})
+        middle, seen = [], 0
+        for number in sorted(forms):
+            if forms[number] <= 0:
+                continue
+            seen += forms[number]
+            while wanted and wanted[0] <= seen:
+                middle.append(number)
+                wanted.pop(0)
+        medians[(kind, code)] = ratio(sum(middle), len(middle))
+    return medians

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from tests.language.test_russian_pages import CYRILLIC, english_left, product_strings, site_data  # noqa: F401 (a fixture)
+from tests.language.english import CYRILLIC, english_left, site_data
 
 PRODUCT_APPS = {
     "checklists",
@@ -67,7 +67,7 @@ def admin_pages(site):
     ]
 
 
-def test_the_product_admin_pages_read_in_russian(client, site, admin_pages, product_strings):  # noqa: F811
+def test_the_product_admin_pages_read_in_russian(client, site, admin_pages, product_strings):
     client.force_login(site.coordinator)
     data = site_data(site)
     problems = []

@@ -1,0 +1,304 @@
+"""Every page each role reaches, in headless Chromium with a Russian browser, reads Russian once its scripts ran.
+
+The walk opens each page of tests/language/english.py (role_pages) as its user, in an English and a Russian browser,
+and reads what the reader sees after the scripts ran (the page's text, its titles, placeholders and labels, and the
+questions the browser asks), then applies the same check as the server-rendered walk (english_left_in). On the
+observers' site it also steps through a form's screens as an observer meets them: the answers missing, a draft
+restored, leaving a changed form, the protocol check of a count, a form received, a form kept on the device while
+offline with the waiting banner on every page, the queue sent, and a form that needs attention.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+from django.urls import resolve, reverse
+
+from submissions.models import Submission
+from tests.language.english import CYRILLIC, english_left_in, product_fragments, role_pages, site_data
+from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID, _wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# What the reader sees of a page (or of its part `root`): its title, its text as laid out (hidden parts left out),
+# and the titles, placeholders, labels and button values of its elements. <code> holds literals (column names,
+# expressions) written the same in every language: returned apart, as data.
+READ = """
+(root) => {
+  const node = document.querySelector(root) || document.body;
+  const nodes = [];
+  if (root === "body" && document.title.trim()) nodes.push(document.title.trim());
+  for (const line of node.innerText.split("\\n")) {
+    const text = line.replace(/\\s+/g, " ").trim();
+    if (text) nodes.push(text);
+  }
+  const named = "[title], [placeholder], [aria-label], img[alt], input[type=submit], input[type=button]";
+  for (const element of node.querySelectorAll(named)) {
+    for (const name of ["title", "placeholder", "aria-label", "alt"]) {
+      const value = element.getAttribute(name);
+      if (value && value.trim()) nodes.push(value.trim());
+    }
+    if (element.tagName === "INPUT" && ["submit", "button"].includes(element.type) && element.value) {
+      nodes.push(element.value);
+    }
+  }
+  const literals = Array.from(node.querySelectorAll("code"), (code) => code.innerText.trim()).filter(Boolean);
+  return { nodes: nodes, literals: literals };
+}
+"""
+
+# A page is read once its scripts wrote what they write: the form is ready, the map drew its data, the dashboard
+# filled its tables.
+SETTLED = """
+() => {
+  const form = document.getElementById("observation-form");
+  if (form && form.dataset.ready !== "1") return false;
+  for (const map of document.querySelectorAll("[data-map]")) {
+    if (!["ready", "error", "empty"].includes(map.dataset.state)) return false;
+  }
+  const dashboard = document.getElementById("dashboard");
+  if (dashboard && !dashboard.querySelector('[data-field="updated"]').textContent.trim()) return false;
+  return true;
+}
+"""
+
+# The count's protocol figures, which do not add up: the protocol check lists the mismatches.
+PROTOCOL_MISMATCH = """
+() => {
+  for (const node of document.querySelectorAll(".question[data-protocol][data-shown-if-code]")) {
+    const value = JSON.parse(node.dataset.shownIfValues)[0];
+    const parent = `.question[data-question="${node.dataset.shownIfCode}"] input[value="${value}"]`;
+    const choice = document.querySelector(parent);
+    if (choice && !choice.checked) choice.click();
+  }
+  for (const node of document.querySelectorAll(".question[data-protocol]")) {
+    const input = node.querySelector("input");
+    input.value = node.dataset.protocol === "ballots_received" ? "100" : "7";
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+}
+"""
+
+
+@pytest.fixture
+def one_request_at_a_time(live_server):
+    """The test server answers one request at a time. With SQLite in memory its threads share one connection, and
+    pages that send several requests at once (the dashboard, the map, the service worker keeping the plan's pages)
+    can hang it; the walk needs those requests, so they wait for each other instead of being dropped."""
+    server = live_server.thread.httpd
+    application = server.get_app()
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            response = application(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        return [body]
+
+    server.set_app(serialised)
+    yield live_server
+    server.set_app(application)
+
+
+@pytest.fixture
+def browser(one_request_at_a_time, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test still reads the database synchronously.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Queries made while Playwright's loop runs use their own connection: close it, or the test
+            # database cannot be dropped at the end of the run.
+            connections.close_all()
+
+
+class Session:
+    """One person's browser in one language, logged in; what it read, by step, and the questions it was asked."""
+
+    def __init__(self, browser, server, user, locale):
+        self.context = browser.new_context(
+            base_url=server.url, locale=locale, viewport={"width": 1280, "height": 900}, service_workers="allow"
+        )
+        self.context.set_default_timeout(20000)
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server.url}])
+        self.page = self.context.new_page()
+        self.read_by_step: dict[str, dict] = {}
+        self.dialogs: list[str] = []
+        self.accept_dialogs = False
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        if dialog.type == "beforeunload":  # the browser's own question, in the browser's language
+            dialog.accept()
+            return
+        self.dialogs.append(dialog.message)
+        if self.accept_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    def settle(self):
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(SETTLED)
+
+    def visit(self, url, step=None):
+        self.page.goto(url)
+        self.settle()
+        self.read(step or url, root="#content" if url.startswith("/admin/") else "body")
+
+    def read(self, step, root="body"):
+        # The waiting banner's list of forms is folded: unfold it to read it too.
+        self.page.evaluate("() => { const d = document.getElementById('queue-details'); if (d) d.open = true; }")
+        self.read_by_step[step] = self.page.evaluate(READ, root)
+
+    def close(self):
+        self.context.close()
+
+
+def english_left_by_step(english: Session, russian: Session, data: set[str]) -> list[str]:
+    assert list(english.read_by_step) == list(russian.read_by_step)
+    problems = []
+    strings = product_fragments()
+    for step, seen in russian.read_by_step.items():
+        in_english = english.read_by_step[step]
+        literals = set(seen["literals"]) | set(in_english["literals"])
+        if not any(CYRILLIC.search(node) for node in seen["nodes"]):
+            problems.append(f"{step}: no Russian at all")
+        for problem in english_left_in(in_english["nodes"], seen["nodes"], strings, data | literals):
+            problems.append(f"{step}: {problem}")
+    assert len(english.dialogs) == len(russian.dialogs), (english.dialogs, russian.dialogs)
+    for problem in english_left_in(english.dialogs, russian.dialogs, strings, data):
+        problems.append(f"questions asked: {problem}")
+    for question in russian.dialogs:
+        if not CYRILLIC.search(question):
+            problems.append(f"questions asked: {question!r}")
+    return problems
+
+
+def observer_walk(session: Session, site, pages, sent):
+    """An STO's day on the observers' site: each page, then a form's screens as the observer meets them."""
+    from playwright.sync_api import expect
+
+    page = session.page
+    slug = site.mission.slug
+    voting = reverse("observe:form_new", args=[slug, "voting"]) + f"?station={site.voting_station.pk}"
+    counting = reverse("observe:form_new", args=[slug, "counting"]) + f"?station={site.voting_station.pk}"
+    home = reverse("observe:home")
+    for url in pages:
+        session.visit(url)
+
+    # Sending with answers missing: the summary at the top and a message at each field.
+    session.visit(voting, "voting form")
+    page.locator("#observation-form button[type=submit]").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    session.read("voting form: answers missing")
+
+    # A started form is kept as a draft and restored; leaving it asks first; discarding the draft asks first.
+    page.locator("#f-arrival_time").fill("09:10")
+    assert _wait_for(lambda: page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('eom-draft:'))"))
+    page.reload()
+    session.settle()
+    expect(page.locator("#draft-note")).to_be_visible()
+    session.read("voting form: draft restored")
+    asked = len(session.dialogs)
+    page.locator(".breadcrumbs a").first.click()
+    assert _wait_for(lambda: len(session.dialogs) > asked)
+    session.accept_dialogs = True
+    page.locator("#draft-discard").click()
+    session.settle()
+    session.accept_dialogs = False
+    expect(page.locator("#draft-note")).to_be_hidden()
+
+    # A count: the protocol check under the figures, then the form received.
+    session.visit(counting, "counting form")
+    page.locator("#f-arrival_time").fill("20:10")
+    page.locator("#f-departure_time").fill("23:45")
+    assert page.evaluate(FILL_FORM) >= 0
+    page.evaluate(PROTOCOL_MISMATCH)
+    assert page.evaluate(FILL_FORM) >= 0
+    expect(page.locator("#protocol-issues li").first).to_be_visible()
+    session.read("counting form: protocol check")
+    page.locator("#observation-form button[type=submit]").click()
+    page.wait_for_url(f"**{home}")
+    session.settle()
+    expect(page.locator("#confirmation")).to_be_visible()
+    session.read("home: form received")
+
+    # Without network: the form is kept on the device, and the waiting banner follows the observer.
+    assert _wait_for(lambda: page.evaluate(KEPT_PAGE, voting), timeout=20)
+    session.context.set_offline(True)
+    page.goto(voting)
+    page.wait_for_function(SETTLED)
+    page.locator("#f-arrival_time").fill("09:10")
+    page.locator("#f-departure_time").fill("09:45")
+    assert page.evaluate(FILL_FORM) >= 0
+    page.locator("#observation-form button[type=submit]").click()
+    expect(page.locator("#queue-banner")).to_be_visible()
+    expect(page.locator("#form-status a")).to_be_visible()
+    session.read("voting form: kept on the device")
+    page.goto(home)
+    page.wait_for_function(SETTLED)
+    expect(page.locator("#queue-banner")).to_be_visible()
+    session.read("home offline: forms waiting")
+
+    # The network returns: the queue is sent.
+    session.context.set_offline(False)
+    expect(page.locator("#queue-banner")).to_be_hidden(timeout=45000)
+    session.read("home: queue sent")
+
+    # A kept form the server refuses (its identifier reused with other content) needs attention; discarding it asks.
+    page.goto(voting)
+    session.settle()
+    page.evaluate(REUSE_UUID, sent)
+    expect(page.locator("#queue-attention button")).to_be_visible()
+    session.read("voting form: a form needs attention")
+    asked = len(session.dialogs)
+    page.locator("#queue-attention button").first.click()
+    assert _wait_for(lambda: len(session.dialogs) > asked)
+
+
+def test_the_observers_site_reads_russian_in_a_russian_browser_on_every_screen(browser, live_server, site):
+    pages, submission, _run = role_pages(site)
+    observers_pages = defaultdict(list)
+    for user, url in pages:
+        if resolve(url.split("?")[0]).namespace == "observe":
+            observers_pages[user].append(url)
+    stored = Submission.objects.get(pk=submission.pk).payload
+    sent = {
+        **{key: stored[key] for key in ("template", "polling_station", "answers")},
+        "uuid": str(submission.uuid),
+        "notes": "Other content under the same identifier.",
+    }
+    data = site_data(site)
+    problems = []
+    for user, urls in observers_pages.items():
+        english, russian = (Session(browser, live_server, user, locale) for locale in ("en-GB", "ru-RU"))
+        try:
+            for session in (english, russian):
+                if user == site.owner:
+                    observer_walk(session, site, urls, sent)
+                else:
+                    for url in urls:
+                        session.visit(url)
+            problems += [f"{user.username} {problem}" for problem in english_left_by_step(english, russian, data)]
+        finally:
+            english.close()
+            russian.close()
+    assert not problems, "\n".join(problems)
