@@ -120,7 +120,7 @@ def import_work(
         actor = job_actor(job.requested_by, job.mission)
         kwargs = arguments(job, actor) if arguments else {"actor": actor, "mission": job.mission, **job.options}
         progress(1)
-        report = service(upload=bytes(job.content), filename=job.filename, **kwargs)
+        report = service(upload=bytes(job.content), filename=job.filename, progress=progress, **kwargs)
         job.outcome = outcome(report)
         if not report.ok:
             type(job).objects.filter(pk=job.pk).update(outcome=job.outcome)

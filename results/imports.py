@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -191,13 +192,15 @@ def results_import(
     user=None,
     level: str = ResultsLevel.STATION,
     actor: Actor | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> ResultsImportReport:
     """Check every row of an official results file; write nothing if any is bad, else add it as a new version.
 
     `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals). The importer
     (`actor`, as a background job runs: access.job_actor; else the Actor of `user`) must be allowed to import the
     mission's results (``access.can_import_results``); without either the import is a command's, run by the
-    operator with a shell. `user` is recorded as who imported the version.
+    operator with a shell. `user` is recorded as who imported the version; `progress(percent)` is told when every row
+    is checked (a background job's).
     """
     if actor is not None or user is not None:
         require(
@@ -222,6 +225,8 @@ def results_import(
         report.errors.append(RowError(0, "", notice("missions.no_data_rows")))
     if report.errors:
         return report
+    if progress is not None:
+        progress(60)  # every row checked (a background job's progress)
     with transaction.atomic():
         settings, _created = ResultsSettings.objects.select_for_update().get_or_create(mission=mission)
         number = (

@@ -158,7 +158,7 @@ def test_the_station_service_refuses_an_actor_of_another_mission(mission, other_
     assert not StationImport.objects.exists()
 
 
-def test_a_station_import_updates_existing_stations_as_the_command_does(mission):
+def test_a_station_import_updates_existing_stations_as_the_command_does(mission, monkeypatch):
     region = RegionFactory(mission=mission, name="Akmola")
     tec = TecFactory(mission=mission, region=region, code="Lenin TEC")
     PollingStationFactory(mission=mission, region=region, tec=tec, number="1")
@@ -169,9 +169,17 @@ def test_a_station_import_updates_existing_stations_as_the_command_does(mission)
         filename="stations.csv",
         columns={"address": "Street"},
     )
+    told = []
+    record = station_imports.progress
+    monkeypatch.setattr(
+        station_imports, "progress", lambda job_id, percent: (told.append(percent), record(job_id, percent))
+    )
+
     station_imports.run(job_id=job.pk)
+
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error_text
+    assert told == [1, 60]  # started, then every row checked; done is 100
     assert (job.outcome["created"], job.outcome["updated"]) == (1, 1)
     assert job.options == {"create_geography": False, "columns": {"address": "Street"}}
     assert job.requested_by is None  # a command's: run as the system Actor
