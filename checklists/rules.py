@@ -121,21 +121,23 @@ def condition_errors(questions: list) -> list[str]:
     earlier: list = []
     for question in questions:
         if question.condition:
-            label = _("Question %(code)s") % {"code": question.code}
-            where = _("%(question)s, condition") % {"question": label}
             try:
                 tree = parsed(question.condition)
             except ExpressionError as error:
-                errors.append(f"{where}: {error}")
+                errors.append(_("Question %(code)s, condition: %(error)s") % {"code": question.code, "error": error})
             else:
                 later = [code for code in names(tree) if code not in {q.code for q in earlier}]
                 if later:
                     errors.append(
-                        _("%(question)s is shown only if %(codes)s, which is not an earlier question of this form.")
-                        % {"question": label, "codes": ", ".join(later)}
+                        _(
+                            "Question %(code)s is shown only if %(codes)s, which is not an earlier question of "
+                            "this form."
+                        )
+                        % {"code": question.code, "codes": ", ".join(later)}
                     )
                 else:
-                    errors.extend(expression_errors(question.condition, earlier, label=where))
+                    label = _("Question %(code)s, condition") % {"code": question.code}
+                    errors.extend(expression_errors(question.condition, earlier, label=label))
         earlier.append(question)
     return errors
 
@@ -145,7 +147,8 @@ def rule_errors(rules: Iterable, questions: list) -> list[str]:
     for rule in rules:
         if rule.code in STANDARD_RULE_CODES:
             errors.append(_("Rule %(code)s: the name is taken by a rule of the standard set.") % {"code": rule.code})
-        errors.extend(expression_errors(rule.expression, questions, label=_("Rule %(code)s") % {"code": rule.code}))
+        label = _("Rule %(code)s") % {"code": rule.code}
+        errors.extend(expression_errors(rule.expression, questions, label=label))
     return errors
 
 

@@ -66,64 +66,60 @@ def template_errors(*, template: FormTemplate) -> list[str]:
         return [_("The checklist has no questions.")]
     seen: dict[str, Question] = {}
     for question in questions:
-        label = _("Question %(code)s") % {"code": question.code}
+        code = {"code": question.code}
         if question.section.template_id != template.pk:
-            errors.append(_("%(question)s sits in a section of another checklist.") % {"question": label})
+            errors.append(_("Question %(code)s sits in a section of another checklist.") % code)
         if question.code in seen:
-            errors.append(_("The code %(code)s is used by more than one question.") % {"code": question.code})
+            errors.append(_("The code %(code)s is used by more than one question.") % code)
         if question.type in CHOICE_TYPES:
             values = question.choice_values
             if not values:
-                errors.append(_("%(question)s is a choice question without choices.") % {"question": label})
+                errors.append(_("Question %(code)s is a choice question without choices.") % code)
             elif len(set(values)) != len(values):
-                errors.append(_("%(question)s lists the same choice twice.") % {"question": label})
+                errors.append(_("Question %(code)s lists the same choice twice.") % code)
             if any(not choice.get("label") for choice in question.choices or []):
-                errors.append(_("%(question)s has a choice without a label.") % {"question": label})
+                errors.append(_("Question %(code)s has a choice without a label.") % code)
         elif question.choices:
-            errors.append(_("%(question)s is not a choice question but lists choices.") % {"question": label})
+            errors.append(_("Question %(code)s is not a choice question but lists choices.") % code)
         if question.type != QuestionType.INTEGER and (question.min_value is not None or question.max_value is not None):
-            errors.append(_("%(question)s has bounds but is not an integer question.") % {"question": label})
+            errors.append(_("Question %(code)s has bounds but is not an integer question.") % code)
         if (
             question.min_value is not None
             and question.max_value is not None
             and question.min_value > question.max_value
         ):
             errors.append(
-                _("%(question)s: the minimum %(min)s is above the maximum %(max)s.")
-                % {"question": label, "min": question.min_value, "max": question.max_value}
+                _("Question %(code)s: the minimum %(minimum)s is above the maximum %(maximum)s.")
+                % {**code, "minimum": question.min_value, "maximum": question.max_value}
             )
         if question.shown_if_code:
             source = seen.get(question.shown_if_code)
             if source is None:
                 errors.append(
-                    _("%(question)s is shown only if %(codes)s, which is not an earlier question of this form.")
-                    % {"question": label, "codes": question.shown_if_code}
+                    _("Question %(code)s is shown only if %(codes)s, which is not an earlier question of this form.")
+                    % {**code, "codes": question.shown_if_code}
                 )
             else:
                 allowed = _question_values(source)
                 if not question.shown_if_values:
                     errors.append(
-                        _("%(question)s is shown only if %(code)s has one of no answers; list them.")
-                        % {"question": label, "code": source.code}
+                        _("Question %(code)s is shown only if %(source)s has one of no answers; list them.")
+                        % {**code, "source": source.code}
                     )
                 elif allowed is not None and not set(map(str, question.shown_if_values)) <= allowed:
                     errors.append(
-                        _("%(question)s: the condition on %(code)s names answers that question cannot have.")
-                        % {"question": label, "code": source.code}
+                        _("Question %(code)s: the condition on %(source)s names answers that question cannot have.")
+                        % {**code, "source": source.code}
                     )
         elif question.shown_if_values:
-            errors.append(_("%(question)s lists condition answers but no question to test.") % {"question": label})
+            errors.append(_("Question %(code)s lists condition answers but no question to test.") % code)
         if question.type == QuestionType.NOTE and (question.required or question.critical_values):
-            errors.append(
-                _("%(question)s is a note: it has no answer to require or to mark critical.") % {"question": label}
-            )
+            errors.append(_("Question %(code)s is a note: it has no answer to require or to mark critical.") % code)
         allowed = _question_values(question)
         if question.critical_values and allowed is not None and not set(map(str, question.critical_values)) <= allowed:
-            errors.append(_("%(question)s: its critical answers are not answers it can have.") % {"question": label})
+            errors.append(_("Question %(code)s: its critical answers are not answers it can have.") % code)
         if question.protocol_field and question.type != QuestionType.INTEGER:
-            errors.append(
-                _("%(question)s holds a protocol figure but is not an integer question.") % {"question": label}
-            )
+            errors.append(_("Question %(code)s holds a protocol figure but is not an integer question.") % code)
         seen.setdefault(question.code, question)
     errors.extend(condition_errors(questions))
     errors.extend(rule_errors(template.rules.all(), questions))
@@ -250,7 +246,7 @@ def template_publish(*, template: FormTemplate) -> FormTemplate:
     if template.status != TemplateStatus.DRAFT:
         raise ValidationError(
             _("Only a draft can be published; version %(version)s is %(status)s.")
-            % {"version": template.version, "status": str(template.get_status_display()).lower()}
+            % {"version": template.version, "status": template.get_status_display().lower()}
         )
     errors = template_errors(template=template)
     if errors:
@@ -273,7 +269,7 @@ def template_retire(*, template: FormTemplate) -> FormTemplate:
     if template.status != TemplateStatus.PUBLISHED:
         raise ValidationError(
             _("Only a published version can be retired; version %(version)s is %(status)s.")
-            % {"version": template.version, "status": str(template.get_status_display()).lower()}
+            % {"version": template.version, "status": template.get_status_display().lower()}
         )
     template.status = TemplateStatus.RETIRED
     template.save(update_fields=["status"])

@@ -411,24 +411,3 @@ def test_the_team_rules_are_told_in_the_reader_s_language(mission):
         f"{members[0].observer.full_name} уже входит в команду STO-001.",
         "Код команды STO-001 уже используется в этой миссии.",
     ]
-
-
-def test_a_checklist_s_publishing_refusals_are_told_in_the_reader_s_language(mission):
-    from django.core.exceptions import ValidationError
-
-    from checklists.services import question_add, template_new_version, template_publish
-    from tests.checklists.factories import build_world
-
-    draft = template_new_version(template=build_world(mission).template("voting"))
-    section = draft.sections.first()
-    question_add(section=section, code="odd_bounds", text="Odd", type="single", min_value=1, choices=[{"value": "a"}])
-
-    with translation.override("ru"), pytest.raises(ValidationError) as refused:
-        template_publish(template=draft)
-    with translation.override("ru"), pytest.raises(ValidationError) as again:
-        template_new_version(template=draft)
-
-    assert "Вопрос odd_bounds: заданы границы, но это не вопрос с целым числом." in refused.value.messages
-    assert "Вопрос odd_bounds: есть вариант без подписи." in refused.value.messages
-    assert all(CYRILLIC.search(message) for message in refused.value.messages), refused.value.messages
-    assert again.value.messages == [f"Версия {draft.version} ещё черновик: редактируйте её, а не копируйте."]
