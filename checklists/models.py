@@ -20,11 +20,14 @@ _FROZEN_TEMPLATE_FIELDS = ("mission_id", "kind", "version", "title", "title_ru")
 
 def frozen_message(template) -> str:
     """The message shown when a published or retired version is about to be changed."""
-    return (
-        f"{template.get_kind_display()} checklist version {template.version} is "
-        f"{template.get_status_display().lower()} and cannot be changed; "
-        "create a new draft version and edit that instead."
-    )
+    return _(
+        "%(kind)s checklist version %(version)s is %(status)s and cannot be changed; create a new draft version "
+        "and edit that instead."
+    ) % {
+        "kind": template.get_kind_display(),
+        "version": template.version,
+        "status": template.get_status_display().lower(),
+    }
 
 
 def _guard_template_editable(template_id) -> None:
@@ -95,7 +98,22 @@ class FormTemplate(models.Model):
         return self.status == TemplateStatus.DRAFT
 
 
-class Section(models.Model):
+class TemplatePart(models.Model):
+    """A part of one checklist version (a section, a question, a rule): written only while its version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        _guard_template_editable(self.template_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_template_editable(self.template_id)
+        return super().delete(*args, **kwargs)
+
+
+class Section(TemplatePart):
     """An ordered group of questions in a template."""
 
     template = models.ForeignKey(
@@ -113,16 +131,8 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
-
-
-class Question(models.Model):
+class Question(TemplatePart):
     """A question with a stable code; answers on several versions are merged by that code."""
 
     template = models.ForeignKey(
@@ -193,14 +203,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
 
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
-
     def clean(self) -> None:
         if self.condition:
             from .rules import expression_field_error
@@ -218,7 +220,7 @@ class Question(models.Model):
         return [str(choice.get("value")) for choice in self.choices or []]
 
 
-class DataRule(models.Model):
+class DataRule(TemplatePart):
     """A coordinator's data-quality rule on a checklist: a form whose answers break it is flagged, never refused."""
 
     template = models.ForeignKey(
@@ -253,19 +255,13 @@ class DataRule(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.expression}"
 
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
-
     def clean(self) -> None:
         from .rules import STANDARD_RULE_CODES, expression_field_error
 
         if self.code in STANDARD_RULE_CODES:
-            raise ValidationError({"code": [f"{self.code} is the name of a rule of the standard set."]})
+            raise ValidationError(
+                {"code": [_("%(code)s is the name of a rule of the standard set.") % {"code": self.code}]}
+            )
         message = expression_field_error(self.expression, template_id=self.template_id, before=None)
         if message:
             raise ValidationError({"expression": [message]})
