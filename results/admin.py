@@ -77,12 +77,12 @@ class ResultsVersionAdmin(ImportJobsAdminMixin, ScopedAdmin):
             raise PermissionDenied
         missions = self._importable_missions(request)
         if not missions:
-            raise PermissionDenied("You coordinate no mission.")
+            raise PermissionDenied(_("You coordinate no mission."))
         chosen = request.POST.get("mission") or request.GET.get("mission") or ""
         if chosen:
             mission = next((m for m in missions if str(m.pk) == chosen), None)
             if mission is None:
-                raise PermissionDenied("You do not coordinate that mission.")
+                raise PermissionDenied(_("You do not coordinate that mission."))
         else:
             mission = missions[0] if len(missions) == 1 else None
         context = {

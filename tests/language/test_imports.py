@@ -367,3 +367,47 @@ def test_the_results_import_page_lists_the_errors_and_names_the_columns_in_russi
     assert "Столбец: Выданные бюллетени" in body and "Столбец: Голоса за кандидата Таспаева Дания" in body
     assert "Column:" not in body and "is not a whole number" not in body
     assert not ResultsVersion.objects.exists()
+
+
+def test_the_admin_shows_why_a_team_is_where_it_is_in_the_reader_s_language(client, mission):
+    """The assignment keeps its reason as a notice; the admin page writes it out instead of showing the stored data."""
+    from deployment.models import TeamAssignment
+    from jobs.notices import notice_dumps
+    from tests.factories import TeamFactory, UserFactory
+
+    region = RegionFactory(mission=mission, code="AKM", name="Akmola")
+    assignment = TeamAssignment.objects.create(
+        team=TeamFactory(mission=mission, code="STO-007"),
+        mission=mission,
+        region=region,
+        reason=notice_dumps("deployment.assignment_moved", region="Akmola", tecs="AKM-1", stations=4),
+    )
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:deployment_teamassignment_change", args=[assignment.pk])
+
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Перемещена координатором: Akmola, ТИК AKM-1; маршрут из 4 участков." in russian
+    assert "Moved by a coordinator to Akmola, TEC AKM-1; route of 4 stations." in english
+    for page in (russian, english):
+        assert "deployment.assignment_moved" not in page and "&quot;notice&quot;" not in page
+
+
+def test_the_team_rules_are_told_in_the_reader_s_language(mission):
+    from django.core.exceptions import ValidationError
+
+    from observers.services import team_create
+    from tests.factories import team_with_members
+
+    team = team_with_members(mission=mission, code="STO-001", nationalities=("DE", "FR"))
+    members = [seat.membership for seat in team.members.all()]
+
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        team_create(mission=mission, kind="sto", code="STO-001", members=members[:1])
+
+    assert refused.value.messages == [
+        "В команде ровно 2 участника; в этой было бы 1.",
+        f"{members[0].observer.full_name} уже входит в команду STO-001.",
+        "Код команды STO-001 уже используется в этой миссии.",
+    ]
