@@ -1,10 +1,13 @@
 """What the checklists tell a coordinator (a malformed expression, a checklist that cannot be published, an XLSForm
 that cannot make a checklist) reads in the coordinator's language: the same refusal in English and in Russian."""
 
+import html
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 
 from checklists.choices import FormKind, QuestionType
@@ -211,3 +214,24 @@ def test_what_an_xlsform_import_does_not_keep_is_listed_in_the_readers_language(
     assert russian[1] == "лист survey, строка 3: вычисление total (продукт не вычисляет поля)."
     assert "вопросов — 1, разделов — 1, правил качества данных — 0; не сохранено конструкций: 2." in russian[2]
     assert english[2].endswith(": 1 questions in 1 sections, 0 data-quality rules; 2 construct(s) not kept.")
+
+
+def test_a_coordinator_in_russian_importing_a_bad_xlsform_in_the_admin_reads_its_errors_in_russian(world, client):
+    client.force_login(world.coordinator)
+    url = reverse("admin:checklists_formtemplate_xlsform_import")
+
+    def post(language: str) -> str:
+        upload = SimpleUploadedFile("bad.xlsx", _workbook(BAD_XLSFORM))
+        data = {"mission": world.mission.pk, "kind": FormKind.OPENING, "file": upload}
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return html.unescape(response.content.decode())
+
+    russian = post("ru")
+    english = post("en")
+
+    assert "лист survey, строка 4: имя q2 использовано дважды." in russian
+    assert "лист survey, строка 2: q1 использует список вариантов missing_list" in russian
+    assert "survey row 4: the name q2 is used twice." not in russian
+    assert "survey row 4: the name q2 is used twice." in english
+    assert not FormTemplate.objects.filter(mission=world.mission, kind=FormKind.OPENING, version__gt=1).exists()
