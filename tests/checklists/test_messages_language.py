@@ -235,3 +235,20 @@ def test_a_coordinator_in_russian_importing_a_bad_xlsform_in_the_admin_reads_its
     assert "survey row 4: the name q2 is used twice." not in russian
     assert "survey row 4: the name q2 is used twice." in english
     assert not FormTemplate.objects.filter(mission=world.mission, kind=FormKind.OPENING, version__gt=1).exists()
+
+
+def test_a_coordinator_in_russian_publishing_a_broken_checklist_in_the_admin_reads_why_in_russian(world, client):
+    client.force_login(world.coordinator)
+    draft = _broken_draft(world)
+    url = reverse("admin:checklists_formtemplate_changelist")
+    action = {"action": "publish", "_selected_action": [draft.pk]}
+
+    russian = html.unescape(client.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="ru").content.decode())
+    english = html.unescape(client.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert "Вопрос who_else — вопрос с вариантами ответа, но вариантов у него нет." in russian
+    assert "Форма наблюдения должна заканчиваться вопросом overall_assessment." in russian
+    assert "is a choice question without choices" not in russian
+    assert "Question who_else is a choice question without choices." in english
+    draft.refresh_from_db()
+    assert draft.status == "draft"
