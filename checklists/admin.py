@@ -55,11 +55,8 @@ def _editable(obj) -> bool:
     return obj is None or obj.is_editable
 
 
-class SectionInline(ScopedTabularInline):
-    model = Section
-    extra = 0
-    fields = ("order", "title", "title_ru")
-    ordering = ("order", "id")
+class DraftOnly:
+    """An inline of a checklist version's parts: added, changed and deleted only while the version is a draft."""
 
     def has_add_permission(self, request, obj=None):
         return _editable(obj) and super().has_add_permission(request, obj)
@@ -71,7 +68,14 @@ class SectionInline(ScopedTabularInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
-class QuestionInline(ScopedStackedInline):
+class SectionInline(DraftOnly, ScopedTabularInline):
+    model = Section
+    extra = 0
+    fields = ("order", "title", "title_ru")
+    ordering = ("order", "id")
+
+
+class QuestionInline(DraftOnly, ScopedStackedInline):
     model = Question
     form = QuestionAdminForm
     fk_name = "template"
@@ -108,17 +112,8 @@ class QuestionInline(ScopedStackedInline):
             kwargs.setdefault("help_text", _("Save new sections first; questions then pick their section."))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
-
-
-class DataRuleInline(ScopedTabularInline):
+class DataRuleInline(DraftOnly, ScopedTabularInline):
     """Data-quality rules: an expression over question codes, checked when saved; a broken rule flags a form."""
 
     model = DataRule
@@ -132,15 +127,6 @@ class DataRuleInline(ScopedTabularInline):
         if db_field.name == "expression":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(FormTemplate)

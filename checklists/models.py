@@ -95,7 +95,22 @@ class FormTemplate(models.Model):
         return self.status == TemplateStatus.DRAFT
 
 
-class Section(models.Model):
+class TemplatePart(models.Model):
+    """A part of one checklist version (a section, a question, a rule): written only while its version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        _guard_template_editable(self.template_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _guard_template_editable(self.template_id)
+        return super().delete(*args, **kwargs)
+
+
+class Section(TemplatePart):
     """An ordered group of questions in a template."""
 
     template = models.ForeignKey(
@@ -113,16 +128,8 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
-
-
-class Question(models.Model):
+class Question(TemplatePart):
     """A question with a stable code; answers on several versions are merged by that code."""
 
     template = models.ForeignKey(
@@ -193,14 +200,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
 
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
-
     def clean(self) -> None:
         if self.condition:
             from .rules import expression_field_error
@@ -218,7 +217,7 @@ class Question(models.Model):
         return [str(choice.get("value")) for choice in self.choices or []]
 
 
-class DataRule(models.Model):
+class DataRule(TemplatePart):
     """A coordinator's data-quality rule on a checklist: a form whose answers break it is flagged, never refused."""
 
     template = models.ForeignKey(
@@ -252,14 +251,6 @@ class DataRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.expression}"
-
-    def save(self, *args, **kwargs) -> None:
-        _guard_template_editable(self.template_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _guard_template_editable(self.template_id)
-        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         from .rules import STANDARD_RULE_CODES, expression_field_error

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from access import actor_in, can_name_head_of_mission
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
+from jobs.notices import notice_texts
 
 from .imports import COLUMN_ALIASES, parse_column_mapping, stations_import
 from .models import Mission, PollingStation, Region, Tec
@@ -57,7 +58,7 @@ class StationImportForm(SpreadsheetImportForm):
     def clean_columns(self):
         mapping, errors = parse_column_mapping(self.cleaned_data["columns"].splitlines())
         if errors:
-            raise forms.ValidationError(errors)
+            raise forms.ValidationError(notice_texts(errors))
         return mapping
 
     def import_options(self) -> dict:
@@ -96,7 +97,9 @@ class SpreadsheetImportAdminMixin:
                 **form.import_options(),
             )
             if report.ok:
-                messages.success(request, f"{self.import_title}: {report.summary()}")
+                messages.success(
+                    request, _("%(title)s: %(summary)s") % {"title": self.import_title, "summary": report.summary()}
+                )
                 opts = self.model._meta
                 return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         context = {

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access import Actor, can_import_stations, require
+from jobs.notices import notice
 
 from .choices import AreaType, SpecialStationType, StationNumbering
 from .models import Mission, PollingStation, Region, Tec
@@ -53,10 +54,11 @@ STATION_FIELDS = ("name", "address", "area_type", "registered_voters", "special_
 CODE_LENGTH = 32
 
 
-def parse_column_mapping(lines: Iterable[str]) -> tuple[dict[str, str], list[str]]:
-    """`field=Header in the file` lines (blank lines ignored) as {field: normalised header}, and what was wrong."""
+def parse_column_mapping(lines: Iterable[str]) -> tuple[dict[str, str], list[dict]]:
+    """`field=Header in the file` lines (blank lines ignored) as {field: normalised header}, and what was wrong
+    (notices, jobs.notices.notice_text writes them out)."""
     mapping: dict[str, str] = {}
-    errors: list[str] = []
+    errors: list[dict] = []
     for line in lines:
         line = line.strip()
         if not line:
@@ -64,10 +66,9 @@ def parse_column_mapping(lines: Iterable[str]) -> tuple[dict[str, str], list[str
         field_name, sep, header = line.partition("=")
         field_name, header = field_name.strip().lower(), header.strip()
         if not sep or not header:
-            errors.append(f"'{line}' is not of the form field=Header in the file")
+            errors.append(notice("missions.mapping_bad_line", line=line))
         elif field_name not in COLUMN_ALIASES:
-            fields = ", ".join(COLUMN_ALIASES)
-            errors.append(f"'{field_name}' is not a field of a station list; the fields are {fields}")
+            errors.append(notice("missions.mapping_not_a_field", field=field_name, fields=list(COLUMN_ALIASES)))
         else:
             mapping[field_name] = normalise_header(header)
     return mapping, errors
@@ -185,7 +186,7 @@ def stations_import(
     columns = {name: normalise_header(header) for name, header in (columns or {}).items()}
     unknown = sorted(set(columns) - set(COLUMN_ALIASES))
     if unknown:
-        report.errors.append(RowError(0, "", f"Unknown field(s) in the column mapping: {', '.join(unknown)}."))
+        report.errors.append(RowError(0, "", notice("missions.mapping_unknown_fields", fields=unknown)))
         return report
     try:
         headers, rows = read_rows(upload, filename=filename)
@@ -194,10 +195,10 @@ def stations_import(
             return report
         cleaned = _check_rows(rows, sources, report)
     except SpreadsheetError as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+        report.errors.append(RowError(0, "", exc.notice))
         return report
     if not cleaned and not report.errors:
-        report.errors.append(RowError(0, "", "The file has no data rows."))
+        report.errors.append(RowError(0, "", notice("missions.no_data_rows")))
     if report.errors:
         return report
     geography = _Geography(mission)
@@ -212,8 +213,7 @@ def stations_import(
                     RowError(
                         row.line,
                         "region",
-                        f"'{row.region}' is not a region of this mission (add it, or import "
-                        "with regions and TECs created from the file)",
+                        notice("missions.region_unknown", region=row.region),
                     )
                 )
                 continue
@@ -225,22 +225,20 @@ def stations_import(
                     RowError(
                         row.line,
                         "tec",
-                        f"TEC '{row.tec_code or row.tec_name}' is not in {region.name} (add it, "
-                        "or import with regions and TECs created from the file)",
+                        notice("missions.tec_unknown", tec=row.tec_code or row.tec_name, region=region.name),
                     )
                 )
                 continue
             tec = geography.create_tec(region, row)
         identity = (_key(region.name), row.tec_key if per_tec else "", row.number)
         if identity in seen:
-            where = f"{region.name}, TEC {tec.code}" if per_tec else region.name
-            report.errors.append(
-                RowError(
-                    row.line,
-                    "number",
-                    f"No. {row.number} of {where} appears twice in the file (also row {seen[identity]})",
-                )
+            figures = {"number": row.number, "region": region.name, "other": seen[identity]}
+            twice = (
+                notice("missions.station_twice_tec", tec=tec.code, **figures)
+                if per_tec
+                else notice("missions.station_twice", **figures)
             )
+            report.errors.append(RowError(row.line, "number", twice))
             continue
         seen[identity] = row.line
         placed.append((row, region, tec))
@@ -260,18 +258,18 @@ def _column_sources(headers: list[str], columns: dict[str, str], report: ImportR
     for name, aliases in COLUMN_ALIASES.items():
         if name in columns:
             if columns[name] not in present:
-                shown = ", ".join(h for h in headers if h) or "none"
+                shown = [h for h in headers if h]
                 report.errors.append(
-                    RowError(0, name, f"the mapped column '{columns[name]}' is not in the file (its columns: {shown})")
+                    RowError(0, name, notice("missions.mapped_column_absent", header=columns[name], headers=shown))
                 )
             sources[name] = (columns[name],)
         else:
             sources[name] = tuple(alias for alias in aliases if alias in present)
-    for name, message in (("number", "the station number"), ("region", "the region")):
+    for name in ("number", "region"):
         if not sources[name]:
-            report.errors.append(RowError(0, name, f"no column for {message}: map one, e.g. {name}=Header"))
+            report.errors.append(RowError(0, name, notice(f"missions.no_{name}_column")))
     if not sources["tec_code"] and not sources["tec_name"]:
-        report.errors.append(RowError(0, "tec", "no column for the TEC: map tec_code=Header or tec_name=Header"))
+        report.errors.append(RowError(0, "tec", notice("missions.no_tec_column")))
     return sources
 
 
@@ -288,29 +286,29 @@ def _check_rows(rows, sources: dict[str, tuple[str, ...]], report: ImportReport)
     for line, row in rows:
         errors: list[RowError] = []
 
-        def bad(column, message, line=line, errors=errors):
-            errors.append(RowError(line, column, message))
+        def bad(column, code, line=line, errors=errors, **figures):
+            errors.append(RowError(line, column, notice(f"missions.{code}", **figures)))
 
         number = get(row, "number").lstrip("№").strip()
         if not number:
-            bad("number", "the station number is missing")
+            bad("number", "number_missing")
         elif len(number) > 32:
-            bad("number", "longer than 32 characters")
+            bad("number", "too_long", limit=32)
         region = " ".join(get(row, "region").split())
         if not region:
-            bad("region", "the region is missing")
+            bad("region", "region_missing")
         tec_code = " ".join(get(row, "tec_code").split())
         tec_name = " ".join(get(row, "tec_name").split())
         if sources["tec_code"] == sources["tec_name"]:
             tec_name = ""  # one column ("tec") read as both: it is the code
         if not tec_code and not tec_name:
-            bad("tec", "the TEC is missing")
+            bad("tec", "tec_missing")
         elif len(tec_code) > CODE_LENGTH:
-            bad("tec_code", f"longer than {CODE_LENGTH} characters")
+            bad("tec_code", "too_long", limit=CODE_LENGTH)
         area_text = get(row, "area_type").lower()
         area_type = AREA_WORDS.get(area_text)
         if area_type is None:
-            bad("area_type", f"'{area_text}' is not urban or rural (leave it blank if not known)")
+            bad("area_type", "not_urban_or_rural", value=area_text)
         voters_text = get(row, "registered_voters")
         voters = None
         if voters_text:
@@ -319,22 +317,22 @@ def _check_rows(rows, sources: dict[str, tuple[str, ...]], report: ImportReport)
                 if voters < 0:
                     raise ValueError
             except ValueError:
-                bad("registered_voters", f"'{voters_text}' is not a whole number of voters")
+                bad("registered_voters", "not_voters", value=voters_text)
         special = get(row, "special_type").lower()
         if special not in SpecialStationType.values:
-            bad("special_type", f"'{special}' is not one of {', '.join(v for v in SpecialStationType.values if v)}")
+            bad("special_type", "not_special_type", value=special, values=[v for v in SpecialStationType.values if v])
         coordinates = {}
         for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
             text = get(row, column)
             try:
                 coordinates[column] = _decimal(text, low, high)
             except (InvalidOperation, ValueError):
-                bad(column, f"'{text}' is not a {column} between {low} and {high}")
+                bad(column, f"not_{column}", value=text, low=low, high=high)
         name, address = get(row, "name"), get(row, "address")
         limits = (("name", name, 200), ("address", address, 300), ("region", region, 120), ("tec_name", tec_name, 160))
         for column, value, limit in limits:
             if len(value) > limit:
-                bad(column, f"longer than {limit} characters")
+                bad(column, "too_long", limit=limit)
         if errors:
             report.errors.extend(errors)
             continue
@@ -390,5 +388,5 @@ def _write(mission: Mission, geography: _Geography, placed, per_tec: bool, given
     report.created, report.updated = len(new), len(changed)
     if geography.new_regions or geography.new_tecs:
         report.notes.append(
-            f"{len(geography.new_regions)} region(s) and {len(geography.new_tecs)} TEC(s) created from the file"
+            notice("missions.geography_created", regions=len(geography.new_regions), tecs=len(geography.new_tecs))
         )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from jobs.notices import notice, notice_text
+
 # A real XLSX of a 10,000-station list inflates ~10x; a zip bomb inflates thousands of times.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200
@@ -32,40 +34,83 @@ _SCAN_OVERLAP = 64  # longer than any tag the patterns below match, so a tag spl
 
 @dataclass
 class RowError:
-    """One problem in an uploaded file, where the coordinator can find it."""
+    """One problem in an uploaded file, where the coordinator can find it.
+
+    `notice` is what is wrong, as a notice (jobs/notices.py: a code and its figures), so that the problem reads in
+    the language of whoever reads it, now or later from a stored summary; `message` is it written out now.
+    """
 
     row: int
     column: str
-    message: str
+    notice: dict | str
+
+    @property
+    def message(self) -> str:
+        return notice_text(self.notice)
+
+    def as_notice(self) -> dict:
+        """The problem with where it is ("row 3, email: ..."), as a notice to store."""
+        where = "row" if self.row else "file"
+        if self.column:
+            return notice(f"missions.{where}_column", row=self.row, column=self.column, message=self.notice)
+        return notice(f"missions.{where}", row=self.row, message=self.notice)
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return notice_text(self.as_notice())
 
 
 @dataclass
 class ImportReport:
-    """What an import did (or, with errors, refused to do)."""
+    """What an import did (or, with errors, refused to do). Its texts are notices, written out when read."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def summary(self) -> str:
+    def summary_notice(self) -> dict:
         if self.errors:
-            return f"Nothing imported: {len(self.errors)} error(s)."
-        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        return "; ".join([counts, *self.notes]) + "."
+            return notice("missions.nothing_imported", n=len(self.errors))
+        return notice(
+            "missions.imported",
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            notes=self.notes,
+        )
+
+    def summary(self) -> str:
+        """What the import did, in the active language."""
+        return notice_text(self.summary_notice())
+
+    def as_data(self) -> dict:
+        """The report as JSON-safe data to keep (a job's summary): figures and notices, written out when read
+        (jobs.notices.notices_written)."""
+        return {
+            "ok": self.ok,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "summary": self.summary_notice(),
+            "errors": [error.as_notice() for error in self.errors],
+        }
 
 
 class SpreadsheetError(Exception):
-    """The upload cannot be read as a spreadsheet at all."""
+    """The upload cannot be read as a spreadsheet at all: `notice` says why (a code of missions/notices.py, or
+    "app.name" of another app's)."""
+
+    def __init__(self, code: str, **params):
+        self.notice = notice(code if "." in code else f"missions.{code}", **params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return notice_text(self.notice)
 
 
 def normalise_header(value) -> str:
@@ -78,26 +123,26 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError("The file is not text in a known encoding (UTF-8 or Windows-1251).")
+    raise SpreadsheetError("not_text")
 
 
 def _check_xlsx_archive(raw: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as exc:
-        raise SpreadsheetError("The file is not a valid XLSX workbook.") from exc
+        raise SpreadsheetError("not_xlsx") from exc
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
-        raise SpreadsheetError("The file is a zip archive but not an XLSX workbook.")
+        raise SpreadsheetError("zip_not_xlsx")
     total = sum(info.file_size for info in archive.infolist())
     packed = max(1, sum(info.compress_size for info in archive.infolist()))
     if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
-        raise SpreadsheetError("The workbook expands to an implausible size; refusing it as a possible zip bomb.")
+        raise SpreadsheetError("zip_bomb")
     for info in archive.infolist():
         if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
             head = archive.open(info).read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise SpreadsheetError("The workbook contains XML entity declarations; refusing it.")
+                raise SpreadsheetError("xml_entities")
     _check_xlsx_counts(archive)
 
 
@@ -107,9 +152,9 @@ def _element(local_name: str) -> re.Pattern:
 
 
 _LIMITS = (
-    # (which parts, element, cap, what the coordinator is told). Rows are counted while reading: that stops early.
-    (lambda name: name.startswith("xl/worksheets/"), _element("c"), lambda: MAX_CELLS, "cells"),
-    (lambda name: "sharedstrings" in name.lower(), _element("si"), lambda: MAX_SHARED_STRINGS, "distinct texts"),
+    # (which parts, element, cap, the notice the coordinator is told). Rows are counted while reading: that stops early.
+    (lambda name: name.startswith("xl/worksheets/"), _element("c"), lambda: MAX_CELLS, "too_many_cells"),
+    (lambda name: "sharedstrings" in name.lower(), _element("si"), lambda: MAX_SHARED_STRINGS, "too_many_texts"),
 )
 
 
@@ -126,9 +171,7 @@ def _check_xlsx_counts(archive: zipfile.ZipFile) -> None:
                 continue
             seen += _count_until(archive, info, pattern, limit - seen)
             if seen > limit:
-                raise SpreadsheetError(
-                    f"The workbook has more than {limit:,} {what}; split it or remove what the import does not use."
-                )
+                raise SpreadsheetError(what, limit=limit)
 
 
 def _count_until(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, budget: int) -> int:
@@ -156,20 +199,18 @@ def read_rows(upload, *, filename: str | None = None) -> tuple[list[str], Iterat
     raw = upload if isinstance(upload, bytes) else upload.read()
     name = (filename or getattr(upload, "name", "") or "").lower()
     if len(raw) > settings.IMPORT_MAX_BYTES:
-        raise SpreadsheetError(
-            f"The file is {len(raw) // 1024} KB; the limit is {settings.IMPORT_MAX_BYTES // 1024} KB."
-        )
+        raise SpreadsheetError("too_big", size=len(raw) // 1024, limit=settings.IMPORT_MAX_BYTES // 1024)
     if not raw.strip():
-        raise SpreadsheetError("The file is empty.")
+        raise SpreadsheetError("empty")
     if raw[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
         return _xlsx_rows(raw)
     if name and not name.endswith((".csv", ".txt")):
-        raise SpreadsheetError("Upload a CSV (.csv) or Excel (.xlsx) file.")
+        raise SpreadsheetError("not_csv_or_xlsx")
     if b"\x00" in raw[:4096]:
-        raise SpreadsheetError("The file is binary, not CSV text. Upload a CSV or XLSX file.")
+        raise SpreadsheetError("binary")
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise SpreadsheetError(f"Line {line} contains a NUL byte, which no field accepts; the file may be damaged.")
+        raise SpreadsheetError("nul_byte", line=line)
     return _csv_rows(_decode(raw))
 
 
@@ -182,7 +223,7 @@ def _csv_rows(text: str):
     try:
         header_row = _next_csv_row(reader)
     except StopIteration as exc:
-        raise SpreadsheetError("The file has no header row.") from exc
+        raise SpreadsheetError("no_header_row") from exc
     headers = _trimmed_headers(header_row)
 
     def rows():
@@ -194,7 +235,7 @@ def _csv_rows(text: str):
                 return
             number += 1
             if number > MAX_ROWS + 1:
-                raise SpreadsheetError(f"The file has more than {MAX_ROWS} rows.")
+                raise SpreadsheetError("too_many_rows", limit=MAX_ROWS)
             if not any(v.strip() for v in values):
                 continue
             yield number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers) if h}
@@ -212,9 +253,9 @@ def _trimmed_headers(header_row) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > MAX_COLUMNS:
-        raise SpreadsheetError(f"The header row has more than {MAX_COLUMNS} columns.")
+        raise SpreadsheetError("too_many_columns", limit=MAX_COLUMNS)
     if not headers:
-        raise SpreadsheetError("The header row has no column names.")
+        raise SpreadsheetError("no_column_names")
     return headers
 
 
@@ -223,7 +264,7 @@ def _next_csv_row(reader) -> list[str]:
     try:
         return next(reader)
     except csv.Error as exc:
-        raise SpreadsheetError(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
+        raise SpreadsheetError("bad_csv_line", line=reader.line_num, error=str(exc)) from exc
 
 
 def _cell_text(value) -> str:
@@ -239,7 +280,7 @@ def _cell_text(value) -> str:
 
 
 def _unreadable(exc: Exception) -> SpreadsheetError:
-    return SpreadsheetError(f"The workbook cannot be read: {exc.__class__.__name__}.")
+    return SpreadsheetError("unreadable", error=exc.__class__.__name__)
 
 
 def _next_row(iterator):
@@ -264,7 +305,7 @@ def _xlsx_rows(raw: bytes):
         sheet.reset_dimensions()
         header_row = _next_row(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True))
     except StopIteration as exc:
-        raise SpreadsheetError("The first sheet is empty.") from exc
+        raise SpreadsheetError("first_sheet_empty") from exc
     except SpreadsheetError:
         raise
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -281,7 +322,7 @@ def _xlsx_rows(raw: bytes):
                 break
             number += 1
             if number > MAX_ROWS + 1:
-                raise SpreadsheetError(f"The sheet has more than {MAX_ROWS} rows.")
+                raise SpreadsheetError("sheet_too_many_rows", limit=MAX_ROWS)
             texts = [_cell_text(v) for v in values]
             if not any(texts):
                 continue

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from access import Actor, can_import_roster, can_set_membership, require
+from jobs.notices import notice
 from missions.models import Mission
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, pick, read_rows
 
@@ -61,7 +62,7 @@ def parse_country(value: str) -> str | None:
 
 
 def parse_date(value: str) -> datetime.date | None:
-    """A date in ISO (2019-06-09) or European (09.06.2019, 09/06/2019) form; raises ValueError."""
+    """A date in ISO (2019-06-09) or European (09.06.2019, 09/06/2019) form; raises ValueError (with a notice)."""
     text = value.strip()
     if not text:
         return None
@@ -70,11 +71,11 @@ def parse_date(value: str) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValueError(notice("observers.not_a_date", value=text))
 
 
 def parse_languages(value: str) -> list[tuple[str, str]]:
-    """'en:fluent; ru:working' -> [('en', 'fluent'), ('ru', 'working')]; raises ValueError."""
+    """'en:fluent; ru:working' -> [('en', 'fluent'), ('ru', 'working')]; raises ValueError (with a notice)."""
     result = []
     for part in value.replace(",", ";").split(";"):
         part = part.strip()
@@ -83,9 +84,9 @@ def parse_languages(value: str) -> list[tuple[str, str]]:
         code, _, level = part.partition(":")
         code, level = code.strip().lower(), (level.strip().lower() or LanguageLevel.WORKING)
         if not (2 <= len(code) <= 3 and code.isalpha()):
-            raise ValueError(f"'{part}' is not a language code such as 'ru' or 'ru:fluent'")
+            raise ValueError(notice("observers.not_a_language", value=part))
         if level not in LanguageLevel.values:
-            raise ValueError(f"unknown level '{level}' (use {', '.join(LanguageLevel.values)})")
+            raise ValueError(notice("observers.not_a_level", value=level, values=list(LanguageLevel.values)))
         result.append((code, level))
     return result
 
@@ -103,8 +104,8 @@ class RosterRow:
 def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[RowError]) -> RosterRow | None:
     found: list[RowError] = []
 
-    def bad(column: str, message: str) -> None:
-        found.append(RowError(number, column, message))
+    def bad(column: str, code: str, **figures) -> None:
+        found.append(RowError(number, column, notice(f"observers.{code}", **figures)))
 
     full_name = pick(row, "full_name", "name", "observer")
     if not full_name:
@@ -112,42 +113,45 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
         last = pick(row, "last_name", "surname", "family_name")
         full_name = " ".join(part for part in (first, last) if part)
     if not full_name:
-        bad("full_name", "the name is missing")
+        bad("full_name", "name_missing")
 
     country_text = pick(row, "nationality", "seconding_state", "country", "citizenship")
     nationality = parse_country(country_text) if country_text else None
     if not country_text:
-        bad("nationality", "the nationality (seconding state) is missing")
+        bad("nationality", "nationality_missing")
     elif nationality is None:
-        bad("nationality", f"'{country_text}' is not a known ISO 3166-1 country code or name")
+        bad("nationality", "not_a_country", value=country_text)
     elif nationality == mission.host_country.code:
-        bad("nationality", f"a national of the host country ({mission.host_country.name}) cannot observe there")
+        bad("nationality", "host_national", country=mission.host_country.code)
 
     email = pick(row, "email", "e_mail", "email_address").lower()
     try:
         validate_email(email)
     except ValidationError:
-        bad("email", f"'{email}' is not a valid email address" if email else "the email is missing")
+        if email:
+            bad("email", "not_an_email", value=email)
+        else:
+            bad("email", "email_missing")
 
     gender_text = pick(row, "gender", "sex").lower()
     gender = GENDER_WORDS.get(gender_text)
     if gender is None:
-        bad("gender", f"'{gender_text}' is not a gender (female, male or other)")
+        bad("gender", "not_a_gender", value=gender_text)
 
     role_text = pick(row, "role", "function_type", "category").lower() or "sto"
     role = ROLE_WORDS.get(role_text)
     if role is None:
-        bad("role", f"'{role_text}' is not a role (STO, LTO, core team, head of mission, parliamentarian)")
+        bad("role", "not_a_role", value=role_text)
 
     core_text = pick(row, "core_function", "function").lower().replace(" ", "_")
     if core_text and core_text not in CoreFunction.values:
-        bad("core_function", f"'{core_text}' is not a core team function")
+        bad("core_function", "not_a_core_function", value=core_text)
     elif core_text and role != MemberRole.CORE_TEAM:
-        bad("core_function", "only core team members have a core team function")
+        bad("core_function", "core_function_not_core")
 
     status_text = pick(row, "status").lower() or MemberStatus.NOMINATED
     if status_text not in MemberStatus.values:
-        bad("status", f"'{status_text}' is not a status ({', '.join(MemberStatus.values)})")
+        bad("status", "not_a_status", value=status_text, values=list(MemberStatus.values))
 
     dates = {}
     for column, aliases in (
@@ -158,18 +162,18 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
         try:
             dates[column] = parse_date(pick(row, *aliases))
         except ValueError as exc:
-            bad(column, str(exc))
+            found.append(RowError(number, column, exc.args[0]))
     if dates.get("arrival_date") and dates.get("departure_date") and dates["departure_date"] < dates["arrival_date"]:
-        bad("departure_date", "departure is before arrival")
+        bad("departure_date", "departure_before_arrival")
 
     first_text = pick(row, "first_mission", "first_timer").lower()
     if first_text not in YES_WORDS | NO_WORDS:
-        bad("first_mission", f"'{first_text}' is not yes or no")
+        bad("first_mission", "not_yes_or_no", value=first_text)
 
     try:
         languages = parse_languages(pick(row, "languages", "language"))
     except ValueError as exc:
-        bad("languages", str(exc))
+        found.append(RowError(number, "languages", exc.args[0]))
         languages = []
 
     phone = pick(row, "phone", "mobile", "telephone")
@@ -182,7 +186,7 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
     ):
         limit = Observer._meta.get_field(column).max_length
         if len(value) > limit:
-            bad(column, f"longer than {limit} characters")
+            bad(column, "too_long", limit=limit)
 
     if found:
         errors.extend(found)
@@ -234,16 +238,16 @@ def roster_import(
             email = item.observer["email"]
             if email in seen_emails:
                 report.errors.append(
-                    RowError(number, "email", f"{email} appears twice in the file (also row {seen_emails[email]})")
+                    RowError(number, "email", notice("observers.email_twice", email=email, other=seen_emails[email]))
                 )
                 continue
             seen_emails[email] = number
             cleaned.append(item)
     except SpreadsheetError as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+        report.errors.append(RowError(0, "", exc.notice))
         return report
     if not cleaned and not report.errors:
-        report.errors.append(RowError(0, "", "The file has no data rows."))
+        report.errors.append(RowError(0, "", notice("missions.no_data_rows")))
     _check_roles(actor, mission, cleaned, report)
     if report.errors or dry_run:
         return report
@@ -272,9 +276,7 @@ def _check_roles(actor: Actor, mission: Mission, cleaned: list[RosterRow], repor
             member_role=item.membership["role"],
             core_function=item.membership.get("core_function", ""),
         ):
-            report.errors.append(
-                RowError(item.row, "role", "you may not give this role, nor change your own or a higher one")
-            )
+            report.errors.append(RowError(item.row, "role", notice("observers.role_not_yours")))
 
 
 def _write_roster(mission: Mission, cleaned: list[RosterRow], report: ImportReport) -> None:

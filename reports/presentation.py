@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from checklists.choices import Assessment
+from jobs.notices import notice_text
+from results.analysis import findings_written
 from results.choices import FindingKind
 from results.exports import SUMMARY_COLUMNS
 
@@ -66,10 +68,22 @@ def listing(rows: list, *, name: str, page: int | str | None, pdf: bool, where: 
     }
 
 
+def _written_rows(listed: dict) -> dict:
+    """A list of official results findings with the texts of the rows shown written out in the reader's language."""
+    return {**listed, "rows": findings_written(listed["rows"])}
+
+
 def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict | None:
     """The official results section of a run: its summary overall and per region, findings by kind, and the list."""
     if not section:
         return None
+    # The texts kept in the section are notices (or, in a run compiled before they were, sentences): written out
+    # here in the reader's language.
+    section = {
+        **section,
+        "method": notice_text(section.get("method")),
+        "version": {**section["version"], "label": notice_text(section["version"].get("label"))},
+    }
     summary_rows = [] if section.get("region") else [{"label": _("All regions"), **section["summary"]}]
     summary_rows += [{"label": row["name"], **row} for row in section["regions"]]
     return {
@@ -80,12 +94,14 @@ def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict |
             for row in summary_rows
         ],
         "kinds": [(FindingKind(kind).label, count) for kind, count in section["kinds"].items() if count],
-        "findings": listing(
-            section["findings"],
-            name="official",
-            page=pages.get("official"),
-            pdf=pdf,
-            where=_("every one is in the XLSX (sheet Official results findings) and on the report page"),
+        "findings": _written_rows(
+            listing(
+                section["findings"],
+                name="official",
+                page=pages.get("official"),
+                pdf=pdf,
+                where=_("every one is in the XLSX (sheet Official results findings) and on the report page"),
+            )
         ),
     }
 

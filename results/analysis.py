@@ -27,6 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from checklists.choices import FormKind
+from jobs.notices import notice, notice_text
 from missions.figures import exact
 
 from .choices import RESULT_LINES, FindingKind
@@ -34,7 +36,6 @@ from .choices import RESULT_LINES, FindingKind
 OUTLIER_Z = 3.5
 OUTLIER_MIN_STATIONS = 5
 ROBUST_Z_FACTOR = 0.6745
-LINE_LABELS = dict(RESULT_LINES)
 # Official line -> (form figures added up to give it); a line is compared only when the first figure is answered.
 OBSERVED_LINES = {
     "registered_voters": ("voters_main_list", "voters_supplementary"),
@@ -56,25 +57,29 @@ def turnout(row: dict) -> Fraction | None:
     return Fraction(100 * int(row["ballots_issued"]), int(row["registered_voters"]))
 
 
-def arithmetic_issues(row: dict) -> list[str]:
-    """The official protocol's arithmetic problems, each with its figures (empty when it adds up)."""
+def arithmetic_issues(row: dict) -> list[dict]:
+    """The official protocol's arithmetic problems, each a notice with its figures (empty when it adds up)."""
     issues = []
     received, issued, cancelled = row.get("ballots_received"), row.get("ballots_issued"), row.get("ballots_cancelled")
     valid, invalid = row.get("ballots_valid"), row.get("ballots_invalid")
     if None not in (received, issued, cancelled) and received != issued + cancelled:
         issues.append(
-            f"Ballots received ({received}) do not equal issued ({issued}) + cancelled ({cancelled}) = "
-            f"{issued + cancelled}."
+            notice(
+                "results.arithmetic_received",
+                received=received,
+                issued=issued,
+                cancelled=cancelled,
+                sum=issued + cancelled,
+            )
         )
     votes = row.get("votes") or []
     if valid is not None and votes and None not in votes and sum(votes) != valid:
         issues.append(
-            f"Valid ballots ({valid}) do not equal the sum of the candidates' votes "
-            f"({' + '.join(map(str, votes))} = {sum(votes)})."
+            notice("results.arithmetic_valid", valid=valid, votes=" + ".join(map(str, votes)), sum=sum(votes))
         )
     if None not in (valid, invalid, issued) and valid + invalid > issued:
         issues.append(
-            f"Valid ({valid}) + invalid ({invalid}) = {valid + invalid} ballots found exceed the {issued} issued."
+            notice("results.arithmetic_found", valid=valid, invalid=invalid, found=valid + invalid, issued=issued)
         )
     return issues
 
@@ -121,6 +126,8 @@ class CrossCheck:
 
 
 def _finding(kind: str, station: dict, **extra) -> dict:
+    """A finding as JSON-safe data (a report run keeps it): its line's label and its message are notices, written
+    out in the reader's language by `finding_written`."""
     return {
         "kind": kind,
         "kind_label": str(FindingKind(kind).label),
@@ -167,7 +174,12 @@ def crosscheck(
         share = turnout(row)
         if share is not None and share > 100:
             findings.append(
-                _finding(FindingKind.TURNOUT_OVER_100, row, official=exact(share), message=_turnout_text(row))
+                _finding(
+                    FindingKind.TURNOUT_OVER_100,
+                    row,
+                    official=exact(share),
+                    message=notice("results.turnout_over_100", **_turnout_figures(row)),
+                )
             )
         elif share is not None and share > Fraction(str(threshold)):
             findings.append(
@@ -175,7 +187,9 @@ def crosscheck(
                     FindingKind.TURNOUT_OVER_THRESHOLD,
                     row,
                     official=exact(share),
-                    message=f"{_turnout_text(row)}; the mission's threshold is {threshold:g} %.",
+                    message=notice(
+                        "results.turnout_over_threshold", threshold=f"{threshold:g}", **_turnout_figures(row)
+                    ),
                 )
             )
         if row.get("station_id") is None:
@@ -183,8 +197,12 @@ def crosscheck(
                 _finding(
                     FindingKind.UNKNOWN_STATION,
                     row,
-                    message=f"Row {row['row_number']}: no station {row['number_text']} in {row['region_text']} "
-                    "in the station list.",
+                    message=notice(
+                        "results.unknown_station",
+                        row=row["row_number"],
+                        number=row["number_text"],
+                        region=row["region_text"],
+                    ),
                 )
             )
         elif share is not None and row.get("tec_id") is not None:
@@ -201,15 +219,19 @@ def crosscheck(
                         FindingKind.TURNOUT_OUTLIER,
                         row,
                         official=exact(share),
-                        message=f"Turnout {exact(share):.1f} % against a median of {exact(median):.1f} % in TEC "
-                        f"{row.get('tec_code')} ({len(members)} stations): robust z-score {score:.1f}.",
+                        message=notice(
+                            "results.turnout_outlier",
+                            turnout=f"{exact(share):.1f}",
+                            median=f"{exact(median):.1f}",
+                            tec=row.get("tec_code"),
+                            n=len(members),
+                            z=f"{score:.1f}",
+                        ),
                     )
                 )
     result.stations_in_list += sum(1 for row in official if row.get("station_id") is not None)
     for station in missing:
-        findings.append(
-            _finding(FindingKind.MISSING_STATION, station, message="In the station list, not in the results.")
-        )
+        findings.append(_finding(FindingKind.MISSING_STATION, station, message=notice("results.missing_station")))
     _compare(result, official, forms, regions, candidates)
     counts: dict[str, int] = dict.fromkeys(FindingKind.values, 0)
     for finding in findings:
@@ -218,17 +240,39 @@ def crosscheck(
     return result
 
 
-def _turnout_text(row: dict) -> str:
-    return (
-        f"Turnout {exact(turnout(row)):.1f} %: {row['ballots_issued']} ballots issued to {row['registered_voters']} "
-        "registered voters"
-    )
+def _turnout_figures(row: dict) -> dict:
+    return {
+        "turnout": f"{exact(turnout(row)):.1f}",
+        "issued": row["ballots_issued"],
+        "voters": row["registered_voters"],
+    }
 
 
-def _lines(candidates) -> tuple[list[str], dict[str, str]]:
+def _lines(candidates) -> tuple[list[str], dict[str, dict]]:
+    """The lines compared, and the notice of each one's label."""
     lines = [name for name, _label in RESULT_LINES] + [f"candidate_{i}" for i in range(1, len(candidates) + 1)]
-    labels = {**LINE_LABELS, **{f"candidate_{i}": f"Votes for {n}" for i, n in enumerate(candidates, start=1)}}
+    labels = {
+        **{name: notice(f"results.line_{name}") for name, _label in RESULT_LINES},
+        **{f"candidate_{i}": notice("results.votes_for", name=n) for i, n in enumerate(candidates, start=1)},
+    }
     return lines, labels
+
+
+def finding_written(finding: dict) -> dict:
+    """A finding with its texts written out in the active language: the kind, the line, the message, and the form's
+    kind (`form_label`). A finding kept from before its texts were notices has sentences; they are kept."""
+    written = dict(finding)
+    if finding.get("kind") in FindingKind.values:
+        written["kind_label"] = str(FindingKind(finding["kind"]).label)
+    written["line_label"] = notice_text(finding.get("line_label"))
+    written["message"] = notice_text(finding.get("message"))
+    form_kind = finding.get("form_kind") or ""
+    written["form_label"] = str(FormKind(form_kind).label) if form_kind in FormKind.values else form_kind
+    return written
+
+
+def findings_written(findings: list[dict]) -> list[dict]:
+    return [finding_written(finding) for finding in findings]
 
 
 def tec_crosscheck(
@@ -261,8 +305,14 @@ def tec_crosscheck(
                     line_label=labels[line],
                     official=total,
                     difference=total - sum(parts),
-                    message=f"{labels[line]}: TEC total {total}, sum of its {len(members)} stations' official "
-                    f"results {sum(parts)} ({total - sum(parts):+d}).",
+                    message=notice(
+                        "results.tec_total_differs",
+                        line=labels[line],
+                        total=total,
+                        n=len(members),
+                        sum=sum(parts),
+                        difference=f"{total - sum(parts):+d}",
+                    ),
                 )
             )
     _compare(result, official, forms, regions, candidates, key="tec_id")
@@ -308,8 +358,13 @@ def _compare(
                         submission_id=form["submission_id"],
                         form_kind=form["kind"],
                         team=form.get("team") or "",
-                        message=f"{labels[line]}: official {published}, observers' copy {seen} "
-                        f"({published - seen:+d}).",
+                        message=notice(
+                            "results.differs",
+                            line=labels[line],
+                            official=published,
+                            observed=seen,
+                            difference=f"{published - seen:+d}",
+                        ),
                     )
                 )
         state = "differing" if differs else ("matching" if compared else "not_comparable")

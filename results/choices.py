@@ -27,12 +27,13 @@ class FindingKind(models.TextChoices):
 
 
 # The official protocol lines, in the order a CEC protocol prints them; candidates follow as candidate_N.
+# The labels are lazy: each is written out in the reader's language where it is shown.
 RESULT_LINES = (
-    ("registered_voters", "Registered voters"),
-    ("ballots_received", "Ballots received"),
-    ("ballots_issued", "Ballots issued"),
-    ("ballots_cancelled", "Ballots cancelled"),
-    ("ballots_valid", "Valid ballots"),
-    ("ballots_invalid", "Invalid ballots"),
+    ("registered_voters", _("Registered voters")),
+    ("ballots_received", _("Ballots received")),
+    ("ballots_issued", _("Ballots issued")),
+    ("ballots_cancelled", _("Ballots cancelled")),
+    ("ballots_valid", _("Valid ballots")),
+    ("ballots_invalid", _("Invalid ballots")),
 )
 RESULT_LINE_NAMES = tuple(name for name, _label in RESULT_LINES)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from missions.spreadsheets import safe_row
 
-from .analysis import CrossCheck
+from .analysis import CrossCheck, finding_written
 
 FINDING_COLUMNS = (
     ("kind_label", gettext_noop("Finding")),
@@ -23,7 +23,7 @@ FINDING_COLUMNS = (
     ("official", gettext_noop("Official figure")),
     ("observed", gettext_noop("Observers' figure")),
     ("difference", gettext_noop("Official minus observers'")),
-    ("form_kind", gettext_noop("Form")),
+    ("form_label", gettext_noop("Form")),
     ("submission", gettext_noop("Form UUID")),
     ("team", gettext_noop("Team")),
     ("message", gettext_noop("Details")),
@@ -38,9 +38,9 @@ SUMMARY_COLUMNS = (
 
 
 def finding_rows(findings: list[dict]) -> Iterator[list]:
-    """The header (in the active language), then one row per finding."""
+    """The header, then one row per finding, in the active language."""
     yield [_(label) for _key, label in FINDING_COLUMNS]
-    for finding in findings:
+    for finding in map(finding_written, findings):
         yield [finding[key] if finding[key] is not None else "" for key, _label in FINDING_COLUMNS]
 
 

@@ -17,14 +17,20 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from access import actor_for, can_import_results, require
+from jobs.notices import notice, notice_text
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, normalise_header, read_rows
 
 from .choices import RESULT_LINES, ResultsLevel, ResultsStage
 from .models import ResultsSettings, ResultsVersion, StationResult, TecResult
 
-IDENTITY_FIELDS = (("region", "Region"), ("tec", "TEC (optional)"), ("number", "Station number"))
-TEC_IDENTITY_FIELDS = (("region", "Region"), ("tec", "TEC (code or name)"))
+# (field, the notice of its label): the columns that say which station or TEC a row is.
+IDENTITY_FIELDS = (
+    ("region", "results.field_region"),
+    ("tec", "results.field_tec_optional"),
+    ("number", "results.field_number"),
+)
+TEC_IDENTITY_FIELDS = (("region", "results.field_region"), ("tec", "results.field_tec"))
 REQUIRED_FIELDS = {ResultsLevel.STATION: ("region", "number"), ResultsLevel.TEC: ("region", "tec")}
 MAPPING_SETTING = {ResultsLevel.STATION: "column_mapping", ResultsLevel.TEC: "tec_column_mapping"}
 # Header names (normalised) tried for a field the coordinator left blank and no saved mapping names.
@@ -49,14 +55,23 @@ MAX_FIGURE = 10_000_000
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 
 
-def mapping_fields(candidates: list[str], level: str = ResultsLevel.STATION) -> list[tuple[str, str]]:
-    """(field, label) of every column a results file of that level can be mapped to, for a mission's candidates."""
+def field_notices(candidates: list[str], level: str = ResultsLevel.STATION) -> list[tuple[str, dict]]:
+    """(field, the notice of its label) of every column a results file of that level can be mapped to."""
     identity = IDENTITY_FIELDS if level == ResultsLevel.STATION else TEC_IDENTITY_FIELDS
     return [
-        *identity,
-        *RESULT_LINES,
-        *((f"candidate_{index}", f"Votes for {name}") for index, name in enumerate(candidates, start=1)),
+        *((name, notice(code)) for name, code in identity),
+        *((name, notice(f"results.line_{name}")) for name, _label in RESULT_LINES),
+        *(
+            (f"candidate_{index}", notice("results.votes_for", name=name))
+            for index, name in enumerate(candidates, start=1)
+        ),
     ]
+
+
+def mapping_fields(candidates: list[str], level: str = ResultsLevel.STATION) -> list[tuple[str, str]]:
+    """(field, label in the active language) of every column a results file of that level can be mapped to, for a
+    mission's candidates."""
+    return [(name, notice_text(label)) for name, label in field_notices(candidates, level)]
 
 
 def station_key(value: str) -> str:
@@ -78,14 +93,16 @@ class ResultsImportReport(ImportReport):
     headers: list[str] = field(default_factory=list)
     unknown_stations: int = 0
 
-    def summary(self) -> str:
+    def summary_notice(self) -> dict:
         if self.errors:
-            return f"Nothing imported: {len(self.errors)} error(s)."
-        unit = "TEC totals" if self.version.level == ResultsLevel.TEC else "station results"
-        unknown = f", {self.unknown_stations} for stations not in the station list" if self.unknown_stations else ""
-        absent = [label for name, label in RESULT_LINES if name not in self.mapping]
-        lines = f" Not in this file (not checked): {', '.join(absent).lower()}." if absent else ""
-        return f"{self.version}: {self.created} {unit} imported{unknown}.{lines}"
+            return super().summary_notice()
+        return notice(
+            "results.imported_tecs" if self.version.level == ResultsLevel.TEC else "results.imported_stations",
+            version=self.version.label_notice(),
+            n=self.created,
+            unknown=self.unknown_stations,
+            absent=[name for name, _label in RESULT_LINES if name not in self.mapping],
+        )
 
 
 def mapping_saved(*, mission: Mission, level: str = ResultsLevel.STATION) -> dict[str, str]:
@@ -101,7 +118,7 @@ def mapping_resolve(
     saved = mapping_saved(mission=mission, level=level)
     present = set(headers)
     mapping: dict[str, str] = {}
-    for name, _label in mapping_fields(list(mission.candidates or []), level):
+    for name, _label in field_notices(list(mission.candidates or []), level):
         chosen = normalise_header((given or {}).get(name, ""))
         if not chosen and saved.get(name) in present:
             chosen = saved[name]
@@ -148,18 +165,18 @@ class _Stations:
         for row in rows.order_by():
             self.by_key.setdefault((row["region_id"], station_key(row["number"])), []).append(row)
 
-    def find(self, region_text: str, number_text: str, tec_text: str) -> tuple[int | None, dict | None, str]:
-        """(region id, station row, problem): no station is not a problem (a finding), two that fit is."""
+    def find(self, region_text: str, number_text: str, tec_text: str) -> tuple[int | None, dict | None, dict | None]:
+        """(region id, station row, problem as a notice): no station is not a problem (a finding), two that fit is."""
         region_id = self.regions.get(name_key(region_text))
         if region_id is None:
-            return None, None, ""
+            return None, None, None
         candidates = self.by_key.get((region_id, station_key(number_text)), [])
         if len(candidates) > 1 and tec_text:
             wanted = name_key(tec_text)
             candidates = [c for c in candidates if wanted in (name_key(c["tec__code"]), name_key(c["tec__name"]))]
         if len(candidates) > 1:
-            return region_id, None, "several stations in this region have this number; map the TEC column too"
-        return region_id, (candidates[0] if candidates else None), ""
+            return region_id, None, notice("results.station_ambiguous")
+        return region_id, (candidates[0] if candidates else None), None
 
 
 def results_import(
@@ -197,10 +214,10 @@ def results_import(
         read = _read if level == ResultsLevel.STATION else _read_tecs
         cleaned = read(report, rows, mission, candidates)
     except SpreadsheetError as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+        report.errors.append(RowError(0, "", exc.notice))
         return report
     if not cleaned and not report.errors:
-        report.errors.append(RowError(0, "", "The file has no data rows."))
+        report.errors.append(RowError(0, "", notice("missions.no_data_rows")))
     if report.errors:
         return report
     with transaction.atomic():
@@ -269,25 +286,25 @@ def _insert(model, version: ResultsVersion, cleaned: list[dict]) -> None:
 
 
 def _check_mapping(report: ResultsImportReport, candidates: list[str], level: str) -> None:
-    labels = dict(mapping_fields(candidates, level))
+    labels = dict(field_notices(candidates, level))
     present = set(report.headers)
     for name in REQUIRED_FIELDS[level]:
         if name not in report.mapping:
-            report.errors.append(RowError(0, name, f"choose the column that holds the {labels[name].lower()}"))
+            report.errors.append(RowError(0, name, notice("results.choose_column", field=labels[name])))
     absent = [(name, header) for name, header in report.mapping.items() if header not in present]
     for name, header in absent:
-        report.errors.append(RowError(0, name, f"the file has no column '{header}'"))
+        report.errors.append(RowError(0, name, notice("results.no_such_column", header=header)))
     if absent:
-        report.errors.append(
-            RowError(0, "", f"the file's columns are: {', '.join(report.headers)}; clear a line the file does not have")
-        )
+        report.errors.append(RowError(0, "", notice("results.columns_are", headers=", ".join(report.headers))))
     used: dict[str, str] = {}
     for name, header in report.mapping.items():
         if header in used:
-            report.errors.append(RowError(0, name, f"column '{header}' is already mapped to {labels[used[header]]}"))
+            report.errors.append(
+                RowError(0, name, notice("results.already_mapped", header=header, field=labels[used[header]]))
+            )
         used.setdefault(header, name)
     if not set(report.mapping) - {field for field, _label in (*IDENTITY_FIELDS, *TEC_IDENTITY_FIELDS)}:
-        report.errors.append(RowError(0, "", "map at least one protocol line or candidate column"))
+        report.errors.append(RowError(0, "", notice("results.map_a_line")))
 
 
 def _figures_of(row: dict, number: int, mapping: dict, candidates: list[str], errors: list) -> tuple[dict, list]:
@@ -301,7 +318,7 @@ def _figures_of(row: dict, number: int, mapping: dict, candidates: list[str], er
         try:
             figures[name] = _figure(text)
         except ValueError:
-            errors.append(RowError(number, mapping[name], f"'{text}' is not a whole number of ballots or voters"))
+            errors.append(RowError(number, mapping[name], notice("results.not_ballots", value=text)))
     votes: list[int | None] = []
     for index in range(1, len(candidates) + 1):
         column = mapping.get(f"candidate_{index}")
@@ -309,7 +326,7 @@ def _figures_of(row: dict, number: int, mapping: dict, candidates: list[str], er
         try:
             votes.append(_figure(text))
         except ValueError:
-            errors.append(RowError(number, column, f"'{text}' is not a whole number of votes"))
+            errors.append(RowError(number, column, notice("results.not_votes", value=text)))
             votes.append(None)
     return figures, votes
 
@@ -334,11 +351,13 @@ def _read_tecs(report: ResultsImportReport, rows, mission: Mission, candidates: 
         region_id = regions.get(name_key(region_text))
         tec_id = tecs.get((region_id, name_key(tec_text)))
         if region_id is None:
-            errors.append(RowError(number, mapping["region"], f"no region '{region_text}' in the mission"))
+            errors.append(RowError(number, mapping["region"], notice("results.no_region", region=region_text)))
         elif tec_id is None:
-            errors.append(RowError(number, mapping["tec"], f"no TEC '{tec_text}' in {region_text}"))
+            errors.append(RowError(number, mapping["tec"], notice("results.no_tec", tec=tec_text, region=region_text)))
         elif tec_id in seen:
-            errors.append(RowError(number, mapping["tec"], f"TEC {tec_text} is also on row {seen[tec_id]}"))
+            errors.append(
+                RowError(number, mapping["tec"], notice("results.tec_twice", tec=tec_text, other=seen[tec_id]))
+            )
         figures, votes = _figures_of(row, number, mapping, candidates, errors)
         if errors:
             report.errors.extend(errors)
@@ -370,17 +389,17 @@ def _read(report: ResultsImportReport, rows, mission: Mission, candidates: list[
         number_text = row.get(mapping["number"], "").strip()
         tec_text = row.get(mapping.get("tec", ""), "").strip() if "tec" in mapping else ""
         if not region_text:
-            errors.append(RowError(number, mapping["region"], "the region is missing"))
+            errors.append(RowError(number, mapping["region"], notice("missions.region_missing")))
         if not number_text:
-            errors.append(RowError(number, mapping["number"], "the station number is missing"))
+            errors.append(RowError(number, mapping["number"], notice("missions.number_missing")))
         figures, votes = _figures_of(row, number, mapping, candidates, errors)
         if not errors:
             identity = (name_key(region_text), name_key(tec_text), station_key(number_text))
             region_id, station, problem = stations.find(region_text, number_text, tec_text)
             if identity in seen:
-                problem = f"station {number_text} of {region_text} is also on row {seen[identity]}"
+                problem = notice("results.station_twice", number=number_text, region=region_text, other=seen[identity])
             elif station is not None and station["id"] in matched:
-                problem = f"the same station as row {matched[station['id']]}"
+                problem = notice("results.same_station", other=matched[station["id"]])
             if problem:
                 errors.append(RowError(number, mapping["number"], problem))
         if errors:

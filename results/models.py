@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.notices import notice, notice_text
+
 from .choices import ResultsLevel, ResultsStage
 
 
@@ -94,7 +96,13 @@ class ResultsVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["mission", "number"], name="results_version_number_unique")]
 
     def __str__(self) -> str:
-        return f"Results v{self.number} ({self.get_stage_display()}){f': {self.label}' if self.label else ''}"
+        return notice_text(self.label_notice())
+
+    def label_notice(self) -> dict:
+        """The version's name ("Results v2 (Final): CEC, 10 June") as a notice, to be written out when read."""
+        if self.label:
+            return notice("results.version_labelled", number=self.number, stage=self.stage, label=self.label)
+        return notice("results.version", number=self.number, stage=self.stage)
 
 
 class ProtocolFigures(models.Model):

@@ -11,18 +11,18 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from jobs.notices import notice, notice_text
+
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
 from .choices import FindingKind, ResultsLevel
 from .exports import SUMMARY_COLUMNS, finding_rows, summary_header
 from .models import ResultsVersion
 from .selectors import results_crosscheck
 
-METHOD = (
-    "Official figures are checked alone (protocol arithmetic; turnout, ballots issued / registered voters, above "
-    "100 % or the mission's threshold; turnout outliers within each TEC by a robust z-score on median and MAD, "
-    f"|z| > {OUTLIER_Z:g}, TECs of at least {OUTLIER_MIN_STATIONS} stations; stations unknown to the list or missing "
-    "from the results) and compared line by line with every counting or tabulation form carrying protocol figures."
-)
+
+def method_notice() -> dict:
+    """How the checks work, as a notice the section keeps (written out in the reader's language)."""
+    return notice("results.method", z=f"{OUTLIER_Z:g}", min=OUTLIER_MIN_STATIONS)
 
 
 def official_results_section(*, mission, cutoff=None, region=None) -> dict | None:
@@ -56,7 +56,7 @@ def _section(version: ResultsVersion, *, cutoff, region) -> dict:
             "number": version.number,
             "level": version.level,
             "stage": version.stage,
-            "label": str(version),
+            "label": version.label_notice(),
             "published_on": version.published_on.isoformat() if version.published_on else None,
             "imported_at": version.imported_at.isoformat(),
             "rows": version.rows,
@@ -66,19 +66,20 @@ def _section(version: ResultsVersion, *, cutoff, region) -> dict:
         "regions": regions,
         "kinds": kinds,
         "findings": findings,
-        "method": METHOD,
+        "method": method_notice(),
     }
 
 
 def official_results_sheets(section: dict) -> Iterator[tuple[str, list[list]]]:
     """(sheet title, rows) for a report's exports, worded in the active language: the cross-check summary by region,
-    then every finding (the findings' own texts and the method are stored in English)."""
+    then every finding (their texts, the version's name and the method are notices, written out here; a section
+    kept before they were holds English sentences, shown as they are)."""
     summary = [summary_header()]
     if not section.get("region"):
         summary.append([_("All regions"), *(section["summary"].get(key, 0) for key, _label in SUMMARY_COLUMNS)])
     summary += [[row["name"], *(row[key] for key, _label in SUMMARY_COLUMNS)] for row in section["regions"]]
     summary += [[], [_("Finding"), _("Count")], *([str(FindingKind(k).label), n] for k, n in section["kinds"].items())]
-    summary += [[], [section["version"]["label"]], [section["method"]]]
+    summary += [[], [notice_text(section["version"]["label"])], [notice_text(section["method"])]]
     yield _("Official results"), summary
     yield _("Official results findings"), list(finding_rows(section["findings"]))
     if section.get("tec"):

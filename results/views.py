@@ -13,7 +13,7 @@ from access import actor_for, can_import_results
 from config.parsing import parse_id
 from missions.models import Mission, Region
 
-from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z
+from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z, findings_written
 from .choices import FindingKind
 from .exports import findings_csv, findings_xlsx
 from .models import ResultsSettings
@@ -80,14 +80,14 @@ def mission_results(request: HttpRequest, slug: str) -> HttpResponse:
         "outlier_min": OUTLIER_MIN_STATIONS,
     }
     if version is not None:
-        context["unit"] = "TECs observed at the tabulation" if version.level == "tec" else "Stations observed"
+        context["unit"] = _("TECs observed at the tabulation") if version.level == "tec" else _("Stations observed")
         check = results_crosscheck(version=version)
         findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
         context.update(
             {
                 "check": check,
                 "kind_counts": [(value, label, check.kinds[value]) for value, label in FindingKind.choices],
-                "findings": findings[:PAGE_FINDINGS],
+                "findings": findings_written(findings[:PAGE_FINDINGS]),
                 "findings_total": len(findings),
                 "query": request.GET.urlencode(),
             }

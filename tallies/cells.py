@@ -6,8 +6,11 @@ multiple-choice question answered with at least one real choice adds one more ce
 the forms that answered it (its n). Every integer answer also adds one to its value's cell, INTEGER_VALUE followed by
 the integer (`integer_cell`): a histogram per place and question, from which a compilation takes the smallest and
 largest integer (the least and greatest value with a positive count, so a correction subtracts safely) and the
-medians; it grows with the distinct values answered, not with the forms. The overall assessment is counted from the
-forms themselves, not from here.
+medians; it grows with the distinct values answered, not with the forms. A question answered with one of its
+critical values (on the form's own checklist version) adds one to the cell of the form's station, CRITICAL_AT
+followed by the station's id (`critical_cell`): the forms giving a critical answer are the sum of those cells and the
+distinct stations the cells with a positive count; they grow with the stations, which are fixed, not with the forms.
+The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
 version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
@@ -31,6 +34,8 @@ ANSWERED = "__eom_answered__"
 MULTIPLE_ANSWERED = "__eom_multiple_answered__"
 # Starts the cell of one integer value: the histogram of an integer question's answers.
 INTEGER_VALUE = "__eom_integer__:"
+# Starts the cell of one polling station's forms giving a critical answer to a question (no id: forms without one).
+CRITICAL_AT = "__eom_critical_at__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
 # The grouping columns of a cell, in the order every statement here returns them.
 CELL_COLUMNS = ("kind", "region_id", "area_type", "question_code", "answer")
@@ -48,6 +53,22 @@ def integer_cell(key: str | None) -> int | None:
     return int(key[len(INTEGER_VALUE) :])
 
 
+def critical_cell(key: str | None) -> str | None:
+    """The station id (as text; empty for none) of a critical-answer cell, or None for any other cell."""
+    if key is None or not key.startswith(CRITICAL_AT):
+        return None
+    return key[len(CRITICAL_AT) :]
+
+
+def _is_critical(question: str, answer: str) -> str:
+    """SQL: whether an answer's value is one of its question's critical values (a JSON list), 1 or 0."""
+    if connection.vendor == "postgresql":
+        found = f"SELECT 1 FROM jsonb_array_elements_text({question}) c (v) WHERE c.v = {answer}"  # noqa: S608
+    else:
+        found = f"SELECT 1 FROM json_each({question}) c WHERE CAST(c.value AS TEXT) = {answer}"  # noqa: S608
+    return f"CASE WHEN {answer} IS NOT NULL AND EXISTS ({found}) THEN 1 ELSE 0 END"
+
+
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -61,7 +82,8 @@ def cells_sql() -> tuple[str, list, str, list]:
 
     Returns a WITH item named `answer_rows` to put after `src` and its parameters, then a SELECT of mission_id, kind,
     region_id, area_type, question_code, answer, count, total over it and its parameters. Every answer row is read once;
-    the forms answering a multiple-choice question and the integers' histogram come from the same rows.
+    the forms answering a multiple-choice question, the integers' histogram and the critical answers' stations come
+    from the same rows.
     """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
 
@@ -79,7 +101,8 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
         f"{r('area_type')} AS area_type, {r('id')} AS revision_id, src.sign AS sign, "
         f"{a('question_code')} AS question_code, {a('value')} AS value, {a('number')} AS number, "
-        f"{q('type')} AS question_type "
+        f"{q('type')} AS question_type, {r('polling_station')} AS station_id, "
+        f"{_is_critical(q('critical_values'), a('value'))} AS is_critical "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id "
         f"JOIN {table(submission)} s ON s.{column(submission, 'id')} = {r('submission')} "
         f"JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
@@ -98,7 +121,11 @@ def cells_sql() -> tuple[str, list, str, list]:
         "WHERE question_type = %s AND value IS NOT NULL AND value <> %s) answered "
         "UNION ALL "
         f"SELECT {place}, CAST(%s AS VARCHAR(64)) || CAST(number AS VARCHAR(24)), sign, sign * number "
-        "FROM answer_rows WHERE number IS NOT NULL"
+        "FROM answer_rows WHERE number IS NOT NULL "
+        "UNION ALL "
+        f"SELECT {place}, CAST(%s AS VARCHAR(64)) || COALESCE(CAST(station_id AS VARCHAR(24)), ''), sign, 0 "
+        f"FROM (SELECT DISTINCT {place}, station_id, revision_id, sign FROM answer_rows WHERE is_critical = 1) "
+        "critical_answers"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -109,6 +136,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         str(QuestionType.MULTIPLE),
         NOT_APPLICABLE,
         INTEGER_VALUE,
+        CRITICAL_AT,
     ]
     return rows, [False, OVERALL_ASSESSMENT_CODE], select, params
 

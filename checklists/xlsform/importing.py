@@ -96,7 +96,7 @@ def _sheets(raw: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise SpreadsheetError(f"The workbook cannot be read: {exc.__class__.__name__}.") from exc
+        raise SpreadsheetError("unreadable", error=exc.__class__.__name__) from exc
     sheets: dict[str, list[tuple[int, dict[str, str]]]] = {}
     try:
         for sheet in workbook.worksheets:
@@ -113,7 +113,7 @@ def _sheets(raw: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
             found = []
             for number, values in enumerate(rows, start=2):
                 if number > MAX_SURVEY_ROWS + 1:
-                    raise SpreadsheetError(f"The {name} sheet has more than {MAX_SURVEY_ROWS} rows.")
+                    raise SpreadsheetError("checklists.sheet_too_many_rows", sheet=name, limit=MAX_SURVEY_ROWS)
                 texts = [_cell_text(value) for value in values]
                 if any(texts):
                     found.append((number, {h: texts[i] for i, h in enumerate(headers) if h and i < len(texts)}))
@@ -121,11 +121,11 @@ def _sheets(raw: bytes) -> dict[str, list[tuple[int, dict[str, str]]]]:
     except SpreadsheetError:
         raise
     except Exception as exc:  # a broken part of the workbook is the sender's file, not a server error
-        raise SpreadsheetError(f"The workbook cannot be read: {exc.__class__.__name__}.") from exc
+        raise SpreadsheetError("unreadable", error=exc.__class__.__name__) from exc
     finally:
         workbook.close()
     if "survey" not in sheets:
-        raise SpreadsheetError("The workbook has no survey sheet: it is not an XLSForm.")
+        raise SpreadsheetError("checklists.no_survey_sheet")
     return sheets
 
 

@@ -4,13 +4,12 @@ Counts per answer, answered / not applicable / blank, integer sums and the n of 
 `tally_cells`: the counts of the hours before the cut-off, plus the events since, less the forms a conflict decision
 set aside. The smallest and largest integer per cell and each integer question's median come from the integers'
 histogram among those cells (forms per place, question and value): the least and greatest value with a positive
-count, and the middle value(s) of the values in order. One part stays on the answers, because a count cannot give
-it back:
-- critical answers: distinct stations cannot be summed from counts (they read only rows holding a critical value,
-  through the (code, value) index).
+count, and the middle value(s) of the values in order. The forms giving a critical answer and their distinct stations
+come from the cells per station: the sum of the counts, and the stations with a positive count.
 The tallies group each form's answers by the question's type on the form's own checklist version, the recount by the
 merged catalogue; when the two disagree for some code (an integer in one version, a choice in another), the whole
-phase is recounted (answers_count), so the figures never differ.
+phase is recounted (answers_count), so the figures never differ. The same holds when two versions give one code
+different critical values: the tallies took each form's own, the recount takes them across the catalogue.
 """
 
 from __future__ import annotations
@@ -19,12 +18,12 @@ from collections import defaultdict
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
-from tallies.cells import MULTIPLE_ANSWERED, integer_cell
+from tallies.cells import MULTIPLE_ANSWERED, critical_cell, integer_cell
 from tallies.selectors import tally_cells
 
 from ..conflicts import excluded_forms
 from ..figures import ratio
-from .answers import AnswerTally, _codes, _tally_critical, answers_count
+from .answers import AnswerTally, _codes, answers_count
 from .base import SUMMARISED_TYPES, Scope, area_key
 
 # (kind, code) -> (region key, area key) -> integer -> forms giving it.
@@ -32,18 +31,24 @@ Histograms = dict[tuple[str, str], dict[tuple[str, str], dict[int, int]]]
 
 
 def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
-    """Whether every checklist version groups each code as the merged catalogue does (one query)."""
+    """Whether every checklist version groups each code as the merged catalogue does, with the same critical values
+    (one query)."""
     summarised = set(_codes(catalogue, SUMMARISED_TYPES))
     multiple = set(_codes(catalogue, (QuestionType.MULTIPLE,)))
-    pairs = (
+    critical: dict[str, set[str]] = defaultdict(set)
+    for questions in catalogue.values():
+        for question in questions:
+            critical[question["code"]].update(question["critical_values"])
+    rows = (
         Question.objects.filter(template__mission=scope.mission, template__kind__in=scope.kinds)
         .exclude(code=OVERALL_ASSESSMENT_CODE)
-        .values_list("code", "type")
-        .distinct()
+        .values_list("code", "type", "critical_values")
     )
     return all(
-        (kind in SUMMARISED_TYPES) == (code in summarised) and (kind == QuestionType.MULTIPLE) == (code in multiple)
-        for code, kind in pairs
+        (kind in SUMMARISED_TYPES) == (code in summarised)
+        and (kind == QuestionType.MULTIPLE) == (code in multiple)
+        and {str(value) for value in (values or [])} == critical[code]
+        for code, kind, values in rows
     )
 
 
@@ -53,6 +58,8 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
         return answers_count(scope, catalogue)
     tally = AnswerTally()
     histograms: Histograms = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    # (kind, code, region id, area type) -> [forms, stations] giving a critical answer.
+    critical: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for kind, region_id, area, code, key, count, total in tally_cells(
         mission=scope.mission,
         kinds=scope.kinds,
@@ -61,16 +68,22 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
         left_out=excluded_forms(scope.decisions),
     ):
         cell = (scope.rkey(region_id), area_key(area))
-        number = integer_cell(key)
+        number, station = integer_cell(key), critical_cell(key)
         if number is not None:
             histograms[(kind, code)][cell][number] += count
+        elif station is not None:
+            found = critical[(kind, code, region_id, area)]
+            found[0] += count
+            found[1] += 1 if station and count > 0 else 0
         elif key == MULTIPLE_ANSWERED:
             tally.multiple[kind][code].add(*cell, n=count)
         else:
             tally.values[kind][code][key].add(*cell, count=count, total=total)
     _extremes(histograms, catalogue, tally)
     tally.medians = _medians(histograms, catalogue)
-    _tally_critical(scope, catalogue, tally)
+    for (kind, code, region_id, area), (forms, stations) in critical.items():
+        if forms:
+            tally.critical[kind][code].add(scope.rkey(region_id), area_key(area), observations=forms, stations=stations)
     return tally
 
 

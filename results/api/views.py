@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from missions.api.common import ScopedViewSetMixin
 from missions.models import Region
+from results.analysis import findings_written
 from results.choices import FindingKind
 from results.filters import ResultsVersionFilterSet
 from results.selectors import findings_filter, results_crosscheck, results_versions_visible_to
@@ -47,7 +48,7 @@ class ResultsVersionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         check = results_crosscheck(version=version)
         findings = findings_filter(check.findings, region_id=region.pk if region else None, kind=kind)
         page = self.paginate_queryset(findings)
-        return self.get_paginated_response(FindingSerializer(page, many=True).data)
+        return self.get_paginated_response(FindingSerializer(findings_written(page), many=True).data)
 
     @extend_schema(responses=SummarySerializer, filters=False)
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -172,6 +172,7 @@ def role_pages(site):
         (site.coordinator, reverse("admin:missions_mission_figures", args=[mission.pk])),
         (site.coordinator, reverse("admin:missions_pollingstation_import")),
         (site.coordinator, reverse("admin:observers_membership_import")),
+        (site.coordinator, reverse("admin:results_resultsversion_import") + f"?mission={mission.pk}"),
         (site.coordinator, reverse("admin:checklists_formtemplate_xlsform_import")),
         (site.coordinator, reverse("checklists:preview", args=[submission.template_id]) + "?language=ru"),
         (head, reverse("cockpit:mission", args=[slug])),

@@ -218,7 +218,7 @@ def test_the_admin_page_lists_every_row_error_and_imports_nothing(client, world)
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Nothing imported: 2 error(s)." in body
+    assert "Nothing imported: 2 errors." in body
     assert "row 3" in body and "row 10" in body
     assert not ResultsVersion.objects.exists()
 

@@ -99,3 +99,46 @@ def test_a_code_grouped_differently_by_two_versions_is_recounted_and_still_agree
         tallied, recounted = both_ways(mission)
     read.assert_not_called()
     assert tallied == recounted
+
+
+def test_a_code_critical_on_other_values_in_two_versions_is_recounted_and_still_agrees(mission):
+    """Stuffing is critical when "yes" in one version, never in the next: each form's tally cells took its own."""
+    old = make_template(
+        mission,
+        FormKind.VOTING,
+        1,
+        TemplateStatus.RETIRED,
+        [("stuffing", QuestionType.YES_NO, "Stuffing seen", YES_NO, ["yes"], "", None)],
+    )
+    new = make_template(
+        mission,
+        FormKind.VOTING,
+        2,
+        TemplateStatus.PUBLISHED,
+        [("stuffing", QuestionType.YES_NO, "Stuffing seen", YES_NO, [], "", None)],
+    )
+    from tests.factories import PollingStationFactory
+
+    station = PollingStationFactory(mission=mission)
+    add_forms(mission, old, [{"station": station, "answers": {"stuffing": "yes"}}])
+    add_forms(mission, new, [{"station": station, "answers": {"stuffing": "yes"}}])
+    with mock.patch("reports.compile.tallied.tally_cells") as read:
+        tallied, recounted = both_ways(mission)
+    read.assert_not_called()
+    assert tallied == recounted
+
+
+def test_the_random_stories_are_compiled_from_the_tallies_not_recounted(mission):
+    """The stories' versions agree on every code's grouping and critical values, so the tallies path is the one
+    compared with the recount above (a fallback to the recount would make that comparison vacuous)."""
+    tell_story(mission, seed=21, steps=20)
+    with mock.patch("reports.compile.tallied.answers_count") as recount:
+        result = statistics_compile(mission=mission, count_answers="tallies").to_json()
+    recount.assert_not_called()
+    critical = [
+        question["critical"]
+        for kind in result["kinds"].values()
+        for question in kind.get("questions", [])
+        if question.get("critical")
+    ]
+    assert critical  # the stories give critical answers, so their stations are compared too

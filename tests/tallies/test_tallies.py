@@ -10,7 +10,7 @@ from django.db.models import Q
 from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
 from submissions.models import SubmissionRevision
-from tallies.cells import ANSWERED, INTEGER_VALUE, MULTIPLE_ANSWERED, SUMMARISED_TYPES
+from tallies.cells import ANSWERED, CRITICAL_AT, INTEGER_VALUE, MULTIPLE_ANSWERED, SUMMARISED_TYPES
 from tallies.models import TallyCount, TallyEvent
 from tallies.selectors import tally_cells
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
@@ -33,11 +33,13 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
     )
     if region is not None:
         revisions = revisions.filter(region=region)
-    types = {(q.template_id, q.code): q.type for q in Question.objects.filter(template__mission=mission)}
+    questions = Question.objects.filter(template__mission=mission)
+    types = {(q.template_id, q.code): q.type for q in questions}
+    critical = {(q.template_id, q.code): {str(value) for value in q.critical_values} for q in questions}
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for revision in revisions:
         place = (revision.kind, revision.region_id, revision.area_type)
-        answered_multiple = set()
+        answered_multiple, answered_critical = set(), set()
         for answer in revision.answers.all():
             if answer.question_code == OVERALL_ASSESSMENT_CODE:
                 continue
@@ -57,8 +59,12 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
                 value_cell[1] += answer.number
             if question_type == QuestionType.MULTIPLE and answer.value not in (None, NOT_APPLICABLE):
                 answered_multiple.add(answer.question_code)
+            if answer.value in critical.get((revision.submission.template_id, answer.question_code), ()):
+                answered_critical.add(answer.question_code)
         for code in answered_multiple:
             cells[(*place, code, MULTIPLE_ANSWERED)][0] += 1
+        for code in answered_critical:  # the forms giving a critical answer, per station
+            cells[(*place, code, f"{CRITICAL_AT}{revision.polling_station_id or ''}")][0] += 1
     return sorted(((*key, count, total) for key, (count, total) in cells.items()), key=repr)
 
 

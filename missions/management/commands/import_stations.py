@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from access import system_actor
+from jobs.notices import notice_texts
 from missions.imports import parse_column_mapping, stations_import
 from missions.management.import_command import ImportCommand
 
@@ -29,7 +30,7 @@ class Command(ImportCommand):
     def handle(self, *args, create_geography=False, column=(), **options):
         columns, errors = parse_column_mapping(column)
         if errors:
-            raise CommandError("; ".join(errors))
+            raise CommandError("; ".join(notice_texts(errors)))
         self.import_options = {"create_geography": create_geography, "columns": columns}
         return super().handle(*args, **options)
 
