@@ -37,7 +37,7 @@ run: seed
 
 ## the parts of `make run` one at a time (e.g. a worker on another machine sharing REDIS_URL and DATABASE_URL)
 worker: setup
-	$(BIN)/celery -A config worker --queues default,reports,planning --loglevel INFO
+	$(BIN)/celery -A config worker --queues default,reports,planning,imports --loglevel INFO
 
 beat: setup
 	$(BIN)/celery -A config beat --loglevel INFO

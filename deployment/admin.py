@@ -23,7 +23,7 @@ class TeamAssignmentForm(forms.ModelForm):
 
     class Meta:
         model = TeamAssignment
-        fields = ("team", "mission", "region", "tecs", "tabulation_tec", "quota", "reason", "locked")
+        fields = ("team", "mission", "region", "tecs", "tabulation_tec", "quota", "locked")
 
     def clean(self):
         cleaned = super().clean()
@@ -35,7 +35,7 @@ class TeamAssignmentForm(forms.ModelForm):
         )
         mission = cleaned.get("mission")
         if mission is not None and mission.pk != team.mission_id:
-            errors.append(f"{team.code} belongs to another mission.")
+            errors.append(_("%(team)s belongs to another mission.") % {"team": team.code})
         if errors:
             raise ValidationError(errors)
         return cleaned
@@ -71,9 +71,14 @@ class TeamAssignmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ("mission", "locked", "region")
     search_fields = ("team__code", "region__name", "tecs__code")
     autocomplete_fields = ("team", "region", "tecs", "tabulation_tec")
-    readonly_fields = ("reason",)
+    readonly_fields = ("why",)
     inlines = (PlannedVisitInline,)
     actions = ("lock", "unlock")
+
+    @admin.display(description=_("reason"))
+    def why(self, obj):
+        """Why the team is here, written out in the reader's language (the row keeps a notice)."""
+        return obj.reason_text if obj is not None else ""
 
     def get_queryset(self, request):
         return (

@@ -1,7 +1,8 @@
 """One lifecycle for every piece of long work: a row records the job, a Celery task does it, the row tells the story.
 
-How a kind of long work uses it (report compilation in reports/services.py and deployment planning in
-deployment/services/jobs.py do exactly this; a large import or the official results would do the same):
+How a kind of long work uses it (report compilation in reports/services.py, deployment planning in
+deployment/services/jobs.py and the imports of station lists, rosters and official results in
+missions/import_jobs.py, observers/import_jobs.py and results/import_jobs.py do exactly this):
 
 1. Its model inherits `jobs.models.BackgroundJob` (status, progress, attempts, error, dispatch and heartbeat fields).
 2. It defines one `Lifecycle` with the model, the dotted path of its task, a short noun for messages, its time limits

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,12 +13,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, can_name_head_of_mission
+from access import actor_in, can_import_stations, can_name_head_of_mission
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
-from jobs.notices import notice_texts
+from jobs.choices import JobStatus
+from jobs.notices import notice_texts, notices_written
 
-from .imports import COLUMN_ALIASES, parse_column_mapping, stations_import
+from .import_jobs import station_imports, stations_import_start
+from .imports import COLUMN_ALIASES, parse_column_mapping
 from .models import Mission, PollingStation, Region, Tec
 
 # Every model admin of the product is scoped by the access layer; the old name stays importable.
@@ -65,50 +68,129 @@ class StationImportForm(SpreadsheetImportForm):
         return {"create_geography": self.cleaned_data["create_geography"], "columns": self.cleaned_data["columns"]}
 
 
-class SpreadsheetImportAdminMixin:
-    """An "Import" page on a changelist: every row checked first, all written or none, every error listed."""
+class ImportJobsAdminMixin:
+    """The pages of an import run in the background (missions/import_jobs.py): each job's own page, with its status,
+    progress and outcome, and the recent imports listed on the import page.
 
-    # A function (*, actor, mission, upload, filename, **form.import_options()) -> ImportReport: it asks the access
-    # layer itself whether the importer may import into the mission, and checks each row against the importer.
-    import_service = None
-    import_form_class = SpreadsheetImportForm
+    Who may follow an import is who may start one in its mission (``import_rule``, a named rule of access.verbs):
+    another mission's job answers as one that does not exist.
+    """
+
+    import_jobs = None  # the kind's Lifecycle (its model is the job's)
+    import_rule = None  # staticmethod(access rule), e.g. staticmethod(can_import_stations)
     import_title = ""
+    recent_imports_shown = 10
+
+    def import_job_url_name(self) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_import_job"
+
+    def import_url_name(self) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_import"
+
+    def import_job_urls(self) -> list:
+        return [
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=self.import_job_url_name(),
+            )
+        ]
+
+    def import_mission_ids(self, request) -> list[int]:
+        """The missions the user may import into, and whose imports they may follow."""
+        rule = type(self).import_rule
+        return [actor.mission_id for actor in admin_actors(request) if rule(actor, actor.mission_id)]
+
+    def import_jobs_of(self, request):
+        """The user's missions' imports of this kind, newest first, without the files' bytes."""
+        return (
+            self.import_jobs.model.objects.filter(mission_id__in=self.import_mission_ids(request))
+            .select_related("mission", "requested_by")
+            .defer("content")
+        )
+
+    def recent_imports(self, request) -> list:
+        return [
+            (job, reverse(f"admin:{self.import_job_url_name()}", args=[job.pk]))
+            for job in self.import_jobs_of(request)[: self.recent_imports_shown]
+        ]
+
+    def import_job_redirect(self, request, job):
+        messages.info(
+            request,
+            _("The file is kept and queued: it is checked in the background, and this page shows how it goes."),
+        )
+        return redirect(f"admin:{self.import_job_url_name()}", job_id=job.pk)
+
+    def import_done_url(self, job) -> str:
+        """Where the imported rows are seen, once the job is done."""
+        opts = self.model._meta
+        return f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?mission__id__exact={job.mission_id}"
+
+    def import_job_view(self, request, job_id):
+        job = self.import_jobs_of(request).filter(pk=job_id).first()
+        if job is None:
+            raise Http404("No such import in your missions.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": format_lazy("{}: {}", self.import_title, job.filename or job.pk),
+            "opts": self.model._meta,
+            "job": job,
+            "outcome": notices_written(job.outcome or {}),
+            "import_url": reverse(f"admin:{self.import_url_name()}"),
+            "done_url": self.import_done_url(job) if job.status == JobStatus.DONE else "",
+        }
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+
+class SpreadsheetImportAdminMixin(ImportJobsAdminMixin):
+    """An "Import" page on a changelist: the file is kept on a job and checked in the background, all written or
+    none, every error listed on the job's page."""
+
+    # A function (*, actor, mission, upload, filename, user, **form.import_options()) -> the queued job: it asks the
+    # access layer itself whether the importer may import into the mission (the worker asks again).
+    import_start = None
+    import_form_class = SpreadsheetImportForm
     import_columns = ""
 
     def get_urls(self):
-        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
-        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *super().get_urls()]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=self.import_url_name()),
+            *self.import_job_urls(),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
         missions = writable_by(admin_actors(request), Mission)
         form = self.import_form_class(request.POST or None, request.FILES or None, missions=missions)
-        report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             mission = form.cleaned_data["mission"]
             # The form offers only missions the user may write; the service asks the rule again and refuses.
-            report = type(self).import_service(
-                actor=actor_in(request.user, mission.pk),
-                mission=mission,
-                upload=upload,
-                filename=upload.name,
-                **form.import_options(),
-            )
-            if report.ok:
-                messages.success(
-                    request, _("%(title)s: %(summary)s") % {"title": self.import_title, "summary": report.summary()}
+            try:
+                job = type(self).import_start(
+                    actor=actor_in(request.user, mission.pk),
+                    mission=mission,
+                    upload=upload,
+                    filename=upload.name,
+                    user=request.user,
+                    **form.import_options(),
                 )
-                opts = self.model._meta
-                return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return self.import_job_redirect(request, job)
         context = {
             **self.admin_site.each_context(request),
             "title": self.import_title,
             "opts": self.model._meta,
             "form": form,
-            "report": report,
             "columns": self.import_columns,
+            "imports": self.recent_imports(request),
         }
         return TemplateResponse(request, "admin/import.html", context)
 
@@ -191,7 +273,9 @@ class TecAdmin(ScopedAdmin):
 
 @admin.register(PollingStation)
 class PollingStationAdmin(SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
-    import_service = stations_import
+    import_start = stations_import_start
+    import_jobs = station_imports
+    import_rule = staticmethod(can_import_stations)
     import_form_class = StationImportForm
     import_title = _("Import polling stations")
     import_columns = _(

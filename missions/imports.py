@@ -8,7 +8,7 @@ known).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -173,13 +173,14 @@ def stations_import(
     filename: str | None = None,
     create_geography: bool = False,
     columns: dict[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> ImportReport:
     """Check every row of a station list; write nothing if any is bad, else create or update stations by identity.
 
     ``create_geography`` creates the regions and TECs the file names that the mission does not have yet (otherwise
     each is an error); ``columns`` maps a field to the file's own header where it differs ({"number": "Номер УИК"}).
     Only an actor who may import the mission's stations may (PermissionDenied otherwise; a command passes
-    ``access.system_actor``).
+    ``access.system_actor``). ``progress(percent)`` is told when every row is checked (a background job's).
     """
     require(can_import_stations(actor, mission), _("Only the mission's coordinators import its polling stations."))
     report = ImportReport()
@@ -244,6 +245,8 @@ def stations_import(
         placed.append((row, region, tec))
     if report.errors:
         return report
+    if progress is not None:
+        progress(60)
     with transaction.atomic():
         # A re-import leaves alone what its file has no column for (urban/rural the mission added, say).
         given = tuple(name for name in STATION_FIELDS if sources[name])

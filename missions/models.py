@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from jobs.models import BackgroundJob
+
 from .choices import AreaType, ElectionType, MissionStatus, RegionKind, SpecialStationType, StationNumbering
 
 
@@ -260,3 +262,53 @@ def station_label(region_name: str, number: str) -> str:
     Templates use the same words through the `station` filter (missions/templatetags/stations.py).
     """
     return gettext("%(region)s — No. %(number)s") % {"region": region_name, "number": number}
+
+
+class ImportJob(BackgroundJob):
+    """A file to import into a mission, kept on the job's own row so that a worker on any machine sharing the
+    database reads it; checked and written in the background (missions/import_jobs.py), all rows or none.
+
+    Each kind of import (polling stations here, the roster in observers, official results in results) is a model of
+    its own inheriting this one, with its own lifecycle (jobs/lifecycle.py).
+    """
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+", verbose_name=_("mission"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    filename = models.CharField(max_length=255, blank=True, verbose_name=_("file name"))
+    content = models.BinaryField(
+        verbose_name=_("file"), help_text=_("The uploaded file as it was received; the worker reads it from here.")
+    )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("What the import form asked besides the file (the column mapping, for instance)."),
+        verbose_name=_("options"),
+    )
+    outcome = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("What the import did, or every row that stopped it (notices, written out when read)."),
+        verbose_name=_("outcome"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+
+class StationImport(ImportJob):
+    """A polling-station list being imported into a mission (missions/imports.py, in the background)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("station import")
+        verbose_name_plural = _("station imports")

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from access import actor_in, can_add, can_set_membership
+from access import actor_in, can_add, can_import_roster, can_set_membership
 from access.admin import ScopedAdmin, ScopedTabularInline, admin_actors
 from access.rules import writable_by
 from missions.admin import SpreadsheetImportAdminMixin
 
-from .imports import roster_import
+from .import_jobs import roster_import_start, roster_imports
 from .models import Follower, Membership, Observer, ObserverLanguage, Team, TeamMember
 from .services import team_rule_errors
 
@@ -141,7 +141,9 @@ class ObserverAdmin(ScopedAdmin, SimpleHistoryAdmin):
 @admin.register(Membership)
 class MembershipAdmin(MembershipFormMixin, SpreadsheetImportAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = MembershipForm
-    import_service = roster_import
+    import_start = roster_import_start
+    import_jobs = roster_imports
+    import_rule = staticmethod(can_import_roster)
     import_title = _("Import the observer roster")
     import_columns = _(
         "full_name (or first_name + last_name), gender, nationality (ISO code or country name), email, phone, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -215,7 +216,13 @@ def _clean_row(number: int, row: dict[str, str], mission: Mission, errors: list[
 
 
 def roster_import(
-    *, actor: Actor | None, mission: Mission, upload, filename: str | None = None, dry_run: bool = False
+    *,
+    actor: Actor | None,
+    mission: Mission,
+    upload,
+    filename: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> ImportReport:
     """Check every row of a roster file; write nothing if any row is bad, else create or update by e-mail.
 
@@ -251,6 +258,8 @@ def roster_import(
     _check_roles(actor, mission, cleaned, report)
     if report.errors or dry_run:
         return report
+    if progress is not None:
+        progress(60)  # every row checked (a background job's progress)
     with transaction.atomic():
         _write_roster(mission, cleaned, report)
     return report

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from missions.models import ImportJob
+
 from .choices import CoreFunction, Gender, LanguageLevel, MemberRole, MemberStatus, TeamKind
 
 # Fields that only coordinators may see; every serializer, export and page leaves them out otherwise.
@@ -301,3 +303,11 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows {self.mission}"
+
+
+class RosterImport(ImportJob):
+    """An observer roster being imported into a mission (observers/imports.py, in the background)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")

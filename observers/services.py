@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from access import Actor, can_set_membership
 from missions.models import Mission
@@ -23,27 +24,35 @@ def team_rule_errors(
     errors: list[str] = []
     kind_label = TeamKind(kind).label
     if len(memberships) != TEAM_SIZE:
-        errors.append(f"A team has exactly {TEAM_SIZE} members; this one would have {len(memberships)}.")
+        errors.append(
+            _("A team has exactly %(size)s members; this one would have %(n)s.")
+            % {"size": TEAM_SIZE, "n": len(memberships)}
+        )
     if len({m.pk for m in memberships}) != len(memberships):
-        errors.append("The same observer is listed twice in the team.")
+        errors.append(_("The same observer is listed twice in the team."))
     allowed_roles = ROLES_FOR_TEAM_KIND[TeamKind(kind)]
     for membership in memberships:
         name = membership.observer.full_name
         if membership.mission_id != mission.pk:
-            errors.append(f"{name} is not a member of {mission.name}.")
+            errors.append(_("%(name)s is not a member of %(mission)s.") % {"name": name, "mission": mission.name})
             continue
         if membership.role not in allowed_roles:
-            errors.append(f"{name} is a {membership.get_role_display()} and cannot sit in an {kind_label}.")
+            errors.append(
+                _("%(name)s is a %(role)s and cannot sit in an %(kind)s.")
+                % {"name": name, "role": membership.get_role_display(), "kind": kind_label}
+            )
         if membership.status == MemberStatus.WITHDRAWN:
-            errors.append(f"{name} has withdrawn from the mission.")
+            errors.append(_("%(name)s has withdrawn from the mission.") % {"name": name})
         if membership.observer.nationality == mission.host_country:
             errors.append(
-                f"{name} is a national of the host country ({mission.host_country.name}) and cannot observe there."
+                _("%(name)s is a national of the host country (%(country)s) and cannot observe there.")
+                % {"name": name, "country": mission.host_country.name}
             )
     nationalities = [m.observer.nationality.code for m in memberships]
     if len(memberships) == TEAM_SIZE and len(set(nationalities)) < len(nationalities):
         errors.append(
-            f"Both members are nationals of {memberships[0].observer.nationality.name}; a team must be multinational."
+            _("Both members are nationals of %(country)s; a team must be multinational.")
+            % {"country": memberships[0].observer.nationality.name}
         )
     # No ordering: team formation calls this once per pair, and the default ordering's joins dominate the cost.
     taken = (
@@ -54,7 +63,10 @@ def team_rule_errors(
     if team is not None and team.pk:
         taken = taken.exclude(team=team)
     for seat in taken:
-        errors.append(f"{seat.membership.observer.full_name} is already in team {seat.team.code}.")
+        errors.append(
+            _("%(name)s is already in team %(team)s.")
+            % {"name": seat.membership.observer.full_name, "team": seat.team.code}
+        )
     return errors
 
 
@@ -63,7 +75,7 @@ def _load_memberships(ids_or_objects: Iterable) -> list[Membership]:
     by_id = Membership.objects.select_related("observer", "mission").in_bulk(ids)
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise ValidationError(f"Unknown membership id(s): {', '.join(map(str, missing))}.")
+        raise ValidationError(_("Unknown membership id(s): %(ids)s.") % {"ids": ", ".join(map(str, missing))})
     return [by_id[i] for i in ids]
 
 
@@ -84,9 +96,9 @@ def team_create(
     memberships = _load_memberships(members)
     errors = team_rule_errors(mission=mission, kind=kind, memberships=memberships)
     if Team.objects.filter(mission=mission, code=code).exists():
-        errors.append(f"Team code {code} is already used in this mission.")
+        errors.append(_("Team code %(code)s is already used in this mission.") % {"code": code})
     if lto_team is not None and (kind != TeamKind.STO or lto_team.kind != TeamKind.LTO):
-        errors.append("Only an STO team belongs to an LTO team's area.")
+        errors.append(_("Only an STO team belongs to an LTO team's area."))
     if errors:
         raise ValidationError(errors)
     team = Team.objects.create(
@@ -134,7 +146,7 @@ def observer_join(
     """
     membership = Membership(mission=mission, role=role, core_function=core_function or "")
     if not can_set_membership(actor, membership=membership, member_role=role, core_function=core_function or ""):
-        raise PermissionDenied("You may not give this role in this mission.")
+        raise PermissionDenied(_("You may not give this role in this mission."))
     observer = Observer(**{**fields, "mission": mission})
     observer.full_clean()
     observer.save()
@@ -152,7 +164,7 @@ def membership_save(*, actor: Actor | None, membership: Membership, fields: dict
     if not can_set_membership(
         actor, membership=membership, member_role=membership.role, core_function=membership.core_function or ""
     ):
-        raise PermissionDenied("You may not give this role in this mission, nor change your own.")
+        raise PermissionDenied(_("You may not give this role in this mission, nor change your own."))
     membership.full_clean()
     membership.save()
     return membership

@@ -173,15 +173,27 @@ def _yes_no(flag: bool) -> str:
     return str(ANSWER_WORDS["yes"] if flag else ANSWER_WORDS["no"])
 
 
+def _form_headers() -> list:
+    """The first columns of a list of flagged forms: when, which form, its kind, its team and its region."""
+    return [_("Received"), _("Form"), _("Kind"), _("Team"), _("Region")]
+
+
+def _form_cells(row, result: ReportResult, labels: ReportLabels, names: dict) -> list:
+    """The cells under _form_headers() for one flagged form, received time on the mission's clock with its zone."""
+    return [
+        local_moment(row.received_at, result.mission, with_zone=True),
+        row.submission,
+        labels.kind(row.kind),
+        row.team,
+        names.get(row.region, row.region),
+    ]
+
+
 def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every urgent or critical form of the snapshot (never capped), newest first."""
     names = labels.region_names()
     yield [
-        _("Received"),
-        _("Form"),
-        _("Kind"),
-        _("Team"),
-        _("Region"),
+        *_form_headers(),
         _("Polling station"),
         _("Urgent"),
         _("Critical answers"),
@@ -189,11 +201,7 @@ def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     ]
     for row in result.incidents.list:
         yield [
-            local_moment(row.received_at, result.mission, with_zone=True),
-            row.submission,
-            labels.kind(row.kind),
-            row.team,
-            names.get(row.region, row.region),
+            *_form_cells(row, result, labels, names),
             row.station,
             _yes_no(row.urgent),
             "; ".join(
@@ -207,14 +215,10 @@ def incident_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
 def protocol_rows(result: ReportResult, labels: ReportLabels) -> Iterator[list]:
     """Every form with a protocol arithmetic mismatch (never capped), oldest first."""
     names = labels.region_names()
-    yield [_("Received"), _("Form"), _("Kind"), _("Team"), _("Region"), _("TEC"), _("Polling station"), _("Issues")]
+    yield [*_form_headers(), _("TEC"), _("Polling station"), _("Issues")]
     for row in result.protocol.list:
         yield [
-            local_moment(row.received_at, result.mission, with_zone=True),
-            row.submission,
-            labels.kind(row.kind),
-            row.team,
-            names.get(row.region, row.region),
+            *_form_cells(row, result, labels, names),
             row.tec,
             row.station,
             "; ".join(labels.issues(row)),

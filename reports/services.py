@@ -187,7 +187,7 @@ def report_run_publish(*, run: ReportRun, user) -> ReportRun:
         _("Only the head of mission or an analyst can publish a report run."),
     )
     if run.status != RunStatus.DONE:
-        raise ValidationError("Only a finished compilation can be published.")
+        raise ValidationError(_("Only a finished compilation can be published."))
     if not run.published:
         run.published = True
         run.published_by = user
@@ -202,9 +202,9 @@ def report_runs_compare(*, old: ReportRun, new: ReportRun) -> dict:
     Answers are given by kind, question code and value; the page words them in the reader's language.
     """
     if old.mission_id != new.mission_id:
-        raise ValidationError("Only runs of the same mission can be compared.")
+        raise ValidationError(_("Only runs of the same mission can be compared."))
     if old.status != RunStatus.DONE or new.status != RunStatus.DONE:
-        raise ValidationError("Both runs must be finished to be compared.")
+        raise ValidationError(_("Both runs must be finished to be compared."))
     before, after = old.report(), new.report()
     kinds = [kind for kind in OBSERVATION_KINDS if kind in before.kinds or kind in after.kinds]
     out_kinds, answers = [], []

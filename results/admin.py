@@ -1,26 +1,28 @@
 """Coordinators' admin for official results: the versions imported, and the import page with its column mapping."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from access import actor_in, can_import_results
 from access.admin import ScopedAdmin, admin_actors
 from access.rules import writable_by
+from missions.admin import ImportJobsAdminMixin
 from missions.models import Mission
 
 from .choices import ResultsLevel
 from .forms import ResultsImportForm
-from .imports import mapping_saved, results_import
+from .import_jobs import results_import_start, results_imports
+from .imports import mapping_saved
 from .models import ResultsSettings, ResultsVersion
 
 
 @admin.register(ResultsVersion)
-class ResultsVersionAdmin(ScopedAdmin):
+class ResultsVersionAdmin(ImportJobsAdminMixin, ScopedAdmin):
     """Versions are imported, never typed in or edited: every version of the CEC's figures is kept as it was."""
 
     list_display = (
@@ -41,6 +43,9 @@ class ResultsVersionAdmin(ScopedAdmin):
         "rows", "imported_by", "imported_at",
     )  # fmt: skip
     change_list_template = "admin/results/resultsversion/change_list.html"
+    import_jobs = results_imports
+    import_rule = staticmethod(can_import_results)
+    import_title = _("Import official results")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -56,6 +61,7 @@ class ResultsVersionAdmin(ScopedAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="results_resultsversion_import"),
+            *self.import_job_urls(),
             *super().get_urls(),
         ]
 
@@ -71,20 +77,21 @@ class ResultsVersionAdmin(ScopedAdmin):
             raise PermissionDenied
         missions = self._importable_missions(request)
         if not missions:
-            raise PermissionDenied("You coordinate no mission.")
+            raise PermissionDenied(_("You coordinate no mission."))
         chosen = request.POST.get("mission") or request.GET.get("mission") or ""
         if chosen:
             mission = next((m for m in missions if str(m.pk) == chosen), None)
             if mission is None:
-                raise PermissionDenied("You do not coordinate that mission.")
+                raise PermissionDenied(_("You do not coordinate that mission."))
         else:
             mission = missions[0] if len(missions) == 1 else None
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Import official results"),
+            "title": self.import_title,
             "opts": self.model._meta,
             "missions": missions,
             "mission": mission,
+            "imports": self.recent_imports(request),
         }
         if mission is None:
             return TemplateResponse(request, "admin/results/import.html", context)
@@ -99,25 +106,33 @@ class ResultsVersionAdmin(ScopedAdmin):
             saved_mapping=mapping_saved(mission=mission, level=level),
             level=level,
         )
-        report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            report = results_import(
-                mission=mission,
-                upload=upload,
-                filename=upload.name,
-                mapping=form.mapping(),
-                stage=form.cleaned_data["stage"],
-                label=form.cleaned_data["label"],
-                published_on=form.cleaned_data["published_on"],
-                user=request.user,
-                level=level,
-            )
-            if report.ok:
-                messages.success(request, _("Official results: %(summary)s") % {"summary": report.summary()})
-                return redirect(f"{reverse('results:mission', args=[mission.slug])}?version={report.version.number}")
-        context.update({"form": form, "report": report})
+            try:
+                job = results_import_start(
+                    actor=actor_in(request.user, mission.pk),
+                    mission=mission,
+                    upload=upload,
+                    filename=upload.name,
+                    mapping=form.mapping(),
+                    stage=form.cleaned_data["stage"],
+                    label=form.cleaned_data["label"],
+                    published_on=form.cleaned_data["published_on"],
+                    level=level,
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return self.import_job_redirect(request, job)
+        context["form"] = form
         return TemplateResponse(request, "admin/results/import.html", context)
+
+    def import_done_url(self, job) -> str:
+        """The checks and cross-check of the version the import made."""
+        version = (job.outcome or {}).get("version")
+        url = reverse("results:mission", args=[job.mission.slug])
+        return f"{url}?version={version}" if version else url
 
 
 @admin.register(ResultsSettings)

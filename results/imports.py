@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from access import actor_for, can_import_results, require
+from access import Actor, actor_for, can_import_results, require
 from jobs.notices import notice, notice_text
 from missions.models import Mission, PollingStation, Region, Tec
 from missions.spreadsheets import ImportReport, RowError, SpreadsheetError, normalise_header, read_rows
@@ -190,16 +191,20 @@ def results_import(
     published_on=None,
     user=None,
     level: str = ResultsLevel.STATION,
+    actor: Actor | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> ResultsImportReport:
     """Check every row of an official results file; write nothing if any is bad, else add it as a new version.
 
-    `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals). A person
-    (`user`) must be allowed to import the mission's results (``access.can_import_results``); without one the
-    import is a command's, run by the operator with a shell.
+    `level` is what the rows are: polling stations (PEC protocols), or TECs (their tabulated totals). The importer
+    (`actor`, as a background job runs: access.job_actor; else the Actor of `user`) must be allowed to import the
+    mission's results (``access.can_import_results``); without either the import is a command's, run by the
+    operator with a shell. `user` is recorded as who imported the version; `progress(percent)` is told when every row
+    is checked (a background job's).
     """
-    if user is not None:
+    if actor is not None or user is not None:
         require(
-            can_import_results(actor_for(user, mission), mission),
+            can_import_results(actor if actor is not None else actor_for(user, mission), mission),
             _("Only the mission's coordinators import its official results."),
         )
     report = ResultsImportReport()
@@ -220,6 +225,8 @@ def results_import(
         report.errors.append(RowError(0, "", notice("missions.no_data_rows")))
     if report.errors:
         return report
+    if progress is not None:
+        progress(60)  # every row checked (a background job's progress)
     with transaction.atomic():
         settings, _created = ResultsSettings.objects.select_for_update().get_or_create(mission=mission)
         number = (

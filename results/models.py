@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobs.notices import notice, notice_text
+from missions.models import ImportJob
 
 from .choices import ResultsLevel, ResultsStage
 
@@ -190,3 +191,11 @@ class TecResult(ProtocolFigures):
 
     def __str__(self) -> str:
         return f"{self.region_text} / {self.tec_text} (v{self.version_id})"
+
+
+class ResultsImport(ImportJob):
+    """A file of official results being imported into a new version (results/imports.py, in the background)."""
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("results import")
+        verbose_name_plural = _("results imports")

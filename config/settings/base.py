@@ -184,15 +184,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-# Queues by workload: long compilations never hold up planning, and the watchdog's quick passes wait for neither.
-# A worker serves all three by default (`celery -A config worker -Q default,reports,planning`); a busy deployment
-# gives each queue workers of its own.
+# Queues by workload: long compilations never hold up planning or an import of a large file, and the watchdog's
+# quick passes wait for none of them. A worker serves all four by default
+# (`celery -A config worker -Q default,reports,planning,imports`); a busy deployment gives each queue workers of its
+# own.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reports.compile": {"queue": "reports"},
     "deployment.*": {"queue": "planning"},
+    "missions.import_stations": {"queue": "imports"},
+    "observers.import_roster": {"queue": "imports"},
+    "results.import_results": {"queue": "imports"},
 }
-WORKER_QUEUES = ("default", "reports", "planning")
+WORKER_QUEUES = ("default", "reports", "planning", "imports")
 # Periodic tasks, run by `celery -A config beat`; each app's entries are declared here, never registered on import.
 INCIDENT_DIGEST_HOURS = float(os.environ.get("EOM_INCIDENT_DIGEST_HOURS", "6"))
 CELERY_BEAT_SCHEDULE = {

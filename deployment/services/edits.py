@@ -88,7 +88,7 @@ def team_member_swap(*, actor: Actor, team: Team, remove: Membership, add: Membe
     errors = team_rule_errors(mission=team.mission, kind=team.kind, memberships=new_members, team=team)
     if other is not None:
         errors += [
-            f"{other.code}: {message}"
+            _("%(team)s: %(message)s") % {"team": other.code, "message": message}
             for message in team_rule_errors(
                 mission=other.mission, kind=other.kind, memberships=other_members, team=other
             )

@@ -5,6 +5,7 @@ the same content, 409 when the UUID was used for different content, 400 with mes
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -92,7 +93,7 @@ class SubmissionViewSet(
         incoming.is_valid(raise_exception=True)
         template = _template_for(incoming.validated_data, request.user)
         if actor_for(request.user, template.mission) is None:
-            raise PermissionDenied("You are not a member of this mission.")
+            raise PermissionDenied(_("You are not a member of this mission."))
         try:
             with service_errors():
                 submission, created = submission_record(

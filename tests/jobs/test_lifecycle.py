@@ -44,7 +44,13 @@ def test_planning_jobs_and_report_runs_are_one_lifecycle_with_one_set_of_states(
     from reports.choices import RunStatus
 
     assert PlanningStatus is JobStatus and RunStatus is JobStatus
-    assert set(lifecycles()) == {"deployment.PlanningJob", "reports.ReportRun"}
+    assert set(lifecycles()) == {
+        "deployment.PlanningJob",
+        "reports.ReportRun",
+        "missions.StationImport",
+        "observers.RosterImport",
+        "results.ResultsImport",
+    }
     assert PlanningJob._meta.get_field("status").choices == ReportRun._meta.get_field("status").choices
 
 

@@ -312,20 +312,26 @@ def test_a_report_s_official_results_kept_in_english_are_written_out_in_russian(
     assert all(CYRILLIC.search(message) for message in messages)
 
 
-def _station_admin_post(client, mission, upload: bytes, language: str):
-    return client.post(
-        reverse("admin:missions_pollingstation_import"),
-        {"mission": mission.pk, "file": SimpleUploadedFile("stations.csv", upload, content_type="text/csv")},
-        HTTP_ACCEPT_LANGUAGE=language,
-    )
+def _station_admin_post(client, mission, upload: bytes, language: str, capture):
+    """The import's page, in the language, once the worker has run the import the admin queued."""
+    with capture(execute=True):
+        posted = client.post(
+            reverse("admin:missions_pollingstation_import"),
+            {"mission": mission.pk, "file": SimpleUploadedFile("stations.csv", upload, content_type="text/csv")},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    return client.get(posted.headers["Location"], HTTP_ACCEPT_LANGUAGE=language)
 
 
-def test_the_import_pages_list_the_errors_in_the_session_s_language(client, mission):
+def test_the_import_pages_list_the_errors_in_the_session_s_language(
+    client, mission, django_capture_on_commit_callbacks
+):
     client.force_login(core_team_user(mission, "coordinator", "lto_coordinator"))
     RegionFactory(mission=mission, code="AKM", name="Akmola")
 
-    russian = _station_admin_post(client, mission, STATIONS, "ru").content.decode()
-    english = _station_admin_post(client, mission, STATIONS, "en").content.decode()
+    russian = _station_admin_post(client, mission, STATIONS, "ru", django_capture_on_commit_callbacks)
+    english = _station_admin_post(client, mission, STATIONS, "en", django_capture_on_commit_callbacks)
+    russian, english = russian.content.decode(), english.content.decode()
 
     assert "Ничего не импортировано: 4 ошибки." in russian
     for error in STATION_ERRORS_RU:
@@ -335,7 +341,9 @@ def test_the_import_pages_list_the_errors_in_the_session_s_language(client, miss
     assert not PollingStation.objects.exists()
 
 
-def test_the_results_import_page_lists_the_errors_and_names_the_columns_in_russian(client, mission):
+def test_the_results_import_page_lists_the_errors_and_names_the_columns_in_russian(
+    client, mission, django_capture_on_commit_callbacks
+):
     world = build_cec_world(mission, tecs_per_region=1, stations_per_tec=2)
     client.force_login(world.coordinator)
     rows = file_rows(world)
@@ -347,11 +355,59 @@ def test_the_results_import_page_lists_the_errors_and_names_the_columns_in_russi
         **{f"column_{name}": header for name, header in MAPPING.items()},
     }
 
-    page = client.post(reverse("admin:results_resultsversion_import"), data, HTTP_ACCEPT_LANGUAGE="ru")
+    url = reverse("admin:results_resultsversion_import")
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ru")
+    # The import's page once the worker ran it, and the import page with its column mapping.
+    body = client.get(posted.headers["Location"], HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    body += client.get(url, {"mission": mission.pk}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
-    body = page.content.decode()
     assert "Ничего не импортировано: 1 ошибка." in body
     assert "строка 3" in body and "не целое число бюллетеней или избирателей" in body
     assert "Столбец: Выданные бюллетени" in body and "Столбец: Голоса за кандидата Таспаева Дания" in body
     assert "Column:" not in body and "is not a whole number" not in body
     assert not ResultsVersion.objects.exists()
+
+
+def test_the_admin_shows_why_a_team_is_where_it_is_in_the_reader_s_language(client, mission):
+    """The assignment keeps its reason as a notice; the admin page writes it out instead of showing the stored data."""
+    from deployment.models import TeamAssignment
+    from jobs.notices import notice_dumps
+    from tests.factories import TeamFactory, UserFactory
+
+    region = RegionFactory(mission=mission, code="AKM", name="Akmola")
+    assignment = TeamAssignment.objects.create(
+        team=TeamFactory(mission=mission, code="STO-007"),
+        mission=mission,
+        region=region,
+        reason=notice_dumps("deployment.assignment_moved", region="Akmola", tecs="AKM-1", stations=4),
+    )
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:deployment_teamassignment_change", args=[assignment.pk])
+
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Перемещена координатором: Akmola, ТИК AKM-1; маршрут из 4 участков." in russian
+    assert "Moved by a coordinator to Akmola, TEC AKM-1; route of 4 stations." in english
+    for page in (russian, english):
+        assert "deployment.assignment_moved" not in page and "&quot;notice&quot;" not in page
+
+
+def test_the_team_rules_are_told_in_the_reader_s_language(mission):
+    from django.core.exceptions import ValidationError
+
+    from observers.services import team_create
+    from tests.factories import team_with_members
+
+    team = team_with_members(mission=mission, code="STO-001", nationalities=("DE", "FR"))
+    members = [seat.membership for seat in team.members.all()]
+
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        team_create(mission=mission, kind="sto", code="STO-001", members=members[:1])
+
+    assert refused.value.messages == [
+        "В команде ровно 2 участника; в этой было бы 1.",
+        f"{members[0].observer.full_name} уже входит в команду STO-001.",
+        "Код команды STO-001 уже используется в этой миссии.",
+    ]

@@ -133,7 +133,9 @@ def test_the_figures_page_shows_stos_per_state_against_the_cap(client, coordinat
     assert "Over the cap: Germany (4)" in page
 
 
-def test_a_roster_upload_with_errors_in_the_admin_lists_them_and_writes_nothing(client, coordinator, mission):
+def test_a_roster_upload_with_errors_in_the_admin_lists_them_and_writes_nothing(
+    client, coordinator, mission, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from observers.models import Observer
@@ -141,7 +143,9 @@ def test_a_roster_upload_with_errors_in_the_admin_lists_them_and_writes_nothing(
     before = Observer.objects.count()
     client.force_login(coordinator)
     upload = SimpleUploadedFile("roster.csv", b"full_name,gender,nationality,email\nA B,F,XX,a@example.org\n")
-    response = client.post(reverse("admin:observers_membership_import"), {"mission": mission.pk, "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(reverse("admin:observers_membership_import"), {"mission": mission.pk, "file": upload})
+    response = client.get(posted.headers["Location"])
     assert (
         "row 2, nationality: &#x27;XX&#x27; is not a known ISO 3166-1 country code or name" in response.content.decode()
     )

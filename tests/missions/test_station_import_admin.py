@@ -52,12 +52,15 @@ def _xlsx(rows) -> SimpleUploadedFile:
     return SimpleUploadedFile("cec.xlsx", buffer.getvalue())
 
 
-def test_the_coordinator_imports_a_cec_workbook_with_its_own_headers_creating_its_regions(client, coordinator, mission):
+def test_the_coordinator_imports_a_cec_workbook_with_its_own_headers_creating_its_regions(
+    client, coordinator, mission, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     url = reverse("admin:missions_pollingstation_import")
-    response = client.post(
-        url, {"mission": mission.pk, "file": _xlsx(ROWS), "columns": MAPPING, "create_geography": "on"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"mission": mission.pk, "file": _xlsx(ROWS), "columns": MAPPING, "create_geography": "on"}
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     imported = sorted(
         PollingStation.objects.filter(mission=mission).values_list(
@@ -68,10 +71,14 @@ def test_the_coordinator_imports_a_cec_workbook_with_its_own_headers_creating_it
     assert Region.objects.filter(mission=mission).count() == len({row[0] for row in ROWS})
 
 
-def test_without_creating_regions_the_page_lists_the_unknown_region_on_every_row(client, coordinator, mission):
+def test_without_creating_regions_the_page_lists_the_unknown_region_on_every_row(
+    client, coordinator, mission, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     url = reverse("admin:missions_pollingstation_import")
-    page = client.post(url, {"mission": mission.pk, "file": _xlsx(ROWS), "columns": MAPPING}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"mission": mission.pk, "file": _xlsx(ROWS), "columns": MAPPING})
+    page = client.get(response.headers["Location"]).content.decode()
     for line, (region, *_rest) in enumerate(ROWS, start=2):
         assert f"row {line}, region: &#x27;{region}&#x27; is not a region of this mission" in page
     assert not PollingStation.objects.exists()

@@ -254,7 +254,8 @@ def test_a_header_row_wider_than_the_column_cap_is_refused(upload):
         read_rows(raw, filename=f"stations.{upload}")
 
 
-def test_the_import_pages_answer_a_hostile_upload_with_a_message(client, mission):
+def test_the_import_pages_answer_a_hostile_upload_with_a_message(client, mission, django_capture_on_commit_callbacks):
+    from missions.models import StationImport
     from tests.security.conftest import build_world
 
     world = build_world(mission)
@@ -263,8 +264,11 @@ def test_the_import_pages_answer_a_hostile_upload_with_a_message(client, mission
     before = PollingStation.objects.count()
     upload = io.BytesIO(_billion_laughs(10_000))
     upload.name = "stations.xlsx"
-    response = client.post(url, {"mission": mission.pk, "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(url, {"mission": mission.pk, "file": upload})
+    response = client.get(posted.headers["Location"])  # the import's page, once the worker has refused the file
     assert response.status_code in (200, 400)
+    assert StationImport.objects.get(mission=mission).status == "failed"
     assert PollingStation.objects.count() == before
 
 

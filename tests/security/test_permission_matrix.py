@@ -89,6 +89,21 @@ def results_settings(place):
     return ResultsSettings.objects.get_or_create(mission=place.mission)[0]
 
 
+def import_job(label: str) -> Build:
+    """An import of the place's mission (kept file and all, never run), for the page that follows it."""
+
+    def build(world, place):
+        from django.apps import apps
+
+        model = apps.get_model(label)
+        job = model.objects.filter(mission=place.mission).first() or model.objects.create(
+            mission=place.mission, filename="list.csv", content=b"number,region\n"
+        )
+        return {"job_id": job.pk}, ""
+
+    return build
+
+
 def results_version(place):
     """The place's mission's imported official results (one version, made the first time it is asked for)."""
     from results.models import ResultsVersion
@@ -234,10 +249,13 @@ ADMIN_PAGES: dict[str, Rule] = {
     "admin:view_on_site": Rule(NOBODY, lambda w, p: (_content_type_kwargs(p.station), "")),
     "admin:missions_mission_figures": Rule(CORE, lambda w, p: ({"pk": p.mission.pk}, "")),
     "admin:missions_pollingstation_import": Rule(COORDINATOR, scoped=False),
+    "admin:missions_pollingstation_import_job": Rule(COORDINATOR, import_job("missions.stationimport")),
     "admin:observers_membership_import": Rule(COORDINATOR, scoped=False),
+    "admin:observers_membership_import_job": Rule(COORDINATOR, import_job("observers.rosterimport")),
     "admin:checklists_formtemplate_xlsform_import": Rule(COORDINATOR, scoped=False),
     "admin:checklists_formtemplate_xlsform": Rule(CORE, lambda w, p: ({"pk": p.template.pk}, "")),
     "admin:results_resultsversion_import": Rule(COORDINATOR, scoped=False),
+    "admin:results_resultsversion_import_job": Rule(COORDINATOR, import_job("results.resultsimport")),
 }
 
 
