@@ -153,6 +153,7 @@ def role_pages(site):
         (site.owner, reverse("observe:form_new", args=[slug, "voting"]) + f"?station={site.voting_station.pk}"),
         (site.owner, reverse("observe:form_new", args=[slug, "counting"]) + f"?station={site.voting_station.pk}"),
         (site.owner, reverse("observe:submission_detail", args=[slug, submission.uuid])),
+        (site.owner, reverse("observe:submission_edit", args=[slug, submission.uuid])),
         (site.owner, reverse("observe:station_search", args=[slug]) + "?q=10"),
         (site.owner, reverse("observe:offline")),
         (site.lto, reverse("observe:home")),
@@ -179,6 +180,7 @@ def role_pages(site):
         (head, reverse("deployment:planning", args=[slug])),
         (head, reverse("reports:mission", args=[slug])),
         (head, reverse("incidents:cases", args=[slug])),
+        (head, reverse("cockpit:guide")),
         # ODIHR staff following the mission: the report pages, and nothing else of it.
         (site.odihr, reverse("reports:index")),
         (site.odihr, reverse("reports:mission", args=[slug])),
