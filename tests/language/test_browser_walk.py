@@ -23,7 +23,7 @@ from django.urls import resolve, reverse
 
 from submissions.models import Submission
 from tests.language.english import CYRILLIC, english_left_in, product_fragments, role_pages, site_data
-from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID, _wait_for
+from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -214,16 +214,16 @@ def observer_walk(session: Session, site, pages, sent):
 
     # A started form is kept as a draft and restored; leaving it asks first; discarding the draft asks first.
     page.locator("#f-arrival_time").fill("09:10")
-    assert _wait_for(lambda: page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('eom-draft:'))"))
+    page.wait_for_function("() => Object.keys(localStorage).some((key) => key.startsWith('eom-draft:'))")
     page.reload()
     session.settle()
     expect(page.locator("#draft-note")).to_be_visible()
     session.read("voting form: draft restored")
-    asked = len(session.dialogs)
-    page.locator(".breadcrumbs a").first.click()
-    assert _wait_for(lambda: len(session.dialogs) > asked)
+    with page.expect_event("dialog"):
+        page.locator(".breadcrumbs a").first.click()
     session.accept_dialogs = True
-    page.locator("#draft-discard").click()
+    with page.expect_event("dialog"):
+        page.locator("#draft-discard").click()
     session.settle()
     session.accept_dialogs = False
     expect(page.locator("#draft-note")).to_be_hidden()
@@ -244,7 +244,7 @@ def observer_walk(session: Session, site, pages, sent):
     session.read("home: form received")
 
     # Without network: the form is kept on the device, and the waiting banner follows the observer.
-    assert _wait_for(lambda: page.evaluate(KEPT_PAGE, voting), timeout=20)
+    page.wait_for_function(KEPT_PAGE, arg=voting)
     session.context.set_offline(True)
     page.goto(voting)
     page.wait_for_function(SETTLED)
@@ -271,9 +271,8 @@ def observer_walk(session: Session, site, pages, sent):
     page.evaluate(REUSE_UUID, sent)
     expect(page.locator("#queue-attention button")).to_be_visible()
     session.read("voting form: a form needs attention")
-    asked = len(session.dialogs)
-    page.locator("#queue-attention button").first.click()
-    assert _wait_for(lambda: len(session.dialogs) > asked)
+    with page.expect_event("dialog"):
+        page.locator("#queue-attention button").first.click()
 
 
 def test_the_observers_site_reads_russian_in_a_russian_browser_on_every_screen(browser, live_server, site):
