@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from .models import Question
 from .rules import normalise_condition
@@ -42,16 +43,18 @@ class ChoiceLinesField(forms.CharField):
                 continue
             parts = [part.strip() for part in line.split("|")]
             if len(parts) > 3 or not parts[0]:
-                raise forms.ValidationError(f"Line {number}: write value | label | Russian label.")
+                raise forms.ValidationError(_("Line %(line)s: write value | label | Russian label.") % {"line": number})
             if not all(ch.isalnum() or ch in "_-." for ch in parts[0]):
-                raise forms.ValidationError(f"Line {number}: a value is letters, digits, _ - or . only.")
+                raise forms.ValidationError(
+                    _("Line %(line)s: a value is letters, digits, _ - or . only.") % {"line": number}
+                )
             choice = {"value": parts[0], "label": parts[1] if len(parts) > 1 and parts[1] else parts[0]}
             if len(parts) > 2 and parts[2]:
                 choice["label_ru"] = parts[2]
             choices.append(choice)
         values = [choice["value"] for choice in choices]
         if len(set(values)) != len(values):
-            raise forms.ValidationError("The same value is listed twice.")
+            raise forms.ValidationError(_("The same value is listed twice."))
         return choices
 
 

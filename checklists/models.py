@@ -20,11 +20,14 @@ _FROZEN_TEMPLATE_FIELDS = ("mission_id", "kind", "version", "title", "title_ru")
 
 def frozen_message(template) -> str:
     """The message shown when a published or retired version is about to be changed."""
-    return (
-        f"{template.get_kind_display()} checklist version {template.version} is "
-        f"{template.get_status_display().lower()} and cannot be changed; "
-        "create a new draft version and edit that instead."
-    )
+    return _(
+        "%(kind)s checklist version %(version)s is %(status)s and cannot be changed; create a new draft version "
+        "and edit that instead."
+    ) % {
+        "kind": template.get_kind_display(),
+        "version": template.version,
+        "status": template.get_status_display().lower(),
+    }
 
 
 def _guard_template_editable(template_id) -> None:
@@ -256,7 +259,9 @@ class DataRule(TemplatePart):
         from .rules import STANDARD_RULE_CODES, expression_field_error
 
         if self.code in STANDARD_RULE_CODES:
-            raise ValidationError({"code": [f"{self.code} is the name of a rule of the standard set."]})
+            raise ValidationError(
+                {"code": [_("%(code)s is the name of a rule of the standard set.") % {"code": self.code}]}
+            )
         message = expression_field_error(self.expression, template_id=self.template_id, before=None)
         if message:
             raise ValidationError({"expression": [message]})

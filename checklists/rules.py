@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from .choices import FormKind, QuestionType
 from .expressions import CHOICES as CHOICES_KIND
 from .expressions import NUMBER, ExpressionError, Variable, check, evaluate, names, parse, single_in
@@ -119,19 +121,23 @@ def condition_errors(questions: list) -> list[str]:
     earlier: list = []
     for question in questions:
         if question.condition:
-            label = f"Question {question.code}"
             try:
                 tree = parsed(question.condition)
             except ExpressionError as error:
-                errors.append(f"{label}, condition: {error}")
+                errors.append(_("Question %(code)s, condition: %(error)s") % {"code": question.code, "error": error})
             else:
                 later = [code for code in names(tree) if code not in {q.code for q in earlier}]
                 if later:
                     errors.append(
-                        f"{label} is shown only if {', '.join(later)}, which is not an earlier question of this form."
+                        _(
+                            "Question %(code)s is shown only if %(codes)s, which is not an earlier question of "
+                            "this form."
+                        )
+                        % {"code": question.code, "codes": ", ".join(later)}
                     )
                 else:
-                    errors.extend(expression_errors(question.condition, earlier, label=f"{label}, condition"))
+                    label = _("Question %(code)s, condition") % {"code": question.code}
+                    errors.extend(expression_errors(question.condition, earlier, label=label))
         earlier.append(question)
     return errors
 
@@ -140,8 +146,9 @@ def rule_errors(rules: Iterable, questions: list) -> list[str]:
     errors: list[str] = []
     for rule in rules:
         if rule.code in STANDARD_RULE_CODES:
-            errors.append(f"Rule {rule.code}: the name is taken by a rule of the standard set.")
-        errors.extend(expression_errors(rule.expression, questions, label=f"Rule {rule.code}"))
+            errors.append(_("Rule %(code)s: the name is taken by a rule of the standard set.") % {"code": rule.code})
+        label = _("Rule %(code)s") % {"code": rule.code}
+        errors.extend(expression_errors(rule.expression, questions, label=label))
     return errors
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from missions.models import Mission
 
@@ -62,62 +63,76 @@ def template_errors(*, template: FormTemplate) -> list[str]:
     errors: list[str] = []
     questions = list(template.questions.select_related("section").order_by("section__order", "order", "id"))
     if not questions:
-        return ["The checklist has no questions."]
+        return [_("The checklist has no questions.")]
     seen: dict[str, Question] = {}
     for question in questions:
-        label = f"Question {question.code}"
+        code = {"code": question.code}
         if question.section.template_id != template.pk:
-            errors.append(f"{label} sits in a section of another checklist.")
+            errors.append(_("Question %(code)s sits in a section of another checklist.") % code)
         if question.code in seen:
-            errors.append(f"The code {question.code} is used by more than one question.")
+            errors.append(_("The code %(code)s is used by more than one question.") % code)
         if question.type in CHOICE_TYPES:
             values = question.choice_values
             if not values:
-                errors.append(f"{label} is a choice question without choices.")
+                errors.append(_("Question %(code)s is a choice question without choices.") % code)
             elif len(set(values)) != len(values):
-                errors.append(f"{label} lists the same choice twice.")
+                errors.append(_("Question %(code)s lists the same choice twice.") % code)
             if any(not choice.get("label") for choice in question.choices or []):
-                errors.append(f"{label} has a choice without a label.")
+                errors.append(_("Question %(code)s has a choice without a label.") % code)
         elif question.choices:
-            errors.append(f"{label} is not a choice question but lists choices.")
+            errors.append(_("Question %(code)s is not a choice question but lists choices.") % code)
         if question.type != QuestionType.INTEGER and (question.min_value is not None or question.max_value is not None):
-            errors.append(f"{label} has bounds but is not an integer question.")
+            errors.append(_("Question %(code)s has bounds but is not an integer question.") % code)
         if (
             question.min_value is not None
             and question.max_value is not None
             and question.min_value > question.max_value
         ):
-            errors.append(f"{label}: the minimum {question.min_value} is above the maximum {question.max_value}.")
+            errors.append(
+                _("Question %(code)s: the minimum %(minimum)s is above the maximum %(maximum)s.")
+                % {**code, "minimum": question.min_value, "maximum": question.max_value}
+            )
         if question.shown_if_code:
             source = seen.get(question.shown_if_code)
             if source is None:
                 errors.append(
-                    f"{label} is shown only if {question.shown_if_code}, which is not an earlier question of this form."
+                    _("Question %(code)s is shown only if %(codes)s, which is not an earlier question of this form.")
+                    % {**code, "codes": question.shown_if_code}
                 )
             else:
                 allowed = _question_values(source)
                 if not question.shown_if_values:
-                    errors.append(f"{label} is shown only if {source.code} has one of no answers; list them.")
+                    errors.append(
+                        _("Question %(code)s is shown only if %(source)s has one of no answers; list them.")
+                        % {**code, "source": source.code}
+                    )
                 elif allowed is not None and not set(map(str, question.shown_if_values)) <= allowed:
-                    errors.append(f"{label}: the condition on {source.code} names answers that question cannot have.")
+                    errors.append(
+                        _("Question %(code)s: the condition on %(source)s names answers that question cannot have.")
+                        % {**code, "source": source.code}
+                    )
         elif question.shown_if_values:
-            errors.append(f"{label} lists condition answers but no question to test.")
+            errors.append(_("Question %(code)s lists condition answers but no question to test.") % code)
         if question.type == QuestionType.NOTE and (question.required or question.critical_values):
-            errors.append(f"{label} is a note: it has no answer to require or to mark critical.")
+            errors.append(_("Question %(code)s is a note: it has no answer to require or to mark critical.") % code)
         allowed = _question_values(question)
         if question.critical_values and allowed is not None and not set(map(str, question.critical_values)) <= allowed:
-            errors.append(f"{label}: its critical answers are not answers it can have.")
+            errors.append(_("Question %(code)s: its critical answers are not answers it can have.") % code)
         if question.protocol_field and question.type != QuestionType.INTEGER:
-            errors.append(f"{label} holds a protocol figure but is not an integer question.")
+            errors.append(_("Question %(code)s holds a protocol figure but is not an integer question.") % code)
         seen.setdefault(question.code, question)
     errors.extend(condition_errors(questions))
     errors.extend(rule_errors(template.rules.all(), questions))
     if template.kind in OBSERVATION_KINDS:
         last = questions[-1]
         if last.code != OVERALL_ASSESSMENT_CODE:
-            errors.append(f"An observation form must end with the question {OVERALL_ASSESSMENT_CODE}.")
+            errors.append(
+                _("An observation form must end with the question %(code)s.") % {"code": OVERALL_ASSESSMENT_CODE}
+            )
         elif last.type != QuestionType.SINGLE or not last.required or last.shown_if_code or last.condition:
-            errors.append(f"{OVERALL_ASSESSMENT_CODE} must be a required single choice that is always shown.")
+            errors.append(
+                _("%(code)s must be a required single choice that is always shown.") % {"code": OVERALL_ASSESSMENT_CODE}
+            )
     return errors
 
 
@@ -175,12 +190,15 @@ def checklists_load_standard(*, mission: Mission) -> list[FormTemplate]:
 def template_new_version(*, template: FormTemplate) -> FormTemplate:
     """Copy a published or retired version, with its sections and questions, into a new draft (next version)."""
     if template.status == TemplateStatus.DRAFT:
-        raise ValidationError(f"Version {template.version} is still a draft: edit it instead of copying it.")
+        raise ValidationError(
+            _("Version %(version)s is still a draft: edit it instead of copying it.") % {"version": template.version}
+        )
     if FormTemplate.objects.filter(
         mission=template.mission_id, kind=template.kind, status=TemplateStatus.DRAFT
     ).exists():
         raise ValidationError(
-            f"A draft of the {template.get_kind_display()} checklist already exists; edit or publish it first."
+            _("A draft of the %(kind)s checklist already exists; edit or publish it first.")
+            % {"kind": template.get_kind_display()}
         )
     latest = (
         FormTemplate.objects.filter(mission=template.mission_id, kind=template.kind)
@@ -226,7 +244,10 @@ def template_publish(*, template: FormTemplate) -> FormTemplate:
     """Validate a draft and publish it; the previously published version of its kind is retired in the same step."""
     template = FormTemplate.objects.select_for_update().get(pk=template.pk)
     if template.status != TemplateStatus.DRAFT:
-        raise ValidationError(f"Only a draft can be published; version {template.version} is {template.status}.")
+        raise ValidationError(
+            _("Only a draft can be published; version %(version)s is %(status)s.")
+            % {"version": template.version, "status": template.get_status_display().lower()}
+        )
     errors = template_errors(template=template)
     if errors:
         raise ValidationError(errors)
@@ -247,7 +268,8 @@ def template_retire(*, template: FormTemplate) -> FormTemplate:
     template = FormTemplate.objects.select_for_update().get(pk=template.pk)
     if template.status != TemplateStatus.PUBLISHED:
         raise ValidationError(
-            f"Only a published version can be retired; version {template.version} is {template.status}."
+            _("Only a published version can be retired; version %(version)s is %(status)s.")
+            % {"version": template.version, "status": template.get_status_display().lower()}
         )
     template.status = TemplateStatus.RETIRED
     template.save(update_fields=["status"])
@@ -278,9 +300,9 @@ def question_add(*, section: Section, code: str, text: str, type: str, **fields)
     _ensure_editable(section.template)
     unknown = set(fields) - set(QUESTION_FIELDS) - {"order"}
     if unknown:
-        raise ValidationError(f"Unknown question field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown question field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     if section.template.questions.filter(code=code).exists():
-        raise ValidationError({"code": [f"The code {code} is already used in this checklist."]})
+        raise ValidationError({"code": [_("The code %(code)s is already used in this checklist.") % {"code": code}]})
     if "order" not in fields:
         fields["order"] = (section.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     question = Question(template=section.template, section=section, code=code, text=text, type=type, **fields)
@@ -295,7 +317,7 @@ def question_update(*, question: Question, **fields) -> Question:
     _ensure_editable(question.template)
     unknown = set(fields) - set(QUESTION_FIELDS) - {"order", "section"}
     if unknown:
-        raise ValidationError(f"Unknown question field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown question field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean()
@@ -316,7 +338,7 @@ def rule_add(
     """Add a data-quality rule to a draft; the expression is checked against the checklist's questions."""
     _ensure_editable(template)
     if template.rules.filter(code=code).exists():
-        raise ValidationError({"code": [f"The rule {code} already exists in this checklist."]})
+        raise ValidationError({"code": [_("The rule %(code)s already exists in this checklist.") % {"code": code}]})
     order = (template.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rule = DataRule(
         template=template, order=order, code=code, expression=expression, message=message, message_ru=message_ru

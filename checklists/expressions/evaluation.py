@@ -6,6 +6,8 @@ import decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .parsing import ExpressionError
 
 # Decimal arithmetic with a bounded exponent: a product of many large literals overflows to "unknown", never hangs.
@@ -27,9 +29,11 @@ def check(tree: list, variables: Mapping[str, Variable], *, want: str = BOOLEAN)
     kind = _kind(tree, variables)
     if kind != want:
         raise ExpressionError(
-            "The expression must be a condition (a comparison, 'is answered', 'in [...]', joined by and/or)."
+            _("The expression must be a condition (a comparison, 'is answered', 'in [...]', joined by and/or).")
             if want == BOOLEAN
-            else f"The expression must give a {want}."
+            else _("The expression must give a number.")
+            if want == NUMBER
+            else _("The expression must give a text.")
         )
 
 
@@ -42,56 +46,62 @@ def _kind(node: list, variables: Mapping[str, Variable]) -> str:
     if tag == "var":
         variable = variables.get(node[1])
         if variable is None:
-            raise ExpressionError(f"{node[1]} is not a question this expression can use.")
+            raise ExpressionError(_("%(code)s is not a question this expression can use.") % {"code": node[1]})
         return variable.kind
     if tag in ("and", "or"):
         for operand in node[1:]:
             if _kind(operand, variables) != BOOLEAN:
-                raise ExpressionError(f"Each side of '{tag}' must be a condition.")
+                raise ExpressionError(_("Each side of '%(operator)s' must be a condition.") % {"operator": tag})
         return BOOLEAN
     if tag == "not":
         if _kind(node[1], variables) != BOOLEAN:
-            raise ExpressionError("'not' applies to a condition.")
+            raise ExpressionError(_("'not' applies to a condition."))
         return BOOLEAN
     if tag == "answered":
         if node[1][0] != "var":
-            raise ExpressionError("'is answered' applies to a question code.")
+            raise ExpressionError(_("'is answered' applies to a question code."))
         _kind(node[1], variables)
         return BOOLEAN
     if tag == "in":
         left = node[1]
         kind = _kind(left, variables)
         if kind not in (TEXT, CHOICES):
-            raise ExpressionError("'in [...]' tests the answer of a choice or text question.")
+            raise ExpressionError(_("'in [...]' tests the answer of a choice or text question."))
         if left[0] == "var":
             allowed = variables[left[1]].values
             unknown = [value for value in node[2][1] if allowed is not None and value not in allowed]
             if unknown:
-                raise ExpressionError(f"{left[1]} cannot have the answer(s) {', '.join(unknown)}.")
+                raise ExpressionError(
+                    _("%(code)s cannot have the answer(s) %(answers)s.")
+                    % {"code": left[1], "answers": ", ".join(unknown)}
+                )
         return BOOLEAN
     if tag == "cmp":
         operator, left, right = node[1], node[2], node[3]
         kinds = (_kind(left, variables), _kind(right, variables))
         if CHOICES in kinds:
-            raise ExpressionError("A multiple-choice question is tested with 'in [...]', not compared.")
+            raise ExpressionError(_("A multiple-choice question is tested with 'in [...]', not compared."))
         if BOOLEAN in kinds:
-            raise ExpressionError("A condition cannot be compared; join conditions with and/or.")
+            raise ExpressionError(_("A condition cannot be compared; join conditions with and/or."))
         if kinds[0] != kinds[1]:
-            raise ExpressionError(f"'{operator}' compares a number with a text.")
+            raise ExpressionError(_("'%(operator)s' compares a number with a text.") % {"operator": operator})
         for side, other in ((left, right), (right, left)):
             if side[0] == "var" and other[0] == "str":
                 allowed = variables[side[1]].values
                 if allowed is not None and other[1] not in allowed:
-                    raise ExpressionError(f"{side[1]} cannot have the answer {other[1]!r}.")
+                    raise ExpressionError(
+                        _("%(code)s cannot have the answer %(answer)s.") % {"code": side[1], "answer": repr(other[1])}
+                    )
         return BOOLEAN
     if tag in ("arith", "neg", "call"):
         operands = node[2:] if tag != "neg" else node[1:]
         for operand in operands:
             if _kind(operand, variables) != NUMBER:
-                what = f"{node[1]}()" if tag == "call" else "arithmetic"
-                raise ExpressionError(f"{what} works on numbers only.")
+                if tag == "call":
+                    raise ExpressionError(_("%(function)s() works on numbers only.") % {"function": node[1]})
+                raise ExpressionError(_("Arithmetic works on numbers only."))
         return NUMBER
-    raise ExpressionError("Not an expression.")
+    raise ExpressionError(_("Not an expression."))
 
 
 # ------------------------------------------------------------------------------------------------ evaluation
@@ -184,7 +194,7 @@ def _evaluate(node: list, lookup, kinds):
         return _CONTEXT.minus(value) if isinstance(value, decimal.Decimal) else None
     if tag == "call":
         return _call(node[1], [_evaluate(operand, lookup, kinds) for operand in node[2:]])
-    raise ExpressionError("Not an expression.")
+    raise ExpressionError(_("Not an expression."))
 
 
 def _text(value) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 MAX_NUMBER_DIGITS = 15
@@ -38,19 +40,27 @@ class Token:
 
 def _tokens(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"The expression is longer than {MAX_LENGTH} characters.")
+        raise ExpressionError(_("The expression is longer than %(limit)s characters.") % {"limit": MAX_LENGTH})
     tokens: list[Token] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise ExpressionError(f"Unexpected character {text[position]!r} at position {position + 1}.")
+            raise ExpressionError(
+                _("Unexpected character %(character)s at position %(position)s.")
+                % {"character": repr(text[position]), "position": position + 1}
+            )
         kind = match.lastgroup or ""
         value = match.group()
         if kind == "op" and text.startswith("**", position):
-            raise ExpressionError(f"There is no power operator (** at position {position + 1}).")
+            raise ExpressionError(
+                _("There is no power operator (** at position %(position)s).") % {"position": position + 1}
+            )
         if kind == "number" and len(value.replace(".", "")) > MAX_NUMBER_DIGITS:
-            raise ExpressionError(f"The number at position {position + 1} has more than {MAX_NUMBER_DIGITS} digits.")
+            raise ExpressionError(
+                _("The number at position %(position)s has more than %(digits)s digits.")
+                % {"position": position + 1, "digits": MAX_NUMBER_DIGITS}
+            )
         if kind != "space":
             if kind == "op":
                 value = {"==": "=", "<>": "!="}.get(value, value)
@@ -84,22 +94,28 @@ class _Parser:
 
     def expect(self, kind: str, value: str) -> None:
         if not self.at(kind, value):
-            raise ExpressionError(f"Expected {value!r} at position {self.current.position}, found {self._shown()}.")
+            raise ExpressionError(
+                _("Expected %(expected)s at position %(position)s, found %(found)s.")
+                % {"expected": repr(value), "position": self.current.position, "found": self._shown()}
+            )
         self.advance()
 
     def _shown(self) -> str:
         token = self.current
-        return "the end" if token.kind == "end" else repr(token.value)
+        return _("the end") if token.kind == "end" else repr(token.value)
 
     def nested(self):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"The expression is nested more than {MAX_DEPTH} levels deep.")
+            raise ExpressionError(_("The expression is nested more than %(depth)s levels deep.") % {"depth": MAX_DEPTH})
 
     def parse(self) -> list:
         tree = self.disjunction()
         if not self.at("end"):
-            raise ExpressionError(f"Unexpected {self._shown()} at position {self.current.position}.")
+            raise ExpressionError(
+                _("Unexpected %(found)s at position %(position)s.")
+                % {"found": self._shown(), "position": self.current.position}
+            )
         return tree
 
     def disjunction(self) -> list:
@@ -139,7 +155,8 @@ class _Parser:
                 self.advance()
             if not self.at_word("answered"):
                 raise ExpressionError(
-                    f"Expected 'answered' at position {self.current.position}, found {self._shown()}."
+                    _("Expected %(expected)s at position %(position)s, found %(found)s.")
+                    % {"expected": "'answered'", "position": self.current.position, "found": self._shown()}
                 )
             self.advance()
             tree = ["answered", left]
@@ -194,10 +211,12 @@ class _Parser:
             elif token.kind == "number":
                 values.append(token.value)
             else:
-                raise ExpressionError(f"A list holds only numbers and texts (position {token.position}).")
+                raise ExpressionError(
+                    _("A list holds only numbers and texts (position %(position)s).") % {"position": token.position}
+                )
         self.advance()
         if not values:
-            raise ExpressionError(f"The list at position {start} is empty.")
+            raise ExpressionError(_("The list at position %(position)s is empty.") % {"position": start})
         return ["list", values]
 
     def atom(self) -> list:
@@ -215,14 +234,21 @@ class _Parser:
             return tree
         if token.kind == "name":
             if token.value.lower() in KEYWORDS:
-                raise ExpressionError(f"Unexpected {token.value!r} at position {token.position}.")
+                raise ExpressionError(
+                    _("Unexpected %(found)s at position %(position)s.")
+                    % {"found": repr(token.value), "position": token.position}
+                )
             self.advance()
             if self.at("op", "("):
                 name = token.value.lower()
                 if name not in FUNCTIONS:
                     raise ExpressionError(
-                        f"Unknown function {token.value!r} at position {token.position}; "
-                        f"the functions are {', '.join(sorted(FUNCTIONS))}."
+                        _("Unknown function %(function)s at position %(position)s; the functions are %(functions)s.")
+                        % {
+                            "function": repr(token.value),
+                            "position": token.position,
+                            "functions": ", ".join(sorted(FUNCTIONS)),
+                        }
                     )
                 self.advance()
                 arguments = []
@@ -234,18 +260,26 @@ class _Parser:
                 self.advance()
                 self.depth -= 1
                 if not arguments or (name == "abs" and len(arguments) != 1):
-                    raise ExpressionError(f"Wrong number of arguments to {name} at position {token.position}.")
+                    raise ExpressionError(
+                        _("Wrong number of arguments to %(function)s at position %(position)s.")
+                        % {"function": name, "position": token.position}
+                    )
                 return ["call", name, *arguments]
             if self.at("op", "["):
-                raise ExpressionError(f"Unexpected {self._shown()} at position {self.current.position}.")
+                raise ExpressionError(
+                    _("Unexpected %(found)s at position %(position)s.")
+                    % {"found": self._shown(), "position": self.current.position}
+                )
             return ["var", token.value]
-        raise ExpressionError(f"Unexpected {self._shown()} at position {token.position}.")
+        raise ExpressionError(
+            _("Unexpected %(found)s at position %(position)s.") % {"found": self._shown(), "position": token.position}
+        )
 
 
 def parse(text: str) -> list:
     """The tree of an expression, or ExpressionError saying where it goes wrong."""
     if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("The expression is empty.")
+        raise ExpressionError(_("The expression is empty."))
     return _Parser(text).parse()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from .parsing import ExpressionError, parse
 
 
@@ -58,7 +60,7 @@ def _render(node: list, outer: int) -> str:
     elif tag == "call":
         level, text = 8, f"{node[1]}(" + ", ".join(_render(arg, 0) for arg in node[2:]) + ")"
     else:
-        raise ExpressionError("Not an expression.")
+        raise ExpressionError(_("Not an expression."))
     return _wrap(text, level, outer)
 
 

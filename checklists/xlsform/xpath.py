@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ..expressions import ExpressionError, parse, render, simplify, single_in
 
 _XPATH_TOKEN = re.compile(
@@ -92,7 +94,7 @@ def _out(node: list, multiple: set[str], current, outer: int) -> str:
             text = " + ".join(arguments)
             return f"({text})" if len(arguments) > 1 else text
         return f"{node[1]}({', '.join(arguments)})"
-    raise ExpressionError("Not an expression.")
+    raise ExpressionError(_("Not an expression."))
 
 
 # ------------------------------------------------------------------------------------------------ in
@@ -104,7 +106,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _XPATH_TOKEN.match(text, position)
         if match is None:
-            raise XPathError(f"the character {text[position]!r} is not understood")
+            raise XPathError(_("the character %(character)s is not understood") % {"character": repr(text[position])})
         if match.lastgroup != "space":
             tokens.append((match.lastgroup or "", match.group()))
         position = match.end()
@@ -122,13 +124,13 @@ def from_xpath(text: str, *, current: str | None = None) -> str:
         if kind == "ref":
             code = value[2:-1]
             if "." in code:
-                raise XPathError(f"the reference {value} is not a question code")
+                raise XPathError(_("the reference %(reference)s is not a question code") % {"reference": value})
             return code
         if kind == "op" and value == ".":
             if current is None:
-                raise XPathError("'.' (this question) only has a meaning in a constraint")
+                raise XPathError(_("'.' (this question) only has a meaning in a constraint"))
             return current
-        raise XPathError(f"expected a ${{question}} reference, found {value!r}")
+        raise XPathError(_("expected a ${question} reference, found %(found)s") % {"found": repr(value)})
 
     while index < len(tokens):
         kind, value = tokens[index]
@@ -136,11 +138,11 @@ def from_xpath(text: str, *, current: str | None = None) -> str:
         if kind == "name" and value == "selected" and following == ("op", "("):
             # selected(${x}, 'a') -> x in ['a']
             if index + 5 >= len(tokens) or tokens[index + 3] != ("op", ",") or tokens[index + 5] != ("op", ")"):
-                raise XPathError("selected() takes a question and one value")
+                raise XPathError(_("selected() takes a question and one value"))
             code = code_of(tokens[index + 2])
             literal_kind, literal = tokens[index + 4]
             if literal_kind not in ("text", "number"):
-                raise XPathError("selected() takes a value in quotes")
+                raise XPathError(_("selected() takes a value in quotes"))
             out.append(f"{code} in [{literal if literal_kind == 'text' else repr(literal)}]")
             index += 6
             continue
@@ -165,13 +167,13 @@ def from_xpath(text: str, *, current: str | None = None) -> str:
             elif value in _FUNCTIONS and following == ("op", "("):
                 out.append(value)
             elif value in ("true", "false") and following == ("op", "("):
-                raise XPathError(f"{value}() is not kept")
+                raise XPathError(_("%(function)s() is not kept") % {"function": value})
             else:
-                raise XPathError(f"{value} is not an operator or function the product has")
+                raise XPathError(_("%(name)s is not an operator or function the product has") % {"name": value})
             index += 1
             continue
         if kind == "op" and value == ".":
-            raise XPathError("paths are not kept")
+            raise XPathError(_("paths are not kept"))
         out.append(value)
         index += 1
     try:

@@ -95,7 +95,7 @@ class TestRefusals:
             ("who in ['army']", "who cannot have the answer(s) army."),
             ("ballots_stolen > 0", "ballots_stolen is not a question this expression can use."),
             ("voters_voted + 1", "The expression must be a condition"),
-            ("count_suspended + 1 > 0", "arithmetic works on numbers only."),
+            ("count_suspended + 1 > 0", "Arithmetic works on numbers only."),
         ],
     )
     def test_an_expression_that_does_not_fit_the_checklist_is_refused(self, text, message):
