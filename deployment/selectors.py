@@ -248,7 +248,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
         members = [seat.membership.observer for seat in lto.members.all()]
         rows.append(
             {
-                "lto_area": f"{lto.code} ({regions})" if regions else "No LTO area",
+                "lto_area": f"{lto.code} ({regions})" if regions else _("No LTO area"),
                 "lto_team": lto.code,
                 "team": lto.code,
                 "members": "; ".join(m.full_name for m in members),
@@ -257,8 +257,10 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
                 "region": regions,
                 "tecs": "",
                 "tabulation_tec": "",
-                "needs_interpreter": "yes" if lto.needs_interpreter else "no",
-                "purpose": f"LTO team, based in {lto.base_city}" if lto.base_city else "LTO team",
+                "needs_interpreter": _("yes") if lto.needs_interpreter else _("no"),
+                "purpose": (
+                    _("LTO team, based in %(city)s") % {"city": lto.base_city} if lto.base_city else _("LTO team")
+                ),
                 "order": "",
                 "station_region": "",
                 "station": "",
@@ -271,7 +273,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
     for assignment in assignments:
         team = assignment.team
         lto = team.lto_team
-        area = f"{lto.code} ({', '.join(r.name for r in lto.area_regions.all())})" if lto else "No LTO area"
+        area = f"{lto.code} ({', '.join(r.name for r in lto.area_regions.all())})" if lto else _("No LTO area")
         members = [seat.membership.observer for seat in team.members.all()]
         base = {
             "lto_area": area,
@@ -283,7 +285,7 @@ def plan_export_rows(*, mission: Mission) -> list[dict]:
             "region": assignment.region.name,
             "tecs": ", ".join(tec.code for tec in assignment.tecs.all()),
             "tabulation_tec": str(assignment.tabulation_tec or ""),
-            "needs_interpreter": "yes" if team.needs_interpreter else "no",
+            "needs_interpreter": _("yes") if team.needs_interpreter else _("no"),
         }
         ordered = sorted(
             assignment.visits.all(),

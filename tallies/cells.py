@@ -10,6 +10,13 @@ medians; it grows with the distinct values answered, not with the forms. A quest
 critical values (on the form's own checklist version) adds one to the cell of the form's station, CRITICAL_AT
 followed by the station's id (`critical_cell`): the forms giving a critical answer are the sum of those cells and the
 distinct stations the cells with a positive count; they grow with the stations, which are fixed, not with the forms.
+A voting form giving voters on the list or voters who had voted (the questions with those protocol fields on its own
+version) fills one turnout cell under the code TURNOUT: VOTED with the voters who voted as its sum, and ON_LIST
+with the voters on the list, when it gives both and more than 0 on the list; ON_LIST_ZERO when it gives 0 on the
+list; INCOMPLETE when it lacks a figure (reports.compile.turnout's convention).
+Every revision, answered or not, also fills the cell of its form's quarter-hour of receipt under the code RECEIVED
+(the answer is the quarter-hour's number since 1970 in UTC; every time zone's hours are whole quarter-hours): the
+timeline of forms received per local hour.
 The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
@@ -22,7 +29,7 @@ import datetime
 
 from django.db import connection
 
-from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
+from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, FormKind, QuestionType
 from checklists.models import Question
 from submissions.models import RevisionAnswer, Submission, SubmissionRevision
 
@@ -34,6 +41,19 @@ ANSWERED = "__eom_answered__"
 MULTIPLE_ANSWERED = "__eom_multiple_answered__"
 # Starts the cell of one integer value: the histogram of an integer question's answers.
 INTEGER_VALUE = "__eom_integer__:"
+# The code of the turnout cells, and their answers.
+TURNOUT = "__eom_turnout__"
+TURNOUT_VOTED, TURNOUT_ON_LIST, TURNOUT_ON_LIST_ZERO, TURNOUT_INCOMPLETE = (
+    "voted",
+    "on_list",
+    "on_list_zero",
+    "incomplete",
+)
+# The protocol fields of the two figures turnout divides (reports.compile.turnout reads them from here).
+VOTERS_ON_LIST, VOTERS_VOTED = "voters_on_list", "voters_voted"
+# The code of the cells of forms received per quarter-hour, and its length in seconds.
+RECEIVED = "__eom_received__"
+RECEIVED_SLOT_SECONDS = 900
 # Starts the cell of one polling station's forms giving a critical answer to a question (no id: forms without one).
 CRITICAL_AT = "__eom_critical_at__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
@@ -69,6 +89,18 @@ def _is_critical(question: str, answer: str) -> str:
     return f"CASE WHEN {answer} IS NOT NULL AND EXISTS ({found}) THEN 1 ELSE 0 END"
 
 
+def received_slot_start(key: str) -> datetime.datetime:
+    """The start (UTC) of the quarter-hour a RECEIVED cell counts."""
+    return datetime.datetime.fromtimestamp(int(key) * RECEIVED_SLOT_SECONDS, tz=datetime.UTC)
+
+
+def _received_slot(received_at: str) -> str:
+    """SQL: the quarter-hour of a moment, as an integer since 1970 in UTC."""
+    if connection.vendor == "postgresql":
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {received_at}) / {RECEIVED_SLOT_SECONDS}) AS BIGINT)"
+    return f"CAST(strftime('%%s', {received_at}) AS INTEGER) / {RECEIVED_SLOT_SECONDS}"
+
+
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -80,10 +112,10 @@ def column(model, name: str) -> str:
 def cells_sql() -> tuple[str, list, str, list]:
     """The signed cells of the revisions in a `src (revision_id, sign)` table the caller defines first in a WITH.
 
-    Returns a WITH item named `answer_rows` to put after `src` and its parameters, then a SELECT of mission_id, kind,
-    region_id, area_type, question_code, answer, count, total over it and its parameters. Every answer row is read once;
-    the forms answering a multiple-choice question, the integers' histogram and the critical answers' stations come
-    from the same rows.
+    Returns the WITH items `answer_rows` and `form_rows` to put after `src` and their parameters, then a SELECT of
+    mission_id, kind, region_id, area_type, question_code, answer, count, total over them and its parameters. Every
+    answer row is read once; the forms answering a multiple-choice question, the integers' histogram, the critical
+    answers' stations and the turnout figures come from the same rows, the quarter-hours of receipt from the revisions.
     """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
 
@@ -101,16 +133,28 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
         f"{r('area_type')} AS area_type, {r('id')} AS revision_id, src.sign AS sign, "
         f"{a('question_code')} AS question_code, {a('value')} AS value, {a('number')} AS number, "
-        f"{q('type')} AS question_type, {r('polling_station')} AS station_id, "
+        f"{q('type')} AS question_type, {r('polling_station')} AS station_id, {q('protocol_field')} AS protocol_field, "
         f"{_is_critical(q('critical_values'), a('value'))} AS is_critical "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id "
         f"JOIN {table(submission)} s ON s.{column(submission, 'id')} = {r('submission')} "
         f"JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
         f"LEFT JOIN {table(question)} q ON {q('template')} = s.{column(submission, 'template')} "
         f"AND {q('code')} = {a('question_code')} "
-        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s)"
+        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s), "
+        "form_rows AS ("
+        f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
+        f"{r('area_type')} AS area_type, src.sign AS sign, {_received_slot(r('received_at'))} AS slot "
+        f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
     )
     place = "mission_id, kind, region_id, area_type, question_code"
+    per_form = (
+        "SELECT mission_id, kind, region_id, area_type, revision_id, sign, "
+        "MAX(CASE WHEN protocol_field = %s THEN number END) AS voted, "
+        "MAX(CASE WHEN protocol_field = %s THEN number END) AS on_list "
+        "FROM answer_rows WHERE kind = %s AND protocol_field IN (%s, %s) "
+        "GROUP BY mission_id, kind, region_id, area_type, revision_id, sign"
+    )
+    per_form_params = [VOTERS_VOTED, VOTERS_ON_LIST, str(FormKind.VOTING), VOTERS_VOTED, VOTERS_ON_LIST]
     select = (
         f"SELECT {place}, "  # noqa: S608 - names from the models
         "CASE WHEN question_type IN (%s, %s, %s) THEN "
@@ -125,7 +169,22 @@ def cells_sql() -> tuple[str, list, str, list]:
         "UNION ALL "
         f"SELECT {place}, CAST(%s AS VARCHAR(64)) || COALESCE(CAST(station_id AS VARCHAR(24)), ''), sign, 0 "
         f"FROM (SELECT DISTINCT {place}, station_id, revision_id, sign FROM answer_rows WHERE is_critical = 1) "
-        "critical_answers"
+        "critical_answers "
+        # One row per voting form with either figure, then its turnout cell (and ON_LIST beside VOTED).
+        "UNION ALL "
+        "SELECT mission_id, kind, region_id, area_type, %s, figure, sign, total FROM ("
+        "SELECT mission_id, kind, region_id, area_type, sign, "
+        "CASE WHEN voted IS NOT NULL AND on_list > 0 THEN %s WHEN on_list = 0 THEN %s "
+        "WHEN on_list IS NULL OR (voted IS NULL AND on_list > 0) THEN %s END AS figure, "
+        "CASE WHEN voted IS NOT NULL AND on_list > 0 THEN sign * voted ELSE 0 END AS total "
+        f"FROM ({per_form}) turnout_forms "
+        "UNION ALL "
+        "SELECT mission_id, kind, region_id, area_type, sign, CAST(%s AS VARCHAR(64)), sign * on_list "
+        f"FROM ({per_form}) turnout_used "
+        "WHERE voted IS NOT NULL AND on_list > 0"
+        ") turnout WHERE figure IS NOT NULL "
+        "UNION ALL "
+        "SELECT mission_id, kind, region_id, area_type, %s, CAST(slot AS VARCHAR(24)), sign, 0 FROM form_rows"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -137,8 +196,16 @@ def cells_sql() -> tuple[str, list, str, list]:
         NOT_APPLICABLE,
         INTEGER_VALUE,
         CRITICAL_AT,
+        TURNOUT,
+        TURNOUT_VOTED,
+        TURNOUT_ON_LIST_ZERO,
+        TURNOUT_INCOMPLETE,
+        *per_form_params,
+        TURNOUT_ON_LIST,
+        *per_form_params,
+        RECEIVED,
     ]
-    return rows, [False, OVERALL_ASSESSMENT_CODE], select, params
+    return rows, [False, OVERALL_ASSESSMENT_CODE, False], select, params
 
 
 def events_src(ids: list[int]) -> tuple[str, list]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from missions.spreadsheets import MAX_COLUMNS, SpreadsheetError, _cell_text, _check_xlsx_archive
 
@@ -69,12 +70,17 @@ class XlsformImport:
 
     def summary(self) -> str:
         kept = (
-            f"{self.template}: {self.template.questions.count()} questions in {self.template.sections.count()} "
-            f"sections, {self.template.rules.count()} data-quality rules"
+            _("%(template)s: %(questions)s questions in %(sections)s sections, %(rules)s data-quality rules")
+            % {
+                "template": self.template,
+                "questions": self.template.questions.count(),
+                "sections": self.template.sections.count(),
+                "rules": self.template.rules.count(),
+            }
             if self.template
-            else "Nothing imported"
+            else _("Nothing imported")
         )
-        return kept + (f"; {len(self.not_kept)} construct(s) not kept." if self.not_kept else ".")
+        return kept + (_("; %(n)s construct(s) not kept.") % {"n": len(self.not_kept)} if self.not_kept else ".")
 
 
 def _language(suffix: str, default: str) -> str | None:
@@ -162,13 +168,15 @@ def _choice_lists(rows, default: str, draft: _Draft) -> dict[str, list[dict]]:
     for number, row in rows:
         list_name = (row.get("list_name") or row.get("list name") or "").strip()
         value = (row.get("name") or row.get("value") or "").strip()
+        where = _("choices row %(row)s") % {"row": number}
         if not list_name or not value:
-            draft.errors.append(f"choices row {number}: a choice needs a list_name and a name.")
+            draft.errors.append(_("%(where)s: a choice needs a list_name and a name.") % {"where": where})
             continue
         labels, others = _texts(row, "label", default)
         for other in others:
             draft.not_kept.append(
-                f"choices row {number}: the label in {other} (the product keeps English and Russian)."
+                _("%(where)s: the label in %(language)s (the product keeps English and Russian).")
+                % {"where": where, "language": other}
             )
         choice = {"value": value, "label": labels.get("en") or labels.get("ru") or value}
         if labels.get("ru"):
@@ -177,7 +185,10 @@ def _choice_lists(rows, default: str, draft: _Draft) -> dict[str, list[dict]]:
         for header, text in row.items():
             base = header.partition("::")[0].strip().lower()
             if text and base not in ("list_name", "list name", "name", "value", "label"):
-                draft.not_kept.append(f"choices row {number}: the column {header} (only list_name, name and label).")
+                draft.not_kept.append(
+                    _("%(where)s: the column %(column)s (only list_name, name and label).")
+                    % {"where": where, "column": header}
+                )
     return lists
 
 
@@ -190,17 +201,17 @@ def _read(sheets, default: str) -> _Draft:
     current: dict | None = None
     codes: set[str] = set()
     for number, row in sheets["survey"]:
-        where = f"survey row {number}"
+        where = _("survey row %(row)s") % {"row": number}
         for header, value in row.items():
             base = header.partition("::")[0].strip().lower()
             if value and base not in KNOWN_COLUMNS and base not in reported_columns:
                 reported_columns.add(base)
-                kind = (
-                    "how ODK shows a question"
+                message = (
+                    _("%(where)s: the column %(column)s (how ODK shows a question; first used here).")
                     if base in DISPLAY_COLUMNS or header.lower() in DISPLAY_COLUMNS
-                    else "a column the product has no place for"
+                    else _("%(where)s: the column %(column)s (a column the product has no place for; first used here).")
                 )
-                draft.not_kept.append(f"{where}: the column {header} ({kind}; first used here).")
+                draft.not_kept.append(message % {"where": where, "column": header})
         kind_text = " ".join((row.get("type") or "").split())
         kind_word = kind_text.split(" ")[0].lower() if kind_text else ""
         name = (row.get("name") or "").strip()
@@ -210,21 +221,28 @@ def _read(sheets, default: str) -> _Draft:
             elif kind_word in ("end_repeat", "end repeat"):
                 skipping_repeat -= 1
             else:
-                draft.not_kept.append(f"{where}: {name or kind_text} is inside a repeat, which is not kept.")
+                draft.not_kept.append(
+                    _("%(where)s: %(name)s is inside a repeat, which is not kept.")
+                    % {"where": where, "name": name or kind_text}
+                )
             continue
         if not kind_word:
             if name:
-                draft.errors.append(f"{where}: {name} has no type.")
+                draft.errors.append(_("%(where)s: %(name)s has no type.") % {"where": where, "name": name})
             continue
         labels, other_labels = _texts(row, "label", default)
         hints, other_hints = _texts(row, "hint", default)
         for other in sorted(set(other_labels + other_hints)):
-            draft.not_kept.append(f"{where}: the text in {other} (the product keeps English and Russian).")
+            draft.not_kept.append(
+                _("%(where)s: the text in %(language)s (the product keeps English and Russian).")
+                % {"where": where, "language": other}
+            )
         if kind_word in ("begin_group", "begin group"):
             depth += 1
             if depth > 1:
                 draft.not_kept.append(
-                    f"{where}: the group {name} is inside another group; its questions join the outer section."
+                    _("%(where)s: the group %(name)s is inside another group; its questions join the outer section.")
+                    % {"where": where, "name": name}
                 )
                 continue
             group_condition = ""
@@ -232,10 +250,14 @@ def _read(sheets, default: str) -> _Draft:
                 try:
                     group_condition = from_xpath(row["relevant"])
                 except XPathError as error:
-                    draft.errors.append(f"{where}: the relevant of group {name}: {error}.")
+                    draft.errors.append(
+                        _("%(where)s: the relevant of group %(name)s: %(error)s.")
+                        % {"where": where, "name": name, "error": error}
+                    )
                 else:
                     draft.not_kept.append(
-                        f"{where}: the relevant of group {name} is kept as a condition of each of its questions."
+                        _("%(where)s: the relevant of group %(name)s is kept as a condition of each of its questions.")
+                        % {"where": where, "name": name}
                     )
             current = {
                 "title": labels.get("en") or labels.get("ru") or name or "Section",
@@ -253,7 +275,8 @@ def _read(sheets, default: str) -> _Draft:
         if kind_word in ("begin_repeat", "begin repeat"):
             skipping_repeat = 1
             draft.not_kept.append(
-                f"{where}: the repeat {name} and its questions (a checklist asks each question once)."
+                _("%(where)s: the repeat %(name)s and its questions (a checklist asks each question once).")
+                % {"where": where, "name": name}
             )
             continue
         if kind_word == "calculate":
@@ -262,7 +285,9 @@ def _read(sheets, default: str) -> _Draft:
                 try:
                     expression = from_xpath(row["calculation"])
                 except XPathError as error:
-                    draft.errors.append(f"{where}: the rule {code}: {error}.")
+                    draft.errors.append(
+                        _("%(where)s: the rule %(code)s: %(error)s.") % {"where": where, "code": code, "error": error}
+                    )
                     continue
                 draft.rules.append(
                     {
@@ -274,7 +299,10 @@ def _read(sheets, default: str) -> _Draft:
                     }
                 )
             else:
-                draft.not_kept.append(f"{where}: the calculation {name} (the product computes no fields).")
+                draft.not_kept.append(
+                    _("%(where)s: the calculation %(name)s (the product computes no fields).")
+                    % {"where": where, "name": name}
+                )
             continue
         if kind_word in (
             "select_one",
@@ -285,12 +313,16 @@ def _read(sheets, default: str) -> _Draft:
             parts = kind_text.split()
             if kind_word.endswith("_from_file") or len(parts) != 2:
                 draft.not_kept.append(
-                    f"{where}: the question {name} of type {kind_text} (choices from a file or 'or_other')."
+                    _("%(where)s: the question %(name)s of type %(type)s (choices from a file or 'or_other').")
+                    % {"where": where, "name": name, "type": kind_text}
                 )
                 continue
             list_name = parts[1]
             if list_name not in lists:
-                draft.errors.append(f"{where}: {name} uses the choice list {list_name}, which the choices sheet lacks.")
+                draft.errors.append(
+                    _("%(where)s: %(name)s uses the choice list %(list)s, which the choices sheet lacks.")
+                    % {"where": where, "name": name, "list": list_name}
+                )
                 continue
             question_type, choices = _select_type(kind_word, lists[list_name])
         elif kind_word in TYPES_IN:
@@ -299,14 +331,18 @@ def _read(sheets, default: str) -> _Draft:
                 question_type = QuestionType.WEEK
         else:
             draft.not_kept.append(
-                f"{where}: the question {name or '(no name)'} of type {kind_text} (the product has no such question)."
+                _("%(where)s: the question %(name)s of type %(type)s (the product has no such question).")
+                % {"where": where, "name": name or _("(no name)"), "type": kind_text}
             )
             continue
         if not _CODE.match(name):
-            draft.errors.append(f"{where}: {name!r} is not a usable question name (letters, digits, _ and -).")
+            draft.errors.append(
+                _("%(where)s: %(name)s is not a usable question name (letters, digits, _ and -).")
+                % {"where": where, "name": repr(name)}
+            )
             continue
         if name in codes:
-            draft.errors.append(f"{where}: the name {name} is used twice.")
+            draft.errors.append(_("%(where)s: the name %(name)s is used twice.") % {"where": where, "name": name})
             continue
         codes.add(name)
         question = {
@@ -331,13 +367,19 @@ def _read(sheets, default: str) -> _Draft:
             and not _yes(row["required"])
             and row["required"].strip().lower() not in ("no", "false", "false()", "0", "n")
         ):
-            draft.not_kept.append(f"{where}: required = {row['required']} (only yes or no is kept).")
+            draft.not_kept.append(
+                _("%(where)s: required = %(value)s (only yes or no is kept).")
+                % {"where": where, "value": row["required"]}
+            )
         relevant = (row.get("relevant") or "").strip()
         if relevant:
             try:
                 expression = from_xpath(relevant)
             except XPathError as error:
-                draft.errors.append(f"{where}: the relevant of {name}: {error}.")
+                draft.errors.append(
+                    _("%(where)s: the relevant of %(name)s: %(error)s.")
+                    % {"where": where, "name": name, "error": error}
+                )
             else:
                 simple = single_in(_parsed(expression))
                 if simple:
@@ -388,11 +430,17 @@ def _constraint(question: dict, constraint: str, row: dict, default: str, where:
     try:
         expression = from_xpath(constraint, current=question["code"])
     except XPathError as error:
-        draft.errors.append(f"{where}: the constraint of {question['code']}: {error}.")
+        draft.errors.append(
+            _("%(where)s: the constraint of %(code)s: %(error)s.")
+            % {"where": where, "code": question["code"], "error": error}
+        )
         return
     messages, others = _texts(row, "constraint_message", default)
     for other in others:
-        draft.not_kept.append(f"{where}: the constraint message in {other} (the product keeps English and Russian).")
+        draft.not_kept.append(
+            _("%(where)s: the constraint message in %(language)s (the product keeps English and Russian).")
+            % {"where": where, "language": other}
+        )
     draft.rules.append(
         {
             "code": f"{question['code']}_check"[:64],
@@ -403,8 +451,11 @@ def _constraint(question: dict, constraint: str, row: dict, default: str, where:
         }
     )
     draft.not_kept.append(
-        f"{where}: the constraint of {question['code']} is kept as the data-quality rule {question['code']}_check: "
-        "a form that breaks it is flagged, not refused."
+        _(
+            "%(where)s: the constraint of %(code)s is kept as the data-quality rule %(rule)s: a form that breaks it "
+            "is flagged, not refused."
+        )
+        % {"where": where, "code": question["code"], "rule": f"{question['code']}_check"}
     )
 
 
@@ -428,16 +479,17 @@ def template_import_xlsform(*, mission, raw: bytes, kind: str | None = None) -> 
     settings = _settings(sheets)
     kind = kind or settings.get("eom_kind", "")
     if kind not in FormKind.values:
-        raise ValidationError(f"Say which checklist this is ({', '.join(FormKind.values)}).")
+        raise ValidationError(_("Say which checklist this is (%(kinds)s).") % {"kinds": ", ".join(FormKind.values)})
     default = _language(settings.get("default_language", ""), "en") or "en"
     draft = _read(sheets, default)
     if not any(section["questions"] for section in draft.sections):
-        draft.errors.append("survey: the form has no question the product can keep.")
+        draft.errors.append(_("survey: the form has no question the product can keep."))
     if draft.errors:
         raise ValidationError(draft.errors)
     if FormTemplate.objects.filter(mission=mission, kind=kind, status=TemplateStatus.DRAFT).exists():
         raise ValidationError(
-            f"A draft of the {FormKind(kind).label} checklist already exists; publish or delete it first."
+            _("A draft of the %(kind)s checklist already exists; publish or delete it first.")
+            % {"kind": FormKind(kind).label}
         )
     latest = (
         FormTemplate.objects.filter(mission=mission, kind=kind)
@@ -468,7 +520,10 @@ def template_import_xlsform(*, mission, raw: bytes, kind: str | None = None) -> 
     for order, spec in enumerate(draft.rules, start=1):
         code = spec["code"]
         if code in codes_seen or not _CODE.match(code):
-            raise ValidationError(f"{spec['where']}: the rule name {code} is not usable or used twice.")
+            raise ValidationError(
+                _("%(where)s: the rule name %(code)s is not usable or used twice.")
+                % {"where": spec["where"], "code": code}
+            )
         codes_seen.add(code)
         rules.append(
             DataRule(

@@ -179,7 +179,7 @@ def from_xpath(text: str, *, current: str | None = None) -> str:
     try:
         tree = parse(" ".join(out))
     except ExpressionError as error:
-        raise XPathError(str(error)) from error
+        raise XPathError(str(error).rstrip(".")) from error
     return render(simplify(tree))
 
 

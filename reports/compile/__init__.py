@@ -155,13 +155,13 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
     kinds_out = kinds_compile(kinds=kinds, catalogue=catalogue, coverage=coverage, answers=answer_tally)
     coverage_out = coverage_summary(coverage, kinds)
     coverage_out["teams"] = teams_count(scope)
-    turnout = turnout_count(scope, catalogue)
+    turnout = turnout_count(scope, catalogue, tallied=answer_tally.turnout)
     tell(70)
     flagged = flagged_list(scope)
     incidents = incidents_summary(flagged=flagged, catalogue=catalogue, per_kind=coverage.per_kind)
     protocol = protocol_summary(flagged=flagged, per_kind=coverage.per_kind, kinds=kinds)
     protocol["by_rule"] = rule_counts(flagged)
-    timeline = timeline_count(scope)
+    timeline = timeline_count(scope, tallied=answer_tally.received)
     conflicts = conflicts_compile(
         detect=scope.detect,
         answer_detect=scope.answer_detect,

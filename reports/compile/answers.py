@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -33,6 +34,9 @@ class AnswerTally:
     `extremes[kind][code]`: smallest and largest integer per cell. `medians[(kind, code)]`: an integer question's
     median over every answered form. `multiple[kind][code]`: forms answering a multiple-choice question (`n`).
     `critical[kind][code]`: forms (`observations`) and distinct stations giving a critical answer.
+    `turnout`: the turnout figures per cell (reports.compile.turnout) when the source keeps them, else None and the
+    turnout phase counts them from the answers. `received[(start, kind)]`: forms received in the quarter-hour
+    starting (UTC) at `start`, when the source keeps them, else None and the timeline counts the forms.
     """
 
     values: dict[str, dict[str, dict[str | None, Cells]]] = field(
@@ -42,6 +46,8 @@ class AnswerTally:
     medians: dict[tuple[str, str], float] = field(default_factory=dict)
     multiple: dict[str, dict[str, Cells]] = field(default_factory=_nested_cells)
     critical: dict[str, dict[str, Cells]] = field(default_factory=_nested_cells)
+    turnout: Cells | None = None
+    received: dict[tuple[datetime, str], int] | None = None
 
 
 def _codes(catalogue: dict[str, list[dict]], types) -> list[str]:

@@ -17,6 +17,8 @@ from missions.clock import local_zone
 from missions.models import Region
 from tallies.cells import ANSWERED as ANSWERED
 from tallies.cells import SUMMARISED_TYPES as SUMMARISED_TYPES
+from tallies.cells import VOTERS_ON_LIST as VOTERS_ON_LIST
+from tallies.cells import VOTERS_VOTED as VOTERS_VOTED
 
 from ..conflicts import decisions_as_of, excluded_forms
 from ..figures import percent, wilson_bounds, wilson_percent
@@ -24,8 +26,6 @@ from ..figures import percent, wilson_bounds, wilson_percent
 # ANSWERED marks an answered integer, time or text question (SUMMARISED_TYPES) in the aggregate: those are
 # summarised, not tallied by value. Defined with the running tallies, which group answers the same way.
 UNKNOWN_REGION = ""
-VOTERS_ON_LIST = "voters_on_list"
-VOTERS_VOTED = "voters_voted"
 ASSESSMENT_VALUES = [choice.value for choice in Assessment]
 STATION_KINDS = (FormKind.OPENING, FormKind.VOTING, FormKind.COUNTING)
 

@@ -18,13 +18,35 @@ from collections import defaultdict
 
 from checklists.choices import OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
-from tallies.cells import MULTIPLE_ANSWERED, critical_cell, integer_cell
+from tallies.cells import (
+    MULTIPLE_ANSWERED,
+    RECEIVED,
+    TURNOUT,
+    TURNOUT_INCOMPLETE,
+    TURNOUT_ON_LIST,
+    TURNOUT_ON_LIST_ZERO,
+    TURNOUT_VOTED,
+    VOTERS_ON_LIST,
+    VOTERS_VOTED,
+    critical_cell,
+    integer_cell,
+    received_slot_start,
+)
 from tallies.selectors import tally_cells
 
 from ..conflicts import excluded_forms
 from ..figures import ratio
 from .answers import AnswerTally, _codes, answers_count
-from .base import SUMMARISED_TYPES, Scope, area_key
+from .base import SUMMARISED_TYPES, Cells, Scope, area_key
+from .turnout import turnout_codes
+
+# A turnout cell's answer -> the figure it adds to (reports.compile.turnout), and whether it adds its sum or forms.
+TURNOUT_FIGURES = {
+    TURNOUT_VOTED: (("forms", "count"), ("voters_voted", "total")),
+    TURNOUT_ON_LIST: (("voters_on_list", "total"),),
+    TURNOUT_ON_LIST_ZERO: (("on_list_zero", "count"),),
+    TURNOUT_INCOMPLETE: (("incomplete", "count"),),
+}
 
 # (kind, code) -> (region key, area key) -> integer -> forms giving it.
 Histograms = dict[tuple[str, str], dict[tuple[str, str], dict[int, int]]]
@@ -39,16 +61,22 @@ def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
     for questions in catalogue.values():
         for question in questions:
             critical[question["code"]].update(question["critical_values"])
+    # Turnout reads the codes the catalogue gives the two figures; the tallies, each voting version's protocol fields.
+    figures = turnout_codes(catalogue)
     rows = (
         Question.objects.filter(template__mission=scope.mission, template__kind__in=scope.kinds)
         .exclude(code=OVERALL_ASSESSMENT_CODE)
-        .values_list("code", "type", "critical_values")
+        .values_list("code", "type", "critical_values", "template__kind", "protocol_field")
     )
     return all(
         (kind in SUMMARISED_TYPES) == (code in summarised)
         and (kind == QuestionType.MULTIPLE) == (code in multiple)
         and {str(value) for value in (values or [])} == critical[code]
-        for code, kind, values in rows
+        and (
+            form_kind != "voting"
+            or all((field == figure) == (code == figures[figure]) for figure in (VOTERS_ON_LIST, VOTERS_VOTED))
+        )
+        for code, kind, values, form_kind, field in rows
     )
 
 
@@ -60,6 +88,8 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
     histograms: Histograms = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     # (kind, code, region id, area type) -> [forms, stations] giving a critical answer.
     critical: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    tally.turnout = Cells()
+    tally.received = defaultdict(int)
     for kind, region_id, area, code, key, count, total in tally_cells(
         mission=scope.mission,
         kinds=scope.kinds,
@@ -68,6 +98,14 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
         left_out=excluded_forms(scope.decisions),
     ):
         cell = (scope.rkey(region_id), area_key(area))
+        if code == RECEIVED:
+            tally.received[(received_slot_start(key), kind)] += count
+            continue
+        if code == TURNOUT:
+            tally.turnout.add(
+                *cell, **{figure: {"count": count, "total": total}[part] for figure, part in TURNOUT_FIGURES[key]}
+            )
+            continue
         number, station = integer_cell(key), critical_cell(key)
         if number is not None:
             histograms[(kind, code)][cell][number] += count

@@ -14,10 +14,20 @@ from submissions.models import SubmissionRevision
 from .base import Scope
 
 
-def timeline_count(scope: Scope) -> list[dict]:
-    """Forms received per hour of the mission's local time, per kind and in all."""
+def timeline_count(scope: Scope, tallied: dict[tuple[datetime, str], int] | None = None) -> list[dict]:
+    """Forms received per hour of the mission's local time, per kind and in all.
+
+    `tallied`, when given, holds the forms received per quarter-hour and kind from the running tallies
+    (reports.compile.tallied), and the forms are not read.
+    """
     kinds, zone = scope.kinds, local_zone(scope.mission)
     hours: dict[str, dict[str, int]] = defaultdict(dict)
+    if tallied is not None:
+        for (start, kind), count in sorted(tallied.items()):
+            if count:
+                hour = start.astimezone(zone).strftime("%Y-%m-%d %H:00")
+                hours[hour][kind] = hours[hour].get(kind, 0) + count
+        return _timeline(hours, kinds)
     for row in (
         SubmissionRevision.objects.filter(scope.base)
         .annotate(hour=TruncHour("received_at", tzinfo=zone))
@@ -26,6 +36,10 @@ def timeline_count(scope: Scope) -> list[dict]:
     ):
         hour: datetime = row["hour"].astimezone(zone)
         hours[hour.strftime("%Y-%m-%d %H:00")][row["kind"]] = row["count"]
+    return _timeline(hours, kinds)
+
+
+def _timeline(hours: dict[str, dict[str, int]], kinds) -> list[dict]:
     return [
         {"hour": hour, "counts": {kind: counts.get(kind, 0) for kind in kinds}, "total": sum(counts.values())}
         for hour, counts in sorted(hours.items())

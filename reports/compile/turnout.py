@@ -18,16 +18,30 @@ TURNOUT_CONVENTION = _(
 )
 
 
-def turnout_count(scope: Scope, catalogue: dict[str, list[dict]]) -> dict:
-    """Turnout reported at voting visits, by the convention in TURNOUT_CONVENTION, with the forms left out counted."""
-    kinds, answer_base, rkey = scope.kinds, scope.answer_base, scope.rkey
+def turnout_codes(catalogue: dict[str, list[dict]]) -> dict[str, str]:
+    """The codes of the voting questions giving voters on the list and voters who voted, by protocol field."""
     codes = {VOTERS_ON_LIST: VOTERS_ON_LIST, VOTERS_VOTED: VOTERS_VOTED}
     for question in catalogue.get("voting", []):
         if question["protocol_field"] in codes:
             codes[question["protocol_field"]] = question["code"]
+    return codes
+
+
+def turnout_count(scope: Scope, catalogue: dict[str, list[dict]], tallied: Cells | None = None) -> dict:
+    """Turnout reported at voting visits, by the convention in TURNOUT_CONVENTION, with the forms left out counted.
+
+    `tallied`, when given, holds the same figures per cell from the running tallies (reports.compile.tallied), and
+    the answers are not read.
+    """
     empty = {"forms": 0, "voters_voted": 0, "voters_on_list": 0, "pct": None, "on_list_zero": 0, "incomplete": 0}
-    if "voting" not in kinds:
+    if "voting" not in scope.kinds:
         return {**empty, "by_region": {}, "by_area": {}}
+    return turnout_summary(tallied if tallied is not None else _turnout_cells(scope, turnout_codes(catalogue)))
+
+
+def _turnout_cells(scope: Scope, codes: dict[str, str]) -> Cells:
+    """The turnout figures per cell, counted from the two figures' answer rows (one query)."""
+    answer_base, rkey = scope.answer_base, scope.rkey
 
     # Only the two figures' rows (by the question-code index), joined to this mission's voting forms, then one row
     # per form holding both figures.
@@ -68,6 +82,11 @@ def turnout_count(scope: Scope, catalogue: dict[str, list[dict]]) -> dict:
                 on_list_zero=zero,
                 incomplete=incomplete,
             )
+    return cells
+
+
+def turnout_summary(cells: Cells) -> dict:
+    """Turnout overall, by region and by area, from the figures per cell."""
 
     def summary(values: dict) -> dict:
         on_list = int(values.get("voters_on_list", 0))

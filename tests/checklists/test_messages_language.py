@@ -1,19 +1,24 @@
 """What the checklists tell a coordinator (a malformed expression, a checklist that cannot be published, an XLSForm
 that cannot make a checklist) reads in the coordinator's language: the same refusal in English and in Russian."""
 
+import html
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 
 from checklists.choices import FormKind, QuestionType
 from checklists.expressions import ExpressionError, Variable, check, parse
 from checklists.expressions.evaluation import CHOICES, NUMBER, TEXT
-from checklists.models import DataRule, Question
+from checklists.models import DataRule, FormTemplate, Question
 from checklists.services import rule_add, template_new_version, template_publish
+from checklists.xlsform import template_import_xlsform
 from tests.checklists.factories import build_world
 from tests.checklists.test_admin_rules import _change_form
+from tests.checklists.test_xlsform import _workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +155,100 @@ def test_a_coordinator_in_russian_saving_a_bad_condition_in_the_admin_reads_why_
     assert "Unexpected the end at position 21." not in russian
     assert "Unexpected the end at position 21." in english
     assert draft.questions.get(code="ids_checked").condition == ""
+
+
+BAD_XLSFORM = {
+    "survey": [
+        ["type", "name", "label", "relevant"],
+        ["select_one missing_list", "q1", "Q1", ""],
+        ["integer", "q2", "Q2", "string-length(${q1}) > 3"],
+        ["integer", "q2", "Q2 again", ""],
+        ["integer", "q3", "Q3", "${q2} >"],
+    ],
+    "choices": [["list_name", "name", "label"]],
+}
+
+
+def _import_errors(mission, language: str) -> list[str]:
+    with translation.override(language), pytest.raises(ValidationError) as error:
+        template_import_xlsform(mission=mission, raw=_workbook(BAD_XLSFORM), kind=FormKind.VOTING)
+    return error.value.messages
+
+
+def test_an_xlsform_that_cannot_make_a_checklist_lists_its_errors_in_the_readers_language(mission):
+    english = _import_errors(mission, "en")
+    russian = _import_errors(mission, "ru")
+
+    assert english == [
+        "survey row 2: q1 uses the choice list missing_list, which the choices sheet lacks.",
+        "survey row 3: the relevant of q2: string-length is not an operator or function the product has.",
+        "survey row 4: the name q2 is used twice.",
+        "survey row 5: the relevant of q3: Unexpected the end at position 5.",
+    ]
+    assert russian == [
+        "лист survey, строка 2: q1 использует список вариантов missing_list, которого нет на листе choices.",
+        "лист survey, строка 3: relevant вопроса q2: в продукте нет оператора или функции string-length.",
+        "лист survey, строка 4: имя q2 использовано дважды.",
+        "лист survey, строка 5: relevant вопроса q3: Не ожидалось в позиции 5: конец выражения.",
+    ]
+    assert not FormTemplate.objects.filter(mission=mission).exists()
+
+
+def test_what_an_xlsform_import_does_not_keep_is_listed_in_the_readers_language(mission):
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "appearance"],
+            ["integer", "q1", "Q1", "numbers"],
+            ["calculate", "total", "", ""],
+        ],
+    }
+    with translation.override("ru"):
+        result = template_import_xlsform(mission=mission, raw=_workbook(sheets), kind=FormKind.VOTING)
+        russian = [*result.not_kept, result.summary()]
+    with translation.override("en"):
+        english = [*result.not_kept, result.summary()]
+
+    assert russian[0] == (
+        "лист survey, строка 2: столбец appearance (то, как ODK показывает вопрос; впервые использован здесь)."
+    )
+    assert russian[1] == "лист survey, строка 3: вычисление total (продукт не вычисляет поля)."
+    assert "вопросов — 1, разделов — 1, правил качества данных — 0; не сохранено конструкций: 2." in russian[2]
+    assert english[2].endswith(": 1 questions in 1 sections, 0 data-quality rules; 2 construct(s) not kept.")
+
+
+def test_a_coordinator_in_russian_importing_a_bad_xlsform_in_the_admin_reads_its_errors_in_russian(world, client):
+    client.force_login(world.coordinator)
+    url = reverse("admin:checklists_formtemplate_xlsform_import")
+
+    def post(language: str) -> str:
+        upload = SimpleUploadedFile("bad.xlsx", _workbook(BAD_XLSFORM))
+        data = {"mission": world.mission.pk, "kind": FormKind.OPENING, "file": upload}
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return html.unescape(response.content.decode())
+
+    russian = post("ru")
+    english = post("en")
+
+    assert "лист survey, строка 4: имя q2 использовано дважды." in russian
+    assert "лист survey, строка 2: q1 использует список вариантов missing_list" in russian
+    assert "survey row 4: the name q2 is used twice." not in russian
+    assert "survey row 4: the name q2 is used twice." in english
+    assert not FormTemplate.objects.filter(mission=world.mission, kind=FormKind.OPENING, version__gt=1).exists()
+
+
+def test_a_coordinator_in_russian_publishing_a_broken_checklist_in_the_admin_reads_why_in_russian(world, client):
+    client.force_login(world.coordinator)
+    draft = _broken_draft(world)
+    url = reverse("admin:checklists_formtemplate_changelist")
+    action = {"action": "publish", "_selected_action": [draft.pk]}
+
+    russian = html.unescape(client.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="ru").content.decode())
+    english = html.unescape(client.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert "Вопрос who_else — вопрос с вариантами ответа, но вариантов у него нет." in russian
+    assert "Форма наблюдения должна заканчиваться вопросом overall_assessment." in russian
+    assert "is a choice question without choices" not in russian
+    assert "Question who_else is a choice question without choices." in english
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -188,6 +188,24 @@ def test_the_xlsx_export_has_one_sheet_per_lto_area_and_reads_back(client, plann
     assert (log.user, log.format, log.rows, log.what) == (actors["coordinator"], "xlsx", 74, "deployment plan")
 
 
+def test_a_russian_coordinator_s_plan_export_reads_in_russian(client, planned, actors):
+    client.force_login(actors["coordinator"])
+    response = client.get(reverse("deployment:export", args=[planned.slug, "csv"]), HTTP_ACCEPT_LANGUAGE="ru")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Зона ДН", "Команда", "Участники", "Телефоны", "Эл. почта"]
+    assert rows[0][11:17] == [
+        "Регион участка",
+        "Номер участка",
+        "Название участка",
+        "Адрес",
+        "ТИК участка",
+        "Город/село",
+    ]
+    lto_rows = [row for row in rows[1:] if row[9].startswith("Команда ДН")]
+    assert len(lto_rows) == 2 and all(row[8] in ("да", "нет") for row in rows[1:])
+    assert not any("LTO team" in cell or cell in ("yes", "no") for row in rows for cell in row)
+
+
 def test_the_csv_export_reads_back_and_neutralises_formulas(client, planned, actors):
     from missions.models import PollingStation
 

@@ -108,8 +108,8 @@ def product_part(url: str, html: str) -> str:
 def site_data(site) -> set[str]:
     """What the test itself created and the pages show as it is: names, codes, addresses, usernames."""
     from missions.imports import COLUMN_ALIASES
-    from missions.models import PollingStation, Region, Tec
-    from observers.models import Observer, Team
+    from missions.models import PollingStation, Region, StationImport, Tec
+    from observers.models import Observer, RosterImport, Team
 
     mission = site.mission
     values = {mission.name, mission.slug, "Elsewhere 2020"}
@@ -119,8 +119,12 @@ def site_data(site) -> set[str]:
     values |= set(Team.objects.filter(mission=mission).values_list("code", flat=True))
     for observer in Observer.objects.all():
         values |= {observer.full_name, observer.user.username if observer.user else ""}
-    # A file's column names are written as the file writes them, in every language.
+    # A file's column names are written as the file writes them, in every language; so are the files' names.
     values |= set(COLUMN_ALIASES)
+    for model in (StationImport, RosterImport):
+        for filename, outcome in model.objects.values_list("filename", "outcome"):
+            values.add(filename)
+            values |= {error["params"].get("column", "") for error in (outcome or {}).get("errors", [])}
     # So are an XLSForm workbook's sheet and setting names: XLSForm's own, the same in every language.
     values |= {"survey", "choices", "settings", "eom_kind"}
     return {value for value in values if value}
@@ -130,8 +134,11 @@ def role_pages(site):
     """(user, url) for every page each role reaches, with a form, an urgent case and a finished report run: the STO
     team (owner), the LTO team, the analyst, the coordinator, the head of mission and ODIHR staff following it.
     Returns the pages, the urgent form and the report run."""
+    from access import system_actor
     from incidents.services import case_open
+    from missions.import_jobs import station_imports, stations_import_start
     from observers.choices import MemberRole
+    from observers.import_jobs import roster_import_start, roster_imports
     from reports.choices import RunStatus
     from reports.services import report_run_compile, report_run_create
     from tests.factories import MembershipFactory, ObserverFactory, UserFactory
@@ -144,6 +151,14 @@ def role_pages(site):
     report_run_compile(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
+    # An import of the station list and of the roster, each stopped by its rows' errors, as the worker left them.
+    imports = []
+    for start, lifecycle, text in (
+        (stations_import_start, station_imports, "region,tec,number,latitude\nAkmola,AKM-1,,north\n"),
+        (roster_import_start, roster_imports, "full_name,gender,nationality,email\nA B,F,XX,not-an-address\n"),
+    ):
+        job = start(actor=system_actor(mission), mission=mission, upload=text.encode(), filename="list.csv")
+        imports.append(lifecycle.run(job_id=job.pk))
     head = UserFactory(username="head")
     MembershipFactory(
         mission=mission, observer=ObserverFactory(user=head, mission=mission), role=MemberRole.HEAD_OF_MISSION
@@ -178,6 +193,8 @@ def role_pages(site):
         (site.coordinator, reverse("admin:missions_pollingstation_import")),
         (site.coordinator, reverse("admin:observers_membership_import")),
         (site.coordinator, reverse("admin:results_resultsversion_import") + f"?mission={mission.pk}"),
+        (site.coordinator, reverse("admin:missions_pollingstation_import_job", args=[imports[0].pk])),
+        (site.coordinator, reverse("admin:observers_membership_import_job", args=[imports[1].pk])),
         (site.coordinator, reverse("admin:checklists_formtemplate_xlsform_import")),
         (site.coordinator, reverse("checklists:preview", args=[submission.template_id]) + "?language=ru"),
         (head, reverse("cockpit:mission", args=[slug])),

@@ -232,7 +232,7 @@ def test_region_and_cutoff_filters_narrow_the_forms(mission, election_day):
 # multiple-choice n and critical answers.
 COMPILE_QUERIES = {
     "recount": 15 + (2 if connection.vendor == "postgresql" else 0),
-    "tallies": 13 + (2 if connection.vendor == "postgresql" else 0),
+    "tallies": 11 + (2 if connection.vendor == "postgresql" else 0),
 }
 
 

@@ -10,7 +10,20 @@ from django.db.models import Q
 from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
 from submissions.models import SubmissionRevision
-from tallies.cells import ANSWERED, CRITICAL_AT, INTEGER_VALUE, MULTIPLE_ANSWERED, SUMMARISED_TYPES
+from tallies.cells import (
+    ANSWERED,
+    CRITICAL_AT,
+    INTEGER_VALUE,
+    MULTIPLE_ANSWERED,
+    RECEIVED,
+    RECEIVED_SLOT_SECONDS,
+    SUMMARISED_TYPES,
+    TURNOUT,
+    TURNOUT_INCOMPLETE,
+    TURNOUT_ON_LIST,
+    TURNOUT_ON_LIST_ZERO,
+    TURNOUT_VOTED,
+)
 from tallies.models import TallyCount, TallyEvent
 from tallies.selectors import tally_cells
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
@@ -36,10 +49,14 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
     questions = Question.objects.filter(template__mission=mission)
     types = {(q.template_id, q.code): q.type for q in questions}
     critical = {(q.template_id, q.code): {str(value) for value in q.critical_values} for q in questions}
+    fields = {(q.template_id, q.code): q.protocol_field for q in questions}
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for revision in revisions:
         place = (revision.kind, revision.region_id, revision.area_type)
+        received_slot = int(revision.received_at.timestamp()) // RECEIVED_SLOT_SECONDS
+        cells[(*place, RECEIVED, str(received_slot))][0] += 1  # every form, answered or not
         answered_multiple, answered_critical = set(), set()
+        figures: dict[str, int | None] = {}  # a voting form's turnout figures, by protocol field
         for answer in revision.answers.all():
             if answer.question_code == OVERALL_ASSESSMENT_CODE:
                 continue
@@ -61,10 +78,24 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
                 answered_multiple.add(answer.question_code)
             if answer.value in critical.get((revision.submission.template_id, answer.question_code), ()):
                 answered_critical.add(answer.question_code)
+            figure = fields.get((revision.submission.template_id, answer.question_code))
+            if revision.kind == "voting" and figure in ("voters_voted", "voters_on_list"):
+                figures[figure] = answer.number
         for code in answered_multiple:
             cells[(*place, code, MULTIPLE_ANSWERED)][0] += 1
         for code in answered_critical:  # the forms giving a critical answer, per station
             cells[(*place, code, f"{CRITICAL_AT}{revision.polling_station_id or ''}")][0] += 1
+        if figures:
+            voted, on_list = figures.get("voters_voted"), figures.get("voters_on_list")
+            if voted is not None and on_list is not None and on_list > 0:
+                cells[(*place, TURNOUT, TURNOUT_VOTED)][0] += 1
+                cells[(*place, TURNOUT, TURNOUT_VOTED)][1] += voted
+                cells[(*place, TURNOUT, TURNOUT_ON_LIST)][0] += 1
+                cells[(*place, TURNOUT, TURNOUT_ON_LIST)][1] += on_list
+            elif on_list == 0:
+                cells[(*place, TURNOUT, TURNOUT_ON_LIST_ZERO)][0] += 1
+            elif on_list is None or (voted is None and on_list > 0):
+                cells[(*place, TURNOUT, TURNOUT_INCOMPLETE)][0] += 1
     return sorted(((*key, count, total) for key, (count, total) in cells.items()), key=repr)
 
 
