@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access import actor_for, can_plan_deployment
 from config.parsing import ids, required_id
-from jobs.notices import notices_written
+from jobs.notices import notice, notices_written
 from missions.models import Mission, Region, Tec
 from observers.models import Membership, Team
 from reports.services import export_log_record
@@ -153,7 +153,13 @@ def plan_export(request, mission_slug: str, file_format: str) -> HttpResponse:
         content_type = "text/csv; charset=utf-8"
     else:
         raise Http404("Unknown format.")
-    export_log_record(user=request.user, mission=mission, what="deployment plan", format=file_format, rows=len(rows))
+    export_log_record(
+        user=request.user,
+        mission=mission,
+        what=notice("deployment.export_plan"),
+        format=file_format,
+        rows=len(rows),
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="deployment-{mission.slug}-{stamp}.{file_format}"'
     response["Cache-Control"] = "no-store"

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import BackgroundJob
+from jobs.notices import notice_text
 
 from .choices import ConflictDecision
 from .result.model import ReportResult
@@ -117,7 +118,12 @@ class ExportLog(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.what} ({self.format}) by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.what_text} ({self.format}) by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def what_text(self) -> str:
+        """What was exported, in the reader's language (the line keeps a notice; older lines keep English)."""
+        return notice_text(self.what)
 
 
 class ConflictResolution(models.Model):

@@ -11,9 +11,10 @@ critical values (on the form's own checklist version) adds one to the cell of th
 followed by the station's id (`critical_cell`): the forms giving a critical answer are the sum of those cells and the
 distinct stations the cells with a positive count; they grow with the stations, which are fixed, not with the forms.
 A voting form giving voters on the list or voters who had voted (the questions with those protocol fields on its own
-version) fills one turnout cell under the code TURNOUT: VOTED with the voters who voted as its sum, and ON_LIST
-with the voters on the list, when it gives both and more than 0 on the list; ON_LIST_ZERO when it gives 0 on the
-list; INCOMPLETE when it lacks a figure (reports.compile.turnout's convention).
+version, or else with those codes: `turnout_figure`) fills one turnout cell under the code TURNOUT: VOTED with the
+voters who voted as its sum, and ON_LIST with the voters on the list, when it gives both and more than 0 on the
+list; ON_LIST_ZERO when it gives 0 on the list; INCOMPLETE when it lacks a figure (reports.compile.turnout's
+convention).
 Every revision, answered or not, also fills the cell of its form's quarter-hour of receipt under the code RECEIVED
 (the answer is the quarter-hour's number since 1970 in UTC; every time zone's hours are whole quarter-hours): the
 timeline of forms received per local hour.
@@ -51,6 +52,7 @@ TURNOUT_VOTED, TURNOUT_ON_LIST, TURNOUT_ON_LIST_ZERO, TURNOUT_INCOMPLETE = (
 )
 # The protocol fields of the two figures turnout divides (reports.compile.turnout reads them from here).
 VOTERS_ON_LIST, VOTERS_VOTED = "voters_on_list", "voters_voted"
+TURNOUT_FIGURES = (VOTERS_VOTED, VOTERS_ON_LIST)
 # The code of the cells of forms received per quarter-hour, and its length in seconds.
 RECEIVED = "__eom_received__"
 RECEIVED_SLOT_SECONDS = 900
@@ -87,6 +89,14 @@ def _is_critical(question: str, answer: str) -> str:
     else:
         found = f"SELECT 1 FROM json_each({question}) c WHERE CAST(c.value AS TEXT) = {answer}"  # noqa: S608
     return f"CASE WHEN {answer} IS NOT NULL AND EXISTS ({found}) THEN 1 ELSE 0 END"
+
+
+def turnout_figure(code: str, protocol_field: str | None) -> str | None:
+    """Which turnout figure a voting question's answer gives, as the cells read it: its protocol field when that is
+    one of the figures, else its code when that is one, else None."""
+    if protocol_field in TURNOUT_FIGURES:
+        return protocol_field
+    return code if code in TURNOUT_FIGURES else None
 
 
 def received_slot_start(key: str) -> datetime.datetime:
@@ -147,14 +157,17 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
     )
     place = "mission_id, kind, region_id, area_type, question_code"
+    # A figure is the question with its protocol field or, without one, the question with its code (turnout_figure).
     per_form = (
         "SELECT mission_id, kind, region_id, area_type, revision_id, sign, "
-        "MAX(CASE WHEN protocol_field = %s THEN number END) AS voted, "
-        "MAX(CASE WHEN protocol_field = %s THEN number END) AS on_list "
-        "FROM answer_rows WHERE kind = %s AND protocol_field IN (%s, %s) "
+        "MAX(CASE WHEN figure = %s THEN number END) AS voted, "
+        "MAX(CASE WHEN figure = %s THEN number END) AS on_list FROM ("
+        "SELECT mission_id, kind, region_id, area_type, revision_id, sign, number, "
+        "CASE WHEN protocol_field IN (%s, %s) THEN protocol_field WHEN question_code IN (%s, %s) THEN question_code "
+        "END AS figure FROM answer_rows WHERE kind = %s) figures WHERE figure IS NOT NULL "
         "GROUP BY mission_id, kind, region_id, area_type, revision_id, sign"
     )
-    per_form_params = [VOTERS_VOTED, VOTERS_ON_LIST, str(FormKind.VOTING), VOTERS_VOTED, VOTERS_ON_LIST]
+    per_form_params = [VOTERS_VOTED, VOTERS_ON_LIST, *TURNOUT_FIGURES, *TURNOUT_FIGURES, str(FormKind.VOTING)]
     select = (
         f"SELECT {place}, "  # noqa: S608 - names from the models
         "CASE WHEN question_type IN (%s, %s, %s) THEN "

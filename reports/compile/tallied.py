@@ -31,6 +31,7 @@ from tallies.cells import (
     critical_cell,
     integer_cell,
     received_slot_start,
+    turnout_figure,
 )
 from tallies.selectors import tally_cells
 
@@ -74,7 +75,10 @@ def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
         and {str(value) for value in (values or [])} == critical[code]
         and (
             form_kind != "voting"
-            or all((field == figure) == (code == figures[figure]) for figure in (VOTERS_ON_LIST, VOTERS_VOTED))
+            or all(
+                (turnout_figure(code, field) == figure) == (code == figures[figure])
+                for figure in (VOTERS_ON_LIST, VOTERS_VOTED)
+            )
         )
         for code, kind, values, form_kind, field in rows
     )

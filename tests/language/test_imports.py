@@ -411,3 +411,20 @@ def test_the_team_rules_are_told_in_the_reader_s_language(mission):
         f"{members[0].observer.full_name} уже входит в команду STO-001.",
         "Код команды STO-001 уже используется в этой миссии.",
     ]
+
+
+def test_an_export_log_line_says_what_was_exported_in_the_reader_s_language(client, mission):
+    from jobs.notices import notice
+    from reports.services import export_log_record
+    from tests.factories import UserFactory
+
+    log = export_log_record(user=None, mission=mission, what=notice("deployment.export_plan"), format="csv", rows=3)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    russian = client.get(reverse("admin:reports_exportlog_changelist"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    with translation.override("en"):
+        assert log.what_text == "deployment plan"
+    with translation.override("ru"):
+        assert log.what_text == "план развёртывания"
+    assert "план развёртывания" in russian and "deployment.export_plan" not in russian

@@ -184,3 +184,33 @@ def test_a_station_import_updates_existing_stations_as_the_command_does(mission,
     assert job.options == {"create_geography": False, "columns": {"address": "Street"}}
     assert job.requested_by is None  # a command's: run as the system Actor
     assert PollingStation.objects.get(region=region, number="1").address == "Abay st. 1"
+
+
+def test_with_the_broker_down_the_import_waits_queued_with_a_message_and_the_watchdog_sends_it(
+    client, coordinator, mission, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from jobs.lifecycle import watchdog_all
+    from observers.tasks import roster_import_run
+
+    real = roster_import_run.apply_async
+
+    def down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    client.force_login(coordinator)
+    monkeypatch.setattr(roster_import_run, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, "roster", mission, ROSTER)
+
+    job = RosterImport.objects.get(mission=mission)
+    assert response.status_code == 302 and job.status == JobStatus.QUEUED and job.dispatched_at is None
+    page = client.get(response.headers["Location"]).content.decode()
+    assert "The task queue is not reachable right now" in page
+    assert not Observer.objects.filter(mission=mission, email="anna.berg@example.org").exists()
+
+    monkeypatch.setattr(roster_import_run, "apply_async", real)
+    assert watchdog_all()["observers.RosterImport"]["resent"] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.outcome["created"] == 2

@@ -142,3 +142,31 @@ def test_the_random_stories_are_compiled_from_the_tallies_not_recounted(mission)
         if question.get("critical")
     ]
     assert critical  # the stories give critical answers, so their stations are compared too
+
+
+def test_turnout_figures_found_by_their_codes_are_tallied_as_the_recount_reads_them(mission):
+    """Without protocol fields (as in the standard checklist) the figures are the questions coded voters_on_list and
+    voters_voted: the tallies read them so, and the compilation is not recounted."""
+    questions = [
+        ("voters_on_list", QuestionType.INTEGER, "Voters on the list", [], [], "", None),
+        ("voters_voted", QuestionType.INTEGER, "Voters who voted", [], [], "", None),
+    ]
+    template = make_template(mission, FormKind.VOTING, 1, TemplateStatus.PUBLISHED, questions)
+    from tests.factories import PollingStationFactory
+
+    station = PollingStationFactory(mission=mission)
+    add_forms(
+        mission,
+        template,
+        [
+            {"station": station, "answers": {"voters_on_list": 900, "voters_voted": 300}},
+            {"station": station, "answers": {"voters_on_list": 0, "voters_voted": 0}},
+            {"station": station, "answers": {"voters_on_list": 700, "voters_voted": None}},
+        ],
+    )
+    with mock.patch("reports.compile.tallied.answers_count") as recount:
+        result = statistics_compile(mission=mission, count_answers="tallies").to_json()
+    recount.assert_not_called()
+    assert (result["turnout"]["forms"], result["turnout"]["on_list_zero"], result["turnout"]["incomplete"]) == (1, 1, 1)
+    tallied, recounted = both_ways(mission)
+    assert tallied == recounted

@@ -23,6 +23,7 @@ from tallies.cells import (
     TURNOUT_ON_LIST,
     TURNOUT_ON_LIST_ZERO,
     TURNOUT_VOTED,
+    turnout_figure,
 )
 from tallies.models import TallyCount, TallyEvent
 from tallies.selectors import tally_cells
@@ -78,8 +79,10 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
                 answered_multiple.add(answer.question_code)
             if answer.value in critical.get((revision.submission.template_id, answer.question_code), ()):
                 answered_critical.add(answer.question_code)
-            figure = fields.get((revision.submission.template_id, answer.question_code))
-            if revision.kind == "voting" and figure in ("voters_voted", "voters_on_list"):
+            figure = turnout_figure(
+                answer.question_code, fields.get((revision.submission.template_id, answer.question_code))
+            )
+            if revision.kind == "voting" and figure is not None:
                 figures[figure] = answer.number
         for code in answered_multiple:
             cells[(*place, code, MULTIPLE_ANSWERED)][0] += 1
