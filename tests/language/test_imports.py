@@ -428,3 +428,18 @@ def test_an_export_log_line_says_what_was_exported_in_the_reader_s_language(clie
     with translation.override("ru"):
         assert log.what_text == "план развёртывания"
     assert "план развёртывания" in russian and "deployment.export_plan" not in russian
+
+
+def test_the_api_refuses_unusable_json_in_the_reader_s_language(site):
+    from rest_framework.test import APIClient
+
+    deep = '{"notes": ' + "[" * 5000 + "]" * 5000 + "}"
+    api = APIClient()
+    api.force_authenticate(site.owner)
+
+    russian = api.post("/api/submissions/", data=deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    english = api.post("/api/submissions/", data=deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["detail"] == "Вложенность JSON больше 32 уровней."
+    assert english.json()["detail"] == "The JSON is nested more than 32 levels deep."
