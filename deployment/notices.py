@@ -26,6 +26,8 @@ def _at_least_one(value: bool) -> str:
 
 
 TEXTS = {
+    # What an export log line records.
+    "export_plan": Text(_("deployment plan")),
     # Planning warnings.
     "area_two_locked": Text(
         _("%(region)s is in the areas of two locked LTO teams; it stays with %(team)s in the plan.")

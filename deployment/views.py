@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access import actor_for, can_plan_deployment
 from config.parsing import ids, required_id
-from jobs.notices import notices_written
+from jobs.notices import notice, notices_written
 from missions.models import Mission, Region, Tec
 from observers.models import Membership, Team
 from reports.services import export_log_record
@@ -124,14 +124,14 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
     locked = request.POST.get("locked") == "1"
     if request.POST.get("assignment"):
         assignment = get_object_or_404(
-            TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
+            TeamAssignment, pk=required_id(request.POST, "assignment", _("team assignment")), mission=mission
         )
         assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         message = (
             _("The assignment of %(team)s is locked.") if locked else _("The assignment of %(team)s is unlocked.")
         ) % {"team": assignment.team.code}
     else:
-        team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+        team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
         team_lock_set(actor=request.actor, team=team, locked=locked)
         message = (_("Team %(team)s is locked.") if locked else _("Team %(team)s is unlocked.")) % {"team": team.code}
     messages.success(request, message)
@@ -153,7 +153,13 @@ def plan_export(request, mission_slug: str, file_format: str) -> HttpResponse:
         content_type = "text/csv; charset=utf-8"
     else:
         raise Http404("Unknown format.")
-    export_log_record(user=request.user, mission=mission, what="deployment plan", format=file_format, rows=len(rows))
+    export_log_record(
+        user=request.user,
+        mission=mission,
+        what=notice("deployment.export_plan"),
+        format=file_format,
+        rows=len(rows),
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="deployment-{mission.slug}-{stamp}.{file_format}"'
     response["Cache-Control"] = "no-store"
@@ -170,8 +176,8 @@ def _refusals(request, error: ValidationError) -> None:
 def team_move(request, mission_slug: str) -> HttpResponse:
     """Move an STO team to another region (and optionally TECs there), with a fresh route."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
-    region = get_object_or_404(Region, pk=required_id(request.POST, "region", "region"), mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
+    region = get_object_or_404(Region, pk=required_id(request.POST, "region", _("region")), mission=mission)
     tec_ids = ids(request.POST.getlist("tecs"), "tecs", "TECs")
     tecs = list(Tec.objects.filter(mission=mission, pk__in=tec_ids).select_related("region"))
     try:
@@ -190,7 +196,7 @@ def team_move(request, mission_slug: str) -> HttpResponse:
 def member_swap(request, mission_slug: str) -> HttpResponse:
     """Replace a team member (trading places when the newcomer sits in another team), under the team rules."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
     members = Membership.objects.filter(mission=mission).select_related("observer")
     remove = get_object_or_404(members, pk=required_id(request.POST, "remove", "member to replace"))
     add = get_object_or_404(members, pk=required_id(request.POST, "add", "member to add"))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdmin
 
@@ -20,7 +21,7 @@ class ReportRunAdmin(ScopedAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(ScopedAdmin):
-    list_display = ("created_at", "user", "mission", "what", "format", "rows")
+    list_display = ("created_at", "user", "mission", "what_shown", "format", "rows")
     list_filter = ("format", "mission")
     list_select_related = ("user", "mission")
 
@@ -29,3 +30,7 @@ class ExportLogAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("what"), ordering="what")
+    def what_shown(self, obj):
+        return obj.what_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -36,8 +37,11 @@ def compile_time_limits() -> tuple[int, int]:
     return int(settings.REPORTS_COMPILE_SOFT_TIME_LIMIT), int(settings.REPORTS_COMPILE_TIME_LIMIT)
 
 
-def export_log_record(*, user, mission, what: str, format: str, rows: int | None = None) -> ExportLog:
-    """Log one export (every export is logged: who, when, what)."""
+def export_log_record(*, user, mission, what: dict | str, format: str, rows: int | None = None) -> ExportLog:
+    """Log one export (every export is logged: who, when, what). `what` is a notice (jobs.notices.notice), kept as
+    its JSON and written out in the reader's language when the log is read."""
+    if isinstance(what, dict):
+        what = json.dumps(what, ensure_ascii=False)
     return ExportLog.objects.create(
         user=user if user and user.is_authenticated else None, mission=mission, what=what, format=format, rows=rows
     )

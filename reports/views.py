@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import actor_for, can_publish, can_resolve_conflicts
 from checklists.choices import OBSERVATION_KINDS, FormKind
 from config.parsing import parse_id
+from jobs.notices import notice
 from missions.clock import local_zone
 from missions.models import Mission, Region
 
@@ -276,7 +277,11 @@ def run_file_response(*, run, user, fmt: str) -> FileResponse:
     if not stored or not stored.storage.exists(stored.name):
         raise Http404("This export is not available.")
     export_log_record(
-        user=user, mission=run.mission, what=f"report run {run.pk}", format=fmt, rows=run.submissions_count
+        user=user,
+        mission=run.mission,
+        what=notice("reports.export_report_run", run=run.pk),
+        format=fmt,
+        rows=run.submissions_count,
     )
     filename = stored.name.rsplit("/", 1)[-1]
     return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])

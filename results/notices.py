@@ -50,6 +50,7 @@ TEXTS = {
     "field_number": Text(_("Station number")),
     **{f"line_{name}": Text(label) for name, label in RESULT_LINES},
     "votes_for": Text(_("Votes for %(name)s")),
+    "export_official_results": Text(_("official results v%(number)s")),
     "version": Text(_("Results v%(number)s (%(stage)s)"), labels={"stage": _stage}),
     "version_labelled": Text(_("Results v%(number)s (%(stage)s): %(label)s"), labels={"stage": _stage}),
     # What an import did.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from access import actor_for, can_import_results
 from config.parsing import parse_id
+from jobs.notices import notice
 from missions.models import Mission, Region
 
 from .analysis import OUTLIER_MIN_STATIONS, OUTLIER_Z, findings_written
@@ -110,7 +111,7 @@ def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         sender=results_export,
         user=request.user,
         mission=mission,
-        what=f"official results v{version.number}",
+        what=notice("results.export_official_results", number=version.number),
         format=fmt,
         rows=len(findings),
     )

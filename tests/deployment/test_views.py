@@ -185,7 +185,7 @@ def test_the_xlsx_export_has_one_sheet_per_lto_area_and_reads_back(client, plann
     assert header[11:15] == ("Station region", "Station number", "Station name", "Address")
     assert all(row[14] for row in visits)  # every planned station has an address
     log = ExportLog.objects.get()
-    assert (log.user, log.format, log.rows, log.what) == (actors["coordinator"], "xlsx", 74, "deployment plan")
+    assert (log.user, log.format, log.rows, log.what_text) == (actors["coordinator"], "xlsx", 74, "deployment plan")
 
 
 def test_a_russian_coordinator_s_plan_export_reads_in_russian(client, planned, actors):

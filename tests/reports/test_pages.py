@@ -189,7 +189,7 @@ def test_the_xlsx_download_shows_the_numbers_of_the_page(client, run, actors):
     header = raw[0]
     assert "remarks" in header and "notes" in header  # free text and notes as typed
     log = ExportLog.objects.get()
-    assert (log.user, log.mission, log.format, log.what, log.rows) == (
+    assert (log.user, log.mission, log.format, log.what_text, log.rows) == (
         actors["analyst"],
         run.mission,
         "xlsx",

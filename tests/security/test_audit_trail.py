@@ -77,7 +77,7 @@ def test_a_report_run_export_writes_the_export_log(client, world):
     assert response.status_code == 200
     entry = ExportLog.objects.order_by("-id").first()
     assert ExportLog.objects.count() == before + 1
-    assert (entry.user, entry.mission, entry.what) == (
+    assert (entry.user, entry.mission, entry.what_text) == (
         world.users["analyst"],
         world.own.mission,
         f"report run {world.own.run.pk}",
