@@ -443,3 +443,22 @@ def test_the_api_refuses_unusable_json_in_the_reader_s_language(site):
     assert russian.status_code == english.status_code == 400
     assert russian.json()["detail"] == "Вложенность JSON больше 32 уровней."
     assert english.json()["detail"] == "The JSON is nested more than 32 levels deep."
+
+
+def test_the_admin_names_records_in_the_reader_s_language(mission):
+    from results.models import ResultsSettings
+    from tests.factories import team_with_members
+
+    settings_row = ResultsSettings.objects.create(mission=mission)
+    seat = team_with_members(mission=mission, code="STO-001").members.select_related("membership__observer").first()
+
+    with translation.override("ru"):
+        russian = [str(settings_row), str(seat)]
+    with translation.override("en"):
+        english = [str(settings_row), str(seat)]
+
+    assert russian == [
+        "Настройки официальных итогов миссии Kazakhstan 2019",
+        f"{seat.membership.observer} в команде STO-001",
+    ]
+    assert english == ["Official results settings of Kazakhstan 2019", f"{seat.membership.observer} in STO-001"]
