@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Question
 from .rules import normalise_condition
@@ -17,7 +19,8 @@ class ChoiceLinesField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
-            "help_text", "One choice a line: value | label | Russian label, e.g. police | Police | Полиция."
+            "help_text",
+            gettext_lazy("One choice a line: value | label | Russian label, e.g. police | Police | Полиция."),
         )
         super().__init__(**kwargs)
 
@@ -78,9 +81,15 @@ class ValueListField(forms.CharField):
 
 
 class QuestionAdminForm(forms.ModelForm):
-    choices = ChoiceLinesField()
-    shown_if_values = ValueListField(help_text="...has one of these answers (comma-separated).")
-    critical_values = ValueListField(help_text="Answers that raise an alert, comma-separated (e.g. yes).")
+    choices = ChoiceLinesField(label=capfirst(Question._meta.get_field("choices").verbose_name))
+    shown_if_values = ValueListField(
+        label=capfirst(Question._meta.get_field("shown_if_values").verbose_name),
+        help_text=gettext_lazy("...has one of these answers (comma-separated)."),
+    )
+    critical_values = ValueListField(
+        label=capfirst(Question._meta.get_field("critical_values").verbose_name),
+        help_text=gettext_lazy("Answers that raise an alert, comma-separated (e.g. yes)."),
+    )
 
     class Meta:
         model = Question

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import BadRequest
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit primary key
 MAX_JSON_DEPTH = 32  # a form is four levels deep; nothing legitimate comes near this
 
-NOT_JSON = "The body is not valid JSON."
-TOO_DEEP = f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."
-SURROGATE = "The text contains an invalid character (a lone UTF-16 surrogate)."
+# Written out in the reader's language when shown.
+NOT_JSON = gettext_lazy("The body is not valid JSON.")
+TOO_DEEP = format_lazy(gettext_lazy("The JSON is nested more than {depth} levels deep."), depth=MAX_JSON_DEPTH)
+SURROGATE = gettext_lazy("The text contains an invalid character (a lone UTF-16 surrogate).")
 
 
 def parse_id(value) -> int | None:
@@ -38,7 +42,7 @@ def required_id(data, name: str, label: str) -> int:
     """The id posted in field `name`, or a 400 naming the field (`label` is what the user calls it)."""
     value = parse_id(data.get(name))
     if value is None:
-        raise BadRequest(f"Choose a {label}: '{name}' must be the id of one.")
+        raise BadRequest(_("Choose a %(label)s: '%(name)s' must be the id of one.") % {"label": label, "name": name})
     return value
 
 
@@ -46,7 +50,9 @@ def ids(values, name: str, label: str) -> list[int]:
     """Every id of a multiple choice, or a 400 naming the field."""
     parsed = [parse_id(value) for value in values]
     if any(value is None for value in parsed):
-        raise BadRequest(f"Choose {label}: every '{name}' must be the id of one.")
+        raise BadRequest(
+            _("Choose %(label)s: every '%(name)s' must be the id of one.") % {"label": label, "name": name}
+        )
     return parsed
 
 

@@ -118,4 +118,8 @@ class PlanningJob(BackgroundJob):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.mission_id} ({self.get_status_display()})"
+        return _("%(kind)s for %(mission)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "mission": self.mission_id,
+            "status": self.get_status_display(),
+        }

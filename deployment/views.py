@@ -124,14 +124,14 @@ def lock_set(request, mission_slug: str) -> HttpResponse:
     locked = request.POST.get("locked") == "1"
     if request.POST.get("assignment"):
         assignment = get_object_or_404(
-            TeamAssignment, pk=required_id(request.POST, "assignment", "team assignment"), mission=mission
+            TeamAssignment, pk=required_id(request.POST, "assignment", _("team assignment")), mission=mission
         )
         assignment_lock_set(actor=request.actor, assignment=assignment, locked=locked)
         message = (
             _("The assignment of %(team)s is locked.") if locked else _("The assignment of %(team)s is unlocked.")
         ) % {"team": assignment.team.code}
     else:
-        team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+        team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
         team_lock_set(actor=request.actor, team=team, locked=locked)
         message = (_("Team %(team)s is locked.") if locked else _("Team %(team)s is unlocked.")) % {"team": team.code}
     messages.success(request, message)
@@ -176,8 +176,8 @@ def _refusals(request, error: ValidationError) -> None:
 def team_move(request, mission_slug: str) -> HttpResponse:
     """Move an STO team to another region (and optionally TECs there), with a fresh route."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
-    region = get_object_or_404(Region, pk=required_id(request.POST, "region", "region"), mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
+    region = get_object_or_404(Region, pk=required_id(request.POST, "region", _("region")), mission=mission)
     tec_ids = ids(request.POST.getlist("tecs"), "tecs", "TECs")
     tecs = list(Tec.objects.filter(mission=mission, pk__in=tec_ids).select_related("region"))
     try:
@@ -196,7 +196,7 @@ def team_move(request, mission_slug: str) -> HttpResponse:
 def member_swap(request, mission_slug: str) -> HttpResponse:
     """Replace a team member (trading places when the newcomer sits in another team), under the team rules."""
     mission = _coordinator_mission(request, mission_slug)
-    team = get_object_or_404(Team, pk=required_id(request.POST, "team", "team"), mission=mission)
+    team = get_object_or_404(Team, pk=required_id(request.POST, "team", _("team")), mission=mission)
     members = Membership.objects.filter(mission=mission).select_related("observer")
     remove = get_object_or_404(members, pk=required_id(request.POST, "remove", "member to replace"))
     add = get_object_or_404(members, pk=required_id(request.POST, "add", "member to add"))

@@ -52,7 +52,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Case {self.pk} ({self.get_status_display()})"
+        return _("Case %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
 
     @property
     def is_open(self) -> bool:
@@ -84,4 +84,4 @@ class CaseNote(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"Note {self.pk} on case {self.case_id}"
+        return _("Note %(id)s on case %(case)s") % {"id": self.pk, "case": self.case_id}

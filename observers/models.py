@@ -281,7 +281,7 @@ class TeamMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.observer} in {self.team}"
+        return _("%(observer)s in %(team)s") % {"observer": self.membership.observer, "team": self.team}
 
 
 class Follower(models.Model):
@@ -302,7 +302,7 @@ class Follower(models.Model):
         constraints = [models.UniqueConstraint(fields=["mission", "user"], name="follower_once_per_mission")]
 
     def __str__(self) -> str:
-        return f"{self.user} follows {self.mission}"
+        return _("%(user)s follows %(mission)s") % {"user": self.user, "mission": self.mission}
 
 
 class RosterImport(ImportJob):

@@ -79,7 +79,7 @@ class ReportRun(BackgroundJob):
         indexes = [models.Index(fields=["mission", "status", "created_at"], name="report_run_mission_idx")]
 
     def __str__(self) -> str:
-        return f"Report run {self.pk} ({self.get_status_display()})"
+        return _("Report run %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
 
     def report(self) -> ReportResult | None:
         """The compiled result as typed values; None until the run is done."""
@@ -118,7 +118,12 @@ class ExportLog(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.what_text} ({self.format}) by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(what)s (%(format)s) by %(user)s at %(at)s") % {
+            "what": self.what_text,
+            "format": self.format,
+            "user": self.user_id,
+            "at": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
     @property
     def what_text(self) -> str:
@@ -171,4 +176,8 @@ class ConflictResolution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} conflict at station {self.polling_station_id}: {self.get_decision_display()}"
+        return _("%(kind)s conflict at station %(station)s: %(decision)s") % {
+            "kind": self.kind,
+            "station": self.polling_station_id,
+            "decision": self.get_decision_display(),
+        }

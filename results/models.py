@@ -45,7 +45,7 @@ class ResultsSettings(models.Model):
         verbose_name_plural = _("official results settings")
 
     def __str__(self) -> str:
-        return f"Official results settings of {self.mission}"
+        return _("Official results settings of %(mission)s") % {"mission": self.mission}
 
 
 class ResultsVersion(models.Model):

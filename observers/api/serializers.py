@@ -1,5 +1,6 @@
 """Serializers for observers, memberships and teams; personal fields only in the coordinators' serializer."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from access.api import CleanModelSerializer, ScopedMissionField, ScopedRelatedField
@@ -34,7 +35,9 @@ class ObserverSerializer(CleanModelSerializer):
 
         code = value.upper()
         if code not in dict(countries):
-            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+            raise serializers.ValidationError(
+                _("'%(value)s' is not an ISO 3166-1 alpha-2 country code.") % {"value": value}
+            )
         return code
 
 
@@ -59,7 +62,7 @@ class ObserverPersonalSerializer(ObserverSerializer):
         mission = attrs.pop("mission", None)  # a record never moves: ignored on a change
         if self.instance is None:
             if mission is None:
-                raise serializers.ValidationError({"mission": ["A new person joins a mission: give its slug."]})
+                raise serializers.ValidationError({"mission": [_("A new person joins a mission: give its slug.")]})
             attrs["mission"] = mission  # the record is the mission's own; its address is checked in that roster
         attrs = super().validate(attrs)
         if self.instance is None:

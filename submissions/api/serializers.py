@@ -7,6 +7,7 @@ question code), so a form is validated by the same rules as in the browser.
 import datetime
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -94,7 +95,7 @@ class SubmissionPayloadSerializer(serializers.Serializer):
             try:
                 moment.astimezone(datetime.UTC)
             except OverflowError as error:
-                raise serializers.ValidationError("This moment is outside the calendar.") from error
+                raise serializers.ValidationError(_("This moment is outside the calendar.")) from error
         return value
 
     def validate_arrival_time(self, value):

@@ -44,16 +44,23 @@ def _template_for(data: dict, user) -> FormTemplate:
     if data.get("template") is not None:
         template = visible_to(actors, FormTemplate).select_related("mission").filter(pk=data["template"]).first()
         if template is None:
-            raise ValidationError({"template": [f"No form template with id {data['template']}."]})
+            raise ValidationError({"template": [_("No form template with id %(id)s.") % {"id": data["template"]}]})
         if data.get("mission") and data["mission"] != template.mission.slug:
-            raise ValidationError({"template": ["This form template belongs to another mission."]})
+            raise ValidationError({"template": [_("This form template belongs to another mission.")]})
         return template
     mission = visible_to(actors, Mission).filter(slug=data["mission"]).first()
     if mission is None:
-        raise ValidationError({"mission": [f"No mission {data['mission']!r}."]})
+        raise ValidationError({"mission": [_("No mission '%(mission)s'.") % {"mission": data["mission"]}]})
     template = template_published(mission=mission, kind=data["kind"])
     if template is None:
-        raise ValidationError({"kind": [f"{mission.name} has no published {data['kind']} checklist."]})
+        raise ValidationError(
+            {
+                "kind": [
+                    _("%(mission)s has no published %(kind)s checklist.")
+                    % {"mission": mission.name, "kind": data["kind"]}
+                ]
+            }
+        )
     return template
 
 

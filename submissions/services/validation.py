@@ -276,7 +276,7 @@ def _clean_flag(name: str, value, errors: dict) -> bool:
 def form_clean(*, template: FormTemplate, payload, questions: list[Question] | None = None) -> CleanForm:
     """Validate a whole payload; raises ValidationError listing every problem by field or question code."""
     if not isinstance(payload, dict):
-        raise ValidationError({"payload": ["The form must be sent as a JSON object."]})
+        raise ValidationError({"payload": [_("The form must be sent as a JSON object.")]})
     errors: dict[str, list[str]] = {}
     for key in payload:
         if key not in PAYLOAD_KEYS:

@@ -428,3 +428,46 @@ def test_an_export_log_line_says_what_was_exported_in_the_reader_s_language(clie
     with translation.override("ru"):
         assert log.what_text == "план развёртывания"
     assert "план развёртывания" in russian and "deployment.export_plan" not in russian
+
+
+def test_the_api_refuses_unusable_json_in_the_reader_s_language(site):
+    from rest_framework.test import APIClient
+
+    deep = '{"notes": ' + "[" * 5000 + "]" * 5000 + "}"
+    api = APIClient()
+    api.force_authenticate(site.owner)
+
+    russian = api.post("/api/submissions/", data=deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    english = api.post("/api/submissions/", data=deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["detail"] == "Вложенность JSON больше 32 уровней."
+    assert english.json()["detail"] == "The JSON is nested more than 32 levels deep."
+
+
+def test_the_admin_names_records_in_the_reader_s_language(mission):
+    from results.models import ResultsSettings
+    from tests.factories import team_with_members
+
+    settings_row = ResultsSettings.objects.create(mission=mission)
+    seat = team_with_members(mission=mission, code="STO-001").members.select_related("membership__observer").first()
+
+    with translation.override("ru"):
+        russian = [str(settings_row), str(seat)]
+    with translation.override("en"):
+        english = [str(settings_row), str(seat)]
+
+    assert russian == [
+        "Настройки официальных итогов миссии Kazakhstan 2019",
+        f"{seat.membership.observer} в команде STO-001",
+    ]
+    assert english == ["Official results settings of Kazakhstan 2019", f"{seat.membership.observer} in STO-001"]
+
+
+def test_a_request_with_a_nul_character_is_refused_in_the_reader_s_language(client):
+    russian = client.get("/healthz?q=a%00b", HTTP_ACCEPT_LANGUAGE="ru")
+    english = client.get("/healthz?q=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["detail"] == "Запрос содержит символ NUL (\\u0000), который не допускается ни в одном поле."
+    assert english.json()["detail"] == "The request contains a NUL character (\\u0000), which no field accepts."
