@@ -29,7 +29,7 @@ from results.reporting import official_results_sheets
 from .compile import TURNOUT_CONVENTION
 from .conflicts import CONFLICT_RULE
 from .raw_csv import RAW_FIELDS, neutralise, raw_codes, raw_rows, write_csv
-from .result import ANSWER_WORDS, ReportLabels, ReportResult
+from .result import ANSWER_WORDS, ReportLabels, ReportResult, interval_text
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -84,10 +84,6 @@ def _kind_rows(result: ReportResult, labels: ReportLabels, kind: str) -> Iterato
         yield ["", _("blank"), question.blank, ""] + per_region("blank", 0)
 
 
-def _ci(share) -> str:
-    return f"{share.ci[0]}–{share.ci[1]}" if share.ci else ""
-
-
 def summary_rows(result: ReportResult, labels: ReportLabels, run) -> Iterator[list]:
     """The summary sheet: what was compiled, coverage, and the overall assessment per kind."""
     from .presentation import snapshot_sentence
@@ -131,7 +127,7 @@ def summary_rows(result: ReportResult, labels: ReportLabels, run) -> Iterator[li
             + [
                 negative.count,
                 negative.pct,
-                _ci(negative),
+                interval_text(negative),
             ]
         )
     turnout = result.turnout

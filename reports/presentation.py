@@ -14,17 +14,12 @@ from results.exports import SUMMARY_COLUMNS
 
 from .compile import TURNOUT_CONVENTION
 from .conflicts import CONFLICT_RULE
-from .result import KIND_WORDS, MAX_PROBLEMS, ReportLabels, ReportResult
+from .result import KIND_WORDS, MAX_PROBLEMS, ReportLabels, ReportResult, interval_text
 
 LIST_PAGE_SIZE = 100  # rows per page of a list on the report page
 PDF_LIST_ROWS = 200  # rows of a list printed in the PDF; the XLSX and the page hold them all
 KIND_LABELS = KIND_WORDS
 WHERE_LIST = gettext_lazy("every one is in the XLSX (sheet %(sheet)s) and on the report page")
-
-
-def _ci(cell) -> str:
-    ci = getattr(cell, "ci", None) if cell is not None else None
-    return f"{ci[0]}–{ci[1]}" if ci else ""
 
 
 def snapshot_sentence(result: ReportResult) -> str:
@@ -112,7 +107,11 @@ def _question_rows(kind: str, question, *, labels: ReportLabels, region_codes: l
     columns += [(labels.area(code), cell) for code, cell in question.by_area.items()]
     values = question.values or []
     value_rows = [
-        {"value": value, "label": labels.answer(kind, question.code, value.value, value.label), "ci": _ci(value)}
+        {
+            "value": value,
+            "label": labels.answer(kind, question.code, value.value, value.label),
+            "ci": interval_text(value),
+        }
         for value in values
     ]
     # The breakdown has regions (in name order) and areas as rows and the answers as columns, so that a mission of
@@ -128,7 +127,7 @@ def _question_rows(kind: str, question, *, labels: ReportLabels, region_codes: l
         "text": labels.question(kind, question.code),
         "value_rows": value_rows,
         "breakdown": breakdown,
-        "critical_ci": _ci(question.critical),
+        "critical_ci": interval_text(question.critical),
     }
 
 
@@ -141,7 +140,7 @@ def _kind_tables(kind: str, data, *, result: ReportResult, labels: ReportLabels,
             "n": cell.n,
             "cells": [(cell.counts[value.value], cell.pct[value.value]) for value in Assessment],
             "negative": cell.negative,
-            "negative_ci": _ci(cell.negative),
+            "negative_ci": interval_text(cell.negative),
         }
 
     assessment_rows = [assessment_row(_("All"), assessment)]
@@ -215,7 +214,7 @@ def report_tables(result: ReportResult, labels: ReportLabels, *, pages: dict | N
                 "kind": labels.kind(kind),
                 "question": question,
                 "text": labels.question(kind, question.code),
-                "ci": _ci(question.critical),
+                "ci": interval_text(question.critical),
             }
             for kind, question in result.main_problems()
         ],

@@ -1,6 +1,6 @@
 """The compiled report as typed values (model) and the words for its keys in the reader's language (labels)."""
 
-from .labels import ANSWER_WORDS, AREA_WORDS, KIND_WORDS, ReportLabels, reader_language
+from .labels import ANSWER_WORDS, AREA_WORDS, KIND_WORDS, ReportLabels, interval_text, reader_language
 from .model import (
     MAX_PROBLEMS,
     SCHEMA,
@@ -33,5 +33,6 @@ __all__ = [
     "ReportResult",
     "UnreadableResult",
     "ValueShare",
+    "interval_text",
     "reader_language",
 ]

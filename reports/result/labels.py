@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,14 @@ ANSWER_WORDS = {"yes": _("Yes"), "no": _("No"), "na": _("Not applicable")}
 AREA_WORDS = {**dict(AreaType.choices), "": _("Unknown")}
 KIND_WORDS = dict(FormKind.choices)
 UNKNOWN_REGION_WORD = _("Unknown region")
+
+
+def interval_text(share) -> str:
+    """A share's 95 % interval as its reader writes numbers ("12.5–30.1"; "12,5–30,1" in Russian), "" without one."""
+    ci = getattr(share, "ci", None) if share is not None else None
+    if not ci:
+        return ""
+    return "–".join(number_format(bound, decimal_pos=1) for bound in ci)
 
 
 def reader_language() -> str:

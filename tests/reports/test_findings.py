@@ -147,6 +147,11 @@ def test_the_page_xlsx_and_pdf_show_the_same_half_up_figures_and_integer_summari
     assert re.search(r"<td>Yes</td><td class=\"num\">273</td><td class=\"num\">81.3</td>", table)
     low, high = expected.ci(273, 336)
     assert f"{low}–{high}" in table
+    russian = client.get(reverse("reports:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    russian_table = re.search(r'data-question="voting-box_sealed">(.*?)</table>', russian, re.S).group(1)
+    # The interval is written as the page's other figures are: with a decimal comma in Russian.
+    assert re.search(r"<td class=\"num\">81,3</td>", russian_table)
+    assert f"{low}–{high}".replace(".", ",") in russian_table
     stuffing = re.search(r'data-question="voting-stuffing">(.*?)</table>', html, re.S).group(1)
     assert "5 <small>(31.3%)</small>" in stuffing and "1 <small>(6.3%)</small>" in stuffing
     integers = re.search(r'data-question="voting-voters_on_list">(.*?)</table>', html, re.S).group(1)
