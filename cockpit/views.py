@@ -21,8 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -174,12 +174,20 @@ GUIDE_FILE = settings.BASE_DIR / "docs" / "guide.md"
 GUIDE_IMAGES = settings.BASE_DIR / "docs" / "img"
 
 
-@lru_cache(maxsize=1)
-def _guide_html() -> str:
-    """The guide in docs/guide.md as HTML (raw HTML in the file is escaped, never passed through)."""
+def _guide_file(language: str | None):
+    """The guide in a language (docs/guide.ru.md), or in English (docs/guide.md) when it has no translation."""
+    code = (language or settings.LANGUAGE_CODE).split("-")[0]
+    translated = GUIDE_FILE.with_name(f"guide.{code}.md")
+    return translated if translated.exists() else GUIDE_FILE
+
+
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def _guide_html(language: str | None) -> str:
+    """The guide in the reader's language as HTML (raw HTML in the file is escaped, never passed through)."""
     from markdown_it import MarkdownIt
 
-    text = GUIDE_FILE.read_text(encoding="utf-8") if GUIDE_FILE.exists() else ""
+    path = _guide_file(language)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     text = text.replace("](img/", "](" + reverse("cockpit:guide_image", args=["__name__"]).replace("__name__", ""))
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
 
@@ -188,7 +196,7 @@ def _guide_html() -> str:
 @require_GET
 def guide(request: HttpRequest) -> HttpResponse:
     """The guide for the people who run a mission, from an empty installation to a published statement."""
-    return render(request, "cockpit/guide.html", {"guide": mark_safe(_guide_html())})  # noqa: S308 (escaped by markdown-it)
+    return render(request, "cockpit/guide.html", {"guide": mark_safe(_guide_html(get_language()))})  # noqa: S308 (escaped by markdown-it)
 
 
 @login_required

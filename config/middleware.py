@@ -3,8 +3,9 @@
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
-NUL_MESSAGE = "The request contains a NUL character (\\u0000), which no field accepts."
+NUL_MESSAGE = gettext_lazy("The request contains a NUL character (\\u0000), which no field accepts.")
 
 
 def _has_nul(query_dict) -> bool:
@@ -23,7 +24,7 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or _has_nul(request.GET) or self._body_has_nul(request):
-            return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return JsonResponse({"detail": str(NUL_MESSAGE)}, status=400)
         return self.get_response(request)
 
     @staticmethod

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A 400 that says what was wrong (the message of the BadRequest raised by the view), as JSON to scripts."""
-    message = str(exception) or "The request could not be understood."
+    message = str(exception) or _("The request could not be understood.")
     accept = request.headers.get("Accept", "")
     if "application/json" in accept or request.content_type == "application/json":
         return JsonResponse({"detail": message}, status=400)

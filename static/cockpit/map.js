@@ -16,7 +16,9 @@
     var regionSelect = card.querySelector("[data-map-region]");
     var kindSelect = card.querySelector("[data-map-kind]");
     var status = card.querySelector("[data-map-status]");
-    var map = L.map(node, { attributionControl: Boolean(node.dataset.tiles), zoomSnap: 0.25 });
+    var map = L.map(node, { attributionControl: Boolean(node.dataset.tiles), zoomControl: false, zoomSnap: 0.25 });
+    // Leaflet's own zoom buttons, titled in the page's language.
+    L.control.zoom({ zoomInTitle: node.dataset.labelZoomIn, zoomOutTitle: node.dataset.labelZoomOut }).addTo(map);
     if (node.dataset.tiles) {
       L.tileLayer(node.dataset.tiles, { maxZoom: 18, attribution: node.dataset.attribution || "" }).addTo(map);
     }

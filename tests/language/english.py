@@ -21,7 +21,7 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}(?:[ '’-]+[A-Za-z]{2,})+")
 # Words that read the same in a Russian interface: file formats, acronyms, input patterns, and the language switch,
 # which names each language in that language.
-SAME_IN_RUSSIAN = {"XLSX", "CSV", "PDF", "UTC", "XLSForm", "MAD", "YYYY-Www", "English"}
+SAME_IN_RUSSIAN = {"XLSX", "CSV", "PDF", "UTC", "XLSForm", "MAD", "English"}
 
 
 class _Text(HTMLParser):
@@ -167,13 +167,18 @@ def role_pages(site):
         (site.owner, reverse("observe:home")),
         (site.owner, reverse("observe:form_new", args=[slug, "voting"]) + f"?station={site.voting_station.pk}"),
         (site.owner, reverse("observe:form_new", args=[slug, "counting"]) + f"?station={site.voting_station.pk}"),
+        (site.owner, reverse("observe:form_new", args=[slug, "opening"]) + f"?station={site.opening_station.pk}"),
+        (site.owner, reverse("observe:form_new", args=[slug, "tabulation"]) + f"?tec={site.tec.pk}"),
         (site.owner, reverse("observe:submission_detail", args=[slug, submission.uuid])),
+        (site.owner, reverse("observe:submission_edit", args=[slug, submission.uuid])),
         (site.owner, reverse("observe:station_search", args=[slug]) + "?q=10"),
         (site.owner, reverse("observe:offline")),
         (site.lto, reverse("observe:home")),
         (site.lto, reverse("observe:lto_area", args=[slug])),
         (site.lto, reverse("observe:team_detail", args=[slug, site.team.pk])),
         (site.lto, reverse("observe:form_new", args=[slug, "lto_weekly"])),
+        (site.lto, reverse("observe:form_new", args=[slug, "meeting"])),
+        (site.lto, reverse("observe:form_new", args=[slug, "incident"])),
         (site.analyst, reverse("observe:incidents", args=[slug])),
         (site.analyst, reverse("cockpit:mission", args=[slug])),
         (site.analyst, reverse("cockpit:map", args=[slug])),
@@ -196,6 +201,7 @@ def role_pages(site):
         (head, reverse("deployment:planning", args=[slug])),
         (head, reverse("reports:mission", args=[slug])),
         (head, reverse("incidents:cases", args=[slug])),
+        (head, reverse("cockpit:guide")),
         # ODIHR staff following the mission: the report pages, and nothing else of it.
         (site.odihr, reverse("reports:index")),
         (site.odihr, reverse("reports:mission", args=[slug])),

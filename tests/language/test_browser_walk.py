@@ -10,6 +10,8 @@ offline with the waiting banner on every page, the queue sent, and a form that n
 
 from __future__ import annotations
 
+import re
+import subprocess
 import threading
 from collections import defaultdict
 
@@ -21,19 +23,19 @@ from django.urls import resolve, reverse
 
 from submissions.models import Submission
 from tests.language.english import CYRILLIC, english_left_in, product_fragments, role_pages, site_data
-from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID, _wait_for
+from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# What the reader sees of a page (or of its part `root`): its title, its text as laid out (hidden parts left out),
-# and the titles, placeholders, labels and button values of its elements. <code> holds literals (column names,
-# expressions) written the same in every language: returned apart, as data.
+# What the reader sees of a page (or of its part `root`): its title, its text as laid out, line by line and cell by
+# cell (hidden parts left out), and the titles, placeholders, labels and button values of its elements. <code> holds
+# literals (column names, expressions) written the same in every language: returned apart, as data.
 READ = """
 (root) => {
   const node = document.querySelector(root) || document.body;
   const nodes = [];
   if (root === "body" && document.title.trim()) nodes.push(document.title.trim());
-  for (const line of node.innerText.split("\\n")) {
+  for (const line of node.innerText.split(/[\\n\\t]/)) {
     const text = line.replace(/\\s+/g, " ").trim();
     if (text) nodes.push(text);
   }
@@ -212,16 +214,16 @@ def observer_walk(session: Session, site, pages, sent):
 
     # A started form is kept as a draft and restored; leaving it asks first; discarding the draft asks first.
     page.locator("#f-arrival_time").fill("09:10")
-    assert _wait_for(lambda: page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('eom-draft:'))"))
+    page.wait_for_function("() => Object.keys(localStorage).some((key) => key.startsWith('eom-draft:'))")
     page.reload()
     session.settle()
     expect(page.locator("#draft-note")).to_be_visible()
     session.read("voting form: draft restored")
-    asked = len(session.dialogs)
-    page.locator(".breadcrumbs a").first.click()
-    assert _wait_for(lambda: len(session.dialogs) > asked)
+    with page.expect_event("dialog"):
+        page.locator(".breadcrumbs a").first.click()
     session.accept_dialogs = True
-    page.locator("#draft-discard").click()
+    with page.expect_event("dialog"):
+        page.locator("#draft-discard").click()
     session.settle()
     session.accept_dialogs = False
     expect(page.locator("#draft-note")).to_be_hidden()
@@ -242,7 +244,7 @@ def observer_walk(session: Session, site, pages, sent):
     session.read("home: form received")
 
     # Without network: the form is kept on the device, and the waiting banner follows the observer.
-    assert _wait_for(lambda: page.evaluate(KEPT_PAGE, voting), timeout=20)
+    page.wait_for_function(KEPT_PAGE, arg=voting)
     session.context.set_offline(True)
     page.goto(voting)
     page.wait_for_function(SETTLED)
@@ -269,9 +271,8 @@ def observer_walk(session: Session, site, pages, sent):
     page.evaluate(REUSE_UUID, sent)
     expect(page.locator("#queue-attention button")).to_be_visible()
     session.read("voting form: a form needs attention")
-    asked = len(session.dialogs)
-    page.locator("#queue-attention button").first.click()
-    assert _wait_for(lambda: len(session.dialogs) > asked)
+    with page.expect_event("dialog"):
+        page.locator("#queue-attention button").first.click()
 
 
 def test_the_observers_site_reads_russian_in_a_russian_browser_on_every_screen(browser, live_server, site):
@@ -298,6 +299,87 @@ def test_the_observers_site_reads_russian_in_a_russian_browser_on_every_screen(b
                     for url in urls:
                         session.visit(url)
             problems += [f"{user.username} {problem}" for problem in english_left_by_step(english, russian, data)]
+        finally:
+            english.close()
+            russian.close()
+    assert not problems, "\n".join(problems)
+
+
+def pdf_lines(body: bytes, folder, codes: set[str]) -> list[str]:
+    """A PDF's text line by line, without the question codes its tables print before each question (identifiers,
+    the same in every language)."""
+    path = folder / "report.pdf"
+    path.write_bytes(body)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = (" ".join(word for word in line.split() if word not in codes) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def test_every_other_page_of_each_role_reads_russian_in_a_russian_browser(browser, live_server, site, tmp_path):
+    from checklists.models import Question
+    from deployment.choices import JobKind
+    from deployment.models import PlanningJob
+    from jobs.lifecycle import BROKER_DOWN_MESSAGE
+    from reports.choices import RunStatus
+    from reports.services import report_run_compile, report_run_create
+
+    pages, _submission, run = role_pages(site)
+    head = next(user for user, url in pages if user.username == "head")
+    pages += [
+        (site.analyst, reverse("reports:run", args=[run.pk])),
+        (head, reverse("reports:run", args=[run.pk])),
+    ]
+    # A planning job still waiting for its queue: the planning page's script follows it and writes its state.
+    PlanningJob.objects.create(mission=site.mission, kind=JobKind.FORM_TEAMS, dispatch_error=BROKER_DOWN_MESSAGE)
+    # The report's PDF is written in the mission's working language: one run in each.
+    pdfs = {}
+    for language in ("en", "ru"):
+        site.mission.language = language
+        site.mission.save(update_fields=["language"])
+        compiled = report_run_create(mission=site.mission)
+        report_run_compile(run_id=compiled.pk)
+        compiled.refresh_from_db()
+        assert compiled.status == RunStatus.DONE, compiled.error
+        pdfs[language] = reverse("reports:run_export", args=[compiled.pk, "pdf"])
+    by_user = defaultdict(list)
+    for user, url in pages:
+        if resolve(url.split("?")[0]).namespace != "observe":
+            by_user[user].append(url)
+    codes = set(Question.objects.values_list("code", flat=True))
+    planning = reverse("deployment:planning", args=[site.mission.slug])
+    publish = reverse("reports:run_publish", args=[run.pk])
+    data = site_data(site)
+    problems = []
+    for user, urls in by_user.items():
+        english, russian = (Session(browser, live_server, user, locale) for locale in ("en-GB", "ru-RU"))
+        try:
+            for session in (english, russian):
+                for url in urls:
+                    if url != planning:
+                        session.visit(url)
+                        continue
+                    # Read once the script wrote what the job's status says.
+                    with session.page.expect_response(re.compile(r"/jobs/\d+/$")):
+                        session.page.goto(url)
+                    session.settle()
+                    session.read(url)
+                if user == head:
+                    # Publishing asks first, on a page of its own.
+                    session.page.goto(reverse("reports:run", args=[run.pk]))
+                    session.page.locator(f'form[action="{publish}"] [type=submit]').click()
+                    session.page.wait_for_url(f"**{publish}")
+                    session.settle()
+                    session.read("report: publish asks first")
+            problems += [f"{user.username} {problem}" for problem in english_left_by_step(english, russian, data)]
+            if user == site.analyst:
+                lines = {}
+                for language, session in (("en", english), ("ru", russian)):
+                    response = session.context.request.get(pdfs[language])
+                    assert response.ok, pdfs[language]
+                    lines[language] = pdf_lines(response.body(), tmp_path, codes)
+                assert any(CYRILLIC.search(line) for line in lines["ru"])
+                left = english_left_in(lines["en"], lines["ru"], product_fragments(), data)
+                problems += [f"the report's PDF: {problem}" for problem in left]
         finally:
             english.close()
             russian.close()

@@ -462,3 +462,12 @@ def test_the_admin_names_records_in_the_reader_s_language(mission):
         f"{seat.membership.observer} в команде STO-001",
     ]
     assert english == ["Official results settings of Kazakhstan 2019", f"{seat.membership.observer} in STO-001"]
+
+
+def test_a_request_with_a_nul_character_is_refused_in_the_reader_s_language(client):
+    russian = client.get("/healthz?q=a%00b", HTTP_ACCEPT_LANGUAGE="ru")
+    english = client.get("/healthz?q=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert russian.status_code == english.status_code == 400
+    assert russian.json()["detail"] == "Запрос содержит символ NUL (\\u0000), который не допускается ни в одном поле."
+    assert english.json()["detail"] == "The request contains a NUL character (\\u0000), which no field accepts."
