@@ -29,6 +29,7 @@ What the lifecycle guarantees:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -46,7 +47,7 @@ from django.utils.module_loading import import_string
 
 from .choices import FINISHED, JobStatus
 from .models import BackgroundJob
-from .notices import notice_dumps
+from .notices import notice_dumps, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -205,10 +206,8 @@ class Lifecycle:
         except SoftTimeLimitExceeded:
             soft, _hard = self.time_limit()
             self.fail(job.pk, notice_dumps("jobs.too_long", what=self.what, seconds=soft))
-        except ValidationError as error:
-            self.fail(job.pk, "; ".join(error.messages))
-        except PermissionDenied as error:  # whoever queued it may no longer do it (access.job_actor)
-            self.fail(job.pk, str(error))
+        except (ValidationError, PermissionDenied) as error:  # PermissionDenied: whoever queued it may no longer
+            self.fail(job.pk, json.dumps(refusal(error), ensure_ascii=False))
         except (OperationalError, InterfaceError):
             try:
                 self.model.objects.filter(pk=job.pk).update(

@@ -97,6 +97,37 @@ def listed(values: Iterable, limit: int = 20) -> str:
     return ", ".join(values[:limit]) + (", …" if len(values) > limit else "")
 
 
+def refusal(error) -> dict:
+    """A ValidationError or PermissionDenied a job met, as a notice: each message by its English source and its
+    figures (``ValidationError(gettext_lazy("... %(x)s ..."), params={"x": ...})``), so that it is written out in
+    the reader's language; a message formatted before it was raised reads in the language it was written in."""
+    if hasattr(error, "error_list") or hasattr(error, "error_dict"):
+        items = getattr(error, "error_list", None) or [e for errs in error.error_dict.values() for e in errs]
+        reasons = [(item.message, item.params) for item in items]
+    else:
+        reasons = [(error.args[0] if error.args else "", None)]
+    written = []
+    with translation.override(None):  # the messages' English sources, not any language's translation
+        for message, params in reasons:
+            figures = {key: str(value) for key, value in params.items()} if isinstance(params, dict) else None
+            written.append({"message": str(message), "params": figures})
+    if len(written) == 1 and is_notice(written[0]["message"]):
+        return _loaded(written[0]["message"])  # the refusal is a notice already (a job's own outcome)
+    return notice("jobs.refused", reasons=written)
+
+
+def _reasons(reasons) -> str:
+    texts = []
+    for reason in reasons or []:
+        message = reason.get("message", "")
+        if is_notice(message):
+            texts.append(notice_text(message))
+            continue
+        text = gettext(message)
+        texts.append(text % reason["params"] if reason.get("params") else text)
+    return "; ".join(texts)
+
+
 def _what(noun: str) -> str:
     """The name of a kind of job (a lifecycle's `what`, marked with gettext_noop) in the reader's language."""
     return gettext(noun)
@@ -133,6 +164,7 @@ TEXTS = {
     "stopped_queued_again": Text(
         _("The process running this %(what)s stopped responding; it was queued again."), labels={"what": _what}
     ),
+    "refused": Text(_("%(reasons)s"), labels={"reasons": _reasons}),
     "not_finished": Text(_("The job did not finish within its time limit (the worker stopped?); start it again.")),
 }
 

@@ -85,10 +85,13 @@ def critical_cell(key: str | None) -> str | None:
 def _is_critical(question: str, answer: str) -> str:
     """SQL: whether an answer's value is one of its question's critical values (a JSON list), 1 or 0."""
     if connection.vendor == "postgresql":
+        length = f"jsonb_array_length({question})"
         found = f"SELECT 1 FROM jsonb_array_elements_text({question}) c (v) WHERE c.v = {answer}"  # noqa: S608
     else:
+        length = f"json_array_length({question})"
         found = f"SELECT 1 FROM json_each({question}) c WHERE CAST(c.value AS TEXT) = {answer}"  # noqa: S608
-    return f"CASE WHEN {answer} IS NOT NULL AND EXISTS ({found}) THEN 1 ELSE 0 END"
+    # Most questions have no critical value: the list is searched only when it has one (CASE tests in order).
+    return f"CASE WHEN {answer} IS NULL OR COALESCE({length}, 0) = 0 THEN 0 WHEN EXISTS ({found}) THEN 1 ELSE 0 END"
 
 
 def turnout_figure(code: str, protocol_field: str | None) -> str | None:

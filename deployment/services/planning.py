@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access import Actor
@@ -245,11 +246,13 @@ def geography_check(*, mission: Mission, geo: Geography) -> None:
     """Refuse to plan a mission without regions or polling stations."""
     if not geo.regions:
         raise ValidationError(
-            _("%(mission)s has no regions yet: import the geography before planning.") % {"mission": mission.name}
+            gettext_lazy("%(mission)s has no regions yet: import the geography before planning."),
+            params={"mission": mission.name},
         )
     if not geo.stations:
         raise ValidationError(
-            _("%(mission)s has no polling stations yet: import them before planning.") % {"mission": mission.name}
+            gettext_lazy("%(mission)s has no polling stations yet: import them before planning."),
+            params={"mission": mission.name},
         )
 
 

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from access import system_actor
 from deployment.models import PlanningJob, TeamAssignment
@@ -84,7 +84,11 @@ def test_a_planning_job_refused_by_the_rules_fails_with_their_reason(mission, dj
         job = planning_job_start(actor=system_actor(mission), mission=mission, kind="plan_deployment")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.finished_at is not None
-    assert job.error == "Kazakhstan 2019 has no regions yet: import the geography before planning."
+    assert job.error_text == "Kazakhstan 2019 has no regions yet: import the geography before planning."
+    with translation.override("ru"):  # kept as a notice: a Russian reader reads it in Russian
+        assert (
+            job.error_text == "В миссии Kazakhstan 2019 ещё нет регионов: импортируйте географию перед планированием."
+        )
     assert TeamAssignment.objects.count() == 0
 
 

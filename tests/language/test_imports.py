@@ -471,3 +471,30 @@ def test_a_request_with_a_nul_character_is_refused_in_the_reader_s_language(clie
     assert russian.status_code == english.status_code == 400
     assert russian.json()["detail"] == "Запрос содержит символ NUL (\\u0000), который не допускается ни в одном поле."
     assert english.json()["detail"] == "The request contains a NUL character (\\u0000), which no field accepts."
+
+
+def test_a_refusal_a_job_keeps_reads_in_the_reader_s_language():
+    """A job refused by the rules keeps the refusal as a notice, as the worker met it in the site's language."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext, gettext_lazy
+
+    from jobs.notices import notice_text, refusal
+
+    with translation.override("en"):
+        denied = json.loads(
+            json.dumps(
+                refusal(PermissionDenied(gettext("Only the mission's coordinators import its polling stations.")))
+            )
+        )
+        invalid = refusal(
+            ValidationError(
+                gettext_lazy("%(mission)s has no regions yet: import the geography before planning."),
+                params={"mission": "Kazakhstan 2019"},
+            )
+        )
+
+    assert notice_text(denied, "ru") == "Импортировать избирательные участки миссии могут только её координаторы."
+    assert notice_text(denied, "en") == "Only the mission's coordinators import its polling stations."
+    assert notice_text(invalid, "ru") == (
+        "В миссии Kazakhstan 2019 ещё нет регионов: импортируйте географию перед планированием."
+    )
