@@ -221,3 +221,32 @@ def test_cells_add_up_by_region_by_area_and_overall():
     assert cells.total() == {"count": 10}
     assert cells.by(0) == {"R1": {"count": 5}, "R2": {"count": 5}}
     assert cells.by(1) == {"urban": {"count": 7}, "rural": {"count": 3}}
+
+
+def test_the_timeline_adds_both_hours_a_clock_set_back_names_alike(mission):
+    """Where summer time ends, 02:00-03:00 local comes twice: forms of both hours count in the one hour so named,
+    recounted from the forms or read from the running tallies alike."""
+    mission.time_zone = "Europe/Berlin"
+    mission.save(update_fields=["time_zone"])
+    station = PollingStationFactory(tec=TecFactory(region=RegionFactory(mission=mission, code="R1")))
+    team = TeamFactory(mission=mission, code="STO-A")
+    template = make_template(mission, FormKind.VOTING, 1, TemplateStatus.PUBLISHED, [VOTING[2]])
+    summer = datetime.datetime(2019, 10, 27, 0, 30, tzinfo=datetime.UTC)  # 02:30 CEST
+    winter = datetime.datetime(2019, 10, 27, 1, 30, tzinfo=datetime.UTC)  # 02:30 CET, an hour later
+    later = datetime.datetime(2019, 10, 27, 2, 10, tzinfo=datetime.UTC)  # 03:10 CET
+    add_forms(
+        mission,
+        template,
+        [
+            {"station": station, "team": team, "answers": {"box_sealed": "yes"}, "received": moment}
+            for moment in (summer, winter, later)
+        ],
+    )
+    expected = [
+        {"hour": "2019-10-27 02:00", "counts": {"voting": 2}, "total": 2},
+        {"hour": "2019-10-27 03:00", "counts": {"voting": 1}, "total": 1},
+    ]
+    scope = scope_build(mission=mission, kinds=["voting"], region=None, cutoff=later + datetime.timedelta(hours=1))
+    assert timeline_count(scope) == expected
+    tallied = {(summer, "voting"): 1, (winter, "voting"): 1, (later, "voting"): 1}
+    assert timeline_count(scope, tallied=tallied) == expected
