@@ -142,3 +142,12 @@ def build_world(mission) -> World:
 def world(mission, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
     return build_world(mission)
+
+
+@pytest.fixture
+def two(settings, tmp_path):
+    """Two missions with every role in each (tests/security/two_missions.py), for the write matrices."""
+    from tests.security.two_missions import build_two_missions
+
+    settings.MEDIA_ROOT = tmp_path
+    return build_two_missions()
