@@ -4,29 +4,20 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.urls import reverse
 
 from incidents.models import Case
+from tests.browser import chromium
 from tests.cockpit.conftest import PASSWORD, build_cockpit_site, place_stations
-from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM
+from tests.observe.test_browser import FILL_FORM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test still reads the database synchronously.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
+    with chromium(monkeypatch) as browser:
+        yield browser
 
 
 def _no_background_requests(route):

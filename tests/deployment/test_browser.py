@@ -3,35 +3,22 @@
 import re
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from deployment.choices import JobStatus
 from deployment.models import PlanningJob
 from observers.choices import MemberRole
+from tests.browser import live_context
 from tests.deployment.builders import observer
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
 
 @pytest.fixture
 def page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(20000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    with live_context(monkeypatch, live_server) as context:
+        yield context.new_page()
 
 
 def test_the_coordinator_watches_a_job_progress_without_reloading(mission, page):

@@ -6,45 +6,25 @@ import re
 import zoneinfo
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from incidents.services import case_open
 from reports.choices import RunStatus
 from reports.services import report_run_compile, report_run_create
 from submissions.models import Submission
+from tests.browser import live_context
 from tests.cockpit.conftest import build_cockpit_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 RECEIVED = datetime.datetime(2019, 6, 9, 9, 5, tzinfo=datetime.UTC)
 ENGLISH = ("forms received", "updated", "Run ", "observations", "assessed negatively", "No compilation", "Loading")
 
 
 @pytest.fixture
 def russian_page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, locale="ru-RU")
-        context.set_default_timeout(20000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    with live_context(monkeypatch, live_server, locale="ru-RU") as context:
+        yield context.new_page()
 
 
 def test_the_dashboard_script_writes_russian_on_the_mission_clock(russian_page, mission):

@@ -17,13 +17,13 @@ from collections import defaultdict
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from django.urls import resolve, reverse
 
 from submissions.models import Submission
+from tests.browser import chromium
 from tests.language.english import CYRILLIC, english_left_in, product_fragments, role_pages, site_data
-from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, KEPT_PAGE, REUSE_UUID
+from tests.observe.test_browser import FILL_FORM, KEPT_PAGE, REUSE_UUID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,19 +113,8 @@ def one_request_at_a_time(live_server):
 
 @pytest.fixture
 def browser(one_request_at_a_time, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test still reads the database synchronously.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # Queries made while Playwright's loop runs use their own connection: close it, or the test
-            # database cannot be dropped at the end of the run.
-            connections.close_all()
+    with chromium(monkeypatch) as browser:
+        yield browser
 
 
 class Session:

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from submissions.models import Submission
+from tests.browser import live_context
 from tests.observe.conftest import PASSWORD, build_site
-from tests.observe.test_browser import CHROMIUM, CHROMIUM_ARGS, FILL_FORM, _wait_for
+from tests.observe.test_browser import FILL_FORM, _wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,20 +20,8 @@ NATIVE_CLOCKS = "() => document.querySelectorAll('input[type=time], input[type=d
 
 @pytest.fixture
 def english_page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
-        context.set_default_timeout(20000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    with live_context(monkeypatch, live_server, locale="en-US") as context:
+        yield context.new_page()
 
 
 def _log_in(page, username):

@@ -4,24 +4,14 @@ import re
 import time
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from submissions.models import Submission
+from tests.browser import live_context
 from tests.observe.conftest import PASSWORD, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # Answers every shown question the way a careful observer might: "no" where possible, the first choice otherwise,
 # the lower bound for numbers; repeated because answers reveal conditional questions.
@@ -76,22 +66,8 @@ REUSE_UUID = """
 
 @pytest.fixture
 def browser_context(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test still reads the database synchronously.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
-        context.set_default_timeout(20000)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
-            # Queries made while Playwright's loop runs use their own connection: close it, or the test
-            # database cannot be dropped at the end of the run.
-            connections.close_all()
+    with live_context(monkeypatch, live_server, viewport={"width": 360, "height": 740}) as context:
+        yield context
 
 
 def _wait_for(condition, timeout=30.0):

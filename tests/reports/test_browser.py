@@ -8,44 +8,24 @@ import re
 import time
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from reports.choices import RunStatus
 from reports.models import ReportRun
+from tests.browser import live_context
 
 from .data import build_election_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # The worker holds the first attempt this long (seconds): long enough to see the run running, as a big mission would.
 HOLD = 8
 
 
 @pytest.fixture
 def page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(20000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    with live_context(monkeypatch, live_server) as context:
+        yield context.new_page()
 
 
 def test_the_analyst_compiles_and_watches_the_progress_to_completion_without_waiting(
