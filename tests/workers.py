@@ -40,6 +40,17 @@ def database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{database['NAME']}"
 
 
+def job_wait(job, timeout: float = 90):
+    """The job (any jobs.models.BackgroundJob) once a worker has finished it; fails the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"{job._meta.verbose_name} {job.pk} stayed {job.status} at {job.progress}%")
+
+
 class Worker:
     """One real worker process, consuming a single queue; started, and killed, by the test."""
 

@@ -1,8 +1,6 @@
 """An import of official results on a real Celery worker: Redis and PostgreSQL in CI, the embedded broker and SQLite
 elsewhere. The worker reads the file from the job's row, as a worker on another machine sharing the database would."""
 
-import time
-
 import pytest
 
 from access import system_actor
@@ -10,18 +8,9 @@ from jobs.choices import JobStatus
 from results.import_jobs import results_import_start
 from results.models import ResultsVersion, StationResult
 from tests.results.builders import MAPPING, as_xlsx, build_cec_world, file_rows
+from tests.workers import job_wait
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(job, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"import {job.pk} stayed {job.status} at {job.progress}%")
 
 
 def test_a_results_file_is_imported_by_a_real_worker(celery_worker_factory, mission):
@@ -34,7 +23,7 @@ def test_a_results_file_is_imported_by_a_real_worker(celery_worker_factory, miss
         filename="cec.xlsx",
         mapping=MAPPING,
     )
-    job = _wait(job)
+    job = job_wait(job)
     assert job.status == JobStatus.DONE, job.error_text
     assert job.progress == 100 and job.attempts == 1 and job.worker
     assert job.outcome["version"] == 1 and job.outcome["created"] == 36
