@@ -14,6 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from access import actor_for, actors_for, visible_to
+from checklists.choices import FormKind
 from checklists.models import FormTemplate
 from checklists.selectors import template_published
 from missions.api.common import ErrorSerializer, ScopedViewSetMixin, service_errors
@@ -57,7 +58,7 @@ def _template_for(data: dict, user) -> FormTemplate:
             {
                 "kind": [
                     _("%(mission)s has no published %(kind)s checklist.")
-                    % {"mission": mission.name, "kind": data["kind"]}
+                    % {"mission": mission.name, "kind": dict(FormKind.choices).get(data["kind"], data["kind"])}
                 ]
             }
         )

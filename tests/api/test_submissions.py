@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from checklists.choices import TemplateStatus
 from submissions.models import Submission
 from tests.checklists.factories import answers_for
 
@@ -55,6 +56,22 @@ def test_mission_and_kind_resolve_to_the_published_template(world, forms):
     )
     assert response.status_code == 201
     assert response.json()["template"] == forms["voting"].pk
+
+
+def test_a_kind_without_a_published_checklist_is_named_by_its_label_in_the_readers_language(world, forms):
+    type(forms["counting"]).objects.filter(pk=forms["counting"].pk).update(status=TemplateStatus.RETIRED)
+    body = voting_form(world, forms)
+    del body["template"]
+    body = {**body, "mission": "kz-2019", "kind": "counting"}
+    client = world.client("sto")
+    english = client.post("/api/submissions/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    russian = client.post("/api/submissions/", body, format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert (english.status_code, russian.status_code) == (400, 400)
+    assert english.json()["kind"] == [f"{world.mission.name} has no published Counting checklist."]
+    assert russian.json()["kind"] == [
+        f"У миссии {world.mission.name} нет опубликованного опросного листа вида «Подсчёт»."
+    ]
+    assert not Submission.objects.filter(uuid=body["uuid"]).exists()
 
 
 def test_an_identical_replay_answers_200_and_stores_nothing_new(world, forms):
