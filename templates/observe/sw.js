@@ -10,7 +10,11 @@
    Kept pages belong to one session. Every page the server sends names its session with an opaque tag (EOM-Session,
    see config/middleware.py); when the tag changes (someone else signed in, or the same person again), when a page
    comes back as the login page (the session ended or expired on the server), or when the login page is opened, the
-   kept pages are dropped before anything else is kept. The logout button drops them too. */
+   kept pages are dropped before anything else is kept. The logout button drops them too. Only a page the user opens
+   may start a new session's store: a page fetched in the background for the forms of a plan (precache) is kept only
+   while its session is the one kept, so a fetch still running for the previous user never brings their pages back.
+   Every change of the store runs after the one before it, so a session's check and the write it allows are never
+   split by another response's change. */
 "use strict";
 const VERSION = "{{ version }}";
 const STATIC_CACHE = "eom-static-" + VERSION;
@@ -65,35 +69,55 @@ function endedSession(response) {
   return response.redirected && new URL(response.url).pathname === LOGIN_PATH;
 }
 
-async function forgetPages() {
+// The changes of the kept pages, one after another.
+let changes = Promise.resolve();
+function serially(work) {
+  const run = changes.then(work);
+  changes = run.catch(() => undefined);
+  return run;
+}
+
+async function dropPages() {
   await caches.delete(PAGE_CACHE);
   await caches.delete(SESSION_CACHE);
 }
 
-// The session the kept pages belong to; a page of another (or no) session drops them first.
-async function sameSession(response) {
+function forgetPages() {
+  return serially(dropPages);
+}
+
+async function keptSession() {
+  const kept = await (await caches.open(SESSION_CACHE)).match(SESSION_KEY);
+  return kept ? await kept.text() : null;
+}
+
+// The session the kept pages belong to; a page the user opened of another (or no) session drops them first, a page
+// fetched in the background of another session is not kept. Runs inside serially().
+async function sameSession(response, opened) {
   const tag = response.headers.get(SESSION_HEADER);
-  const store = await caches.open(SESSION_CACHE);
-  const kept = await store.match(SESSION_KEY);
-  const keptTag = kept ? await kept.text() : null;
+  const keptTag = await keptSession();
   if (!tag) {
-    if (keptTag !== null) await forgetPages();
+    if (keptTag !== null) await dropPages();
     return false;
   }
   if (keptTag !== tag) {
-    await forgetPages();
+    if (keptTag !== null && !opened) return false;
+    await dropPages();
     await (await caches.open(SESSION_CACHE)).put(SESSION_KEY, new Response(tag));
   }
   return true;
 }
 
-async function keep(request, response) {
+async function keep(request, response, opened) {
   // Keep only real pages of the signed-in user on the list: no redirects or errors.
   if (!response.ok || response.redirected || response.type !== "basic") return;
   if (!mayKeep(new URL(response.url || request.url))) return;
-  if (!(await sameSession(response))) return;
-  const cache = await caches.open(PAGE_CACHE);
-  await cache.put(request, response.clone());
+  const copy = response.clone();
+  await serially(async () => {
+    if (!(await sameSession(response, opened))) return;
+    const cache = await caches.open(PAGE_CACHE);
+    await cache.put(request, copy);
+  });
 }
 
 async function fromNetworkKeepingCopy(request) {
@@ -109,7 +133,7 @@ async function fromNetworkKeepingCopy(request) {
   if (endedSession(response)) {
     await forgetPages();
   } else {
-    await keep(request, response);
+    await keep(request, response, true);
   }
   return response;
 }
@@ -158,13 +182,19 @@ self.addEventListener("message", (event) => {
   if (data.type === "precache" && Array.isArray(data.urls)) {
     event.waitUntil(
       (async () => {
+        // The plan is that of the session kept when its page asked; once a response names another session (someone
+        // else signed in meanwhile), the rest of this plan is not theirs and is not fetched.
+        let asked = await keptSession();
         for (const path of data.urls) {
           const url = new URL(path, self.location.origin);
           if (!mayKeep(url)) continue;
           try {
             const response = await fetch(url, { credentials: "same-origin", headers: { accept: "text/html" } });
             if (endedSession(response)) return forgetPages();
-            await keep(new Request(url), response);
+            const tag = response.headers.get(SESSION_HEADER);
+            if (asked === null) asked = tag;
+            if (tag !== asked) return;
+            await keep(new Request(url), response, false);
           } catch (error) {
             return;
           }
