@@ -3,9 +3,9 @@
 
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import Country
 
 from jobs.notices import Text
+from observers.notices import country_name
 
 from .choices import PlanningBasis
 
@@ -15,10 +15,6 @@ def _basis(value: str) -> str:
         return str(PlanningBasis(value).label).lower()
     except ValueError:
         return value
-
-
-def _country(code: str) -> str:
-    return str(Country(code).name or code)
 
 
 def _at_least_one(value: bool) -> str:
@@ -70,7 +66,7 @@ TEXTS = {
     # Why team formation left someone out.
     "host_national": Text(
         _("%(name)s is a national of the host country (%(country)s) and cannot observe there."),
-        labels={"country": _country},
+        labels={"country": country_name},
     ),
     "no_partner_odd": Text(_("%(name)s has no partner: an odd number of observers was left to pair.")),
     "no_partner_nationality": Text(
@@ -78,7 +74,7 @@ TEXTS = {
             "%(name)s has no partner of another nationality: only nationals of %(country)s remain, and a team "
             "must be multinational."
         ),
-        labels={"country": _country},
+        labels={"country": country_name},
     ),
     "no_partner_multinational": Text(_("%(name)s has no partner that keeps every team multinational.")),
 }

@@ -91,10 +91,12 @@ def notice_texts(values: Iterable, language: str | None = None) -> list[str]:
     return [notice_text(value, language) for value in values or []]
 
 
-def listed(values: Iterable, limit: int = 20) -> str:
-    """Codes or names listed in a sentence: "A, B, C" (the first `limit`, then "…")."""
-    values = [str(value) for value in values]
-    return ", ".join(values[:limit]) + (", …" if len(values) > limit else "")
+def listed(values: Iterable | None, limit: int | None = 20) -> str:
+    """Codes or names listed in a sentence: "A, B, C" (the first `limit`, then "…"; every one when limit is None)."""
+    values = [str(value) for value in values or []]
+    if limit is None or len(values) <= limit:
+        return ", ".join(values)
+    return ", ".join(values[:limit]) + ", …"
 
 
 def refusal(error) -> dict:

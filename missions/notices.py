@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from jobs.notices import Text, notice_text
+from jobs.notices import Text, listed, notice_text
 
 
 def _grouped(value) -> str:
@@ -19,7 +19,7 @@ def _notes(notes) -> str:
 
 
 def _listed(values) -> str:
-    return ", ".join(str(value) for value in values or [])
+    return listed(values, limit=None)
 
 
 def _or_none(values) -> str:

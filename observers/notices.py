@@ -4,15 +4,16 @@ when shown."""
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
-from jobs.notices import Text
+from jobs.notices import Text, listed
 
 
-def _country(code: str) -> str:
+def country_name(code: str) -> str:
+    """A country's name in the reader's language, else its code as given."""
     return str(Country(code).name or code)
 
 
 def _listed(values) -> str:
-    return ", ".join(str(value) for value in values or [])
+    return listed(values, limit=None)
 
 
 TEXTS = {
@@ -20,7 +21,7 @@ TEXTS = {
     "nationality_missing": Text(_("the nationality (seconding state) is missing")),
     "not_a_country": Text(_("'%(value)s' is not a known ISO 3166-1 country code or name")),
     "host_national": Text(
-        _("a national of the host country (%(country)s) cannot observe there"), labels={"country": _country}
+        _("a national of the host country (%(country)s) cannot observe there"), labels={"country": country_name}
     ),
     "not_an_email": Text(_("'%(value)s' is not a valid email address")),
     "email_missing": Text(_("the email is missing")),
