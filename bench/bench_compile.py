@@ -63,21 +63,31 @@ def pandas_grouping(mission_id: int):
 
 
 def answers_phase(mission) -> dict:
-    """The phase that reads answers, alone: from the running tallies and by the recount, and the tally rows read."""
+    """The phase that reads answers, alone: from the running tallies and by the recount, and the tally rows read.
+
+    `tally_rows` are the folded rows the compilation as of now reads (tallies.selectors.tally_path: the totals and
+    the hourly rows from the current hour on, or the hourly rows before it); `tally_hourly_rows` and
+    `tally_total_rows` the mission's hourly counts and totals.
+    """
     from django.utils import timezone
 
     from reports.compile import answers_count, question_catalogue, scope_build
     from reports.compile.tallied import answers_from_tallies
-    from tallies.models import TallyCount
+    from tallies.models import TallyCount, TallyTotal
+    from tallies.selectors import tally_path
 
     scope = scope_build(mission=mission, kinds=["voting"], region=None, cutoff=timezone.now())
     catalogue = question_catalogue(mission=mission, kinds=scope.kinds)
     tallies_seconds, _tally = best_of(lambda: answers_from_tallies(scope, catalogue))
     recount_seconds, _tally = best_of(lambda: answers_count(scope, catalogue))
+    path, rows_read = tally_path(mission=mission, at=scope.cutoff)
     return {
         "answers_phase_tallies_seconds": round(tallies_seconds, 3),
         "answers_phase_recount_seconds": round(recount_seconds, 3),
-        "tally_rows": TallyCount.objects.filter(mission=mission).count(),
+        "tally_rows": rows_read,
+        "tally_path": path,
+        "tally_hourly_rows": TallyCount.objects.filter(mission=mission).count(),
+        "tally_total_rows": TallyTotal.objects.filter(mission=mission).count(),
     }
 
 

@@ -176,7 +176,7 @@ def _compile_rows(figures: dict) -> list[dict]:
                 _row(
                     "compilation",
                     f"{label}: answers phase alone",
-                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows)",
+                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows read)",
                     f"recount {_number(phase_recount_s, 's', 3)}",
                     f"{phase_recount_s / phase_s:.1f}x faster" if phase_s and phase_recount_s else "-",
                 )
