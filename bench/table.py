@@ -5,6 +5,24 @@ from __future__ import annotations
 
 import json
 
+# The targets of the open performance issue, one name each; every met/missed below is computed from these.
+INGEST_SHARE_OF_TRIVIAL = 0.15  # ingest throughput against the trivial endpoint's, same clients and duration
+INGEST_P99_MS = 250
+COMPILE_TO_SQL = 1.5  # the compilation at 100,000 forms against the one SQL query at 100,000
+COMPILE_FASTER_THAN_PANDAS = 5
+# Flat growth: 10x the forms may cost at most 1.5x the time. The fixed costs (queries, the catalogue, charts) are in
+# both figures, so a compilation whose cost follows questions x regions grows well under 1.5x; one that reads every
+# answer grows 5-10x. 1.5x leaves room for the tally rows, which grow a little with the forms (more stations seen).
+GROWTH_FLAT = 1.5
+CSV_TO_COPY = 2
+XLSX_TO_CSV = 4
+PDF_DEMO_SECONDS = 5.0  # "a few seconds" at the demo mission's size (~1,900 forms)
+PDF_GROWTH = 3  # at 100,000 forms against the demo's size
+PAGE_MS = 300
+PAGE_TARGET_FORMS = (100_000, 1_000_000)  # the pages' target holds at these sizes (the smaller sizes show the trend)
+COMPILE_TARGET_FORMS = 100_000
+COMPILE_LARGE_FORMS = 1_000_000  # must compile in less than the SQL query takes at COMPILE_TARGET_FORMS
+
 
 def _verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("met" if met else "MISSED")
@@ -44,8 +62,8 @@ def _ingest_rows(figures: dict) -> list[dict]:
             _number(ingest["throughput"], "forms/s"),
             f"trivial endpoint {_number(trivial['throughput'], 'req/s')}",
             f"{ratio:.1%}" if ratio is not None else "-",
-            ">= 50 % of trivial",
-            ratio is not None and ratio >= 0.5,
+            f">= {INGEST_SHARE_OF_TRIVIAL * 100:g} % of trivial",
+            ratio is not None and ratio >= INGEST_SHARE_OF_TRIVIAL,
         ),
         _row(
             "ingest",
@@ -53,8 +71,8 @@ def _ingest_rows(figures: dict) -> list[dict]:
             f"{_number(ingest['p50_ms'], 'ms')} / {_number(ingest['p99_ms'], 'ms')}",
             f"trivial {_number(trivial['p50_ms'], 'ms')} / {_number(trivial['p99_ms'], 'ms')}",
             "",
-            "p99 < 250 ms",
-            ingest["p99_ms"] is not None and ingest["p99_ms"] < 250,
+            f"p99 < {INGEST_P99_MS} ms",
+            ingest["p99_ms"] is not None and ingest["p99_ms"] < INGEST_P99_MS,
         ),
         _row(
             "ingest",
@@ -85,28 +103,57 @@ def _first(figures: dict, *names, default=None):
     return default
 
 
+def _times(value: float) -> str:
+    return f"{value:.1f}x" if value >= 1 else f"{value:.2f}x"
+
+
 def _compile_rows(figures: dict) -> list[dict]:
     rows = []
     sizes = figures.get("sizes") or {}
     items = sizes.items() if isinstance(sizes, dict) else [(str(entry.get("forms")), entry) for entry in sizes]
+    items = [(int(forms), entry) for forms, entry in items]
+    sql_at_target = next(
+        (
+            _first(entry, "sql_seconds", "sql_limit_seconds", "limit_seconds")
+            for forms, entry in items
+            if forms == COMPILE_TARGET_FORMS
+        ),
+        None,
+    )
     for forms, entry in items:
         compile_s = _first(entry, "compile_seconds", "compilation_seconds", "full_seconds")
         sql_s = _first(entry, "sql_seconds", "sql_limit_seconds", "limit_seconds")
         pandas_s = _first(entry, "pandas_seconds", "peer_seconds")
-        label = f"{int(forms):,} forms" if str(forms).isdigit() else str(forms)
-        is_target_size = str(forms) == "100000"
+        label = f"{forms:,} forms"
+        is_target_size = forms == COMPILE_TARGET_FORMS
         to_sql = compile_s / sql_s if compile_s and sql_s else None
-        rows.append(
-            _row(
-                "compilation",
-                f"{label}: full compilation",
-                _number(compile_s, "s", 2),
-                f"one SQL query {_number(sql_s, 's', 2)}",
-                f"{to_sql:.1f}x SQL" if to_sql else "-",
-                "<= 2x SQL" if is_target_size else "",
-                (to_sql is not None and to_sql <= 2) if is_target_size else None,
+        if forms == COMPILE_LARGE_FORMS:
+            # The large scale's target: a million forms compile in less time than the SQL query takes at 100,000.
+            to_target_sql = compile_s / sql_at_target if compile_s and sql_at_target else None
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: full compilation",
+                    _number(compile_s, "s", 2),
+                    f"one SQL query at {COMPILE_TARGET_FORMS:,} forms {_number(sql_at_target, 's', 2)}; "
+                    f"at {label} {_number(sql_s, 's', 2)}",
+                    f"{_times(to_target_sql)} SQL at {COMPILE_TARGET_FORMS:,}" if to_target_sql else "-",
+                    f"< SQL at {COMPILE_TARGET_FORMS:,}",
+                    to_target_sql < 1 if to_target_sql is not None else None,
+                )
             )
-        )
+        else:
+            rows.append(
+                _row(
+                    "compilation",
+                    f"{label}: full compilation",
+                    _number(compile_s, "s", 2),
+                    f"one SQL query {_number(sql_s, 's', 2)}",
+                    f"{_times(to_sql)} SQL" if to_sql else "-",
+                    f"<= {COMPILE_TO_SQL:g}x SQL" if is_target_size else "",
+                    (to_sql is not None and to_sql <= COMPILE_TO_SQL) if is_target_size else None,
+                )
+            )
         recount_s = entry.get("recount_seconds")
         if recount_s is not None:
             rows.append(
@@ -129,11 +176,13 @@ def _compile_rows(figures: dict) -> list[dict]:
                 _row(
                     "compilation",
                     f"{label}: answers phase alone",
-                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows)",
+                    f"{_number(phase_s, 's', 3)} ({entry.get('tally_rows', 0):,} tally rows read)",
                     f"recount {_number(phase_recount_s, 's', 3)}",
                     f"{phase_recount_s / phase_s:.1f}x faster" if phase_s and phase_recount_s else "-",
                 )
             )
+        if pandas_s is None and "pandas" not in entry:
+            continue  # pandas is not run at every size (not at 1,000,000: the rows would not fit in memory)
         faster = pandas_s / compile_s if compile_s and pandas_s else None
         rows.append(
             _row(
@@ -142,19 +191,23 @@ def _compile_rows(figures: dict) -> list[dict]:
                 _number(compile_s, "s", 2),
                 f"pandas {_number(pandas_s, 's', 2)}" if pandas_s is not None else entry.get("pandas", "-"),
                 (f"{faster:.1f}x faster" if faster >= 1 else f"{1 / faster:.1f}x slower") if faster else "-",
-                ">= 3x faster" if is_target_size else "",
+                f">= {COMPILE_FASTER_THAN_PANDAS:g}x faster" if is_target_size else "",
                 # Without pandas there is no reference to compare with: not measured, rather than missed.
-                (faster >= 3 if faster is not None else None) if is_target_size else None,
+                (faster >= COMPILE_FASTER_THAN_PANDAS if faster is not None else None) if is_target_size else None,
             )
         )
     growth = _first(figures, "growth", "growth_10k_to_100k")
     if growth is not None:
+        measured = isinstance(growth, float | int)
         rows.append(
             _row(
                 "compilation",
                 "growth from 10,000 to 100,000 forms",
-                f"{growth:.1f}x the time" if isinstance(growth, float | int) else str(growth),
+                f"{growth:.1f}x the time" if measured else str(growth),
                 "10x the forms",
+                "",
+                f"flat: <= {GROWTH_FLAT:g}x the time",
+                growth <= GROWTH_FLAT if measured else None,
             )
         )
     for key, what in (
@@ -212,8 +265,8 @@ def _export_reference_rows(figures: dict) -> list[dict]:
                 _number(csv_seconds, "s", 1),
                 f"COPY (query) TO STDOUT {_number(copy['seconds'], 's', 1)}",
                 f"{ratio:.1f}x COPY",
-                "<= 2x COPY",
-                ratio <= 2,
+                f"<= {CSV_TO_COPY:g}x COPY",
+                ratio <= CSV_TO_COPY,
             )
         )
     if csv_seconds and xlsx_seconds:
@@ -225,8 +278,8 @@ def _export_reference_rows(figures: dict) -> list[dict]:
                 _number(xlsx_seconds, "s", 1),
                 f"CSV {_number(csv_seconds, 's', 1)}",
                 f"{ratio:.1f}x CSV",
-                "<= 4x CSV",
-                ratio <= 4,
+                f"<= {XLSX_TO_CSV:g}x CSV",
+                ratio <= XLSX_TO_CSV,
             )
         )
     return rows
@@ -237,25 +290,26 @@ def _pdf_rows(figures: dict) -> list[dict]:
     if len(sizes) < 2:
         return [_row("pdf", "figures", json.dumps({k: v for k, v in figures.items() if k != "traceback"})[:200])]
     (small, small_figures), (large, large_figures) = sorted(sizes.items(), key=lambda item: int(item[0]))
-    growth = figures.get("growth")
+    small_seconds, large_seconds = small_figures["seconds"], large_figures["seconds"]
+    growth = large_seconds / small_seconds if small_seconds else None
     return [
         _row(
             "pdf",
             f"report PDF, {int(small):,} forms",
-            f"{_number(small_figures['seconds'], 's', 1)}, {small_figures.get('pages')} pages",
+            f"{_number(small_seconds, 's', 1)}, {small_figures.get('pages')} pages",
             "",
             "",
-            "a few seconds (< 10 s)",
-            small_figures["seconds"] < 10,
+            f"a few seconds (<= {PDF_DEMO_SECONDS:g} s)",
+            small_seconds <= PDF_DEMO_SECONDS,
         ),
         _row(
             "pdf",
             f"report PDF, {int(large):,} forms",
-            f"{_number(large_figures['seconds'], 's', 1)}, {large_figures.get('pages')} pages",
-            f"at {int(small):,} forms: {_number(small_figures['seconds'], 's', 1)}",
-            f"{growth}x" if growth is not None else "",
-            "<= 3x the smaller",
-            growth is not None and growth <= 3,
+            f"{_number(large_seconds, 's', 1)}, {large_figures.get('pages')} pages",
+            f"at {int(small):,} forms: {_number(small_seconds, 's', 1)}",
+            f"{growth:.2f}x" if growth is not None else "",
+            f"<= {PDF_GROWTH:g}x the smaller",
+            growth is not None and growth <= PDF_GROWTH,
         ),
     ]
 
@@ -276,31 +330,41 @@ def _planning_rows(figures: dict) -> list[dict]:
 
 
 def _pages_rows(figures: dict) -> list[dict]:
+    """One row per page and target size (100,000 forms, and 1,000,000 at the large scale; the largest measured size
+    at the tiny scale): under 300 ms there, and the same number of queries at every size."""
     rows = []
-    sizes = figures.get("sizes", [])
+    sizes = sorted(int(size) for size in figures.get("sizes", []))
+    targets = [size for size in sizes if size in PAGE_TARGET_FORMS] or sizes[-1:]
+    target = f"< {PAGE_MS} ms, constant queries"
     for label, page in figures.get("pages", {}).items():
         if "not_available" in page:
             rows.append(_row("pages", label, "not available", page["not_available"]))
             continue
-        errors = [value["error"] for value in page["by_size"].values() if "error" in value]
-        if errors:
-            rows.append(_row("pages", label, "failed", errors[0], "", "< 300 ms, constant queries", False))
-            continue
         by_size = page["by_size"]
-        largest = by_size[str(max(sizes))]
-        queries = " / ".join(f"{by_size[str(size)]['queries']}" for size in sizes)
-        rows.append(
-            _row(
-                "pages",
-                f"{label} at {max(sizes):,} forms",
-                f"{_number(largest['median_ms'], 'ms')}, {largest['queries']} queries",
-                f"at {min(sizes):,} forms: {_number(by_size[str(min(sizes))]['median_ms'], 'ms')}; "
-                f"queries at {' / '.join(f'{size:,}' for size in sizes)}: {queries}",
-                "",
-                "< 300 ms, constant queries",
-                page["under_target"] and page["constant_queries"],
+        errors = [value["error"] for value in by_size.values() if "error" in value]
+        if errors:
+            rows.append(_row("pages", label, "failed", errors[0], "", target, False))
+            continue
+        measured = [size for size in sizes if str(size) in by_size]
+        queries = [by_size[str(size)]["queries"] for size in measured]
+        constant = len(set(queries)) == 1 and len(measured) == len(sizes)
+        smallest = by_size[str(measured[0])]
+        for size in targets:
+            if str(size) not in by_size:
+                continue
+            figure = by_size[str(size)]
+            rows.append(
+                _row(
+                    "pages",
+                    f"{label} at {size:,} forms",
+                    f"{_number(figure['median_ms'], 'ms')}, {figure['queries']} queries",
+                    f"at {measured[0]:,} forms: {_number(smallest['median_ms'], 'ms')}; "
+                    f"queries at {' / '.join(f'{s:,}' for s in measured)}: {' / '.join(map(str, queries))}",
+                    "",
+                    target,
+                    figure["median_ms"] < PAGE_MS and constant,
+                )
             )
-        )
     return rows
 
 

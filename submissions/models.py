@@ -112,7 +112,9 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.uuid}"
+        # The kind's label by value (get_kind_display hashes every choice's label first: a list of 100 forms felt it).
+        kind = FormKind(self.kind).label if self.kind in FormKind.values else self.kind
+        return f"{kind} {self.uuid}"
 
 
 class Answer(models.Model):

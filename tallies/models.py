@@ -4,15 +4,23 @@ A form's revision fills cells (mission, form kind, region, urban/rural, question
 one more per multiple-choice question answered. When a revision becomes a form's content its cells gain one; when a
 correction replaces it, they lose one. Ingest appends one TallyEvent per such change, in the revision's own
 transaction (an insert, never an update of a shared row, so concurrent forms never wait on each other). A worker
-folds pending events into TallyCount rows, one per cell and hour. A compilation as of a moment sums the hours that
-ended before it, the pending events of those hours, and every event of the moment's own hour up to the moment.
+folds pending events into TallyCount rows, one per cell and hour, and in the same transaction into TallyTotal rows,
+one per cell over every hour. A compilation as of a moment counts the hours that ended before it, either as the hourly
+rows of those hours or as the totals less the hourly rows of the moment's hour and later (whichever reads fewer rows;
+tallies.selectors), then the pending events of those hours, and every event of the moment's own hour up to the
+moment.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from checklists.choices import FormKind
 from missions.choices import AreaType
+
+# Stands for no answer (shown and left blank) in the key of a total, which must treat NULLs as equal: an answer is a
+# question's value or one of the tallies' own marks (tallies.cells), never this.
+BLANK_ANSWER_KEY = "__eom_blank__"
 
 
 class TallyEvent(models.Model):
@@ -58,3 +66,39 @@ class TallyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.question_code}={self.answer} @{self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class TallyTotal(models.Model):
+    """The folded events of one cell over every hour: the sum of that cell's TallyCount rows, kept by the fold.
+
+    The hours before a moment's hour are then the total less the hourly rows from that hour on, so a compilation as
+    of now reads one row per cell and the few rows of the last hours, however many hours and forms there are.
+    """
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16, choices=FormKind.choices)
+    region = models.ForeignKey(
+        "missions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    area_type = models.CharField(max_length=8, choices=AreaType.choices, blank=True)
+    question_code = models.CharField(max_length=64)
+    answer = models.CharField(max_length=2000, null=True, blank=True)
+    count = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0, help_text="The sum of the integer answers counted.")
+
+    class Meta:
+        constraints = [
+            # One row per cell, a missing region or answer being one key (the fold adds to it with ON CONFLICT).
+            models.UniqueConstraint(
+                F("mission"),
+                F("kind"),
+                Coalesce(F("region"), Value(0)),
+                F("area_type"),
+                F("question_code"),
+                Coalesce(F("answer"), Value(BLANK_ANSWER_KEY)),
+                name="tally_total_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.question_code}={self.answer}: {self.count}"

@@ -1,30 +1,106 @@
-"""Reading the running tallies as of a moment: the counts of the hours before it plus the events since."""
+"""Reading the running tallies as of a moment: the counts of the hours before it plus the events since.
+
+The hours before the moment's hour are read one of two ways, whichever reads fewer rows:
+- "hours": the hourly rows (TallyCount) of those hours;
+- "totals": the totals per cell (TallyTotal) less the hourly rows of the moment's hour and later.
+Both give the same counts (the fold writes an hour's rows and the totals in one transaction). As of now, or any
+moment in the last hours, "totals" reads about one row per cell however many hours and forms there are; as of a
+moment early in the day, "hours" reads the few hours before it. The choice is taken inside the statement that reads
+(`_path_sql`), so both see one snapshot.
+"""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import connection
 
 from submissions.models import SubmissionRevision
 
 from .cells import CELL_COLUMNS, cells_sql, column, hour_of, table
-from .models import TallyCount, TallyEvent
+from .models import TallyCount, TallyEvent, TallyTotal
+
+PATHS = ("hours", "totals")
+
+
+def _path_sql(path: str | None) -> tuple[str, list]:
+    """WITH items ending in `path_pick (totals)`: 1 to read the totals, 0 to read the hours; their parameters follow
+    (mission id, hour, the mission id and hour again and again, as below).
+
+    Without a forced `path`, the rows each way read are counted from the indexes, each count stopping early: the
+    totals T (one per cell), the hourly rows from the moment's hour on A (stopping past T) and before it B (stopping
+    past 2T + 1). "totals" reads T + A rows, "hours" B. When A stopped (A > T), B <= 2T decides for "hours"; when B
+    stopped (B > 2T), A <= T decides for "totals"; when both stopped, the two sides are counted in full.
+    """
+    counts, totals = TallyCount, TallyTotal
+    mission, hour = column(counts, "mission"), column(counts, "hour")
+    if path is not None:
+        if path not in PATHS:
+            raise ValueError(f"path is one of {PATHS}, not {path!r}.")
+        return f"path_pick (totals) AS (SELECT {1 if path == 'totals' else 0})", []
+    sql = (
+        f"path_totals (n) AS (SELECT COUNT(*) FROM {table(totals)} WHERE {column(totals, 'mission')} = %s), "  # noqa: S608
+        "path_sides (n, after_hour, before_hour) AS (SELECT n, "
+        f"(SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table(counts)} WHERE {mission} = %s AND {hour} >= %s "
+        "LIMIT (SELECT n + 1 FROM path_totals)) a), "
+        f"(SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table(counts)} WHERE {mission} = %s AND {hour} < %s "
+        "LIMIT (SELECT 2 * n + 1 FROM path_totals)) b) FROM path_totals), "
+        "path_pick (totals) AS (SELECT CASE "
+        "WHEN after_hour <= n AND before_hour <= 2 * n THEN CASE WHEN n + after_hour < before_hour THEN 1 ELSE 0 END "
+        "WHEN after_hour <= n THEN 1 WHEN before_hour <= 2 * n THEN 0 "
+        f"WHEN n + 2 * (SELECT COUNT(*) FROM {table(counts)} WHERE {mission} = %s AND {hour} >= %s) "
+        f"< (SELECT COUNT(*) FROM {table(counts)} WHERE {mission} = %s) THEN 1 ELSE 0 END FROM path_sides)"
+    )
+    return sql, ["mission", "mission", "hour", "mission", "hour", "mission", "hour", "mission"]
+
+
+def _bind(names: list, *, mission_id: int, hour) -> list:
+    return [mission_id if name == "mission" else hour for name in names]
+
+
+def tally_path(*, mission, at: datetime.datetime) -> tuple[str, int]:
+    """The way `tally_cells` reads the hours before `at` and the folded rows it reads that way (for measurements)."""
+    hour = connection.ops.adapt_datetimefield_value(hour_of(at))
+    pick, names = _path_sql(None)
+    counts, totals = TallyCount, TallyTotal
+    mission_col, hour_col = column(counts, "mission"), column(counts, "hour")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {pick} SELECT totals, "  # noqa: S608 - names from the models
+            f"(SELECT COUNT(*) FROM {table(totals)} WHERE {column(totals, 'mission')} = %s), "
+            f"(SELECT COUNT(*) FROM {table(counts)} WHERE {mission_col} = %s AND {hour_col} >= %s), "
+            f"(SELECT COUNT(*) FROM {table(counts)} WHERE {mission_col} = %s AND {hour_col} < %s) FROM path_pick",
+            _bind(names, mission_id=mission.pk, hour=hour) + [mission.pk, mission.pk, hour, mission.pk, hour],
+        )
+        use_totals, total_rows, after, before = cursor.fetchone()
+    return ("totals", total_rows + after) if use_totals else ("hours", before)
 
 
 def tally_cells(
-    *, mission, kinds: list[str], region=None, at: datetime.datetime, left_out: list[int] = ()
+    *,
+    mission,
+    kinds: list[str],
+    region=None,
+    at: datetime.datetime,
+    left_out: list[int] = (),
+    path: str | None = None,
 ) -> list[tuple]:
     """(kind, region id, area type, question code, answer, count, integer sum) per cell, exactly as of `at`.
 
     One statement, so it reads one snapshot even while the worker folds events: the counts of every hour that ended
-    by the start of `at`'s hour, the events of those hours not folded yet, every event from the start of `at`'s hour
-    up to `at`, less the revisions current at `at` of the forms in `left_out` (conflicts decided against them).
-    Cells whose count nets to zero are left out, as a count of the answers would never show them.
+    by the start of `at`'s hour (read as `path` says, "hours" or "totals", or by default TALLIES_READ_PATH; None or
+    "auto" takes the way that reads fewer rows, see the module), the events of those hours not folded yet, every event
+    from the start of `at`'s hour up to `at`, less the revisions current at `at` of the forms in `left_out`
+    (conflicts decided against them). Cells whose count nets to zero are left out, as a count of the answers would
+    never show them.
     """
+    path = path or settings.TALLIES_READ_PATH
+    if path == "auto":
+        path = None
     # Raw SQL takes datetimes as the backend stores them (SQLite: naive UTC text).
     hour, at = (connection.ops.adapt_datetimefield_value(moment) for moment in (hour_of(at), at))
-    event, revision, counts = TallyEvent, SubmissionRevision, TallyCount
+    event, revision, counts, totals = TallyEvent, SubmissionRevision, TallyCount, TallyTotal
 
     def e(name):
         return column(event, name)
@@ -52,16 +128,39 @@ def tally_cells(
         where += " AND region_id = %s"
         where_params.append(region.pk)
     answer_rows, row_params, cells, cell_params = cells_sql()
+    pick, pick_names = _path_sql(path)
     names = ", ".join(CELL_COLUMNS)
-    stored = ", ".join(column(counts, name) for name in ("kind", "region", "area_type", "question_code", "answer"))
+    stored = ("kind", "region", "area_type", "question_code", "answer")
+
+    def folded(model, where: str, sign: str = "") -> str:
+        keys = ", ".join(column(model, name) for name in stored)
+        return (
+            f"SELECT {keys}, {sign}{column(model, 'count')} AS count, {sign}{column(model, 'total')} AS total "  # noqa: S608
+            f"FROM {table(model)} WHERE {column(model, 'mission')} = %s AND {where}"
+        )
+
+    # Each folded source is read only on its path: the condition on path_pick is a constant of the statement, which
+    # PostgreSQL evaluates once before it scans.
+    hour_col = column(counts, "hour")
+    hours_before = folded(counts, f"{hour_col} < %s AND (SELECT totals FROM path_pick) = 0")  # noqa: S608
+    all_hours = folded(totals, "(SELECT totals FROM path_pick) = 1")
+    hours_since = folded(counts, f"{hour_col} >= %s AND (SELECT totals FROM path_pick) = 1", sign="-")  # noqa: S608
     sql = (
-        f"WITH src AS ({' UNION ALL '.join(sources)}), {answer_rows} "  # noqa: S608 - names from the models
+        f"WITH src AS ({' UNION ALL '.join(sources)}), {answer_rows}, {pick} "  # noqa: S608 - names from the models
         f"SELECT {names}, SUM(count), SUM(total) FROM ("
-        f"SELECT {stored}, {column(counts, 'count')} AS count, {column(counts, 'total')} AS total "
-        f"FROM {table(counts)} WHERE {column(counts, 'mission')} = %s AND {column(counts, 'hour')} < %s "
+        f"{hours_before} UNION ALL {all_hours} UNION ALL {hours_since} "
         f"UNION ALL SELECT {names}, count, total FROM ({cells}) c"
         f") x WHERE {where} GROUP BY {names} HAVING SUM(count) <> 0"
     )
+    folded_params = [mission.pk, hour, mission.pk, mission.pk, hour]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + row_params + [mission.pk, hour] + cell_params + where_params)
+        cursor.execute(
+            sql,
+            params
+            + row_params
+            + _bind(pick_names, mission_id=mission.pk, hour=hour)
+            + folded_params
+            + cell_params
+            + where_params,
+        )
         return [(*row[:5], int(row[5]), int(row[6] or 0)) for row in cursor.fetchall()]

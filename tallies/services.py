@@ -1,4 +1,9 @@
-"""Writes of the running tallies: an event per revision change at ingest, folding events by the worker, rebuilding."""
+"""Writes of the running tallies: an event per revision change at ingest, folding events by the worker, rebuilding.
+
+Folding is the only writer of TallyCount and TallyTotal: one worker at a time under an advisory lock, each batch in
+one transaction that adds the events' cells to their hour's counts and to their totals and marks the events folded,
+so a reader's snapshot always finds the counts, the totals and the events agreeing. Ingest only inserts events.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.db import connection, transaction
 from submissions.models import SubmissionRevision
 
 from .cells import CELL_COLUMNS, cells_sql, column, events_src, hour_of, table
-from .models import TallyCount, TallyEvent
+from .models import BLANK_ANSWER_KEY, TallyCount, TallyEvent, TallyTotal
 
 # Folding is one writer at a time: PostgreSQL's transaction-scoped advisory lock under this key (SQLite serialises
 # writers by itself).
@@ -71,8 +76,13 @@ def _take_lock() -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def _fold(hour: datetime.datetime, ids: list[int]) -> int:
-    """Add the cells of some events of one hour to that hour's counts; returns the rows written."""
+# A cell's key: (mission id, kind, region id, area type, question code, answer).
+CellKey = tuple[int, str, int | None, str, str, str | None]
+
+
+def _fold(hour: datetime.datetime, ids: list[int]) -> list[tuple]:
+    """Add the cells of some events of one hour to that hour's counts; returns the cells' changes (key..., count,
+    total)."""
     src, src_params = events_src(ids)
     answer_rows, row_params, cells, cell_params = cells_sql()
     names = ", ".join(CELL_COLUMNS)
@@ -111,7 +121,34 @@ def _fold(hour: datetime.datetime, ids: list[int]) -> int:
             changed.append((row_id, int(count), int(total or 0)))
     TallyCount.objects.bulk_create(added, batch_size=2000)
     _increment(changed)
-    return len(added) + len(changed)
+    return found
+
+
+def _add_to_totals(changes: dict[CellKey, list[int]]) -> None:
+    """Add (count, total) to each cell's total, creating it when new: one INSERT ... ON CONFLICT per 500 cells.
+
+    The conflict target is the expression of the unique constraint tally_total_cell (PostgreSQL and SQLite both
+    infer the index from it), so a missing region or answer is one key.
+    """
+    rows = [(*key, count, total) for key, (count, total) in changes.items() if count or total]
+    totals = TallyTotal
+    names = ("mission", "kind", "region", "area_type", "question_code", "answer", "count", "total")
+    count, total = column(totals, "count"), column(totals, "total")
+    target = (
+        f"{column(totals, 'mission')}, {column(totals, 'kind')}, (COALESCE({column(totals, 'region')}, 0)), "
+        f"{column(totals, 'area_type')}, {column(totals, 'question_code')}, "
+        f"(COALESCE({column(totals, 'answer')}, '{BLANK_ANSWER_KEY}'))"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table(totals)} ({', '.join(column(totals, name) for name in names)}) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT ({target}) DO UPDATE SET {count} = {table(totals)}.{count} + "
+                f"excluded.{count}, {total} = {table(totals)}.{total} + excluded.{total}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _increment(changed: list[tuple[int, int, int]]) -> None:
@@ -131,7 +168,8 @@ def _increment(changed: list[tuple[int, int, int]]) -> None:
 
 
 def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = None) -> int:
-    """Fold pending events into hourly counts, oldest first, a batch per transaction; returns the events folded.
+    """Fold pending events into hourly counts and totals, oldest first, a batch per transaction; returns the events
+    folded.
 
     Safe to run twice at once: a second run finds the lock taken and returns 0.
     """
@@ -149,8 +187,12 @@ def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = 
             by_hour: dict[datetime.datetime, list[int]] = defaultdict(list)
             for event_id, hour in pending:
                 by_hour[hour].append(event_id)
+            totals: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
             for hour, ids in sorted(by_hour.items()):
-                _fold(hour, ids)
+                for *key, count, total in _fold(hour, ids):
+                    totals[tuple(key)][0] += int(count)
+                    totals[tuple(key)][1] += int(total or 0)
+            _add_to_totals(totals)
             TallyEvent.objects.filter(id__in=[event_id for event_id, _hour in pending]).update(rolled_up=True)
         folded += len(pending)
         batches += 1
@@ -164,6 +206,7 @@ def tallies_rebuild(*, mission) -> int:
     """
     with transaction.atomic():
         TallyCount.objects.filter(mission=mission).delete()
+        TallyTotal.objects.filter(mission=mission).delete()
         TallyEvent.objects.filter(mission=mission).delete()
         revisions = SubmissionRevision.objects.filter(mission=mission).only(
             "id", "mission_id", "valid_from", "valid_until"

@@ -214,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Events folded per transaction by the roll-up.
 TALLIES_ROLLUP_BATCH = int(os.environ.get("EOM_TALLIES_ROLLUP_BATCH", "2000"))
+# How a compilation reads the folded hours before its cut-off (tallies.selectors): "auto" (whichever reads fewer
+# rows), "hours" (the hourly counts) or "totals" (the totals less the hours from the cut-off's on). Tests force each.
+TALLIES_READ_PATH = os.environ.get("EOM_TALLIES_READ_PATH", "auto")
 # How a compilation counts the answers: "tallies" (the running tallies) or "recount" (every answer row, the verifier).
 REPORTS_COUNT_ANSWERS = os.environ.get("EOM_REPORTS_COUNT_ANSWERS", "tallies")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

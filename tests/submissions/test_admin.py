@@ -72,3 +72,29 @@ def test_a_colleague_is_kept_out_of_the_admin(world, client):
     client.force_login(world.colleague)
     response = client.get(reverse("admin:submissions_submission_changelist"))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_changelist_draws_the_same_checkbox_as_djangos_widget(world, coordinator_client):
+    from django.contrib import admin
+
+    from submissions.models import Submission
+
+    submission, _ = world.record("voting")
+    response = coordinator_client.get(reverse("admin:submissions_submission_changelist"))
+    django_checkbox = admin.ModelAdmin.action_checkbox(admin.site._registry[Submission], submission)
+    assert str(django_checkbox) in response.content.decode()
+
+
+def test_the_changelist_reads_neither_the_forms_body_nor_relations_it_does_not_show(
+    world, coordinator_client, django_assert_max_num_queries
+):
+    world.record("voting")
+    with django_assert_max_num_queries(12) as captured:
+        coordinator_client.get(reverse("admin:submissions_submission_changelist"))
+    (page,) = [
+        query["sql"]
+        for query in captured.captured_queries
+        if '"submissions_submission"."uuid"' in query["sql"] and "ORDER BY" in query["sql"]
+    ]
+    assert "payload" not in page
+    assert "checklists_formtemplate" not in page and "auth_user" not in page

@@ -13,6 +13,7 @@ from reports.choices import ConflictDecision
 from reports.compile import statistics_compile
 from reports.models import ConflictResolution
 from submissions.models import Submission
+from tallies.models import TallyEvent
 from tallies.services import tallies_roll_up
 from tests.reports.data import YES_NO, add_forms, build_election_day, make_template
 
@@ -42,15 +43,23 @@ def decide_against(mission, forms: list[int], at: datetime.datetime) -> None:
     )
 
 
+@pytest.mark.parametrize("path", ["hours", "totals"])
 @pytest.mark.parametrize("seed", [21, 22])
-def test_corrections_moves_resends_decisions_and_cutoffs_give_the_same_figures_both_ways(mission, seed):
+def test_corrections_moves_resends_decisions_and_cutoffs_give_the_same_figures_both_ways(mission, seed, path, settings):
+    """Through each way of reading the folded hours (the hourly counts, or the totals less the later hours)."""
+    settings.TALLIES_READ_PATH = path
     story = tell_story(mission, seed=seed, steps=60)
     rng = random.Random(seed)
     moments = story.moments
     decide_against(mission, rng.sample(story.forms, 3), moments[len(moments) // 2])
     regions = list(mission.regions.all())
+    assert TallyEvent.objects.filter(rolled_up=False).exists()  # events pending
+    folded = sorted({event.hour for event in TallyEvent.objects.filter(rolled_up=True)})
+    # Before the first folded hour, inside the first and the last folded hours, after them.
+    edges = [folded[0] - datetime.timedelta(minutes=5), folded[0] + datetime.timedelta(minutes=40)]
+    edges += [folded[-1] + datetime.timedelta(minutes=20), folded[-1] + datetime.timedelta(hours=2)]
     checked = 0
-    for at in [*rng.sample(moments, 6), moments[-1]]:
+    for at in [*rng.sample(moments, 6), *edges, moments[-1]]:
         options = {"cutoff": at}
         if rng.random() < 0.4:
             options["kinds"] = [rng.choice([FormKind.VOTING, FormKind.COUNTING])]
@@ -61,7 +70,9 @@ def test_corrections_moves_resends_decisions_and_cutoffs_give_the_same_figures_b
         checked += '"observations_total": 0' not in tallied
     assert checked >= 3  # most moments compile forms, not an empty mission
     tallies_roll_up()
-    assert both_ways(mission, cutoff=moments[-1])[0] == both_ways(mission, cutoff=moments[-1])[1]
+    for at in [moments[len(moments) // 3], moments[-1]]:  # every event folded: cut-offs inside folded hours
+        tallied, recounted = both_ways(mission, cutoff=at)
+        assert tallied == recounted, at
 
 
 def test_the_generated_election_day_gives_the_same_figures_both_ways(mission):

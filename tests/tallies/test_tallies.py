@@ -25,8 +25,8 @@ from tallies.cells import (
     TURNOUT_VOTED,
     turnout_figure,
 )
-from tallies.models import TallyCount, TallyEvent
-from tallies.selectors import tally_cells
+from tallies.models import TallyCount, TallyEvent, TallyTotal
+from tallies.selectors import PATHS, tally_cells, tally_path
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
 
 from .conftest import tell_story
@@ -103,7 +103,33 @@ def counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> list[tuple
 
 
 def tallied(mission, **options) -> list[tuple]:
-    return sorted(tally_cells(mission=mission, kinds=options.pop("kinds", KINDS), **options), key=repr)
+    """The cells as tally_cells reads them, after checking that both ways of reading the folded hours agree."""
+    options.setdefault("kinds", KINDS)
+    each_way = {path: sorted(tally_cells(mission=mission, path=path, **options), key=repr) for path in PATHS}
+    assert each_way["hours"] == each_way["totals"], options
+    chosen = sorted(tally_cells(mission=mission, **options), key=repr)
+    assert chosen == each_way["hours"]
+    return chosen
+
+
+def totals_kept(mission) -> dict[tuple, tuple[int, int]]:
+    return {
+        key[:-2]: key[-2:]
+        for key in TallyTotal.objects.filter(mission=mission)
+        .exclude(count=0, total=0)
+        .values_list("kind", "region_id", "area_type", "question_code", "answer", "count", "total")
+    }
+
+
+def totals_of_the_hours(mission) -> dict[tuple, tuple[int, int]]:
+    """Each cell's hourly counts summed over every hour: what its total must be."""
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for *key, count, total in TallyCount.objects.filter(mission=mission).values_list(
+        "kind", "region_id", "area_type", "question_code", "answer", "count", "total"
+    ):
+        sums[tuple(key)][0] += count
+        sums[tuple(key)][1] += total
+    return {key: tuple(value) for key, value in sums.items() if value != [0, 0]}
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -113,9 +139,39 @@ def test_the_tallies_at_every_moment_equal_the_answers_current_then(mission, see
     assert TallyEvent.objects.filter(rolled_up=True).exists() and pending_events()  # some folded, some not
     hours = {event.hour for event in TallyEvent.objects.all()}
     assert len(hours) > 3
-    for at in story.moments:
+    folded = sorted({event.hour for event in TallyEvent.objects.filter(rolled_up=True)})
+    # Besides the story's moments: before every folded hour, inside the first and last of them, and well after.
+    extra = [folded[0] - datetime.timedelta(minutes=1), folded[0] + datetime.timedelta(minutes=30)]
+    extra += [folded[-1] + datetime.timedelta(minutes=59), story.moments[-1] + datetime.timedelta(hours=5)]
+    for at in [*story.moments, *extra]:
         assert tallied(mission, at=at) == counted(mission, at=at), at
     assert tallied(mission, at=story.moments[0] - datetime.timedelta(hours=1)) == []
+    assert totals_kept(mission) == totals_of_the_hours(mission)
+
+
+def test_the_folded_hours_are_read_the_way_that_reads_fewer_rows(story):
+    mission = story.mission
+    tallies_roll_up()
+    ways = set()
+    for at in [story.moments[0] - datetime.timedelta(hours=1), *story.moments[::4], story.moments[-1]]:
+        hour = at.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+        totals = TallyTotal.objects.filter(mission=mission).count()
+        since = TallyCount.objects.filter(mission=mission, hour__gte=hour).count()
+        before = TallyCount.objects.filter(mission=mission, hour__lt=hour).count()
+        path, rows = tally_path(mission=mission, at=at)
+        assert (path, rows) == (("totals", totals + since) if totals + since < before else ("hours", before)), at
+        ways.add(path)
+    assert ways == {"hours", "totals"}  # early moments read the hours, the last ones the totals
+
+
+def test_a_cell_whose_region_and_answer_are_missing_has_one_total(mission):
+    """NULL region and NULL answer are one key: the second fold adds to the first row instead of adding a row."""
+    from tallies.services import _add_to_totals
+
+    key = (mission.pk, "voting", None, "", "remarks", None)
+    _add_to_totals({key: [2, 0]})
+    _add_to_totals({key: [-1, 0], (*key[:5], "x"): [1, 0]})
+    assert sorted(TallyTotal.objects.values_list("answer", "count"), key=repr) == [("x", 1), (None, 1)]
 
 
 def test_folding_everything_changes_no_figure_and_a_second_fold_finds_nothing(story):
@@ -125,6 +181,7 @@ def test_folding_everything_changes_no_figure_and_a_second_fold_finds_nothing(st
     assert pending_events() == 0
     assert tallies_roll_up() == 0
     assert {at: tallied(mission, at=at) for at in story.moments[::5]} == before
+    assert totals_kept(mission) == totals_of_the_hours(mission)
 
 
 def test_a_rebuild_gives_the_tallies_ingest_kept(story):
@@ -146,6 +203,7 @@ def test_a_rebuild_gives_the_tallies_ingest_kept(story):
     )
     # Hour by hour a rebuild may fold a correction's -1 and +1 into other rows; what it counts never differs.
     assert sum(row[-2] for row in rebuilt) == sum(row[-2] for row in kept)
+    assert totals_kept(mission) == totals_of_the_hours(mission)
     for at in story.moments[::4]:
         assert tallied(mission, at=at) == counted(mission, at=at)
 
@@ -214,6 +272,34 @@ def test_the_upgrade_migration_gives_existing_forms_the_events_ingest_would_have
     before = tallied(story.mission, at=at)
     TallyEvent.objects.all().delete()
     TallyCount.objects.all().delete()
+    TallyTotal.objects.all().delete()
     migration.add_events(apps, None)
     assert sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour")) == kept
     assert tallied(story.mission, at=at) == before == counted(story.mission, at=at)
+
+
+def test_the_totals_migration_fills_them_from_the_hourly_counts(story):
+    """Upgrading: the totals are the hourly counts summed per cell, in one statement, without folding again."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("tallies.migrations.0007_totals_per_cell")
+    tallies_roll_up(batch_size=10, max_batches=2)
+    kept = totals_kept(story.mission)
+    assert kept and pending_events()  # folded hours and pending events, as on a live mission
+    TallyTotal.objects.all().delete()
+
+    class Editor:  # what the migration uses of a schema editor (a real one cannot open inside a test's transaction)
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.fill(apps, Editor())
+    assert totals_kept(story.mission) == kept == totals_of_the_hours(story.mission)
+    for at in story.moments[::4]:
+        assert tallied(story.mission, at=at) == counted(story.mission, at=at)
