@@ -88,38 +88,103 @@ def held_memberships(user) -> QuerySet:
 
 
 def _member_actor(user, mission_id: int) -> Actor | None:
-    membership = (
-        held_memberships(user).filter(mission_id=mission_id).only("id", "mission_id", "role", "core_function").first()
+    """The user's Actor in one mission in one query: the membership, its team seat, the team and its planned region.
+
+    The joins are outer and give at most one row: a login holds one record per mission, a record one membership, a
+    membership one seat and a team one assignment. No ordering, for the same reason.
+    """
+    row = (
+        held_memberships(user)
+        .filter(mission_id=mission_id)
+        .order_by()
+        .values_list(
+            "id",
+            "role",
+            "core_function",
+            "team_seats__team_id",
+            "team_seats__team__kind",
+            "team_seats__team__lto_team_id",
+            "team_seats__team__assignment__region_id",
+        )[:1]
     )
-    return None if membership is None else _actor_of_membership(user, membership)
+    row = next(iter(row), None)
+    if row is None:
+        return None
+    membership_id, member_role, core_function, team_id, team_kind, lto_team_id, planned_region_id = row
+    return _actor_of(
+        user,
+        mission_id=mission_id,
+        membership_id=membership_id,
+        role=role_of_membership(member_role, core_function),
+        team_id=team_id,
+        team_kind=team_kind,
+        lto_team_id=lto_team_id,
+        planned_region_id=planned_region_id,
+    )
 
 
 def _actor_of_membership(user, membership) -> Actor:
     TeamMember = apps.get_model("observers", "TeamMember")
-    mission_id = membership.mission_id
     role = role_of_membership(membership.role, membership.core_function)
     if role in WHOLE_MISSION:
-        return Actor(user_id=user.pk, mission_id=mission_id, role=role, membership_id=membership.pk)
+        return Actor(user_id=user.pk, mission_id=membership.mission_id, role=role, membership_id=membership.pk)
     # The team and its planned region (an STO team's area) in the same query.
     seat = (
         TeamMember.objects.filter(membership=membership)
-        .select_related("team__assignment")
-        .only("team__id", "team__kind", "team__lto_team_id", "team__assignment__team_id", "team__assignment__region_id")
-        .first()
+        .order_by()
+        .values_list("team_id", "team__kind", "team__lto_team_id", "team__assignment__region_id")[:1]
     )
-    team = seat.team if seat else None
-    if team is None:
+    team_id, team_kind, lto_team_id, planned_region_id = next(iter(seat), (None, None, None, None))
+    return _actor_of(
+        user,
+        mission_id=membership.mission_id,
+        membership_id=membership.pk,
+        role=role,
+        team_id=team_id,
+        team_kind=team_kind,
+        lto_team_id=lto_team_id,
+        planned_region_id=planned_region_id,
+    )
+
+
+def _actor_of(
+    user,
+    *,
+    mission_id: int,
+    membership_id: int,
+    role: Role,
+    team_id: int | None,
+    team_kind: str | None,
+    lto_team_id: int | None,
+    planned_region_id: int | None,
+) -> Actor:
+    """The Actor of a membership from its team's columns.
+
+    An LTO's area is their team's; an STO team's is its planned region, else its LTO team's area; the roles that see
+    the whole mission have none.
+    """
+    if role in WHOLE_MISSION:
+        return Actor(user_id=user.pk, mission_id=mission_id, role=role, membership_id=membership_id)
+    Team = apps.get_model("observers", "Team")
+    area = Team.area_regions.through.objects.order_by()
+    if team_id is None:
         region_ids: frozenset[int] = frozenset()
     elif role == Role.LTO:
-        region_ids = frozenset(team.area_regions.values_list("id", flat=True))
+        region_ids = frozenset(area.filter(team_id=team_id).values_list("region_id", flat=True))
+    elif team_kind != "sto":
+        region_ids = frozenset()
+    elif planned_region_id is not None:
+        region_ids = frozenset([planned_region_id])
+    elif lto_team_id is not None:
+        region_ids = frozenset(area.filter(team_id=lto_team_id).values_list("region_id", flat=True))
     else:
-        region_ids = frozenset(team.assignment_region_ids()) if team.kind == "sto" else frozenset()
+        region_ids = frozenset()
     return Actor(
         user_id=user.pk,
         mission_id=mission_id,
         role=role,
-        membership_id=membership.pk,
-        team_id=team.pk if team else None,
+        membership_id=membership_id,
+        team_id=team_id,
         region_ids=region_ids,
     )
 
