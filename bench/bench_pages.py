@@ -1,5 +1,9 @@
-"""Pages at scale: the election-night dashboard (page and JSON) and the admin's submission list, timed with their
-queries counted, on two missions of different sizes so that a query count growing with the data shows up.
+"""Pages at scale: the election-night dashboard (page and JSON), the admin's submission list and the report page,
+timed with their queries counted, on missions of different sizes (10,000 and 100,000 forms; 1,000,000 too at the
+large scale) so that a query count growing with the data shows up.
+
+The report page is a compiled run of the mission's voting forms as its coordinator opens it: the run is compiled
+for the benchmark (statistics and charts, as a worker stores them; the page reads neither the forms nor the files).
 
 Requests go through the whole Django stack (middleware, URL resolution, templates) with the test client, logged in
 as the mission's coordinator; each page is requested once to warm caches, once with its queries captured, then
@@ -14,13 +18,14 @@ import time
 SCALES = {
     "tiny": {"sizes": (100, 400), "repeats": 2},
     "standard": {"sizes": (10_000, 100_000), "repeats": 5},
-    "large": {"sizes": (10_000, 100_000), "repeats": 5},
+    "large": {"sizes": (10_000, 100_000, 1_000_000), "repeats": 5},
 }
-# (label, URL name, whether the URL takes the mission's slug)
+# (label, URL name, what the URL takes: the mission's slug, the compiled run's id, or nothing)
 PAGES = [
-    ("dashboard page", "reports:dashboard", True),
-    ("dashboard data (JSON)", "reports:dashboard_data", True),
-    ("admin submission list", "admin:submissions_submission_changelist", False),
+    ("dashboard page", "reports:dashboard", "slug"),
+    ("dashboard data (JSON)", "reports:dashboard_data", "slug"),
+    ("admin submission list", "admin:submissions_submission_changelist", None),
+    ("report page", "reports:run", "run"),
 ]
 TARGET_MS = 300.0
 
@@ -51,6 +56,33 @@ def _measure(client, url: str, repeats: int) -> dict:
     }
 
 
+def report_run_compiled(mission):
+    """A done report run of the mission's voting forms, stored as the worker stores it (result and charts)."""
+    from django.utils import timezone
+
+    from reports.charts import charts_render_languages
+    from reports.choices import RunStatus
+    from reports.compile import statistics_compile
+    from reports.models import ReportRun
+    from reports.result import ReportLabels
+
+    moment = timezone.now()
+    result = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment)
+    charts = charts_render_languages(result, ReportLabels.for_result(result, mission=mission))
+    return ReportRun.objects.create(
+        mission=mission,
+        kinds=["voting"],
+        cutoff=moment,
+        status=RunStatus.DONE,
+        progress=100,
+        started_at=moment,
+        finished_at=timezone.now(),
+        result=result.to_json(),
+        charts=charts,
+        submissions_count=result.coverage.observations_total,
+    )
+
+
 def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
     """Time each page on each mission size; report whether they stay under 300 ms with constant query counts."""
     from django.contrib.auth import get_user_model
@@ -69,10 +101,12 @@ def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
         database_settle()
         client = Client()
         client.force_login(user_model.objects.get(username=dataset.coordinator))
-        for label, name, with_slug in PAGES:
+        report_run = report_run_compiled(dataset.mission)
+        arguments = {"slug": [dataset.mission.slug], "run": [report_run.pk], None: []}
+        for label, name, takes in PAGES:
             page = results["pages"].setdefault(label, {"by_size": {}})
             try:
-                url = reverse(name, args=[dataset.mission.slug] if with_slug else [])
+                url = reverse(name, args=arguments[takes])
             except NoReverseMatch:
                 page["not_available"] = f"no URL named {name}"
                 continue
@@ -85,5 +119,9 @@ def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
         page["largest_median_ms"] = largest["median_ms"]
         page["queries"] = [figures["queries"] for figures in measured]
         page["constant_queries"] = len(set(page["queries"])) == 1
-        page["under_target"] = largest["median_ms"] < TARGET_MS
+        page["under_target"] = all(
+            page["by_size"][str(forms)]["median_ms"] < TARGET_MS
+            for forms in size["sizes"]
+            if forms >= 100_000 or forms == max(size["sizes"])
+        )
     return results

@@ -422,26 +422,50 @@ def _hints(cls) -> dict[str, Any]:
 
 
 def _load(kind, data):
-    if data is None:
-        return None
+    return _loader(kind)(data)
+
+
+# One reader per type hint, built once: a stored result is tens of thousands of values (every question by region),
+# and the report page reads one on each request, so the hint is looked at once per type rather than per value.
+_LOADERS: dict[Any, typing.Callable[[Any], Any]] = {}
+
+
+def _loader(kind) -> typing.Callable[[Any], Any]:
+    loader = _LOADERS.get(kind)
+    if loader is None:
+        loader = _LOADERS[kind] = _loader_build(kind)
+    return loader
+
+
+def _as_is(data):
+    return data
+
+
+def _loader_build(kind) -> typing.Callable[[Any], Any]:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [option for option in typing.get_args(kind) if option is not type(None)]
-        return _load(options[0], data) if len(options) == 1 else data
+        return _loader(options[0]) if len(options) == 1 else _as_is
     if origin is list:
         (item,) = typing.get_args(kind)
-        return [_load(item, value) for value in data]
+        load_item = _loader(item)
+        return lambda data: None if data is None else [load_item(value) for value in data]
     if origin is dict:
         _key, item = typing.get_args(kind)
-        return {key: _load(item, value) for key, value in data.items()}
+        load_item = _loader(item)
+        return lambda data: None if data is None else {key: load_item(value) for key, value in data.items()}
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        # Keys a schema does not know are left out, so a reader tolerates additions it does not use.
-        return kind(
-            **{
-                item.name: _load(hints[item.name], data[item.name])
-                for item in dataclasses.fields(kind)
-                if item.name in data
-            }
-        )
-    return data
+        fields = None
+
+        def load(data):
+            nonlocal fields
+            if data is None:
+                return None
+            if fields is None:  # on first use: a dataclass may name itself among its fields' types
+                hints = _hints(kind)
+                fields = [(item.name, _loader(hints[item.name])) for item in dataclasses.fields(kind)]
+            # Keys a schema does not know are left out, so a reader tolerates additions it does not use.
+            return kind(**{name: load_field(data[name]) for name, load_field in fields if name in data})
+
+        return load
+    return _as_is

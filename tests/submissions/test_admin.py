@@ -98,3 +98,25 @@ def test_the_changelist_reads_neither_the_forms_body_nor_relations_it_does_not_s
     ]
     assert "payload" not in page
     assert "checklists_formtemplate" not in page and "auth_user" not in page
+
+
+def test_the_changelist_counts_up_to_its_cap_and_says_so_past_it(
+    world, coordinator_client, monkeypatch, django_assert_max_num_queries
+):
+    from submissions.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    url = reverse("admin:submissions_submission_changelist")
+    for _ in range(2):
+        world.record("voting")
+    assert coordinator_client.get(url).context["cl"].result_count == 2
+    assert b"2 submissions" in coordinator_client.get(url).content
+
+    world.record("voting")
+    with django_assert_max_num_queries(12) as captured:
+        response = coordinator_client.get(url)
+    page = response.content.decode()
+    assert "2+ submissions" in page
+    assert page.count('class="action-select"') == 3  # the rows themselves are all listed
+    (count,) = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert "LIMIT 3" in count
