@@ -82,7 +82,7 @@ def tec_of_mission(*, mission: Mission, tec_id: int) -> Tec | None:
 
 def template_of_mission(*, mission: Mission, template_id: int) -> FormTemplate | None:
     """A checklist of the mission by id (None for another mission's)."""
-    return FormTemplate.objects.filter(mission=mission, pk=template_id).first()
+    return FormTemplate.objects.filter(mission=mission, pk=template_id).order_by().first()
 
 
 def regions_in_area(*, mission: Mission, region_ids: set[int] | frozenset[int] | None) -> list[dict]:

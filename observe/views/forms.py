@@ -254,7 +254,7 @@ def submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
     """Record one form posted by the browser: 201 new, 200 replay, 409 conflicting reuse, 400 invalid, 403 refused."""
     if not request.user.is_authenticated:
         return json_error(401, _("Your session has ended; log in again to send this form."))
-    mission = Mission.objects.filter(slug=mission_slug).first()
+    mission = Mission.objects.filter(slug=mission_slug).order_by().first()
     if mission is None:
         return json_error(404, _("No such mission."))
     actor = actor_for(request.user, mission)

@@ -229,6 +229,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
         station = (
             PollingStation.objects.select_related("tec__region", "region")
             .filter(mission=mission, pk=form.polling_station_id)
+            .order_by()  # one row by id: the default ordering would only join the region and the mission
             .first()
         )
         if station is None:
@@ -236,7 +237,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
                 _("No polling station with id %(id)s in this mission.") % {"id": form.polling_station_id}
             ]
     if form.tec_id is not None:
-        tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).first()
+        tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).order_by().first()
         if tec is None:
             errors["tec"] = [_("No TEC with id %(id)s in this mission.") % {"id": form.tec_id}]
         elif station is not None and station.tec_id != tec.pk:
@@ -249,7 +250,7 @@ def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) ->
     team_id = form.team_id if form.team_given else (actor.team_id if actor else None)
     if team_id is not None and (actor is None or team_id != actor.team_id):
         # The actor's own team is known to be in this mission; any other must be looked up.
-        team = Team.objects.filter(mission=mission, pk=team_id).first()
+        team = Team.objects.filter(mission=mission, pk=team_id).order_by().first()
         if team is None:
             errors["team"] = [_("No team with id %(id)s in this mission.") % {"id": team_id}]
     if errors:
@@ -345,9 +346,8 @@ def submission_record(
     submission, answers = submission_build(
         mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid, rules=content.rules
     )
-    if _phase_locked(mission.pk, template.kind):
-        submission.status = SubmissionStatus.LOCKED  # a late form is still kept, never lost
-    # Everything a new form writes happens in this one transaction.
+    # Everything a new form writes happens in this one transaction; a late form of a locked phase is still kept,
+    # stored as locked, never lost.
     with transaction.atomic():
         revision = submission_insert_once(submission=submission, values=answers, changed_by=user)
         if revision is not None:

@@ -6,6 +6,9 @@ one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feed
 CTEs), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
 inserts nothing. Elsewhere (SQLite) the form row is inserted under a savepoint and a unique violation on its UUID
 means the same thing.
+
+A form of a phase that coordinators have locked is still stored, as locked: the insert itself asks for the lock (on
+PostgreSQL inside the same statement), so the answer is the one current when the form is written.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import datetime
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from ..models import Answer, RevisionAnswer, Submission, SubmissionRevision
+from ..choices import SubmissionStatus
+from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 
 # The submission's fields each revision records as they stood, for snapshot compilations.
 REVISION_FIELDS = (
@@ -94,6 +98,17 @@ def _answer_arrays(values: list[tuple]) -> list[list]:
 def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
     quote = connection.ops.quote_name
     submission_columns, submission_params = _columns(submission)
+    # The status is the form's own unless its phase is locked; every other column is a plain parameter.
+    placeholders = ["%s"] * len(submission_params)
+    status_index = submission_columns.index(quote(Submission._meta.get_field("status").column))
+    lock = f"SELECT 1 FROM {quote(PhaseLock._meta.db_table)} WHERE mission_id = %s AND kind = %s"  # noqa: S608
+    placeholders[status_index] = f"CASE WHEN EXISTS ({lock}) THEN %s ELSE %s END"
+    submission_params[status_index : status_index + 1] = [
+        submission.mission_id,
+        submission.kind,
+        SubmissionStatus.LOCKED.value,
+        submission_params[status_index],
+    ]
     # The first revision is current from the moment the form is received (set just above by auto_now_add).
     revision = _first_revision(submission, changed_by=changed_by)
     revision_columns, revision_params = _columns(revision, skip=("submission_id",))
@@ -101,9 +116,9 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     sql = f"""
         WITH new_submission AS (
             INSERT INTO {quote(Submission._meta.db_table)} ({", ".join(submission_columns)})
-            VALUES ({", ".join(["%s"] * len(submission_params))})
+            VALUES ({", ".join(placeholders)})
             ON CONFLICT ({quote("uuid")}) DO NOTHING
-            RETURNING id
+            RETURNING id, {quote("status")}
         ), answer_values AS (
             SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
         ), new_answers AS (
@@ -117,14 +132,14 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
             INSERT INTO {quote(RevisionAnswer._meta.db_table)} (revision_id, {answer_columns})
             SELECT new_revision.id, answer_values.* FROM new_revision, answer_values
         )
-        SELECT new_submission.id, new_revision.id FROM new_submission, new_revision
+        SELECT new_submission.id, new_revision.id, new_submission.status FROM new_submission, new_revision
     """  # noqa: S608 - table and column names come from the models; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
         row = cursor.fetchone()
     if row is None:
         return None
-    submission.pk, revision.pk = row
+    submission.pk, revision.pk, submission.status = row
     revision.submission = submission
     for instance in (submission, revision):
         instance._state.adding, instance._state.db = False, connection.alias
@@ -132,6 +147,8 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
 
 
 def _insert_elsewhere(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
+    if PhaseLock.objects.filter(mission_id=submission.mission_id, kind=submission.kind).exists():
+        submission.status = SubmissionStatus.LOCKED
     try:
         with transaction.atomic():
             submission.save(force_insert=True)
@@ -153,7 +170,7 @@ def _first_revision(submission: Submission, *, changed_by) -> SubmissionRevision
 def submission_insert_once(*, submission: Submission, values: list[tuple], changed_by) -> SubmissionRevision | None:
     """Insert a new form with its answers and first revision; None (and nothing written) when its UUID is taken.
 
-    Call inside a transaction. `values` are the form's answer_values.
+    Call inside a transaction. `values` are the form's answer_values. The form is stored locked when its phase is.
     """
     if connection.vendor == "postgresql":
         return _insert_postgresql(submission, values, changed_by=changed_by)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from checklists.choices import FormKind
 from submissions.choices import SubmissionStatus
-from submissions.models import PhaseLock
+from submissions.models import PhaseLock, Submission
 from submissions.services import phase_lock, phase_unlock, submission_correct
 
 pytestmark = pytest.mark.django_db
@@ -107,4 +107,7 @@ def test_locking_twice_changes_nothing(world):
 def test_a_late_form_in_a_locked_phase_is_kept(world):
     phase_lock(mission=world.mission, kind=FormKind.VOTING, user=world.coordinator)
     late, created = world.record("voting")
+    other, _ = world.record("incident")
     assert created and late.status == SubmissionStatus.LOCKED
+    assert Submission.objects.get(pk=late.pk).status == SubmissionStatus.LOCKED
+    assert Submission.objects.get(pk=other.pk).status == SubmissionStatus.SUBMITTED == other.status
