@@ -116,3 +116,23 @@ def test_every_incident_and_mismatch_is_listed_in_the_result_the_xlsx_the_page_a
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = " ".join(text.split())
         assert f"1–200 of {len(urgent_ids)} shown; every one is in the XLSX (sheet Incidents)" in flat
+
+
+def test_a_list_turns_into_rows_only_the_items_of_the_page_shown():
+    from reports.presentation import LIST_PAGE_SIZE, PDF_LIST_ROWS, listing
+
+    turned = []
+
+    def row(item):
+        turned.append(item)
+        return {"item": item}
+
+    items = list(range(LIST_PAGE_SIZE * 3 + 1))
+    shown = listing(items, name="incidents", page="2", pdf=False, where="", row=row)
+    assert shown["total"] == len(items)
+    assert [entry["item"] for entry in shown["rows"]] == items[LIST_PAGE_SIZE : LIST_PAGE_SIZE * 2]
+    assert turned == items[LIST_PAGE_SIZE : LIST_PAGE_SIZE * 2]
+
+    turned.clear()
+    printed = listing(items, name="incidents", page=None, pdf=True, where="", row=row)
+    assert len(turned) == len(printed["rows"]) == min(PDF_LIST_ROWS, len(items))
