@@ -80,9 +80,21 @@ def tec_of_mission(*, mission: Mission, tec_id: int) -> Tec | None:
     return Tec.objects.select_related("region").filter(mission=mission, pk=tec_id).first()
 
 
-def template_of_mission(*, mission: Mission, template_id: int) -> FormTemplate | None:
-    """A checklist of the mission by id (None for another mission's)."""
-    return FormTemplate.objects.filter(mission=mission, pk=template_id).order_by().first()
+def mission_with_template(*, mission_slug: str, template_id: int | None) -> tuple[Mission | None, FormTemplate | None]:
+    """A mission by slug and its checklist by id, in one query when both exist (the way a form is sent).
+
+    (mission, None) when the checklist is missing or another mission's, (None, None) when the mission is unknown.
+    """
+    if template_id is not None:
+        template = (
+            FormTemplate.objects.select_related("mission")
+            .filter(mission__slug=mission_slug, pk=template_id)
+            .order_by()
+            .first()
+        )
+        if template is not None:
+            return template.mission, template
+    return Mission.objects.filter(slug=mission_slug).order_by().first(), None
 
 
 def regions_in_area(*, mission: Mission, region_ids: set[int] | frozenset[int] | None) -> list[dict]:

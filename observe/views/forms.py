@@ -27,11 +27,11 @@ from missions.selectors import stations_find
 from observe.selectors import (
     form_already_sent,
     forms_sent_by_team,
+    mission_with_template,
     regions_in_area,
     station_of_mission,
     tec_of_mission,
     tecs_in_area,
-    template_of_mission,
 )
 from observe.templatetags.observe import kind_label
 from observe.views.common import (
@@ -254,22 +254,26 @@ def submit(request: HttpRequest, mission_slug: str) -> JsonResponse:
     """Record one form posted by the browser: 201 new, 200 replay, 409 conflicting reuse, 400 invalid, 403 refused."""
     if not request.user.is_authenticated:
         return json_error(401, _("Your session has ended; log in again to send this form."))
-    mission = Mission.objects.filter(slug=mission_slug).order_by().first()
+    # The body is read first so that the mission and its checklist come in one query; a body that cannot be read
+    # is answered only after the mission and the user's place in it are known, as before.
+    try:
+        body, unreadable = parse_json_body(request), None
+    except ValidationError as error:
+        body, unreadable = {}, error
+    template_id = parse_id(body.get("template"))
+    mission, template = mission_with_template(mission_slug=mission_slug, template_id=template_id)
     if mission is None:
         return json_error(404, _("No such mission."))
     actor = actor_for(request.user, mission)
     if actor is None or actor.team_id is None:
         return json_error(403, _("You cannot submit forms in this mission."))
     try:
-        body = parse_json_body(request)
+        if unreadable is not None:
+            raise unreadable
         try:
             submission_uuid = uuid_module.UUID(str(body.get("uuid", "")))
         except ValueError as error:
             raise ValidationError({"uuid": [_("The form has no valid identifier.")]}) from error
-        template_id = body.get("template")
-        template = None
-        if parse_id(template_id) is not None:
-            template = template_of_mission(mission=mission, template_id=parse_id(template_id))
         if template is None:
             raise ValidationError({"__all__": [_("This checklist does not exist in this mission.")]})
         payload = _observer_payload(body, actor)
