@@ -18,6 +18,7 @@ from submissions.models import Submission
 from .choices import RunStatus
 from .figures import percent
 from .models import ReportRun
+from .result import ReportResult
 
 FULL = "full"
 PUBLISHED = "published"
@@ -61,6 +62,128 @@ def run_for(user, run_id: int) -> tuple[ReportRun, str]:
     if access == FULL or (access == PUBLISHED and run.published and run.status == RunStatus.DONE):
         return run, access
     raise Http404("No such report run.")
+
+
+# The lists of a stored result (path in the result, name of the page parameter): nearly all of a large result, of
+# which the report page shows one page each.
+PAGE_LISTS = (
+    (("incidents", "list"), "incidents"),
+    (("protocol", "list"), "protocol"),
+    (("conflicts", "list"), "conflicts"),
+    (("official_results", "findings"), "official"),
+)
+PAGE_SIZE = 100  # reports.presentation.LIST_PAGE_SIZE: rows per page of a list on the report page
+
+
+def _page_sql(vendor: str, path: tuple[str, str], page: int) -> tuple[str, str, list]:
+    """SQL for one list of the run's result: its length, and the items of the page asked for (as Django's
+    Paginator.get_page takes it: a page past the last one, or below 1, is the last page)."""
+    column = "reports_reportrun.result"
+    if vendor == "postgresql":
+        items = f"({column} #> '{{{path[0]},{path[1]}}}')"
+        total = f"COALESCE(CASE WHEN jsonb_typeof({items}) = 'array' THEN jsonb_array_length({items}) END, 0)"
+    else:
+        items = f"'$.{path[0]}.{path[1]}'"
+        total = f"COALESCE(json_array_length({column}, {items}), 0)"
+    offset = (
+        f"(CASE WHEN %s >= 1 AND (%s - 1) * {PAGE_SIZE} < {total} THEN (%s - 1) * {PAGE_SIZE} "
+        f"ELSE ((CASE WHEN {total} > 0 THEN {total} - 1 ELSE 0 END) / {PAGE_SIZE}) * {PAGE_SIZE} END)"
+    )
+    if vendor == "postgresql":
+        shown = (
+            f"COALESCE(jsonb_path_query_array({items}, 'strict $[$first to $last]', "
+            f"jsonb_build_object('first', {offset}, 'last', LEAST({offset} + {PAGE_SIZE}, {total}) - 1), true), '[]')"
+        )
+    else:
+        shown = (
+            "(SELECT json_group_array(json(item.value)) FROM (SELECT value "  # noqa: S608 - SQL of this module
+            f"FROM json_each({column}, {items}) "
+            f"WHERE key >= {offset} AND key < {offset} + {PAGE_SIZE} ORDER BY key) AS item)"
+        )
+    window = f"jsonb_build_array({offset}, {total})" if vendor == "postgresql" else f"json_array({offset}, {total})"
+    return window, shown, [page] * 3
+
+
+def _page_number(value) -> int:
+    """The page asked for as Paginator.get_page reads it: not a whole number is page 1; kept within SQL integers."""
+    try:
+        number = int(value) if value is not None else 1
+    except (TypeError, ValueError):
+        number = 1
+    return max(0, min(number, 10**9))
+
+
+def run_page_for(user, run_id: int, pages: dict[str, str]) -> tuple[ReportRun, str]:
+    """A run the user may see (as run_for) with what its report page shows of the stored result, never the whole
+    result: the result without its lists, and of each list its length and the items of the page asked for, cut in
+    the database. `run_page_result` reads them back as a result."""
+    vendor = connection.vendor
+    column = "reports_reportrun.result"
+    if vendor == "postgresql":
+        rest = column + "".join(f" #- '{{{first},{second}}}'" for (first, second), _name in PAGE_LISTS)
+    else:
+        rest = f"json_remove({column}, " + ", ".join(f"'$.{a}.{b}'" for (a, b), _name in PAGE_LISTS) + ")"
+    annotations = {"page_rest": RawSQL(rest, [], output_field=JSONField())}  # noqa: S611 - constant SQL
+    for path, name in PAGE_LISTS:
+        window, shown, params = _page_sql(vendor, path, _page_number(pages.get(name)))
+        # The offset takes the page three times; the window holds it once, the items shown twice.
+        annotations[f"page_{name}_window"] = RawSQL(window, params, output_field=JSONField())  # noqa: S611
+        annotations[f"page_{name}_shown"] = RawSQL(shown, params * 2, output_field=JSONField())  # noqa: S611
+    run = (
+        ReportRun.objects.select_related("mission", "region", "requested_by", "published_by")
+        .defer("result")
+        .annotate(**annotations)
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
+        raise Http404("No such report run.")
+    access = report_access(user, run.mission)
+    if access == FULL or (access == PUBLISHED and run.published and run.status == RunStatus.DONE):
+        return run, access
+    raise Http404("No such report run.")
+
+
+class ListPage:
+    """A list of a stored result of which only one page was read: its length is the whole list's, and it gives the
+    items of that page (slicing it elsewhere is a mistake); iterating it goes over those items only."""
+
+    def __init__(self, items: list, *, offset: int, total: int):
+        self.items, self.offset, self.total = items, offset, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or (index.start or 0) != self.offset:
+            raise IndexError("Only the page read of this list can be taken.")
+        return self.items[: (index.stop or self.total) - self.offset]
+
+
+def run_page_result(run: ReportRun) -> ReportResult | None:
+    """The result of a run read by `run_page_for`, its lists holding the page shown; None until the run is done."""
+    data = run.page_rest
+    if not data:
+        return None
+    windows = {}
+    if isinstance(data, dict):
+        for (first, second), name in PAGE_LISTS:
+            offset, total = getattr(run, f"page_{name}_window")
+            windows[name] = (offset, total)
+            if isinstance(data.get(first), dict):
+                data[first][second] = getattr(run, f"page_{name}_shown") or []
+    result = ReportResult.from_json(data)
+    for (first, second), name in PAGE_LISTS:
+        offset, total = windows[name]
+        holder = getattr(result, first)
+        if isinstance(holder, dict) and second in holder:
+            holder[second] = ListPage(holder[second], offset=offset, total=total)
+        elif holder is not None and not isinstance(holder, dict):
+            setattr(holder, second, ListPage(getattr(holder, second), offset=offset, total=total))
+    return result
 
 
 def missions_with_reports(user) -> list[tuple[Mission, str, list[ReportRun]]]:

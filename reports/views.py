@@ -26,7 +26,17 @@ from .choices import ConflictDecision, ExportFormat, RunStatus
 from .conflicts import decisions_as_of
 from .presentation import report_tables
 from .result import ReportLabels, UnreadableResult
-from .selectors import FULL, dashboard_counts, latest_done_run, missions_with_reports, report_access, run_for, runs_for
+from .selectors import (
+    FULL,
+    dashboard_counts,
+    latest_done_run,
+    missions_with_reports,
+    report_access,
+    run_for,
+    run_page_for,
+    run_page_result,
+    runs_for,
+)
 from .services import (
     conflict_resolve,
     export_log_record,
@@ -145,7 +155,7 @@ def _list_pages(request: HttpRequest) -> dict[str, str]:
 @login_required
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run, access = run_for(request.user, run_id)
+    run, access = run_page_for(request.user, run_id, _list_pages(request))
     others = []
     if run.status == RunStatus.DONE:
         visible, _access = runs_for(request.user, run.mission)
@@ -154,7 +164,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         )
     actor = actor_for(request.user, run.mission)
     try:
-        result = run.report()
+        result = run_page_result(run)
     except UnreadableResult:
         result = None
         messages.warning(request, _("This run's stored result cannot be read any more: compile it again."))

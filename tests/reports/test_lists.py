@@ -136,3 +136,67 @@ def test_a_list_turns_into_rows_only_the_items_of_the_page_shown():
     turned.clear()
     printed = listing(items, name="incidents", page=None, pdf=True, where="", row=row)
     assert len(turned) == len(printed["rows"]) == min(PDF_LIST_ROWS, len(items))
+
+
+@pytest.fixture
+def three_pages_flagged(mission):
+    region = RegionFactory(mission=mission, code="A", name="Akmola")
+    tec = TecFactory(mission=mission, region=region)
+    stations = [PollingStationFactory(mission=mission, region=region, tec=tec) for _ in range(5)]
+    team = TeamFactory(mission=mission, code="STO-001")
+    voting = make_template(mission, FormKind.VOTING, 1, TemplateStatus.PUBLISHED, VOTING_V2)
+    add_forms(
+        mission,
+        voting,
+        [
+            {
+                "station": stations[index % 5],
+                "team": team,
+                "urgent": True,
+                "notes": f"incident {index}",
+                "received": ELECTION_DAY + datetime.timedelta(hours=3, seconds=index),
+                "answers": {"box_sealed": "no" if index % 3 else "yes", "overall_assessment": "good"},
+            }
+            for index in range(250)
+        ],
+    )
+    run = report_run_create(mission=mission)
+    report_run_compile(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    return run
+
+
+QUERIES = [
+    "",
+    "?incidents=2",
+    "?incidents=3",
+    "?incidents=9",
+    "?incidents=0",
+    "?incidents=-4",
+    "?incidents=x",
+    "?incidents=2.5",
+    "?protocol=2&incidents=3",
+    "?conflicts=2&official=3",
+]
+
+
+def test_the_report_page_reads_one_page_of_each_list_and_shows_what_the_whole_result_shows(
+    client, actors, three_pages_flagged, monkeypatch
+):
+    from reports import views
+    from reports.models import ReportRun
+
+    run = three_pages_flagged
+    client.force_login(actors["coordinator"])
+
+    def without_tokens(page: bytes) -> str:
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.decode())
+
+    read = {
+        query: without_tokens(client.get(reverse("reports:run", args=[run.pk]) + query).content) for query in QUERIES
+    }
+    monkeypatch.setattr(views, "run_page_result", lambda page_run: ReportRun.objects.get(pk=page_run.pk).report())
+    for query in QUERIES:
+        assert read[query] == without_tokens(client.get(reverse("reports:run", args=[run.pk]) + query).content), query
+    assert "201–250 of 250 shown" in read["?incidents=9"] and "101–200 of 250 shown" in read["?incidents=2"]
