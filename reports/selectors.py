@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
+from django.db import connection
+from django.db.models import Count, IntegerField, JSONField, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncHour
 from django.http import Http404
 
 from access import actor_for, actors_for, can_compile, can_read_published_runs, missions_for, visible_to
@@ -146,10 +149,32 @@ def dashboard_counts(*, mission) -> dict:
     }
 
 
+# The figures the dashboard shows of the latest run, read from its stored result in the database: the result is MBs
+# on a large mission (nearly all of it lists and per-question figures), and the dashboard needs about five numbers.
+_NEGATIVE_BY_KIND = {
+    "postgresql": (
+        "(SELECT jsonb_object_agg(kind.key, kind.value #> '{assessment,negative,pct}') "
+        "FROM jsonb_each(reports_reportrun.result -> 'kinds') AS kind)"
+    ),
+    "sqlite": (
+        "(SELECT json_group_object(kind.key, json_extract(kind.value, '$.assessment.negative.pct')) "
+        "FROM json_each(reports_reportrun.result, '$.kinds') AS kind)"
+    ),
+}
+
+
 def latest_done_run(*, mission) -> ReportRun | None:
+    """The mission's latest finished run, with only the headline figures of its result (never the result itself):
+    observations, urgent and critical incidents, and the negative share per kind (in the result's order of kinds)."""
     return (
         ReportRun.objects.filter(mission=mission, status=RunStatus.DONE)
-        .only("id", "finished_at", "result", "mission_id")
+        .only("id", "finished_at", "mission_id")
+        .annotate(
+            observations_total=Cast(KT("result__coverage__observations_total"), IntegerField()),
+            incidents_urgent=Cast(KT("result__incidents__urgent"), IntegerField()),
+            incidents_critical=Cast(KT("result__incidents__critical"), IntegerField()),
+            negative_by_kind=RawSQL(_NEGATIVE_BY_KIND[connection.vendor], [], output_field=JSONField()),  # noqa: S611 - constant SQL
+        )
         .order_by("-finished_at", "-id")
         .first()
     )

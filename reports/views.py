@@ -309,15 +309,15 @@ def dashboard_data(request: HttpRequest, slug: str) -> JsonResponse:
     run = latest_done_run(mission=mission)
     compiled = None
     if run is not None:
-        result = run.report()
+        negative = run.negative_by_kind or {}
         compiled = {
             "run": run.pk,
             "url": reverse("reports:run", args=[run.pk]),
             "finished_at": run.finished_at.isoformat(),
-            "observations": result.coverage.observations_total,
-            "negative": {kind: data.assessment.negative.pct for kind, data in result.kinds.items()},
-            "kind_labels": {kind: str(FormKind(kind).label) for kind in result.kinds},
-            "urgent": result.incidents.urgent,
-            "critical": result.incidents.critical,
+            "observations": run.observations_total,
+            "negative": negative,
+            "kind_labels": {kind: str(FormKind(kind).label) for kind in negative},
+            "urgent": run.incidents_urgent,
+            "critical": run.incidents_critical,
         }
     return JsonResponse({**data, "compiled": compiled})

@@ -102,3 +102,22 @@ class TallyTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.question_code}={self.answer}: {self.count}"
+
+
+class TallyRowCount(models.Model):
+    """How many rows the fold has written for a mission: per hour (TallyCount rows) or, with no hour, its totals.
+
+    Kept by the fold in the same transaction as the rows it counts, so a reader choosing between the hourly rows and
+    the totals (tallies.selectors) compares a few numbers instead of counting rows.
+    """
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
+    hour = models.DateTimeField(null=True, blank=True, help_text="The hour of the TallyCount rows; none: the totals.")
+    size = models.BigIntegerField(default=0, help_text="How many rows.")
+
+    class Meta:
+        # One row per mission and hour; the fold replaces a mission's rows it changes (delete, then insert).
+        indexes = [models.Index(fields=["mission", "hour"], name="tally_row_count_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id} {self.hour or 'totals'}: {self.size}"

@@ -5,8 +5,9 @@ The hours before the moment's hour are read one of two ways, whichever reads few
 - "totals": the totals per cell (TallyTotal) less the hourly rows of the moment's hour and later.
 Both give the same counts (the fold writes an hour's rows and the totals in one transaction). As of now, or any
 moment in the last hours, "totals" reads about one row per cell however many hours and forms there are; as of a
-moment early in the day, "hours" reads the few hours before it. The choice is taken inside the statement that reads
-(`_path_sql`), so both see one snapshot.
+moment early in the day, "hours" reads the few hours before it. The choice compares the row counts the fold keeps
+per hour and for the totals (TallyRowCount, a few rows per mission), inside the statement that reads (`_path_sql`),
+so both see one snapshot.
 """
 
 from __future__ import annotations
@@ -19,40 +20,31 @@ from django.db import connection
 from submissions.models import SubmissionRevision
 
 from .cells import CELL_COLUMNS, cells_sql, column, hour_of, table
-from .models import TallyCount, TallyEvent, TallyTotal
+from .models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
 
 PATHS = ("hours", "totals")
 
 
 def _path_sql(path: str | None) -> tuple[str, list]:
-    """WITH items ending in `path_pick (totals)`: 1 to read the totals, 0 to read the hours; their parameters follow
-    (mission id, hour, the mission id and hour again and again, as below).
+    """The WITH item `path_pick (totals)`: 1 to read the totals, 0 to read the hours; and its parameters (the hour,
+    the hour, the mission id; none when `path` forces the way).
 
-    Without a forced `path`, the rows each way read are counted from the indexes, each count stopping early: the
-    totals T (one per cell), the hourly rows from the moment's hour on A (stopping past T) and before it B (stopping
-    past 2T + 1). "totals" reads T + A rows, "hours" B. When A stopped (A > T), B <= 2T decides for "hours"; when B
-    stopped (B > 2T), A <= T decides for "totals"; when both stopped, the two sides are counted in full.
+    Without a forced `path`, the way that reads fewer rows by the row counts the fold keeps (TallyRowCount): the
+    totals and the hourly rows from the hour on, or the hourly rows before it; the hours on a tie.
     """
-    counts, totals = TallyCount, TallyTotal
-    mission, hour = column(counts, "mission"), column(counts, "hour")
     if path is not None:
         if path not in PATHS:
             raise ValueError(f"path is one of {PATHS}, not {path!r}.")
         return f"path_pick (totals) AS (SELECT {1 if path == 'totals' else 0})", []
+    sizes = TallyRowCount
+    hour, size = column(sizes, "hour"), column(sizes, "size")
     sql = (
-        f"path_totals (n) AS (SELECT COUNT(*) FROM {table(totals)} WHERE {column(totals, 'mission')} = %s), "  # noqa: S608
-        "path_sides (n, after_hour, before_hour) AS (SELECT n, "
-        f"(SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table(counts)} WHERE {mission} = %s AND {hour} >= %s "
-        "LIMIT (SELECT n + 1 FROM path_totals)) a), "
-        f"(SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table(counts)} WHERE {mission} = %s AND {hour} < %s "
-        "LIMIT (SELECT 2 * n + 1 FROM path_totals)) b) FROM path_totals), "
-        "path_pick (totals) AS (SELECT CASE "
-        "WHEN after_hour <= n AND before_hour <= 2 * n THEN CASE WHEN n + after_hour < before_hour THEN 1 ELSE 0 END "
-        "WHEN after_hour <= n THEN 1 WHEN before_hour <= 2 * n THEN 0 "
-        f"WHEN n + 2 * (SELECT COUNT(*) FROM {table(counts)} WHERE {mission} = %s AND {hour} >= %s) "
-        f"< (SELECT COUNT(*) FROM {table(counts)} WHERE {mission} = %s) THEN 1 ELSE 0 END FROM path_sides)"
+        "path_pick (totals) AS (SELECT CASE WHEN "  # noqa: S608 - names from the model
+        f"COALESCE(SUM(CASE WHEN {hour} IS NULL OR {hour} >= %s THEN {size} ELSE 0 END), 0) "
+        f"< COALESCE(SUM(CASE WHEN {hour} < %s THEN {size} ELSE 0 END), 0) THEN 1 ELSE 0 END "
+        f"FROM {table(sizes)} WHERE {column(sizes, 'mission')} = %s)"
     )
-    return sql, ["mission", "mission", "hour", "mission", "hour", "mission", "hour", "mission"]
+    return sql, ["hour", "hour", "mission"]
 
 
 def _bind(names: list, *, mission_id: int, hour) -> list:
@@ -61,20 +53,13 @@ def _bind(names: list, *, mission_id: int, hour) -> list:
 
 def tally_path(*, mission, at: datetime.datetime) -> tuple[str, int]:
     """The way `tally_cells` reads the hours before `at` and the folded rows it reads that way (for measurements)."""
-    hour = connection.ops.adapt_datetimefield_value(hour_of(at))
-    pick, names = _path_sql(None)
-    counts, totals = TallyCount, TallyTotal
-    mission_col, hour_col = column(counts, "mission"), column(counts, "hour")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {pick} SELECT totals, "  # noqa: S608 - names from the models
-            f"(SELECT COUNT(*) FROM {table(totals)} WHERE {column(totals, 'mission')} = %s), "
-            f"(SELECT COUNT(*) FROM {table(counts)} WHERE {mission_col} = %s AND {hour_col} >= %s), "
-            f"(SELECT COUNT(*) FROM {table(counts)} WHERE {mission_col} = %s AND {hour_col} < %s) FROM path_pick",
-            _bind(names, mission_id=mission.pk, hour=hour) + [mission.pk, mission.pk, hour, mission.pk, hour],
-        )
-        use_totals, total_rows, after, before = cursor.fetchone()
-    return ("totals", total_rows + after) if use_totals else ("hours", before)
+    hour_of_at = hour_of(at)
+    sizes = {"totals": 0, "since": 0, "before": 0}
+    for hour, size in TallyRowCount.objects.filter(mission=mission).values_list("hour", "size"):
+        sizes["totals" if hour is None else "since" if hour >= hour_of_at else "before"] += size
+    if sizes["totals"] + sizes["since"] < sizes["before"]:
+        return "totals", sizes["totals"] + sizes["since"]
+    return "hours", sizes["before"]
 
 
 def tally_cells(

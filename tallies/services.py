@@ -1,8 +1,9 @@
 """Writes of the running tallies: an event per revision change at ingest, folding events by the worker, rebuilding.
 
-Folding is the only writer of TallyCount and TallyTotal: one worker at a time under an advisory lock, each batch in
-one transaction that adds the events' cells to their hour's counts and to their totals and marks the events folded,
-so a reader's snapshot always finds the counts, the totals and the events agreeing. Ingest only inserts events.
+Folding is the only writer of TallyCount, TallyTotal and TallyRowCount: one worker at a time under an advisory lock,
+each batch in one transaction that adds the events' cells to their hour's counts and to their totals, counts the rows
+of the hours it touched and of the totals again, and marks the events folded, so a reader's snapshot always finds
+them all agreeing. Ingest only inserts events.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 
 from submissions.models import SubmissionRevision
 
 from .cells import CELL_COLUMNS, cells_sql, column, events_src, hour_of, table
-from .models import BLANK_ANSWER_KEY, TallyCount, TallyEvent, TallyTotal
+from .models import BLANK_ANSWER_KEY, TallyCount, TallyEvent, TallyRowCount, TallyTotal
 
 # Folding is one writer at a time: PostgreSQL's transaction-scoped advisory lock under this key (SQLite serialises
 # writers by itself).
@@ -167,6 +169,29 @@ def _increment(changed: list[tuple[int, int, int]]) -> None:
             )
 
 
+def _count_rows(missions: set[int], hours: set[datetime.datetime]) -> None:
+    """Count again the hourly rows of the hours just folded and the totals of their missions (TallyRowCount)."""
+    if not missions:
+        return
+    TallyRowCount.objects.filter(mission_id__in=missions, hour__in=hours).delete()
+    TallyRowCount.objects.filter(mission_id__in=missions, hour__isnull=True).delete()
+    counted = [
+        TallyRowCount(mission_id=row["mission_id"], hour=row["hour"], size=row["size"])
+        for row in TallyCount.objects.filter(mission_id__in=missions, hour__in=hours)
+        .values("mission_id", "hour")
+        .annotate(size=Count("id"))
+        .order_by()
+    ]
+    counted += [
+        TallyRowCount(mission_id=row["mission_id"], hour=None, size=row["size"])
+        for row in TallyTotal.objects.filter(mission_id__in=missions)
+        .values("mission_id")
+        .annotate(size=Count("id"))
+        .order_by()
+    ]
+    TallyRowCount.objects.bulk_create(counted)
+
+
 def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = None) -> int:
     """Fold pending events into hourly counts and totals, oldest first, a batch per transaction; returns the events
     folded.
@@ -193,6 +218,7 @@ def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = 
                     totals[tuple(key)][0] += int(count)
                     totals[tuple(key)][1] += int(total or 0)
             _add_to_totals(totals)
+            _count_rows({key[0] for key in totals}, set(by_hour))
             TallyEvent.objects.filter(id__in=[event_id for event_id, _hour in pending]).update(rolled_up=True)
         folded += len(pending)
         batches += 1
@@ -207,6 +233,7 @@ def tallies_rebuild(*, mission) -> int:
     with transaction.atomic():
         TallyCount.objects.filter(mission=mission).delete()
         TallyTotal.objects.filter(mission=mission).delete()
+        TallyRowCount.objects.filter(mission=mission).delete()
         TallyEvent.objects.filter(mission=mission).delete()
         revisions = SubmissionRevision.objects.filter(mission=mission).only(
             "id", "mission_id", "valid_from", "valid_until"

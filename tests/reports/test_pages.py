@@ -318,6 +318,57 @@ def test_the_dashboard_endpoint_combines_the_latest_run_with_fresh_counts_in_con
     )
 
 
+def test_the_dashboard_figures_are_those_of_the_forms_and_of_the_latest_run(client, mission, actors):
+    from collections import Counter
+
+    from checklists.choices import OBSERVATION_KINDS, FormKind
+    from missions.clock import local_zone
+    from submissions.models import Submission
+
+    from .data import build_election_day
+
+    build_election_day(mission, forms=90, seed=3)
+    run = report_run_create(mission=mission)
+    report_run_compile(run_id=run.pk)
+    run.refresh_from_db()
+    client.force_login(actors["coordinator"])
+    data = client.get(reverse("reports:dashboard_data", args=[mission.slug])).json()
+
+    forms = list(Submission.objects.filter(mission=mission, kind__in=list(OBSERVATION_KINDS), confidential=False))
+    zone = local_zone(mission)
+    by_hour = Counter((form.received_at.astimezone(zone).strftime("%Y-%m-%d %H:00"), form.kind) for form in forms)
+    expected_timeline = {}
+    for (hour, kind), count in by_hour.items():
+        expected_timeline.setdefault(hour, {})[kind] = count
+    assert {row["hour"]: row["counts"] for row in data["timeline"]} == expected_timeline
+    assert [row["hour"] for row in data["timeline"]] == sorted(expected_timeline)
+    by_region = {
+        row["code"]: (row["forms"], row["observed"], row["stations"]) for row in data["regions"] if row["forms"]
+    }
+    assert by_region == {
+        region.code: (
+            sum(form.region_id == region.pk for form in forms),
+            len({form.polling_station_id for form in forms if form.region_id == region.pk}),
+            region.polling_stations.count(),
+        )
+        for region in mission.regions.all()
+        if any(form.region_id == region.pk for form in forms)
+    }
+
+    result = run.report()
+    assert data["compiled"] == {
+        "run": run.pk,
+        "url": reverse("reports:run", args=[run.pk]),
+        "finished_at": run.finished_at.isoformat(),
+        "observations": result.coverage.observations_total,
+        "negative": {kind: figures.assessment.negative.pct for kind, figures in result.kinds.items()},
+        "kind_labels": {kind: str(FormKind(kind).label) for kind in result.kinds},
+        "urgent": result.incidents.urgent,
+        "critical": result.incidents.critical,
+    }
+    assert list(data["compiled"]["negative"]) == list(result.kinds)
+
+
 @pytest.mark.django_db(transaction=True)  # as in production: the request is committed, then sent to the broker
 def test_with_the_broker_down_the_page_says_so_and_keeps_the_request(client, mission, actors, monkeypatch):
     from kombu.exceptions import OperationalError as BrokerError

@@ -25,7 +25,7 @@ from tallies.cells import (
     TURNOUT_VOTED,
     turnout_figure,
 )
-from tallies.models import TallyCount, TallyEvent, TallyTotal
+from tallies.models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
 from tallies.selectors import PATHS, tally_cells, tally_path
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
 
@@ -132,6 +132,17 @@ def totals_of_the_hours(mission) -> dict[tuple, tuple[int, int]]:
     return {key: tuple(value) for key, value in sums.items() if value != [0, 0]}
 
 
+def row_counts_agree(mission) -> bool:
+    """The row counts the fold keeps (per hour, and None for the totals) are the rows there are."""
+    kept = dict(TallyRowCount.objects.filter(mission=mission, size__gt=0).values_list("hour", "size"))
+    rows: dict = defaultdict(int)
+    for hour in TallyCount.objects.filter(mission=mission).values_list("hour", flat=True):
+        rows[hour] += 1
+    if TallyTotal.objects.filter(mission=mission).exists():
+        rows[None] = TallyTotal.objects.filter(mission=mission).count()
+    return kept == dict(rows)
+
+
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_the_tallies_at_every_moment_equal_the_answers_current_then(mission, seed):
     story = tell_story(mission, seed=seed)
@@ -147,6 +158,7 @@ def test_the_tallies_at_every_moment_equal_the_answers_current_then(mission, see
         assert tallied(mission, at=at) == counted(mission, at=at), at
     assert tallied(mission, at=story.moments[0] - datetime.timedelta(hours=1)) == []
     assert totals_kept(mission) == totals_of_the_hours(mission)
+    assert row_counts_agree(mission)
 
 
 def test_the_folded_hours_are_read_the_way_that_reads_fewer_rows(story):
@@ -182,6 +194,7 @@ def test_folding_everything_changes_no_figure_and_a_second_fold_finds_nothing(st
     assert tallies_roll_up() == 0
     assert {at: tallied(mission, at=at) for at in story.moments[::5]} == before
     assert totals_kept(mission) == totals_of_the_hours(mission)
+    assert row_counts_agree(mission)
 
 
 def test_a_rebuild_gives_the_tallies_ingest_kept(story):
@@ -204,6 +217,7 @@ def test_a_rebuild_gives_the_tallies_ingest_kept(story):
     # Hour by hour a rebuild may fold a correction's -1 and +1 into other rows; what it counts never differs.
     assert sum(row[-2] for row in rebuilt) == sum(row[-2] for row in kept)
     assert totals_kept(mission) == totals_of_the_hours(mission)
+    assert row_counts_agree(mission)
     for at in story.moments[::4]:
         assert tallied(mission, at=at) == counted(mission, at=at)
 
@@ -273,13 +287,15 @@ def test_the_upgrade_migration_gives_existing_forms_the_events_ingest_would_have
     TallyEvent.objects.all().delete()
     TallyCount.objects.all().delete()
     TallyTotal.objects.all().delete()
+    TallyRowCount.objects.all().delete()
     migration.add_events(apps, None)
     assert sorted(TallyEvent.objects.values_list("revision_id", "sign", "at", "hour")) == kept
     assert tallied(story.mission, at=at) == before == counted(story.mission, at=at)
 
 
 def test_the_totals_migration_fills_them_from_the_hourly_counts(story):
-    """Upgrading: the totals are the hourly counts summed per cell, in one statement, without folding again."""
+    """Upgrading: the totals are the hourly counts summed per cell, in one statement, without folding again; and the
+    row counts are counted from the rows."""
     import importlib
 
     from django.apps import apps
@@ -301,5 +317,8 @@ def test_the_totals_migration_fills_them_from_the_hourly_counts(story):
 
     migration.fill(apps, Editor())
     assert totals_kept(story.mission) == kept == totals_of_the_hours(story.mission)
+    TallyRowCount.objects.all().delete()
+    importlib.import_module("tallies.migrations.0008_row_counts").fill(apps, Editor())
+    assert row_counts_agree(story.mission)
     for at in story.moments[::4]:
         assert tallied(story.mission, at=at) == counted(story.mission, at=at)
