@@ -158,7 +158,7 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
     turnout = turnout_count(scope, catalogue, tallied=answer_tally.turnout)
     tell(70)
     flagged = flagged_list(scope)
-    incidents = incidents_summary(flagged=flagged, catalogue=catalogue, per_kind=coverage.per_kind)
+    incidents = incidents_summary(scope=scope, flagged=flagged, catalogue=catalogue, per_kind=coverage.per_kind)
     protocol = protocol_summary(flagged=flagged, per_kind=coverage.per_kind, kinds=kinds)
     protocol["by_rule"] = rule_counts(flagged)
     timeline = timeline_count(scope, tallied=answer_tally.received)

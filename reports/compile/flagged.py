@@ -89,7 +89,9 @@ def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) 
     }
 
 
-def incidents_summary(*, flagged: list[dict], catalogue: dict[str, list[dict]], per_kind: dict[str, Cells]) -> dict:
+def incidents_summary(
+    *, scope: Scope, flagged: list[dict], catalogue: dict[str, list[dict]], per_kind: dict[str, Cells]
+) -> dict:
     """Urgent and critical forms: their counts and list, each with the critical answers it gave (one query)."""
     rows = [row for row in flagged if row["urgent"] or row["has_critical"]]
     critical_by_code: dict[str, set[str]] = defaultdict(set)
@@ -99,10 +101,12 @@ def incidents_summary(*, flagged: list[dict], catalogue: dict[str, list[dict]], 
                 critical_by_code[question["code"]] |= set(question["critical_values"])
     found: dict[int, list[dict]] = defaultdict(list)
     if critical_by_code and rows:
-        # The critical answers of the flagged revisions, in one query over the flagged forms of the snapshot.
+        # The critical answers of the flagged revisions, in one query over the flagged forms of the snapshot: the
+        # revisions are named by the scope's own condition, not by a list of ids (tens of thousands at a million forms).
+        critical_revisions = SubmissionRevision.objects.filter(scope.base, has_critical=True).values("id")
         for revision_id, code, value in (
             RevisionAnswer.objects.filter(
-                revision_id__in=[row["id"] for row in rows if row["has_critical"]],
+                revision_id__in=critical_revisions,
                 question_code__in=sorted(critical_by_code),
             )
             .order_by("revision_id", "question_code", "value")

@@ -198,7 +198,7 @@ def test_flagged_forms_give_the_incidents_and_the_protocol_checks(mission, small
     assert [(row["team_code"], row["urgent"], row["has_critical"]) for row in flagged] == [("STO-B", True, True)]
     tally = coverage_count(scope)
     catalogue = question_catalogue(mission=mission, kinds=["voting"])
-    incidents = incidents_summary(flagged=flagged, catalogue=catalogue, per_kind=tally.per_kind)
+    incidents = incidents_summary(scope=scope, flagged=flagged, catalogue=catalogue, per_kind=tally.per_kind)
     assert (incidents["urgent"], incidents["critical"]) == (1, 1)
     assert incidents["list"][0]["critical_answers"] == [{"code": "stuffing", "value": "yes"}]
     assert incidents["list"][0]["region"] == "R1"
