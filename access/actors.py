@@ -95,7 +95,9 @@ def _member_actor(user, mission_id: int) -> Actor | None:
     """
     row = (
         held_memberships(user)
-        .filter(mission_id=mission_id)
+        # The record named by both constants: the planner reads the unique (login, mission) index whatever its
+        # statistics say (with stale ones after a roster import it scanned the mission's memberships instead).
+        .filter(mission_id=mission_id, observer__mission_id=mission_id)
         .order_by()
         .values_list(
             "id",

@@ -348,6 +348,7 @@ def run(
     from django.db import connection
 
     from bench.data import dataset_ensure
+    from bench.settle import database_settle
     from submissions.models import Submission
 
     size = dict(SCALES[scale])
@@ -363,6 +364,7 @@ def run(
         return {"skipped": "needs PostgreSQL: gunicorn's worker processes must share the database"}
     dataset = dataset_ensure(forms=size["forms"], slug=f"bench-ingest-{size['forms']}")
     _forget_ingested(dataset.mission)
+    database_settle()
     before = Submission.objects.filter(mission=dataset.mission).count()
     lock = threading.Lock()
     make = _payload_factory(dataset, seed)
