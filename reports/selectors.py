@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, IntegerField, JSONField, Q
+from django.db.models import Count, JSONField, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncHour
+from django.db.models.functions import TruncHour
 from django.http import Http404
 
 from access import actor_for, actors_for, can_compile, can_read_published_runs, missions_for, visible_to
@@ -75,33 +74,50 @@ PAGE_LISTS = (
 PAGE_SIZE = 100  # reports.presentation.LIST_PAGE_SIZE: rows per page of a list on the report page
 
 
-def _page_sql(vendor: str, path: tuple[str, str], page: int) -> tuple[str, str, list]:
-    """SQL for one list of the run's result: its length, and the items of the page asked for (as Django's
-    Paginator.get_page takes it: a page past the last one, or below 1, is the last page)."""
-    column = "reports_reportrun.result"
-    if vendor == "postgresql":
-        items = f"({column} #> '{{{path[0]},{path[1]}}}')"
-        total = f"COALESCE(CASE WHEN jsonb_typeof({items}) = 'array' THEN jsonb_array_length({items}) END, 0)"
-    else:
-        items = f"'$.{path[0]}.{path[1]}'"
-        total = f"COALESCE(json_array_length({column}, {items}), 0)"
-    offset = (
-        f"(CASE WHEN %s >= 1 AND (%s - 1) * {PAGE_SIZE} < {total} THEN (%s - 1) * {PAGE_SIZE} "
-        f"ELSE ((CASE WHEN {total} > 0 THEN {total} - 1 ELSE 0 END) / {PAGE_SIZE}) * {PAGE_SIZE} END)"
+def _offset_sql(total: str) -> str:
+    """The first item of the page asked for (a parameter, three times), as Django's Paginator.get_page takes it: a
+    page past the last one, or below 1, is the last page."""
+    return (
+        f"CASE WHEN %s >= 1 AND (%s - 1) * {PAGE_SIZE} < {total} THEN (%s - 1) * {PAGE_SIZE} "
+        f"ELSE ((CASE WHEN {total} > 0 THEN {total} - 1 ELSE 0 END) / {PAGE_SIZE}) * {PAGE_SIZE} END"
     )
+
+
+def _page_sql(vendor: str) -> str:
+    """One JSON array: the run's result without its lists, then per list [first item's offset, length, items of the
+    page]. PostgreSQL reads the stored value once (a 2 MB result read by each of the expressions was read dozens of
+    times): `|| '{}'` makes an in-memory copy in a sub-select kept apart by OFFSET 0, which the rest reads."""
     if vendor == "postgresql":
-        shown = (
-            f"COALESCE(jsonb_path_query_array({items}, 'strict $[$first to $last]', "
-            f"jsonb_build_object('first', {offset}, 'last', LEAST({offset} + {PAGE_SIZE}, {total}) - 1), true), '[]')"
+        rest = "d.r" + "".join(f" #- '{{{first},{second}}}'" for (first, second), _name in PAGE_LISTS)
+        lists = []
+        for (first, second), _name in PAGE_LISTS:
+            items = f"d.r #> '{{{first},{second}}}'"
+            lists.append(
+                "(SELECT jsonb_build_array(o.off, o.total, COALESCE(jsonb_path_query_array(o.items, "  # noqa: S608
+                "'strict $[$first to $last]', jsonb_build_object('first', o.off, 'last', "
+                f"LEAST(o.off + {PAGE_SIZE}, o.total) - 1), true), '[]'::jsonb)) "
+                f"FROM (SELECT t.items, t.total, {_offset_sql('t.total')} AS off FROM (SELECT {items} AS items, "
+                f"CASE WHEN jsonb_typeof({items}) = 'array' THEN jsonb_array_length({items}) ELSE 0 END AS total "
+                "OFFSET 0) AS t OFFSET 0) AS o)"
+            )
+        return (
+            f"(SELECT jsonb_build_array({rest}, {', '.join(lists)}) "  # noqa: S608 - SQL of this module
+            "FROM (SELECT reports_reportrun.result || '{}'::jsonb AS r OFFSET 0) AS d)"
         )
-    else:
+    column = "reports_reportrun.result"
+    rest = f"json_remove({column}, " + ", ".join(f"'$.{a}.{b}'" for (a, b), _name in PAGE_LISTS) + ")"
+    lists = []
+    for (first, second), _name in PAGE_LISTS:
+        items = f"'$.{first}.{second}'"
+        total = f"COALESCE(json_array_length({column}, {items}), 0)"
+        offset = f"({_offset_sql(total)})"
         shown = (
             "(SELECT json_group_array(json(item.value)) FROM (SELECT value "  # noqa: S608 - SQL of this module
             f"FROM json_each({column}, {items}) "
             f"WHERE key >= {offset} AND key < {offset} + {PAGE_SIZE} ORDER BY key) AS item)"
         )
-    window = f"jsonb_build_array({offset}, {total})" if vendor == "postgresql" else f"json_array({offset}, {total})"
-    return window, shown, [page] * 3
+        lists.append(f"json_array({offset}, {total}, json({shown}))")
+    return f"json_array(json({rest}), {', '.join(lists)})"
 
 
 def _page_number(value) -> int:
@@ -118,17 +134,11 @@ def run_page_for(user, run_id: int, pages: dict[str, str]) -> tuple[ReportRun, s
     result: the result without its lists, and of each list its length and the items of the page asked for, cut in
     the database. `run_page_result` reads them back as a result."""
     vendor = connection.vendor
-    column = "reports_reportrun.result"
-    if vendor == "postgresql":
-        rest = column + "".join(f" #- '{{{first},{second}}}'" for (first, second), _name in PAGE_LISTS)
-    else:
-        rest = f"json_remove({column}, " + ", ".join(f"'$.{a}.{b}'" for (a, b), _name in PAGE_LISTS) + ")"
-    annotations = {"page_rest": RawSQL(rest, [], output_field=JSONField())}  # noqa: S611 - constant SQL
-    for path, name in PAGE_LISTS:
-        window, shown, params = _page_sql(vendor, path, _page_number(pages.get(name)))
-        # The offset takes the page three times; the window holds it once, the items shown twice.
-        annotations[f"page_{name}_window"] = RawSQL(window, params, output_field=JSONField())  # noqa: S611
-        annotations[f"page_{name}_shown"] = RawSQL(shown, params * 2, output_field=JSONField())  # noqa: S611
+    params = []
+    for _path, name in PAGE_LISTS:
+        # The offset takes the page three times; SQLite's expression holds the offset three times, PostgreSQL's once.
+        params += [_page_number(pages.get(name))] * (3 if vendor == "postgresql" else 9)
+    annotations = {"page_read": RawSQL(_page_sql(vendor), params, output_field=JSONField())}  # noqa: S611
     run = (
         ReportRun.objects.select_related("mission", "region", "requested_by", "published_by")
         .defer("result")
@@ -165,16 +175,15 @@ class ListPage:
 
 def run_page_result(run: ReportRun) -> ReportResult | None:
     """The result of a run read by `run_page_for`, its lists holding the page shown; None until the run is done."""
-    data = run.page_rest
-    if not data:
+    if not run.page_read or not run.page_read[0]:
         return None
+    data, *lists = run.page_read
     windows = {}
     if isinstance(data, dict):
-        for (first, second), name in PAGE_LISTS:
-            offset, total = getattr(run, f"page_{name}_window")
+        for ((first, second), name), (offset, total, shown) in zip(PAGE_LISTS, lists, strict=True):
             windows[name] = (offset, total)
             if isinstance(data.get(first), dict):
-                data[first][second] = getattr(run, f"page_{name}_shown") or []
+                data[first][second] = shown or []
     result = ReportResult.from_json(data)
     for (first, second), name in PAGE_LISTS:
         offset, total = windows[name]
@@ -274,14 +283,21 @@ def dashboard_counts(*, mission) -> dict:
 
 # The figures the dashboard shows of the latest run, read from its stored result in the database: the result is MBs
 # on a large mission (nearly all of it lists and per-question figures), and the dashboard needs about five numbers.
-_NEGATIVE_BY_KIND = {
+# One JSON array [observations, urgent, critical, {kind: negative share}]; PostgreSQL reads the stored value once
+# (an in-memory copy in a sub-select kept apart by OFFSET 0) rather than once per figure: it is MBs on a large mission.
+_HEADLINE = {
     "postgresql": (
-        "(SELECT jsonb_object_agg(kind.key, kind.value #> '{assessment,negative,pct}') "
-        "FROM jsonb_each(reports_reportrun.result -> 'kinds') AS kind)"
+        "(SELECT jsonb_build_array(d.r #> '{coverage,observations_total}', d.r #> '{incidents,urgent}', "
+        "d.r #> '{incidents,critical}', (SELECT jsonb_object_agg(kind.key, kind.value #> '{assessment,negative,pct}') "
+        "FROM jsonb_each(d.r -> 'kinds') AS kind)) "
+        "FROM (SELECT reports_reportrun.result || '{}'::jsonb AS r OFFSET 0) AS d)"
     ),
     "sqlite": (
-        "(SELECT json_group_object(kind.key, json_extract(kind.value, '$.assessment.negative.pct')) "
-        "FROM json_each(reports_reportrun.result, '$.kinds') AS kind)"
+        "json_array(json_extract(reports_reportrun.result, '$.coverage.observations_total'), "
+        "json_extract(reports_reportrun.result, '$.incidents.urgent'), "
+        "json_extract(reports_reportrun.result, '$.incidents.critical'), "
+        "json((SELECT json_group_object(kind.key, json_extract(kind.value, '$.assessment.negative.pct')) "
+        "FROM json_each(reports_reportrun.result, '$.kinds') AS kind)))"
     ),
 }
 
@@ -289,15 +305,14 @@ _NEGATIVE_BY_KIND = {
 def latest_done_run(*, mission) -> ReportRun | None:
     """The mission's latest finished run, with only the headline figures of its result (never the result itself):
     observations, urgent and critical incidents, and the negative share per kind (in the result's order of kinds)."""
-    return (
+    run = (
         ReportRun.objects.filter(mission=mission, status=RunStatus.DONE)
         .only("id", "finished_at", "mission_id")
-        .annotate(
-            observations_total=Cast(KT("result__coverage__observations_total"), IntegerField()),
-            incidents_urgent=Cast(KT("result__incidents__urgent"), IntegerField()),
-            incidents_critical=Cast(KT("result__incidents__critical"), IntegerField()),
-            negative_by_kind=RawSQL(_NEGATIVE_BY_KIND[connection.vendor], [], output_field=JSONField()),  # noqa: S611 - constant SQL
-        )
+        .annotate(headline=RawSQL(_HEADLINE[connection.vendor], [], output_field=JSONField()))  # noqa: S611
         .order_by("-finished_at", "-id")
         .first()
     )
+    if run is not None:
+        headline = run.headline or [None] * 4
+        run.observations_total, run.incidents_urgent, run.incidents_critical, run.negative_by_kind = headline
+    return run
