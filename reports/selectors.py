@@ -52,9 +52,15 @@ def runs_for(user, mission):
 
 def run_for(user, run_id: int) -> tuple[ReportRun, str]:
     """A run the user may see, with their access; 404 otherwise (an embargoed run does not exist for ODIHR staff)."""
-    run = (
-        ReportRun.objects.select_related("mission", "region", "requested_by", "published_by").filter(pk=run_id).first()
-    )
+    return _visible(user, _RUN_PAGE_READS.filter(pk=run_id).first())
+
+
+# A run as its pages read it: its mission, region and the people who requested and published it.
+_RUN_PAGE_READS = ReportRun.objects.select_related("mission", "region", "requested_by", "published_by")
+
+
+def _visible(user, run: ReportRun | None) -> tuple[ReportRun, str]:
+    """The run and the user's access to it when they may see it; 404 otherwise."""
     if run is None:
         raise Http404("No such report run.")
     access = report_access(user, run.mission)
@@ -139,19 +145,7 @@ def run_page_for(user, run_id: int, pages: dict[str, str]) -> tuple[ReportRun, s
         # The offset takes the page three times; SQLite's expression holds the offset three times, PostgreSQL's once.
         params += [_page_number(pages.get(name))] * (3 if vendor == "postgresql" else 9)
     annotations = {"page_read": RawSQL(_page_sql(vendor), params, output_field=JSONField())}  # noqa: S611
-    run = (
-        ReportRun.objects.select_related("mission", "region", "requested_by", "published_by")
-        .defer("result")
-        .annotate(**annotations)
-        .filter(pk=run_id)
-        .first()
-    )
-    if run is None:
-        raise Http404("No such report run.")
-    access = report_access(user, run.mission)
-    if access == FULL or (access == PUBLISHED and run.published and run.status == RunStatus.DONE):
-        return run, access
-    raise Http404("No such report run.")
+    return _visible(user, _RUN_PAGE_READS.defer("result").annotate(**annotations).filter(pk=run_id).first())
 
 
 class ListPage:
