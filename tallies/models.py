@@ -44,8 +44,8 @@ class TallyEvent(models.Model):
         return f"{self.revision_id} {self.sign:+d} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-class TallyCount(models.Model):
-    """The folded events of one cell in one hour: answers gained minus answers lost, and their integers' sum."""
+class TallyCell(models.Model):
+    """A cell (mission, form kind, region, urban/rural, question, answer) with its folded count and integer sum."""
 
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=16, choices=FormKind.choices)
@@ -57,9 +57,17 @@ class TallyCount(models.Model):
     # The answer as a compilation groups it (reports.compile): the value of a closed question, a mark for an
     # answered integer, time or text question, "na", or NULL for shown and left blank.
     answer = models.CharField(max_length=2000, null=True, blank=True)
-    hour = models.DateTimeField()
     count = models.BigIntegerField(default=0)
     total = models.BigIntegerField(default=0, help_text="The sum of the integer answers counted.")
+
+    class Meta:
+        abstract = True
+
+
+class TallyCount(TallyCell):
+    """The folded events of one cell in one hour: answers gained minus answers lost, and their integers' sum."""
+
+    hour = models.DateTimeField()
 
     class Meta:
         indexes = [models.Index(fields=["mission", "hour"], name="tally_count_hour_idx")]
@@ -68,23 +76,12 @@ class TallyCount(models.Model):
         return f"{self.kind} {self.question_code}={self.answer} @{self.hour:%Y-%m-%d %H}: {self.count}"
 
 
-class TallyTotal(models.Model):
+class TallyTotal(TallyCell):
     """The folded events of one cell over every hour: the sum of that cell's TallyCount rows, kept by the fold.
 
     The hours before a moment's hour are then the total less the hourly rows from that hour on, so a compilation as
     of now reads one row per cell and the few rows of the last hours, however many hours and forms there are.
     """
-
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False)
-    kind = models.CharField(max_length=16, choices=FormKind.choices)
-    region = models.ForeignKey(
-        "missions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    area_type = models.CharField(max_length=8, choices=AreaType.choices, blank=True)
-    question_code = models.CharField(max_length=64)
-    answer = models.CharField(max_length=2000, null=True, blank=True)
-    count = models.BigIntegerField(default=0)
-    total = models.BigIntegerField(default=0, help_text="The sum of the integer answers counted.")
 
     class Meta:
         constraints = [
