@@ -82,11 +82,59 @@ class ReportRun(BackgroundJob):
         return _("Report run %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
 
     def report(self) -> ReportResult | None:
-        """The compiled result as typed values; None until the run is done."""
-        return ReportResult.from_json(self.result) if self.result else None
+        """The compiled result as typed values, its lists of flagged forms read from the run's; None until done."""
+        from .flagged import flagged_lists_of_run
+
+        return flagged_lists_of_run(ReportResult.from_json(self.result), run_id=self.pk) if self.result else None
 
     def output_file(self, fmt: str):
         return {"xlsx": self.xlsx_file, "csv": self.csv_file, "pdf": self.pdf_file}[fmt]
+
+
+class ReportFlaggedForm(models.Model):
+    """A form a run lists as flagged (urgent, critical or with a protocol mismatch), as it stood at the run's cut-off.
+
+    Written with the run's compilation in one INSERT ... SELECT, never updated: the report's incident and protocol
+    lists read their pages from here. A row is in the incidents list when `incident_order` is set (newest first) and
+    in the protocol list when `protocol_order` is (oldest first); both count from 1.
+    """
+
+    run = models.ForeignKey(
+        ReportRun, on_delete=models.CASCADE, related_name="flagged_forms", db_index=False, verbose_name=_("run")
+    )
+    # Plain ids, no foreign keys: the row is the form as the run saw it, kept whatever happens to the form later.
+    revision_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("revision"))
+    submission_id = models.BigIntegerField(verbose_name=_("submission"))
+    template_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("checklist"))
+    kind = models.CharField(max_length=16, verbose_name=_("kind"))
+    team = models.CharField(max_length=64, blank=True, verbose_name=_("team"))
+    station = models.CharField(max_length=64, blank=True, verbose_name=_("polling station"))
+    tec = models.CharField(max_length=64, blank=True, verbose_name=_("TEC"))
+    region = models.CharField(max_length=64, blank=True, verbose_name=_("region"))
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+    urgent = models.BooleanField(default=False, verbose_name=_("urgent"))
+    critical = models.BooleanField(default=False, verbose_name=_("critical"))
+    protocol_mismatch = models.BooleanField(default=False, verbose_name=_("protocol mismatch"))
+    protocol_issues = models.JSONField(default=list, blank=True, verbose_name=_("protocol issues"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
+    incident_order = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("place in the incidents"))
+    protocol_order = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("place in the protocol list"))
+
+    class Meta:
+        verbose_name = _("flagged form of a run")
+        verbose_name_plural = _("flagged forms of runs")
+        constraints = [
+            # Each is also the index a page of its list is read by (run, place).
+            models.UniqueConstraint(fields=["run", "incident_order"], name="report_flagged_incident_order"),
+            models.UniqueConstraint(fields=["run", "protocol_order"], name="report_flagged_protocol_order"),
+            models.CheckConstraint(
+                name="report_flagged_listed",
+                condition=Q(incident_order__isnull=False) | Q(protocol_order__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Form %(form)s in run %(run)s") % {"form": self.submission_id, "run": self.run_id}
 
 
 class ExportLog(models.Model):

@@ -16,6 +16,7 @@ from submissions.models import Submission
 
 from .choices import RunStatus
 from .figures import percent
+from .flagged import flagged_lists_of_run
 from .models import ReportRun
 from .result import ReportResult
 
@@ -69,11 +70,10 @@ def _visible(user, run: ReportRun | None) -> tuple[ReportRun, str]:
     raise Http404("No such report run.")
 
 
-# The lists of a stored result (path in the result, name of the page parameter): nearly all of a large result, of
-# which the report page shows one page each.
+# The lists of a stored result (path in the result, name of the page parameter): much of a large result, of which
+# the report page shows one page each. The lists of flagged forms are not in it: a run keeps them in a table of its
+# own, read a page at a time (reports.flagged).
 PAGE_LISTS = (
-    (("incidents", "list"), "incidents"),
-    (("protocol", "list"), "protocol"),
     (("conflicts", "list"), "conflicts"),
     (("official_results", "findings"), "official"),
 )
@@ -168,7 +168,8 @@ class ListPage:
 
 
 def run_page_result(run: ReportRun) -> ReportResult | None:
-    """The result of a run read by `run_page_for`, its lists holding the page shown; None until the run is done."""
+    """The result of a run read by `run_page_for`, its lists holding the page shown (its lists of flagged forms read
+    from the run's, a page when one is taken); None until the run is done."""
     if not run.page_read or not run.page_read[0]:
         return None
     data, *lists = run.page_read
@@ -186,7 +187,7 @@ def run_page_result(run: ReportRun) -> ReportResult | None:
             holder[second] = ListPage(holder[second], offset=offset, total=total)
         elif holder is not None and not isinstance(holder, dict):
             setattr(holder, second, ListPage(getattr(holder, second), offset=offset, total=total))
-    return result
+    return flagged_lists_of_run(result, run_id=run.pk)
 
 
 def missions_with_reports(user) -> list[tuple[Mission, str, list[ReportRun]]]:

@@ -100,6 +100,7 @@ def _build(run: ReportRun, progress) -> list[str]:
         region=run.region,
         cutoff=cutoff,
         progress=lambda pct: progress(pct * 0.5),
+        run=run,
     )
     # Official results and their cross-check with the forms as they stood at the same cut-off, frozen with the rest.
     result.official_results = official_results_section(mission=run.mission, cutoff=cutoff, region=run.region)

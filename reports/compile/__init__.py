@@ -16,7 +16,8 @@ The phases, each a function of its own module, in the order `compile_phases` run
   3. answers_count (answers)       the one phase that reads answers: tallies per question, kind and cell
   4. kinds_compile (questions)     each kind's figures and each question's distribution, from 2 and 3
   5. turnout_count, teams_count    turnout at voting visits; teams deployed and reporting
-  6. flagged_list (flagged)        flagged forms, then protocol_summary, rule_counts and incidents_summary
+  6. rule_counts (flagged)         forms per data-quality rule; protocol_summary and incidents_summary count the
+                                   flagged forms, flagged_store writes a run's list of them (flagged_forms)
   7. timeline_count                forms received per hour, in local time
   8. conflicts_compile             forms of different teams that disagree (reports.conflicts)
 """
@@ -30,6 +31,7 @@ from django.utils import timezone
 from missions.clock import local_zone
 
 from ..conflicts import conflicts_compile
+from ..flagged import flagged_lists_live, flagged_lists_of_run
 from ..result import SCHEMA, ReportResult
 from .answers import AnswerTally, answers_count
 from .base import (
@@ -52,7 +54,7 @@ from .base import (
 )
 from .catalogue import question_catalogue
 from .coverage import CoverageTally, assessment_summary, coverage_count, coverage_summary, kind_cover, teams_count
-from .flagged import flagged_list, incidents_summary, protocol_summary, rule_counts
+from .flagged import flagged_forms, flagged_store, incidents_summary, protocol_summary, rule_counts
 from .questions import kinds_compile, question_cells
 from .tallied import answers_from_tallies
 from .timeline import timeline_count
@@ -79,7 +81,8 @@ __all__ = [
     "compile_phases",
     "coverage_count",
     "coverage_summary",
-    "flagged_list",
+    "flagged_forms",
+    "flagged_store",
     "forms_as_of",
     "incidents_summary",
     "kind_cover",
@@ -100,20 +103,22 @@ __all__ = [
 
 
 def statistics_compile(
-    *, mission, kinds=None, region=None, cutoff=None, progress=None, count_answers: str | None = None
+    *, mission, kinds=None, region=None, cutoff=None, progress=None, count_answers: str | None = None, run=None
 ) -> ReportResult:
     """Compile a mission's statistics: coverage, per-question distributions, assessment, protocol, incidents, timeline.
 
     Counts every form as it stood at `cutoff` (forms received and corrected up to then); without a cut-off, as it
     stands when compilation starts. `progress`, when given, is called with a percentage (0-100) between steps.
     `count_answers` is "tallies" (the running tallies, tallied.py) or "recount" (every answer row, answers.py: the
-    verifier); by default REPORTS_COUNT_ANSWERS. Both give identical results.
+    verifier); by default REPORTS_COUNT_ANSWERS. Both give identical results. With `run`, the flagged forms are
+    stored as that run's lists (flagged_store) and the result's lists read them; without, its lists read the forms
+    as of the cut-off when they are read.
     """
     cutoff = cutoff or timezone.now()
     answers = answer_source(count_answers)
     if connection.vendor != "postgresql":
         return compile_phases(
-            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers, run=run
         )
     # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
     # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
@@ -121,7 +126,7 @@ def statistics_compile(
         cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
     try:
         return compile_phases(
-            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers, run=run
         )
     finally:
         with connection.cursor() as cursor:
@@ -137,7 +142,7 @@ def answer_source(count_answers: str | None = None):
     return sources[how]
 
 
-def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None) -> ReportResult:
+def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None, run=None) -> ReportResult:
     """Run the phases in order and assemble the compiled result.
 
     `answers`, when given, is a callable (scope, catalogue) -> AnswerTally used instead of reading the answers
@@ -157,10 +162,10 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
     coverage_out["teams"] = teams_count(scope)
     turnout = turnout_count(scope, catalogue, tallied=answer_tally.turnout)
     tell(70)
-    flagged = flagged_list(scope)
-    incidents = incidents_summary(scope=scope, flagged=flagged, catalogue=catalogue, per_kind=coverage.per_kind)
-    protocol = protocol_summary(flagged=flagged, per_kind=coverage.per_kind, kinds=kinds)
-    protocol["by_rule"] = rule_counts(flagged)
+    if run is not None:
+        flagged_store(scope, run_id=run.pk)
+    incidents = incidents_summary(per_kind=coverage.per_kind)
+    protocol = protocol_summary(per_kind=coverage.per_kind, kinds=kinds, by_rule=rule_counts(scope))
     timeline = timeline_count(scope, tallied=answer_tally.received)
     conflicts = conflicts_compile(
         detect=scope.detect,
@@ -189,4 +194,7 @@ def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=Non
         "conflicts": conflicts,
         "timeline": timeline,
     }
-    return ReportResult.from_json(compiled)
+    result = ReportResult.from_json(compiled)
+    if run is not None:
+        return flagged_lists_of_run(result, run_id=run.pk)
+    return flagged_lists_live(result, rows=flagged_forms(scope))

@@ -25,7 +25,8 @@ from .base import ASSESSMENT_VALUES, Cells, Scope, area_key, share
 class CoverageTally:
     """The counts of the coverage phase, by kind and cell, before they are summarised.
 
-    `per_kind[kind]` holds observations, stations, urgent, critical, mismatch and negative_stations per cell;
+    `per_kind[kind]` holds observations, stations, urgent, critical, incident (urgent or critical), mismatch and
+    negative_stations per cell;
     `assessments[kind][value]` the forms giving each overall assessment; `observed` the distinct stations observed
     across kinds and `stations` every station of the mission (or region), per cell.
     """
@@ -47,6 +48,8 @@ def coverage_count(scope: Scope) -> CoverageTally:
         .values("kind", "polling_station_id", "tec_id", "region_id", "area_type")
         .annotate(
             observations=Count("id"),
+            # Before `urgent`, whose name would otherwise stand for that count rather than the form's flag.
+            incident=Count("id", filter=Q(urgent=True) | Q(has_critical=True)),
             urgent=Count("id", filter=Q(urgent=True)),
             critical=Count("id", filter=Q(has_critical=True)),
             mismatch=Count("id", filter=Q(protocol_mismatch=True)),
@@ -73,6 +76,7 @@ def coverage_count(scope: Scope) -> CoverageTally:
             stations=1 if station else 0,
             urgent=row["urgent"],
             critical=row["critical"],
+            incident=row["incident"],
             mismatch=row["mismatch"],
             negative_stations=1 if station and negative else 0,
         )

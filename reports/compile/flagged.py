@@ -1,73 +1,135 @@
-"""Phase 6, flagged forms: protocol checks and incidents, from the forms flagged urgent, critical or mismatching."""
+"""Phase 6, flagged forms: protocol checks and incidents, from the forms flagged urgent, critical or mismatching.
+
+The result keeps their counts (from the coverage phase's aggregate, and the forms per data-quality rule from one
+aggregate over the snapshot); the two lists are not in it. A run stores them in a table of its own
+(ReportFlaggedForm), written by `flagged_store` with one INSERT ... SELECT, and its pages read them from there
+(reports.flagged); a compilation without a run reads them, when they are read, from the forms as of its cut-off.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
-from django.db.models import F, Q
+from submissions.models import SubmissionRevision
 
-from submissions.models import RevisionAnswer, SubmissionRevision
-
+from ..models import ReportFlaggedForm
 from .base import Cells, Scope
 
-
-def rule_counts(flagged: list[dict]) -> dict[str, int]:
-    """Forms flagged by each data-quality rule (standard protocol rules and the checklists' own), as they stood."""
-    counts: Counter = Counter()
-    for row in flagged:
-        if not row["protocol_mismatch"]:
-            continue
-        codes = {str(flag.get("rule") or "") if isinstance(flag, dict) else "" for flag in row["protocol_issues"] or []}
-        counts.update(code or "unnamed" for code in codes)
-    return dict(sorted(counts.items()))
+FLAGGED = Q(urgent=True) | Q(has_critical=True) | Q(protocol_mismatch=True)
+INCIDENT = Q(urgent=True) | Q(has_critical=True)
 
 
-def _form_line(row: dict) -> dict:
-    """What both lists say of a flagged form: which form, from whom and where, when it was received."""
-    return {
-        "submission": row["submission_id"],
-        "kind": row["kind"],
-        "team": row["team_code"] or "",
-        "station": row["station"] or "",
-        "tec": row["tec_code"] or "",
-        "region": row["region"],
-        "received_at": row["received_at"].isoformat(),
-    }
+def flagged_forms(scope: Scope) -> QuerySet:
+    """The snapshot's flagged forms, one row per form with what its lists show (unordered: the lists order them).
 
-
-def flagged_list(scope: Scope) -> list[dict]:
-    """Every form flagged urgent, critical or with a protocol mismatch, as it stood, newest first (never capped)."""
-    rows = list(
+    Its columns: id (the revision), submission_id, kind, urgent, has_critical, protocol_mismatch, protocol_issues,
+    notes, received_at, template, team_code, station, tec_code, region_code (blank codes where not known).
+    """
+    return (
         SubmissionRevision.objects.filter(scope.base)
-        .filter(Q(urgent=True) | Q(has_critical=True) | Q(protocol_mismatch=True))
-        .order_by("-received_at", "-submission_id")
+        .filter(FLAGGED)
+        .order_by()
         .values(
             "id",
             "submission_id",
             "kind",
-            "region_id",
             "urgent",
             "has_critical",
             "protocol_mismatch",
             "protocol_issues",
             "notes",
             "received_at",
-            template_id=F("submission__template_id"),
-            team_code=F("team__code"),
-            station=F("polling_station__number"),
-            tec_code=F("tec__code"),
+            template=F("submission__template_id"),
+            team_code=Coalesce(F("team__code"), Value("")),
+            station=Coalesce(F("polling_station__number"), Value("")),
+            tec_code=Coalesce(F("tec__code"), Value("")),
+            region_code=Coalesce(F("region__code"), Value("")),
         )
     )
-    for row in rows:
-        row["region"] = scope.rkey(row.pop("region_id"))
-    return rows
 
 
-def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) -> dict:
-    """Protocol checks: counting forms, forms flagged by a data-quality rule (per region, per rule) and their list."""
+# The stored columns, each from the SELECT of flagged_forms (aliased f); then the place of the form in each list.
+_STORED = (
+    ("revision_id", "f.id"),
+    ("submission_id", "f.submission_id"),
+    ("template_id", "f.template"),
+    ("kind", "f.kind"),
+    ("team", "f.team_code"),
+    ("station", "f.station"),
+    ("tec", "f.tec_code"),
+    ("region", "f.region_code"),
+    ("received_at", "f.received_at"),
+    ("urgent", "f.urgent"),
+    ("critical", "f.has_critical"),
+    ("protocol_mismatch", "f.protocol_mismatch"),
+    ("protocol_issues", "f.protocol_issues"),
+    ("notes", "f.notes"),
+    # Incidents: urgent or critical forms, newest first; protocol mismatches oldest first.
+    (
+        "incident_order",
+        "CASE WHEN f.urgent OR f.has_critical THEN ROW_NUMBER() OVER (PARTITION BY f.urgent OR f.has_critical "
+        "ORDER BY f.received_at DESC, f.submission_id DESC) END",
+    ),
+    (
+        "protocol_order",
+        "CASE WHEN f.protocol_mismatch THEN ROW_NUMBER() OVER (PARTITION BY f.protocol_mismatch "
+        "ORDER BY f.received_at, f.submission_id) END",
+    ),
+)
+
+
+def flagged_store(scope: Scope, *, run_id: int) -> None:
+    """Write a run's flagged forms as they stood at its cut-off: one INSERT ... SELECT run in the database (two
+    statements with the delete of rows an earlier attempt at the same run left)."""
+    ReportFlaggedForm.objects.filter(run_id=run_id).delete()  # no row refers to these: one DELETE
+    select, params = flagged_forms(scope).query.sql_with_params()
+    columns = ", ".join(["run_id", *(column for column, _expression in _STORED)])
+    expressions = ", ".join(["%s", *(expression for _column, expression in _STORED)])
+    table = connection.ops.quote_name(ReportFlaggedForm._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {expressions} FROM ({select}) AS f",  # noqa: S608 - our SQL
+            [run_id, *params],
+        )
+
+
+# Forms per data-quality rule: each mismatching form once per rule code its flags name ("unnamed" for a flag without
+# one), over the flags as stored (a JSON list), unnested in the database.
+_RULES_SQL = {
+    "postgresql": (
+        "SELECT r.rule, COUNT(*) FROM (SELECT DISTINCT f.id, COALESCE(NULLIF(CASE WHEN jsonb_typeof(flag) = 'object' "
+        "THEN flag ->> 'rule' END, ''), 'unnamed') AS rule FROM ({select}) AS f CROSS JOIN LATERAL "
+        "jsonb_array_elements(CASE WHEN jsonb_typeof(f.protocol_issues) = 'array' THEN f.protocol_issues "
+        "ELSE '[]'::jsonb END) AS flag) AS r GROUP BY r.rule"
+    ),
+    "sqlite": (
+        "SELECT r.rule, COUNT(*) FROM (SELECT DISTINCT f.id, COALESCE(NULLIF(CASE WHEN flag.type = 'object' "
+        "THEN CAST(json_extract(flag.value, '$.rule') AS TEXT) END, ''), 'unnamed') AS rule FROM ({select}) AS f, "
+        "json_each(CASE WHEN json_type(f.protocol_issues) = 'array' THEN f.protocol_issues ELSE '[]' END) AS flag) "
+        "AS r GROUP BY r.rule"
+    ),
+}
+
+
+def rule_counts(scope: Scope) -> dict[str, int]:
+    """Forms flagged by each data-quality rule (standard protocol rules and the checklists' own), as they stood."""
+    select, params = (
+        SubmissionRevision.objects.filter(scope.base, protocol_mismatch=True)
+        .order_by()
+        .values("id", "protocol_issues")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_RULES_SQL[connection.vendor].format(select=select), params)
+        return dict(sorted((str(rule), count) for rule, count in cursor.fetchall()))
+
+
+def protocol_summary(*, per_kind: dict[str, Cells], kinds, by_rule: dict[str, int]) -> dict:
+    """Protocol checks: counting forms, forms flagged by a data-quality rule (per region, per rule), how many listed."""
     counting = per_kind.get("counting", Cells()) if "counting" in kinds else Cells()
     mismatches = sum(cells.total().get("mismatch", 0) for cells in per_kind.values())
-    rows = [row for row in reversed(flagged) if row["protocol_mismatch"]]  # oldest first
     by_region: dict[str, int] = {}
     for kind_cells in per_kind.values():
         for key, values in kind_cells.by(0).items():
@@ -77,54 +139,15 @@ def protocol_summary(*, flagged: list[dict], per_kind: dict[str, Cells], kinds) 
         "counting_forms": counting.total().get("observations", 0),
         "mismatches": mismatches,
         "by_region": dict(sorted(by_region.items())),
-        "list": [
-            {
-                **_form_line(row),
-                # The flags as stored (rule codes and values): the report words them in the reader's language.
-                "flags": list(row["protocol_issues"] or []),
-                "template": row["template_id"],
-            }
-            for row in rows
-        ],
+        "by_rule": by_rule,
+        "listed": mismatches,  # every mismatching form is listed
     }
 
 
-def incidents_summary(
-    *, scope: Scope, flagged: list[dict], catalogue: dict[str, list[dict]], per_kind: dict[str, Cells]
-) -> dict:
-    """Urgent and critical forms: their counts and list, each with the critical answers it gave (one query)."""
-    rows = [row for row in flagged if row["urgent"] or row["has_critical"]]
-    critical_by_code: dict[str, set[str]] = defaultdict(set)
-    for questions in catalogue.values():
-        for question in questions:
-            if question["critical_values"]:
-                critical_by_code[question["code"]] |= set(question["critical_values"])
-    found: dict[int, list[dict]] = defaultdict(list)
-    if critical_by_code and rows:
-        # The critical answers of the flagged revisions, in one query over the flagged forms of the snapshot: the
-        # revisions are named by the scope's own condition, not by a list of ids (tens of thousands at a million forms).
-        critical_revisions = SubmissionRevision.objects.filter(scope.base, has_critical=True).values("id")
-        for revision_id, code, value in (
-            RevisionAnswer.objects.filter(
-                revision_id__in=critical_revisions,
-                question_code__in=sorted(critical_by_code),
-            )
-            .order_by("revision_id", "question_code", "value")
-            .values_list("revision_id", "question_code", "value")
-        ):
-            if value in critical_by_code[code]:
-                found[revision_id].append({"code": code, "value": value})
+def incidents_summary(*, per_kind: dict[str, Cells]) -> dict:
+    """Urgent and critical forms: their counts, and how many forms the list holds (urgent, critical or both)."""
     return {
         "urgent": sum(cells.total().get("urgent", 0) for cells in per_kind.values()),
         "critical": sum(cells.total().get("critical", 0) for cells in per_kind.values()),
-        "list": [
-            {
-                **_form_line(row),
-                "urgent": row["urgent"],
-                "critical": row["has_critical"],
-                "critical_answers": found.get(row["id"], []),
-                "notes": row["notes"],
-            }
-            for row in rows
-        ],
+        "listed": sum(cells.total().get("incident", 0) for cells in per_kind.values()),
     }

@@ -8,8 +8,6 @@ A question no checklist of the mission knows any more keeps the text stored with
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -145,22 +143,17 @@ class ReportLabels:
         """A flagged form's data-quality flags as sentences in the reader's language."""
         if not row.flags and row.issues:
             return list(row.issues)  # schema 1: the sentences as stored
-        if self._rules is None:
-            self._rules = _checklist_rules(self.result)
-        rules = self._rules.get(row.template) if row.template is not None else None
+        rules = self._checklist_rules(row) if row.template is not None else None
         return [flag_message(flag, rules=rules, language=reader_language()) for flag in row.flags]
 
-
-def _checklist_rules(result: ReportResult) -> dict[int, dict[str, DataRule]]:
-    """The checklists' own rules the result's flags name, by template (one query, none when none is named)."""
-    wanted = {
-        row.template
-        for row in result.protocol.list
-        if row.template is not None
-        and any(isinstance(flag, dict) and not flag.get("standard") and not flag.get("message") for flag in row.flags)
-    }
-    rules: dict[int, dict[str, DataRule]] = defaultdict(dict)
-    if wanted:
-        for rule in DataRule.objects.filter(template_id__in=wanted):
-            rules[rule.template_id][rule.code] = rule
-    return rules
+    def _checklist_rules(self, row: ProtocolForm) -> dict[str, DataRule] | None:
+        """The checklist's own rules a form's flags name, by code: read once per checklist (one query), and only when
+        a flag needs its rule's words (a list is read a page at a time, so its checklists are not known ahead)."""
+        needed = any(
+            isinstance(flag, dict) and not flag.get("standard") and not flag.get("message") for flag in row.flags
+        )
+        if self._rules is None:
+            self._rules = {}
+        if needed and row.template not in self._rules:
+            self._rules[row.template] = {rule.code: rule for rule in DataRule.objects.filter(template_id=row.template)}
+        return self._rules.get(row.template)

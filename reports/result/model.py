@@ -4,10 +4,13 @@ A result holds figures and keys only: question codes with the checklist version 
 values, region and area codes, flag codes. Words (question texts, answer labels, region names aside, which are
 the mission's own) are given at read time in the reader's language (reports.result.labels).
 
-Schema versions: 2 is written today. 1 (runs compiled before results were typed) had no "schema" key and stored
-English texts (question text and section, answer labels, turnout convention, conflict rule, protocol sentences);
-it still loads. Only the texts a page falls back to are read (a question's text and section, an answer's label,
-a form's protocol sentences); the others are left out when it loads, like any key a schema does not know.
+Schema versions: 3 is written today: the lists of flagged forms (incidents, protocol mismatches) are not in it, a
+run keeps them in a table of its own (reports.flagged) and the result says how many each holds (`listed`). 2 held
+the lists; a migration moved those of stored runs into the table, and a result that still holds them reads them.
+1 (runs compiled before results were typed) had no "schema" key and stored English texts (question text and section,
+answer labels, turnout convention, conflict rule, protocol sentences); it still loads. Only the texts a page falls
+back to are read (a question's text and section, an answer's label, a form's protocol sentences); the others are left
+out when it loads, like any key a schema does not know.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = 2
-READABLE_SCHEMAS = (1, 2)
+SCHEMA = 3
+READABLE_SCHEMAS = (1, 2, 3)
 MAX_PROBLEMS = 5
 UNKNOWN_REGION = ""
 
@@ -32,6 +35,12 @@ def optional():
 def legacy():
     """A field only runs of schema 1 have (English words stored at compile time): read when present, never written."""
     return optional()
+
+
+def apart():
+    """A list kept out of the stored JSON (a run keeps it in a table of its own, reports.flagged binds it when the
+    result is read); read from the JSON only where a result of schema 1 or 2 still holds it."""
+    return field(default_factory=list, compare=False, repr=False, metadata={"apart": True})
 
 
 class UnreadableResult(ValueError):
@@ -213,8 +222,9 @@ class Protocol:
     counting_forms: int
     mismatches: int
     by_region: dict[str, int]
-    list: list[ProtocolForm]
+    list: list[ProtocolForm] = apart()
     by_rule: dict[str, int] = field(default_factory=dict)
+    listed: int | None = optional()  # forms in the list (schema 3)
 
 
 @dataclass
@@ -235,7 +245,8 @@ class IncidentForm(FlaggedForm):
 class Incidents:
     urgent: int
     critical: int
-    list: list[IncidentForm]
+    list: list[IncidentForm] = apart()
+    listed: int | None = optional()  # forms in the list, urgent, critical or both (schema 3)
 
 
 @dataclass
@@ -391,9 +402,9 @@ class ReportResult:
         return [(kind, question) for question in self.questions_with_critical_answers()[:MAX_PROBLEMS]]
 
     def question_keys(self) -> set[tuple[str, str]]:
-        """Every (kind, question code) of the result, critical answers and conflict lines included."""
+        """Every (kind, question code) of the result, conflict lines included (the critical answers of the incidents
+        are answers to its questions)."""
         keys = {(kind, question.code) for kind, data in self.kinds.items() for question in data.questions}
-        keys |= {(row.kind, answer.code) for row in self.incidents.list for answer in row.critical_answers}
         keys |= {(conflict.kind, line.code) for conflict in self.conflicts.list for line in conflict.lines}
         return keys
 
@@ -403,7 +414,8 @@ def _dump(value):
         return {
             item.name: _dump(getattr(value, item.name))
             for item in dataclasses.fields(value)
-            if not (item.metadata.get("omit_none") and getattr(value, item.name) is None)
+            if not item.metadata.get("apart")
+            and not (item.metadata.get("omit_none") and getattr(value, item.name) is None)
         }
     if isinstance(value, dict):
         return {str(key): _dump(item) for key, item in value.items()}

@@ -83,10 +83,12 @@ def test_every_incident_and_mismatch_is_listed_in_the_result_the_xlsx_the_page_a
     report_run_compile(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
-    assert run.result["incidents"]["urgent"] == len(urgent_ids)
-    assert {row["submission"] for row in run.result["incidents"]["list"]} == urgent_ids
-    assert run.result["protocol"]["mismatches"] == len(mismatch_ids)
-    assert {row["submission"] for row in run.result["protocol"]["list"]} == mismatch_ids
+    assert run.result["incidents"]["urgent"] == run.result["incidents"]["listed"] == len(urgent_ids)
+    assert "list" not in run.result["incidents"] and "list" not in run.result["protocol"]
+    stored = run.report()
+    assert {row.submission for row in stored.incidents.list} == urgent_ids
+    assert run.result["protocol"]["mismatches"] == run.result["protocol"]["listed"] == len(mismatch_ids)
+    assert {row.submission for row in stored.protocol.list} == mismatch_ids
 
     client.force_login(actors["analyst"])
     download = b"".join(client.get(reverse("reports:run_export", args=[run.pk, "xlsx"])).streaming_content)

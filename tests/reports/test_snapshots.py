@@ -136,7 +136,8 @@ def test_a_cutoff_counts_every_form_as_it_stood_then_and_recompiling_gives_the_s
     want_now = _figures(filed_then_corrected["now"])
     assert want_then != want_now  # the corrections change what is counted
 
-    then = statistics_compile(mission=mission, cutoff=cutoff).to_json()
+    compiled_then = statistics_compile(mission=mission, cutoff=cutoff)
+    then = compiled_then.to_json()
     assert _compiled(then) == want_then
     assert then["kinds"]["voting"]["observations"] == len(filed_then_corrected["at_cutoff"])
     negative = sum(cell["negative"] for cell in want_then.values())
@@ -146,8 +147,8 @@ def test_a_cutoff_counts_every_form_as_it_stood_then_and_recompiling_gives_the_s
     again = statistics_compile(mission=mission, cutoff=cutoff).to_json()
     assert json.dumps(again, sort_keys=True) == json.dumps(then, sort_keys=True)
     moved = filed_then_corrected["moved"].pk
-    assert {row["submission"] for row in then["incidents"]["list"]} == {moved}  # stuffing was critical then
-    assert then["incidents"]["list"][0]["region"] == "N"
+    assert [row.submission for row in compiled_then.incidents.list] == [moved]  # stuffing was critical then
+    assert compiled_then.incidents.list[0].region == "N"
 
 
 def test_a_run_with_a_cutoff_exports_and_shows_the_snapshot_and_compares_with_a_later_run(
