@@ -67,20 +67,19 @@ def report_run_compiled(mission):
     from reports.result import ReportLabels
 
     moment = timezone.now()
-    result = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment)
+    run = ReportRun.objects.create(mission=mission, kinds=["voting"], cutoff=moment, started_at=moment)
+    result = statistics_compile(mission=mission, kinds=["voting"], cutoff=moment, run=run)
     charts = charts_render_languages(result, ReportLabels.for_result(result, mission=mission))
-    return ReportRun.objects.create(
-        mission=mission,
-        kinds=["voting"],
-        cutoff=moment,
+    ReportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         progress=100,
-        started_at=moment,
         finished_at=timezone.now(),
         result=result.to_json(),
         charts=charts,
         submissions_count=result.coverage.observations_total,
     )
+    run.refresh_from_db()
+    return run
 
 
 def run(scale: str = "standard", *, repeats: int | None = None) -> dict:
