@@ -185,3 +185,32 @@ def test_a_run_with_a_cutoff_exports_and_shows_the_snapshot_and_compares_with_a_
     assert diff["observations_total"] == [4, 5, 1]
     page = client.get(reverse("reports:run_compare", args=[latest.pk]) + f"?with={frozen.pk}")
     assert page.status_code == 200 and "stuffing" in page.content.decode()
+
+
+def test_a_runs_lists_show_the_forms_as_they_stood_at_its_cutoff_whatever_changes_after(
+    mission, place, filed_then_corrected
+):
+    import dataclasses
+
+    from reports.models import ReportRun
+
+    from .flagged_reference import reference_lists
+
+    cutoff = filed_then_corrected["cutoff"]
+    frozen = report_run_create(mission=mission, cutoff=cutoff, kinds=["voting"])
+    report_run_compile(run_id=frozen.pk)
+    then = reference_lists(mission=mission, kinds=["voting"], cutoff=cutoff)
+    assert then != reference_lists(mission=mission, kinds=["voting"], cutoff=timezone.now())  # corrected since
+    stored = ReportRun.objects.get(pk=frozen.pk).report()
+    listed = [dataclasses.asdict(form) for form in stored.incidents.list]
+    assert listed == [dataclasses.asdict(form) for form in then[0]]
+    assert [(form["submission"], form["region"], form["team"]) for form in listed] == [
+        (filed_then_corrected["moved"].pk, "N", "STO-001")
+    ]
+    # The run keeps what it listed: renaming the team or the region afterwards does not change it.
+    place["team"].code = "STO-777"
+    place["team"].save(update_fields=["code"])
+    place["north"].code = "NN"
+    place["north"].save(update_fields=["code"])
+    again = ReportRun.objects.get(pk=frozen.pk).report()
+    assert [dataclasses.asdict(form) for form in again.incidents.list] == listed
