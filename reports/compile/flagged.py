@@ -9,10 +9,10 @@ aggregate over the snapshot); the two lists are not in it. A run stores them in 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from submissions.models import SubmissionRevision
+from submissions.models import Submission, SubmissionRevision
 
 from ..models import ReportFlaggedForm
 from .base import Cells, Scope
@@ -41,7 +41,13 @@ def flagged_forms(scope: Scope) -> QuerySet:
             "protocol_issues",
             "notes",
             "received_at",
-            template=F("submission__template_id"),
+            # Only the protocol list names the checklist (its rules word the flags): read for those forms alone.
+            template=Case(
+                When(
+                    protocol_mismatch=True,
+                    then=Subquery(Submission.objects.filter(pk=OuterRef("submission_id")).values("template_id")),
+                )
+            ),
             team_code=Coalesce(F("team__code"), Value("")),
             station=Coalesce(F("polling_station__number"), Value("")),
             tec_code=Coalesce(F("tec__code"), Value("")),

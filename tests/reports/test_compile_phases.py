@@ -14,7 +14,7 @@ from reports.compile import (
     answers_count,
     coverage_count,
     coverage_summary,
-    flagged_list,
+    flagged_forms,
     incidents_summary,
     kinds_compile,
     protocol_summary,
@@ -194,16 +194,15 @@ def test_teams_phase_names_the_teams_that_did_not_report(mission, small):
 
 def test_flagged_forms_give_the_incidents_and_the_protocol_checks(mission, small):
     scope = scope_of(mission, small)
-    flagged = flagged_list(scope)
-    assert [(row["team_code"], row["urgent"], row["has_critical"]) for row in flagged] == [("STO-B", True, True)]
+    flagged = list(flagged_forms(scope))
+    assert [(row["team_code"], row["region_code"], row["urgent"], row["has_critical"]) for row in flagged] == [
+        ("STO-B", "R1", True, True)
+    ]
     tally = coverage_count(scope)
-    catalogue = question_catalogue(mission=mission, kinds=["voting"])
-    incidents = incidents_summary(scope=scope, flagged=flagged, catalogue=catalogue, per_kind=tally.per_kind)
-    assert (incidents["urgent"], incidents["critical"]) == (1, 1)
-    assert incidents["list"][0]["critical_answers"] == [{"code": "stuffing", "value": "yes"}]
-    assert incidents["list"][0]["region"] == "R1"
-    protocol = protocol_summary(flagged=flagged, per_kind=tally.per_kind, kinds=["voting"])
-    assert (protocol["mismatches"], protocol["list"], rule_counts(flagged)) == (0, [], {})
+    incidents = incidents_summary(per_kind=tally.per_kind)
+    assert (incidents["urgent"], incidents["critical"], incidents["listed"]) == (1, 1, 1)
+    protocol = protocol_summary(per_kind=tally.per_kind, kinds=["voting"], by_rule=rule_counts(scope))
+    assert (protocol["mismatches"], protocol["listed"], protocol["by_rule"]) == (0, 0, {})
 
 
 def test_the_timeline_counts_forms_per_local_hour(mission, small):
