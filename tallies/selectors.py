@@ -20,7 +20,17 @@ from django.db import connection
 
 from submissions.models import SubmissionRevision
 
-from .cells import CELL_COLUMNS, INTEGER_VALUE, cells_sql, column, hour_of, table
+from .cells import (
+    CELL_COLUMNS,
+    INTEGER_VALUE,
+    RECEIVED,
+    cells_sql,
+    column,
+    hour_of,
+    received_slot_sql,
+    received_slot_start,
+    table,
+)
 from .models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
 
 PATHS = ("hours", "totals")
@@ -216,3 +226,39 @@ def tally_read(
                 read.values.append((kind, code, int(first), int(second)))
     read.values.sort()
     return read
+
+
+def tally_received_now(*, mission, kinds: list[str]) -> list[tuple[str, int | None, datetime.datetime, int]]:
+    """(kind, region id, start of the quarter-hour of receipt, forms) of the mission's forms as they stand now.
+
+    The RECEIVED cells of the current revisions, confidential ones left out: the totals (every folded event) plus
+    every event not folded yet, with no cut-off in time, so the forms stored now whatever the hour. It reads a row per
+    kind, region, urban/rural and quarter-hour and the events of the last minute, however many forms there are. One
+    statement: the fold adds events to the totals and marks them folded in one transaction, so a read never counts an
+    event twice or misses it. Rows netting to zero are left out.
+    """
+    event, revision, totals = TallyEvent, SubmissionRevision, TallyTotal
+    marks = ", ".join(["%s"] * len(kinds))
+
+    def e(name):
+        return f"e.{column(event, name)}"
+
+    def r(name):
+        return f"r.{column(revision, name)}"
+
+    def t(name):
+        return column(totals, name)
+
+    sql = (
+        "SELECT kind, region_id, answer, SUM(count) FROM ("  # noqa: S608 - names from the models
+        f"SELECT {t('kind')} AS kind, {t('region')} AS region_id, {t('answer')} AS answer, {t('count')} AS count "
+        f"FROM {table(totals)} WHERE {t('mission')} = %s AND {t('question_code')} = %s AND {t('kind')} IN ({marks}) "
+        "UNION ALL "
+        f"SELECT {r('kind')}, {r('region')}, CAST({received_slot_sql(r('received_at'))} AS VARCHAR(24)), {e('sign')} "
+        f"FROM {table(event)} e JOIN {table(revision)} r ON {r('id')} = {e('revision')} "
+        f"WHERE {e('mission')} = %s AND {e('rolled_up')} = %s AND {r('confidential')} = %s AND {r('kind')} IN ({marks})"
+        ") received GROUP BY kind, region_id, answer HAVING SUM(count) <> 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mission.pk, RECEIVED, *kinds, mission.pk, False, False, *kinds])
+        return [(kind, region_id, received_slot_start(slot), int(count)) for kind, region_id, slot, count in cursor]

@@ -5,8 +5,8 @@ Counts per answer, answered / not applicable / blank, integer sums and the n of 
 set aside. The smallest and largest integer per cell and each integer question's median come from the integers'
 histogram among those cells (forms per place, question and value): the least and greatest value with a positive
 count, and the middle value(s) of the values in order; the database summarises the histogram (`tally_read`: a row
-per place and per distinct value, not per value and place). The forms giving a critical answer and their distinct stations
-come from the cells per station: the sum of the counts, and the stations with a positive count.
+per place and per distinct value, not per value and place). The forms giving a critical answer and their distinct
+stations come from the cells per station: the sum of the counts, and the stations with a positive count.
 The tallies group each form's answers by the question's type on the form's own checklist version, the recount by the
 merged catalogue; when the two disagree for some code (an integer in one version, a choice in another), the whole
 phase is recounted (answers_count), so the figures never differ. The same holds when two versions give one code
