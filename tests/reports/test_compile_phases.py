@@ -112,6 +112,7 @@ def test_coverage_counts_observations_distinct_stations_flags_and_assessments_pe
         "stations": 1,
         "urgent": 1,
         "critical": 1,
+        "incident": 1,  # urgent, critical or both: the form listed as an incident
         "mismatch": 0,
         "negative_stations": 1,
     }
