@@ -33,13 +33,23 @@ def _peak_rss_mb() -> float:
 def child(fmt: str, slug: str, result_path: str, output: str) -> dict:
     """Inside the child process: write one export and report time and peak RSS."""
     django_setup()
+    from django.utils.dateparse import parse_datetime
+
     from missions.models import Mission
+    from reports.compile import flagged_forms, scope_build
     from reports.exports import write_csv, write_xlsx
+    from reports.flagged import flagged_lists_live
     from reports.models import ReportRun
     from reports.result import ReportLabels, ReportResult
 
     mission = Mission.objects.get(slug=slug)
     result = ReportResult.from_json(json.loads(Path(result_path).read_text()))
+    # The lists of flagged forms are not in a stored result: read, as a compilation without a run reads them, from
+    # the forms as of its cut-off (the workbook's incidents and protocol sheets).
+    scope = scope_build(
+        mission=mission, kinds=result.filters.kinds, region=None, cutoff=parse_datetime(result.filters.cutoff)
+    )
+    result = flagged_lists_live(result, rows=flagged_forms(scope))
     baseline = _peak_rss_mb()
     started = time.perf_counter()
     if fmt == "xlsx":
