@@ -39,6 +39,12 @@ def fill(apps, schema_editor):
             f"SELECT {cell}, SUM(count), 0 FROM {count} WHERE question_code = %s GROUP BY {cell}",
             [OBSERVED_AT],
         )
+    _count_rows(connection, count, total, sizes)
+
+
+def _count_rows(connection, count: str, total: str, sizes: str) -> None:
+    """Count every mission's hourly rows and totals again (TallyRowCount), as the fold keeps them."""
+    with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {sizes}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {sizes} (mission_id, hour, size) "  # noqa: S608
@@ -48,8 +54,11 @@ def fill(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    for model in ("TallyCount", "TallyTotal"):
-        apps.get_model("tallies", model).objects.filter(question_code=OBSERVED_AT).delete()
+    models = [apps.get_model("tallies", name) for name in ("TallyCount", "TallyTotal", "TallyRowCount")]
+    for model in models[:2]:
+        model.objects.filter(question_code=OBSERVED_AT).delete()
+    quote = schema_editor.connection.ops.quote_name
+    _count_rows(schema_editor.connection, *(quote(model._meta.db_table) for model in models))
 
 
 class Migration(migrations.Migration):
