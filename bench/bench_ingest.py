@@ -330,9 +330,9 @@ def _submitter(mission_slug: str, make, seed: int):
 def _forget_ingested(mission) -> int:
     """Remove forms posted by earlier ingest runs (generated forms have no submitter), so runs stay comparable."""
     from submissions.models import Submission
+    from submissions.services import submissions_delete
 
-    deleted, _ = Submission.objects.filter(mission=mission, submitted_by__isnull=False).delete()
-    return deleted
+    return submissions_delete(queryset=Submission.objects.filter(mission=mission, submitted_by__isnull=False))
 
 
 def run(

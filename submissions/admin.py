@@ -12,13 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline, admin_actors
-from access.rules import may_read_kind
+from access.rules import deletable_by, may_read_kind
 from checklists.choices import FormKind
 from checklists.rules import flag_messages
 from missions.models import Mission
 
 from .models import PhaseLock, Submission, SubmissionRevision
-from .services import phase_lock, phase_unlock
+from .services import phase_lock, phase_unlock, submissions_delete
 
 
 class SubmissionRevisionInline(ScopedTabularInline):
@@ -177,6 +177,13 @@ class SubmissionAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        submissions_delete(queryset=Submission.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """Only rows the user may delete, and through the service, so the running tallies let them go too."""
+        submissions_delete(queryset=deletable_by(admin_actors(request), queryset))
 
     def has_lock_permission(self, request) -> bool:
         """Forms are never edited here, but whoever may lock phases (coordinators) may do it from the form list."""

@@ -11,3 +11,7 @@ submission_stored = Signal()
 # transaction, and one that fails undoes the submission: the running tallies (tallies/apps.py) rely on it to count
 # exactly the forms that are stored.
 revision_current = Signal()
+
+# Sent inside the transaction that deletes forms, before their rows go, with `submission_ids`. Derived counts that
+# their revisions fed (the running tallies) take them back in the same transaction.
+forms_deleting = Signal()

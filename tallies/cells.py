@@ -107,7 +107,7 @@ def received_slot_start(key: str) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(int(key) * RECEIVED_SLOT_SECONDS, tz=datetime.UTC)
 
 
-def _received_slot(received_at: str) -> str:
+def received_slot_sql(received_at: str) -> str:
     """SQL: the quarter-hour of a moment, as an integer since 1970 in UTC."""
     if connection.vendor == "postgresql":
         return f"CAST(FLOOR(EXTRACT(EPOCH FROM {received_at}) / {RECEIVED_SLOT_SECONDS}) AS BIGINT)"
@@ -156,7 +156,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s), "
         "form_rows AS ("
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
-        f"{r('area_type')} AS area_type, src.sign AS sign, {_received_slot(r('received_at'))} AS slot "
+        f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
     )
     place = "mission_id, kind, region_id, area_type, question_code"
@@ -224,12 +224,13 @@ def cells_sql() -> tuple[str, list, str, list]:
     return rows, [False, OVERALL_ASSESSMENT_CODE, False], select, params
 
 
-def events_src(ids: list[int]) -> tuple[str, list]:
-    """The src table of some events, by id."""
+def events_src(ids: list[int], *, undo: bool = False) -> tuple[str, list]:
+    """The src table of some events, by id; with `undo`, each with the opposite sign (taking them back)."""
     marks = ", ".join(["%s"] * len(ids))
     event = TallyEvent
+    sign = f"-{column(event, 'sign')}" if undo else column(event, "sign")
     return (
-        f"SELECT {column(event, 'revision')} AS revision_id, {column(event, 'sign')} AS sign "  # noqa: S608
+        f"SELECT {column(event, 'revision')} AS revision_id, {sign} AS sign "  # noqa: S608
         f"FROM {table(event)} WHERE {column(event, 'id')} IN ({marks})",
         list(ids),
     )

@@ -84,6 +84,8 @@ class TallyTotal(TallyCell):
     """
 
     class Meta:
+        # The cells of one code over every kind and region (the dashboard reads the forms received from here).
+        indexes = [models.Index(fields=["mission", "question_code", "kind"], name="tally_total_code_idx")]
         constraints = [
             # One row per cell, a missing region or answer being one key (the fold adds to it with ON CONFLICT).
             models.UniqueConstraint(

@@ -13,13 +13,24 @@ so both see one snapshot.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 
 from submissions.models import SubmissionRevision
 
-from .cells import CELL_COLUMNS, cells_sql, column, hour_of, table
+from .cells import (
+    CELL_COLUMNS,
+    INTEGER_VALUE,
+    RECEIVED,
+    cells_sql,
+    column,
+    hour_of,
+    received_slot_sql,
+    received_slot_start,
+    table,
+)
 from .models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
 
 PATHS = ("hours", "totals")
@@ -62,24 +73,12 @@ def tally_path(*, mission, at: datetime.datetime) -> tuple[str, int]:
     return "hours", sizes["before"]
 
 
-def tally_cells(
-    *,
-    mission,
-    kinds: list[str],
-    region=None,
-    at: datetime.datetime,
-    left_out: list[int] = (),
-    path: str | None = None,
-) -> list[tuple]:
-    """(kind, region id, area type, question code, answer, count, integer sum) per cell, exactly as of `at`.
-
-    One statement, so it reads one snapshot even while the worker folds events: the counts of every hour that ended
-    by the start of `at`'s hour (read as `path` says, "hours" or "totals", or by default TALLIES_READ_PATH; None or
-    "auto" takes the way that reads fewer rows, see the module), the events of those hours not folded yet, every event
-    from the start of `at`'s hour up to `at`, less the revisions current at `at` of the forms in `left_out`
-    (conflicts decided against them). Cells whose count nets to zero are left out, as a count of the answers would
-    never show them.
-    """
+def _cells_statement(
+    *, mission, kinds: list[str], region, at: datetime.datetime, left_out, path: str | None
+) -> tuple[str, list, str, list]:
+    """The statement of `tally_cells` in two parts: its WITH items and their parameters, then the SELECT of the cells
+    (kind, region id, area type, question code, answer, count, total) and its parameters; a caller may add WITH
+    items after the first part and read the SELECT as one of them."""
     path = path or settings.TALLIES_READ_PATH
     if path == "auto":
         path = None
@@ -130,22 +129,136 @@ def tally_cells(
     hours_before = folded(counts, f"{hour_col} < %s AND (SELECT totals FROM path_pick) = 0")  # noqa: S608
     all_hours = folded(totals, "(SELECT totals FROM path_pick) = 1")
     hours_since = folded(counts, f"{hour_col} >= %s AND (SELECT totals FROM path_pick) = 1", sign="-")  # noqa: S608
-    sql = (
-        f"WITH src AS ({' UNION ALL '.join(sources)}), {answer_rows}, {pick} "  # noqa: S608 - names from the models
-        f"SELECT {names}, SUM(count), SUM(total) FROM ("
+    with_items = f"src AS ({' UNION ALL '.join(sources)}), {answer_rows}, {pick}"
+    select = (
+        f"SELECT {names}, SUM(count) AS count, SUM(total) AS total FROM ("  # noqa: S608 - names from the models
         f"{hours_before} UNION ALL {all_hours} UNION ALL {hours_since} "
         f"UNION ALL SELECT {names}, count, total FROM ({cells}) c"
         f") x WHERE {where} GROUP BY {names} HAVING SUM(count) <> 0"
     )
     folded_params = [mission.pk, hour, mission.pk, mission.pk, hour]
+    return (
+        with_items,
+        params + row_params + _bind(pick_names, mission_id=mission.pk, hour=hour),
+        select,
+        folded_params + cell_params + where_params,
+    )
+
+
+def tally_cells(
+    *,
+    mission,
+    kinds: list[str],
+    region=None,
+    at: datetime.datetime,
+    left_out: list[int] = (),
+    path: str | None = None,
+) -> list[tuple]:
+    """(kind, region id, area type, question code, answer, count, integer sum) per cell, exactly as of `at`.
+
+    One statement, so it reads one snapshot even while the worker folds events: the counts of every hour that ended
+    by the start of `at`'s hour (read as `path` says, "hours" or "totals", or by default TALLIES_READ_PATH; None or
+    "auto" takes the way that reads fewer rows, see the module), the events of those hours not folded yet, every event
+    from the start of `at`'s hour up to `at`, less the revisions current at `at` of the forms in `left_out`
+    (conflicts decided against them). Cells whose count nets to zero are left out, as a count of the answers would
+    never show them.
+    """
+    with_items, with_params, select, select_params = _cells_statement(
+        mission=mission, kinds=kinds, region=region, at=at, left_out=left_out, path=path
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            params
-            + row_params
-            + _bind(pick_names, mission_id=mission.pk, hour=hour)
-            + folded_params
-            + cell_params
-            + where_params,
-        )
+        cursor.execute(f"WITH {with_items} {select}", with_params + select_params)
         return [(*row[:5], int(row[5]), int(row[6] or 0)) for row in cursor.fetchall()]
+
+
+@dataclass
+class TallyRead:
+    """The cells of `tally_cells` with the integers' histogram summarised in the database.
+
+    `cells`: every cell but the histogram's, as tally_cells gives them. `extremes`: (kind, region id, area type,
+    question code, least, greatest) of the integers with a positive count in each place. `values`: (kind, question
+    code, integer, forms) summed over every place, the integers in order: what a median needs. The histogram has a
+    cell per distinct value and place (tens of thousands at a large mission); these are a row per place and per
+    distinct value.
+    """
+
+    cells: list[tuple] = field(default_factory=list)
+    extremes: list[tuple] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)
+
+
+def tally_read(
+    *,
+    mission,
+    kinds: list[str],
+    region=None,
+    at: datetime.datetime,
+    left_out: list[int] = (),
+    path: str | None = None,
+) -> TallyRead:
+    """The cells as of `at` as `tally_cells` reads them (same snapshot, one statement), the histogram summarised."""
+    with_items, with_params, select, select_params = _cells_statement(
+        mission=mission, kinds=kinds, region=region, at=at, left_out=left_out, path=path
+    )
+    names = ", ".join(CELL_COLUMNS)
+    place = "kind, region_id, area_type, question_code"
+    start = len(INTEGER_VALUE) + 1
+    # The prefix compared by SUBSTR, not LIKE: the prefix's underscores are LIKE wildcards.
+    is_integer = f"SUBSTR(answer, 1, {start - 1}) = %s"
+    sql = (
+        f"WITH {with_items}, t AS ({select}), "  # noqa: S608 - names from the models
+        f"i AS (SELECT {place}, CAST(SUBSTR(answer, {start}) AS BIGINT) AS number, count FROM t "
+        f"WHERE {is_integer}) "
+        f"SELECT 0, {names}, count, total FROM t WHERE answer IS NULL OR NOT ({is_integer}) "
+        f"UNION ALL SELECT 1, {place}, NULL, MIN(number), MAX(number) FROM i WHERE count > 0 GROUP BY {place} "
+        "UNION ALL SELECT 2, kind, NULL, NULL, question_code, NULL, number, SUM(count) FROM i "
+        "GROUP BY kind, question_code, number HAVING SUM(count) <> 0"
+    )
+    read = TallyRead()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, with_params + select_params + [INTEGER_VALUE, INTEGER_VALUE])
+        for part, kind, region_id, area, code, answer, first, second in cursor.fetchall():
+            if part == 0:
+                read.cells.append((kind, region_id, area, code, answer, int(first), int(second or 0)))
+            elif part == 1:
+                read.extremes.append((kind, region_id, area, code, int(first), int(second)))
+            else:
+                read.values.append((kind, code, int(first), int(second)))
+    read.values.sort()
+    return read
+
+
+def tally_received_now(*, mission, kinds: list[str]) -> list[tuple[str, int | None, datetime.datetime, int]]:
+    """(kind, region id, start of the quarter-hour of receipt, forms) of the mission's forms as they stand now.
+
+    The RECEIVED cells of the current revisions, confidential ones left out: the totals (every folded event) plus
+    every event not folded yet, with no cut-off in time, so the forms stored now whatever the hour. It reads a row per
+    kind, region, urban/rural and quarter-hour and the events of the last minute, however many forms there are. One
+    statement: the fold adds events to the totals and marks them folded in one transaction, so a read never counts an
+    event twice or misses it. Rows netting to zero are left out.
+    """
+    event, revision, totals = TallyEvent, SubmissionRevision, TallyTotal
+    marks = ", ".join(["%s"] * len(kinds))
+
+    def e(name):
+        return f"e.{column(event, name)}"
+
+    def r(name):
+        return f"r.{column(revision, name)}"
+
+    def t(name):
+        return column(totals, name)
+
+    sql = (
+        "SELECT kind, region_id, answer, SUM(count) FROM ("  # noqa: S608 - names from the models
+        f"SELECT {t('kind')} AS kind, {t('region')} AS region_id, {t('answer')} AS answer, {t('count')} AS count "
+        f"FROM {table(totals)} WHERE {t('mission')} = %s AND {t('question_code')} = %s AND {t('kind')} IN ({marks}) "
+        "UNION ALL "
+        f"SELECT {r('kind')}, {r('region')}, CAST({received_slot_sql(r('received_at'))} AS VARCHAR(24)), {e('sign')} "
+        f"FROM {table(event)} e JOIN {table(revision)} r ON {r('id')} = {e('revision')} "
+        f"WHERE {e('mission')} = %s AND {e('rolled_up')} = %s AND {r('confidential')} = %s AND {r('kind')} IN ({marks})"
+        ") received GROUP BY kind, region_id, answer HAVING SUM(count) <> 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mission.pk, RECEIVED, *kinds, mission.pk, False, False, *kinds])
+        return [(kind, region_id, received_slot_start(slot), int(count)) for kind, region_id, slot, count in cursor]

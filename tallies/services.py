@@ -31,6 +31,11 @@ def revision_current_received(sender, *, mission_id, revision_id, at, superseded
     tally_revision_change(mission_id=mission_id, revision_id=revision_id, at=at, superseded_ids=superseded_ids)
 
 
+def forms_deleting_received(sender, *, submission_ids, **kwargs) -> None:
+    """The listener of submissions' `forms_deleting` signal (connected in tallies/apps.py)."""
+    tally_forms_forget(submission_ids=submission_ids)
+
+
 def tally_revision_change(
     *, mission_id: int, revision_id: int, at: datetime.datetime, superseded_ids: Iterable[int] = ()
 ) -> None:
@@ -82,10 +87,10 @@ def _take_lock() -> bool:
 CellKey = tuple[int, str, int | None, str, str, str | None]
 
 
-def _fold(hour: datetime.datetime, ids: list[int]) -> list[tuple]:
-    """Add the cells of some events of one hour to that hour's counts; returns the cells' changes (key..., count,
-    total)."""
-    src, src_params = events_src(ids)
+def _fold(hour: datetime.datetime, ids: list[int], *, undo: bool = False) -> list[tuple]:
+    """Add the cells of some events of one hour to that hour's counts (with `undo`, take them away); returns the cells'
+    changes (key..., count, total)."""
+    src, src_params = events_src(ids, undo=undo)
     answer_rows, row_params, cells, cell_params = cells_sql()
     names = ", ".join(CELL_COLUMNS)
     with connection.cursor() as cursor:
@@ -223,6 +228,41 @@ def tallies_roll_up(*, batch_size: int | None = None, max_batches: int | None = 
         folded += len(pending)
         batches += 1
     return folded
+
+
+def tally_forms_forget(*, submission_ids: Iterable[int]) -> int:
+    """Take back what the fold counted of forms about to be deleted; returns the events taken back.
+
+    Called in the deleting transaction before the rows go (tallies/apps.py): the forms' events are then deleted with
+    their revisions, so the folded counts must lose them too, each in its own hour, as if the forms had never been
+    received (a count of the stored forms or answers at any moment then agrees again). Events not folded yet need
+    nothing: they go with the revisions. Waits for a fold in progress, so it never misses a batch being folded.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_KEY])
+        folded = list(
+            TallyEvent.objects.filter(
+                revision__in=SubmissionRevision.objects.filter(submission__in=list(submission_ids)).values("pk"),
+                rolled_up=True,
+            ).values_list("id", "hour")
+        )
+        if not folded:
+            return 0
+        by_hour: dict[datetime.datetime, list[int]] = defaultdict(list)
+        for event_id, hour in folded:
+            by_hour[hour].append(event_id)
+        totals: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+        for hour, ids in sorted(by_hour.items()):
+            for *key, count, total in _fold(hour, ids, undo=True):
+                totals[tuple(key)][0] += int(count)
+                totals[tuple(key)][1] += int(total or 0)
+        _add_to_totals(totals)
+        _count_rows({key[0] for key in totals}, set(by_hour))
+        # Not counted any more: a fold before the deletion commits must not count them again, nor this again undo them.
+        TallyEvent.objects.filter(id__in=[event_id for event_id, _hour in folded]).delete()
+    return len(folded)
 
 
 def tallies_rebuild(*, mission) -> int:

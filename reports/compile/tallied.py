@@ -4,8 +4,9 @@ Counts per answer, answered / not applicable / blank, integer sums and the n of 
 `tally_cells`: the counts of the hours before the cut-off, plus the events since, less the forms a conflict decision
 set aside. The smallest and largest integer per cell and each integer question's median come from the integers'
 histogram among those cells (forms per place, question and value): the least and greatest value with a positive
-count, and the middle value(s) of the values in order. The forms giving a critical answer and their distinct stations
-come from the cells per station: the sum of the counts, and the stations with a positive count.
+count, and the middle value(s) of the values in order; the database summarises the histogram (`tally_read`: a row
+per place and per distinct value, not per value and place). The forms giving a critical answer and their distinct
+stations come from the cells per station: the sum of the counts, and the stations with a positive count.
 The tallies group each form's answers by the question's type on the form's own checklist version, the recount by the
 merged catalogue; when the two disagree for some code (an integer in one version, a choice in another), the whole
 phase is recounted (answers_count), so the figures never differ. The same holds when two versions give one code
@@ -29,11 +30,10 @@ from tallies.cells import (
     VOTERS_ON_LIST,
     VOTERS_VOTED,
     critical_cell,
-    integer_cell,
     received_slot_start,
     turnout_figure,
 )
-from tallies.selectors import tally_cells
+from tallies.selectors import TallyRead, tally_read
 
 from ..conflicts import excluded_forms
 from ..figures import ratio
@@ -48,9 +48,6 @@ TURNOUT_FIGURES = {
     TURNOUT_ON_LIST_ZERO: (("on_list_zero", "count"),),
     TURNOUT_INCOMPLETE: (("incomplete", "count"),),
 }
-
-# (kind, code) -> (region key, area key) -> integer -> forms giving it.
-Histograms = dict[tuple[str, str], dict[tuple[str, str], dict[int, int]]]
 
 
 def tallies_fit(scope: Scope, catalogue: dict[str, list[dict]]) -> bool:
@@ -89,18 +86,18 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
     if not tallies_fit(scope, catalogue):
         return answers_count(scope, catalogue)
     tally = AnswerTally()
-    histograms: Histograms = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     # (kind, code, region id, area type) -> [forms, stations] giving a critical answer.
     critical: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     tally.turnout = Cells()
     tally.received = defaultdict(int)
-    for kind, region_id, area, code, key, count, total in tally_cells(
+    read = tally_read(
         mission=scope.mission,
         kinds=scope.kinds,
         region=scope.region,
         at=scope.cutoff,
         left_out=excluded_forms(scope.decisions),
-    ):
+    )
+    for kind, region_id, area, code, key, count, total in read.cells:
         cell = (scope.rkey(region_id), area_key(area))
         if code == RECEIVED:
             tally.received[(received_slot_start(key), kind)] += count
@@ -110,10 +107,8 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
                 *cell, **{figure: {"count": count, "total": total}[part] for figure, part in TURNOUT_FIGURES[key]}
             )
             continue
-        number, station = integer_cell(key), critical_cell(key)
-        if number is not None:
-            histograms[(kind, code)][cell][number] += count
-        elif station is not None:
+        station = critical_cell(key)
+        if station is not None:
             found = critical[(kind, code, region_id, area)]
             found[0] += count
             found[1] += 1 if station and count > 0 else 0
@@ -121,49 +116,39 @@ def answers_from_tallies(scope: Scope, catalogue: dict[str, list[dict]]) -> Answ
             tally.multiple[kind][code].add(*cell, n=count)
         else:
             tally.values[kind][code][key].add(*cell, count=count, total=total)
-    _extremes(histograms, catalogue, tally)
-    tally.medians = _medians(histograms, catalogue)
+    _extremes(read, catalogue, tally, scope)
+    tally.medians = _medians(read, catalogue)
     for (kind, code, region_id, area), (forms, stations) in critical.items():
         if forms:
             tally.critical[kind][code].add(scope.rkey(region_id), area_key(area), observations=forms, stations=stations)
     return tally
 
 
-def _extremes(histograms: Histograms, catalogue, tally: AnswerTally) -> None:
+def _extremes(read: TallyRead, catalogue, tally: AnswerTally, scope: Scope) -> None:
     """Smallest and largest integer per kind, code and cell: the least and greatest value some form still gives."""
     codes = set(_codes(catalogue, SUMMARISED_TYPES))
-    for (kind, code), cells in histograms.items():
-        if code not in codes:
-            continue
-        for cell, counts in cells.items():
-            given = [number for number, forms in counts.items() if forms > 0]
-            if given:
-                tally.extremes[kind][code].add(*cell, low=min(given), high=max(given))
+    for kind, region_id, area, code, low, high in read.extremes:
+        if code in codes:
+            tally.extremes[kind][code].add(scope.rkey(region_id), area_key(area), low=low, high=high)
 
 
-def _medians(histograms: Histograms, catalogue) -> dict[tuple[str, str], float]:
+def _medians(read: TallyRead, catalogue) -> dict[tuple[str, str], float]:
     """(kind, code) -> an integer question's median over every cell: the middle value(s) of the values in order."""
     codes = set(_codes(catalogue, (QuestionType.INTEGER,)))
+    forms: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for kind, code, number, count in read.values:  # in order of kind, code and integer
+        if code in codes and count > 0:
+            forms[(kind, code)].append((number, count))
     medians = {}
-    for (kind, code), cells in histograms.items():
-        if code not in codes:
-            continue
-        forms: dict[int, int] = defaultdict(int)
-        for counts in cells.values():
-            for number, count in counts.items():
-                forms[number] += count
-        size = sum(count for count in forms.values() if count > 0)
-        if not size:
-            continue
+    for key, counts in forms.items():
+        size = sum(count for _number, count in counts)
         # The middle position of an odd count, the two middle positions of an even one (1-based, as the recount).
         wanted = sorted({(size + 1) // 2, (size + 2) // 2})
         middle, seen = [], 0
-        for number in sorted(forms):
-            if forms[number] <= 0:
-                continue
-            seen += forms[number]
+        for number, count in counts:
+            seen += count
             while wanted and wanted[0] <= seen:
                 middle.append(number)
                 wanted.pop(0)
-        medians[(kind, code)] = ratio(sum(middle), len(middle))
+        medians[key] = ratio(sum(middle), len(middle))
     return medians

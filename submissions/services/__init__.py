@@ -4,6 +4,7 @@ The same functions serve the observers' pages, the API, the admin and the demo g
 one set of rules wherever it comes from. The package re-exports every name callers use.
 """
 
+from .deleting import submissions_delete
 from .locks import phase_lock, phase_unlock
 from .protocol import protocol_check, protocol_figures, protocol_messages
 from .recording import (
@@ -55,5 +56,6 @@ __all__ = [
     "submission_build",
     "submission_correct",
     "submission_record",
+    "submissions_delete",
     "submission_validate",
 ]

@@ -106,7 +106,7 @@ def test_a_code_grouped_differently_by_two_versions_is_recounted_and_still_agree
     station = PollingStationFactory(mission=mission)
     add_forms(mission, old, [{"station": station, "answers": {"queue": 12}}])
     add_forms(mission, new, [{"station": station, "answers": {"queue": "yes"}}])
-    with mock.patch("reports.compile.tallied.tally_cells") as read:
+    with mock.patch("reports.compile.tallied.tally_read") as read:
         tallied, recounted = both_ways(mission)
     read.assert_not_called()
     assert tallied == recounted
@@ -133,7 +133,7 @@ def test_a_code_critical_on_other_values_in_two_versions_is_recounted_and_still_
     station = PollingStationFactory(mission=mission)
     add_forms(mission, old, [{"station": station, "answers": {"stuffing": "yes"}}])
     add_forms(mission, new, [{"station": station, "answers": {"stuffing": "yes"}}])
-    with mock.patch("reports.compile.tallied.tally_cells") as read:
+    with mock.patch("reports.compile.tallied.tally_read") as read:
         tallied, recounted = both_ways(mission)
     read.assert_not_called()
     assert tallied == recounted

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
+from missions.models import Region
 from submissions.models import SubmissionRevision
 from tallies.cells import (
     ANSWERED,
@@ -26,7 +27,7 @@ from tallies.cells import (
     turnout_figure,
 )
 from tallies.models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
-from tallies.selectors import PATHS, tally_cells, tally_path
+from tallies.selectors import PATHS, tally_cells, tally_path, tally_read
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
 
 from .conftest import tell_story
@@ -159,6 +160,45 @@ def test_the_tallies_at_every_moment_equal_the_answers_current_then(mission, see
     assert tallied(mission, at=story.moments[0] - datetime.timedelta(hours=1)) == []
     assert totals_kept(mission) == totals_of_the_hours(mission)
     assert row_counts_agree(mission)
+
+
+def summarised(cells: list[tuple]) -> tuple[list, list, list]:
+    """Cells counted in the test, their histogram summarised by hand: the other cells; per place the least and
+    greatest integer with a positive count; per kind, code and integer the forms summed over the places."""
+    others, extremes, values = [], {}, defaultdict(int)
+    for kind, region_id, area, code, answer, count, total in cells:
+        if answer is None or not answer.startswith(INTEGER_VALUE):
+            others.append((kind, region_id, area, code, answer, count, total))
+            continue
+        number = int(answer[len(INTEGER_VALUE) :])
+        values[(kind, code, number)] += count
+        if count > 0:
+            low, high = extremes.get((kind, region_id, area, code), (number, number))
+            extremes[(kind, region_id, area, code)] = (min(low, number), max(high, number))
+    return (
+        sorted(others, key=repr),
+        sorted(((*place, low, high) for place, (low, high) in extremes.items()), key=repr),
+        sorted((*key, forms) for key, forms in values.items() if forms != 0),
+    )
+
+
+@pytest.mark.parametrize("seed", [11, 14])
+def test_the_summarised_histogram_equals_the_histogram_counted_from_the_answers(mission, seed):
+    """tally_read summarises the integers' histogram in the database: the least and greatest value per place and the
+    forms per value, equal to the same summary of the cells counted from the answers, at every moment, on both
+    ways of reading the folded hours, with a conflict decision's forms left out and with a region filter."""
+    story = tell_story(mission, seed=seed)
+    region = Region.objects.filter(mission=mission).order_by("pk").first()
+    integers = 0
+    for at in [*story.moments[::3], story.moments[-1] + datetime.timedelta(hours=5)]:
+        for options in ({}, {"left_out": story.forms[:2]}, {"region": region}):
+            expected = summarised(counted(mission, at=at, **options))
+            integers += len(expected[1])
+            for path in PATHS:
+                read = tally_read(mission=mission, kinds=KINDS, at=at, path=path, **options)
+                got = (sorted(read.cells, key=repr), sorted(read.extremes, key=repr), read.values)
+                assert got == expected, (at, path, options)
+    assert integers and region is not None  # the story gives integers, and the filter names a region
 
 
 def test_the_folded_hours_are_read_the_way_that_reads_fewer_rows(story):
