@@ -1,4 +1,4 @@
-"""Exports of a compiled run: XLSX (streaming writer), CSV raw data and a PDF report.
+"""Exports of a compiled run: XLSX (streaming writers), CSV raw data and a PDF report.
 
 Raw data holds every answer as typed, free text and notes included, with team codes and places; no names or other
 personal data, no confidential records (they never enter a compilation).
@@ -29,6 +29,7 @@ from results.reporting import official_results_sheets
 from .compile import TURNOUT_CONVENTION
 from .conflicts import CONFLICT_RULE
 from .raw_csv import RAW_FIELDS, neutralise, raw_codes, raw_rows, write_csv
+from .raw_xlsx import workbook_save
 from .result import ANSWER_WORDS, ReportLabels, ReportResult, interval_text
 
 # WeasyPrint narrates every layout step at INFO; keep worker logs for what matters.
@@ -277,13 +278,10 @@ def write_xlsx(*, path, run, result: ReportResult, labels: ReportLabels, region=
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(_text_cells(sheet, row))
+    # The raw sheet (one row per form) is most of the workbook: its rows are written as XML text (raw_xlsx).
     raw = workbook.create_sheet(_("Raw data"))
-    count = -1
-    for row in raw_rows(mission=run.mission, result=result, region=region):
-        raw.append(_text_cells(raw, row))
-        count += 1
-    workbook.save(path)
-    return count
+    rows = raw_rows(mission=run.mission, result=result, region=region)
+    return workbook_save(workbook=workbook, sheet=raw, rows=rows, path=path) - 1
 
 
 def write_pdf(*, path, run, result: ReportResult, labels: ReportLabels, charts: dict) -> None:

@@ -12,7 +12,8 @@ from checklists.choices import OBSERVATION_KINDS
 from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Region
 from submissions.models import Submission
-from tallies.selectors import tally_received_now
+from tallies.cells import RECEIVED, received_slot_start
+from tallies.selectors import tally_forms_now
 
 from .choices import RunStatus
 from .figures import percent
@@ -214,20 +215,24 @@ def dashboard_counts(*, mission) -> dict:
     """Fresh, cheap counts for the election-day dashboard: forms per hour, coverage per region, latest incidents.
 
     The forms of the observation kinds as they stand now (corrections applied, confidential ones left out), read in
-    time that does not grow with them: forms per hour and region from the running tallies, stations observed per
-    region one index probe per station (`_observed_stations`), the latest incidents from their own index.
+    time that does not grow with them: forms per quarter-hour and region and forms per station from the running
+    tallies (a row per quarter-hour and per station observed), the latest incidents from their own index.
     """
     zone = local_zone(mission)
     kinds = [str(kind) for kind in OBSERVATION_KINDS]
     observed = Q(mission=mission, kind__in=kinds, confidential=False)
     hours: dict[str, dict[str, int]] = {}
     forms: dict[int | None, int] = {}
-    for kind, region_id, start, count in tally_received_now(mission=mission, kinds=kinds):
-        counts = hours.setdefault(start.astimezone(zone).strftime("%Y-%m-%d %H:00"), {})
-        counts[kind] = counts.get(kind, 0) + count
-        forms[region_id] = forms.get(region_id, 0) + count
+    stations: dict[int | None, set[str]] = {}
+    for kind, region_id, code, key, count in tally_forms_now(mission=mission, kinds=kinds):
+        if code == RECEIVED:
+            counts = hours.setdefault(received_slot_start(key).astimezone(zone).strftime("%Y-%m-%d %H:00"), {})
+            counts[kind] = counts.get(kind, 0) + count
+            forms[region_id] = forms.get(region_id, 0) + count
+        elif count > 0:
+            stations.setdefault(region_id, set()).add(key)
     hours = {hour: {kind: counts[kind] for kind in sorted(counts)} for hour, counts in hours.items()}
-    seen = _observed_stations(mission=mission, kinds=kinds)
+    seen = {region_id: len(keys) for region_id, keys in stations.items()}
     regions = list(Region.objects.filter(mission=mission).order_by("name").values("id", "code", "name"))
     totals = dict(
         PollingStation.objects.filter(mission=mission).values_list("region_id").annotate(count=Count("id")).order_by()
@@ -270,39 +275,6 @@ def dashboard_counts(*, mission) -> dict:
         "incidents_total": incidents_total,
         "forms_total": sum(forms.values()),
     }
-
-
-def _observed_stations(*, mission, kinds: list[str]) -> dict[int, int]:
-    """Per region, the distinct polling stations with a non-confidential form of one of `kinds`.
-
-    PostgreSQL walks submission_dashboard_idx (mission, region, station, ...) from one (region, station) to the next
-    (a loose index scan: each step is one probe for the first entry after the last pair found), so it reads about one
-    index entry per station observed rather than one per form; SQLite counts the forms.
-    """
-    observed = Submission.objects.filter(mission=mission, kind__in=kinds, confidential=False, region__isnull=False)
-    if connection.vendor != "postgresql":
-        return dict(
-            observed.values_list("region_id").annotate(stations=Count("polling_station_id", distinct=True)).order_by()
-        )
-    submission = Submission._meta.db_table
-    region, station, kind = (Submission._meta.get_field(name).column for name in ("region", "polling_station", "kind"))
-    mission_column, confidential = (Submission._meta.get_field(name).column for name in ("mission", "confidential"))
-    marks = ", ".join(["%s"] * len(kinds))
-    # The literal FALSE matches the partial index's condition whatever the driver does with parameters.
-    where = f"{mission_column} = %s AND {confidential} = FALSE AND {kind} IN ({marks}) AND {station} IS NOT NULL"
-    sql = (
-        "WITH RECURSIVE seen (region_id, station_id) AS ("  # noqa: S608 - names from the model
-        f"(SELECT {region}, {station} FROM {submission} WHERE {where} AND {region} IS NOT NULL "
-        f"ORDER BY {region}, {station} LIMIT 1) "
-        "UNION ALL "
-        "SELECT next.region_id, next.station_id FROM seen, LATERAL ("
-        f"SELECT {region} AS region_id, {station} AS station_id FROM {submission} WHERE {where} "
-        f"AND ({region}, {station}) > (seen.region_id, seen.station_id) ORDER BY {region}, {station} LIMIT 1) next"
-        ") SELECT region_id, COUNT(*) FROM seen GROUP BY region_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [mission.pk, *kinds, mission.pk, *kinds])
-        return dict(cursor.fetchall())
 
 
 # The figures the dashboard shows of the latest run, read from its stored result in the database: the result is MBs

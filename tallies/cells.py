@@ -18,6 +18,9 @@ convention).
 Every revision, answered or not, also fills the cell of its form's quarter-hour of receipt under the code RECEIVED
 (the answer is the quarter-hour's number since 1970 in UTC; every time zone's hours are whole quarter-hours): the
 timeline of forms received per local hour.
+Every revision at a polling station also fills the cell of that station under the code OBSERVED_AT (the answer is the
+station's id): the stations observed per region are those whose cells count a form; they grow with the stations, not
+with the forms. A compilation does not read them (tallies.selectors).
 The overall assessment is counted from the forms themselves, not from here.
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
@@ -56,6 +59,8 @@ TURNOUT_FIGURES = (VOTERS_VOTED, VOTERS_ON_LIST)
 # The code of the cells of forms received per quarter-hour, and its length in seconds.
 RECEIVED = "__eom_received__"
 RECEIVED_SLOT_SECONDS = 900
+# The code of the cells of forms per polling station (the answer is the station's id): the stations observed.
+OBSERVED_AT = "__eom_observed_at__"
 # Starts the cell of one polling station's forms giving a critical answer to a question (no id: forms without one).
 CRITICAL_AT = "__eom_critical_at__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
@@ -156,7 +161,8 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s), "
         "form_rows AS ("
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
-        f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot "
+        f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot, "
+        f"{r('polling_station')} AS station_id "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
     )
     place = "mission_id, kind, region_id, area_type, question_code"
@@ -200,7 +206,10 @@ def cells_sql() -> tuple[str, list, str, list]:
         "WHERE voted IS NOT NULL AND on_list > 0"
         ") turnout WHERE figure IS NOT NULL "
         "UNION ALL "
-        "SELECT mission_id, kind, region_id, area_type, %s, CAST(slot AS VARCHAR(24)), sign, 0 FROM form_rows"
+        "SELECT mission_id, kind, region_id, area_type, %s, CAST(slot AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "UNION ALL "
+        "SELECT mission_id, kind, region_id, area_type, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "WHERE station_id IS NOT NULL"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -220,6 +229,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         TURNOUT_ON_LIST,
         *per_form_params,
         RECEIVED,
+        OBSERVED_AT,
     ]
     return rows, [False, OVERALL_ASSESSMENT_CODE, False], select, params
 

@@ -23,12 +23,12 @@ from submissions.models import SubmissionRevision
 from .cells import (
     CELL_COLUMNS,
     INTEGER_VALUE,
+    OBSERVED_AT,
     RECEIVED,
     cells_sql,
     column,
     hour_of,
     received_slot_sql,
-    received_slot_start,
     table,
 )
 from .models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
@@ -106,8 +106,9 @@ def _cells_statement(
         )
         params += [mission.pk, *left_out, at, at]
     kind_marks = ", ".join(["%s"] * len(kinds))
-    where = f"kind IN ({kind_marks})"
-    where_params: list = list(kinds)
+    # The stations observed are the dashboard's (tally_forms_now); a compilation counts its stations from the forms.
+    where = f"kind IN ({kind_marks}) AND question_code <> %s"
+    where_params: list = [*kinds, OBSERVED_AT]
     if region is not None:
         where += " AND region_id = %s"
         where_params.append(region.pk)
@@ -228,14 +229,15 @@ def tally_read(
     return read
 
 
-def tally_received_now(*, mission, kinds: list[str]) -> list[tuple[str, int | None, datetime.datetime, int]]:
-    """(kind, region id, start of the quarter-hour of receipt, forms) of the mission's forms as they stand now.
+def tally_forms_now(*, mission, kinds: list[str]) -> list[tuple[str, int | None, str, str, int]]:
+    """(kind, region id, code, key, forms) of the mission's forms as they stand now, in two kinds of cells: RECEIVED
+    (the key is the quarter-hour of receipt, `received_slot_start`) and OBSERVED_AT (the key is the station's id).
 
-    The RECEIVED cells of the current revisions, confidential ones left out: the totals (every folded event) plus
-    every event not folded yet, with no cut-off in time, so the forms stored now whatever the hour. It reads a row per
-    kind, region, urban/rural and quarter-hour and the events of the last minute, however many forms there are. One
-    statement: the fold adds events to the totals and marks them folded in one transaction, so a read never counts an
-    event twice or misses it. Rows netting to zero are left out.
+    The cells of the current revisions, confidential ones left out: the totals (every folded event) plus every event
+    not folded yet, with no cut-off in time, so the forms stored now whatever the hour. It reads a row per kind,
+    region, urban/rural and quarter-hour or station and the events of the last minute, however many forms there are.
+    One statement: the fold adds events to the totals and marks them folded in one transaction, so a read never counts
+    an event twice or misses it. Rows netting to zero are left out.
     """
     event, revision, totals = TallyEvent, SubmissionRevision, TallyTotal
     marks = ", ".join(["%s"] * len(kinds))
@@ -250,15 +252,21 @@ def tally_received_now(*, mission, kinds: list[str]) -> list[tuple[str, int | No
         return column(totals, name)
 
     sql = (
-        "SELECT kind, region_id, answer, SUM(count) FROM ("  # noqa: S608 - names from the models
-        f"SELECT {t('kind')} AS kind, {t('region')} AS region_id, {t('answer')} AS answer, {t('count')} AS count "
-        f"FROM {table(totals)} WHERE {t('mission')} = %s AND {t('question_code')} = %s AND {t('kind')} IN ({marks}) "
-        "UNION ALL "
-        f"SELECT {r('kind')}, {r('region')}, CAST({received_slot_sql(r('received_at'))} AS VARCHAR(24)), {e('sign')} "
+        "WITH pending AS ("  # noqa: S608 - names from the models
+        f"SELECT {r('kind')} AS kind, {r('region')} AS region_id, {r('polling_station')} AS station_id, "
+        f"{received_slot_sql(r('received_at'))} AS slot, {e('sign')} AS sign "
         f"FROM {table(event)} e JOIN {table(revision)} r ON {r('id')} = {e('revision')} "
         f"WHERE {e('mission')} = %s AND {e('rolled_up')} = %s AND {r('confidential')} = %s AND {r('kind')} IN ({marks})"
-        ") received GROUP BY kind, region_id, answer HAVING SUM(count) <> 0"
+        ") SELECT kind, region_id, code, answer, SUM(count) FROM ("
+        f"SELECT {t('kind')} AS kind, {t('region')} AS region_id, {t('question_code')} AS code, "
+        f"{t('answer')} AS answer, {t('count')} AS count FROM {table(totals)} "
+        f"WHERE {t('mission')} = %s AND {t('question_code')} IN (%s, %s) AND {t('kind')} IN ({marks}) "
+        "UNION ALL SELECT kind, region_id, %s, CAST(slot AS VARCHAR(24)), sign FROM pending "
+        "UNION ALL SELECT kind, region_id, %s, CAST(station_id AS VARCHAR(24)), sign FROM pending "
+        "WHERE station_id IS NOT NULL"
+        ") cells GROUP BY kind, region_id, code, answer HAVING SUM(count) <> 0"
     )
+    params = [mission.pk, False, False, *kinds, mission.pk, RECEIVED, OBSERVED_AT, *kinds, RECEIVED, OBSERVED_AT]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [mission.pk, RECEIVED, *kinds, mission.pk, False, False, *kinds])
-        return [(kind, region_id, received_slot_start(slot), int(count)) for kind, region_id, slot, count in cursor]
+        cursor.execute(sql, params)
+        return [(kind, region_id, code, key, int(count)) for kind, region_id, code, key, count in cursor]

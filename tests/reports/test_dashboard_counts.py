@@ -172,8 +172,8 @@ def test_the_number_of_queries_does_not_grow_with_the_forms(mission):
     assert queries(more) == queries(mission) == DASHBOARD_COUNTS_QUERIES
 
 
-# The forms per quarter-hour, the stations observed, the regions, their stations, the latest incidents, their count.
-DASHBOARD_COUNTS_QUERIES = 6
+# The tallies (forms per quarter-hour and per station), the regions, their stations, the latest incidents, their count.
+DASHBOARD_COUNTS_QUERIES = 5
 
 
 def test_only_the_core_team_reads_the_dashboard_data(client, mission, actors):

@@ -294,7 +294,7 @@ def _dashboard_queries(client, mission, django_assert_num_queries, expected):
 
 
 # The role comes from the membership alone (no query of global groups).
-DASHBOARD_QUERIES = 11
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("forms", [10, 120])

@@ -1,14 +1,19 @@
-"""The raw-data CSV: PostgreSQL's COPY path and the chunked reader write the same bytes from the same forms."""
+"""The raw data: PostgreSQL's COPY path and the chunked reader write the same CSV bytes from the same forms, and the
+XLSX's raw sheet holds the CSV's cells, typed."""
 
 import csv
 import io
 
 import pytest
 from django.db import connection
+from openpyxl import load_workbook
 
 from checklists.choices import FormKind, TemplateStatus
 from reports.compile import statistics_compile
-from reports.raw_csv import write_csv, write_csv_rows
+from reports.exports import write_xlsx
+from reports.models import ReportRun
+from reports.raw_csv import neutralise, write_csv, write_csv_rows
+from reports.result import ReportLabels
 from tests.factories import TeamFactory
 
 from .data import VOTING_V2, add_forms, make_template
@@ -25,6 +30,7 @@ TYPED = [
     ("back\\slash \\n not a newline", "-"),
     ("Наблюдатель; =удалён", "  =SUM(A1)"),
     ("", ""),
+    ("@home -ok +1", "Явка высокая, очередь ~40 человек"),
 ]
 
 
@@ -67,3 +73,36 @@ def test_the_copy_path_and_the_chunked_reader_write_identical_bytes(mission, for
     copied = _written(tmp_path, write_csv, mission, "copy.csv")
     read = _written(tmp_path, write_csv_rows, mission, "rows.csv")
     assert copied == read
+
+
+def test_the_xlsx_raw_sheet_holds_the_csvs_cells_with_numbers_as_numbers_and_text_as_typed(mission, forms, tmp_path):
+    result = statistics_compile(mission=mission, kinds=["voting"])
+    csv_path, xlsx_path = tmp_path / "raw.csv", tmp_path / "raw.xlsx"
+    written = write_csv(path=csv_path, mission=mission, result=result)
+    labels = ReportLabels.for_result(result, mission=mission)
+    assert write_xlsx(path=xlsx_path, run=ReportRun(mission=mission), result=result, labels=labels) == written
+    # Unquoted CSV cells are read as numbers: every CSV cell keeps its type for the comparison.
+    csv_rows = list(
+        csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"), newline=""), quoting=csv.QUOTE_NONNUMERIC)
+    )
+    sheet = load_workbook(xlsx_path)["Raw data"]
+    xlsx_rows = list(sheet.iter_rows(values_only=True))
+    assert len(xlsx_rows) == len(csv_rows) == len(forms) + 1
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+    def as_csv(value):
+        """An XLSX cell as the CSV writes it: text neutralised, an empty cell as empty text, numbers as numbers."""
+        if value is None:
+            return ""
+        return float(value) if isinstance(value, int) else neutralise(value)
+
+    for xlsx_row, csv_row in zip(xlsx_rows, csv_rows, strict=True):
+        # XML reads every line end as a line feed: a CR LF typed in a note comes back as LF from any XLSX.
+        expected = [cell.replace("\r\n", "\n") if isinstance(cell, str) else cell for cell in csv_row]
+        assert [as_csv(value) for value in xlsx_row] == expected
+    by_form = {row[0]: dict(zip(xlsx_rows[0], row, strict=True)) for row in xlsx_rows[1:]}
+    assert [by_form[form.pk]["notes"] or "" for form in forms] == [note.replace("\r\n", "\n") for note, _ in TYPED]
+    assert by_form[forms[4].pk]["remarks"] == "  =SUM(A1)"  # as typed: the CSV's apostrophe is not in the XLSX
+    assert by_form[forms[0].pk]["voters_voted"] is None and by_form[forms[1].pk]["voters_voted"] == 400
+    assert isinstance(by_form[forms[1].pk]["voters_on_list"], int)
+    assert by_form[forms[1].pk]["received_at"] == forms[1].received_at.isoformat()
