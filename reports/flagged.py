@@ -19,6 +19,9 @@ from .models import ReportFlaggedForm
 from .result import IncidentForm, ProtocolForm, ReportResult
 from .result.model import CriticalAnswer
 
+# The forms of the incidents list (urgent or critical); the protocol list holds the forms with a protocol mismatch.
+INCIDENT = Q(urgent=True) | Q(has_critical=True)
+
 CHUNK = 2000  # forms read at a time when a whole list is gone through (the XLSX)
 
 # What the lists show of a form, as ReportFlaggedForm names it.
@@ -140,20 +143,14 @@ def _run_window(run_id: int, place: str) -> Callable[[int, int], list[dict]]:
 def flagged_lists_of_run(result: ReportResult, *, run_id: int) -> ReportResult:
     """The result with its lists read from the run's flagged forms (a result that still holds its lists keeps them)."""
     critical = critical_values(result)
-    if result.incidents.listed is not None:
-        result.incidents.list = FlaggedList(
-            total=result.incidents.listed,
-            window=_run_window(run_id, "incident_order"),
-            form=incident_form,
-            critical=critical,
-        )
-    if result.protocol.listed is not None:
-        result.protocol.list = FlaggedList(
-            total=result.protocol.listed,
-            window=_run_window(run_id, "protocol_order"),
-            form=protocol_form,
-            critical=critical,
-        )
+    for holder, place, form in (
+        (result.incidents, "incident_order", incident_form),
+        (result.protocol, "protocol_order", protocol_form),
+    ):
+        if holder.listed is not None:
+            holder.list = FlaggedList(
+                total=holder.listed, window=_run_window(run_id, place), form=form, critical=critical
+            )
     return result
 
 
@@ -168,13 +165,10 @@ _LIVE_NAMES = {
 }
 
 
-def _live_window(rows: QuerySet, *order: str) -> Callable[[int, int], list[dict]]:
+def _live_window(rows: QuerySet, order: tuple[str, str]) -> Callable[[int, int], list[dict]]:
     def window(start: int, stop: int) -> list[dict]:
         return [
-            {name: row[_LIVE_NAMES.get(name, name)] for name in FIELDS}
-            for row in rows.order_by(*order, "-submission_id" if order[0].startswith("-") else "submission_id")[
-                start:stop
-            ]
+            {name: row[_LIVE_NAMES.get(name, name)] for name in FIELDS} for row in rows.order_by(*order)[start:stop]
         ]
 
     return window
@@ -182,18 +176,13 @@ def _live_window(rows: QuerySet, *order: str) -> Callable[[int, int], list[dict]
 
 def flagged_lists_live(result: ReportResult, *, rows: QuerySet) -> ReportResult:
     """The result of a compilation without a run, its lists read when they are read from `rows` (the SELECT of
-    reports.compile.flagged_forms: the forms as they stood at its cut-off)."""
+    reports.compile.flagged_forms: the forms as they stood at its cut-off), in the orders of a run's lists."""
     critical = critical_values(result)
-    result.incidents.list = FlaggedList(
-        total=result.incidents.listed or 0,
-        window=_live_window(rows.filter(Q(urgent=True) | Q(has_critical=True)), "-received_at"),
-        form=incident_form,
-        critical=critical,
-    )
-    result.protocol.list = FlaggedList(
-        total=result.protocol.listed or 0,
-        window=_live_window(rows.filter(protocol_mismatch=True), "received_at"),
-        form=protocol_form,
-        critical=critical,
-    )
+    for holder, chosen, order, form in (
+        (result.incidents, INCIDENT, ("-received_at", "-submission_id"), incident_form),
+        (result.protocol, Q(protocol_mismatch=True), ("received_at", "submission_id"), protocol_form),
+    ):
+        holder.list = FlaggedList(
+            total=holder.listed or 0, window=_live_window(rows.filter(chosen), order), form=form, critical=critical
+        )
     return result

@@ -14,11 +14,11 @@ from django.db.models.functions import Coalesce
 
 from submissions.models import Submission, SubmissionRevision
 
+from ..flagged import INCIDENT
 from ..models import ReportFlaggedForm
 from .base import Cells, Scope
 
-FLAGGED = Q(urgent=True) | Q(has_critical=True) | Q(protocol_mismatch=True)
-INCIDENT = Q(urgent=True) | Q(has_critical=True)
+FLAGGED = INCIDENT | Q(protocol_mismatch=True)
 
 
 def flagged_forms(scope: Scope) -> QuerySet:
