@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.once import MODULE_TESTS
+
 REQUIRE_SERVICES = os.environ.get("EOM_REQUIRE_SERVICES") == "1"
 
 
@@ -29,7 +31,10 @@ def pytest_report_header(config):
 
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    modules = config.stash.setdefault(MODULE_TESTS, {})
     for item in items:
+        if module := getattr(item, "module", None):
+            modules.setdefault(module.__name__, []).append(item)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skipif(not REQUIRE_SERVICES, reason="needs PostgreSQL (set DATABASE_URL)"))
         if "browser" in item.keywords and not shutil.which("chromium"):
@@ -158,9 +163,9 @@ def module_transaction(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def mission(db):
-    from tests.factories import MissionFactory
+    from tests.factories import kazakhstan_2019
 
-    return MissionFactory(slug="kz-2019", name="Kazakhstan 2019")
+    return kazakhstan_2019()
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,11 @@ class MissionFactory(factory.django.DjangoModelFactory):
     candidates = ["Candidate A", "Candidate B", "Candidate C"]
 
 
+def kazakhstan_2019() -> Mission:
+    """The mission most tests run in (the `mission` fixture)."""
+    return MissionFactory(slug="kz-2019", name="Kazakhstan 2019")
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region

@@ -1,5 +1,6 @@
 """A small mission with one of every actor, for the API tests; clients authenticate with tokens like scripts do."""
 
+import copy
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,9 +18,11 @@ from tests.factories import (
     RegionFactory,
     TecFactory,
     UserFactory,
+    kazakhstan_2019,
     odihr_staff,
     team_with_members,
 )
+from tests.once import once_per_module
 
 
 @dataclass
@@ -57,10 +60,9 @@ def core_member(mission, username, core_function, role=MemberRole.CORE_TEAM, nat
     return user
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     """Kazakhstan 2019 in miniature: two regions, an LTO team in the north with one STO team, another STO team south."""
-    mission = MissionFactory(slug="kz-2019", name="Kazakhstan 2019")
+    mission = kazakhstan_2019()
     other_mission = MissionFactory(slug="ua-2019", name="Ukraine 2019", host_country="UA")
     north = RegionFactory(mission=mission, code="NKZ", name="North Kazakhstan")
     south = RegionFactory(mission=mission, code="TUR", name="Turkistan")
@@ -103,9 +105,28 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(scope="module")
+def world_once(request):
+    return once_per_module(request, "world", build_world)
+
+
 @pytest.fixture
-def forms(world):
-    """The standard checklists, published, in the world's mission."""
+def world(world_once, db) -> World:
+    return copy.deepcopy(world_once) if world_once is not None else build_world()
+
+
+def load_forms(mission) -> dict:
     from checklists.services import checklists_load_standard
 
-    return {template.kind: template for template in checklists_load_standard(mission=world.mission)}
+    return {template.kind: template for template in checklists_load_standard(mission=mission)}
+
+
+@pytest.fixture(scope="module")
+def forms_once(request, world_once):
+    return None if world_once is None else once_per_module(request, "forms", lambda: load_forms(world_once.mission))
+
+
+@pytest.fixture
+def forms(forms_once, world):
+    """The standard checklists, published, in the world's mission."""
+    return copy.deepcopy(forms_once) if forms_once is not None else load_forms(world.mission)

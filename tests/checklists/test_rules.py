@@ -1,6 +1,7 @@
 """Data-quality rules a coordinator writes on a checklist, and conditions written as expressions: checked when
 saved and when published, flagging forms (never refusing them) wherever a form is recorded or corrected."""
 
+import copy
 import uuid
 
 import pytest
@@ -12,15 +13,22 @@ from checklists.rules import flag_messages
 from checklists.services import question_add, rule_add, template_new_version, template_publish
 from submissions.services import submission_correct, submission_validate
 from tests.checklists.factories import answers_for, build_world
+from tests.factories import kazakhstan_2019
+from tests.once import once_per_module
 
 pytestmark = pytest.mark.django_db
 
 TURNOUT_RULE = "voters_voted <= voters_on_list"
 
 
+@pytest.fixture(scope="module")
+def world_once(request):
+    return once_per_module(request, "world", lambda: build_world(kazakhstan_2019()))
+
+
 @pytest.fixture
-def world(mission):
-    return build_world(mission)
+def world(world_once, mission):
+    return copy.deepcopy(world_once) if world_once is not None else build_world(mission)
 
 
 def _with_rules(world, *rules: tuple[str, str, str]):

@@ -1,11 +1,13 @@
 """The observers' site fixture (a mission with named actors in every role), with the core team as admin staff."""
 
+import copy
 import decimal
 
 import pytest
 
-from tests.factories import PollingStationFactory, odihr_staff
+from tests.factories import PollingStationFactory, kazakhstan_2019, odihr_staff
 from tests.observe.conftest import PASSWORD, build_site
+from tests.once import once_per_module
 
 __all__ = ["PASSWORD", "build_site"]
 
@@ -33,9 +35,14 @@ def place_stations(site):
     return site
 
 
+@pytest.fixture(scope="module")
+def site_once(request):
+    return once_per_module(request, "site", lambda: build_cockpit_site(kazakhstan_2019()))
+
+
 @pytest.fixture
-def site(mission):
-    return build_cockpit_site(mission)
+def site(site_once, mission):
+    return copy.deepcopy(site_once) if site_once is not None else build_cockpit_site(mission)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass
 
@@ -22,8 +23,10 @@ from tests.factories import (
     RegionFactory,
     TecFactory,
     UserFactory,
+    kazakhstan_2019,
     team_with_members,
 )
+from tests.once import once_per_module
 
 PASSWORD = "correct horse battery"
 
@@ -148,9 +151,14 @@ def build_site(mission) -> Site:
     )
 
 
+@pytest.fixture(scope="module")
+def site_once(request):
+    return once_per_module(request, "site", lambda: build_site(kazakhstan_2019()))
+
+
 @pytest.fixture
-def site(mission):
-    return build_site(mission)
+def site(site_once, mission):
+    return copy.deepcopy(site_once) if site_once is not None else build_site(mission)
 
 
 @pytest.fixture

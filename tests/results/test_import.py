@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -9,7 +11,8 @@ from django.urls import reverse
 from missions.models import PollingStation
 from results.imports import results_import
 from results.models import ResultsSettings, ResultsVersion, StationResult
-from tests.factories import PollingStationFactory, TecFactory
+from tests.factories import PollingStationFactory, TecFactory, kazakhstan_2019
+from tests.once import once_per_module
 from tests.results.builders import (
     CANDIDATES,
     HEADERS,
@@ -26,9 +29,14 @@ HEADERS_IN_ORDER = tuple(HEADERS)
 LINES = ("registered_voters", "ballots_received", "ballots_issued", "ballots_cancelled", "ballots_valid")
 
 
+@pytest.fixture(scope="module")
+def world_once(request):
+    return once_per_module(request, "world", lambda: build_cec_world(kazakhstan_2019()))
+
+
 @pytest.fixture
-def world(mission):
-    return build_cec_world(mission)
+def world(world_once, mission):
+    return copy.deepcopy(world_once) if world_once is not None else build_cec_world(mission)
 
 
 def stored_figures(version) -> dict:

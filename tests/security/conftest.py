@@ -6,10 +6,13 @@ of the actors' own mission's observers are PERSONAL_MARKER (personal data: coord
 
 from __future__ import annotations
 
+import copy
+import shutil
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import override_settings
 
 from checklists.selectors import template_published
 from checklists.services import checklists_load_standard
@@ -19,9 +22,18 @@ from reports.models import ExportLog, ReportRun
 from reports.services import report_run_compile, report_run_create
 from submissions.services import submission_record
 from tests.checklists.factories import answers_for
-from tests.factories import MissionFactory, PollingStationFactory, RegionFactory, TecFactory, UserFactory, odihr_staff
+from tests.factories import (
+    MissionFactory,
+    PollingStationFactory,
+    RegionFactory,
+    TecFactory,
+    UserFactory,
+    kazakhstan_2019,
+    odihr_staff,
+)
 from tests.factories import team_with_members as make_team
 from tests.observe.conftest import build_site
+from tests.once import once_per_module
 
 OTHER_MARKER = "Zanzibarium"
 PERSONAL_MARKER = "+7 700 555 0199"
@@ -138,10 +150,27 @@ def build_world(mission) -> World:
     return World(own=own, other=other, users=users)
 
 
+@pytest.fixture(scope="module")
+def world_once(request, tmp_path_factory):
+    """The world built once for the module, with the files its compiled runs wrote (copied into each test's)."""
+    media = tmp_path_factory.mktemp("media")
+
+    def build():
+        with override_settings(MEDIA_ROOT=media):
+            return build_world(kazakhstan_2019())
+
+    built = once_per_module(request, "world", build)
+    return None if built is None else (built, media)
+
+
 @pytest.fixture
-def world(mission, settings, tmp_path) -> World:
+def world(world_once, mission, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
-    return build_world(mission)
+    if world_once is None:
+        return build_world(mission)
+    built, media = world_once
+    shutil.copytree(media, tmp_path, dirs_exist_ok=True)
+    return copy.deepcopy(built)
 
 
 @pytest.fixture

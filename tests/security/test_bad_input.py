@@ -4,6 +4,7 @@ change nothing, and never a 5xx (fuzzed as well). Hostile files are in test_bad_
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import uuid
@@ -19,7 +20,9 @@ from deployment.models import TeamAssignment
 from observers.models import Team, TeamMember
 from submissions.models import Answer, Submission
 from tests.checklists.factories import answers_for
+from tests.factories import kazakhstan_2019
 from tests.observe.conftest import build_site
+from tests.once import once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +30,14 @@ pytestmark = pytest.mark.django_db
 # ------------------------------------------------------------------------------------------------ form posts
 
 
+@pytest.fixture(scope="module")
+def site_once(request):
+    return once_per_module(request, "site", lambda: build_site(kazakhstan_2019()))
+
+
 @pytest.fixture
-def site(mission):
-    return build_site(mission)
+def site(site_once, mission):
+    return copy.deepcopy(site_once) if site_once is not None else build_site(mission)
 
 
 def _submit_url(site) -> str:

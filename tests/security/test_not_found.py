@@ -4,13 +4,16 @@ An outsider (an account with no role in the mission, here an STO of another miss
 slug, a form's UUID, a team or a station exists; an observer must not learn it of another team's form or team.
 """
 
+import copy
 import uuid
 
 import pytest
 from django.urls import reverse
 
 from reports.services import report_run_compile, report_run_create
+from tests.factories import kazakhstan_2019
 from tests.observe.conftest import build_site
+from tests.once import once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +26,14 @@ def _answer(client, url):
     return response.status_code, response.content
 
 
+@pytest.fixture(scope="module")
+def site_once(request):
+    return once_per_module(request, "site", lambda: build_site(kazakhstan_2019()))
+
+
 @pytest.fixture
-def site(mission):
-    return build_site(mission)
+def site(site_once, mission):
+    return copy.deepcopy(site_once) if site_once is not None else build_site(mission)
 
 
 @pytest.fixture
