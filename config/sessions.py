@@ -1,7 +1,7 @@
 """Sessions in the database, as Django's own backend keeps them, read with one prepared statement.
 
 Every signed-in request reads its session first. Django's database backend builds that look-up with the ORM each
-time (about a sixth of the CPU of recording a form); this one runs the same query, compiled once. The table, the
+time (about 6 % of the CPU of recording a form); this one runs the same query, built once. The table, the
 rows, the encoding and every other behaviour are Django's, so sessions made before and after are the same, and
 switching between the two backends logs nobody out. It is deliberately not a cache in front of the database: a
 session ended or expired there (logout, an account deactivated, a password changed) ends at once, on every worker.
