@@ -127,6 +127,36 @@ def column(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
+def form_cells_sql() -> tuple[str, list, str, list]:
+    """The cells a revision fills from its own columns, not its answers: RECEIVED and OBSERVED_AT.
+
+    Like `cells_sql` (which includes them), for a `src (revision_id, sign)` table the caller defines first in a WITH:
+    returns the WITH item `form_rows` and its parameters, then a SELECT of mission_id, kind, region_id, area_type,
+    question_code, answer, count, total over it and its parameters. The dashboard reads these cells alone
+    (tallies.selectors.tally_forms_now), so they have this one definition.
+    """
+    revision = SubmissionRevision
+
+    def r(name):
+        return f"r.{column(revision, name)}"
+
+    rows = (
+        "form_rows AS ("  # noqa: S608 - names from the models
+        f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
+        f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot, "
+        f"{r('polling_station')} AS station_id "
+        f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
+    )
+    select = (
+        "SELECT mission_id, kind, region_id, area_type, %s AS question_code, CAST(slot AS VARCHAR(24)) AS answer, "
+        "sign AS count, 0 AS total FROM form_rows "
+        "UNION ALL "
+        "SELECT mission_id, kind, region_id, area_type, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "WHERE station_id IS NOT NULL"
+    )
+    return rows, [False], select, [RECEIVED, OBSERVED_AT]
+
+
 def cells_sql() -> tuple[str, list, str, list]:
     """The signed cells of the revisions in a `src (revision_id, sign)` table the caller defines first in a WITH.
 
@@ -136,6 +166,7 @@ def cells_sql() -> tuple[str, list, str, list]:
     answers' stations and the turnout figures come from the same rows, the quarter-hours of receipt from the revisions.
     """
     revision, answer, submission, question = SubmissionRevision, RevisionAnswer, Submission, Question
+    form_rows, form_row_params, form_select, form_params = form_cells_sql()
 
     def r(name):
         return f"r.{column(revision, name)}"
@@ -158,12 +189,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"JOIN {table(answer)} a ON {a('revision')} = {r('id')} "
         f"LEFT JOIN {table(question)} q ON {q('template')} = s.{column(submission, 'template')} "
         f"AND {q('code')} = {a('question_code')} "
-        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s), "
-        "form_rows AS ("
-        f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
-        f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot, "
-        f"{r('polling_station')} AS station_id "
-        f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
+        f"WHERE {r('confidential')} = %s AND {a('question_code')} <> %s)"
     )
     place = "mission_id, kind, region_id, area_type, question_code"
     # A figure is the question with its protocol field or, without one, the question with its code (turnout_figure).
@@ -205,11 +231,7 @@ def cells_sql() -> tuple[str, list, str, list]:
         f"FROM ({per_form}) turnout_used "
         "WHERE voted IS NOT NULL AND on_list > 0"
         ") turnout WHERE figure IS NOT NULL "
-        "UNION ALL "
-        "SELECT mission_id, kind, region_id, area_type, %s, CAST(slot AS VARCHAR(24)), sign, 0 FROM form_rows "
-        "UNION ALL "
-        "SELECT mission_id, kind, region_id, area_type, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
-        "WHERE station_id IS NOT NULL"
+        f"UNION ALL {form_select}"
     )
     params = [
         *(str(kind) for kind in SUMMARISED_TYPES),
@@ -228,10 +250,9 @@ def cells_sql() -> tuple[str, list, str, list]:
         *per_form_params,
         TURNOUT_ON_LIST,
         *per_form_params,
-        RECEIVED,
-        OBSERVED_AT,
+        *form_params,
     ]
-    return rows, [False, OVERALL_ASSESSMENT_CODE, False], select, params
+    return f"{rows}, {form_rows}", [False, OVERALL_ASSESSMENT_CODE, *form_row_params], select, params
 
 
 def events_src(ids: list[int], *, undo: bool = False) -> tuple[str, list]:

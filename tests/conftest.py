@@ -1,7 +1,12 @@
 """Shared fixtures: the services a test needs are used when configured, skipped (or, in CI, required) otherwise."""
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -31,17 +36,95 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skipif(not REQUIRE_SERVICES, reason="needs chromium (make browser)"))
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
-    """On SQLite, a session that starts real workers keeps its test database in a file they can open too.
+def _on_sqlite() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
-    (Otherwise the test database is in memory, which only this process can see.)
+
+def _migrations_key() -> str:
+    """A digest of everything the migrated schema depends on: Django, the installed apps and their migrations.
+
+    (An app without migrations gets its tables from its models, so its models module stands in for them.)
     """
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3") and any(
-        item.get_closest_marker("celery_worker") for item in request.session.items
-    ):
-        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+    import importlib.util
+
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version} {settings.AUTH_USER_MODEL}".encode())
+    for app in apps.get_app_configs():
+        digest.update(f"app {app.label} {app.name}".encode())
+        spec = importlib.util.find_spec(f"{app.name}.migrations")
+        if spec and spec.submodule_search_locations:
+            files = sorted(path for folder in spec.submodule_search_locations for path in Path(folder).glob("*.py"))
+        else:
+            files = [Path(app.models_module.__file__)] if app.models_module else []
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _migrated_template(folder: Path, django_db_blocker) -> Path:
+    """An SQLite file with every migration applied, built by the first test process that needs it.
+
+    Kept between runs under its digest of the migrations (a changed migration builds a new one); other processes
+    wait for the one building it and then copy it.
+    """
+    from django.db import connection
+
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"migrated-{_migrations_key()}.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if template.exists():
+            return template
+        building = folder / f"building-{os.getpid()}.sqlite3"
+        database = settings.DATABASES["default"]
+        test_settings = database.setdefault("TEST", {})
+        name, test_name = database["NAME"], test_settings.get("NAME")
+        test_settings["NAME"] = str(building)
+        with django_db_blocker.unblock():
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            connection.creation.destroy_test_db(name, verbosity=0, keepdb=True)  # closes it, keeps the file
+        test_settings["NAME"] = test_name
+        with contextlib.closing(sqlite3.connect(building)) as built:
+            built.execute("PRAGMA journal_mode=DELETE")  # everything in the one file, ready to copy
+        for old in folder.glob("migrated-*.sqlite3"):
+            old.unlink()
+        building.replace(template)
+    return template
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_use_migrations, django_db_blocker, request, tmp_path_factory
+):
+    """On SQLite, each test process's database is a file copied from one migrated template.
+
+    Running every migration costs most of a minute of processor time; the template is built once (and kept between
+    runs until a migration changes), and `django_db_keepdb` below then only checks that nothing is left to migrate.
+    A file also lets the real workers some tests start (celery_worker marker) open the same database.
+    """
+    if not _on_sqlite():
+        return
+    if not django_db_use_migrations:  # --no-migrations: a database in memory, in a file only for real workers
+        if any(item.get_closest_marker("celery_worker") for item in request.session.items):
+            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+                tmp_path_factory.mktemp("database") / "test.sqlite3"
+            )
+        return
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("eom-test-database") if cache else tmp_path_factory.getbasetemp().parent / "database"
+    template = _migrated_template(Path(folder), django_db_blocker)
+    database = tmp_path_factory.mktemp("database") / "test.sqlite3"
+    shutil.copyfile(template, database)
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(database)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_use_migrations):
+    """On SQLite the copied template is the database: keep it (it is a file in this run's temporary folder)."""
+    return (_on_sqlite() and django_db_use_migrations) or request.config.getvalue("reuse_db")
 
 
 @pytest.fixture
