@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import F, Q, QuerySet
 
+from config.queries import PreparedQuery
+
 from .roles import COORDINATING, OBSERVING, PUBLISHING, WHOLE_MISSION, Role, role_of_membership
 
 WITHDRAWN = "withdrawn"
@@ -87,14 +89,9 @@ def held_memberships(user) -> QuerySet:
     )
 
 
-def _member_actor(user, mission_id: int) -> Actor | None:
-    """The user's Actor in one mission in one query: the membership, its team seat, the team and its planned region.
-
-    The joins are outer and give at most one row: a login holds one record per mission, a record one membership, a
-    membership one seat and a team one assignment. No ordering, for the same reason.
-    """
-    row = (
-        held_memberships(user)
+def _member_actor_row(user_id: int, mission_id: int) -> QuerySet:
+    return (
+        held_memberships(user_id)
         # The record named by both constants: the planner reads the unique (login, mission) index whatever its
         # statistics say (with stale ones after a roster import it scanned the mission's memberships instead).
         .filter(mission_id=mission_id, observer__mission_id=mission_id)
@@ -109,7 +106,19 @@ def _member_actor(user, mission_id: int) -> Actor | None:
             "team_seats__team__assignment__region_id",
         )[:1]
     )
-    row = next(iter(row), None)
+
+
+# Asked on every request that works in one mission (each form sent): compiled once (config.queries).
+_MEMBER_ACTOR_ROW = PreparedQuery(_member_actor_row, "user_id", "mission_id")
+
+
+def _member_actor(user, mission_id: int) -> Actor | None:
+    """The user's Actor in one mission in one query: the membership, its team seat, the team and its planned region.
+
+    The joins are outer and give at most one row: a login holds one record per mission, a record one membership, a
+    membership one seat and a team one assignment. No ordering, for the same reason.
+    """
+    row = _MEMBER_ACTOR_ROW.first(user_id=user.pk, mission_id=mission_id)
     if row is None:
         return None
     membership_id, member_role, core_function, team_id, team_kind, lto_team_id, planned_region_id = row

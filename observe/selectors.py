@@ -11,6 +11,7 @@ from access import Actor, form_list_scope, visible_to
 from access.rules import team_scope
 from checklists.choices import LTO_KINDS, FormKind
 from checklists.models import FormTemplate
+from config.queries import PreparedQuery
 from deployment.models import PlannedVisit, TeamAssignment
 from missions.models import Mission, PollingStation, Region, Tec, station_label
 from observers.choices import TeamKind
@@ -80,18 +81,23 @@ def tec_of_mission(*, mission: Mission, tec_id: int) -> Tec | None:
     return Tec.objects.select_related("region").filter(mission=mission, pk=tec_id).first()
 
 
+# Every form sent asks for it: compiled once (config.queries).
+_TEMPLATE_OF_MISSION = PreparedQuery(
+    lambda mission_slug, template_id: (
+        FormTemplate.objects.select_related("mission").filter(mission__slug=mission_slug, pk=template_id).order_by()[:1]
+    ),
+    "mission_slug",
+    "template_id",
+)
+
+
 def mission_with_template(*, mission_slug: str, template_id: int | None) -> tuple[Mission | None, FormTemplate | None]:
     """A mission by slug and its checklist by id, in one query when both exist (the way a form is sent).
 
     (mission, None) when the checklist is missing or another mission's, (None, None) when the mission is unknown.
     """
     if template_id is not None:
-        template = (
-            FormTemplate.objects.select_related("mission")
-            .filter(mission__slug=mission_slug, pk=template_id)
-            .order_by()
-            .first()
-        )
+        template = _TEMPLATE_OF_MISSION.first(mission_slug=mission_slug, template_id=template_id)
         if template is not None:
             return template.mission, template
     return Mission.objects.filter(slug=mission_slug).order_by().first(), None

@@ -131,6 +131,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cockpit:landing"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(12 * 3600)))
+# Django's database sessions, their look-up compiled once (config/sessions.py): a session ended in the database ends
+# at once; a cached or signed-cookie session would outlive a logout or a deactivated account on other workers.
+SESSION_ENGINE = "config.sessions"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -100,7 +100,8 @@ class SubmissionViewSet(
         incoming = SubmissionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         template = _template_for(incoming.validated_data, request.user)
-        if actor_for(request.user, template.mission) is None:
+        actor = actor_for(request.user, template.mission)
+        if actor is None:
             raise PermissionDenied(_("You are not a member of this mission."))
         try:
             with service_errors():
@@ -110,6 +111,7 @@ class SubmissionViewSet(
                     uuid=incoming.validated_data["uuid"],
                     template=template,
                     payload=incoming.payload(),
+                    actor=actor,
                 )
         except SubmissionConflict as conflict:
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)

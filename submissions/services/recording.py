@@ -34,6 +34,7 @@ from checklists.choices import (
 from checklists.models import FormTemplate, Question
 from checklists.rules import form_flags
 from checklists.selectors import template_content
+from config.queries import PreparedQuery
 from missions.clock import local_zone
 from missions.models import Mission, PollingStation, Tec
 from observers.models import Team
@@ -221,23 +222,37 @@ def submission_build(
     return submission, answer_values(questions, form.answers)
 
 
+# Nearly every form names its place: compiled once (config.queries). One row by id: no ordering.
+_STATION_OF_MISSION = PreparedQuery(
+    lambda mission_id, station_id: (
+        PollingStation.objects.select_related("tec__region", "region")
+        .filter(mission_id=mission_id, pk=station_id)
+        .order_by()[:1]
+    ),
+    "mission_id",
+    "station_id",
+)
+_TEC_OF_MISSION = PreparedQuery(
+    lambda mission_id, tec_id: (
+        Tec.objects.select_related("region").filter(mission_id=mission_id, pk=tec_id).order_by()[:1]
+    ),
+    "mission_id",
+    "tec_id",
+)
+
+
 def _resolve_place(*, mission: Mission, form: CleanForm, actor: Actor | None) -> Place:
     """Load the station, TEC and team named by a form, checking they belong to the mission."""
     errors: dict[str, list[str]] = {}
     station = tec = team = None
     if form.polling_station_id is not None:
-        station = (
-            PollingStation.objects.select_related("tec__region", "region")
-            .filter(mission=mission, pk=form.polling_station_id)
-            .order_by()  # one row by id: the default ordering would only join the region and the mission
-            .first()
-        )
+        station = _STATION_OF_MISSION.first(mission_id=mission.pk, station_id=form.polling_station_id)
         if station is None:
             errors["polling_station"] = [
                 _("No polling station with id %(id)s in this mission.") % {"id": form.polling_station_id}
             ]
     if form.tec_id is not None:
-        tec = Tec.objects.select_related("region").filter(mission=mission, pk=form.tec_id).order_by().first()
+        tec = _TEC_OF_MISSION.first(mission_id=mission.pk, tec_id=form.tec_id)
         if tec is None:
             errors["tec"] = [_("No TEC with id %(id)s in this mission.") % {"id": form.tec_id}]
         elif station is not None and station.tec_id != tec.pk:

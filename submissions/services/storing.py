@@ -14,6 +14,7 @@ PostgreSQL inside the same statement), so the answer is the one current when the
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
@@ -79,15 +80,13 @@ def answer_rows(submission: Submission, values: list[tuple]) -> list[Answer]:
     ]
 
 
-def _columns(instance: Model, *, skip: tuple[str, ...] = ()) -> tuple[list[str], list]:
-    """Quoted column names and database-ready values of a new row (auto_now_add and defaults applied)."""
-    names, params = [], []
-    for field in instance._meta.concrete_fields:
-        if field.primary_key or field.attname in skip:
-            continue
-        names.append(connection.ops.quote_name(field.column))
-        params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection))
-    return names, params
+@functools.cache
+def _insert_fields(model: type[Model], skip: tuple[str, ...] = ()) -> tuple:
+    return tuple(field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in skip)
+
+
+def _values(instance: Model, fields: tuple) -> list:
+    return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
 
 
 def _answer_arrays(values: list[tuple]) -> list[list]:
@@ -95,14 +94,58 @@ def _answer_arrays(values: list[tuple]) -> list[list]:
     return [[row[index] for row in values] for index in range(4)]
 
 
-def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
+# The first revision's columns that repeat the form's: the statement copies them from the row it has just inserted
+# rather than take the same values (the payload above all) a second time.
+_COPIED_FROM_FORM = (*REVISION_FIELDS, "payload", "received_at")
+
+
+@functools.cache
+def _insert_sql_postgresql() -> tuple[str, int, tuple]:
+    """The one statement that writes a new form (built once per process), where the status goes in its values, and
+    the revision's fields it takes as values (the others are copied from the form's row)."""
     quote = connection.ops.quote_name
-    submission_columns, submission_params = _columns(submission)
+    submission_columns = [quote(field.column) for field in _insert_fields(Submission)]
     # The status is the form's own unless its phase is locked; every other column is a plain parameter.
-    placeholders = ["%s"] * len(submission_params)
+    placeholders = ["%s"] * len(submission_columns)
     status_index = submission_columns.index(quote(Submission._meta.get_field("status").column))
     lock = f"SELECT 1 FROM {quote(PhaseLock._meta.db_table)} WHERE mission_id = %s AND kind = %s"  # noqa: S608
     placeholders[status_index] = f"CASE WHEN EXISTS ({lock}) THEN %s ELSE %s END"
+    form_columns = {field.attname: field.column for field in Submission._meta.concrete_fields}
+    revision_fields = _insert_fields(SubmissionRevision, ("submission_id",))
+    copied = [field for field in revision_fields if field.attname in _COPIED_FROM_FORM]
+    sent = tuple(field for field in revision_fields if field.attname not in _COPIED_FROM_FORM)
+    revision_columns = [quote(field.column) for field in (*copied, *sent)]
+    copied_columns = [quote(form_columns[field.attname]) for field in copied]
+    answer_columns = ", ".join(quote(name) for name in ("question_code", "value", "number", "text"))
+    sql = f"""
+        WITH new_submission AS (
+            INSERT INTO {quote(Submission._meta.db_table)} ({", ".join(submission_columns)})
+            VALUES ({", ".join(placeholders)})
+            ON CONFLICT ({quote("uuid")}) DO NOTHING
+            RETURNING id, {quote("status")}, {", ".join(copied_columns)}
+        ), answer_values AS (
+            SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
+        ), new_answers AS (
+            INSERT INTO {quote(Answer._meta.db_table)} (submission_id, {answer_columns})
+            SELECT new_submission.id, answer_values.* FROM new_submission, answer_values
+        ), new_revision AS (
+            INSERT INTO {quote(SubmissionRevision._meta.db_table)} (submission_id, {", ".join(revision_columns)})
+            SELECT new_submission.id, {", ".join(f"new_submission.{column}" for column in copied_columns)},
+                {", ".join(["%s"] * len(sent))}
+            FROM new_submission
+            RETURNING id
+        ), new_revision_answers AS (
+            INSERT INTO {quote(RevisionAnswer._meta.db_table)} (revision_id, {answer_columns})
+            SELECT new_revision.id, answer_values.* FROM new_revision, answer_values
+        )
+        SELECT new_submission.id, new_revision.id, new_submission.status FROM new_submission, new_revision
+    """  # noqa: S608 - table and column names come from the models; every value is a parameter
+    return sql, status_index, sent
+
+
+def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
+    sql, status_index, revision_fields = _insert_sql_postgresql()
+    submission_params = _values(submission, _insert_fields(Submission))
     submission_params[status_index : status_index + 1] = [
         submission.mission_id,
         submission.kind,
@@ -111,29 +154,7 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     ]
     # The first revision is current from the moment the form is received (set just above by auto_now_add).
     revision = _first_revision(submission, changed_by=changed_by)
-    revision_columns, revision_params = _columns(revision, skip=("submission_id",))
-    answer_columns = ", ".join(quote(name) for name in ("question_code", "value", "number", "text"))
-    sql = f"""
-        WITH new_submission AS (
-            INSERT INTO {quote(Submission._meta.db_table)} ({", ".join(submission_columns)})
-            VALUES ({", ".join(placeholders)})
-            ON CONFLICT ({quote("uuid")}) DO NOTHING
-            RETURNING id, {quote("status")}
-        ), answer_values AS (
-            SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
-        ), new_answers AS (
-            INSERT INTO {quote(Answer._meta.db_table)} (submission_id, {answer_columns})
-            SELECT new_submission.id, answer_values.* FROM new_submission, answer_values
-        ), new_revision AS (
-            INSERT INTO {quote(SubmissionRevision._meta.db_table)} (submission_id, {", ".join(revision_columns)})
-            SELECT new_submission.id, {", ".join(["%s"] * len(revision_params))} FROM new_submission
-            RETURNING id
-        ), new_revision_answers AS (
-            INSERT INTO {quote(RevisionAnswer._meta.db_table)} (revision_id, {answer_columns})
-            SELECT new_revision.id, answer_values.* FROM new_revision, answer_values
-        )
-        SELECT new_submission.id, new_revision.id, new_submission.status FROM new_submission, new_revision
-    """  # noqa: S608 - table and column names come from the models; every value is a parameter
+    revision_params = _values(revision, revision_fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
         row = cursor.fetchone()
