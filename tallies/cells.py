@@ -20,8 +20,15 @@ Every revision, answered or not, also fills the cell of its form's quarter-hour 
 timeline of forms received per local hour.
 Every revision at a polling station also fills the cell of that station under the code OBSERVED_AT (the answer is the
 station's id): the stations observed per region are those whose cells count a form; they grow with the stations, not
-with the forms. A compilation does not read them (tallies.selectors).
-The overall assessment is counted from the forms themselves, not from here.
+with the forms.
+What a compilation's coverage counts comes from the revision's own columns too (never from the overall assessment's
+answer row): under the code FORMS every revision fills FORMS_ALL, and FORMS_URGENT, FORMS_CRITICAL, FORMS_INCIDENT
+(urgent or critical) and FORMS_MISMATCH when flagged so, and ASSESSED followed by its overall assessment when it has
+one; a revision at a station with a negative assessment fills that station's cell under NEGATIVE_AT; a revision
+naming a TEC or a team fills its cell under TEC_OBSERVED or TEAM_REPORTED (the answer is the id). Distinct stations,
+TECs and teams are the cells with a positive count, so a correction or a move subtracts exactly; they grow with the
+stations, TECs and teams, not with the forms. These cells are read by the coverage (`tally_coverage`) and the
+dashboard, never with the answers (`tally_cells`).
 
 How a question is grouped follows its type on the form's own checklist version; a compilation checks that every
 version of the mission agrees with the merged catalogue before it trusts the tallies (reports.compile).
@@ -33,7 +40,14 @@ import datetime
 
 from django.db import connection
 
-from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, FormKind, QuestionType
+from checklists.choices import (
+    NEGATIVE_ASSESSMENTS,
+    NOT_APPLICABLE,
+    OVERALL_ASSESSMENT_CODE,
+    Assessment,
+    FormKind,
+    QuestionType,
+)
 from checklists.models import Question
 from submissions.models import RevisionAnswer, Submission, SubmissionRevision
 
@@ -61,6 +75,24 @@ RECEIVED = "__eom_received__"
 RECEIVED_SLOT_SECONDS = 900
 # The code of the cells of forms per polling station (the answer is the station's id): the stations observed.
 OBSERVED_AT = "__eom_observed_at__"
+# The code of the cells a compilation's coverage counts per place, and their answers: every form, the urgent, critical,
+# incident (urgent or critical) and protocol-mismatch forms; ASSESSED starts the cell of one overall assessment.
+FORMS = "__eom_forms__"
+FORMS_ALL, FORMS_URGENT, FORMS_CRITICAL, FORMS_INCIDENT, FORMS_MISMATCH = (
+    "all",
+    "urgent",
+    "critical",
+    "incident",
+    "mismatch",
+)
+ASSESSED = "assessed:"
+# The code of the cells of one polling station's forms with a negative overall assessment (the answer is its id).
+NEGATIVE_AT = "__eom_negative_at__"
+# The codes of the cells of the forms naming a TEC, and of a team's forms (the answer is the TEC's or team's id).
+TEC_OBSERVED = "__eom_tec_observed__"
+TEAM_REPORTED = "__eom_team_reported__"
+# The cells a compilation's coverage reads (tallies.selectors.tally_coverage); the answers' reading skips them.
+COVERAGE_CODES = (FORMS, OBSERVED_AT, NEGATIVE_AT, TEC_OBSERVED, TEAM_REPORTED)
 # Starts the cell of one polling station's forms giving a critical answer to a question (no id: forms without one).
 CRITICAL_AT = "__eom_critical_at__:"
 SUMMARISED_TYPES = (QuestionType.INTEGER, QuestionType.TIME, QuestionType.TEXT)
@@ -78,6 +110,13 @@ def integer_cell(key: str | None) -> int | None:
     if key is None or not key.startswith(INTEGER_VALUE):
         return None
     return int(key[len(INTEGER_VALUE) :])
+
+
+def assessed_cell(key: str | None) -> str | None:
+    """The overall assessment a FORMS cell counts, or None for any other of its cells."""
+    if key is None or not key.startswith(ASSESSED):
+        return None
+    return key[len(ASSESSED) :]
 
 
 def critical_cell(key: str | None) -> str | None:
@@ -128,7 +167,8 @@ def column(model, name: str) -> str:
 
 
 def form_cells_sql() -> tuple[str, list, str, list]:
-    """The cells a revision fills from its own columns, not its answers: RECEIVED and OBSERVED_AT.
+    """The cells a revision fills from its own columns, not its answers: RECEIVED, OBSERVED_AT and the other cells of
+    the coverage (COVERAGE_CODES).
 
     Like `cells_sql` (which includes them), for a `src (revision_id, sign)` table the caller defines first in a WITH:
     returns the WITH item `form_rows` and its parameters, then a SELECT of mission_id, kind, region_id, area_type,
@@ -144,17 +184,55 @@ def form_cells_sql() -> tuple[str, list, str, list]:
         "form_rows AS ("  # noqa: S608 - names from the models
         f"SELECT {r('mission')} AS mission_id, {r('kind')} AS kind, {r('region')} AS region_id, "
         f"{r('area_type')} AS area_type, src.sign AS sign, {received_slot_sql(r('received_at'))} AS slot, "
-        f"{r('polling_station')} AS station_id "
+        f"{r('polling_station')} AS station_id, {r('tec')} AS tec_id, {r('team')} AS team_id, "
+        f"{r('urgent')} AS urgent, {r('has_critical')} AS has_critical, {r('protocol_mismatch')} AS mismatch, "
+        f"{r('overall_assessment')} AS assessment "
         f"FROM src JOIN {table(revision)} r ON {r('id')} = src.revision_id WHERE {r('confidential')} = %s)"
     )
+    place = "mission_id, kind, region_id, area_type"
+    assessments = ", ".join(["%s"] * len(Assessment.values))
+    negative = ", ".join(["%s"] * len(NEGATIVE_ASSESSMENTS))
     select = (
-        "SELECT mission_id, kind, region_id, area_type, %s AS question_code, CAST(slot AS VARCHAR(24)) AS answer, "
+        f"SELECT {place}, %s AS question_code, CAST(slot AS VARCHAR(24)) AS answer, "  # noqa: S608 - names from the models
         "sign AS count, 0 AS total FROM form_rows "
-        "UNION ALL "
-        "SELECT mission_id, kind, region_id, area_type, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
-        "WHERE station_id IS NOT NULL"
+        f"UNION ALL SELECT {place}, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "WHERE station_id IS NOT NULL "
+        f"UNION ALL SELECT {place}, %s, %s, sign, 0 FROM form_rows "
+        f"UNION ALL SELECT {place}, %s, %s, sign, 0 FROM form_rows WHERE urgent = %s "
+        f"UNION ALL SELECT {place}, %s, %s, sign, 0 FROM form_rows WHERE has_critical = %s "
+        f"UNION ALL SELECT {place}, %s, %s, sign, 0 FROM form_rows WHERE urgent = %s OR has_critical = %s "
+        f"UNION ALL SELECT {place}, %s, %s, sign, 0 FROM form_rows WHERE mismatch = %s "
+        f"UNION ALL SELECT {place}, %s, %s || assessment, sign, 0 FROM form_rows "
+        f"WHERE assessment IN ({assessments}) "
+        f"UNION ALL SELECT {place}, %s, CAST(station_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        f"WHERE station_id IS NOT NULL AND assessment IN ({negative}) "
+        f"UNION ALL SELECT {place}, %s, CAST(tec_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "WHERE tec_id IS NOT NULL "
+        f"UNION ALL SELECT {place}, %s, CAST(team_id AS VARCHAR(24)), sign, 0 FROM form_rows "
+        "WHERE team_id IS NOT NULL"
     )
-    return rows, [False], select, [RECEIVED, OBSERVED_AT]
+    params = [
+        RECEIVED,
+        OBSERVED_AT,
+        FORMS,
+        FORMS_ALL,
+        *(value for flag in (FORMS_URGENT, FORMS_CRITICAL) for value in (FORMS, flag, True)),
+        FORMS,
+        FORMS_INCIDENT,
+        True,
+        True,
+        FORMS,
+        FORMS_MISMATCH,
+        True,
+        FORMS,
+        ASSESSED,
+        *Assessment.values,
+        NEGATIVE_AT,
+        *(str(value) for value in NEGATIVE_ASSESSMENTS),
+        TEC_OBSERVED,
+        TEAM_REPORTED,
+    ]
+    return rows, [False], select, params
 
 
 def cells_sql() -> tuple[str, list, str, list]:

@@ -22,9 +22,14 @@ from submissions.models import SubmissionRevision
 
 from .cells import (
     CELL_COLUMNS,
+    COVERAGE_CODES,
+    FORMS,
     INTEGER_VALUE,
+    NEGATIVE_AT,
     OBSERVED_AT,
     RECEIVED,
+    TEAM_REPORTED,
+    TEC_OBSERVED,
     cells_sql,
     column,
     form_cells_sql,
@@ -74,11 +79,12 @@ def tally_path(*, mission, at: datetime.datetime) -> tuple[str, int]:
 
 
 def _cells_statement(
-    *, mission, kinds: list[str], region, at: datetime.datetime, left_out, path: str | None
+    *, mission, kinds: list[str], region, at: datetime.datetime, left_out, path: str | None, coverage: bool = False
 ) -> tuple[str, list, str, list]:
     """The statement of `tally_cells` in two parts: its WITH items and their parameters, then the SELECT of the cells
     (kind, region id, area type, question code, answer, count, total) and its parameters; a caller may add WITH
-    items after the first part and read the SELECT as one of them."""
+    items after the first part and read the SELECT as one of them. With `coverage`, the cells of COVERAGE_CODES
+    only (computed for the events from the revisions alone, not their answers); without, every other cell."""
     path = path or settings.TALLIES_READ_PATH
     if path == "auto":
         path = None
@@ -106,22 +112,27 @@ def _cells_statement(
         )
         params += [mission.pk, *left_out, at, at]
     kind_marks = ", ".join(["%s"] * len(kinds))
-    # The stations observed are the dashboard's (tally_forms_now); a compilation counts its stations from the forms.
-    where = f"kind IN ({kind_marks}) AND question_code <> %s"
-    where_params: list = [*kinds, OBSERVED_AT]
+    code_marks = ", ".join(["%s"] * len(COVERAGE_CODES))
+    # The coverage's cells are read alone (tally_coverage), the answers' without them.
+    where = f"kind IN ({kind_marks}) AND question_code {'IN' if coverage else 'NOT IN'} ({code_marks})"
+    where_params: list = [*kinds, *COVERAGE_CODES]
     if region is not None:
         where += " AND region_id = %s"
         where_params.append(region.pk)
-    answer_rows, row_params, cells, cell_params = cells_sql()
+    answer_rows, row_params, cells, cell_params = form_cells_sql() if coverage else cells_sql()
     pick, pick_names = _path_sql(path)
     names = ", ".join(CELL_COLUMNS)
     stored = ("kind", "region", "area_type", "question_code", "answer")
+    # The coverage's few codes are named in each source, where the index on the totals' codes finds them (the codes of
+    # the union's last branch are parameters, so PostgreSQL does not push a condition on them into the others), and
+    # the planner then sizes the sum per cell rightly (it hashes the cells instead of sorting them).
+    only_codes, code_params = (f" AND {where}", where_params) if coverage else ("", [])
 
     def folded(model, where: str, sign: str = "") -> str:
         keys = ", ".join(column(model, name) for name in stored)
         return (
             f"SELECT {keys}, {sign}{column(model, 'count')} AS count, {sign}{column(model, 'total')} AS total "  # noqa: S608
-            f"FROM {table(model)} WHERE {column(model, 'mission')} = %s AND {where}"
+            f"FROM {table(model)} WHERE {column(model, 'mission')} = %s AND {where}{only_codes}"
         )
 
     # Each folded source is read only on its path: the condition on path_pick is a constant of the statement, which
@@ -134,10 +145,10 @@ def _cells_statement(
     select = (
         f"SELECT {names}, SUM(count) AS count, SUM(total) AS total FROM ("  # noqa: S608 - names from the models
         f"{hours_before} UNION ALL {all_hours} UNION ALL {hours_since} "
-        f"UNION ALL SELECT {names}, count, total FROM ({cells}) c"
-        f") x WHERE {where} GROUP BY {names} HAVING SUM(count) <> 0"
+        f"UNION ALL SELECT {names}, count, total FROM ({cells}) c{' WHERE ' + where if coverage else ''}"
+        f") x{'' if coverage else ' WHERE ' + where} GROUP BY {names} HAVING SUM(count) <> 0"
     )
-    folded_params = [mission.pk, hour, mission.pk, mission.pk, hour]
+    folded_params = [mission.pk, hour, *code_params, mission.pk, *code_params, mission.pk, hour, *code_params]
     return (
         with_items,
         params + row_params + _bind(pick_names, mission_id=mission.pk, hour=hour),
@@ -226,6 +237,65 @@ def tally_read(
             else:
                 read.values.append((kind, code, int(first), int(second)))
     read.values.sort()
+    return read
+
+
+@dataclass
+class TallyCoverage:
+    """The cells a compilation's coverage reads, summarised in the database (tally_coverage).
+
+    `forms`: (kind, region id, area type, answer, forms) of the FORMS cells: the forms, urgent, critical, incidents,
+    protocol mismatches and each overall assessment per place. `stations`: (kind, region id, area type, code,
+    stations): the distinct stations with a form (OBSERVED_AT) or with a negative assessment (NEGATIVE_AT) per kind
+    and place. `observed`: (region id, area type, stations) the distinct stations with a form of any kind. `tecs`:
+    (kind, region id, TEC id) the TECs with a form. `teams`: the ids of the teams with a form.
+    """
+
+    forms: list[tuple] = field(default_factory=list)
+    stations: list[tuple] = field(default_factory=list)
+    observed: list[tuple] = field(default_factory=list)
+    tecs: list[tuple] = field(default_factory=list)
+    teams: set[int] = field(default_factory=set)
+
+
+def tally_coverage(
+    *, mission, kinds: list[str], region=None, at: datetime.datetime, left_out: list[int] = (), path: str | None = None
+) -> TallyCoverage:
+    """The coverage cells as of `at`, exactly as tally_cells counts them (one statement), a few rows per place: the
+    station, TEC and team cells are counted where they are, never sent one by one (but TECs and teams, a few
+    hundred)."""
+    with_items, with_params, select, select_params = _cells_statement(
+        mission=mission, kinds=kinds, region=region, at=at, left_out=left_out, path=path, coverage=True
+    )
+    sql = (
+        f"WITH {with_items}, t AS ({select}) "  # noqa: S608 - names from the models
+        "SELECT 0, kind, region_id, area_type, question_code, answer, count FROM t WHERE question_code = %s "
+        "UNION ALL SELECT 1, kind, region_id, area_type, question_code, NULL, COUNT(*) FROM t "
+        "WHERE question_code IN (%s, %s) AND count > 0 GROUP BY kind, region_id, area_type, question_code "
+        "UNION ALL SELECT 2, NULL, region_id, area_type, NULL, NULL, COUNT(DISTINCT answer) FROM t "
+        "WHERE question_code = %s AND count > 0 GROUP BY region_id, area_type "
+        "UNION ALL SELECT DISTINCT 3, kind, region_id, NULL, NULL, answer, 0 FROM t "
+        "WHERE question_code = %s AND count > 0 "
+        "UNION ALL SELECT DISTINCT 4, NULL, CAST(NULL AS BIGINT), NULL, NULL, answer, 0 FROM t "
+        "WHERE question_code = %s AND count > 0"
+    )
+    read = TallyCoverage()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            with_params + select_params + [FORMS, OBSERVED_AT, NEGATIVE_AT, OBSERVED_AT, TEC_OBSERVED, TEAM_REPORTED],
+        )
+        for part, kind, region_id, area, code, answer, count in cursor.fetchall():
+            if part == 0:
+                read.forms.append((kind, region_id, area, answer, int(count)))
+            elif part == 1:
+                read.stations.append((kind, region_id, area, code, int(count)))
+            elif part == 2:
+                read.observed.append((region_id, area, int(count)))
+            elif part == 3:
+                read.tecs.append((kind, region_id, int(answer)))
+            else:
+                read.teams.add(int(answer))
     return read
 
 

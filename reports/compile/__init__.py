@@ -12,10 +12,14 @@ TURNOUT_CONVENTION and says how many forms it leaves out and why.
 The phases, each a function of its own module, in the order `compile_phases` runs them:
   0. scope_build (base)            which forms count: the snapshot filter, conflict decisions, the regions
   1. question_catalogue            the questions per kind, merged by code across versions
-  2. coverage_count (coverage)     per kind and cell: observations, stations, TECs, flags, assessments
+  2. coverage_count (coverage)     per kind and cell: observations, stations, TECs, flags, assessments (and the
+                                   teams that reported, from the tallies)
   3. answers_count (answers)       the one phase that reads answers: tallies per question, kind and cell
   4. kinds_compile (questions)     each kind's figures and each question's distribution, from 2 and 3
   5. turnout_count, teams_count    turnout at voting visits; teams deployed and reporting
+
+Phases 2, 3 and the teams that reported count from the running tallies (tallied.py) or by a recount of the forms
+and answers (coverage.py, answers.py: the verifier), as `count_answers` or REPORTS_COUNT_ANSWERS says (`count_source`).
   6. rule_counts (flagged)         forms per data-quality rule; protocol_summary and incidents_summary count the
                                    flagged forms, flagged_store writes a run's list of them (flagged_forms)
   7. timeline_count                forms received per hour, in local time
@@ -23,6 +27,9 @@ The phases, each a function of its own module, in the order `compile_phases` run
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -56,7 +63,7 @@ from .catalogue import question_catalogue
 from .coverage import CoverageTally, assessment_summary, coverage_count, coverage_summary, kind_cover, teams_count
 from .flagged import flagged_forms, flagged_store, incidents_summary, protocol_summary, rule_counts
 from .questions import kinds_compile, question_cells
-from .tallied import answers_from_tallies
+from .tallied import answers_from_tallies, coverage_from_tallies
 from .timeline import timeline_count
 from .turnout import TURNOUT_CONVENTION, turnout_count
 
@@ -76,10 +83,12 @@ __all__ = [
     "Scope",
     "area_key",
     "assessment_summary",
-    "answer_source",
+    "CountSource",
     "answers_count",
     "compile_phases",
+    "count_source",
     "coverage_count",
+    "coverage_from_tallies",
     "coverage_summary",
     "flagged_forms",
     "flagged_store",
@@ -115,10 +124,10 @@ def statistics_compile(
     as of the cut-off when they are read.
     """
     cutoff = cutoff or timezone.now()
-    answers = answer_source(count_answers)
+    source = count_source(count_answers)
     if connection.vendor != "postgresql":
         return compile_phases(
-            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers, run=run
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, source=source, run=run
         )
     # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
     # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
@@ -126,40 +135,54 @@ def statistics_compile(
         cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
     try:
         return compile_phases(
-            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, answers=answers, run=run
+            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, source=source, run=run
         )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit; RESET work_mem")
 
 
-def answer_source(count_answers: str | None = None):
-    """The phase that reads answers, by name ("tallies" or "recount"; REPORTS_COUNT_ANSWERS when not given)."""
+@dataclass(frozen=True)
+class CountSource:
+    """Where the phases that would scan the forms take their counts: `coverage` (scope) -> CoverageTally, whose
+    `teams` may name the teams that reported, and `answers` (scope, catalogue) -> AnswerTally."""
+
+    coverage: Callable[[Scope], CoverageTally]
+    answers: Callable[[Scope, dict], AnswerTally]
+
+
+SOURCES = {
+    "tallies": CountSource(coverage=coverage_from_tallies, answers=answers_from_tallies),
+    "recount": CountSource(coverage=coverage_count, answers=answers_count),
+}
+
+
+def count_source(count_answers: str | None = None) -> CountSource:
+    """The source of the counts, by name ("tallies" or "recount"; REPORTS_COUNT_ANSWERS when not given)."""
     how = count_answers or settings.REPORTS_COUNT_ANSWERS
-    sources = {"tallies": answers_from_tallies, "recount": answers_count}
-    if how not in sources:
+    if how not in SOURCES:
         raise ValueError(f"count_answers is 'tallies' or 'recount', not {how!r}.")
-    return sources[how]
+    return SOURCES[how]
 
 
-def compile_phases(*, mission, kinds, region, cutoff, progress=None, answers=None, run=None) -> ReportResult:
+def compile_phases(*, mission, kinds, region, cutoff, progress=None, source=None, run=None) -> ReportResult:
     """Run the phases in order and assemble the compiled result.
 
-    `answers`, when given, is a callable (scope, catalogue) -> AnswerTally used instead of reading the answers
-    (answers_count), for a source that keeps those counts as forms arrive.
+    `source` (a CountSource) counts the coverage and the answers; by default the recount of the forms and answers.
     """
     tell = progress or (lambda pct: None)
+    source = source or SOURCES["recount"]
     scope = scope_build(mission=mission, kinds=kinds, region=region, cutoff=cutoff)
     kinds = scope.kinds
     catalogue = question_catalogue(mission=mission, kinds=kinds)
     tell(5)
-    coverage = coverage_count(scope)
+    coverage = source.coverage(scope)
     tell(15)
-    answer_tally = (answers or answers_count)(scope, catalogue)
+    answer_tally = source.answers(scope, catalogue)
     tell(55)
     kinds_out = kinds_compile(kinds=kinds, catalogue=catalogue, coverage=coverage, answers=answer_tally)
     coverage_out = coverage_summary(coverage, kinds)
-    coverage_out["teams"] = teams_count(scope)
+    coverage_out["teams"] = teams_count(scope, reported=coverage.teams)
     turnout = turnout_count(scope, catalogue, tallied=answer_tally.turnout)
     tell(70)
     if run is not None:

@@ -1,7 +1,9 @@
 """Phase 2, coverage: observations, distinct stations and TECs, flags and overall assessments per kind and cell.
 
-One row per (kind, polling station) from the submissions: observation counts add up, and each row is one distinct
-station, so every coverage figure (per kind, across kinds, negative) comes from a single pass.
+Two ways that give the same CoverageTally: `coverage_count` reads one row per (kind, polling station) from the
+revisions (the recount, the verifier: it grows with the forms); `coverage_from_tallies` (reports.compile.tallied)
+reads the running tallies' cells (bounded by the places, stations, TECs and teams). A distinct station is counted
+once per kind and cell whatever TEC its forms named.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class CoverageTally:
     )
     observed: Cells = field(default_factory=Cells)
     stations: Cells = field(default_factory=Cells)
+    # The teams with a form in the snapshot, when the source knows them (the tallies); None: teams_count looks.
+    teams: set[int] | None = None
 
 
 def coverage_count(scope: Scope) -> CoverageTally:
@@ -59,6 +63,10 @@ def coverage_count(scope: Scope) -> CoverageTally:
     )
     tally = CoverageTally()
     observed_stations: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # (kind, cell) -> the distinct stations observed, and those with a negative assessment: a station whose forms
+    # named two TECs (its TEC changed between them) is still one station.
+    kind_stations: dict[tuple[str, tuple[str, str]], set[int]] = defaultdict(set)
+    negative_stations: dict[tuple[str, tuple[str, str]], set[int]] = defaultdict(set)
     for row in rows:
         cell = (scope.rkey(row["region_id"]), area_key(row["area_type"]))
         # Distinct TECs per kind and per (kind, region): a TEC lies in one region but spans urban and rural stations.
@@ -73,23 +81,36 @@ def coverage_count(scope: Scope) -> CoverageTally:
         tally.per_kind[row["kind"]].add(
             *cell,
             observations=row["observations"],
-            stations=1 if station else 0,
             urgent=row["urgent"],
             critical=row["critical"],
             incident=row["incident"],
             mismatch=row["mismatch"],
-            negative_stations=1 if station and negative else 0,
         )
         if station:
             observed_stations[cell].add(station)
+            kind_stations[(row["kind"], cell)].add(station)
+            if negative:
+                negative_stations[(row["kind"], cell)].add(station)
+    for kind, cells in tally.per_kind.items():
+        for cell in list(cells.cells):
+            cells.add(
+                *cell,
+                stations=len(kind_stations.get((kind, cell), ())),
+                negative_stations=len(negative_stations.get((kind, cell), ())),
+            )
     for cell, stations in observed_stations.items():
         tally.observed.add(*cell, stations=len(stations))
+    stations_count(scope, tally)
+    return tally
+
+
+def stations_count(scope: Scope, tally: CoverageTally) -> None:
+    """Add the mission's (or region's) polling stations per cell to `tally` (one query)."""
     station_rows = PollingStation.objects.filter(mission=scope.mission)
     if scope.region is not None:
         station_rows = station_rows.filter(region=scope.region)
     for row in station_rows.values("region_id", "area_type").annotate(count=Count("id")):
         tally.stations.add(scope.rkey(row["region_id"]), area_key(row["area_type"]), stations=row["count"])
-    return tally
 
 
 def coverage_summary(tally: CoverageTally, kinds) -> dict:
@@ -164,8 +185,12 @@ def assessment_summary(cells_by_value: dict[str, Cells], kind_cells: Cells) -> d
     return {**overall, "by_region": grouped(0), "by_area": grouped(1)}
 
 
-def teams_count(scope: Scope) -> dict:
-    """Phase: the observer teams deployed in the scope, how many reported and the codes of those that did not."""
+def teams_count(scope: Scope, reported: set[int] | None = None) -> dict:
+    """Phase: the observer teams deployed in the scope, how many reported and the codes of those that did not.
+
+    `reported`, when given, holds the teams with a form in the snapshot (read from the running tallies with the
+    coverage); otherwise each team's forms are looked for among the revisions.
+    """
     teams = Team.objects.filter(mission=scope.mission, kind=TeamKind.STO)
     region = scope.region
     if region is not None:
@@ -173,11 +198,14 @@ def teams_count(scope: Scope) -> dict:
         # A team planned to another region of the same LTO area is not this region's (it cannot report here).
         unplanned_here = Team.objects.filter(assignment__isnull=True, lto_team__area_regions=region)
         teams = teams.filter(Q(assignment__region=region) | Q(pk__in=unplanned_here.values("pk")))
-    rows = list(
-        teams.annotate(reported=Exists(SubmissionRevision.objects.filter(scope.base, team=OuterRef("pk")))).values_list(
-            "code", "reported"
+    if reported is not None:
+        rows = [(code, team in reported) for team, code in teams.values_list("pk", "code")]
+    else:
+        rows = list(
+            teams.annotate(
+                reported=Exists(SubmissionRevision.objects.filter(scope.base, team=OuterRef("pk")))
+            ).values_list("code", "reported")
         )
-    )
     return {
         "total": len(rows),
         "reported": sum(1 for _code, reported in rows if reported),

@@ -1,4 +1,12 @@
-"""Phase 3 from the running tallies (tallies/): the answer counts of a compilation without scanning every answer.
+"""Phases 2 and 3 from the running tallies (tallies/): the coverage and the answer counts of a compilation without
+scanning every form or answer.
+
+The coverage (`coverage_from_tallies`) reads the cells each revision fills from its own columns (tallies.cells,
+COVERAGE_CODES): per kind and place the forms, urgent, critical, incident and protocol-mismatch forms and the forms per
+overall assessment, summed; the distinct stations per kind, with a negative assessment, and across kinds, the TECs
+and the teams that reported, as the station, TEC and team cells with a positive count, counted in the database
+(`tally_coverage`, one statement). Those cells depend on no checklist version, so the coverage never falls back to
+the recount; it is exact at any cut-off for the same reasons as the answers below.
 
 Counts per answer, answered / not applicable / blank, integer sums and the n of multiple-choice questions come from
 `tally_cells`: the counts of the hours before the cut-off, plus the events since, less the forms a conflict decision
@@ -20,7 +28,14 @@ from collections import defaultdict
 from checklists.choices import OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
 from tallies.cells import (
+    FORMS_ALL,
+    FORMS_CRITICAL,
+    FORMS_INCIDENT,
+    FORMS_MISMATCH,
+    FORMS_URGENT,
     MULTIPLE_ANSWERED,
+    NEGATIVE_AT,
+    OBSERVED_AT,
     RECEIVED,
     TURNOUT,
     TURNOUT_INCOMPLETE,
@@ -29,17 +44,28 @@ from tallies.cells import (
     TURNOUT_VOTED,
     VOTERS_ON_LIST,
     VOTERS_VOTED,
+    assessed_cell,
     critical_cell,
     received_slot_start,
     turnout_figure,
 )
-from tallies.selectors import TallyRead, tally_read
+from tallies.selectors import TallyRead, tally_coverage, tally_read
 
 from ..conflicts import excluded_forms
 from ..figures import ratio
 from .answers import AnswerTally, _codes, answers_count
-from .base import SUMMARISED_TYPES, Cells, Scope, area_key
+from .base import ASSESSMENT_VALUES, SUMMARISED_TYPES, Cells, Scope, area_key
+from .coverage import CoverageTally, stations_count
 from .turnout import turnout_codes
+
+# A forms cell's answer -> the coverage figure it counts (reports.compile.coverage), in the order the recount adds them.
+COVERAGE_FIGURES = {
+    FORMS_ALL: "observations",
+    FORMS_URGENT: "urgent",
+    FORMS_CRITICAL: "critical",
+    FORMS_INCIDENT: "incident",
+    FORMS_MISMATCH: "mismatch",
+}
 
 # A turnout cell's answer -> the figure it adds to (reports.compile.turnout), and whether it adds its sum or forms.
 TURNOUT_FIGURES = {
@@ -152,3 +178,47 @@ def _medians(read: TallyRead, catalogue) -> dict[tuple[str, str], float]:
                 wanted.pop(0)
         medians[key] = ratio(sum(middle), len(middle))
     return medians
+
+
+def coverage_from_tallies(scope: Scope) -> CoverageTally:
+    """The CoverageTally of coverage_count, from the running tallies (two queries, neither reading the forms).
+
+    The forms, their flags and their overall assessments per kind and place are the sums of the forms cells; the
+    distinct stations (per kind, with a negative assessment, across kinds), TECs and teams are the station, TEC and
+    team cells with a positive count, counted in the database. A cell of the recount exists where a form is, with
+    every figure: so here too.
+    """
+    read = tally_coverage(
+        mission=scope.mission,
+        kinds=scope.kinds,
+        region=scope.region,
+        at=scope.cutoff,
+        left_out=excluded_forms(scope.decisions),
+    )
+    tally = CoverageTally(teams=read.teams)
+    figures: dict[tuple[str, tuple[str, str]], dict[str, int]] = defaultdict(dict)
+    for kind, region_id, area, key, count in read.forms:
+        cell = (scope.rkey(region_id), area_key(area))
+        value = assessed_cell(key)
+        if value is not None:
+            if value in ASSESSMENT_VALUES and count > 0:
+                tally.assessments[kind][value].add(*cell, count=count)
+        elif key in COVERAGE_FIGURES:
+            found = figures[(kind, cell)]
+            found[COVERAGE_FIGURES[key]] = found.get(COVERAGE_FIGURES[key], 0) + count
+    for (kind, cell), found in figures.items():
+        if found.get("observations", 0) > 0:
+            tally.per_kind[kind].add(*cell, **{name: found.get(name, 0) for name in COVERAGE_FIGURES.values()})
+    for kind, region_id, area, code, stations in read.stations:
+        name = {OBSERVED_AT: "stations", NEGATIVE_AT: "negative_stations"}[code]
+        tally.per_kind[kind].add(scope.rkey(region_id), area_key(area), **{name: stations})
+    for cells in tally.per_kind.values():
+        for cell in list(cells.cells):
+            cells.add(*cell, stations=0, negative_stations=0)  # every figure in every cell, as the recount
+    for region_id, area, stations in read.observed:
+        tally.observed.add(scope.rkey(region_id), area_key(area), stations=stations)
+    for kind, region_id, tec_id in read.tecs:
+        tally.tecs[kind].add(tec_id)
+        tally.tecs_by_region[kind][scope.rkey(region_id)].add(tec_id)
+    stations_count(scope, tally)
+    return tally

@@ -13,6 +13,7 @@ from reports.compile import (
     CoverageTally,
     answers_count,
     coverage_count,
+    coverage_from_tallies,
     coverage_summary,
     flagged_forms,
     incidents_summary,
@@ -191,6 +192,23 @@ def test_turnout_is_empty_without_voting_forms(mission, small):
 
 def test_teams_phase_names_the_teams_that_did_not_report(mission, small):
     assert teams_count(scope_of(mission, small)) == {"total": 3, "reported": 2, "not_reported": ["STO-C"]}
+
+
+def test_coverage_from_the_running_tallies_is_the_recount_with_the_teams_that_reported(mission, small):
+    scope = scope_of(mission, small)
+    tallied, recounted = coverage_from_tallies(scope), coverage_count(scope)
+    for name in ("per_kind", "assessments", "observed", "stations"):
+        assert _plain(getattr(tallied, name)) == _plain(getattr(recounted, name)), name
+    assert (tallied.tecs, tallied.tecs_by_region) == (recounted.tecs, recounted.tecs_by_region)
+    assert recounted.teams is None and len(tallied.teams) == 2
+    assert teams_count(scope, reported=tallied.teams) == teams_count(scope)
+
+
+def _plain(value):
+    """Cells (and dicts of them) as plain dicts of their cells, to compare two tallies."""
+    if isinstance(value, Cells):
+        return {key: dict(cell) for key, cell in value.cells.items()}
+    return {key: _plain(inner) for key, inner in value.items()}
 
 
 def test_flagged_forms_give_the_incidents_and_the_protocol_checks(mission, small):

@@ -1,5 +1,6 @@
 """A mission filled through the recording services over several simulated hours: new forms, corrections, moves
-between stations and regions, resends, confidential records, and the worker folding events now and then."""
+between stations, TECs, regions and teams, urgent forms, tabulation forms about a TEC, resends, confidential
+records, a station moved to another TEC, and the worker folding events now and then."""
 
 import datetime
 import random
@@ -43,6 +44,10 @@ VOTING = [
     ),
     ("stuffing", QuestionType.YES_NO, "Did you see ballot-box stuffing?", YES_NO, ["yes"], "", None),
     ("remarks", QuestionType.TEXT, "Remarks", [], [], "", None),
+    ("overall_assessment", QuestionType.SINGLE, "Overall assessment", ASSESSMENT, [], "", None),
+]
+TABULATION = [
+    ("results_entered", QuestionType.YES_NO, "Were the protocols entered as signed?", YES_NO, [], "", None),
     ("overall_assessment", QuestionType.SINGLE, "Overall assessment", ASSESSMENT, [], "", None),
 ]
 
@@ -98,12 +103,14 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
     rng = random.Random(seed)
     north, south = RegionFactory(mission=mission, code="N"), RegionFactory(mission=mission, code="S")
     tecs = {region: TecFactory(mission=mission, region=region) for region in (north, south)}
+    other_tecs = {region: TecFactory(mission=mission, region=region) for region in (north, south)}
     stations = [
         PollingStationFactory(mission=mission, region=region, tec=tecs[region], area_type=area)
         for region in (north, south)
         for area in (AreaType.URBAN, AreaType.RURAL, "")
     ]
-    team = TeamFactory(mission=mission, code="STO-001")
+    teams = [TeamFactory(mission=mission, code=f"STO-00{number}") for number in (1, 2, 3)]
+    TeamFactory(mission=mission, code="STO-009")  # never reports
     user = UserFactory(username=f"coordinator{seed}")
     MembershipFactory(
         mission=mission,
@@ -115,6 +122,7 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
         (make_template(mission, FormKind.VOTING, 1, TemplateStatus.RETIRED, VOTING_V1), VOTING_V1),
         (make_template(mission, FormKind.VOTING, 2, TemplateStatus.PUBLISHED, VOTING), VOTING),
         (make_template(mission, FormKind.COUNTING, 1, TemplateStatus.PUBLISHED, COUNTING_V1), COUNTING_V1),
+        (make_template(mission, FormKind.TABULATION, 1, TemplateStatus.PUBLISHED, TABULATION), TABULATION),
     ]
     meeting = make_template(mission, FormKind.MEETING, 1, TemplateStatus.PUBLISHED, VOTING)
     story = Story(mission=mission)
@@ -122,12 +130,16 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
     sent: list[tuple] = []  # (submission, template, payload, uuid)
 
     def payload(template_questions, confidential=False):
-        return {
+        body = {
             "polling_station": rng.choice(stations).pk,
-            "team": team.pk,
+            "team": rng.choice(teams).pk,
             "answers": answers_for(rng, template_questions),
             "confidential": confidential,
+            "urgent": rng.random() < 0.15,
         }
+        if template_questions is TABULATION:  # about a TEC, never a station
+            body["polling_station"], body["tec"] = None, rng.choice([*tecs.values(), *other_tecs.values()]).pk
+        return body
 
     with mock.patch("django.utils.timezone.now", side_effect=lambda: clock.now):
         for _step in range(steps):
@@ -152,6 +164,12 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
                     user=user, mission=mission, uuid=key, template=template, payload=body
                 )
                 assert not created  # a resend changes nothing
+            elif action < 0.87:
+                # A station moves to its region's other TEC: its later forms name that TEC, earlier ones keep theirs.
+                station = rng.choice(stations)
+                pair = (tecs[station.region], other_tecs[station.region])
+                station.tec = pair[1] if station.tec_id == pair[0].pk else pair[0]
+                station.save(update_fields=["tec"])
             elif action < 0.9:
                 body = payload([q for q in VOTING if q[0] != "overall_assessment"], confidential=True)
                 body["polling_station"] = None
@@ -161,6 +179,13 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
             story.moments.append(clock.now)
             if rng.random() < 0.3:
                 story.moments.append(clock.now + datetime.timedelta(seconds=rng.randint(1, 3000)))
+        # A last form the worker has not folded yet, as on a live mission.
+        clock.advance(rng)
+        template, questions = templates[1]
+        body, key = payload(questions), uuid.uuid4()
+        submission, _created = submission_record(user=user, mission=mission, uuid=key, template=template, payload=body)
+        sent.append((submission, template, questions, body, key))
+        story.moments.append(clock.now)
     story.forms = [submission.pk for submission, *_rest in sent]
     return story
 

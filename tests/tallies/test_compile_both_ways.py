@@ -51,7 +51,10 @@ def test_corrections_moves_resends_decisions_and_cutoffs_give_the_same_figures_b
     story = tell_story(mission, seed=seed, steps=60)
     rng = random.Random(seed)
     moments = story.moments
-    decide_against(mission, rng.sample(story.forms, 3), moments[len(moments) // 2])
+    at_stations = list(
+        Submission.objects.filter(pk__in=story.forms, polling_station__isnull=False).values_list("pk", flat=True)
+    )
+    decide_against(mission, rng.sample(sorted(at_stations), 3), moments[len(moments) // 2])
     regions = list(mission.regions.all())
     assert TallyEvent.objects.filter(rolled_up=False).exists()  # events pending
     folded = sorted({event.hour for event in TallyEvent.objects.filter(rolled_up=True)})
@@ -141,11 +144,18 @@ def test_a_code_critical_on_other_values_in_two_versions_is_recounted_and_still_
 
 def test_the_random_stories_are_compiled_from_the_tallies_not_recounted(mission):
     """The stories' versions agree on every code's grouping and critical values, so the tallies path is the one
-    compared with the recount above (a fallback to the recount would make that comparison vacuous)."""
+    compared with the recount above (a fallback to the recount would make that comparison vacuous), for the answers,
+    the coverage and the teams that reported."""
     tell_story(mission, seed=21, steps=20)
-    with mock.patch("reports.compile.tallied.answers_count") as recount:
+    # The coverage and the teams that reported come from the tallies too: the forms are never read for them.
+    with (
+        mock.patch("reports.compile.tallied.answers_count") as recount,
+        mock.patch("reports.compile.coverage.SubmissionRevision") as revisions,
+    ):
         result = statistics_compile(mission=mission, count_answers="tallies").to_json()
     recount.assert_not_called()
+    assert not revisions.mock_calls
+    assert result["coverage"]["teams"]["reported"] and result["coverage"]["teams"]["not_reported"]
     critical = [
         question["critical"]
         for kind in result["kinds"].values()

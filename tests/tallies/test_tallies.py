@@ -7,15 +7,23 @@ from collections import defaultdict
 import pytest
 from django.db.models import Q
 
-from checklists.choices import NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
+from checklists.choices import NEGATIVE_ASSESSMENTS, NOT_APPLICABLE, OVERALL_ASSESSMENT_CODE, QuestionType
 from checklists.models import Question
 from missions.models import Region
 from submissions.models import SubmissionRevision
 from tallies.cells import (
     ANSWERED,
+    ASSESSED,
     CRITICAL_AT,
+    FORMS_ALL,
+    FORMS_CRITICAL,
+    FORMS_INCIDENT,
+    FORMS_MISMATCH,
+    FORMS_URGENT,
     INTEGER_VALUE,
     MULTIPLE_ANSWERED,
+    NEGATIVE_AT,
+    OBSERVED_AT,
     RECEIVED,
     RECEIVED_SLOT_SECONDS,
     SUMMARISED_TYPES,
@@ -27,7 +35,7 @@ from tallies.cells import (
     turnout_figure,
 )
 from tallies.models import TallyCount, TallyEvent, TallyRowCount, TallyTotal
-from tallies.selectors import PATHS, tally_cells, tally_path, tally_read
+from tallies.selectors import PATHS, tally_cells, tally_coverage, tally_path, tally_read
 from tallies.services import pending_events, tallies_rebuild, tallies_roll_up
 
 from .conftest import tell_story
@@ -342,7 +350,7 @@ def test_the_totals_migration_fills_them_from_the_hourly_counts(story):
     from django.db import connection
 
     migration = importlib.import_module("tallies.migrations.0007_totals_per_cell")
-    tallies_roll_up(batch_size=10, max_batches=2)
+    tallies_roll_up(batch_size=max(1, pending_events() // 2), max_batches=1)
     kept = totals_kept(story.mission)
     assert kept and pending_events()  # folded hours and pending events, as on a live mission
     TallyTotal.objects.all().delete()
@@ -362,3 +370,75 @@ def test_the_totals_migration_fills_them_from_the_hourly_counts(story):
     assert row_counts_agree(story.mission)
     for at in story.moments[::4]:
         assert tallied(story.mission, at=at) == counted(story.mission, at=at)
+
+
+def coverage_counted(mission, *, at, kinds=KINDS, region=None, left_out=()) -> dict:
+    """What tally_coverage must say, counted from the revisions current at `at` in Python."""
+    revisions = (
+        SubmissionRevision.objects.filter(mission=mission, confidential=False, kind__in=kinds, valid_from__lte=at)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        .exclude(submission_id__in=list(left_out))
+    )
+    if region is not None:
+        revisions = revisions.filter(region=region)
+    forms: dict[tuple, int] = defaultdict(int)
+    stations: dict[tuple, set] = defaultdict(set)
+    observed: dict[tuple, set] = defaultdict(set)
+    tecs, teams = set(), set()
+    for revision in revisions:
+        place = (revision.kind, revision.region_id, revision.area_type)
+        flags = {
+            FORMS_ALL: True,
+            FORMS_URGENT: revision.urgent,
+            FORMS_CRITICAL: revision.has_critical,
+            FORMS_INCIDENT: revision.urgent or revision.has_critical,
+            FORMS_MISMATCH: revision.protocol_mismatch,
+        }
+        for key, flagged in flags.items():
+            forms[(*place, key)] += 1 if flagged else 0
+        if revision.overall_assessment:
+            forms[(*place, f"{ASSESSED}{revision.overall_assessment}")] += 1
+        if revision.polling_station_id:
+            stations[(*place, OBSERVED_AT)].add(revision.polling_station_id)
+            observed[place[1:]].add(revision.polling_station_id)
+            if revision.overall_assessment in NEGATIVE_ASSESSMENTS:
+                stations[(*place, NEGATIVE_AT)].add(revision.polling_station_id)
+        if revision.tec_id:
+            tecs.add((revision.kind, revision.region_id, revision.tec_id))
+        if revision.team_id:
+            teams.add(revision.team_id)
+    return {
+        "forms": sorted(((*key, count) for key, count in forms.items() if count), key=repr),
+        "stations": sorted(((*key, len(found)) for key, found in stations.items()), key=repr),
+        "observed": sorted(((*key, len(found)) for key, found in observed.items()), key=repr),
+        "tecs": sorted(tecs, key=repr),
+        "teams": teams,
+    }
+
+
+def test_the_coverage_cells_at_every_moment_equal_the_forms_current_then(mission):
+    """tally_coverage counts the forms, flags and assessments per place, the distinct stations (per kind, negative,
+    across kinds), TECs and teams as the revisions current at each moment give them: on both ways of reading the
+    folded hours, with a conflict decision's forms left out and with a region filter."""
+    story = tell_story(mission, seed=15)
+    region = Region.objects.filter(mission=mission).order_by("pk").first()
+    folded = sorted({event.hour for event in TallyEvent.objects.filter(rolled_up=True)})
+    assert folded and pending_events()
+    moments = [*story.moments[::2], folded[0] + datetime.timedelta(minutes=30), story.moments[-1]]
+    seen = set()
+    for at in [*moments, story.moments[-1] + datetime.timedelta(hours=5)]:
+        for asked in ({}, {"left_out": story.forms[:3]}, {"region": region}, {"kinds": ["voting"]}):
+            options = {"kinds": KINDS, **asked}
+            expected = coverage_counted(mission, at=at, **options)
+            for path in PATHS:
+                read = tally_coverage(mission=mission, at=at, path=path, **options)
+                got = {
+                    "forms": sorted(((*row[:3], row[3], row[4]) for row in read.forms), key=repr),
+                    "stations": sorted(read.stations, key=repr),
+                    "observed": sorted(read.observed, key=repr),
+                    "tecs": sorted(read.tecs, key=repr),
+                    "teams": read.teams,
+                }
+                assert got == expected, (at, path, asked)
+            seen |= {row[3] for row in expected["forms"]} | {row[3] for row in expected["stations"]}
+    assert {FORMS_URGENT, FORMS_CRITICAL, f"{ASSESSED}bad", OBSERVED_AT, NEGATIVE_AT} <= seen
