@@ -123,10 +123,11 @@ def _cells_statement(
     pick, pick_names = _path_sql(path)
     names = ", ".join(CELL_COLUMNS)
     stored = ("kind", "region", "area_type", "question_code", "answer")
-    # The coverage's few codes are named in each source, where the index on the totals' codes finds them (the codes of
-    # the union's last branch are parameters, so PostgreSQL does not push a condition on them into the others), and
-    # the planner then sizes the sum per cell rightly (it hashes the cells instead of sorting them).
-    only_codes, code_params = (f" AND {where}", where_params) if coverage else ("", [])
+    # The condition is named in each source: the codes of the union's last branch are parameters, so PostgreSQL does
+    # not push a condition on the union into the others. There the index on the totals' codes finds the coverage's
+    # few codes, the answers' read leaves the coverage's cells unread, and the planner sizes the sum per cell rightly
+    # (it hashes the cells instead of sorting them).
+    only_codes, code_params = f" AND {where}", where_params
 
     def folded(model, where: str, sign: str = "") -> str:
         keys = ", ".join(column(model, name) for name in stored)
@@ -145,8 +146,8 @@ def _cells_statement(
     select = (
         f"SELECT {names}, SUM(count) AS count, SUM(total) AS total FROM ("  # noqa: S608 - names from the models
         f"{hours_before} UNION ALL {all_hours} UNION ALL {hours_since} "
-        f"UNION ALL SELECT {names}, count, total FROM ({cells}) c{' WHERE ' + where if coverage else ''}"
-        f") x{'' if coverage else ' WHERE ' + where} GROUP BY {names} HAVING SUM(count) <> 0"
+        f"UNION ALL SELECT {names}, count, total FROM ({cells}) c WHERE {where}"
+        f") x GROUP BY {names} HAVING SUM(count) <> 0"
     )
     folded_params = [mission.pk, hour, *code_params, mission.pk, *code_params, mission.pk, hour, *code_params]
     return (
