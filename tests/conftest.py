@@ -94,7 +94,7 @@ def _migrated_template(folder: Path, django_db_blocker) -> Path:
         test_settings["NAME"] = test_name
         with contextlib.closing(sqlite3.connect(building)) as built:
             built.execute("PRAGMA journal_mode=DELETE")  # everything in the one file, ready to copy
-        for old in folder.glob("migrated-*.sqlite3"):
+        for old in [*folder.glob("migrated-*.sqlite3"), *folder.glob("kept-*.sqlite3")]:
             old.unlink()
         building.replace(template)
     return template
@@ -124,6 +124,55 @@ def django_db_modify_db_settings(
     database = tmp_path_factory.mktemp("database") / "test.sqlite3"
     shutil.copyfile(template, database)
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(database)
+    request.config.stash[MIGRATED_TEMPLATE] = template
+
+
+MIGRATED_TEMPLATE = pytest.StashKey[Path]()
+
+
+class SqliteFiles:
+    """The test database as a file: replaced by another (the migrated template, or a state kept by a test)."""
+
+    def __init__(self, template: Path):
+        self.template = template
+        self.folder = template.parent
+        self.key = template.stem.removeprefix("migrated-")
+
+    @staticmethod
+    def _database() -> Path:
+        from django.db import connection
+
+        return Path(connection.settings_dict["NAME"])
+
+    def kept(self, name: str) -> Path:
+        """Where a state of the database named `name` is kept, for these migrations (dropped when they change)."""
+        return self.folder / f"kept-{self.key}-{name}.sqlite3"
+
+    def save(self, kept: Path) -> None:
+        """Keep the database as it is now (no transaction open) under `kept`, for the next runs."""
+        from django.db import connection
+
+        connection.close()
+        building = kept.with_name(f"building-{os.getpid()}.sqlite3")
+        shutil.copyfile(self._database(), building)
+        building.replace(kept)
+
+    def load(self, source: Path) -> None:
+        """Make the test database a copy of `source` (no transaction open; the connection is opened again on use)."""
+        from django.db import connection
+
+        connection.close()
+        database = self._database()
+        for suffix in ("-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+        shutil.copyfile(source, database)
+
+
+@pytest.fixture(scope="session")
+def sqlite_files(request, django_db_setup) -> SqliteFiles | None:
+    """On SQLite with migrations (a file copied from the migrated template), that file's helper; else None."""
+    template = request.config.stash.get(MIGRATED_TEMPLATE, None)
+    return SqliteFiles(template) if template is not None and _on_sqlite() else None
 
 
 @pytest.fixture(scope="session")

@@ -16,17 +16,47 @@ AFTER = [("observers", "0006_one_mission_per_record")]
 def _migrate(targets):
     """Migrate the observers app to the target, every other app staying at its latest, and return the models then."""
     executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return _models_at(targets)
+
+
+def _models_at(targets):
+    executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "observers"]
-    executor.migrate(targets)
     return executor.loader.project_state([*others, *targets]).apps
 
 
+def _applied_observers() -> set[str]:
+    return {name for app, name in MigrationExecutor(connection).loader.applied_migrations if app == "observers"}
+
+
 @pytest.fixture
-def at_the_old_rule(django_db_blocker):
-    apps = _migrate(BEFORE)
-    yield apps
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+def at_the_old_rule(django_db_blocker, sqlite_files):
+    """The database migrated back to BEFORE, and migrated to the latest again afterwards.
+
+    Rendering the models' states makes migrating back take most of a minute and forward again half of one. On SQLite
+    the database is a file: the one at BEFORE is kept between runs (in the test cache, beside the migrated template,
+    under the same digest of the migrations), and the latest is the migrated template, copied back.
+    """
+    if sqlite_files is None:
+        apps = _migrate(BEFORE)
+        yield apps
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        return
+    kept = sqlite_files.kept("observers-0004")
+    if kept.exists():
+        sqlite_files.load(kept)
+        apps = _models_at(BEFORE)
+    else:
+        apps = _migrate(BEFORE)
+        sqlite_files.save(kept)
+    assert max(_applied_observers()) == BEFORE[0][1]
+    try:
+        yield apps
+    finally:
+        sqlite_files.load(sqlite_files.template)
+        assert max(_applied_observers()) == MigrationExecutor(connection).loader.graph.leaf_nodes("observers")[0][1]
 
 
 def _mission(apps, slug):
