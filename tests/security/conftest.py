@@ -176,7 +176,9 @@ def world(world_once, mission, settings, tmp_path) -> World:
 @pytest.fixture
 def two(settings, tmp_path):
     """Two missions with every role in each (tests/security/two_missions.py), for the write matrices."""
-    from tests.security.two_missions import build_two_missions
+    from tests.security.two_missions import WATCH, build_two_missions
 
     settings.MEDIA_ROOT = tmp_path
-    return build_two_missions()
+    built = build_two_missions()
+    with WATCH.installed():
+        yield built

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from tests.checklists.factories import answers_for
 from tests.security.test_permission_matrix import url_patterns
-from tests.security.two_missions import ROLES, Side, TwoMissions, fingerprint, home, role_name
+from tests.security.two_missions import ROLES, WATCH, Side, TwoMissions, fingerprint, home, role_name
 
 pytestmark = pytest.mark.django_db
 
@@ -464,12 +464,17 @@ def _refused(response) -> bool:
 
 
 def _tried(client: Client, attempt: Attempt):
-    """Send one attempt inside a transaction that is rolled back: (status, body, changed missions)."""
+    """Send one attempt inside a transaction that is rolled back: (status, body, changed missions).
+
+    The database's fingerprints come from WATCH (installed by the `two` fixture): taken again only after a statement
+    that may write, so reading requests and the rolled-back ones cost no full read of the database.
+    """
     with transaction.atomic():
-        before = fingerprint()
+        before = WATCH.fingerprint()
         response = _send(client, attempt)
-        after = fingerprint()
+        after = WATCH.fingerprint()
         transaction.set_rollback(True)
+    WATCH.restored(before)
     changed = {mission for mission in set(before) | set(after) if before.get(mission) != after.get(mission)}
     body = response.content.decode(errors="replace") if not getattr(response, "streaming", False) else ""
     return response, body, changed
@@ -535,3 +540,20 @@ def test_every_role_writes_only_where_the_page_table_allows(two, role):
     checked, problems = _walk(two, PAGE_WRITES, role)
     assert checked > 150 / len(ROLES)
     assert not problems, f"{len(problems)} of {checked} writes are wrong:\n" + "\n".join(problems)
+
+
+def test_the_fingerprints_see_a_write_and_its_rollback(two):
+    """The walk's fingerprints are reused while nothing writes: a write is still seen, in its own mission only."""
+    from missions.models import Region
+
+    start = WATCH.fingerprint()
+    assert start == fingerprint()
+    with transaction.atomic():
+        assert WATCH.fingerprint() is start  # nothing written since: not read again
+        Region.objects.filter(pk=two.a.region.pk).update(name="Renamed")
+        changed = WATCH.fingerprint()
+        assert changed == fingerprint()
+        assert {mission for mission in start if start[mission] != changed.get(mission)} == {two.a.mission.pk}
+        transaction.set_rollback(True)
+    WATCH.restored(start)
+    assert WATCH.fingerprint() == fingerprint() == start

@@ -9,11 +9,13 @@ missions, ``outsider`` holds no role anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db import connection
 
 from access.rules import KINDS
 from checklists.selectors import template_published
@@ -205,3 +207,49 @@ def fingerprint() -> dict[int | None, str]:
             digest = digests.setdefault(row[0], hashlib.sha256())
             digest.update(f"{label}{row[1:]!r}".encode())
     return {mission: digest.hexdigest() for mission, digest in digests.items()}
+
+
+class Watch:
+    """The database's fingerprint, taken again only when a statement that may write has run since the last one.
+
+    Installed on the connection (`installed`), it sees every statement the test's code sends, the requests' and
+    their tasks' included: a request that only reads leaves the database as it was, so the fingerprint taken before
+    it stands for after it too, and a block rolled back (`restored`) leaves the one taken before the block. Anything
+    but a SELECT, a SAVEPOINT or a RELEASE counts as a write. Not installed, every call fingerprints the database.
+    """
+
+    def __init__(self):
+        self.writes = 0  # statements that may have written while installed
+        self._taken: tuple[int, dict] | None = None  # (writes then, fingerprint)
+
+    def __call__(self, execute, sql, params, many, context):
+        if not sql.lstrip()[:10].upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
+            self.writes += 1
+        return execute(sql, params, many, context)
+
+    @contextlib.contextmanager
+    def installed(self):
+        self.writes, self._taken = 0, None
+        try:
+            with connection.execute_wrapper(self):
+                yield self
+        finally:
+            self.writes, self._taken = 0, None
+
+    def _watching(self) -> bool:
+        return any(wrapper is self for wrapper in connection.execute_wrappers)
+
+    def fingerprint(self) -> dict[int | None, str]:
+        if not self._watching():
+            return fingerprint()
+        if self._taken is None or self._taken[0] != self.writes:
+            self._taken = (self.writes, fingerprint())
+        return self._taken[1]
+
+    def restored(self, taken: dict[int | None, str]) -> None:
+        """The block since `taken` was rolled back: the database is again the one `taken` was taken of."""
+        if self._watching():
+            self._taken = (self.writes, taken)
+
+
+WATCH = Watch()
