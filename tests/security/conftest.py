@@ -173,12 +173,36 @@ def world(world_once, mission, settings, tmp_path) -> World:
     return copy.deepcopy(built)
 
 
+@pytest.fixture(scope="module")
+def two_once(request, tmp_path_factory):
+    """The two missions built once for the module, with the files they wrote (copied into each test's)."""
+    from tests.security.two_missions import build_two_missions
+
+    media = tmp_path_factory.mktemp("media")
+
+    def build():
+        with override_settings(MEDIA_ROOT=media):
+            return build_two_missions()
+
+    built = once_per_module(request, "two", build)
+    return None if built is None else (built, media)
+
+
 @pytest.fixture
-def two(settings, tmp_path):
-    """Two missions with every role in each (tests/security/two_missions.py), for the write matrices."""
+def two(two_once, db, settings, tmp_path):
+    """Two missions with every role in each (tests/security/two_missions.py), for the write matrices and the attacks.
+
+    While the test runs, WATCH sees the statements sent, so the write matrices fingerprint the database only after
+    one that may write.
+    """
     from tests.security.two_missions import WATCH, build_two_missions
 
     settings.MEDIA_ROOT = tmp_path
-    built = build_two_missions()
+    if two_once is None:
+        built = build_two_missions()
+    else:
+        built, media = two_once
+        shutil.copytree(media, tmp_path, dirs_exist_ok=True)
+        built = copy.deepcopy(built)
     with WATCH.installed():
         yield built

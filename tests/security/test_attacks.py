@@ -16,15 +16,8 @@ from observers.imports import roster_import
 from observers.models import Membership, Observer
 from reports.models import ReportRun
 from tests.factories import MembershipFactory, ObserverFactory, UserFactory
-from tests.security.two_missions import TwoMissions, build_two_missions
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two(settings, tmp_path) -> TwoMissions:
-    settings.MEDIA_ROOT = tmp_path
-    return build_two_missions()
 
 
 @pytest.fixture

@@ -21,17 +21,10 @@ from access import Role, actor_for, actors_for
 from observers.imports import roster_import
 from observers.models import Membership, Observer, ObserverLanguage
 from tests.factories import MembershipFactory, ObserverFactory, UserFactory
-from tests.security.two_missions import TwoMissions, build_two_missions
 
 pytestmark = pytest.mark.django_db
 
 DUPLICATE = "This mission's roster already has a person with this e-mail address."
-
-
-@pytest.fixture
-def two(settings, tmp_path) -> TwoMissions:
-    settings.MEDIA_ROOT = tmp_path
-    return build_two_missions()
 
 
 @pytest.fixture

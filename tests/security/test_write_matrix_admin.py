@@ -26,7 +26,8 @@ from tests.security.test_write_matrix import (
 )
 from tests.security.two_missions import ROLES, Side, home, role_name
 
-pytestmark = pytest.mark.django_db
+# No module-wide database mark: the tests that use the database have it through `two` (built once for the module);
+# the inline table's check reads only the admin's registry.
 
 
 # ------------------------------------------------------------------------------------------------ the admin
