@@ -5,7 +5,8 @@ The tables below say, per surface, which roles may change their own mission's ro
 turned away, and the database is compared before and after each request (``fingerprint``): a refused request
 changes nothing anywhere, an allowed one changes nothing in the other mission. A forged id of the other mission
 must get exactly the answer an id that was never issued gets. A URL pattern that accepts a write, an admin model
-with an add or change form, or an inline, without a row here fails the suite, as the read matrix does.
+with an add or change form, or an inline, without a row here fails the suite (test_write_surfaces.py; the inlines:
+test_write_matrix_admin.py), as the read matrix does.
 
 Roles: ``a_hom``, ``a_coordinator``, ``a_analyst``, ``a_core``, ``a_lto``, ``a_sto`` hold their role in mission A,
 the ``b_`` ones in mission B; ``a_odihr`` and ``b_odihr`` are ODIHR staff following only their mission (forged ids of
@@ -22,13 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib import admin
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from tests.checklists.factories import answers_for
-from tests.security.test_permission_matrix import url_patterns
 from tests.security.two_missions import ROLES, WATCH, Side, TwoMissions, fingerprint, home, role_name
 
 pytestmark = pytest.mark.django_db
@@ -386,57 +385,6 @@ ADMIN_WRITES: dict[str, AdminWrite] = {
     "results.resultssettings": AdminWrite(NOBODY, COORDINATING, None),  # created by the first import
     "cockpit.mapoutline": AdminWrite(COORDINATING, COORDINATING, None),
 }
-
-
-# ------------------------------------------------------------------------------------------------ completeness
-
-
-def test_every_write_surface_has_rows_in_the_tables():
-    """A pattern that accepts a write (answers anything but 405 to POST, PUT, PATCH or DELETE from a superuser)
-    and every admin model must be in the tables above, so a new write surface cannot slip in unchecked."""
-    from django.contrib.auth import get_user_model
-
-    from tests.factories import MissionFactory
-
-    MissionFactory()  # a superuser holds a role in every mission: with none, the API would refuse before the method
-    root = get_user_model().objects.create_superuser("root", "root@example.org", "correct horse battery")
-    client = Client(raise_request_exception=False)
-    client.force_login(root)
-    missing = []
-    for name, route in url_patterns():
-        if name.startswith("admin:") or name in API_WRITES or name in PAGE_WRITES or name in NOT_MISSION_DATA:
-            continue
-        url = _sample_url(route)
-        if url is None:
-            continue
-        for method in ("post", "put", "patch", "delete"):
-            with transaction.atomic():
-                status = getattr(client, method)(url).status_code
-                transaction.set_rollback(True)
-            if status != 405:
-                missing.append(f"{name} ({route}): {method.upper()} answers {status}")
-                break
-    registered = {model._meta.label_lower for model in admin.site._registry}
-    missing += [f"admin {label}" for label in sorted(registered - set(ADMIN_WRITES))]
-    assert not missing, "Write surfaces without rows in tests/security/test_write_matrix.py:\n  " + "\n  ".join(missing)
-
-
-def _sample_url(route: str) -> str | None:
-    """A concrete URL for a route, with harmless values for its parameters (enough to reach the view)."""
-    if "(?P<format>" in route or "<drf_format_suffix:format>" in route:
-        return None  # the same view as the pattern without the suffix
-    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: "1" if m.group(1) != "fmt" else "csv", route)
-    url = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: _sample_value(m.group(1), m.group(2)), url)
-    url = url.replace("^", "").replace("$", "").replace("\\", "")
-    return "/" + url
-
-
-def _sample_value(converter: str | None, name: str) -> str:
-    if converter == "uuid":
-        return str(uuid.UUID(int=1))
-    if converter == "int":
-        return "1"
-    return {"fmt": "csv", "file_format": "csv", "kind": "voting"}.get(name, "x")
 
 
 # ------------------------------------------------------------------------------------------------ the walk
