@@ -11,9 +11,9 @@ from deployment.models import TeamAssignment
 from missions.models import PollingStation
 from observers.models import Membership, Observer, Team, TeamMember
 from reports.models import ExportLog
-from tests.security.conftest import build_world
 
-pytestmark = pytest.mark.django_db
+# No module-wide database mark: the checks of the models read no rows, and the tests that do use the database have it
+# through `world` (tests/security/conftest.py, built once for the module).
 
 AUDITED = [PollingStation, Observer, Membership, Team, TeamMember, TeamAssignment, FormTemplate]
 
@@ -27,12 +27,6 @@ def test_observers_history_leaves_out_passport_and_birth_date():
     fields = {field.name for field in Observer.history.model._meta.get_fields()}
     assert "passport_number" not in fields and "date_of_birth" not in fields
     assert "phone" in fields
-
-
-@pytest.fixture
-def world(mission, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(mission)
 
 
 def test_a_change_to_a_team_shows_in_its_admin_history_with_who_made_it(client, world):
