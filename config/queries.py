@@ -24,8 +24,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
 
-# Placeholder values: integers no real row or constant of these queries uses; a char column gets their text.
-_PLACEHOLDER_BASE = -7_150_015_000_000
+# Placeholder values: integers no real row or constant of these queries uses; a char column gets their text. They stay
+# within a 32-bit integer column's range (an auth user's id is one): Django compiles a value out of a column's range
+# to a query that matches nothing, with no parameter to find.
+_PLACEHOLDER_BASE = -2_071_500_150
 
 
 @dataclass(frozen=True)

@@ -114,8 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes refuses a locked-out login first; config.auth_backends signs users in and reads the signed-in user's row with a
+# query compiled once. Django's ModelBackend stays last only for sessions it signed in before (a session names its
+# backend); the one above ends a failed attempt, so a wrong password is never checked twice.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "config.auth_backends.PreparedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
