@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
@@ -91,9 +92,10 @@ def _values(instance: Model, fields: tuple) -> list:
     return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
 
 
-def _answer_arrays(values: list[tuple]) -> list[list]:
-    """answer_values as four parallel arrays (question code, value, number, text) for `unnest`."""
-    return [[row[index] for row in values] for index in range(4)]
+def _answer_rows_json(values: list[tuple]) -> str:
+    """answer_values as one JSON array of [question code, value, number, text] rows (json.dumps is C; psycopg writes
+    a Python list as an array literal in Python, element by element)."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 # The first revision's columns that repeat the form's: the statement copies them from the row it has just inserted
@@ -126,7 +128,8 @@ def _insert_sql_postgresql() -> tuple[str, int, tuple]:
             ON CONFLICT ({quote("uuid")}) DO NOTHING
             RETURNING id, {quote("status")}, {", ".join(copied_columns)}
         ), answer_values AS (
-            SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
+            SELECT answer ->> 0, answer ->> 1, (answer ->> 2)::bigint, answer ->> 3
+            FROM json_array_elements(%s::json) AS answer
         ), new_answers AS (
             INSERT INTO {quote(Answer._meta.db_table)} (submission_id, {answer_columns})
             SELECT new_submission.id, answer_values.* FROM new_submission, answer_values
@@ -158,7 +161,7 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     revision = _first_revision(submission, changed_by=changed_by)
     revision_params = _values(revision, revision_fields)
     with statement_cursor() as cursor:  # prepared once per connection
-        cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
+        cursor.execute(sql, [*submission_params, _answer_rows_json(values), *revision_params])
         row = cursor.fetchone()
     if row is None:
         return None
