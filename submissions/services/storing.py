@@ -3,7 +3,7 @@ answer rows, its first revision and that revision's answer rows.
 
 A UUID already stored is detected by the insert itself, never by a look-up first. On PostgreSQL the four inserts are
 one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feeds the other three as data-modifying
-CTEs), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
+CTEs), prepared once per connection (config.queries.statement_cursor), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
 inserts nothing. Elsewhere (SQLite) the form row is inserted under a savepoint and a unique violation on its UUID
 means the same thing.
 
@@ -18,6 +18,8 @@ import functools
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+
+from config.queries import statement_cursor
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
@@ -131,7 +133,7 @@ def _insert_sql_postgresql() -> tuple[str, int, tuple]:
         ), new_revision AS (
             INSERT INTO {quote(SubmissionRevision._meta.db_table)} (submission_id, {", ".join(revision_columns)})
             SELECT new_submission.id, {", ".join(f"new_submission.{column}" for column in copied_columns)},
-                {", ".join(["%s"] * len(sent))}
+                {", ".join(f"%s::{field.cast_db_type(connection)}" for field in sent)}
             FROM new_submission
             RETURNING id
         ), new_revision_answers AS (
@@ -155,7 +157,7 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     # The first revision is current from the moment the form is received (set just above by auto_now_add).
     revision = _first_revision(submission, changed_by=changed_by)
     revision_params = _values(revision, revision_fields)
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:  # prepared once per connection
         cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
         row = cursor.fetchone()
     if row is None:
