@@ -13,6 +13,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from config.queries import statement_cursor
+
 
 class SessionStore(DatabaseSessionStore):
     """django.contrib.sessions.backends.db with the session's look-up compiled once per process."""
@@ -42,7 +44,7 @@ class SessionStore(DatabaseSessionStore):
         alias = router.db_for_read(self.model)
         sql, expiry = self._lookup(alias)
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with statement_cursor(alias) as cursor:  # prepared once per connection on PostgreSQL
             cursor.execute(sql, [session_key, expiry.get_db_prep_value(timezone.now(), connection)])
             row = cursor.fetchone()
         if row is None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from django.core.paginator import Paginator
+from django.utils import numberformat
+from django.utils.formats import get_format, localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from checklists.choices import Assessment
 from jobs.notices import notice_text
@@ -21,6 +25,7 @@ from .result import KIND_WORDS, MAX_PROBLEMS, ReportLabels, ReportResult, interv
 LIST_PAGE_SIZE = 100  # rows per page of a list on the report page
 PDF_LIST_ROWS = 200  # rows of a list printed in the PDF; the XLSX and the page hold them all
 KIND_LABELS = KIND_WORDS
+NO_FIGURE = mark_safe("–")  # a figure there is none of (a percentage of no observations, the mean of no answers)
 WHERE_LIST = gettext_lazy("every one is in the XLSX (sheet %(sheet)s) and on the report page")
 
 
@@ -107,8 +112,57 @@ def _official_results(section: dict | None, *, pages: dict, pdf: bool) -> dict |
     }
 
 
-def _question_rows(kind: str, question, *, labels: ReportLabels, region_codes: list[str], names: dict) -> dict:
-    """One question: its text, answer rows with labels, and the breakdown by region (in name order) and by area."""
+class FigureTexts:
+    """Figures as a template writes them, written once in Python for the tables that hold thousands (every question
+    by region and by area): a number as `{{ value }}` writes it, Django's `localize` in the reader's format, escaped
+    (`numberformat.format` given the active language's separators, read and escaped once rather than for each
+    figure: a number's digits and sign need no escaping); `figure` writes NO_FIGURE for a figure there is none of, as
+    `|default_if_none:"–"` does. One object serves one reading of a result in the language active when it is made;
+    each distinct figure is written once.
+    """
+
+    def __init__(self):
+        language = get_language()
+        self._format = partial(
+            numberformat.format,
+            decimal_sep=escape(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+            grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
+            thousand_sep=escape(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+            use_l10n=True,
+        )
+        self._texts: dict = {}
+
+    def number(self, value) -> str:
+        """`value` as `{{ value }}` writes it: an integer or a float in the reader's number format (what `localize`
+        does with one), anything else (None, a Decimal) by `localize` itself."""
+        kind = value.__class__
+        if kind is float and not value:  # 0.0 and -0.0 are equal keys but are written differently
+            return SafeString(self._format(value))
+        key = (kind, value)
+        text = self._texts.get(key)
+        if text is None:
+            if kind is int or kind is float:
+                text = SafeString(self._format(value))
+            else:
+                text = conditional_escape(localize(value))
+            self._texts[key] = text
+        return text
+
+    def figure(self, value) -> str:
+        return NO_FIGURE if value is None else self.number(value)
+
+    def range(self, cell) -> str:
+        """The smallest and largest integer answer of a cell, "12–90", or NO_FIGURE without any."""
+        if cell.min is None:
+            return NO_FIGURE
+        return SafeString(f"{self.number(cell.min)}–{self.number(cell.max)}")
+
+
+def _question_rows(
+    kind: str, question, *, labels: ReportLabels, region_codes: list[str], names: dict, texts: FigureTexts
+) -> dict:
+    """One question: its text, answer rows with labels, and the breakdown by region (in name order) and by area, with
+    every figure shown written out (`texts`)."""
     columns = [(names.get(code, code), question.by_region.get(code)) for code in region_codes]
     columns += [(labels.area(code), cell) for code, cell in question.by_area.items()]
     values = question.values or []
@@ -117,27 +171,51 @@ def _question_rows(kind: str, question, *, labels: ReportLabels, region_codes: l
             "value": value,
             "label": labels.answer(kind, question.code, value.value, value.label),
             "ci": interval_text(value),
+            "count": texts.number(value.count),
+            "pct": texts.figure(value.pct),
         }
         for value in values
     ]
     # The breakdown has regions (in name order) and areas as rows and the answers as columns, so that a mission of
-    # twenty regions reads down the page rather than sideways.
+    # twenty regions reads down the page rather than sideways. Each answer's cell is (count, percentage), or None
+    # where nobody in the group gave it.
+    integer = question.integer
     breakdown = []
     for label, cell in columns:
         if cell is None or not cell.n:
             continue
-        found = {value.value: value for value in cell.values or []}
-        breakdown.append({"label": label, "cell": cell, "cells": [found.get(value.value) for value in values]})
+        row = {"label": label, "cell": cell, "n": texts.number(cell.n)}
+        if integer:
+            row.update(sum=texts.number(cell.sum), mean=texts.figure(cell.mean), range=texts.range(cell))
+        else:
+            found = {value.value: value for value in cell.values or []}
+            row["cells"] = [
+                (texts.number(share.count), texts.figure(share.pct)) if share is not None else None
+                for share in (found.get(value.value) for value in values)
+            ]
+        breakdown.append(row)
+    figures = {"n": texts.number(question.n), "na": texts.number(question.na), "blank": texts.number(question.blank)}
+    if integer:
+        figures.update(
+            sum=texts.number(question.sum),
+            mean=texts.figure(question.mean),
+            median=texts.figure(question.median),
+            range=texts.range(question),
+        )
     return {
         "question": question,
+        "code": question.code,
         "text": labels.question(kind, question.code),
+        "figures": figures,
         "value_rows": value_rows,
         "breakdown": breakdown,
         "critical_ci": interval_text(question.critical),
     }
 
 
-def _kind_tables(kind: str, data, *, result: ReportResult, labels: ReportLabels, names: dict) -> dict:
+def _kind_tables(
+    kind: str, data, *, result: ReportResult, labels: ReportLabels, names: dict, texts: FigureTexts
+) -> dict:
     assessment = data.assessment
 
     def assessment_row(label, cell):
@@ -157,7 +235,7 @@ def _kind_tables(kind: str, data, *, result: ReportResult, labels: ReportLabels,
     assessment_rows += [assessment_row(labels.area(code), cell) for code, cell in assessment.by_area.items()]
     region_codes = [region.code for region in result.regions]
     questions = [
-        _question_rows(kind, question, labels=labels, region_codes=region_codes, names=names)
+        _question_rows(kind, question, labels=labels, region_codes=region_codes, names=names, texts=texts)
         for question in data.questions
     ]
     return {
@@ -228,7 +306,11 @@ def report_tables(result: ReportResult, labels: ReportLabels, *, pages: dict | N
     pages = pages or {}
     names = labels.region_names()
     coverage = result.coverage
-    kinds = [_kind_tables(kind, data, result=result, labels=labels, names=names) for kind, data in result.kinds.items()]
+    texts = FigureTexts()
+    kinds = [
+        _kind_tables(kind, data, result=result, labels=labels, names=names, texts=texts)
+        for kind, data in result.kinds.items()
+    ]
     return {
         "snapshot": snapshot_sentence(result),
         "coverage_rows": [

@@ -17,8 +17,13 @@ class Submission(models.Model):
     """One filled-in checklist; the UUID is made by the browser when the form opens, so replays are harmless."""
 
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False, verbose_name=_("UUID"))
+    # Every index of the forms below starts with the mission: a column index of its own would only cost each insert.
     mission = models.ForeignKey(
-        "missions.Mission", on_delete=models.CASCADE, related_name="submissions", verbose_name=_("mission")
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        db_index=False,
+        verbose_name=_("mission"),
     )
     template = models.ForeignKey(
         "checklists.FormTemplate", on_delete=models.PROTECT, related_name="submissions", verbose_name=_("template")
@@ -120,8 +125,11 @@ class Submission(models.Model):
 class Answer(models.Model):
     """One answer to one question of one submission; value NULL means shown but left blank, 'na' not applicable."""
 
+    # A form's answers are found by the unique (submission, question code, value) index below; nothing reads them by
+    # question or value alone (compilations and checks read the revisions' answers), so those are the only indexes
+    # the answers have besides their id: each form writes some thirty of these rows.
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
+        Submission, on_delete=models.CASCADE, related_name="answers", db_index=False, verbose_name=_("submission")
     )
     question_code = models.CharField(max_length=64, verbose_name=_("question code"))
     value = models.CharField(max_length=2000, null=True, blank=True, verbose_name=_("value"))
@@ -138,7 +146,6 @@ class Answer(models.Model):
             # Multiple-choice answers are one row per selected choice.
             models.UniqueConstraint(fields=["submission", "question_code", "value"], name="answer_once_per_value"),
         ]
-        indexes = [models.Index(fields=["question_code", "value"], name="answer_code_value_idx")]
 
     def __str__(self) -> str:
         return f"{self.question_code}={self.value}"
@@ -153,8 +160,9 @@ class SubmissionRevision(models.Model):
     change a snapshot.
     """
 
+    # Found by the unique (submission, revision) index below, which starts with it.
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("submission")
+        Submission, on_delete=models.CASCADE, related_name="revisions", db_index=False, verbose_name=_("submission")
     )
     revision = models.PositiveIntegerField(verbose_name=_("revision"))
     payload = models.JSONField(verbose_name=_("payload"))
@@ -164,8 +172,9 @@ class SubmissionRevision(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("changed at"))
     # The form as this revision made it (copied from the submission when the revision is recorded).
+    # Found by the snapshot index below, which starts with it.
     mission = models.ForeignKey(
-        "missions.Mission", on_delete=models.CASCADE, related_name="+", verbose_name=_("mission")
+        "missions.Mission", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("mission")
     )
     kind = models.CharField(max_length=16, choices=FormKind.choices, verbose_name=_("kind"))
     team = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
+from config.queries import statement_cursor
 from submissions.models import SubmissionRevision
 
 from .cells import CELL_COLUMNS, cells_sql, column, events_src, hour_of, table
@@ -53,7 +54,7 @@ def tally_revision_change(
     for event_revision_id, sign in events:
         values = (mission_id, event_revision_id, sign, at, hour, False)
         params += [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:  # prepared once per connection (one text per number of events)
         cursor.execute(
             f"INSERT INTO {quote(TallyEvent._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
             f"VALUES {', '.join([row] * len(events))}",

@@ -2,8 +2,9 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, transaction
 
-from config.queries import PreparedQuery
+from config.queries import PreparedQuery, statement_cursor
 from missions.models import Mission, PollingStation
 from tests.factories import MissionFactory, PollingStationFactory, RegionFactory, TecFactory
 
@@ -67,3 +68,32 @@ def test_a_value_the_query_changes_before_sending_it_is_refused_when_compiled():
     prefix = PreparedQuery(lambda start: Mission.objects.filter(slug__startswith=start), "start")
     with pytest.raises(ImproperlyConfigured):
         prefix.first(start="pre")
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_statement_is_prepared_once_per_connection_and_kept_across_a_rollback(stations):
+    station = stations[0]
+    STATION.first(mission_id=station.mission_id, station_id=station.pk)
+    prepared = [text for text in _prepared_statements() if "missions_pollingstation" in text]
+    assert len(prepared) == 1 and "$1" in prepared[0]
+    STATION.first(mission_id=station.mission_id, station_id=stations[1].pk)
+    assert [text for text in _prepared_statements() if "missions_pollingstation" in text] == prepared
+    # A failed statement rolls its savepoint back; psycopg then forgets what it prepared, and prepares it again.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert STATION.first(mission_id=station.mission_id, station_id=station.pk).pk == station.pk
+    assert STATION.first(mission_id=station.mission_id, station_id=stations[1].pk).pk == stations[1].pk
+
+
+def test_the_statement_cursor_is_djangos_wrapper_counted_and_logged(stations, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        with statement_cursor() as cursor:
+            cursor.execute("SELECT %s + %s", [2, 3])
+            assert cursor.fetchone()[0] == 5
+    assert captured.captured_queries[0]["sql"] == "SELECT 2 + 3"

@@ -111,11 +111,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The statements every request of a hot path runs (session, user, ingest) are prepared on the connection by
+    # config.queries.statement_cursor; psycopg needs a threshold to prepare anything, and this one it never reaches by
+    # itself, so nothing else is prepared. A transaction-pooling PgBouncer in front needs max_prepared_statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes refuses a locked-out login first; config.auth_backends signs users in and reads the signed-in user's row with a
+# query compiled once. Django's ModelBackend stays last only for sessions it signed in before (a session names its
+# backend); the one above ends a failed attempt, so a wrong password is never checked twice.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "config.auth_backends.PreparedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

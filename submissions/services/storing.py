@@ -3,7 +3,7 @@ answer rows, its first revision and that revision's answer rows.
 
 A UUID already stored is detected by the insert itself, never by a look-up first. On PostgreSQL the four inserts are
 one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feeds the other three as data-modifying
-CTEs), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
+CTEs), prepared once per connection (config.queries.statement_cursor), so a new form costs one round trip to write; a request that loses a race waits for the winner's commit and
 inserts nothing. Elsewhere (SQLite) the form row is inserted under a savepoint and a unique violation on its UUID
 means the same thing.
 
@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+
+from config.queries import statement_cursor
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
@@ -89,9 +92,10 @@ def _values(instance: Model, fields: tuple) -> list:
     return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
 
 
-def _answer_arrays(values: list[tuple]) -> list[list]:
-    """answer_values as four parallel arrays (question code, value, number, text) for `unnest`."""
-    return [[row[index] for row in values] for index in range(4)]
+def _answer_rows_json(values: list[tuple]) -> str:
+    """answer_values as one JSON array of [question code, value, number, text] rows (json.dumps is C; psycopg writes
+    a Python list as an array literal in Python, element by element)."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 # The first revision's columns that repeat the form's: the statement copies them from the row it has just inserted
@@ -124,14 +128,15 @@ def _insert_sql_postgresql() -> tuple[str, int, tuple]:
             ON CONFLICT ({quote("uuid")}) DO NOTHING
             RETURNING id, {quote("status")}, {", ".join(copied_columns)}
         ), answer_values AS (
-            SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[], %s::text[])
+            SELECT answer ->> 0, answer ->> 1, (answer ->> 2)::bigint, answer ->> 3
+            FROM json_array_elements(%s::json) AS answer
         ), new_answers AS (
             INSERT INTO {quote(Answer._meta.db_table)} (submission_id, {answer_columns})
             SELECT new_submission.id, answer_values.* FROM new_submission, answer_values
         ), new_revision AS (
             INSERT INTO {quote(SubmissionRevision._meta.db_table)} (submission_id, {", ".join(revision_columns)})
             SELECT new_submission.id, {", ".join(f"new_submission.{column}" for column in copied_columns)},
-                {", ".join(["%s"] * len(sent))}
+                {", ".join(f"%s::{field.cast_db_type(connection)}" for field in sent)}
             FROM new_submission
             RETURNING id
         ), new_revision_answers AS (
@@ -155,8 +160,8 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     # The first revision is current from the moment the form is received (set just above by auto_now_add).
     revision = _first_revision(submission, changed_by=changed_by)
     revision_params = _values(revision, revision_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*submission_params, *_answer_arrays(values), *revision_params])
+    with statement_cursor() as cursor:  # prepared once per connection
+        cursor.execute(sql, [*submission_params, _answer_rows_json(values), *revision_params])
         row = cursor.fetchone()
     if row is None:
         return None
