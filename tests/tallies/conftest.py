@@ -2,6 +2,7 @@
 between stations, TECs, regions and teams, urgent forms, tabulation forms about a TEC, resends, confidential
 records, a station moved to another TEC, and the worker folding events now and then."""
 
+import copy
 import datetime
 import random
 import uuid
@@ -23,7 +24,9 @@ from tests.factories import (
     TeamFactory,
     TecFactory,
     UserFactory,
+    kazakhstan_2019,
 )
+from tests.once import once_per_module
 from tests.reports.data import ASSESSMENT, COUNTING_V1, VOTING_V1, YES_NO, make_template
 
 START = datetime.datetime(2019, 6, 9, 1, 50, tzinfo=datetime.UTC)
@@ -190,6 +193,12 @@ def tell_story(mission, *, seed: int, steps: int = 70) -> Story:
     return story
 
 
+@pytest.fixture(scope="module")
+def story_once(request):
+    return once_per_module(request, "story", lambda: tell_story(kazakhstan_2019(), seed=11))
+
+
 @pytest.fixture
-def story(mission):
-    return tell_story(mission, seed=11)
+def story(story_once, mission):
+    """The story of seed 11: told once for a module whose tests all start from it, else for each test."""
+    return copy.deepcopy(story_once) if story_once is not None else tell_story(mission, seed=11)
