@@ -208,9 +208,7 @@ class PreparedQuery:
     def rows(self, alias: str = "default", **values) -> list:
         """The queryset's results for these values: model instances, tuples, or values (flat=True)."""
         compiled = self.compiled(alias)
-        params = [
-            item if kind == "constant" else _typed(values[item[0]], item[1]) for kind, item in compiled.slots
-        ]
+        params = [item if kind == "constant" else _typed(values[item[0]], item[1]) for kind, item in compiled.slots]
         connection = connections[alias]
         with statement_cursor(alias) as cursor:
             cursor.execute(compiled.sql, params)

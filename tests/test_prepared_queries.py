@@ -92,8 +92,7 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection_and_kept_ac
 
 
 def test_the_statement_cursor_is_djangos_wrapper_counted_and_logged(stations, django_assert_num_queries):
-    with django_assert_num_queries(1) as captured:
-        with statement_cursor() as cursor:
-            cursor.execute("SELECT %s + %s", [2, 3])
-            assert cursor.fetchone()[0] == 5
+    with django_assert_num_queries(1) as captured, statement_cursor() as cursor:
+        cursor.execute("SELECT %s + %s", [2, 3])
+        assert cursor.fetchone()[0] == 5
     assert captured.captured_queries[0]["sql"] == "SELECT 2 + 3"
