@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from config.queries import PreparedQuery
 
@@ -43,7 +43,11 @@ class PreparedModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        if not isinstance(user_id, int) or isinstance(user_id, bool):
-            return super().get_user(user_id)
+        # A session's key arrives converted by the same field (django.contrib.auth); anything else is converted here
+        # as the ORM would, and an id that is none of the model's finds nobody.
+        try:
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
         user = _USER_BY_ID.first(user_id=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
