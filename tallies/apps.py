@@ -8,10 +8,20 @@ class TalliesConfig(AppConfig):
 
     def ready(self):
         # Ingest announces each revision that becomes a form's content; the tallies count it in the same transaction.
-        from submissions.signals import forms_deleting, revision_current
+        from submissions.signals import NewRevisionRow, forms_deleting, new_revision_rows, revision_current
 
-        from .services import forms_deleting_received, revision_current_received
+        from .models import TallyEvent
+        from .services import (
+            NEW_REVISION_EVENT_FIELDS,
+            forms_deleting_received,
+            new_revision_event,
+            revision_current_received,
+        )
 
         revision_current.connect(revision_current_received, dispatch_uid="tallies.revision_current")
+        # A new form's event is written by the statement that writes the form, on PostgreSQL (the same values).
+        new_revision_rows[revision_current_received] = NewRevisionRow(
+            model=TallyEvent, revision_field="revision", fields=NEW_REVISION_EVENT_FIELDS, values=new_revision_event
+        )
         # Deleted forms leave the folded counts in the same transaction.
         forms_deleting.connect(forms_deleting_received, dispatch_uid="tallies.forms_deleting")

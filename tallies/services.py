@@ -32,6 +32,16 @@ def revision_current_received(sender, *, mission_id, revision_id, at, superseded
     tally_revision_change(mission_id=mission_id, revision_id=revision_id, at=at, superseded_ids=superseded_ids)
 
 
+# The fields of a new form's event other than its revision, as `new_revision_event` gives their values.
+NEW_REVISION_EVENT_FIELDS = ("mission", "sign", "at", "hour", "rolled_up")
+
+
+def new_revision_event(*, mission_id: int, at: datetime.datetime) -> tuple:
+    """The event of a new form's first revision, current from `at`, as `tally_revision_change` writes it (+1), in
+    the order of NEW_REVISION_EVENT_FIELDS: the statement that writes a new form on PostgreSQL writes it too."""
+    return (mission_id, 1, at, hour_of(at), False)
+
+
 def forms_deleting_received(sender, *, submission_ids, **kwargs) -> None:
     """The listener of submissions' `forms_deleting` signal (connected in tallies/apps.py)."""
     tally_forms_forget(submission_ids=submission_ids)

@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +42,7 @@ from observers.models import Team
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
 from ..signals import revision_current, submission_stored
-from .storing import answer_rows, revision_answer_rows, revision_build, submission_insert_once
+from .storing import answer_rows, listener_rows, revision_answer_rows, revision_build, submission_insert_once
 from .validation import (
     ANSWER_VALUE_PREFIX,
     LTO_ONLY_KINDS,
@@ -361,14 +361,19 @@ def submission_record(
     submission, answers = submission_build(
         mission=mission, form=form, place=place, questions=questions, user=user, uuid=uuid, rules=content.rules
     )
-    # Everything a new form writes happens in this one transaction; a late form of a locked phase is still kept,
-    # stored as locked, never lost.
-    with transaction.atomic():
-        revision = submission_insert_once(submission=submission, values=answers, changed_by=user)
-        if revision is not None:
-            revision_current.send(
-                sender=SubmissionRevision, mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from
-            )
+    # Everything a new form writes happens in one transaction; a late form of a locked phase is still kept, stored
+    # as locked, never lost. When the insert writes the listeners' rows too (PostgreSQL), it is one statement: its
+    # own transaction, unless the caller has one open.
+    rows = listener_rows()
+    if rows is not None and connection.get_autocommit() and not connection.in_atomic_block:
+        revision = submission_insert_once(submission=submission, values=answers, changed_by=user, rows=rows)
+    else:
+        with transaction.atomic():
+            revision = submission_insert_once(submission=submission, values=answers, changed_by=user, rows=rows or ())
+            if revision is not None and rows is None:
+                revision_current.send(
+                    sender=SubmissionRevision, mission_id=mission.pk, revision_id=revision.pk, at=revision.valid_from
+                )
     if revision is None:  # the UUID was taken, perhaps by a request that won a race: decide against what it stored
         return _already_stored(uuid, mission, submission.content_hash)
     _announce_after_commit(submission)

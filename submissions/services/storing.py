@@ -25,6 +25,7 @@ from config.queries import statement_cursor
 
 from ..choices import SubmissionStatus
 from ..models import Answer, PhaseLock, RevisionAnswer, Submission, SubmissionRevision
+from ..signals import NewRevisionRow, new_revision_rows, revision_current
 
 # The submission's fields each revision records as they stood, for snapshot compilations.
 REVISION_FIELDS = (
@@ -146,10 +147,23 @@ def _answer_rows_json(values: list[tuple]) -> str:
 _COPIED_FROM_FORM = (*REVISION_FIELDS, "payload", "received_at")
 
 
+def listener_rows() -> tuple[NewRevisionRow, ...] | None:
+    """The rows the listeners of `revision_current` write for a new form when the insert can write them itself (on
+    PostgreSQL, every listener registered in `new_revision_rows`); None when the listeners must be sent the signal."""
+    if connection.vendor != "postgresql":
+        return None
+    sync_receivers, async_receivers = revision_current._live_receivers(SubmissionRevision)
+    receivers = (*sync_receivers, *async_receivers)
+    if not all(receiver in new_revision_rows for receiver in receivers):
+        return None
+    return tuple(new_revision_rows[receiver] for receiver in receivers)
+
+
 @functools.cache
-def _insert_sql_postgresql() -> tuple[str, int, tuple]:
+def _insert_sql_postgresql(rows: tuple[NewRevisionRow, ...] = ()) -> tuple[str, int, tuple]:
     """The one statement that writes a new form (built once per process), where the status goes in its values, and
-    the revision's fields it takes as values (the others are copied from the form's row)."""
+    the revision's fields it takes as values (the others are copied from the form's row); with the listeners' `rows`
+    of the new revision."""
     quote = connection.ops.quote_name
     submission_columns = [quote(field.column) for field in _insert_fields(Submission)]
     # The status is the form's own unless its phase is locked; every other column is a plain parameter.
@@ -185,14 +199,32 @@ def _insert_sql_postgresql() -> tuple[str, int, tuple]:
         ), new_revision_answers AS (
             INSERT INTO {quote(RevisionAnswer._meta.db_table)} (revision_id, {answer_columns})
             SELECT new_revision.id, answer_values.* FROM new_revision, answer_values
-        )
+        ){"".join(_listener_row_sql(number, row) for number, row in enumerate(rows))}
         SELECT new_submission.id, new_revision.id, new_submission.status FROM new_submission, new_revision
     """  # noqa: S608 - table and column names come from the models; every value is a parameter
     return sql, status_index, sent
 
 
-def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_by) -> SubmissionRevision | None:
-    sql, status_index, revision_fields = _insert_sql_postgresql()
+def _listener_fields(row: NewRevisionRow) -> tuple:
+    return tuple(row.model._meta.get_field(name) for name in row.fields)
+
+
+def _listener_row_sql(number: int, row: NewRevisionRow) -> str:
+    """A data-modifying CTE inserting a listener's row of the new revision (its values as parameters)."""
+    quote = connection.ops.quote_name
+    columns = [quote(row.model._meta.get_field(row.revision_field).column)]
+    columns += [quote(field.column) for field in _listener_fields(row)]
+    casts = ", ".join(f"%s::{field.cast_db_type(connection)}" for field in _listener_fields(row))
+    return f""", new_listener_row_{number} AS (
+            INSERT INTO {quote(row.model._meta.db_table)} ({", ".join(columns)})
+            SELECT new_revision.id, {casts} FROM new_revision
+        )"""  # noqa: S608 - table and column names come from the models; every value is a parameter
+
+
+def _insert_postgresql(
+    submission: Submission, values: list[tuple], *, changed_by, rows: tuple[NewRevisionRow, ...] = ()
+) -> SubmissionRevision | None:
+    sql, status_index, revision_fields = _insert_sql_postgresql(rows)
     submission_params = _values(submission, _insert_fields(Submission))
     submission_params[status_index : status_index + 1] = [
         submission.mission_id,
@@ -203,8 +235,15 @@ def _insert_postgresql(submission: Submission, values: list[tuple], *, changed_b
     # The first revision is current from the moment the form is received (set just above by auto_now_add).
     revision = _first_revision(submission, changed_by=changed_by)
     revision_params = _values(revision, revision_fields)
+    row_params = []
+    for row in rows:
+        fields = _listener_fields(row)
+        row_values = row.values(mission_id=submission.mission_id, at=revision.valid_from)
+        row_params += [
+            field.get_db_prep_save(value, connection) for field, value in zip(fields, row_values, strict=True)
+        ]
     with statement_cursor() as cursor:  # prepared once per connection
-        cursor.execute(sql, [*submission_params, _answer_rows_json(values), *revision_params])
+        cursor.execute(sql, [*submission_params, _answer_rows_json(values), *revision_params, *row_params])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -236,11 +275,17 @@ def _first_revision(submission: Submission, *, changed_by) -> SubmissionRevision
     return revision_build(submission, revision=1, valid_from=submission.received_at, changed_by=changed_by)
 
 
-def submission_insert_once(*, submission: Submission, values: list[tuple], changed_by) -> SubmissionRevision | None:
+def submission_insert_once(
+    *, submission: Submission, values: list[tuple], changed_by, rows: tuple[NewRevisionRow, ...] = ()
+) -> SubmissionRevision | None:
     """Insert a new form with its answers and first revision; None (and nothing written) when its UUID is taken.
 
-    Call inside a transaction. `values` are the form's answer_values. The form is stored locked when its phase is.
+    Call inside a transaction, unless every row the form writes is in the one statement (on PostgreSQL): `rows`
+    (from `listener_rows()`) are the listeners' rows of the new revision, written with it. `values` are the form's
+    answer_values. The form is stored locked when its phase is.
     """
     if connection.vendor == "postgresql":
-        return _insert_postgresql(submission, values, changed_by=changed_by)
+        return _insert_postgresql(submission, values, changed_by=changed_by, rows=rows)
+    if rows:
+        raise ValueError("Only the PostgreSQL insert writes the listeners' rows.")
     return _insert_elsewhere(submission, values, changed_by=changed_by)

@@ -352,10 +352,11 @@ def test_recording_a_form_takes_a_constant_number_of_queries(world, django_asser
     world.record("counting", payload=counting)
     # A published checklist is read once per process. Then 1 query works out the actor (the membership with its
     # team and the team's planned region) and 1 loads the place. The writes (the form, its answers, its first
-    # revision and that revision's answers, the form's status asking for a phase lock) take one statement on
-    # PostgreSQL and five elsewhere, plus the tally event, inside the transaction (here a savepoint and its release;
-    # on SQLite one more around the form's insert): whatever the form and however many forms are stored already.
-    writes = 4 if connection.vendor == "postgresql" else 10
+    # revision and that revision's answers, the form's status asking for a phase lock, the tally event) take one
+    # statement on PostgreSQL, and elsewhere five plus the tally event; inside a transaction (here a savepoint and
+    # its release; on SQLite one more around the form's insert): whatever the form and however many forms are
+    # stored already.
+    writes = 3 if connection.vendor == "postgresql" else 10
     templates = {kind: world.template(kind) for kind in ("counting", "voting")}
     for kind, payload in [("counting", counting), ("voting", voting)] * 2:
         with django_assert_max_num_queries(2 + writes) as captured:
@@ -394,3 +395,38 @@ def test_a_time_far_outside_any_election_gets_a_message_not_a_crash():
     assert caught.value.message_dict["arrival_time"] == [
         "0001-01-01T00:10+23:00 is not a plausible time of observation."
     ]
+
+
+def test_a_new_form_writes_its_tally_event_with_it(world):
+    from tallies.cells import hour_of
+    from tallies.models import TallyEvent
+
+    submission, _ = world.record("voting")
+    revision = submission.revisions.get()
+    event = TallyEvent.objects.get(revision=revision)
+    assert (event.mission_id, event.sign, event.at, event.hour, event.rolled_up) == (
+        world.mission.pk,
+        1,
+        revision.valid_from,
+        hour_of(revision.valid_from),
+        False,
+    )
+
+
+def test_a_listener_the_insert_cannot_write_for_is_sent_the_signal_inside_the_transaction(world):
+    from submissions.signals import revision_current
+    from tallies.models import TallyEvent
+
+    heard = []
+
+    def listener(sender, *, mission_id, revision_id, at, **kwargs):
+        heard.append((mission_id, revision_id, at, connection.in_atomic_block))
+
+    revision_current.connect(listener, dispatch_uid="tests.listener")
+    try:
+        submission, _ = world.record("voting")
+    finally:
+        revision_current.disconnect(dispatch_uid="tests.listener")
+    revision = submission.revisions.get()
+    assert heard == [(world.mission.pk, revision.pk, revision.valid_from, True)]
+    assert TallyEvent.objects.filter(revision=revision).count() == 1  # the tallies' listener was sent it too
