@@ -4,8 +4,10 @@ answer rows, its first revision and that revision's answer rows.
 A UUID already stored is detected by the insert itself, never by a look-up first. On PostgreSQL the four inserts are
 one statement (`INSERT ... ON CONFLICT (uuid) DO NOTHING` whose returned id feeds the other three as data-modifying
 CTEs), prepared once per connection (config.queries.statement_cursor), so a new form costs one round trip to write;
-a request that loses a race waits for the winner's commit and inserts nothing. Elsewhere (SQLite) the form row is
-inserted under a savepoint and a unique violation on its UUID means the same thing.
+a request that loses a race waits for the winner's commit and inserts nothing. The same statement writes the rows
+that listeners of `revision_current` registered for a new revision (the tally event: submissions.signals), so
+outside a transaction it is its own. Elsewhere (SQLite) the form row is inserted under a savepoint and a unique
+violation on its UUID means the same thing.
 
 A form of a phase that coordinators have locked is still stored, as locked: the insert itself asks for the lock (on
 PostgreSQL inside the same statement), so the answer is the one current when the form is written.
