@@ -71,15 +71,17 @@ def answers_phase(mission) -> dict:
     """
     from django.utils import timezone
 
-    from reports.compile import answers_count, question_catalogue, scope_build
+    from reports.compile import answers_count, compile_settings, question_catalogue, scope_build
     from reports.compile.tallied import answers_from_tallies
     from tallies.models import TallyCount, TallyTotal
     from tallies.selectors import tally_path
 
     scope = scope_build(mission=mission, kinds=["voting"], region=None, cutoff=timezone.now())
     catalogue = question_catalogue(mission=mission, kinds=scope.kinds)
-    tallies_seconds, _tally = best_of(lambda: answers_from_tallies(scope, catalogue))
-    recount_seconds, _tally = best_of(lambda: answers_count(scope, catalogue))
+    # Under the compilation's own session settings, as it runs inside a compilation.
+    with compile_settings():
+        tallies_seconds, _tally = best_of(lambda: answers_from_tallies(scope, catalogue))
+        recount_seconds, _tally = best_of(lambda: answers_count(scope, catalogue))
     path, rows_read = tally_path(mission=mission, at=scope.cutoff)
     return {
         "answers_phase_tallies_seconds": round(tallies_seconds, 3),

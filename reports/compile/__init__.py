@@ -29,6 +29,7 @@ and answers (coverage.py, answers.py: the verifier), as `count_answers` or REPOR
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -86,6 +87,7 @@ __all__ = [
     "CountSource",
     "answers_count",
     "compile_phases",
+    "compile_settings",
     "count_source",
     "coverage_count",
     "coverage_from_tallies",
@@ -125,18 +127,27 @@ def statistics_compile(
     """
     cutoff = cutoff or timezone.now()
     source = count_source(count_answers)
-    if connection.vendor != "postgresql":
+    with compile_settings():
         return compile_phases(
             mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, source=source, run=run
         )
-    # These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and
-    # with the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
+
+
+@contextmanager
+def compile_settings():
+    """The database session's settings for the statements of a compilation, set while the block runs (PostgreSQL;
+    elsewhere nothing). A phase run on its own (a measurement) runs under the same settings.
+
+    These are a few large aggregates: PostgreSQL's JIT compilation costs more (~0.5 s) than it saves here, and with
+    the default work_mem the planner, overestimating the groups, sorts on disk instead of hashing in memory.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
     with connection.cursor() as cursor:
         cursor.execute(f"SET jit = off; SET work_mem = '{int(settings.REPORTS_WORK_MEM_MB)}MB'")
     try:
-        return compile_phases(
-            mission=mission, kinds=kinds, region=region, cutoff=cutoff, progress=progress, source=source, run=run
-        )
+        yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit; RESET work_mem")
