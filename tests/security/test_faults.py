@@ -119,13 +119,16 @@ def test_with_the_broker_down_a_compilation_request_is_kept_with_a_clear_message
 
 
 def _writes_after_the_form(sql: str) -> bool:
-    """The last write of a new form's transaction: its tally event, after the form, its answers and its revision
-    (one statement on PostgreSQL, several elsewhere) are written."""
-    return "tallies_tallyevent" in sql and sql.lstrip().upper().startswith("INSERT")
+    """The statement with the last write of a new form: the one writing its tally event. On PostgreSQL that is the
+    one statement writing the form, its answers, its revision and the event (data-modifying CTEs, the event last);
+    elsewhere the event's own INSERT, after the others in the form's transaction."""
+    statement = sql.lstrip().upper()
+    return "TALLIES_TALLYEVENT" in statement and statement.startswith(("INSERT", "WITH"))
 
 
 def _fail_on_answers(execute, sql, params, many, context):
-    """Let the form and its answers through, then fail before the transaction that wrote them ends."""
+    """Fail the statement with the form's last write: elsewhere the form and its answers are written by then, and the
+    transaction that wrote them has not ended; on PostgreSQL the one statement that writes them all fails whole."""
     if _writes_after_the_form(sql):
         raise OperationalError("server closed the connection unexpectedly")
     return execute(sql, params, many, context)
