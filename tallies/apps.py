@@ -12,7 +12,7 @@ class TalliesConfig(AppConfig):
 
         from .models import TallyEvent
         from .services import (
-            NEW_REVISION_EVENT_FIELDS,
+            EVENT_FIELDS,
             forms_deleting_received,
             new_revision_event,
             revision_current_received,
@@ -21,7 +21,7 @@ class TalliesConfig(AppConfig):
         revision_current.connect(revision_current_received, dispatch_uid="tallies.revision_current")
         # A new form's event is written by the statement that writes the form, on PostgreSQL (the same values).
         new_revision_rows[revision_current_received] = NewRevisionRow(
-            model=TallyEvent, revision_field="revision", fields=NEW_REVISION_EVENT_FIELDS, values=new_revision_event
+            model=TallyEvent, revision_field="revision", fields=EVENT_FIELDS, values=new_revision_event
         )
         # Deleted forms leave the folded counts in the same transaction.
         forms_deleting.connect(forms_deleting_received, dispatch_uid="tallies.forms_deleting")

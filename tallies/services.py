@@ -32,14 +32,20 @@ def revision_current_received(sender, *, mission_id, revision_id, at, superseded
     tally_revision_change(mission_id=mission_id, revision_id=revision_id, at=at, superseded_ids=superseded_ids)
 
 
-# The fields of a new form's event other than its revision, as `new_revision_event` gives their values.
-NEW_REVISION_EVENT_FIELDS = ("mission", "sign", "at", "hour", "rolled_up")
+# The fields of an event other than its revision, in the order `event_values` gives them.
+EVENT_FIELDS = ("mission", "sign", "at", "hour", "rolled_up")
+
+
+def event_values(*, mission_id: int, sign: int, at: datetime.datetime) -> tuple:
+    """An event's values but its revision (EVENT_FIELDS): a revision became (+1) or stopped being (-1) its form's
+    content at `at`, not folded yet."""
+    return (mission_id, sign, at, hour_of(at), False)
 
 
 def new_revision_event(*, mission_id: int, at: datetime.datetime) -> tuple:
-    """The event of a new form's first revision, current from `at`, as `tally_revision_change` writes it (+1), in
-    the order of NEW_REVISION_EVENT_FIELDS: the statement that writes a new form on PostgreSQL writes it too."""
-    return (mission_id, 1, at, hour_of(at), False)
+    """The event of a new form's first revision, current from `at`: the statement that writes a new form on
+    PostgreSQL writes it too."""
+    return event_values(mission_id=mission_id, sign=1, at=at)
 
 
 def forms_deleting_received(sender, *, submission_ids, **kwargs) -> None:
@@ -54,15 +60,14 @@ def tally_revision_change(
 
     Called inside the transaction that writes the revision, so the tallies never see a form the answers do not.
     """
-    hour = hour_of(at)
     events = [(revision_id, 1)] + [(old, -1) for old in superseded_ids]
     # Written on every form received: a plain parameterised insert, without building the ORM's statement each time.
-    fields = [TallyEvent._meta.get_field(name) for name in ("mission", "revision", "sign", "at", "hour", "rolled_up")]
+    fields = [TallyEvent._meta.get_field(name) for name in ("revision", *EVENT_FIELDS)]
     quote = connection.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
     params = []
     for event_revision_id, sign in events:
-        values = (mission_id, event_revision_id, sign, at, hour, False)
+        values = (event_revision_id, *event_values(mission_id=mission_id, sign=sign, at=at))
         params += [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
     with statement_cursor() as cursor:  # prepared once per connection (one text per number of events)
         cursor.execute(
